@@ -1,0 +1,113 @@
+"""``evidencekit instruments``: list, show, validate and create instruments."""
+
+from __future__ import annotations
+
+import click
+
+from evidencekit.core.cli.options import (
+    json_option,
+    load_review,
+    output_option,
+    print_json,
+    review_option,
+)
+
+
+@click.group()
+def instruments() -> None:
+    """List, show, validate and create YAML instruments."""
+
+
+@instruments.command("list")
+@review_option
+@click.option("--kind", type=click.Choice(["checklist", "framework", "measure", "form", "crosswalk"]),
+              help="Only instruments of this kind.")
+@json_option
+def list_(review_dir: str, kind: str | None, as_json: bool) -> None:
+    """List instruments: id, version, kind, title and origin."""
+    review = load_review(review_dir)
+    catalog = review.catalog
+    entries = catalog.entries(kind)
+    for problem in catalog.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if as_json:
+        print_json({"instruments": [
+            {"id": e.id, "version": e.version, "kind": e.kind, "title": e.title,
+             "origin": e.origin, "path": e.path} for e in entries]})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for column in ("id", "version", "kind", "title", "origin"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(e.id, e.version, e.kind, e.title, e.origin)
+    Console(width=160).print(table)
+
+
+@instruments.command()
+@click.argument("ref", metavar="ID[@VERSION]")
+@review_option
+@json_option
+def show(ref: str, review_dir: str, as_json: bool) -> None:
+    """Show an instrument as loaded (the newest version unless @VERSION is given)."""
+    entry = load_review(review_dir).catalog.entry(ref)
+    data = entry.instrument.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    import yaml
+
+    click.echo(f"# {entry.id}@{entry.version} ({entry.kind}) from {entry.origin}: {entry.path}")
+    click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), nl=False)
+
+
+@instruments.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate instrument (or review) files and folders; exit 1 on any error.
+
+    With no PATH, validates every instrument shipped with evidencekit.
+    """
+    from evidencekit.core.instruments.catalog import validate_paths
+
+    if not paths:
+        from importlib.resources import as_file, files
+
+        with as_file(files("evidencekit.instruments")) as folder:
+            count, problems = validate_paths([folder])
+    else:
+        count, problems = validate_paths(paths)
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} error(s) in {count} file(s)", err=True)
+        raise SystemExit(1)
+    click.echo(f"{count} file(s) valid")
+
+
+@instruments.command()
+@click.argument("kind", type=click.Choice(["checklist", "framework", "measure", "form", "crosswalk"]))
+@click.argument("instrument_id", metavar="ID")
+@output_option
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def new(kind: str, instrument_id: str, output: str | None, force: bool) -> None:
+    """Write a skeleton instrument of KIND that validates, to start editing from.
+
+    Writes ID.yaml in the current folder unless -o FILE is given (use -o - for
+    standard output).
+    """
+    from pathlib import Path
+
+    from evidencekit.core.errors import InstrumentError
+    from evidencekit.core.instruments.skeletons import skeleton
+    from evidencekit.core.io import emit
+
+    text = skeleton(kind, instrument_id)
+    target = output or f"{instrument_id}.yaml"
+    if target != "-" and Path(target).exists() and not force:
+        raise InstrumentError(f"{target} exists; pass --force to overwrite it or -o another file")
+    emit(text, target)
+    if target != "-":
+        click.echo(f"wrote {target}", err=True)

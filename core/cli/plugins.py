@@ -1,0 +1,47 @@
+"""``evidencekit plugins``: every provider by kind, with its origin."""
+
+from __future__ import annotations
+
+import click
+
+from evidencekit.core.cli.options import json_option, load_review, print_json, review_option
+
+
+@click.command()
+@review_option
+@json_option
+def plugins(review_dir: str, as_json: bool) -> None:
+    """List every provider by kind, with the plugin it comes from."""
+    review = load_review(review_dir)
+    registry = review.registry
+    if as_json:
+        print_json(
+            {
+                "providers": {
+                    kind: [
+                        {
+                            "name": p.name,
+                            "description": p.description,
+                            "origin": p.origin,
+                            "options_schema": p.options_schema,
+                        }
+                        for p in registry.providers(kind)
+                    ]
+                    for kind in registry.kinds()
+                },
+                "plugins": sorted(
+                    review.plugin_manager.get_name(p) or "" for p in review.plugin_manager.get_plugins()
+                ),
+            }
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="evidencekit providers")
+    for column in ("kind", "name", "description", "origin"):
+        table.add_column(column)
+    for kind in registry.kinds():
+        for p in registry.providers(kind):
+            table.add_row(kind, p.name, p.description, p.origin)
+    Console(width=160).print(table)

@@ -1,0 +1,136 @@
+"""Every extension point of evidencekit, one empty function each.
+
+The docstring of each hook is its contract. Hooks are called with keyword
+arguments only. Provider hooks return a list of provider objects (see
+``evidencekit.core.providers``); the registry gathers them per kind, keyed by
+each provider's unique ``name``. Built-in methods implement exactly these hooks,
+as a third-party package would.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from evidencekit.core import PROJECT_NAME
+
+if TYPE_CHECKING:  # pragma: no cover
+    from importlib.resources.abc import Traversable
+    from pathlib import Path
+
+    import click
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+@hookspec
+def evidencekit_importers() -> list[Any]:
+    """Return importer providers: database export file → records with provenance.
+
+    Each provider has ``name`` (the format name a user passes as ``--format``),
+    ``description``, ``options_schema``, ``extensions`` (usual file endings, a hint
+    only), ``sniff(head: str) -> float`` giving its confidence in [0, 1] that the
+    decoded start of a file is its format (the detector picks by content, never by
+    file name), and ``read(source, options)`` yielding ``Record`` objects in file
+    order, each with its position and its own identifier (``source_key``). On bad
+    input ``read`` raises ``RecordFormatError`` naming the file, the line or record,
+    what was expected and what to do; it never half-yields silently.
+    """
+
+
+@hookspec
+def evidencekit_deduplicators() -> list[Any]:
+    """Return deduplicator providers: records → duplicate links with reasons.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``find_duplicates(records, options, decisions)``. ``decisions`` maps a pair of
+    record ids to ``"same"`` or ``"different"`` as a person decided them; a
+    provider must respect them. It returns the links it is sure of (each with the
+    reason and the score) and the uncertain pairs for a person to review. It never
+    deletes or changes a record.
+    """
+
+
+@hookspec
+def evidencekit_screeners() -> list[Any]:
+    """Return screener providers: records → decisions or a ranking.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``screen(records, options, context)``. Decisions read from files, rules from
+    the protocol's eligibility criteria, or an active-learning ranking all fit.
+    Randomness is seeded from ``options`` and the seed is part of the result.
+    """
+
+
+@hookspec
+def evidencekit_stopping_rules() -> list[Any]:
+    """Return stopping-rule providers for prioritised screening.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``should_stop(history, options)`` returning whether screening may stop and
+    the plain-language reason.
+    """
+
+
+@hookspec
+def evidencekit_appraisal_scorers() -> list[Any]:
+    """Return appraisal-scorer providers: checklist + answers → score and grade.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``score(checklist, answers, options)``, where ``checklist`` is a typed
+    ``Checklist`` and ``answers`` maps item id to the answer code (or text for a
+    free-text item). It returns the score, the grade and how it was reached. It
+    reads the scoring rules the checklist declares and never hard-codes them.
+    """
+
+
+@hookspec
+def evidencekit_synthesis_methods() -> list[Any]:
+    """Return synthesis-method providers: coded studies + framework → results.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``run(studies, framework, options)`` returning plain data (ranked influences,
+    subgroup comparisons, sensitivity comparisons, or a derived measure).
+    """
+
+
+@hookspec
+def evidencekit_validity_analyses() -> list[Any]:
+    """Return validity-analysis providers: measure + ratings → statistics + verdict.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``analyse(measure, ratings, units, options)`` returning a mapping with its
+    numbers and a ``verdict`` string whose wording reflects the sample size. When
+    the data cannot support the analysis it says so in the result rather than
+    raising.
+    """
+
+
+@hookspec
+def evidencekit_reporters() -> list[Any]:
+    """Return reporter providers: results → files a person reads.
+
+    Each provider has ``name``, ``description``, ``options_schema`` and
+    ``render(results, out_dir, options)`` that writes its files atomically into
+    ``out_dir`` and returns their paths. Text from imported records is escaped
+    wherever it is rendered.
+    """
+
+
+@hookspec
+def evidencekit_instrument_folders() -> list[Path | Traversable]:
+    """Return folders of YAML instruments this plugin ships.
+
+    Every ``*.yaml`` file below each folder is loaded and validated like the
+    built-in instruments. Use ``importlib.resources.files(...)`` for package data.
+    """
+
+
+@hookspec
+def evidencekit_cli_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the ``evidencekit`` command line.
+
+    Called once when the CLI starts, with the top-level group. Keep imports
+    inside the command functions so that ``evidencekit --help`` stays fast.
+    """

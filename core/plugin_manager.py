@@ -1,0 +1,104 @@
+"""Build the plugin manager: built-ins, entry points, and a review's local modules.
+
+Nothing happens at import time; call :func:`get_plugin_manager`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pluggy
+
+from evidencekit.core import PROJECT_NAME
+from evidencekit.core.errors import PipelineError
+
+#: Set to 1/true/yes to skip third-party plugins found through entry points.
+DISABLE_AUTOLOAD_ENV = "EVIDENCEKIT_DISABLE_PLUGIN_AUTOLOAD"
+ENTRY_POINT_GROUP = PROJECT_NAME
+BUILTIN_PACKAGE = "evidencekit.plugins"
+
+
+def builtin_plugin_modules() -> list[str]:
+    """Names of the built-in plugin modules, in a stable order.
+
+    Every public module below ``evidencekit.plugins`` (its name not starting
+    with ``_``) is a plugin, registered exactly as a third-party one would be.
+    """
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    names: list[str] = []
+    for info in pkgutil.walk_packages(package.__path__, prefix=BUILTIN_PACKAGE + "."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf.startswith("_") or info.ispkg:
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def autoload_disabled() -> bool:
+    return os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_plugin_manager(
+    local_modules: Iterable[str] = (),
+    *,
+    local_path: Path | None = None,
+    autoload: bool | None = None,
+) -> pluggy.PluginManager:
+    """Return a fresh plugin manager with every plugin registered.
+
+    ``local_modules`` are module names a review declares (imported with
+    ``local_path`` on ``sys.path``, typically the review folder). ``autoload``
+    overrides the ``EVIDENCEKIT_DISABLE_PLUGIN_AUTOLOAD`` environment variable.
+    Misspelled hooks fail here, through ``check_pending``.
+    """
+    from evidencekit.core import hookspecs
+
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    for name in builtin_plugin_modules():
+        pm.register(importlib.import_module(name), name=name)
+    if autoload is None:
+        autoload = not autoload_disabled()
+    if autoload:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for name in local_modules:
+        pm.register(_import_local(name, local_path), name=f"local:{name}")
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PipelineError(f"plugin {exc.plugin!r} implements an unknown hook: {exc}") from exc
+    return pm
+
+
+def _import_local(name: str, path: Path | None) -> object:
+    added = False
+    if path is not None and str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+        added = True
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        where = f" in {path}" if path else ""
+        raise PipelineError(
+            f"local plugin module {name!r}{where} cannot be imported: {exc}. "
+            "Check the name under 'plugins:' in review.yaml."
+        ) from exc
+    finally:
+        if added:
+            sys.path.remove(str(path))
+
+
+def plugin_origin(pm: pluggy.PluginManager, plugin: object) -> str:
+    """Where a plugin came from: ``builtin``, ``local:NAME`` or ``DIST VERSION``."""
+    name = pm.get_name(plugin) or repr(plugin)
+    for dist_plugin, dist in pm.list_plugin_distinfo():
+        if dist_plugin is plugin:
+            return f"{dist.project_name} {dist.version} ({name})"
+    if name.startswith(BUILTIN_PACKAGE + "."):
+        return f"builtin ({name})"
+    return name

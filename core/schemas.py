@@ -1,0 +1,92 @@
+"""JSON Schemas shipped in ``evidencekit.schemas`` and validation with line numbers."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from evidencekit.core.yaml_loader import YamlDocument, json_path
+
+SCHEMA_PACKAGE = "evidencekit.schemas"
+SCHEMA_BASE = "https://evidencekit.invalid/schemas/"
+
+
+@functools.cache
+def _all_schemas() -> dict[str, dict[str, Any]]:
+    from importlib.resources import files
+
+    out: dict[str, dict[str, Any]] = {}
+    for entry in files(SCHEMA_PACKAGE).iterdir():
+        if entry.name.endswith(".schema.json"):
+            out[entry.name.removesuffix(".schema.json")] = json.loads(entry.read_text("utf-8"))
+    return out
+
+
+def schema_names() -> list[str]:
+    """Names of every shipped schema (``checklist``, ``framework``, ...)."""
+    return sorted(_all_schemas())
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The shipped schema called ``name``; ``KeyError`` if there is none."""
+    return _all_schemas()[name]
+
+
+@functools.cache
+def _registry() -> Any:
+    from referencing import Registry, Resource
+
+    resources = [
+        (schema.get("$id", SCHEMA_BASE + name + ".schema.json"), Resource.from_contents(schema))
+        for name, schema in _all_schemas().items()
+    ]
+    return Registry().with_resources(resources)
+
+
+def _validator(schema: Mapping[str, Any]) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema, registry=_registry())
+
+
+def _message(error: Any) -> str:
+    from jsonschema.exceptions import best_match
+
+    # For oneOf/anyOf failures the useful message is in the best sub-error.
+    if error.context:
+        sub = best_match(error.context)
+        if sub is not None:
+            return sub.message
+    return error.message
+
+
+def iter_schema_errors(data: Any, schema: Mapping[str, Any]) -> list[Any]:
+    """Every validation error, the best match first, the rest in document order."""
+    from jsonschema.exceptions import relevance
+
+    errors = list(_validator(schema).iter_errors(data))
+    if not errors:
+        return []
+    best = min(errors, key=relevance)
+    rest = [e for e in errors if e is not best]
+    rest.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    return [best, *rest]
+
+
+def validation_messages(data: Any, schema: Mapping[str, Any]) -> list[str]:
+    """Errors as ``$.path: message`` strings (no file or line)."""
+    return [
+        f"{json_path(tuple(e.absolute_path))}: {_message(e)}"
+        for e in iter_schema_errors(data, schema)
+    ]
+
+
+def validate_document(doc: YamlDocument, schema: Mapping[str, Any]) -> list[str]:
+    """Errors as ``file:LINE: $.path: message`` lines, one per error."""
+    out = []
+    for error in iter_schema_errors(doc.data, schema):
+        path = tuple(error.absolute_path)
+        out.append(f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {_message(error)}")
+    return out

@@ -1,0 +1,168 @@
+"""Safe, bounded YAML loading that remembers the line of every node.
+
+``load_yaml`` returns plain data (dicts, lists, scalars) and a map from each
+node's JSON path to its 1-based line, so later errors can name the line.
+Dates stay strings (instruments compare and print them as written), duplicate
+keys are errors, and alias expansion is capped so a "billion laughs" file fails
+fast instead of eating memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evidencekit.core.errors import InstrumentError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+PathKey = tuple[Any, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: '2018-07-24' stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDocument:
+    """Data loaded from a YAML file and the line of every node in it."""
+
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    name: str = "<string>"
+
+    def line_of(self, path: PathKey) -> int:
+        """The line of the deepest node on ``path`` that exists (1 if none)."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def json_path(path: PathKey) -> str:
+    """Render a path as ``$.items[3].answers``."""
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and _IDENT.match(part):
+            out += f".{part}"
+        else:
+            out += f"[{str(part)!r}]"
+    return out
+
+
+def load_yaml(source: str | Path, *, name: str | None = None, text: str | None = None) -> YamlDocument:
+    """Load one YAML document safely from a file (or from ``text``).
+
+    Raises :class:`InstrumentError` with ``file:LINE: message`` for anything a
+    user can get wrong: unreadable file, too large, bad encoding, YAML syntax,
+    duplicate keys, alias blow-up, several documents.
+    """
+    display = name or str(source)
+    if text is None:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise InstrumentError(f"{display}: cannot read the file: {exc.strerror}") from None
+        if size > MAX_BYTES:
+            raise InstrumentError(
+                f"{display}: file is {size:,} bytes, more than the {MAX_BYTES:,} allowed "
+                "for an instrument; split it or check it is the right file"
+            )
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InstrumentError(
+                f"{display}:{line}: the file is not UTF-8 text; save it as UTF-8"
+            ) from None
+    elif len(text.encode("utf-8")) > MAX_BYTES:
+        raise InstrumentError(f"{display}: text is larger than {MAX_BYTES:,} bytes")
+    if "\x00" in text:
+        raise InstrumentError(f"{display}: the file contains NUL bytes; it is not a YAML text file")
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or str(exc)
+        context = f" ({exc.context})" if exc.context else ""
+        raise InstrumentError(f"{display}:{line}: YAML syntax error: {problem}{context}") from None
+    except yaml.YAMLError as exc:
+        raise InstrumentError(f"{display}: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+
+    doc = YamlDocument(data=None, name=display)
+    if node is None:
+        return doc
+    builder = _Builder(display, doc.lines)
+    doc.data = builder.build(node, ())
+    return doc
+
+
+class _Builder:
+    def __init__(self, name: str, lines: dict[PathKey, int]):
+        self.name = name
+        self.lines = lines
+        self.count = 0
+        self.constructor = _Loader("")
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: more than {MAX_NODES:,} YAML nodes "
+                "(aliases expanding too far?); an instrument is never that large"
+            )
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            self.constructor.flatten_mapping(node)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build_scalar_key(key_node)
+                if key in out:
+                    raise InstrumentError(
+                        f"{self.name}:{key_node.start_mark.line + 1}: {json_path(path)}: "
+                        f"key {key!r} appears twice; keep one"
+                    )
+                out[key] = self.build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: {exc.problem}"
+            ) from None
+
+    def build_scalar_key(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: a mapping key must be a plain value"
+            )
+        key = self.constructor.construct_object(node, deep=True)
+        # JSON Schema and JSON paths want string keys; 0-3 scale anchors are written as numbers.
+        return key if isinstance(key, str) else str(key) if not isinstance(key, bool) else str(key).lower()
