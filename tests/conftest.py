@@ -1,0 +1,28 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATASETS = SHARED / "datasets"
+REFERENCE = SHARED / "reference"
+
+
+@pytest.fixture
+def datasets() -> Path:
+    """The shared datasets folder (../shared/datasets), or skip."""
+    if not DATASETS.is_dir():
+        pytest.skip(f"shared datasets not found at {DATASETS}")
+    return DATASETS
+
+
+@pytest.fixture
+def reference() -> Path:
+    """The shared reference folder (../shared/reference), or skip."""
+    if not REFERENCE.is_dir():
+        pytest.skip(f"shared reference not found at {REFERENCE}")
+    return REFERENCE

@@ -1,0 +1,199 @@
+"""The plugin manager: built-ins, entry points, local modules, autoload switch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evidencekit.core import hookimpl
+from evidencekit.core.errors import PipelineError, RegistryError
+from evidencekit.core.plugin_manager import (
+    DISABLE_AUTOLOAD_ENV,
+    builtin_plugin_modules,
+    get_plugin_manager,
+)
+from evidencekit.core.registry import Registry
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "docs" / "examples" / "plugin-example"
+
+
+def make_distribution(root: Path) -> Path:
+    """Lay out the documented example plugin as an installed distribution on a path.
+
+    A ``*.dist-info`` folder with ``entry_points.txt`` is exactly what pip writes,
+    so ``importlib.metadata`` (and so pluggy) finds the plugin as if installed.
+    """
+    shutil.copytree(EXAMPLE / "evidencekit_yes_count", root / "evidencekit_yes_count")
+    info = root / "evidencekit_yes_count-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: evidencekit-yes-count\nVersion: 0.1.0\n", "utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[evidencekit]\nyes_count = evidencekit_yes_count\n", "utf-8"
+    )
+    return root
+
+
+@pytest.fixture
+def example_dist(tmp_path, monkeypatch):
+    root = make_distribution(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV, raising=False)
+    yield root
+    sys.modules.pop("evidencekit_yes_count", None)
+
+
+def test_builtins_are_every_public_plugin_module():
+    names = builtin_plugin_modules()
+    assert names == sorted(names)
+    assert all(n.startswith("evidencekit.plugins.") for n in names)
+    assert not any(n.rsplit(".", 1)[-1].startswith("_") for n in names)
+
+
+def test_builtins_registered_by_name():
+    pm = get_plugin_manager(autoload=False)
+    registered = {pm.get_name(p) for p in pm.get_plugins()}
+    assert set(builtin_plugin_modules()) <= registered
+
+
+def test_entry_point_plugin_is_discovered_and_selectable(example_dist):
+    pm = get_plugin_manager()
+    registry = Registry(pm)
+    info = registry.info("appraisal-scorer", "yes-count")
+    assert info.origin.startswith("evidencekit-yes-count 0.1.0")
+    assert info.provider.description.startswith("Number of scored items")
+
+
+def test_autoload_can_be_disabled(example_dist, monkeypatch):
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+    registry = Registry(get_plugin_manager())
+    assert "yes-count" not in registry.names("appraisal-scorer")
+
+
+def test_unknown_name_lists_known_ones(example_dist):
+    registry = Registry(get_plugin_manager())
+    with pytest.raises(RegistryError) as err:
+        registry.get("appraisal-scorer", "no-such-scorer")
+    assert "unknown appraisal-scorer 'no-such-scorer'" in str(err.value)
+    assert "yes-count" in str(err.value)
+
+
+def test_unknown_kind_lists_kinds():
+    registry = Registry(get_plugin_manager(autoload=False))
+    with pytest.raises(RegistryError, match="known: importer, deduplicator"):
+        registry.providers("importers")
+
+
+class _Scorer:
+    options_schema = None
+
+    def __init__(self, name: str, description: str = "") -> None:
+        self.name = name
+        self.description = description
+
+
+class _PluginA:
+    @hookimpl
+    def evidencekit_appraisal_scorers(self):
+        return [_Scorer("twin", "from A")]
+
+
+class _PluginB:
+    @hookimpl
+    def evidencekit_appraisal_scorers(self):
+        return [_Scorer("twin", "from B")]
+
+
+def test_duplicate_name_fails_naming_both_origins():
+    pm = get_plugin_manager(autoload=False)
+    pm.register(_PluginA(), name="plugin-a")
+    pm.register(_PluginB(), name="plugin-b")
+    with pytest.raises(RegistryError) as err:
+        Registry(pm)
+    message = str(err.value)
+    assert "two appraisal-scorer providers are named 'twin'" in message
+    assert "plugin-a" in message and "plugin-b" in message
+
+
+def test_provider_without_name_is_rejected():
+    class Nameless:
+        @hookimpl
+        def evidencekit_reporters(self):
+            return [object()]
+
+    pm = get_plugin_manager(autoload=False)
+    pm.register(Nameless(), name="nameless")
+    with pytest.raises(RegistryError, match="nameless returned a reporter provider without"):
+        Registry(pm)
+
+
+def test_misspelled_hook_fails_at_load(tmp_path):
+    (tmp_path / "typo_plugin.py").write_text(
+        "from evidencekit.core import hookimpl\n"
+        "@hookimpl\n"
+        "def evidencekit_importer():\n"
+        "    return []\n",
+        "utf-8",
+    )
+    with pytest.raises(PipelineError, match="unknown hook"):
+        get_plugin_manager(["typo_plugin"], local_path=tmp_path, autoload=False)
+    sys.modules.pop("typo_plugin", None)
+
+
+def test_local_plugin_module_from_review_folder(tmp_path):
+    (tmp_path / "my_scorer.py").write_text(
+        "from evidencekit.core import hookimpl\n"
+        "class S:\n"
+        "    name = 'local-scorer'\n"
+        "    description = 'a local one'\n"
+        "    options_schema = {'type': 'object', 'properties': {'k': {'type': 'integer'}},"
+        " 'additionalProperties': False}\n"
+        "@hookimpl\n"
+        "def evidencekit_appraisal_scorers():\n"
+        "    return [S()]\n",
+        "utf-8",
+    )
+    pm = get_plugin_manager(["my_scorer"], local_path=tmp_path, autoload=False)
+    registry = Registry(pm)
+    assert registry.info("appraisal-scorer", "local-scorer").origin == "local:my_scorer"
+    assert registry.validate_options("appraisal-scorer", "local-scorer", {"k": 3}) == {"k": 3}
+    with pytest.raises(RegistryError, match=r"invalid options .*\$\.k: 'x' is not of type"):
+        registry.validate_options("appraisal-scorer", "local-scorer", {"k": "x"})
+    sys.modules.pop("my_scorer", None)
+
+
+def test_missing_local_plugin_is_a_clear_error(tmp_path):
+    with pytest.raises(PipelineError, match="local plugin module 'nope'"):
+        get_plugin_manager(["nope"], local_path=tmp_path, autoload=False)
+
+
+def _run_cli(*args: str, pythonpath: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop(DISABLE_AUTOLOAD_ENV, None)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "evidencekit.core", *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+def test_cli_lists_entry_point_plugin(tmp_path):
+    root = make_distribution(tmp_path / "site")
+    result = _run_cli("plugins", "--json", pythonpath=root)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    scorers = {p["name"]: p for p in data["providers"]["appraisal-scorer"]}
+    assert scorers["yes-count"]["origin"].startswith("evidencekit-yes-count 0.1.0")
+    # The plugin's command is added to the CLI, and its instruments folder is found.
+    result = _run_cli("yes-count-info", pythonpath=root)
+    assert result.returncode == 0, result.stderr
+    assert "yes-count" in result.stdout

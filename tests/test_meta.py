@@ -1,0 +1,113 @@
+"""Meta-tests that keep the system honest: docs, help texts, packaging."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import click
+import pytest
+
+from evidencekit.core import hookspecs
+from evidencekit.core.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE_ROOTS = {"core": "evidencekit.core", "plugins": "evidencekit.plugins",
+                 "instruments": "evidencekit.instruments", "schemas": "evidencekit.schemas"}
+
+
+def hook_names() -> list[str]:
+    return sorted(n for n in dir(hookspecs) if n.startswith("evidencekit_"))
+
+
+def test_there_are_hooks():
+    assert "evidencekit_importers" in hook_names()
+    assert len(hook_names()) >= 10
+
+
+@pytest.mark.parametrize("name", hook_names())
+def test_every_hook_has_a_docstring(name):
+    doc = getattr(hookspecs, name).__doc__ or ""
+    assert len(doc.strip()) > 40, f"{name} needs a docstring that states its contract"
+
+
+@pytest.mark.parametrize("name", hook_names())
+def test_every_hook_is_documented_in_plugins_md(name):
+    text = (REPO / "docs" / "plugins.md").read_text("utf-8")
+    assert re.search(rf"^#+ .*`{name}", text, re.M), f"docs/plugins.md has no heading for {name}"
+
+
+def _walk(group: click.Group, ctx: click.Context, prefix: str = ""):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield f"{prefix}{name}", command
+        if isinstance(command, click.Group):
+            yield from _walk(command, ctx, prefix=f"{prefix}{name} ")
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    with click.Context(cli) as ctx:
+        return list(_walk(cli, ctx))
+
+
+@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help(name, command):
+    assert command is not None, f"{name} could not be loaded"
+    assert (command.help or "").strip(), f"`evidencekit {name}` has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert (param.help or "").strip(), f"`evidencekit {name}` option {param.opts} lacks help"
+
+
+@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_is_documented(name, command):
+    docs = "\n".join(p.read_text("utf-8") for p in (REPO / "docs").glob("*.md"))
+    docs += (REPO / "README.md").read_text("utf-8")
+    assert f"evidencekit {name}" in docs, f"`evidencekit {name}` is not mentioned in docs/ or README"
+
+
+def test_packages_list_matches_folders():
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    declared = set(config["tool"]["setuptools"]["packages"])
+    mapping = config["tool"]["setuptools"]["package-dir"]
+    assert mapping == {v: k for k, v in PACKAGE_ROOTS.items()}
+    found = set()
+    for folder, dotted in PACKAGE_ROOTS.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            if "__pycache__" in init.parts:
+                continue
+            rel = init.parent.relative_to(REPO / folder)
+            found.add(".".join([dotted, *rel.parts]))
+    assert declared == found
+
+
+def test_every_folder_with_python_or_data_is_a_package():
+    for folder in PACKAGE_ROOTS:
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".json"}:
+                assert (path.parent / "__init__.py").exists(), f"{path.parent} lacks __init__.py"
+
+
+def test_core_never_imports_a_plugin():
+    for path in (REPO / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith("evidencekit.plugins."), f"{path} imports {name}"
+
+
+def test_plugin_docs_example_matches_the_tested_package():
+    """The code shown in docs/plugins.md is exactly the code the tests install."""
+    doc = (REPO / "docs" / "plugins.md").read_text("utf-8")
+    source = (REPO / "docs/examples/plugin-example/evidencekit_yes_count/__init__.py").read_text(
+        "utf-8"
+    )
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
+    assert source in blocks
