@@ -111,3 +111,25 @@ def test_plugin_docs_example_matches_the_tested_package():
     )
     blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
     assert source in blocks
+
+
+HEAVY = ("numpy", "scipy", "matplotlib", "sqlalchemy", "rapidfuzz", "openpyxl", "pandas",
+         "jsonschema", "rich", "rispy", "bibtexparser", "sklearn")
+
+
+def test_cli_start_imports_no_heavy_module():
+    """`evidencekit --help` loads every plugin; none may pull in a heavy library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from evidencekit.core.cli import add_plugin_commands, cli\n"
+        "add_plugin_commands(cli)\n"
+        "import click\n"
+        "with click.Context(cli) as ctx:\n"
+        "    [cli.get_command(ctx, n) for n in cli.list_commands(ctx)]\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"heavy modules imported at start: {out.stdout}"
