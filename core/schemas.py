@@ -58,8 +58,22 @@ def _message(error: Any) -> str:
     if error.context:
         sub = best_match(error.context)
         if sub is not None:
-            return sub.message
-    return error.message
+            return sub.message + _quote_hint(sub)
+    return error.message + _quote_hint(error)
+
+
+def _quote_hint(error: Any) -> str:
+    """A hint when YAML read an unquoted value as a number or boolean but text was wanted
+    (``version: 2018``, ``code: yes``)."""
+    wanted = error.validator_value
+    if error.validator != "type" or "string" not in (wanted if isinstance(wanted, list)
+                                                     else [wanted]):
+        return ""
+    if isinstance(error.instance, bool):
+        return "; YAML reads unquoted yes/no/on/off as true/false: put the value in quotes"
+    if isinstance(error.instance, (int, float)):
+        return "; write it in quotes, e.g. '2018', so YAML keeps it as text"
+    return ""
 
 
 def iter_schema_errors(data: Any, schema: Mapping[str, Any]) -> list[Any]:

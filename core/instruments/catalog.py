@@ -63,7 +63,7 @@ def load_instrument(source: Path | Any, *, name: str | None = None, origin: str 
     problems = check_document(doc, kinds=INSTRUMENT_KINDS)
     if problems:
         raise InstrumentError(problems)
-    return build_instrument(doc.data, origin=origin, path=display)
+    return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines)
 
 
 def _yaml_files(folder: Path | Any) -> Iterator[Any]:
