@@ -1,0 +1,147 @@
+"""Reading the small CSV files people edit by hand (answers, coded influences, studies).
+
+Spreadsheets save CSV in many ways: UTF-8 with or without a byte-order mark,
+UTF-16 (Excel's "Unicode text"), Windows-1252, commas or semicolons or tabs.
+:func:`read_table` accepts all of these, keeps the line where each row starts
+(for messages), and raises :class:`RecordFormatError` naming the file and line
+for anything it cannot read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidencekit.core.errors import RecordFormatError
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Table:
+    """Rows of a CSV file as dicts keyed by the (stripped) header names."""
+
+    file: str
+    header: list[str]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # line where each row starts
+    encoding: str = "utf-8"
+
+    def __iter__(self):
+        return iter(zip(self.lines, self.rows, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes of a text file: BOM first, then UTF-8, then Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise RecordFormatError(
+                "the file starts with a UTF-16 mark but is not valid UTF-16; save it as UTF-8",
+                file=name) from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Excel on Windows writes cp1252; every byte decodes except 5 unused ones.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise RecordFormatError(
+                "the file is neither UTF-8 nor Windows-1252 text; save it as UTF-8",
+                file=name, line=line) from None
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    # The header decides: the candidate that splits it into the most columns.
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_table(
+    path: str | Path,
+    *,
+    required: Sequence[str] = (),
+    name: str | None = None,
+    what: str = "table",
+) -> Table:
+    """Read a CSV file with a header row.
+
+    ``required`` columns must be present (names compared after stripping and
+    lower-casing); otherwise the error lists what is missing and what was found.
+    Empty lines are skipped. Values are stripped of surrounding spaces.
+    """
+    path = Path(path)
+    display = name or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RecordFormatError(f"cannot read the {what}: {exc.strerror}", file=display) from None
+    if path.is_dir():
+        raise RecordFormatError(f"expected a CSV {what} file, found a folder", file=display)
+    if size > MAX_BYTES:
+        raise RecordFormatError(
+            f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed for a {what}",
+            file=display)
+    text, encoding = decode(path.read_bytes(), display)
+    if "\x00" in text:
+        raise RecordFormatError("the file contains NUL bytes; it is not a CSV text file",
+                                file=display)
+    if not text.strip():
+        raise RecordFormatError(f"the file is empty; expected a {what} with a header row",
+                                file=display, line=1)
+    first = text.lstrip("\r\n").splitlines()[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    table = Table(file=display, header=[], encoding=encoding)
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if not table.header:
+                table.header = [c.strip().lower() for c in record]
+                header_line = start
+                _check_header(table.header, required, display, header_line, what)
+                continue
+            overflow = record[len(table.header):]
+            if any(c.strip() for c in overflow):
+                raise RecordFormatError(
+                    f"row has {len(record)} values but the header has {len(table.header)} "
+                    f"columns ({', '.join(table.header)}); quote values that contain the "
+                    "delimiter", file=display, line=start)
+            row = {col: (record[i].strip() if i < len(record) else "")
+                   for i, col in enumerate(table.header) if col}
+            table.rows.append(row)
+            table.lines.append(start)
+    except csv.Error as exc:
+        raise RecordFormatError(f"CSV syntax error: {exc}", file=display,
+                                line=reader.line_num) from None
+    return table
+
+
+def _check_header(header: list[str], required: Sequence[str], name: str, line: int,
+                  what: str) -> None:
+    seen: set[str] = set()
+    for col in header:
+        if col and col in seen:
+            raise RecordFormatError(f"column {col!r} appears twice in the header; keep one",
+                                    file=name, line=line)
+        seen.add(col)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        raise RecordFormatError(
+            f"the {what} lacks column(s) {', '.join(missing)}; found: "
+            f"{', '.join(c for c in header if c) or '(none)'}; required: {', '.join(required)}",
+            file=name, line=line)

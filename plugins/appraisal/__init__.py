@@ -1,0 +1,1 @@
+"""Built-in appraisal scorers: percentage bands (CASP) and domain judgements (RoB 2)."""
