@@ -463,13 +463,24 @@ class Framework(Instrument):
         """The entry whose id, name or alias is ``name`` (ignoring case and spacing).
 
         Coders write 'Organisational culture' or 'organisational-culture';
-        both find the same entry. ``KeyError`` if nothing matches.
+        both find the same entry. An id always wins; a name shared by several
+        entries (CFIR 2022 has three 'Innovation Deliverers') is ambiguous.
+        ``KeyError`` if nothing, or more than one entry, matches.
         """
-        wanted = _normalise_name(name)
         for influence in self.influences:
-            keys = {influence.id, influence.name, *influence.aliases}
-            if wanted in {_normalise_name(k) for k in keys}:
+            if influence.id == name:
                 return influence
+        wanted = _normalise_name(name)
+        matches = [
+            influence for influence in self.influences
+            if wanted in {_normalise_name(k)
+                          for k in (influence.id, influence.name, *influence.aliases)}
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise KeyError(f"framework {self.ref}: {name!r} could be any of "
+                           f"{', '.join(m.id for m in matches)}; use the id")
         raise KeyError(f"framework {self.ref} has no entry called {name!r}")
 
     @classmethod
