@@ -17,6 +17,7 @@ from evidencekit.core import __version__
 #: command name → "module:attribute" of a click command, loaded lazily.
 BUILTIN_COMMANDS: dict[str, str] = {
     "instruments": "evidencekit.core.cli.instruments:instruments",
+    "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",
 }
 

@@ -1,0 +1,1 @@
+"""Reporters: results to files a person reads (diagrams, tables, plots)."""
