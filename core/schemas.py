@@ -58,7 +58,16 @@ def _message(error: Any) -> str:
     if error.context:
         sub = best_match(error.context)
         if sub is not None:
-            return sub.message + _quote_hint(sub)
+            return _plain(sub)
+    return _plain(error)
+
+
+def _plain(error: Any) -> str:
+    # A regular expression means little to a methodologist; the schema's description says
+    # in words what the value should look like.
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "pattern" and schema.get("description"):
+        return f"{error.instance!r} is not valid here: {schema['description']}"
     return error.message + _quote_hint(error)
 
 
