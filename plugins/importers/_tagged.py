@@ -1,0 +1,66 @@
+"""Helpers shared by the line-tagged formats (RIS, Web of Science, MEDLINE)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from evidencekit.core.errors import RecordFormatError
+
+#: Lines Ovid (and some other hosts) put before each record: "1.", "12. ", "<3>".
+RECORD_NUMBER = re.compile(r"^\s*(?:<\d+>|\d+\.?)\s*$")
+
+
+class StrayLines:
+    """Text outside any record: ignored, and reported once per file."""
+
+    __slots__ = ("count", "first_line", "first_text")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first_line = 0
+        self.first_text = ""
+
+    def add(self, number: int, line: str) -> None:
+        if RECORD_NUMBER.match(line):
+            return
+        self.count += 1
+        if self.count == 1:
+            self.first_line = number
+            text = line.strip()
+            self.first_text = text if len(text) <= 50 else text[:47] + "..."
+
+    def report(self, source: Any, what: str) -> None:
+        if self.count:
+            source.warn(
+                f"{self.count} line(s) outside any {what} record were ignored (the first: "
+                f"{self.first_text!r})",
+                self.first_line,
+            )
+
+
+def unfinished_record(
+    source: Any, start: int, end_tag: str, fmt: str, record_number: int
+) -> None:
+    """The file ends inside a record that has no end tag.
+
+    If the file ends with a line break the record is complete but for its end tag, which
+    some exporters leave off: keep it, with a warning. Without a final line break the last
+    line was probably cut off mid-way: the file is truncated, which is an error.
+    """
+    if source.text.endswith("\n"):
+        source.warn(
+            f"the last record (record {record_number}, from this line) has no '{end_tag}' "
+            "line; it was imported, but check that the file is complete",
+            start,
+        )
+        return
+    last_line = source.text.count("\n") + 1
+    raise RecordFormatError(
+        f"the file ends in the middle of record {record_number} (it starts on line {start}, "
+        f"has no '{end_tag}' line, and the last line has no line break): the file looks "
+        f"truncated. Export it again; if the record is complete, add a line '{end_tag}' "
+        f"at the end of this {fmt} file",
+        file=source.display,
+        line=last_line,
+    )

@@ -1,0 +1,246 @@
+"""RIS importer: every flavour real databases write.
+
+Ovid (a number line before each record, link lines after), Scopus, Web of Science RIS,
+EBSCO, ProQuest, PsycINFO, Embase, PubMed and Zotero/EndNote/Mendeley exports; a last
+record without ``ER``; repeated tags; continuation lines; CRLF and byte-order marks (the
+latter two are handled when the file is read).
+
+Why not rispy's parser: it cannot tell line numbers (errors must name the line), drops a
+last record that lacks ``ER`` without a word, merges two records when an ``ER`` is missing
+in the middle, and skips tag lines outside records silently. The line grammar is simple,
+so this module lexes it itself; rispy's tag table is the reference for the field mapping
+(see ``docs/importing.md``), and the tests check the two parsers agree on the shared files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from evidencekit.core import hookimpl
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Record
+from evidencekit.plugins.importers._base import BaseImporter, Cursor
+from evidencekit.plugins.importers._normalise import (
+    clean,
+    find_doi,
+    make_record,
+    normalise_doi,
+    normalise_pages,
+    parse_names,
+    split_author_list,
+    split_identifiers,
+    split_keywords,
+)
+from evidencekit.plugins.importers._tagged import StrayLines, unfinished_record
+
+#: A tag line that is not in the exact "XX  - value" form: one to three spaces before the
+#: dash, or nothing after it ("ER  -").
+_LOOSE_TAG = re.compile(r"([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$")
+_DOI_LINK = re.compile(r"doi\.org/|^\s*doi:?\s*10\.|^\s*10\.\d{3,9}/", re.I)
+_PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.I)
+_BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "WHOLE"})
+
+
+def _tag_of(line: str) -> tuple[str, str] | None:
+    """``(tag, value)`` when ``line`` is a RIS tag line, else None."""
+    if line[2:6] == "  - ":
+        tag = line[:2]
+        if "A" <= tag[0] <= "Z" and ("A" <= tag[1] <= "Z" or "0" <= tag[1] <= "9"):
+            return tag, line[6:].strip()
+        return None
+    if len(line) >= 4 and line[2] == " " and "A" <= line[0] <= "Z":
+        match = _LOOSE_TAG.match(line)
+        if match:
+            return match.group(1), (match.group(2) or "").strip()
+    return None
+
+
+def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """Yield ``(first line, {tag: [values]})`` per record, in file order.
+
+    A line without a tag inside a record continues the previous tag's value (joined by a
+    line break). Raises RecordFormatError for a tag outside a record and for a file cut
+    off inside its last record.
+    """
+    lines = source.text.split("\n")
+    record: dict[str, list[str]] | None = None
+    last: list[str] = []
+    start = last_end = 0
+    stray = StrayLines()
+    for number, line in enumerate(lines, 1):
+        tagged = _tag_of(line) if len(line) >= 4 else None
+        if tagged is None and line[:2] == "ER" and not line[2:].strip(" -"):
+            tagged = ("ER", "")  # "ER" alone on its line
+        if record is None:
+            if tagged is None:
+                if line.strip():
+                    stray.add(number, line)
+                continue
+            tag, value = tagged
+            if tag == "TY":
+                record = {"TY": [value]}
+                last = record["TY"]
+                start = cursor.line = number
+                cursor.record += 1
+                continue
+            if tag == "ER":
+                stray.add(number, line)
+                continue
+            where = (
+                f"after the record that ended on line {last_end}"
+                if last_end
+                else "before the first record"
+            )
+            raise RecordFormatError(
+                f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "
+                "RIS record starts with a 'TY  - ' line. Its TY line is probably missing: "
+                "add it, or export the file again",
+                file=source.display,
+                line=number,
+            )
+        if tagged is None:
+            text = line.strip()
+            if text:
+                last[-1] = f"{last[-1]}\n{text}" if last[-1] else text
+            continue
+        tag, value = tagged
+        if tag == "ER":
+            last_end = number
+            yield start, record
+            record = None
+            continue
+        if tag == "TY":
+            source.warn(
+                f"the record starting on line {start} has no 'ER' line before the next "
+                "'TY'; it was taken to end there",
+                number,
+            )
+            yield start, record
+            record = {"TY": [value]}
+            last = record["TY"]
+            start = cursor.line = number
+            cursor.record += 1
+            continue
+        values = record.get(tag)
+        if values is None:
+            record[tag] = last = [value]
+        else:
+            values.append(value)
+            last = values
+    stray.report(source, "RIS")
+    if record is not None:
+        unfinished_record(source, start, "ER  -", "RIS", cursor.record)
+        yield start, record
+
+
+def _get(tags: Mapping[str, list[str]], *names: str) -> str:
+    for name in names:
+        for value in tags.get(name, ()):
+            if value.strip():
+                return value
+    return ""
+
+
+def _all(tags: Mapping[str, list[str]], *names: str) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        out.extend(tags.get(name, ()))
+    return out
+
+
+def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record:
+    """Map one RIS record's tags onto the normalised record (raw tags kept)."""
+    kind = clean(_get(tags, "TY")).upper()
+    title = _get(tags, "TI", "T1", "CT")
+    if not title and kind in _BOOK_TYPES:
+        title = _get(tags, "BT")
+    if not title:
+        title = _get(tags, "ST")
+    author_values = tags.get("AU") or tags.get("A1") or []
+    authors = []
+    for value in author_values:
+        authors.extend(split_author_list(value) if ";" in value else parse_names([value]))
+    doi = find_doi(_all(tags, "DO", "DI"))
+    if not doi:
+        for value in _all(tags, "L3", "M3", "UR", "L2", "L1", "N1"):
+            if _DOI_LINK.search(value):
+                doi = normalise_doi(value)
+                if doi:
+                    break
+    pmid = ""
+    accession = clean(_get(tags, "AN"))
+    if accession.isdigit() and len(accession) <= 9 and _PUBMED_DB.search(
+        " ".join(_all(tags, "DB", "DP"))
+    ):
+        pmid = accession
+    issn, isbn = split_identifiers(_all(tags, "SN", "BN", "IB"))
+    return make_record(
+        line=line,
+        format=fmt,
+        raw=tags,
+        title=title,
+        abstract=_get(tags, "AB", "N2"),
+        authors=authors,
+        year=_get(tags, "PY", "Y1", "DA", "Y2"),
+        journal=_get(tags, "JF", "T2", "JO", "JA", "J2", "J1", "BT", "T3"),
+        volume=_get(tags, "VL"),
+        issue=_get(tags, "IS", "CP"),
+        pages=normalise_pages(_get(tags, "SP"), _get(tags, "EP")),
+        doi=doi,
+        pmid=pmid,
+        issn=issn,
+        isbn=isbn,
+        language=_get(tags, "LA"),
+        keywords=split_keywords(tags.get("KW", ())),
+        publication_type=kind,
+        url=_get(tags, "UR", "L2"),
+        source_key=_get(tags, "ID", "AN"),
+    )
+
+
+class RisImporter(BaseImporter):
+    """RIS (``TY  - `` … ``ER  - ``) from any database or reference manager."""
+
+    name = "ris"
+    description = "RIS tagged records (Ovid, Scopus, WoS, EBSCO, ProQuest, PsycINFO, Embase, " \
+        "PubMed, Zotero/EndNote/Mendeley)"
+    extensions = (".ris", ".txt", ".nbib")
+    options_schema = None
+
+    def sniff(self, head: str) -> float:
+        tagged = starts = 0
+        for line in head.split("\n", 400)[:400]:
+            found = _tag_of(line) if len(line) >= 4 else None
+            if found is not None:
+                tagged += 1
+                if found[0] == "TY":
+                    starts += 1
+            elif line.startswith("PMID- "):
+                return 0.0  # MEDLINE shares the two-letter tag form but never has TY
+        if starts and tagged >= 2:
+            return 0.95
+        return 0.4 if tagged >= 3 else 0.0
+
+    def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
+        found = False
+        for line, tags in lex(source, cursor):
+            found = True
+            yield to_record(tags, line, self.name)
+        if not found:
+            hint = ""
+            if "\nPMID- " in "\n" + source.head:
+                hint = " It looks like MEDLINE/PubMed format: use --format medline."
+            elif "\nPT " in "\n" + source.head:
+                hint = " It looks like Web of Science tagged format: use --format wos."
+            raise RecordFormatError(
+                "no RIS record found: no line starts with 'TY  - '." + hint,
+                file=source.display,
+                line=1,
+            )
+
+
+@hookimpl
+def evidencekit_importers() -> list[BaseImporter]:
+    return [RisImporter()]
