@@ -141,6 +141,25 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
     scoring = data.get("scoring")
     if scoring and scoring.get("method") == "percentage-bands":
         _check_percentage_bands(scoring, data["items"], codes_by_item, problems)
+    if scoring and scoring.get("method") == "domain-judgement":
+        _check_domain_judgement(scoring, data, answer_sets, problems)
+
+
+def _check_domain_judgement(
+    scoring: dict[str, Any], data: dict[str, Any], answer_sets: dict[str, Any],
+    problems: _Problems,
+) -> None:
+    """Items, answer codes and judgements named by a domain-judgement algorithm exist."""
+    from evidencekit.core.instruments.models import judgement_scheme_problems
+
+    item_codes: dict[str, list[str]] = {}
+    for item in data["items"]:
+        if "options" in item:
+            item_codes[item["id"]] = [o["code"] for o in item["options"]]
+        else:
+            item_codes[item["id"]] = [o["code"] for o in answer_sets.get(item.get("answers"), [])]
+    for path, message in judgement_scheme_problems(scoring, item_codes):
+        problems.add(path, message)
 
 
 def _check_percentage_bands(
