@@ -1,7 +1,8 @@
 """Reading the small CSV files people edit by hand (answers, coded influences, studies).
 
 Spreadsheets save CSV in many ways: UTF-8 with or without a byte-order mark,
-UTF-16 (Excel's "Unicode text"), Windows-1252, commas or semicolons or tabs.
+UTF-16 (Excel's "Unicode text"), Windows-1252 (decoded by
+:func:`evidencekit.core.encoding.decode_bytes`), commas or semicolons or tabs.
 :func:`read_table` accepts all of these, keeps the line where each row starts
 (for messages), and raises :class:`RecordFormatError` naming the file and line
 for anything it cannot read.
@@ -37,30 +38,6 @@ class Table:
         return len(self.rows)
 
 
-def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """Decode bytes of a text file: BOM first, then UTF-8, then Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise RecordFormatError(
-                "the file starts with a UTF-16 mark but is not valid UTF-16; save it as UTF-8",
-                file=name) from None
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Excel on Windows writes cp1252; every byte decodes except 5 unused ones.
-        try:
-            return raw.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise RecordFormatError(
-                "the file is neither UTF-8 nor Windows-1252 text; save it as UTF-8",
-                file=name, line=line) from None
-
-
 def _sniff_delimiter(first_line: str) -> str:
     # The header decides: the candidate that splits it into the most columns.
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
@@ -93,10 +70,10 @@ def read_table(
         raise RecordFormatError(
             f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed for a {what}",
             file=display)
-    text, encoding = decode(path.read_bytes(), display)
-    if "\x00" in text:
-        raise RecordFormatError("the file contains NUL bytes; it is not a CSV text file",
-                                file=display)
+    from evidencekit.core.encoding import decode_bytes
+
+    decoded = decode_bytes(path.read_bytes(), file=display)
+    text, encoding = decoded.text, decoded.label
     if not text.strip():
         raise RecordFormatError(f"the file is empty; expected a {what} with a header row",
                                 file=display, line=1)
