@@ -16,9 +16,12 @@ from evidencekit.core import __version__
 
 #: command name → "module:attribute" of a click command, loaded lazily.
 BUILTIN_COMMANDS: dict[str, str] = {
+    "dedupe": "evidencekit.core.cli.dedupe:dedupe",
+    "import": "evidencekit.core.cli.records:import_command",
     "instruments": "evidencekit.core.cli.instruments:instruments",
     "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",
+    "records": "evidencekit.core.cli.records:records",
 }
 
 

@@ -1,0 +1,247 @@
+"""``evidencekit import`` and ``evidencekit records list|show|export``.
+
+Thin wrappers over :mod:`evidencekit.core.records`: the commands parse options,
+call the library, and print. Progress goes to standard error (only on a terminal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import click
+from evidencekit.core.cli.options import (
+    json_option,
+    load_review,
+    output_option,
+    print_json,
+    review_option,
+)
+from evidencekit.core.model import SOURCE_KINDS
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Any]:
+    """A ``progress(label, done, total)`` callback drawing rich bars on standard error."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    tasks: dict[str, Any] = {}
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        def update(label: str, done: int, total: int | None) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            bar.update(tasks[label], completed=done, total=total)
+
+        yield update
+
+
+def print_table(table: Any, output: str | None) -> None:
+    """Print a rich table to standard output, or render it as text into ``output``."""
+    from rich.console import Console
+
+    if output is None:
+        Console(soft_wrap=False).print(table)
+        return
+    import io
+
+    from evidencekit.core.io import emit
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None).print(table)
+    emit(buffer.getvalue(), output)
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--source", required=True, help='Where the file came from, e.g. "MEDLINE (Ovid)".')
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="database", show_default=True,
+              help="What kind of source it is.")
+@click.option("--format", "fmt", default=None,
+              help="Importer name (see `evidencekit plugins`); default: detected from content.")
+@click.option("--date-searched", default=None, help="When the search ran (YYYY-MM-DD).")
+@review_option
+@json_option
+def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | None,
+                   date_searched: str | None, review_dir: str, as_json: bool) -> None:
+    """Import database export FILE(s) from one source into the review's store.
+
+    The format is detected from the content unless --format is given. All the
+    files are imported in one transaction: if one fails, nothing is stored.
+    Re-importing a file adds nothing (record ids come from the file's content).
+    """
+    from evidencekit.core.records import import_files
+
+    review = load_review(review_dir)
+    with progress_bar() as progress:
+        report = import_files(review, files, source=source, kind=kind, format=fmt,
+                              date_searched=date_searched, progress=progress)
+    for message in report.warnings:
+        warn(message)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    for f in report.files:
+        enc = f" ({f.encoding})" if f.encoding else ""
+        click.echo(f"{f.file}: {f.records} records as {f.format}{enc}: {f.new} new, "
+                   f"{f.already_present} already present")
+        if f.already_present and f.earlier_sources and f.earlier_sources != [f.source]:
+            warn(f"{f.file} was imported before as source {', '.join(f.earlier_sources)}; "
+                 "its records keep that source")
+    click.echo(f"{report.new} new records, {report.already_present} already present "
+               f"(source {source!r})")
+
+
+@click.group()
+def records() -> None:
+    """List, show and export the records in the review's store."""
+
+
+@records.command("list")
+@click.option("--source", default=None, help="Only records from this source.")
+@click.option("--primary", "primary_only", is_flag=True,
+              help="Only one record per de-duplicated study (each cluster's primary).")
+@click.option("--by-source", is_flag=True,
+              help="Counts per source: imported, kept after de-duplication, overlaps.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="Show at most N records (the count still covers all).")
+@review_option
+@json_option
+@output_option
+def list_command(source: str | None, primary_only: bool, by_source: bool, limit: int | None,
+                 review_dir: str, as_json: bool, output: str | None) -> None:
+    """List the stored records (or, with --by-source, counts per source)."""
+    from evidencekit.core.records import counts_by_source, list_records
+    from rich.table import Table
+
+    review = load_review(review_dir)
+    if by_source:
+        counts = counts_by_source(review)
+        if as_json:
+            print_json(counts, output)
+            return
+        table = Table(title="Records by source")
+        columns = ("source", "kind", "files", "records", "kept", "duplicates_removed",
+                   "distinct", "only_here")
+        for column in columns:
+            table.add_column(column.replace("_", " "),
+                             justify="left" if column in ("source", "kind") else "right")
+        for row in counts["sources"]:
+            table.add_row(*(str(row[c]) for c in columns))
+        t = counts["totals"]
+        table.add_row("total", "", "", str(t["records"]), str(t["unique"]),
+                      str(t["duplicates_removed"]), "", "", style="bold")
+        print_table(table, output)
+        _stale_warning(t["unclustered"], t["deduplicated"])
+        return
+    data = list_records(review, source=source, primary_only=primary_only, limit=limit)
+    if as_json:
+        print_json(data, output)
+        return
+    table = Table(title=f"{data['shown']} of {data['count']} records")
+    for column in ("record_id", "cluster_id", "primary", "source", "year", "first author",
+                   "title"):
+        table.add_column(column, overflow="fold" if column == "title" else "ellipsis",
+                         no_wrap=column != "title")
+    for row in data["records"]:
+        table.add_row(row["record_id"], row["cluster_id"], "yes" if row["is_primary"] else "",
+                      row["source"], "" if row["year"] is None else str(row["year"]),
+                      row["first_author"], row["title"])
+    print_table(table, output)
+    _stale_warning(data["unclustered"], True)
+
+
+def _stale_warning(unclustered: int, deduplicated: bool) -> None:
+    if not deduplicated:
+        warn("not de-duplicated yet; run `evidencekit dedupe`")
+    elif unclustered:
+        warn(f"{unclustered} records were imported after the last de-duplication; "
+             "run `evidencekit dedupe` again")
+
+
+@records.command("show")
+@click.argument("record_id")
+@click.option("--raw", is_flag=True, help="Also print the raw fields as the export had them.")
+@review_option
+@json_option
+@output_option
+def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
+                 output: str | None) -> None:
+    """Show one record: its fields, provenance, cluster and duplicate links."""
+    from evidencekit.core.io import emit
+    from evidencekit.core.records import show_record
+
+    data = show_record(load_review(review_dir), record_id)
+    if as_json:
+        print_json(data, output)
+        return
+    lines = [f"record {data['record_id']}"]
+    for name in ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi",
+                 "pmid", "issn", "isbn", "language", "keywords", "publication_type", "url",
+                 "source_key", "abstract"):
+        value = data[name]
+        if name == "authors":
+            value = "; ".join(f"{a['family']}, {a['given']}" if a["given"] else a["family"]
+                              for a in value)
+        elif isinstance(value, list):
+            value = "; ".join(value)
+        if value not in (None, ""):
+            lines.append(f"  {name}: {value}")
+    prov = data["provenance"]
+    lines.append(f"  source: {prov['source']} ({prov['kind']}), {prov['file']} record "
+                 f"{prov['position']}" + (f" line {prov['line']}" if prov["line"] else "")
+                 + f", format {prov['format']}"
+                 + (f", searched {prov['date_searched']}" if prov["date_searched"] else ""))
+    cluster = data["cluster"]
+    lines.append(f"cluster {cluster['cluster_id']} ({len(cluster['members'])} records; this "
+                 f"record is {'the primary' if cluster['is_primary'] else 'a duplicate'})")
+    for member in cluster["members"]:
+        mark = "*" if member["is_primary"] else " "
+        lines.append(f"  {mark} {member['record_id']}  {member['source']}: {member['title']}")
+    for link in cluster["links"]:
+        lines.append(f"  link {link['a']} = {link['b']}: {link['reason']} "
+                     f"(score {link['score']:.3f}, {link['method']})")
+    if raw:
+        lines.append("raw fields:")
+        lines.extend(f"  {key}: {value}" for key, value in data["raw"].items())
+    emit("\n".join(lines), output)
+
+
+@records.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "bibtex"]), default="csv",
+              show_default=True, help="Output format.")
+@click.option("--all", "all_records", is_flag=True,
+              help="Every imported record with its cluster, not one per de-duplicated record.")
+@review_option
+@output_option
+def export_command(fmt: str, all_records: bool, review_dir: str, output: str | None) -> None:
+    """Export the records as CSV, RIS or BibTeX.
+
+    By default one entry per de-duplicated record (its cluster's primary, gaps
+    filled from the duplicates); with --all every imported record, with the
+    columns record_id, cluster_id, is_primary, source, source_key, title,
+    authors, year, doi first.
+    """
+    from evidencekit.core.io import emit
+    from evidencekit.core.records import export_records
+
+    emit(export_records(load_review(review_dir), fmt, all_records=all_records), output)

@@ -1,0 +1,339 @@
+"""Reading and writing the store's rows: records, imports, clusters, decisions, runs.
+
+Plain functions taking a connection from :meth:`Store.read` or
+:meth:`Store.write`, so callers decide what one transaction holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from evidencekit.core.model import Author, Provenance, Record
+from evidencekit.core.store import schema
+from evidencekit.core.store.db import utc_now
+
+#: Text fields of a record stored in their own column, in export order.
+TEXT_FIELDS = (
+    "title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid",
+    "language", "publication_type", "url",
+)
+LIST_FIELDS = ("issn", "isbn", "keywords")
+
+_CHUNK = 900  # below SQLite's default limit of bound parameters per IN (...)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _clean(text: Any) -> str:
+    # PostgreSQL text cannot hold NUL; a stray one in an export must not fail the import.
+    text = "" if text is None else str(text)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One row of ``imports``: a file imported from one source."""
+
+    import_id: int
+    source: str
+    kind: str
+    file: str
+    sha256: str
+    date_searched: str | None
+    format: str
+    encoding: str | None
+    imported_at: str
+    record_count: int
+    new_records: int
+    warnings: list[str]
+
+
+def _import_info(row: Any) -> ImportInfo:
+    return ImportInfo(
+        import_id=row.import_id, source=row.source, kind=row.kind, file=row.file,
+        sha256=row.sha256, date_searched=row.date_searched, format=row.format,
+        encoding=row.encoding, imported_at=row.imported_at, record_count=row.record_count,
+        new_records=row.new_records, warnings=json.loads(row.warnings or "[]"),
+    )
+
+
+# -- imports --------------------------------------------------------------------
+def add_import(conn: sa.Connection, **values: Any) -> int:
+    """Insert one ``imports`` row; return its id."""
+    values = dict(values)
+    values["warnings"] = _dumps(list(values.get("warnings") or []))
+    values.setdefault("imported_at", utc_now())
+    result = conn.execute(schema.imports.insert().values(**values))
+    return int(result.inserted_primary_key[0])
+
+
+def imports(conn: sa.Connection) -> dict[int, ImportInfo]:
+    """Every import, by id, in import order."""
+    rows = conn.execute(sa.select(schema.imports).order_by(schema.imports.c.import_id))
+    return {row.import_id: _import_info(row) for row in rows}
+
+
+def imports_of_file(conn: sa.Connection, sha256: str) -> list[ImportInfo]:
+    """Earlier imports of a file with this content."""
+    rows = conn.execute(
+        sa.select(schema.imports)
+        .where(schema.imports.c.sha256 == sha256)
+        .order_by(schema.imports.c.import_id)
+    )
+    return [_import_info(row) for row in rows]
+
+
+# -- records --------------------------------------------------------------------
+def record_row(record: Record, record_id: str, import_id: int, *, position: int,
+               source_key: str) -> dict[str, Any]:
+    """The ``records`` row of one record at ``position`` in its file."""
+    prov = record.provenance
+    row: dict[str, Any] = {
+        "record_id": record_id,
+        "import_id": import_id,
+        "position": position,
+        "line": prov.line if prov else None,
+        "source_key": _clean(source_key),
+        "authors": _dumps([[_clean(a.family), _clean(a.given)] for a in record.authors]),
+        "year": record.year,
+        "raw": _dumps(record.raw or {}),
+    }
+    for name in TEXT_FIELDS:
+        row[name] = _clean(getattr(record, name))
+    for name in LIST_FIELDS:
+        row[name] = _dumps([_clean(v) for v in getattr(record, name) or []])
+    return row
+
+
+def add_records(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert records in bulk (one executemany per chunk)."""
+    for start in range(0, len(rows), 20_000):
+        conn.execute(schema.records.insert(), list(rows[start:start + 20_000]))
+
+
+def existing_ids(conn: sa.Connection, record_ids: Iterable[str]) -> set[str]:
+    """Which of ``record_ids`` the store already holds."""
+    ids = list(record_ids)
+    found: set[str] = set()
+    col = schema.records.c.record_id
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        found.update(conn.execute(sa.select(col).where(col.in_(chunk))).scalars())
+    return found
+
+
+def _record(row: Any, info: ImportInfo | None, with_raw: bool) -> Record:
+    record = Record(
+        title=row.title, abstract=row.abstract,
+        authors=[Author(family, given) for family, given in json.loads(row.authors)],
+        year=row.year, journal=row.journal, volume=row.volume, issue=row.issue,
+        pages=row.pages, doi=row.doi, pmid=row.pmid,
+        issn=json.loads(row.issn), isbn=json.loads(row.isbn), language=row.language,
+        keywords=json.loads(row.keywords), publication_type=row.publication_type,
+        url=row.url, source_key=row.source_key,
+        raw=json.loads(row.raw) if with_raw else {},
+        record_id=row.record_id,
+    )
+    record.provenance = Provenance(
+        source=info.source if info else "",
+        kind=info.kind if info else "",
+        file=info.file if info else "",
+        position=row.position,
+        line=row.line,
+        format=info.format if info else "",
+        date_searched=info.date_searched if info else None,
+    )
+    return record
+
+
+def load_records(
+    conn: sa.Connection,
+    *,
+    record_ids: Iterable[str] | None = None,
+    source: str | None = None,
+    with_raw: bool = True,
+) -> list[Record]:
+    """Records with their provenance, in import order then file order.
+
+    ``record_ids`` or ``source`` narrow the selection; ``with_raw=False`` skips
+    decoding the raw fields (de-duplication does not need them).
+    """
+    infos = imports(conn)
+    table = schema.records
+    columns = [c for c in table.c if with_raw or c.name != "raw"]
+    query = sa.select(*columns).order_by(table.c.import_id, table.c.position)
+    if source is not None:
+        wanted = [i for i, info in infos.items() if info.source == source]
+        query = query.where(table.c.import_id.in_(wanted))
+    if record_ids is None:
+        rows: Iterable[Any] = conn.execute(query)
+        return [_record(row, infos.get(row.import_id), with_raw) for row in rows]
+    ids = list(dict.fromkeys(record_ids))
+    out: list[Record] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        out.extend(
+            _record(row, infos.get(row.import_id), with_raw)
+            for row in conn.execute(query.where(table.c.record_id.in_(chunk)))
+        )
+    order = {rid: i for i, rid in enumerate(ids)}
+    out.sort(key=lambda r: order[r.record_id])
+    return out
+
+
+def record_count(conn: sa.Connection) -> int:
+    """How many records the store holds."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(schema.records)).scalar())
+
+
+def import_keys(conn: sa.Connection) -> dict[str, tuple[int, int]]:
+    """record_id → (import_id, position) for every record (cheap ordering data)."""
+    t = schema.records
+    return {
+        row.record_id: (row.import_id, row.position)
+        for row in conn.execute(sa.select(t.c.record_id, t.c.import_id, t.c.position))
+    }
+
+
+# -- clusters, links, uncertain pairs -------------------------------------------
+@dataclass(frozen=True)
+class ClusterRow:
+    """A record's place in the last de-duplication."""
+
+    cluster_id: str
+    is_primary: bool
+
+
+def cluster_map(conn: sa.Connection) -> dict[str, ClusterRow]:
+    """record_id → its cluster, for records the last run clustered."""
+    t = schema.clusters
+    return {
+        row.record_id: ClusterRow(row.cluster_id, bool(row.is_primary))
+        for row in conn.execute(sa.select(t.c.record_id, t.c.cluster_id, t.c.is_primary))
+    }
+
+
+def replace_dedupe(
+    conn: sa.Connection,
+    run_id: int,
+    method: str,
+    cluster_rows: Sequence[tuple[str, str, bool]],
+    links: Sequence[tuple[str, str, str, float]],
+    uncertain: Sequence[tuple[str, str, str, str, float]],
+) -> None:
+    """Replace the last run's clusters, links and uncertain pairs with a new run's."""
+    for table in (schema.clusters, schema.dedupe_links, schema.uncertain_pairs):
+        conn.execute(table.delete())
+    if cluster_rows:
+        conn.execute(
+            schema.clusters.insert(),
+            [
+                {"record_id": r, "cluster_id": c, "is_primary": p, "run_id": run_id}
+                for r, c, p in cluster_rows
+            ],
+        )
+    if links:
+        conn.execute(
+            schema.dedupe_links.insert(),
+            [
+                {"a": a, "b": b, "reason": reason, "score": float(score), "method": method,
+                 "run_id": run_id}
+                for a, b, reason, score in links
+            ],
+        )
+    if uncertain:
+        conn.execute(
+            schema.uncertain_pairs.insert(),
+            [
+                {"pair_id": pid, "a": a, "b": b, "reason": reason, "score": float(score),
+                 "method": method, "run_id": run_id}
+                for pid, a, b, reason, score in uncertain
+            ],
+        )
+
+
+def links(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The last run's duplicate links."""
+    t = schema.dedupe_links
+    return [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(t.c.a, t.c.b))]
+
+
+def uncertain_pairs(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The last run's uncertain pairs, most similar first."""
+    t = schema.uncertain_pairs
+    query = sa.select(t).order_by(t.c.score.desc(), t.c.a, t.c.b)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# -- decisions --------------------------------------------------------------------
+def add_decisions(conn: sa.Connection, decisions: Sequence[Mapping[str, Any]]) -> None:
+    """Record decisions (``a``, ``b``, ``decision``, ``who``, ``note``); a < b."""
+    now = utc_now()
+    rows = [{"decided_at": now, "note": "", **d} for d in decisions]
+    if rows:
+        conn.execute(schema.pair_decisions.insert(), rows)
+
+
+def latest_decisions(conn: sa.Connection) -> dict[tuple[str, str], dict[str, Any]]:
+    """The latest decision on each pair, keyed by the (smaller, larger) record ids."""
+    t = schema.pair_decisions
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in conn.execute(sa.select(t).order_by(t.c.decision_id)):
+        out[(row.a, row.b)] = dict(row._mapping)
+    return out
+
+
+# -- runs ---------------------------------------------------------------------------
+def add_run(
+    conn: sa.Connection,
+    command: str,
+    *,
+    options: Mapping[str, Any],
+    versions: Mapping[str, Any],
+    summary: Mapping[str, Any],
+    started_at: str,
+) -> int:
+    """Record one run in the history; return its id."""
+    result = conn.execute(
+        schema.runs.insert().values(
+            command=command, options=_dumps(dict(options)), versions=_dumps(dict(versions)),
+            summary=_dumps(dict(summary)), started_at=started_at, finished_at=utc_now(),
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def update_run_summary(conn: sa.Connection, run_id: int, summary: Mapping[str, Any]) -> None:
+    """Replace a run's summary (written once its numbers are known)."""
+    conn.execute(
+        schema.runs.update()
+        .where(schema.runs.c.run_id == run_id)
+        .values(summary=_dumps(dict(summary)), finished_at=utc_now())
+    )
+
+
+def runs(conn: sa.Connection, command: str | None = None) -> list[dict[str, Any]]:
+    """The run history, oldest first, with JSON columns decoded."""
+    t = schema.runs
+    query = sa.select(t).order_by(t.c.run_id)
+    if command is not None:
+        query = query.where(t.c.command == command)
+    out = []
+    for row in conn.execute(query):
+        item = dict(row._mapping)
+        for key in ("options", "versions", "summary"):
+            item[key] = json.loads(item[key])
+        out.append(item)
+    return out
+
+
+def iter_chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
