@@ -54,6 +54,13 @@ def _validator(schema: Mapping[str, Any]) -> Any:
 def _message(error: Any) -> str:
     from jsonschema.exceptions import best_match
 
+    # "Give A or B": every alternative failed only because a property is missing.
+    subs = list(error.context or [])
+    if (error.validator in ("anyOf", "oneOf") and subs and isinstance(error.instance, Mapping)
+            and all(sub.validator == "required" and not sub.relative_path for sub in subs)):
+        missing = [name for sub in subs for name in sub.validator_value
+                   if name not in error.instance]
+        return f"needs {' or '.join(repr(m) for m in dict.fromkeys(missing))}"
     # For oneOf/anyOf failures the useful message is in the best sub-error.
     if error.context:
         sub = best_match(error.context)
@@ -98,11 +105,36 @@ def iter_schema_errors(data: Any, schema: Mapping[str, Any]) -> list[Any]:
     return [best, *rest]
 
 
+def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(path, message) pairs for one error.
+
+    An unexpected property becomes one line per unknown key, at that key's own
+    path (and so its line), listing the fields allowed there: a typo is then
+    shown where it is.
+    """
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if (error.validator == "additionalProperties" and error.validator_value is False
+            and isinstance(error.instance, Mapping)):
+        import re
+
+        known = list(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        extras = [k for k in error.instance
+                  if k not in known and not any(p.search(str(k)) for p in patterns)]
+        if extras:
+            allowed = ", ".join(known) or "(none)"
+            return [((*path, key), f"unknown field {key!r}; allowed here: {allowed}")
+                    for key in extras]
+    return [(path, _message(error))]
+
+
 def validation_messages(data: Any, schema: Mapping[str, Any]) -> list[str]:
     """Errors as ``$.path: message`` strings (no file or line)."""
     return [
-        f"{json_path(tuple(e.absolute_path))}: {_message(e)}"
+        f"{json_path(path)}: {message}"
         for e in iter_schema_errors(data, schema)
+        for path, message in _located(e)
     ]
 
 
@@ -110,6 +142,6 @@ def validate_document(doc: YamlDocument, schema: Mapping[str, Any]) -> list[str]
     """Errors as ``file:LINE: $.path: message`` lines, one per error."""
     out = []
     for error in iter_schema_errors(doc.data, schema):
-        path = tuple(error.absolute_path)
-        out.append(f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {_message(error)}")
+        for path, message in _located(error):
+            out.append(f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {message}")
     return out

@@ -122,6 +122,9 @@ def load_yaml(source: str | Path, *, name: str | None = None, text: str | None =
     return doc
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 class _Builder:
     def __init__(self, name: str, lines: dict[PathKey, int]):
         self.name = name
@@ -137,6 +140,13 @@ class _Builder:
                 "(aliases expanding too far?); an instrument is never that large"
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # Scalars with unknown tags fail in the constructor below; a tagged mapping or
+            # list (e.g. !!python/object/apply) would otherwise pass as plain data.
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the tag "
+                f"{node.tag!r} is not allowed; write plain mappings, lists and values"
+            )
         if isinstance(node, yaml.MappingNode):
             self.constructor.flatten_mapping(node)
             out: dict[Any, Any] = {}

@@ -182,7 +182,7 @@ def _check_percentage_bands(
         users = [item_id for item_id, codes in codes_by_item.items() if code in codes]
         problems.add((*base, "points"),
                      f"no points for answer {code!r} (an answer of {_listing(users[:3])}"
-                     f"{' …' if len(users) > 3 else ''}); declare it, e.g. {code}: 0")
+                     f"{' …' if len(users) > 3 else ''}); declare it, e.g. \"{code}\": 0")
     if points and max(points.values()) <= 0:
         problems.add((*base, "points"), "no answer earns points above 0, so every score is 0 %")
 
@@ -227,7 +227,13 @@ def _check_crosswalk_entries(
         here = (*path, i)
         condition = entry.get("condition")
         pair = key(entry)
-        problems.unique(seen, (*pair, condition), here, "mapping")
+        triple = (*pair, condition)
+        if triple in seen:
+            when = f", {condition}" if condition is not None else ""
+            problems.add(here, f"the mapping {' → '.join(pair)}{when} appears twice (first at "
+                               f"line {problems.line_of(seen[triple])}); remove one")
+        else:
+            seen[triple] = here
         if condition is not None:
             if "\n" in condition.strip():
                 problems.add((*here, "condition"), "write the condition on one line")
