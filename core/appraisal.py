@@ -138,6 +138,7 @@ class Problem:
     allowed: str | None = None
     reviewer: str | None = None
     rows: list[int] = field(default_factory=list)
+    item_label: str = "item"  # what ``item`` is called in the message ("field", "column")
 
     def __str__(self) -> str:
         where = self.file or "answers"
@@ -153,7 +154,7 @@ class Problem:
         if self.reviewer:
             subject.append(f"reviewer {self.reviewer}")
         if self.item:
-            subject.append(f"item {self.item}")
+            subject.append(f"{self.item_label} {self.item}")
         text = f"{where}: " + (", ".join(subject) + ": " if subject else "") + self.message
         if self.value is not None:
             text += f"; found {self.value!r}"
@@ -162,7 +163,8 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if v not in (None, [], "")}
+        out = {k: v for k, v in asdict(self).items()
+               if v not in (None, [], "") and k != "item_label"}
         out["text"] = str(self)
         return out
 

@@ -1,0 +1,252 @@
+"""Quality appraisal plots: a traffic-light plot (study × items) and a summary plot.
+
+Both read the result of ``evidencekit appraise score`` (``AppraisalReport.to_dict()``)
+and colour every cell by the *level* the scorer gave it (favourable, unclear,
+unfavourable, unanswered, not applicable), so any scorer's output can be drawn
+without knowing its rules. Each checklist gets its own panel: CASP items, RoB 2
+domains and a methodologist's own checklist are never mixed in one grid.
+
+Readability at 60+ studies: the figure grows 0.2 inch per study, labels stay at
+7-8 pt, and every cell carries a symbol (+ ? − ·) as well as a colour, so the
+plot reads in grey scale and for colour-blind readers. SVG text is kept as text
+(``svg.fonttype: none``), so study labels can be searched and tested.
+
+matplotlib is imported only when a plot is drawn, with the Agg backend.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from evidencekit.core import hookimpl
+
+PLOTS = ("traffic-light", "summary")
+FORMATS = ("svg", "png")
+
+#: level → (colour, symbol, legend label). Colours from the Okabe-Ito-like set robvis uses
+#: for RoB plots (green / amber / red), with grey for missing answers.
+STYLE = {
+    "favourable": ("#1a9850", "+", "favourable (full points / low risk)"),
+    "unclear": ("#f1c232", "?", "unclear (partial / can't tell / some concerns)"),
+    "unfavourable": ("#c0392b", "\u2212", "unfavourable (no points / high risk)"),
+    "unanswered": ("#9e9e9e", "\u00b7", "unanswered"),
+    "not-applicable": ("#e6e6e6", "", "not applicable"),
+}
+ROW_INCH = 0.2
+COL_INCH = 0.34
+
+
+def _escape(text: Any) -> str:
+    # '$' starts mathtext in matplotlib; a study id like "Smith$2010" must print as written.
+    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One panel per checklist: its studies (sorted) and its columns in order."""
+    by_checklist: dict[str, list[Mapping[str, Any]]] = {}
+    for study in results.get("studies", []):
+        by_checklist.setdefault(study["checklist"], []).append(study)
+    panels = []
+    info = results.get("checklists", {})
+    for checklist_id in sorted(by_checklist):
+        studies = sorted(by_checklist[checklist_id], key=lambda s: str(s["study_id"]))
+        columns: list[str] = []
+        for study in studies:
+            for column in (study.get("details", {}).get("levels") or {}):
+                if column not in columns:
+                    columns.append(column)
+        grades: list[str] = []
+        for study in studies:
+            for g in study.get("details", {}).get("grades") or []:
+                if g not in grades:
+                    grades.append(g)
+        title = (info.get(checklist_id) or {}).get("title") or checklist_id
+        panels.append({"id": checklist_id, "title": title, "studies": studies,
+                       "columns": columns, "grades": grades})
+    return panels
+
+
+def _grade_level(study: Mapping[str, Any], grades: list[str]) -> str:
+    level = study.get("details", {}).get("grade_level")
+    if level:
+        return str(level)
+    grade = study.get("grade")
+    if grade is None or grade not in grades:
+        return "unanswered"
+    index = grades.index(grade)
+    return ("favourable" if index == 0 else
+            "unfavourable" if index == len(grades) - 1 else "unclear")
+
+
+class QualityPlots:
+    """Writes ``quality-traffic-light.*`` and ``quality-summary.*``."""
+
+    name = "quality-plots"
+    description = "Traffic-light (study × items) and summary plots of quality appraisals (SVG, PNG)"
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
+                        "uniqueItems": True, "default": list(FORMATS)},
+            "plots": {"type": "array", "items": {"enum": list(PLOTS)}, "minItems": 1,
+                      "uniqueItems": True, "default": list(PLOTS)},
+            "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "default": 150},
+            "prefix": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "quality"},
+        },
+        "additionalProperties": False,
+    }
+
+    def render(self, results: Mapping[str, Any], out_dir: Path,
+               options: Mapping[str, Any]) -> list[Path]:
+        """Draw every plot in memory, then write each file atomically; return the paths."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from evidencekit.core.errors import EvidencekitError
+        from evidencekit.core.io import atomic_write_bytes
+        from matplotlib.figure import Figure
+
+        panels = _panels(results)
+        if not panels:
+            raise EvidencekitError("nothing to plot: no study was scored")
+        formats = list(options.get("formats") or FORMATS)
+        dpi = int(options.get("dpi", 150))
+        prefix = options.get("prefix", "quality")
+        out_dir = Path(out_dir)
+        drawn: list[tuple[Path, bytes]] = []
+        rc = {"svg.fonttype": "none", "svg.hashsalt": "evidencekit", "font.size": 8,
+              "font.family": "DejaVu Sans"}
+        with matplotlib.rc_context(rc):
+            for plot in options.get("plots") or PLOTS:
+                fig = self._traffic_light(Figure, panels) if plot == "traffic-light" else \
+                    self._summary(Figure, panels)
+                for fmt in formats:
+                    buffer = io.BytesIO()
+                    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+                    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight",
+                                metadata=metadata)
+                    drawn.append((out_dir / f"{prefix}-{plot}.{fmt}", buffer.getvalue()))
+        for path, data in drawn:
+            atomic_write_bytes(path, data)
+        return [path for path, _ in drawn]
+
+    # ----------------------------------------------------------------- traffic light
+
+    def _traffic_light(self, Figure: Any, panels: list[dict[str, Any]]) -> Any:  # noqa: N803
+        heights = [len(p["studies"]) * ROW_INCH + 0.9 for p in panels]
+        width = max(3.0 + COL_INCH * (len(p["columns"]) + 1) for p in panels) + 0.5
+        legend_inch = 0.9
+        fig = Figure(figsize=(max(width, 6.0), sum(heights) + legend_inch))
+        grid = fig.add_gridspec(len(panels) + 1, 1,
+                                height_ratios=[*heights, legend_inch], hspace=0.25)
+        for index, panel in enumerate(panels):
+            ax = fig.add_subplot(grid[index])
+            self._traffic_panel(ax, panel)
+        legend_ax = fig.add_subplot(grid[len(panels)])
+        legend_ax.axis("off")
+        self._legend(legend_ax)
+        return fig
+
+    def _traffic_panel(self, ax: Any, panel: dict[str, Any]) -> None:
+        studies, columns = panel["studies"], panel["columns"]
+        n_rows, n_cols = len(studies), len(columns) + 1
+        for row, study in enumerate(studies):
+            levels = study.get("details", {}).get("levels") or {}
+            cells = [levels.get(c, "not-applicable") for c in columns]
+            cells.append(_grade_level(study, panel["grades"]))
+            for col, level in enumerate(cells):
+                colour, symbol, _ = STYLE.get(level, STYLE["unanswered"])
+                size = 95 if col < n_cols - 1 else 120
+                ax.scatter(col, row, s=size, color=colour, edgecolors="#555555",
+                           linewidths=0.4, zorder=2)
+                if symbol:
+                    ax.text(col, row, symbol, ha="center", va="center", fontsize=7,
+                            color="white" if level in ("favourable", "unfavourable") else
+                            "#222222", zorder=3, fontweight="bold")
+        ax.set_xlim(-0.6, n_cols - 0.4)
+        ax.set_ylim(n_rows - 0.5, -0.5)
+        ax.set_yticks(range(n_rows))
+        ax.set_yticklabels([_escape(s["study_id"]) for s in studies], fontsize=7)
+        ax.set_xticks(range(n_cols))
+        ax.set_xticklabels([_escape(c) for c in columns] + ["Grade"], fontsize=7,
+                           rotation=90 if max((len(c) for c in columns), default=0) > 4 else 0)
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        ax.axvline(n_cols - 1.5, color="#999999", linewidth=0.6)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_axisbelow(True)
+        ax.grid(True, color="#eeeeee", linewidth=0.5)
+        grades = " / ".join(panel["grades"]) if panel["grades"] else ""
+        ax.set_title(_escape(f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
+                             + (f" — grade: {grades}" if grades else "")),
+                     fontsize=8, loc="left", pad=18)
+
+    def _legend(self, ax: Any) -> None:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([0], [0], marker="o", linestyle="", markersize=8,
+                          markerfacecolor=colour, markeredgecolor="#555555",
+                          label=f"{symbol} {label}" if symbol else label)
+                   for colour, symbol, label in STYLE.values()]
+        ax.legend(handles=handles, loc="center", ncol=2, frameon=False, fontsize=7)
+
+    # ----------------------------------------------------------------- summary
+
+    def _summary(self, Figure: Any, panels: list[dict[str, Any]]) -> Any:  # noqa: N803
+        heights = [(len(p["columns"]) + 1) * 0.28 + 0.8 for p in panels]
+        legend_inch = 0.7
+        fig = Figure(figsize=(8.0, sum(heights) + legend_inch))
+        grid = fig.add_gridspec(len(panels) + 1, 1, height_ratios=[*heights, legend_inch],
+                                hspace=0.45)
+        order = list(STYLE)
+        for index, panel in enumerate(panels):
+            ax = fig.add_subplot(grid[index])
+            labels = [*panel["columns"], "Grade"]
+            n = len(panel["studies"])
+            shares = {level: [] for level in order}
+            for col, label in enumerate(labels):
+                counts = dict.fromkeys(order, 0)
+                for study in panel["studies"]:
+                    if col < len(panel["columns"]):
+                        level = (study.get("details", {}).get("levels") or {}).get(
+                            label, "not-applicable")
+                    else:
+                        level = _grade_level(study, panel["grades"])
+                    counts[level if level in counts else "unanswered"] += 1
+                for level in order:
+                    shares[level].append(100.0 * counts[level] / n if n else 0.0)
+            left = [0.0] * len(labels)
+            for level in order:
+                colour, _, _ = STYLE[level]
+                values = shares[level]
+                ax.barh(range(len(labels)), values, left=left, color=colour,
+                        edgecolor="white", linewidth=0.5, height=0.75)
+                for y, (x0, v) in enumerate(zip(left, values, strict=True)):
+                    if v >= 8:
+                        ax.text(x0 + v / 2, y, f"{v:.0f}%", ha="center", va="center",
+                                fontsize=6.5, color="white" if level in (
+                                    "favourable", "unfavourable") else "#222222")
+                left = [a + b for a, b in zip(left, values, strict=True)]
+            ax.set_yticks(range(len(labels)))
+            ax.set_yticklabels([_escape(lab) for lab in labels], fontsize=7)
+            ax.set_ylim(len(labels) - 0.5, -0.5)
+            ax.set_xlim(0, 100)
+            ax.set_xlabel("% of studies", fontsize=7)
+            ax.tick_params(labelsize=7)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
+            ax.set_title(_escape(f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})"),
+                         fontsize=8, loc="left")
+        legend_ax = fig.add_subplot(grid[len(panels)])
+        legend_ax.axis("off")
+        self._legend(legend_ax)
+        return fig
+
+
+@hookimpl
+def evidencekit_reporters() -> list[Any]:
+    return [QualityPlots()]
