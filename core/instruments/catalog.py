@@ -200,7 +200,8 @@ def build_catalog(pm: Any | None = None, review_dir: Path | None = None) -> Cata
     from importlib.resources import files
 
     catalog = Catalog()
-    catalog.add_folder(files("evidencekit.instruments"), "package", "instruments")
+    package = files("evidencekit.instruments")
+    catalog.add_folder(package, "package", "instruments")
     if pm is not None:
         from evidencekit.core.plugin_manager import plugin_origin
 
@@ -210,6 +211,8 @@ def build_catalog(pm: Any | None = None, review_dir: Path | None = None) -> Cata
                 catalog.add_folder(folder, f"plugin {origin}", str(folder))
     if review_dir is not None:
         folder = Path(review_dir) / "instruments"
-        if folder.is_dir():
+        # Run from a source checkout, the review folder's instruments/ *is* the package's.
+        same = isinstance(package, Path) and folder.resolve() == package.resolve()
+        if folder.is_dir() and not same:
             catalog.add_folder(folder, "review")
     return catalog
