@@ -100,7 +100,15 @@ def load_yaml(source: str | Path, *, name: str | None = None, text: str | None =
     if "\x00" in text:
         raise InstrumentError(f"{display}: the file contains NUL bytes; it is not a YAML text file")
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        # Control characters are refused before parsing starts; name their line.
+        line = text[: exc.position].count("\n") + 1
+        raise InstrumentError(
+            f"{display}:{line}: the text contains the control character U+{exc.character:04X}, "
+            "which YAML does not allow; remove it"
+        ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
