@@ -560,7 +560,7 @@ def list_records(
     if limit is not None:
         out = out[:limit]
     return {"count": total, "shown": len(out), "unclustered": clustering.unclustered,
-            "records": out}
+            "deduplicated": clustering.deduplicated, "records": out}
 
 
 def show_record(review: Review, record_id: str) -> dict[str, Any]:

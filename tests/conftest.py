@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests.
+pytest_plugins = ["postgres_fixture"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DATASETS = SHARED / "datasets"

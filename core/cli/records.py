@@ -56,7 +56,10 @@ def print_table(table: Any, output: str | None) -> None:
     from rich.console import Console
 
     if output is None:
-        Console(soft_wrap=False).print(table)
+        console = Console()
+        if not console.is_terminal:  # piped: do not squeeze the table to 80 columns
+            console = Console(width=200)
+        console.print(table)
         return
     import io
 
@@ -160,14 +163,16 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
     table = Table(title=f"{data['shown']} of {data['count']} records")
     for column in ("record_id", "cluster_id", "primary", "source", "year", "first author",
                    "title"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis",
-                         no_wrap=column != "title")
+        if column == "title":
+            table.add_column(column, overflow="fold", ratio=1, min_width=20)
+        else:
+            table.add_column(column, overflow="ellipsis", no_wrap=True)
     for row in data["records"]:
         table.add_row(row["record_id"], row["cluster_id"], "yes" if row["is_primary"] else "",
                       row["source"], "" if row["year"] is None else str(row["year"]),
                       row["first_author"], row["title"])
     print_table(table, output)
-    _stale_warning(data["unclustered"], True)
+    _stale_warning(data["unclustered"], data["deduplicated"])
 
 
 def _stale_warning(unclustered: int, deduplicated: bool) -> None:

@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 import rispy
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from evidencekit.core import deduplication as dd
 from evidencekit.core import records as R
 from evidencekit.core.dedupe import DedupeResult, Link
 from evidencekit.core.errors import PipelineError, RecordFormatError, StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.review import open_review
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
 
@@ -507,3 +506,21 @@ def test_show_unknown_record(review_dir: Path) -> None:
     two_sources(review_dir)
     with pytest.raises(PipelineError, match="no record 'nope'"):
         R.show_record(open_review(review_dir), "nope")
+
+
+# -- the same flow on PostgreSQL ------------------------------------------------------------------
+
+def test_whole_flow_on_postgresql(tmp_path: Path, postgres) -> None:
+    folder = make_review(tmp_path / "r", f"store: {postgres.new_database()}\n")
+    two_sources(folder)
+    review = open_review(folder)
+    again = R.import_files(review, [folder / "medline.txt"], source="MEDLINE")
+    assert (again.new, again.already_present) == (0, 3)
+    summary = R.run_dedupe(review)
+    assert (summary.records, summary.unique, summary.uncertain) == (6, 5, 1)
+    (pair,) = dd.review_pairs(review)
+    dd.decide(review, pair["pair_id"], "same", who="ann")
+    assert R.run_dedupe(review).unique == 4
+    rows = list(csv.DictReader(io.StringIO(R.export_records(review, "csv", all_records=True))))
+    assert len(rows) == 6 and len({r["cluster_id"] for r in rows}) == 4
+    assert not list(folder.glob("*.sqlite"))  # nothing went to a SQLite file

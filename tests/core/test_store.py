@@ -2,117 +2,25 @@
 
 Every store test runs on SQLite and, when the PostgreSQL server binaries
 (initdb, pg_ctl) and psycopg are installed, on a throwaway PostgreSQL cluster
-started for the session on a free loopback port.
+started for the session on a free loopback port (tests/postgres_fixture.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
-import subprocess
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from evidencekit.core.errors import StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.store import open_store, rows, schema
 from evidencekit.core.store.db import Store
 from evidencekit.core.store.migrations import LATEST_VERSION, MIGRATIONS
-
-# -- a throwaway PostgreSQL cluster ------------------------------------------------------
-
-PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-
-
-def _pg_tool(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    for folder in PG_BIN_DIRS:
-        if (folder / name).exists():
-            return str(folder / name)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PostgresCluster:
-    """initdb into a temporary folder, pg_ctl start on loopback, stop at the end.
-
-    PostgreSQL refuses to run as root, so as root the cluster runs as the
-    ``postgres`` system user (created by the Debian package) through runuser.
-    """
-
-    def __init__(self) -> None:
-        self.initdb = _pg_tool("initdb")
-        self.pg_ctl = _pg_tool("pg_ctl")
-        self.folder = Path(tempfile.mkdtemp(prefix="ek-pg-"))
-        self.data = self.folder / "data"
-        self.port = _free_port()
-        self.prefix: list[str] = []
-        if os.geteuid() == 0:
-            runuser = shutil.which("runuser")
-            if runuser is None:
-                raise RuntimeError("running as root without runuser")
-            subprocess.run(["id", "postgres"], check=True, capture_output=True)
-            shutil.chown(self.folder, "postgres")
-            self.prefix = [runuser, "-u", "postgres", "--"]
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=60)
-
-    def start(self) -> None:
-        self._run(self.initdb, "-D", str(self.data), "-U", "evidencekit", "--auth=trust",
-                  "-E", "UTF8", "--no-sync")
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c full_page_writes=off")
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", options,
-                  "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
-
-    def stop(self) -> None:
-        try:
-            self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://evidencekit@127.0.0.1:{self.port}/{database}"
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    """A PostgreSQL cluster for the session, or skip saying what is missing."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip("psycopg is not installed (pip install 'psycopg[binary]')")
-    if _pg_tool("initdb") is None or _pg_tool("pg_ctl") is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; "
-                    "apt-get install postgresql to run the PostgreSQL store tests")
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except (subprocess.SubprocessError, OSError, RuntimeError) as err:
-        detail = getattr(err, "stderr", b"") or b""
-        pytest.skip(f"cannot start a PostgreSQL cluster: {err} {detail.decode(errors='replace')}")
-    yield cluster
-    cluster.stop()
-
-
-_db_counter = iter(range(1, 10_000))
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -120,14 +28,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL for a new, empty store on each backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'evidencekit.sqlite'}"
-    cluster = request.getfixturevalue("postgres")
-    name = f"ek_test_{next(_db_counter)}"
-    engine = sa.create_engine(cluster.url().replace("postgresql://", "postgresql+psycopg://"),
-                              isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    engine.dispose()
-    return cluster.url(name)
+    return request.getfixturevalue("postgres").new_database()
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -263,7 +164,10 @@ def test_bad_urls(url: str, message: str) -> None:
 
 def test_unreachable_postgresql_is_a_store_error_without_password() -> None:
     pytest.importorskip("psycopg")
-    url = f"postgresql://someone:secret@127.0.0.1:{_free_port()}/nothing"
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://someone:secret@127.0.0.1:{port}/nothing"
     with pytest.raises(StoreError) as info:
         open_store(url, timeout=1)
     assert "secret" not in str(info.value)
@@ -271,11 +175,11 @@ def test_unreachable_postgresql_is_a_store_error_without_password() -> None:
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
-    with open_store(f"sqlite:///{tmp_path / 's.sqlite'}", create=True) as store:
-        with store.read() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    with open_store(url, create=True) as store, store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 # -- rows ----------------------------------------------------------------------------------
@@ -324,7 +228,8 @@ def test_load_records_by_id_and_source_without_raw(store_url: str) -> None:
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=texts, family=texts, given_=texts, keyword=texts, raw_value=texts,
        year=st.one_of(st.none(), st.integers(1000, 2100)))
 def test_any_text_round_trips_on_sqlite(tmp_path: Path, title: str, family: str, given_: str,
@@ -384,11 +289,11 @@ def test_second_sqlite_writer_gets_a_clear_busy_error(tmp_path: Path) -> None:
             # A reader is not blocked by the writer (WAL) and sees the old state.
             with second.read() as rconn:
                 assert rows.imports(rconn) == {}
-            with pytest.raises(StoreError, match="busy: another evidencekit command"):
-                with second.write() as conn2:
-                    rows.add_import(conn2, source="B", kind="database", file="b",
-                                    sha256="b" * 64, format="ris", encoding=None,
-                                    record_count=0, new_records=0)
+            busy = pytest.raises(StoreError, match="busy: another evidencekit command")
+            with busy, second.write() as conn2:
+                rows.add_import(conn2, source="B", kind="database", file="b",
+                                sha256="b" * 64, format="ris", encoding=None,
+                                record_count=0, new_records=0)
         # Once the first writer committed, the second can write.
         with second.write() as conn2:
             rows.add_import(conn2, source="B", kind="database", file="b", sha256="b" * 64,

@@ -1,0 +1,233 @@
+"""``evidencekit import`` and ``evidencekit records list|show|export`` end to end.
+
+The review folders use the test plugin tests/data/plugins/ek_records_fixture.py
+(a ``pipe-test`` importer and a ``doi-test`` deduplicator).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import rispy
+from click.testing import CliRunner
+from evidencekit.core.cli import cli
+
+PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
+MEDLINE = [
+    "Peer support in mental health|2019|10.1/a|Smith, Jane; Jones, Ann",
+    "Peer workers and recovery|2018|10.1/b|Brown, Bob",
+    "A trial of peer support|2020||White, Wendy",
+]
+EMBASE = [
+    "Peer support in mental health services|2019|10.1/a|Smith, J",
+    "Peer workers and recovery|2018|10.1/other|Brown, B",
+    "Something else entirely|2015|10.1/c|Green, Gus",
+]
+
+
+def make_review(folder: Path, extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PLUGIN, folder / PLUGIN.name)
+    (folder / "review.yaml").write_text(
+        "kind: review\nid: test-review\nversion: '1'\ntitle: Test review\n"
+        "plugins: [ek_records_fixture]\ndedupe:\n  method: doi-test\n" + extra,
+        encoding="utf-8",
+    )
+    return folder
+
+
+def pipe(folder: Path, name: str, lines: list[str]) -> Path:
+    path = folder / name
+    path.write_text("#pipe\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Path:
+    return make_review(tmp_path / "review")
+
+
+def count(folder: Path) -> int:
+    result = run("records", "list", "--review", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["count"]
+
+
+def test_import_creates_the_store_and_reimport_adds_nothing(review: Path) -> None:
+    path = pipe(review, "medline.txt", MEDLINE)
+    assert not (review / "evidencekit.sqlite").exists()
+    first = run("import", str(path), "--source", "MEDLINE (Ovid)", "--date-searched",
+                "2020-02-01", "--review", str(review))
+    assert first.exit_code == 0, first.output
+    assert (review / "evidencekit.sqlite").exists()
+    assert f"{path}: 3 records as pipe-test (UTF-8): 3 new, 0 already present" in first.stdout
+    assert first.stdout.rstrip().endswith("3 new records, 0 already present (source "
+                                          "'MEDLINE (Ovid)')")
+    again = run("import", str(path), "--source", "MEDLINE (Ovid)", "--review", str(review))
+    assert again.exit_code == 0
+    assert "0 new records, 3 already present" in again.stdout
+    assert count(review) == 3
+
+
+def test_review_defaults_to_the_current_folder(review: Path, monkeypatch) -> None:
+    monkeypatch.chdir(review)
+    pipe(review, "m.txt", MEDLINE)
+    assert run("import", "m.txt", "--source", "MEDLINE").exit_code == 0
+    result = run("records", "list", "--json")
+    assert json.loads(result.stdout)["count"] == 3
+
+
+def test_import_json_is_one_object(review: Path) -> None:
+    path = pipe(review, "m.txt", MEDLINE)
+    result = run("import", str(path), "--source", "MEDLINE", "--review", str(review), "--json")
+    data = json.loads(result.stdout)
+    assert (data["new"], data["already_present"]) == (3, 0)
+    assert data["files"][0]["format"] == "pipe-test"
+
+
+def test_malformed_file_is_one_line_error_and_store_unchanged(review: Path) -> None:
+    assert run("import", str(pipe(review, "m.txt", MEDLINE)), "--source", "MEDLINE",
+               "--review", str(review)).exit_code == 0
+    before = (review / "evidencekit.sqlite").read_bytes()
+    good = pipe(review, "good.txt", EMBASE)
+    bad = pipe(review, "bad.txt", ["Fine|2001|10.1/x|A, B", "broken line"])
+    result = run("import", str(good), str(bad), "--source", "Embase", "--review", str(review))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {bad}:3: expected 4 fields title|year|doi|authors, found 1"]
+    assert "Traceback" not in result.output
+    assert count(review) == 3
+    assert (review / "evidencekit.sqlite").read_bytes() == before or count(review) == 3
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--date-searched", "yesterday"], "error: date searched 'yesterday' is not a date"),
+    (["--format", "nope"], "error: unknown importer 'nope'; known: "),
+])
+def test_bad_options(review: Path, args: list[str], message: str) -> None:
+    path = pipe(review, "m.txt", MEDLINE)
+    result = run("import", str(path), "--source", "MEDLINE", "--review", str(review), *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert not (review / "evidencekit.sqlite").exists()
+
+
+def test_unknown_kind_is_a_usage_error(review: Path) -> None:
+    result = run("import", str(pipe(review, "m.txt", MEDLINE)), "--source", "M", "--kind",
+                 "blog", "--review", str(review))
+    assert result.exit_code == 2
+    assert "'blog' is not one of" in result.stderr
+
+
+def test_missing_file(review: Path) -> None:
+    result = run("import", str(review / "nothing.ris"), "--source", "M", "--review", str(review))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {review / 'nothing.ris'}: no such file")
+
+
+def test_record_without_title_warns_or_is_refused(tmp_path: Path) -> None:
+    folder = make_review(tmp_path / "a")
+    path = pipe(folder, "m.txt", [*MEDLINE, "|2001|10.1/x|A, B"])
+    result = run("import", str(path), "--source", "M", "--review", str(folder))
+    assert result.exit_code == 0
+    assert f"warning: {path}:5: record 4 (id L5) has no title" in result.stderr
+    strict = make_review(tmp_path / "b", "import:\n  require_title: true\n")
+    path = pipe(strict, "m.txt", [*MEDLINE, "|2001|10.1/x|A, B"])
+    result = run("import", str(path), "--source", "M", "--review", str(strict))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}:5: record 4 (id L5) has no title")
+    assert not (strict / "evidencekit.sqlite").exists()
+
+
+def test_records_commands_without_a_store(review: Path) -> None:
+    result = run("records", "list", "--review", str(review))
+    assert result.exit_code == 1
+    assert "no store at" in result.stderr and "evidencekit import" in result.stderr
+
+
+def _two_sources(review: Path) -> None:
+    for name, lines, source in (("m.txt", MEDLINE, "MEDLINE"), ("e.txt", EMBASE, "Embase")):
+        result = run("import", str(pipe(review, name, lines)), "--source", source,
+                     "--review", str(review))
+        assert result.exit_code == 0, result.output
+
+
+def test_records_list_table_and_by_source(review: Path) -> None:
+    _two_sources(review)
+    table = run("records", "list", "--review", str(review))
+    assert table.exit_code == 0
+    assert "6 of 6 records" in table.stdout and "Peer workers and recovery" in table.stdout
+    assert "not de-duplicated yet" in table.stderr
+    assert run("dedupe", "--review", str(review)).exit_code == 0
+    counts = json.loads(run("records", "list", "--by-source", "--json", "--review",
+                            str(review)).stdout)
+    assert counts["totals"]["duplicates_removed"] == 1
+    assert {r["source"]: r["kept"] for r in counts["sources"]} == {"MEDLINE": 3, "Embase": 2}
+    text = run("records", "list", "--by-source", "--review", str(review))
+    assert "Records by source" in text.stdout and "Embase" in text.stdout
+    primaries = json.loads(run("records", "list", "--primary", "--json", "--limit", "2",
+                               "--review", str(review)).stdout)
+    assert (primaries["count"], primaries["shown"]) == (5, 2)
+    only = json.loads(run("records", "list", "--source", "Embase", "--json", "--review",
+                          str(review)).stdout)
+    assert {r["source"] for r in only["records"]} == {"Embase"}
+
+
+def test_records_show(review: Path) -> None:
+    _two_sources(review)
+    run("dedupe", "--review", str(review))
+    records = json.loads(run("records", "list", "--json", "--review", str(review)).stdout)
+    first = records["records"][0]["record_id"]
+    shown = run("records", "show", first, "--raw", "--review", str(review))
+    assert shown.exit_code == 0
+    assert shown.stdout.splitlines()[0] == f"record {first}"
+    assert "  title: Peer support in mental health" in shown.stdout
+    assert "  authors: Smith, Jane; Jones, Ann" in shown.stdout
+    assert "this record is the primary" in shown.stdout
+    assert "link " in shown.stdout and ": doi (score 1.000, doi-test)" in shown.stdout
+    data = json.loads(run("records", "show", first, "--json", "--review", str(review)).stdout)
+    assert data["cluster"]["is_primary"] is True and len(data["cluster"]["members"]) == 2
+    missing = run("records", "show", "nope", "--review", str(review))
+    assert missing.exit_code == 1 and "no record 'nope'" in missing.stderr
+
+
+def test_records_export_formats(review: Path, tmp_path: Path) -> None:
+    _two_sources(review)
+    run("dedupe", "--review", str(review))
+    out = tmp_path / "all.csv"
+    result = run("records", "export", "--format", "csv", "--all", "-o", str(out),
+                 "--review", str(review))
+    assert result.exit_code == 0 and result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert len(rows) == 6 and len({r["cluster_id"] for r in rows}) == 5
+    assert list(rows[0])[:9] == ["record_id", "cluster_id", "is_primary", "source",
+                                 "source_key", "title", "authors", "year", "doi"]
+    merged = run("records", "export", "--review", str(review))  # csv by default
+    assert len(list(csv.DictReader(io.StringIO(merged.stdout)))) == 5
+    ris = run("records", "export", "--format", "ris", "--review", str(review))
+    entries = rispy.loads(ris.stdout)
+    assert len(entries) == 5
+    merged_a = next(e for e in entries if e.get("doi") == "10.1/a")
+    assert merged_a["name_of_database"] == "MEDLINE"  # rispy keeps the first DB line
+    bib = run("records", "export", "--format", "bibtex", "--all", "--review", str(review))
+    assert bib.stdout.count("@article{") == 6
+    bad = run("records", "export", "--format", "xml", "--review", str(review))
+    assert bad.exit_code == 2
+
+
+def test_store_on_postgresql_through_the_cli(tmp_path: Path, postgres) -> None:
+    folder = make_review(tmp_path / "pg", f"store: {postgres.new_database()}\n")
+    _two_sources(folder)
+    result = run("dedupe", "--review", str(folder), "--json")
+    assert json.loads(result.stdout)["unique"] == 5
+    assert count(folder) == 6
+    assert not (folder / "evidencekit.sqlite").exists()
