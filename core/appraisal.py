@@ -529,18 +529,38 @@ class Validated:
 
 
 def _find_item(checklist: Any, raw: str) -> Any | None:
+    """The item (or an item's part, e.g. CASP cohort 5a) by id, or by printed number."""
     wanted = raw.strip().lower()
-    for item in checklist.items:
+    candidates = [*checklist.items, *(p for i in checklist.items for p in i.parts)]
+    for item in candidates:
         if item.id.lower() == wanted:
             return item
-    for item in checklist.items:
-        if str(item.number).lower() == wanted or f"q{item.number}".lower() == wanted:
+    for item in candidates:
+        number = str(item.number or "").lower()
+        if number and (number == wanted or f"q{number}" == wanted):
             return item
     return None
 
 
 def _allowed_items(checklist: Any) -> str:
-    return ", ".join(i.id for i in checklist.items)
+    parts = [p.id for i in checklist.items for p in i.parts]
+    return ", ".join(i.id for i in checklist.items) + (
+        f" (parts: {', '.join(parts)})" if parts else "")
+
+
+def _fold(text: str) -> str:
+    # the same folding as ChecklistItem.code_for: case, spaces, '-', '_', apostrophes
+    text = str(text).strip().lower().replace("’", "'").replace("'", "")
+    return re.sub(r"[\s_-]+", "_", text)
+
+
+def _code_for(item: Any, value: str) -> str | None:
+    """The answer code of ``item`` (an item or a part) that ``value`` names, by code or label."""
+    wanted = _fold(value)
+    for option in item.options:
+        if wanted in (_fold(option.code), _fold(option.label)):
+            return option.code
+    return None
 
 
 def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
@@ -596,7 +616,7 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
             continue
         row.item = item.id
         if item.answer_type == "choice" and not is_unanswered(row.answer):
-            code = item.code_for(row.answer)
+            code = _code_for(item, row.answer)
             if code is None:
                 problem(row, "answer not accepted by this item", checklist=checklist.id,
                         item=item.id, value=row.answer,

@@ -136,16 +136,22 @@ class QualityPlots:
     # ----------------------------------------------------------------- traffic light
 
     def _traffic_light(self, Figure: Any, panels: list[dict[str, Any]]) -> Any:  # noqa: N803
-        heights = [len(p["studies"]) * ROW_INCH + 0.9 for p in panels]
-        width = max(3.0 + COL_INCH * (len(p["columns"]) + 1) for p in panels) + 0.5
-        legend_inch = 0.9
-        fig = Figure(figsize=(max(width, 6.0), sum(heights) + legend_inch))
-        grid = fig.add_gridspec(len(panels) + 1, 1,
-                                height_ratios=[*heights, legend_inch], hspace=0.25)
-        for index, panel in enumerate(panels):
-            ax = fig.add_subplot(grid[index])
+        # Laid out in inches, so every panel has the same row height however many
+        # studies it has; titles and column labels sit in a fixed header above each.
+        header, gap, legend_inch, left = 0.5, 0.12, 0.8, 1.2
+        heights = [len(p["studies"]) * ROW_INCH + 0.1 for p in panels]
+        widths = [COL_INCH * (len(p["columns"]) + 1) + 0.2 for p in panels]
+        fig_w = left + max(max(widths), 4.5) + 0.3
+        fig_h = sum(heights) + len(panels) * (header + gap) + legend_inch
+        fig = Figure(figsize=(fig_w, fig_h))
+        top = fig_h
+        for panel, height, width in zip(panels, heights, widths, strict=True):
+            top -= header
+            ax = fig.add_axes([left / fig_w, (top - height) / fig_h, width / fig_w,
+                               height / fig_h])
             self._traffic_panel(ax, panel)
-        legend_ax = fig.add_subplot(grid[len(panels)])
+            top -= height + gap
+        legend_ax = fig.add_axes([0.0, 0.0, 1.0, legend_inch / fig_h])
         legend_ax.axis("off")
         self._legend(legend_ax)
         return fig
@@ -183,7 +189,7 @@ class QualityPlots:
         grades = " / ".join(panel["grades"]) if panel["grades"] else ""
         ax.set_title(_escape(f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
                              + (f" — grade: {grades}" if grades else "")),
-                     fontsize=8, loc="left", pad=18)
+                     fontsize=8, loc="left", pad=14)
 
     def _legend(self, ax: Any) -> None:
         from matplotlib.lines import Line2D
