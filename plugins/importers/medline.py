@@ -1,0 +1,181 @@
+"""MEDLINE / PubMed tagged format (``.nbib``, ``.txt``, ``.medline``).
+
+Tags are up to four letters padded to four, then ``- `` (``PMID- 123``, ``TI  - …``,
+``FAU - …``); continuation lines start with six spaces; a blank line ends a record. There
+is no end tag, so a file cut at a record boundary cannot be told from a complete one; a
+file that ends without a final line break gets a warning that its last record may be cut.
+Raw fields are kept as ``{tag: [value, …]}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from evidencekit.core import hookimpl
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Author, Record
+from evidencekit.plugins.importers._base import BaseImporter, Cursor
+from evidencekit.plugins.importers._normalise import (
+    clean,
+    find_doi,
+    make_record,
+    normalise_pages,
+    parse_name,
+    split_identifiers,
+    unique,
+)
+from evidencekit.plugins.importers._tagged import StrayLines
+
+_DOI_ID = re.compile(r"\[doi\]", re.I)
+
+
+def _tag_of(line: str) -> tuple[str, str] | None:
+    if len(line) >= 5 and line[4] == "-" and "A" <= line[0] <= "Z":
+        tag = line[:4].rstrip()
+        if tag.isalnum() and tag.upper() == tag:
+            return tag, line[6:].strip() if len(line) > 5 else ""
+    return None
+
+
+def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """Yield ``(first line, {tag: [values]})`` per record (blank-line separated)."""
+    record: dict[str, list[str]] | None = None
+    last: list[str] | None = None
+    start = 0
+    stray = StrayLines()
+    for number, line in enumerate(source.text.split("\n"), 1):
+        if not line.strip():
+            if record is not None:
+                yield start, record
+                record = None
+                last = None
+            continue
+        if line.startswith("      ") or line[:1] == "\t":
+            if last is not None:
+                last[-1] = f"{last[-1]} {line.strip()}" if last[-1] else line.strip()
+            else:
+                stray.add(number, line)
+            continue
+        tagged = _tag_of(line)
+        if tagged is None:
+            if last is not None:  # a wrapped line that lost its indentation
+                last[-1] = f"{last[-1]} {line.strip()}"
+            else:
+                stray.add(number, line)
+            continue
+        tag, value = tagged
+        if record is not None and tag == "PMID" and "PMID" in record:
+            # Why: two records without the blank line between them.
+            source.warn(f"a second PMID line in the record starting on line {start}; "
+                        "taken as the start of a new record", number)
+            yield start, record
+            record = None
+        if record is None:
+            record = {}
+            start = cursor.line = number
+            cursor.record += 1
+        values = record.get(tag)
+        if values is None:
+            record[tag] = last = [value]
+        else:
+            values.append(value)
+            last = values
+    stray.report(source, "MEDLINE")
+    if record is not None:
+        if not source.text.endswith("\n"):
+            source.warn(
+                f"the file ends without a line break inside record {cursor.record} (from this "
+                "line): its last field may be cut short; check that the file is complete",
+                start,
+            )
+        yield start, record
+
+
+def _get(tags: Mapping[str, list[str]], *names: str) -> str:
+    for name in names:
+        for value in tags.get(name, ()):
+            if value.strip():
+                return value
+    return ""
+
+
+def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Record:
+    """Map one MEDLINE record onto the normalised record (raw tags kept)."""
+    names = tags.get("FAU") or tags.get("AU") or []
+    authors = [author for author in map(parse_name, names) if author is not None]
+    authors.extend(Author(clean(group)) for group in tags.get("CN", ()) if clean(group))
+    doi_ids = [value for value in tags.get("LID", []) + tags.get("AID", [])
+               if _DOI_ID.search(value)]
+    issn, isbn = split_identifiers(tags.get("IS", []) + tags.get("ISBN", []))
+    title = _get(tags, "TI", "BTI", "TT")
+    journal = _get(tags, "JT", "TA")
+    if not journal and _get(tags, "TI"):
+        journal = _get(tags, "BTI", "CTI")  # a book chapter: the book is its source
+    return make_record(
+        line=line,
+        format=fmt,
+        raw=tags,
+        title=title,
+        abstract=_get(tags, "AB"),
+        authors=authors,
+        year=_get(tags, "DP", "DEP", "EDAT"),
+        journal=journal,
+        volume=_get(tags, "VI"),
+        issue=_get(tags, "IP"),
+        pages=normalise_pages(_get(tags, "PG")),
+        doi=find_doi(doi_ids),
+        pmid=clean(_get(tags, "PMID")),
+        issn=issn,
+        isbn=isbn,
+        language=_get(tags, "LA"),
+        keywords=unique(tags.get("OT", []) + tags.get("MH", [])),
+        publication_type="; ".join(unique(tags.get("PT", []))),
+        url="",
+        source_key=_get(tags, "PMID"),
+    )
+
+
+class MedlineImporter(BaseImporter):
+    """PubMed / MEDLINE tagged records (``PMID- ``…), as PubMed and Ovid write them."""
+
+    name = "medline"
+    description = "MEDLINE/PubMed tagged format (PMID- ...; .nbib, .txt, .medline)"
+    extensions = (".nbib", ".txt", ".medline")
+    options_schema = None
+
+    def sniff(self, head: str) -> float:
+        pmid = tagged = 0
+        for line in head.split("\n", 300)[:300]:
+            if line.startswith("PMID-"):
+                pmid += 1
+            if _tag_of(line) is not None:
+                tagged += 1
+            if line.startswith("TY  - "):
+                return 0.0  # RIS
+        if pmid and tagged >= 2:
+            return 0.95
+        four_letter = sum(
+            1 for line in head.split("\n", 300)[:300]
+            if line[:5] in ("FAU -", "OWN -", "STAT-", "DCOM-", "JT  -", "PHST-")
+        )
+        return 0.7 if four_letter >= 2 else 0.0
+
+    def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
+        found = False
+        for line, tags in lex(source, cursor):
+            found = True
+            yield to_record(tags, line, self.name)
+        if not found:
+            raise RecordFormatError(
+                "no MEDLINE record found: no tag lines like 'PMID- 12345678' or 'TI  - ...'. "
+                "Export from PubMed with 'Save' and format 'PubMed', or choose another format",
+                file=source.display,
+                line=1,
+            )
+
+
+@hookimpl
+def evidencekit_importers() -> list[BaseImporter]:
+    return [MedlineImporter()]
