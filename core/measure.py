@@ -346,6 +346,15 @@ def _read_long(name: str, header: list[str], rows: list[tuple[int, list[str]]],
     return Ratings(measure, name, "long", ratings, lines, unit_lines)
 
 
+def build_ratings(measure: Any, records: Iterable[tuple[str, str, str | int, Any]],
+                  name: str = "<ratings>") -> Ratings:
+    """Ratings from ``(unit, rater, item id or number, score)`` tuples, validated
+    exactly as a long CSV file is (``name`` stands for the file in messages)."""
+    rows = [(index + 2, [str(u), str(r), str(i), "" if s is None else str(s)])
+            for index, (u, r, i, s) in enumerate(records)]
+    return _read_long(name, ["unit", "rater", "item", "score"], rows, measure)
+
+
 # ------------------------------------------------------------------------- units
 
 
@@ -404,6 +413,14 @@ def read_units(path: str | Path) -> Units:
         problems.append(f"{name}: no units below the header")
     _problem_list(problems)
     return Units(name, columns, attributes, lines)
+
+
+def build_units(attributes: Mapping[str, Mapping[str, Any]], name: str = "<units>") -> Units:
+    """Units from ``{unit: {attribute: value}}`` (values as text; None is missing)."""
+    columns = list(dict.fromkeys(k for attrs in attributes.values() for k in attrs))
+    table = {str(u): {c: (None if attrs.get(c) is None else str(attrs[c])) for c in columns}
+             for u, attrs in attributes.items()}
+    return Units(name, columns, table, {u: i + 2 for i, u in enumerate(table)})
 
 
 def check_units(ratings: Ratings, units: Units) -> None:
@@ -618,7 +635,7 @@ def _fmt(value: float | None, places: int = 2) -> str:
         return ""
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.{places}f}"
+    return f"{round_half_up(value, places):.{places}f}"
 
 
 def table2_rows(table: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:

@@ -198,13 +198,15 @@ def validity(measure_ref: str, ratings_file: str, units_file: str | None,
     if as_json:
         print_json(result, output)
         return
+    import json
     import textwrap
 
     from evidencekit.core.io import emit
 
     lines = [f"{measure_obj.title} ({measure_obj.ref}): {result['n_units']} scored units", ""]
     for entry in result["analyses"]:
-        options = ", ".join(f"{k}={v}" for k, v in entry["options"].items())
+        options = ", ".join(f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
+                            for k, v in entry["options"].items())
         lines.append(f"{entry['analysis']}" + (f" ({options})" if options else ""))
         lines.extend(textwrap.wrap(entry["verdict"], 96, initial_indent="  ",
                                    subsequent_indent="  "))

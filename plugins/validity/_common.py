@@ -9,6 +9,7 @@ fewer than 30 (or a group of fewer than 10) is *limited evidence*, beyond that
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 PRELIMINARY_N = 10
@@ -33,12 +34,19 @@ def is_small(n: int, smallest_group: int | None = None) -> bool:
 
 
 def fmt(value: float | None, places: int = 2) -> str:
-    """A number for a sentence: 2 decimals, integers plain, '–' when undefined."""
+    """A statistic for a sentence, with ``places`` decimals; '–' when undefined."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    if float(value).is_integer() and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.{places}f}"
+    # Half up, as a published table rounds (2.125 -> 2.13), not half to even.
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP):.{places}f}"
+
+
+def num(value: float | None) -> str:
+    """A score or a count for a sentence: whole numbers plain, else 2 decimals."""
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else fmt(value)
 
 
 def fmt_p(p: float | None) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.plugins.validity._common import fmt, join_items, pct, strength, units_word
+from evidencekit.plugins.validity._common import fmt, join_items, num, pct, strength, units_word
 
 
 class FloorCeiling:
@@ -102,7 +102,7 @@ class FloorCeiling:
         else:
             parts.append(f"No floor or ceiling effect on the total score: {t['n_at_min']} of {n} "
                          f"units at {lo} and {t['n_at_max']} at {hi} (totals "
-                         f"{fmt(t['observed_min'])} to {fmt(t['observed_max'])}).")
+                         f"{num(t['observed_min'])} to {num(t['observed_max'])}).")
         if r["item_mean_range"]:
             a, b = r["item_mean_range"]
             parts.append(f"Item means run from {fmt(a)} to {fmt(b)} (scale midpoint "
@@ -110,12 +110,12 @@ class FloorCeiling:
         below = r["items_below_min_range"]
         k = len(r["items"])
         if not below:
-            parts.append(f"Every item spans at least {fmt(r['min_item_range'])} scale points.")
+            parts.append(f"Every item spans at least {num(r['min_item_range'])} scale points.")
         elif len(below) == k:
-            parts.append(f"No item spans {fmt(r['min_item_range'])} scale points.")
+            parts.append(f"No item spans {num(r['min_item_range'])} scale points.")
         else:
             parts.append(f"Every item but {join_items(below)} spans at least "
-                         f"{fmt(r['min_item_range'])} scale points.")
+                         f"{num(r['min_item_range'])} scale points.")
         flagged = sorted(set(r["floor_items"]) | set(r["ceiling_items"]))
         if flagged:
             verb = "has" if len(flagged) == 1 else "have"

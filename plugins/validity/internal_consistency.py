@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.plugins.validity._common import CONFIDENCE_SCHEMA, fmt, join_items, strength
+from evidencekit.plugins.validity._common import (
+    CONFIDENCE_SCHEMA,
+    fmt,
+    join_items,
+    num,
+    strength,
+)
 
 
 class InternalConsistency:
@@ -47,10 +53,10 @@ class InternalConsistency:
             reason = "undefined: alpha needs at least two items"
         elif n >= 1 and np.all(complete == complete.flat[0]):
             reason = (f"undefined: all ratings are identical (every item score is "
-                      f"{fmt(float(complete.flat[0]))}), so there is no variance to split "
+                      f"{num(float(complete.flat[0]))}), so there is no variance to split "
                       "into consistency and error")
         elif n >= 2 and complete.sum(axis=1).var() == 0:
-            same = fmt(float(complete[0].sum()))
+            same = num(float(complete[0].sum()))
             reason = (f"undefined: every unit has the same total ({same}), "
                       "so the total score has no variance")
         elif n < min_units:

@@ -13,6 +13,7 @@ from evidencekit.plugins.validity._common import (
     fmt,
     fmt_p,
     is_small,
+    num,
     strength,
 )
 from evidencekit.plugins.validity._stats import (
@@ -172,7 +173,7 @@ class KnownGroups:
                          else f"no scored unit has a value for {attribute}")
                 why = f"Known-groups comparison impossible: {found}; a comparison needs two groups."
             else:
-                example = "+".join(levels[:-1]) + "/" + levels[-1]
+                example = levels[0] + "/" + "+".join(levels[1:])
                 why = (f"Known-groups comparison not run: {attribute} has {len(levels)} levels "
                        f"({', '.join(levels)}); declare how they form two groups, e.g. "
                        f"groups={example} (or groups: {{a: [..], b: [..]}} in JSON/YAML).")
@@ -232,9 +233,13 @@ class KnownGroups:
                   "seed": int(options.get("seed", DEFAULT_SEED))}
         if options.get("test", "permutation") == "mann-whitney":
             test = {"name": "mann-whitney", **_stats.mann_whitney(x, y, **kwargs)}
+            test["label"] = f"{test['method']} Mann-Whitney test"
         else:
-            test = {"name": "permutation (difference in means)",
+            test = {"name": "permutation",
                     **_stats.permutation_test_means(x, y, **kwargs)}
+            what = "permutation" if test["method"] == "exact" else "Monte Carlo permutation"
+            test["label"] = f"{'exact ' * (test['method'] == 'exact')}{what} test of the " \
+                "difference in means"
         allow_ci = min(len(x), len(y)) >= ci_min
         delta = _stats.cliffs_delta(x, y)
         delta_ci = _stats.cliffs_delta_ci(x, y, confidence) if allow_ci else None
@@ -289,26 +294,26 @@ class KnownGroups:
                 return (f"Against the expectation: units with {attribute} = {xl} were expected to "
                         f"score higher on the {label} but do not ({means}). "
                         + (f"{sample} this is {lead} only." if small else
-                           f"{test['name'].capitalize()} p = {fmt_p(p)} ({sided})."))
+                           f"{sided.capitalize()} {test['label']}: p = {fmt_p(p)}."))
             if small:
                 text = (f"{lead.capitalize()} consistent with convergent validity: the groups "
                         f"differ on the {label} ({means})"
                         + ("" if directional else "; the expected direction was not declared "
                            "(option higher)") + ". ")
                 text += (f"{sample} this describes the sample; it is not a test that could "
-                         f"establish a difference: the {sided} {test['method']} test gives "
+                         f"establish a difference: the {sided} {test['label']} gives "
                          f"p = {fmt_p(p)}")
                 if floor_p is not None:
                     text += (f", and the smallest p these group sizes allow is {fmt_p(floor_p)}")
                 return text + "."
             if p < r["significance_level"]:
                 return (f"{lead.capitalize()} supporting convergent validity: {means}; "
-                        f"{sided} {test['name']} p = {fmt_p(p)}, Hedges' g "
+                        f"{sided} {test['label']}: p = {fmt_p(p)}, Hedges' g "
                         f"{fmt(r['effect_sizes']['hedges_g'])}"
                         + _ci_text(r["effect_sizes"]["hedges_g_ci"],
                                    r["effect_sizes"]["confidence"]) + ".")
             return (f"Convergent validity not supported: {means}; the difference is not clear "
-                    f"({sided} {test['name']} p = {fmt_p(p)}) with {n} units.")
+                    f"({sided} {test['label']}: p = {fmt_p(p)}) with {n} units.")
         margin = r["margin"]
         eq = r["difference_ci_equivalence"]
         eq_text = (f"the {100 * r['equivalence_confidence']:.0f} % interval of the difference runs "
@@ -316,19 +321,19 @@ class KnownGroups:
         if small:
             if r["within_margin"]:
                 return (f"{lead.capitalize()} consistent with discriminant validity: {means}; "
-                        f"the difference is within the declared margin of {fmt(margin)}. "
+                        f"the difference is within the declared margin of {num(margin)}. "
                         f"{sample} this cannot show the groups are similar: {eq_text}.")
             return (f"{lead.capitalize()} against discriminant validity: {means}; the difference "
-                    f"exceeds the declared margin of {fmt(margin)}. {sample} this is a "
+                    f"exceeds the declared margin of {num(margin)}. {sample} this is a "
                     f"description of the sample, not a test.")
         if r["equivalence_shown"]:
             return (f"{lead.capitalize()} supporting discriminant validity: {means}; {eq_text}, "
-                    f"inside ±{fmt(margin)}.")
+                    f"inside ±{num(margin)}.")
         if r["within_margin"]:
             return (f"Discriminant validity not shown: {means}; the observed difference is within "
-                    f"±{fmt(margin)} but {eq_text}, which is not inside the margin.")
+                    f"±{num(margin)} but {eq_text}, which is not inside the margin.")
         return (f"Against discriminant validity: {means}; the difference exceeds the declared "
-                f"margin of {fmt(margin)} (two-sided {test['name']} p = {fmt_p(p)}).")
+                f"margin of {num(margin)} (two-sided {test['label']}: p = {fmt_p(p)}).")
 
 
 def _ci_text(ci: list[float] | None, confidence: float) -> str:

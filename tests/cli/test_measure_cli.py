@@ -1,0 +1,309 @@
+"""`evidencekit measure`: the worked example's published figures, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from evidencekit.core.cli import cli
+from evidencekit.core.measure import round_half_up
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "docs" / "examples" / "peer-support"
+FACTS = REPO.parent / "shared" / "reference" / "paper-facts.yaml"
+MEASURE = "peer-support-implementation-measure"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def run_json(*args: str) -> dict:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def example(name: str) -> str:
+    return str(EXAMPLE / name)
+
+
+# ------------------------------------------------------------ the worked example
+
+
+@pytest.fixture(scope="module")
+def scored() -> dict:
+    return run_json("measure", "score", "--measure", MEASURE, "--ratings", example("ratings.csv"))
+
+
+@pytest.fixture(scope="module")
+def validity() -> dict:
+    return run_json(
+        "measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+        "--units", example("units.csv"),
+        "--analysis", "floor-ceiling",
+        "--analysis", "known-groups:psw_experience=differ",
+        "--analysis", "known-groups:income=similar;groups=low+lower-middle/high",
+        "--analysis", "internal-consistency",
+        "--analysis", "inter-rater")
+
+
+def test_example_score_json_shape(scored):
+    assert [u["unit"] for u in scored["units"]] == [
+        "Ulm", "Hamburg", "Kampala", "Dar es Salaam", "Beer Sheva", "Pune"]
+    for unit in scored["units"]:
+        assert {"unit", "total", "mean_item"} <= set(unit)
+        assert unit["mean_item"] == pytest.approx(unit["total"] / 8)
+    assert [i["id"] for i in scored["items"]][0] == "organisational-culture"
+    for item in scored["items"]:
+        assert {"id", "mean", "min", "max"} <= set(item)
+
+
+def test_example_item_means_run_from_1_2_to_1_7(scored):
+    means = [round_half_up(i["mean"]) for i in scored["items"]]
+    assert all(1.2 <= m <= 1.7 for m in means)
+    assert (min(means), max(means)) == (1.2, 1.7)
+
+
+def test_example_every_item_but_6_has_a_two_point_range(scored, validity):
+    ranges = {i["number"]: i["max"] - i["min"] for i in scored["items"]}
+    assert ranges[6] < 2
+    assert all(r >= 2 for n, r in ranges.items() if n != 6)
+    floor_ceiling = validity["analyses"][0]
+    assert floor_ceiling["items_below_min_range"] == [6]
+    assert "Every item but item 6 spans at least 2 scale points" in floor_ceiling["verdict"]
+
+
+def test_example_no_floor_or_ceiling_on_the_total(scored, validity):
+    assert all(0 < u["total"] < 24 for u in scored["units"])
+    total = validity["analyses"][0]["total"]
+    assert (total["n_at_min"], total["n_at_max"]) == (0, 0)
+    assert not total["floor"] and not total["ceiling"]
+    assert validity["analyses"][0]["scale"]["midpoint"] == 1.5
+
+
+def test_example_convergent_validity_1_8_vs_0_8(validity):
+    kg = validity["analyses"][1]
+    assert kg["analysis"] == "known-groups" and kg["attribute"] == "psw_experience"
+    assert {k: round_half_up(v) for k, v in kg["groups"].items()} == {"yes": 1.8, "no": 0.8}
+    assert kg["difference"] == pytest.approx(kg["groups"][kg["comparison"].split(" - ")[0]]
+                                             - kg["groups"][kg["comparison"].split(" - ")[1]])
+    assert abs(kg["difference"]) == pytest.approx(1.0)
+    assert kg["n"]["groups"] == [2, 4]
+    assert "preliminary evidence" in kg["verdict"].lower()
+    assert kg["test"]["p_value"] == pytest.approx(2 / 15)  # the smallest possible with 4 vs 2
+
+
+def test_example_discriminant_validity_1_3_vs_1_5(validity):
+    kg = validity["analyses"][2]
+    assert kg["attribute"] == "income"
+    assert {k: round_half_up(v) for k, v in kg["groups"].items()} == {
+        "low+lower-middle": 1.3, "high": 1.5}
+    assert kg["within_margin"] is True
+    assert "preliminary evidence" in kg["verdict"].lower()
+
+
+def test_example_grand_total_is_68_or_69(scored):
+    assert sum(u["total"] for u in scored["units"]) in (68, 69)
+
+
+def test_example_small_sample_analyses_say_so(validity):
+    ic, ir = validity["analyses"][3], validity["analyses"][4]
+    assert ic["alpha"] is None and ic["reason"].startswith("not estimable with n = 6")
+    assert ir["icc"] is None and "one rater only" in ir["reason"]
+    for entry in validity["analyses"]:
+        assert isinstance(entry["verdict"], str) and entry["verdict"]
+
+
+def test_example_analyses_file_gives_the_same_figures(validity):
+    again = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
+                     example("ratings.csv"), "--units", example("units.csv"),
+                     "--analyses", example("validity.yaml"))
+    assert [a["analysis"] for a in again["analyses"]] == [
+        "floor-ceiling", "known-groups", "known-groups", "internal-consistency", "inter-rater"]
+    assert again["analyses"][1]["groups"] == validity["analyses"][1]["groups"]
+    assert again["analyses"][1]["test"]["alternative"] == "greater"  # higher: "yes" declared
+    assert again["analyses"][2]["groups"] == validity["analyses"][2]["groups"]
+
+
+def test_example_income_without_declared_groups_says_what_to_do():
+    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
+                    example("ratings.csv"), "--units", example("units.csv"),
+                    "--analysis", "known-groups:income=similar")
+    entry = data["analyses"][0]
+    assert entry["estimable"] is False and entry["groups"] == {} and entry["difference"] is None
+    assert "income has 3 levels (high, low, lower-middle)" in entry["verdict"]
+
+
+def test_example_units_match_the_published_sites():
+    if not FACTS.is_file():
+        pytest.skip(f"paper facts not found at {FACTS}")
+    sites = yaml.safe_load(FACTS.read_text("utf-8"))["measure"]["sites"]
+    import csv
+
+    with open(example("units.csv"), encoding="utf-8") as handle:
+        rows = {r["unit"]: r for r in csv.DictReader(handle)}
+    assert set(rows) == set(sites)
+    for site, facts in sites.items():
+        assert rows[site]["country"] == facts["country"]
+        assert rows[site]["income"] == facts["income"]
+        assert rows[site]["psw_experience"] == ("yes" if facts["psw_experience"] else "no")
+
+
+def test_example_construction_script_checks_the_committed_file():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, example("construct_ratings.py"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "grand total 68" in done.stdout or "grand total 69" in done.stdout
+
+
+def test_example_table_and_text_outputs(tmp_path):
+    out = tmp_path / "table2.md"
+    result = run("measure", "score", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--units", example("units.csv"), "--by", "psw_experience",
+                 "--format", "markdown", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert text.startswith("| Item | Ulm | Hamburg | Kampala | Dar es Salaam | Beer Sheva | Pune "
+                           "| Mean | psw_experience = no | psw_experience = yes |")
+    assert "| Mean item score |" in text
+    result = run("measure", "score", "--measure", MEASURE, "--ratings", example("ratings.csv"))
+    assert result.exit_code == 0 and "Organisational culture" in result.stdout
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--units", example("units.csv"), "--analyses", example("validity.yaml"))
+    assert result.exit_code == 0
+    assert "Preliminary evidence consistent with convergent validity" in result.stdout
+
+
+def test_example_plots(tmp_path):
+    out = tmp_path / "plots"
+    data = run_json("measure", "plot", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                    "--units", example("units.csv"), "--by", "psw_experience", "-o", str(out))
+    names = sorted(Path(p).name for p in data["files"])
+    assert names == ["measure-heatmap.png", "measure-heatmap.svg", "measure-profile.png",
+                     "measure-profile.svg"]
+    assert (out / "measure-heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (out / "measure-profile.svg").read_text("utf-8")
+
+
+def test_measure_from_a_yaml_file():
+    path = REPO / "instruments" / "measures" / f"{MEASURE}.yaml"
+    data = run_json("measure", "score", "--measure", str(path), "--ratings",
+                    example("ratings.csv"))
+    assert len(data["units"]) == 6
+
+
+# ---------------------------------------------------------------------- bad input
+
+
+def ratings_file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "ratings.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+GOOD_ROW = "Ulm,lead,1,1,1,1,1,1,1,1\n"
+HEADER = "unit,rater,1,2,3,4,5,6,7,8\n"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("unit,rater,1,2,3,4,5,6,7,8,9\nUlm,lead,1,1,1,1,1,1,1,1,1\n",
+     "ratings.csv:1: column '9' is not an item of measure peer-support-implementation-measure"),
+    (HEADER + "Ulm,lead,1,1,1,5,1,1,1,1\n",
+     "ratings.csv:2: unit 'Ulm', item 4 (staff-willingness-and-ability): score 5 is off the "
+     "scale; expected a whole number from 0 to 3"),
+    (HEADER + "Ulm,lead,1,1,1,1,1,one,1,1\n",
+     "ratings.csv:2: unit 'Ulm', item 6 (financial-arrangements): score 'one' is not a number"),
+    ("unit,rater,item,score\nUlm,lead,vision,2\n",
+     "ratings.csv:2: item 'vision' is not an item of measure peer-support-implementation-measure"),
+])
+def test_bad_ratings_exit_1_with_a_clear_message_and_write_nothing(tmp_path, text, message):
+    out = tmp_path / "out.json"
+    for command in (["score"], ["validity", "--units", example("units.csv")]):
+        result = run("measure", *command, "--measure", MEASURE, "--ratings",
+                     ratings_file(tmp_path, text), "--json", "-o", str(out))
+        assert result.exit_code == 1
+        assert message in result.stderr
+        assert result.stderr.startswith("error: ")
+        assert "Traceback" not in result.output
+        assert not out.exists()
+
+
+def test_rated_unit_without_attributes(tmp_path):
+    text = HEADER + GOOD_ROW + "Ulm West,lead,1,1,1,1,1,1,1,1\n"
+    out = tmp_path / "out.json"
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings",
+                 ratings_file(tmp_path, text), "--units", example("units.csv"),
+                 "--analysis", "floor-ceiling", "-o", str(out))
+    assert result.exit_code == 1
+    assert "ratings.csv:3: unit 'Ulm West' has no row in" in result.stderr
+    assert "add its attributes there or correct the unit's name" in result.stderr
+    assert not out.exists()
+
+
+def test_attribute_with_one_level_says_so(tmp_path):
+    units = tmp_path / "units.csv"
+    units.write_text("unit,income\nUlm,high\nHamburg,high\n", encoding="utf-8")
+    text = HEADER + GOOD_ROW + "Hamburg,lead,2,2,2,2,2,2,2,2\n"
+    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
+                    ratings_file(tmp_path, text), "--units", str(units),
+                    "--analysis", "known-groups:income=similar")
+    entry = data["analyses"][0]
+    assert entry["estimable"] is False
+    assert entry["verdict"].startswith("Known-groups comparison impossible: every scored unit "
+                                       "has income = 'high'")
+
+
+def test_all_ratings_identical_says_alpha_is_undefined(tmp_path):
+    text = HEADER + "".join(f"site{i},lead,2,2,2,2,2,2,2,2\n" for i in range(35))
+    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
+                    ratings_file(tmp_path, text), "--analysis", "internal-consistency")
+    entry = data["analyses"][0]
+    assert entry["alpha"] is None
+    assert entry["reason"].startswith("undefined: all ratings are identical")
+
+
+def test_unknown_attribute_and_unknown_analysis(tmp_path):
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--units", example("units.csv"), "--analysis", "known-groups:size=differ")
+    assert result.exit_code == 1 and "no column 'size'" in result.stderr
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--analysis", "reliability")
+    assert result.exit_code == 1
+    assert "unknown validity-analysis 'reliability'; known: floor-ceiling" in result.stderr
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--analysis", "known-groups:psw_experience=differ")
+    assert result.exit_code == 1 and "give the units file with --units FILE" in result.stderr
+
+
+def test_unknown_measure_and_missing_file(tmp_path):
+    result = run("measure", "score", "--measure", "no-such-measure", "--ratings",
+                 example("ratings.csv"))
+    assert result.exit_code == 1 and "no instrument with id 'no-such-measure'" in result.stderr
+    result = run("measure", "score", "--measure", MEASURE, "--ratings",
+                 str(tmp_path / "missing.csv"))
+    assert result.exit_code == 1 and "missing.csv: no such file" in result.stderr
+
+
+def test_unscored_unit_is_a_warning_not_an_error(tmp_path):
+    text = HEADER + GOOD_ROW + "Hamburg,lead,2,,2,2,2,2,2,2\n"
+    result = run("measure", "score", "--measure", MEASURE, "--ratings",
+                 ratings_file(tmp_path, text), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["units"][1]["total"] is None and data["units"][1]["scored"] is False
+    assert "warning: " in result.stderr and "unit 'Hamburg' not scored" in result.stderr
+
+
+def test_plot_bad_input_writes_nothing(tmp_path):
+    out = tmp_path / "plots"
+    result = run("measure", "plot", "--measure", MEASURE, "--ratings",
+                 ratings_file(tmp_path, HEADER + "Ulm,lead,1,1,1,1,1,1,1,9\n"), "-o", str(out))
+    assert result.exit_code == 1 and "score 9 is off the scale" in result.stderr
+    assert not out.exists()

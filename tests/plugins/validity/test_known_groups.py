@@ -1,0 +1,164 @@
+"""The known-groups validity analysis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from evidencekit.core.instruments import build_catalog
+from evidencekit.core.measure import RatingsError, build_ratings, build_units, run_validity
+from evidencekit.core.registry import build_registry
+from scipy import stats
+
+pg = pytest.importorskip("pingouin")
+
+
+@pytest.fixture(scope="module")
+def measure():
+    return build_catalog().get("peer-support-implementation-measure", kind="measure")
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return build_registry()
+
+
+@pytest.fixture(scope="module")
+def analysis(registry):
+    return registry.get("validity-analysis", "known-groups")
+
+
+def ratings_of(measure, rows):
+    return build_ratings(measure, [(unit, "lead", j + 1, s) for unit, scores in rows.items()
+                                   for j, s in enumerate(scores)])
+
+
+def test_differ_with_declared_direction(measure, analysis):
+    rows = {"a": [3, 3, 2, 2, 2, 2, 3, 3], "b": [2, 2, 2, 2, 2, 2, 2, 1],
+            "c": [1, 1, 1, 0, 0, 1, 1, 1], "d": [0, 1, 0, 1, 0, 1, 0, 1],
+            "e": [3, 2, 3, 2, 3, 2, 3, 2]}
+    units = build_units({"a": {"exp": "yes"}, "b": {"exp": "yes"}, "c": {"exp": "no"},
+                         "d": {"exp": "no"}, "e": {"exp": "yes"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "exp", "expect": "differ", "higher": "yes"})
+    x = np.array([20, 15, 20]) / 8
+    y = np.array([6, 4]) / 8
+    assert r["groups"] == {"yes": pytest.approx(x.mean()), "no": pytest.approx(y.mean())}
+    assert r["difference"] == pytest.approx(x.mean() - y.mean())
+    ref = stats.permutation_test((x, y), lambda a, b, axis: a.mean(axis) - b.mean(axis),
+                                 vectorized=True, n_resamples=np.inf, alternative="greater")
+    assert r["test"]["p_value"] == pytest.approx(ref.pvalue) == pytest.approx(0.1)
+    assert r["test"]["alternative"] == "greater"
+    assert r["effect_sizes"]["cliffs_delta"] == 1.0
+    assert r["effect_sizes"]["cliffs_delta_ci"] is None  # complete separation
+    assert r["effect_sizes"]["hedges_g"] == pytest.approx(pg.compute_effsize(x, y, eftype="hedges"))
+    assert r["verdict"].startswith("Preliminary evidence consistent with convergent validity")
+    assert "smallest p these group sizes allow is 0.100" in r["verdict"]
+
+
+def test_wrong_direction_is_reported_against(measure, analysis):
+    rows = {"a": [0] * 8, "b": [1] * 8, "c": [3] * 8, "d": [2] * 8}
+    units = build_units({"a": {"g": "yes"}, "b": {"g": "yes"}, "c": {"g": "no"},
+                         "d": {"g": "no"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "g", "expect": "differ", "higher": "yes"})
+    assert r["difference"] == -2.0
+    assert r["verdict"].startswith("Against the expectation")
+
+
+def test_similar_with_grouped_levels(measure, analysis):
+    rows = {"k": [1] * 8, "d": [2] * 8, "p": [1, 2] * 4, "u": [2] * 8, "h": [1] * 8,
+            "b": [1, 2] * 4}
+    units = build_units({"k": {"income": "low"}, "d": {"income": "low"},
+                         "p": {"income": "lower-middle"}, "u": {"income": "high"},
+                         "h": {"income": "high"}, "b": {"income": "high"}})
+    options = {"attribute": "income", "expect": "similar", "margin": 0.5,
+               "groups": {"lmic": ["low", "lower-middle"], "hic": ["high"]}}
+    r = analysis.analyse(measure, ratings_of(measure, rows), units, options)
+    assert r["groups"] == {"lmic": 1.5, "hic": 1.5}
+    assert r["difference"] == 0 and r["within_margin"]
+    x, y = np.array([1, 2, 1.5]), np.array([2, 1, 1.5])
+    ci = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.90)
+    assert r["difference_ci_equivalence"] == pytest.approx([ci.low, ci.high])
+    assert r["equivalence_shown"] is False
+    assert r["verdict"].startswith("Preliminary evidence consistent with discriminant validity")
+    assert "cannot show the groups are similar" in r["verdict"]
+
+
+def test_large_sample_equivalence_and_mann_whitney(measure, analysis):
+    rng = np.random.default_rng(11)
+    rows, attrs = {}, {}
+    for i in range(80):
+        base = rng.integers(1, 3)
+        rows[f"s{i}"] = list(np.clip(base + rng.integers(-1, 2, 8), 0, 3))
+        attrs[f"s{i}"] = {"region": "north" if i % 2 else "south"}
+    ratings, units = ratings_of(measure, rows), build_units(attrs)
+    r = analysis.analyse(measure, ratings, units,
+                         {"attribute": "region", "expect": "similar", "margin": 0.5,
+                          "test": "mann-whitney"})
+    means = {u.unit: u.mean_item for u in ratings.scores.units}
+    north = [means[f"s{i}"] for i in range(1, 80, 2)]
+    south = [means[f"s{i}"] for i in range(0, 80, 2)]
+    ref = stats.mannwhitneyu(north, south, method="asymptotic")
+    assert r["test"]["method"] == "asymptotic"  # C(80, 40) splits: beyond the exact limit
+    assert r["test"]["u"] == ref.statistic and r["test"]["p_value"] == pytest.approx(ref.pvalue)
+    assert r["equivalence_shown"] is True
+    assert r["verdict"].startswith("Evidence supporting discriminant validity")
+    ci = r["effect_sizes"]["hedges_g_ci"]
+    assert ci == pytest.approx(list(pg.compute_esci(r["effect_sizes"]["hedges_g"], 40, 40,
+                                                    eftype="hedges", decimals=10)))
+
+
+def test_large_sample_difference_uses_monte_carlo_with_the_seed(measure, analysis):
+    rng = np.random.default_rng(12)
+    rows, attrs = {}, {}
+    for i in range(60):
+        shift = 1 if i < 30 else 0
+        rows[f"s{i}"] = list(np.clip(rng.integers(0, 3, 8) + shift, 0, 3))
+        attrs[f"s{i}"] = {"exp": "yes" if i < 30 else "no"}
+    options = {"attribute": "exp", "expect": "differ", "higher": "yes", "seed": 3,
+               "n_resamples": 999}
+    r = analysis.analyse(measure, ratings_of(measure, rows), build_units(attrs), options)
+    assert r["test"]["method"] == "monte-carlo" and r["test"]["seed"] == 3
+    assert r["test"]["p_value"] == pytest.approx(1 / 1000)
+    assert r["verdict"].startswith("Evidence supporting convergent validity")
+    assert "p = 0.001" in r["verdict"]
+
+
+def test_attribute_with_one_level_is_impossible(measure, analysis):
+    rows = {"a": [1] * 8, "b": [2] * 8}
+    units = build_units({"a": {"income": "high"}, "b": {"income": "high"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "income", "expect": "similar"})
+    assert r["estimable"] is False and r["difference"] is None and r["groups"] == {}
+    assert r["verdict"] == ("Known-groups comparison impossible: every scored unit has income = "
+                            "'high'; a comparison needs two groups.")
+
+
+def test_more_than_two_levels_need_declared_groups(measure, analysis):
+    rows = {"a": [1] * 8, "b": [2] * 8, "c": [3] * 8}
+    units = build_units({"a": {"income": "low"}, "b": {"income": "lower-middle"},
+                         "c": {"income": "high"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "income", "expect": "similar"})
+    assert r["estimable"] is False
+    assert "income has 3 levels (high, low, lower-middle); declare how they form two groups" \
+        in r["verdict"]
+
+
+def test_input_errors_raise_before_running(measure, registry):
+    ratings = ratings_of(measure, {"a": [1] * 8, "b": [2] * 8})
+    units = build_units({"a": {"income": "low"}, "b": {"income": "high"}}, name="units.csv")
+    cases = [
+        ({"attribute": "size", "expect": "differ"}, r"units.csv:1: no column 'size'"),
+        ({"attribute": "income", "expect": "similar",
+          "groups": {"x": ["low", "lower-midle"], "y": ["high"]}},
+         r"group 'x' names level 'lower-midle', which no rated unit has"),
+        ({"attribute": "income", "expect": "differ", "higher": "medium"},
+         r"higher='medium' is not one of the groups"),
+    ]
+    for options, message in cases:
+        with pytest.raises(RatingsError, match=message):
+            run_validity(measure, ratings, units, [("known-groups", options)], registry)
+    with pytest.raises(RatingsError, match="give the units file with --units"):
+        run_validity(measure, ratings, None,
+                     [("known-groups", {"attribute": "income", "expect": "differ"})], registry)
