@@ -1,0 +1,465 @@
+"""De-duplication accuracy on every shared labelled set, ours beside bib-dedupe.
+
+Run by hand (not part of the test suite)::
+
+    /work/bench-venv/bin/python benchmarks/dedupe_accuracy.py          # with bib-dedupe
+    /work/venv/bin/python benchmarks/dedupe_accuracy.py                # ours only
+
+bib-dedupe is installed only in the benchmark's own environment, never as a
+project dependency (see ``benchmarks/README.md``); when it cannot be imported
+its rows are skipped with a message.
+
+Sets (``../shared/datasets/dedup`` from the repository root):
+
+* bib-dedupe format (``records_pre_merged.csv`` + ``merged_record_ids.csv``):
+  the ground truth is a list of duplicate clusters. Figures are pairwise
+  precision, recall and F1 over duplicate pairs; every predicted pair not in the
+  truth is a *false pair*, listed with ``--show-errors``.
+* ASySD ``labelled_test_set.csv.gz``: no cluster ids. Its ``source`` column
+  marks exactly one record of every study ``unique`` and the others
+  ``duplicate`` (584 studies, matching ASySD's own test). Pairs cannot be
+  rebuilt from that, so the figures are record-level, as in Hair et al. (2023):
+  a record counts as removed when it is not its cluster's primary, the primary
+  being the cluster's ``unique`` record when it has one. TP = duplicate records
+  removed, FP = ``unique`` records removed (each one a false merge of two
+  studies), FN = duplicate records kept.
+* EndNote XML (``dedupe-sweep/tafenoquine.xml``): every member of a duplicate
+  group carries the label ``Duplicate``. Groups are rebuilt from the labelled
+  records by normalised title; a labelled record left alone by that (two of
+  them) joins the group sharing its DOI, else the group with the most similar
+  title. That yields the 39 groups the dataset's documentation states; then
+  pairwise figures as for the bib-dedupe sets.
+
+The same ``Record`` objects go to every method; bib-dedupe receives its native
+CSV columns for its own sets and a rendering of the records otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import itertools
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidencekit.core.model import Author, Record
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared" / "datasets" / "dedup"
+
+
+# -- loading -----------------------------------------------------------------
+
+
+def split_bibtex_authors(text: str) -> list[Author]:
+    """``"Zuber, J and Le Quintrec, M"`` -> authors."""
+    out = []
+    for part in re.split(r"\s+and\s+", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        if "," in part:
+            family, given = part.split(",", 1)
+            out.append(Author(family.strip(), given.strip()))
+        else:
+            out.append(Author(part))
+    return out
+
+
+_ASYSD_AUTHOR = re.compile(r"\s*([^.]+?)\s+((?:[A-Z][a-z]?\.\s?-?)+)")
+
+
+def split_asysd_authors(text: str) -> list[Author]:
+    """``"Adeli K.Lewis G. F."`` (names run together) -> authors."""
+    text = (text or "").strip()
+    out = []
+    position = 0
+    for match in _ASYSD_AUTHOR.finditer(text):
+        if match.start() != position:
+            break
+        out.append(Author(match.group(1).strip(), match.group(2).strip()))
+        position = match.end()
+    if position < len(text.rstrip()):
+        rest = text[position:].strip()
+        if rest:
+            out.append(Author(rest))
+    return out
+
+
+def _int(text: str | None) -> int | None:
+    match = re.search(r"\d{4}", text or "")
+    return int(match.group(0)) if match else None
+
+
+@dataclass
+class LabelledSet:
+    """A benchmark set: records plus its ground truth."""
+
+    name: str
+    records: list[Record]
+    kind: str  # "pairs" (clusters known) or "records" (ASySD record-level labels)
+    clusters: list[list[str]] = field(default_factory=list)  # truth, for kind "pairs"
+    unique_ids: set[str] = field(default_factory=set)  # truth, for kind "records"
+    native_rows: list[dict[str, str]] | None = None  # bib-dedupe's own columns
+
+
+def load_bib_dedupe_set(folder: Path) -> LabelledSet:
+    with open(folder / "records_pre_merged.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    records = []
+    for row in rows:
+        records.append(
+            Record(
+                title=row.get("title", "") or "",
+                abstract=row.get("abstract", "") or "",
+                authors=split_bibtex_authors(row.get("author", "")),
+                year=_int(row.get("year")),
+                journal=row.get("journal") or row.get("booktitle") or "",
+                volume=row.get("volume", "") or "",
+                issue=row.get("number") or row.get("issue") or "",
+                pages=row.get("pages", "") or "",
+                doi=row.get("doi", "") or "",
+                publication_type=row.get("ENTRYTYPE", "") or "",
+                source_key=row["ID"],
+                record_id=row["ID"],
+            )
+        )
+    with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
+        clusters = [r["merged_ids"].split(";") for r in csv.DictReader(handle)]
+    return LabelledSet(folder.name, records, "pairs", clusters=clusters, native_rows=rows)
+
+
+def load_asysd(path: Path) -> LabelledSet:
+    raw = gzip.decompress(path.read_bytes()).decode("cp1252")
+    rows = list(csv.DictReader(io.StringIO(raw, newline="")))
+    for row in rows:  # the set was written by R: "NA" is an empty field
+        for key, value in row.items():
+            if value == "NA":
+                row[key] = ""
+    records = []
+    unique = set()
+    for row in rows:
+        rid = row["record_id"]
+        records.append(
+            Record(
+                title=row["title"],
+                abstract=row["abstract"],
+                authors=split_asysd_authors(row["author"]),
+                year=_int(row["year"]),
+                journal=row["journal"],
+                volume=row["volume"],
+                issue=row["number"],
+                pages=row["pages"],
+                doi=row["doi"],
+                isbn=[row["isbn"]] if row["isbn"] else [],
+                source_key=rid,
+                record_id=rid,
+            )
+        )
+        if row["source"] == "unique":
+            unique.add(rid)
+    return LabelledSet("asysd", records, "records", unique_ids=unique)
+
+
+def _xml_text(element: ET.Element | None) -> str:
+    return "".join(element.itertext()).strip() if element is not None else ""
+
+
+def load_endnote_xml(path: Path) -> LabelledSet:
+    from evidencekit.plugins.deduplicators._normalise import doi as norm_doi
+    from evidencekit.plugins.deduplicators._normalise import title_words
+    from rapidfuzz import fuzz
+
+    root = ET.parse(path).getroot()
+    records = []
+    labelled = []
+    for element in root.iter("record"):
+        rid = _xml_text(element.find("rec-number"))
+        authors = []
+        for author in element.findall("contributors/authors/author"):
+            text = _xml_text(author)
+            family, _, given = text.partition(",")
+            authors.append(Author(family.strip(), given.strip()))
+        pmid = ""
+        accession = _xml_text(element.find("accession-num"))
+        if accession.isdigit():
+            pmid = accession
+        record = Record(
+            title=_xml_text(element.find("titles/title")),
+            abstract=_xml_text(element.find("abstract")),
+            authors=authors,
+            year=_int(_xml_text(element.find("dates/year"))),
+            journal=_xml_text(element.find("titles/secondary-title"))
+            or _xml_text(element.find("periodical/full-title")),
+            volume=_xml_text(element.find("volume")),
+            issue=_xml_text(element.find("number")),
+            pages=_xml_text(element.find("pages")),
+            doi=_xml_text(element.find("electronic-resource-num")),
+            pmid=pmid,
+            source_key=rid,
+            record_id=rid,
+        )
+        records.append(record)
+        if _xml_text(element.find("caption")) == "Duplicate":
+            labelled.append(record)
+    # Rebuild the duplicate groups: same normalised title ...
+    groups: dict[str, list[Record]] = {}
+    for record in labelled:
+        groups.setdefault(title_words(record.title), []).append(record)
+    clusters = [g for g in groups.values() if len(g) > 1]
+    # ... and a lone labelled record joins the group with its DOI, else the most similar title.
+    for lone in (g[0] for g in groups.values() if len(g) == 1):
+        lone_doi = norm_doi(lone.doi)
+        best = None
+        if lone_doi:
+            best = next((c for c in clusters if any(norm_doi(r.doi) == lone_doi for r in c)), None)
+        if best is None:
+            words = title_words(lone.title)
+            best = max(clusters, key=lambda c: fuzz.partial_ratio(words, title_words(c[0].title)))
+        best.append(lone)
+    truth = [sorted(r.record_id for r in c) for c in clusters]
+    return LabelledSet(path.stem, records, "pairs", clusters=truth)
+
+
+def load_all(only: Iterable[str] = ()) -> list[LabelledSet]:
+    """Every labelled set found under ``../shared/datasets/dedup``."""
+    wanted = set(only)
+    sets: list[LabelledSet] = []
+    for folder in sorted((SHARED / "bib-dedupe").glob("*/")):
+        if (folder / "records_pre_merged.csv").exists() and (not wanted or folder.name in wanted):
+            sets.append(load_bib_dedupe_set(folder))
+    asysd = SHARED / "asysd" / "labelled_test_set.csv.gz"
+    if asysd.exists() and (not wanted or "asysd" in wanted):
+        sets.append(load_asysd(asysd))
+    for path in sorted((SHARED / "dedupe-sweep").glob("*.xml")):
+        if not wanted or path.stem in wanted:
+            sets.append(load_endnote_xml(path))
+    return sets
+
+
+# -- scoring -----------------------------------------------------------------
+
+
+def cluster_pairs(clusters: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
+    """Every unordered pair inside each cluster, as sorted tuples."""
+    out: set[tuple[str, str]] = set()
+    for cluster in clusters:
+        out.update(itertools.combinations(sorted(cluster), 2))
+    return out
+
+
+@dataclass
+class Score:
+    """Figures of one method on one set."""
+
+    method: str
+    dataset: str
+    level: str  # "pairs" or "records"
+    truth: int
+    predicted: int
+    tp: int
+    fp: int
+    seconds: float
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.truth if self.truth else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(method: str, data: LabelledSet, clusters: list[list[str]], seconds: float) -> Score:
+    """Compare predicted ``clusters`` with the set's truth."""
+    if data.kind == "pairs":
+        truth = cluster_pairs(data.clusters)
+        predicted = cluster_pairs(clusters)
+        return Score(
+            method,
+            data.name,
+            "pairs",
+            len(truth),
+            len(predicted),
+            len(truth & predicted),
+            len(predicted - truth),
+            seconds,
+            errors=sorted(predicted - truth),
+            missed=sorted(truth - predicted),
+        )
+    # Record level (ASySD): duplicates to remove = records not marked unique.
+    unique = data.unique_ids
+    all_ids = [r.record_id for r in data.records]
+    to_remove = len(all_ids) - len(unique)
+    tp = fp = 0
+    errors: list[tuple[str, str]] = []
+    for cluster in clusters:
+        uniques = sorted(r for r in cluster if r in unique)
+        dups = len(cluster) - len(uniques)
+        if uniques:
+            tp += dups
+            fp += len(uniques) - 1
+            errors.extend((uniques[0], other) for other in uniques[1:])
+        else:
+            tp += dups - 1  # one duplicate stays as the primary: its original is elsewhere
+    removed = sum(len(c) - 1 for c in clusters)
+    return Score(method, data.name, "records", to_remove, removed, tp, fp, seconds, errors=errors)
+
+
+# -- methods -----------------------------------------------------------------
+
+
+def run_ours(name: str, records: list[Record], options: dict | None = None) -> tuple[list, float]:
+    """Run one of our deduplicators through the registry; return clusters and seconds."""
+    from evidencekit.core.plugin_manager import get_plugin_manager
+    from evidencekit.core.registry import Registry
+
+    registry = Registry(get_plugin_manager(autoload=False))
+    provider = registry.get("deduplicator", name)
+    opts = registry.validate_options("deduplicator", name, options or {})
+    start = time.perf_counter()
+    result = provider.find_duplicates(records, opts, {})
+    return result.clusters, time.perf_counter() - start
+
+
+def bib_dedupe_available() -> str | None:
+    """``None`` when bib-dedupe imports, else the reason it does not."""
+    try:
+        import bib_dedupe.bib_dedupe  # noqa: F401
+    except Exception as exc:  # pragma: no cover - depends on the environment
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def bib_dedupe_frame(data: LabelledSet):
+    """The input bib-dedupe expects: its own CSV columns."""
+    import pandas as pd
+
+    if data.native_rows is not None:
+        return pd.DataFrame(data.native_rows).fillna("")
+    rows = []
+    for r in data.records:
+        rows.append(
+            {
+                "ID": r.record_id,
+                "ENTRYTYPE": "article",
+                "title": r.title,
+                "author": " and ".join(
+                    f"{a.family}, {a.given}" if a.given else a.family for a in r.authors
+                ),
+                "year": str(r.year or ""),
+                "journal": r.journal,
+                "volume": r.volume,
+                "number": r.issue,
+                "pages": r.pages,
+                "doi": r.doi,
+                "abstract": r.abstract,
+            }
+        )
+    return pd.DataFrame(rows).fillna("")
+
+
+def run_bib_dedupe(data: LabelledSet, cpu: int = 2) -> tuple[list, float]:
+    """bib-dedupe's documented pipeline: prep, block, match, cluster."""
+    import bib_dedupe.bib_dedupe as bd
+
+    frame = bib_dedupe_frame(data)
+    start = time.perf_counter()
+    prepared = bd.prep(frame, verbosity_level=0, cpu=cpu)
+    pairs = bd.block(prepared, verbosity_level=0, cpu=cpu)
+    matched = bd.match(pairs, verbosity_level=0, cpu=cpu)
+    clusters = bd.cluster(matched, verbosity_level=0)
+    return [list(map(str, c)) for c in clusters], time.perf_counter() - start
+
+
+# -- report ------------------------------------------------------------------
+
+
+def table(scores: list[Score]) -> str:
+    head = (
+        f"{'set':<15} {'method':<11} {'level':<7} {'truth':>6} {'found':>6} {'TP':>5} "
+        f"{'false':>6} {'precision':>9} {'recall':>7} {'F1':>6} {'seconds':>8}"
+    )
+    lines = [head, "-" * len(head)]
+    for s in scores:
+        lines.append(
+            f"{s.dataset:<15} {s.method:<11} {s.level:<7} {s.truth:>6} {s.predicted:>6} "
+            f"{s.tp:>5} {s.fp:>6} {s.precision:>9.4f} {s.recall:>7.4f} {s.f1:>6.4f} "
+            f"{s.seconds:>8.2f}"
+        )
+    return "\n".join(lines)
+
+
+def describe_pair(data: LabelledSet, a: str, b: str) -> str:
+    by_id = {r.record_id: r for r in data.records}
+    out = []
+    for rid in (a, b):
+        r = by_id[rid]
+        authors = "; ".join(str(x) for x in r.authors[:3])
+        out.append(
+            f"    {rid}: {r.title[:110]!r} | {authors} | {r.year} | {r.journal[:40]} | "
+            f"v{r.volume} n{r.issue} p{r.pages} | {r.doi}"
+        )
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", action="append", default=[], help="only this set (repeatable)")
+    parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe")
+    parser.add_argument("--show-errors", action="store_true", help="list false pairs")
+    parser.add_argument("--show-missed", action="store_true", help="list missed pairs")
+    args = parser.parse_args(argv)
+
+    if not SHARED.exists():
+        print(f"no labelled sets: {SHARED} does not exist", file=sys.stderr)
+        return 1
+    sets = load_all(args.set)
+    reason = None if not args.no_bib_dedupe else "--no-bib-dedupe given"
+    if reason is None:
+        reason = bib_dedupe_available()
+        if reason:
+            print(
+                f"bib-dedupe skipped ({reason}); set up its venv as benchmarks/README.md says",
+                file=sys.stderr,
+            )
+    scores: list[Score] = []
+    for data in sets:
+        print(f"{data.name}: {len(data.records)} records", file=sys.stderr)
+        for method in ("exact", "fuzzy"):
+            clusters, seconds = run_ours(method, data.records)
+            scores.append(score(method, data, clusters, seconds))
+        if not reason:
+            clusters, seconds = run_bib_dedupe(data)
+            scores.append(score("bib-dedupe", data, clusters, seconds))
+    print(table(scores))
+    for s in scores:
+        if args.show_errors and s.errors:
+            data = next(d for d in sets if d.name == s.dataset)
+            print(f"\nfalse pairs, {s.method} on {s.dataset}:")
+            for a, b in s.errors:
+                print(describe_pair(data, a, b))
+        if args.show_missed and s.missed and s.method == "fuzzy":
+            data = next(d for d in sets if d.name == s.dataset)
+            print(f"\nmissed pairs, {s.method} on {s.dataset}:")
+            for a, b in s.missed:
+                print(describe_pair(data, a, b))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

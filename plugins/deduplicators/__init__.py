@@ -1,0 +1,1 @@
+"""Built-in deduplicators: ``exact`` (identifiers and exact titles) and ``fuzzy``."""

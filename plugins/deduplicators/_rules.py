@@ -1,0 +1,341 @@
+"""The fuzzy deduplicator's rules: when two records are the same, when unsure.
+
+Every rule is a plain boolean expression over the field comparisons of
+``_features.PairFeatures``; the thresholds are the ``fuzzy`` options (see
+``OPTIONS_SCHEMA`` and ``docs/dedupe.md``). The rules favour a missed
+duplicate over a false merge: a false merge silently drops a study from a
+review, a missed one costs a reviewer a few seconds.
+
+Vetoes (never linked automatically, whatever else agrees)
+  * both records have DOIs (or PMIDs) and they differ;
+  * the years are further apart than ``max_year_gap``;
+  * one is an erratum, reply, comment or retraction notice and the other is
+    not, or the numbers in the titles differ ("Part I" / "Part II",
+    "phase 2" / "phase 3"), unless volume, first page and last page (or
+    issue) all agree, i.e. the two records are bibliographically one item.
+
+Links
+  * ``identifier``: same DOI or PMID, titles alike (>= ``title_floor``, or
+    one title contains the other, or a title is missing).
+  * ``same-year``: titles alike (>= ``title_threshold``), authors alike
+    (>= ``author_threshold``), same year, no conflicting volume or first page,
+    and at least one positive agreement: volume, first page, abstract, or the
+    journal.
+  * ``near-year``: as above with years up to ``max_year_gap`` apart, needing
+    two agreements of volume, first page and abstract, or one plus the journal.
+  * ``no-authors``: titles alike, authors missing on one side, same year,
+    same journal, and volume or first page agree.
+  * ``contained``: one title is the other with a prefix or subtitle added
+    ("Short report: ..."); authors alike, same year, journal not different,
+    and volume or first page agree.
+  * ``same-reference``: same volume and the same page range (first and last
+    page, more than one page), journal not different, authors alike, titles
+    >= ``title_floor`` or one contained in the other (a translated or shortened
+    title of one reference).
+  * Titles shorter than ``short_title_words`` words ("Reply", "Atypical
+    hemolytic uremic syndrome") link only with the journal and the volume or
+    first page agreeing and the same first author.
+
+Uncertain (sent to a person): not linked, not vetoed by identifiers or
+years, and titles >= ``uncertain_title`` with authors not clearly different;
+or the same identifier with different titles; or, for a record without a
+title, every other field agreeing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from evidencekit.plugins.deduplicators._features import PairFeatures
+
+#: JSON Schema of the ``fuzzy`` options; the defaults are the documented rules.
+OPTIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "title_threshold": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.95,
+            "description": "title similarity (0-1) needed for a fuzzy link",
+        },
+        "title_floor": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.8,
+            "description": "below this two titles are different: no identifier link, and "
+            "never two such records in one cluster",
+        },
+        "author_threshold": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.8,
+            "description": "family-name similarity needed for a fuzzy link",
+        },
+        "author_floor": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.5,
+            "description": "below this the authors are different: never in one cluster "
+            "(unless the DOI or PMID is the same)",
+        },
+        "abstract_threshold": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.9,
+            "description": "similarity of the abstracts' starts that counts as agreement",
+        },
+        "max_year_gap": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 1,
+            "description": "largest year difference within one cluster",
+        },
+        "short_title_words": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 4,
+            "description": "titles with fewer words need the journal, the volume or first "
+            "page and the first author to agree",
+        },
+        "uncertain_title": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.85,
+            "description": "title similarity from which an unlinked pair is sent for review",
+        },
+        "link_untitled": {
+            "type": "boolean",
+            "default": False,
+            "description": "link a record without a title when authors, year, journal, "
+            "volume and pages all agree (else it is sent for review)",
+        },
+        "max_block": {
+            "type": "integer",
+            "minimum": 2,
+            "default": 100,
+            "description": "blocking keys shared by more records than this are skipped",
+        },
+        "workers": {
+            "type": "integer",
+            "default": -1,
+            "description": "threads for the string comparisons (-1: all cores)",
+        },
+    },
+}
+
+
+def defaults() -> dict[str, Any]:
+    """The default value of every option."""
+    return {k: v["default"] for k, v in OPTIONS_SCHEMA["properties"].items()}
+
+
+@dataclass
+class Verdicts:
+    """Per pair: linked, uncertain, compatible in one cluster, score, rule name."""
+
+    link: Any
+    uncertain: Any
+    compatible: Any
+    score: Any
+    rule: Any  # object array of rule names ("" when not linked)
+
+
+def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdicts:
+    """Apply the rules to a batch of compared pairs.
+
+    ``title_words`` is the smaller word count of the two titles of each pair.
+    """
+    import numpy as np
+
+    o = {**defaults(), **options}
+    n = len(f.i)
+    t = np.nan_to_num(f.title, nan=-1.0)
+    has_title = t >= 0
+    authors_known = ~np.isnan(f.authors)
+    au = np.nan_to_num(f.authors, nan=-1.0)
+    first = np.nan_to_num(f.first_author, nan=-1.0)
+    abstract_agree = np.nan_to_num(f.abstract, nan=-1.0) >= o["abstract_threshold"]
+    partial = np.nan_to_num(f.title_partial, nan=0.0) >= 0.98
+
+    title_alike = t >= o["title_threshold"]
+    title_same = t >= 0.99  # the same words, up to a character
+    contained = f.title_contained
+    titles_compatible = ~has_title | (t >= o["title_floor"]) | contained | (partial & f.page_range)
+    authors_alike = authors_known & (au >= o["author_threshold"])
+    authors_not_different = ~authors_known | (au >= o["author_floor"])
+    year_known = f.year_gap >= 0
+    year_same = f.year_gap == 0
+    year_ok = ~year_known | (f.year_gap <= o["max_year_gap"])
+    journal = f.journal_agree
+    journal_ok = journal | f.journal_missing
+    volume_same = f.volume == 1
+    first_page = f.pages == 1
+
+    # Identifiers. Two different DOIs separate two records, unless everything else
+    # is the same (then one DOI is a data error); the same DOI overrides a
+    # conflicting volume or page only when the titles are the same words.
+    everything_agrees = (
+        title_alike & authors_alike & year_same & journal & (f.volume != -1) & first_page
+    )
+    identifier_same = (f.doi == 1) | (f.pmid == 1)
+    identifier_strong = identifier_same & (~has_title | title_same)
+    identifier_conflict = ((f.doi == -1) | (f.pmid == -1)) & ~everything_agrees
+
+    # Embase's "(multiple letters)" record covers a letter and its reply; a letter
+    # and its reply may share a cluster through it but are never linked directly.
+    close = year_same & journal_ok & volume_same & (t >= 0.9)
+    bundle = f.bundle_covers & close
+    letter_reply = (f.kinds == "article|reply") & f.pages_adjacent & close
+
+    # Supplement abstracts: letter-prefixed page numbers differ between databases.
+    prefixed_pages = (
+        f.pages_prefixed
+        & volume_same
+        & (f.issue == 1)
+        & journal
+        & year_same
+        & title_alike
+        & authors_alike
+    )
+    page_conflict = (f.pages == -1) & ~prefixed_pages & ~bundle
+    hard_conflict = (f.volume == -1) | page_conflict
+    bib_identical = volume_same & first_page & (f.page_end | (f.issue == 1))
+    special = (f.kind_differs & ~bundle) | f.title_numbers_differ
+    veto = identifier_conflict | ~year_ok | (special & ~bib_identical)
+    strong = volume_same.astype(np.int8) + first_page + abstract_agree
+    short = title_words < o["short_title_words"]
+
+    rule = np.full(n, "", dtype=object)
+    link = np.zeros(n, bool)
+
+    def apply(name: str, mask: Any) -> None:
+        new = mask & ~link & ~veto
+        rule[new] = name
+        link[new] = True
+
+    apply(
+        "identifier",
+        identifier_same
+        & titles_compatible
+        & (identifier_strong | (~hard_conflict & authors_not_different)),
+    )
+    fuzzy_ok = ~hard_conflict & ~short
+    apply(
+        "same-year",
+        fuzzy_ok & title_alike & authors_alike & year_same & ((strong >= 1) | journal),
+    )
+    apply(
+        "near-year",
+        fuzzy_ok
+        & title_alike
+        & authors_alike
+        & year_known
+        & ((strong >= 2) | ((strong >= 1) & journal)),
+    )
+    apply(
+        "no-authors",
+        fuzzy_ok & title_alike & ~authors_known & year_same & journal & (volume_same | first_page),
+    )
+    apply(
+        "contained",
+        fuzzy_ok & contained & authors_alike & year_same & journal_ok & (volume_same | first_page),
+    )
+    apply(
+        "short-title",
+        ~hard_conflict
+        & short
+        & title_alike
+        & authors_alike
+        & (first >= 0.9)
+        & year_same
+        & journal
+        & (volume_same | first_page),
+    )
+    # A short title without authors ("Editorial", "ESICON 2017 Abstracts"): the
+    # whole citation must be the same (journal, year, volume and issue).
+    apply(
+        "short-title",
+        ~hard_conflict
+        & short
+        & title_same
+        & ~authors_known
+        & year_same
+        & journal
+        & volume_same
+        & (f.issue == 1),
+    )
+    # Same volume and the same page range (more than one page): one reference,
+    # whatever a translated or shortened title says.
+    apply(
+        "same-reference",
+        volume_same
+        & f.page_range
+        & (f.journal_related | f.journal_missing)
+        & (authors_alike | ~authors_known)
+        & ((t >= o["title_floor"]) | partial),
+    )
+    apply("letters", bundle & authors_not_different)
+    untitled = (
+        ~has_title & authors_known & (au >= 0.9) & year_same & journal & bib_identical & f.page_end
+    )
+    if o["link_untitled"]:
+        apply("untitled", untitled)
+
+    # May two records share a cluster (checked for every pair of a cluster)?
+    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | f.title_numbers_differ
+    compatible = (
+        ~identifier_conflict
+        & year_ok
+        & ~(compat_special & ~bib_identical)
+        & titles_compatible
+        & (~hard_conflict | identifier_strong | letter_reply)
+        & (authors_not_different | identifier_strong | bundle | letter_reply)
+    )
+    uncertain = (
+        ~link
+        & ~identifier_conflict
+        & ~(year_known & ~year_ok)
+        & (
+            (has_title & (t >= o["uncertain_title"]) & authors_not_different & ~special)
+            | (identifier_same & ~titles_compatible)
+            | untitled
+        )
+    )
+    score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
+    score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same
+    return Verdicts(link, uncertain, compatible, score.astype(np.float64), rule)
+
+
+def reason(f: PairFeatures, k: int, rule: str) -> str:
+    """A one-line account of why pair ``k`` was linked (or sent for review)."""
+    import math
+
+    parts = [rule or "uncertain"]
+    if f.doi[k] == 1:
+        parts.append("doi =")
+    if f.pmid[k] == 1:
+        parts.append("pmid =")
+    if not math.isnan(f.title[k]):
+        parts.append(f"title {f.title[k]:.2f}" + (" (contained)" if f.title_contained[k] else ""))
+    if not math.isnan(f.authors[k]):
+        parts.append(f"authors {f.authors[k]:.2f}")
+    if f.year_gap[k] >= 0:
+        parts.append("year =" if f.year_gap[k] == 0 else f"year ±{f.year_gap[k]}")
+    if f.journal_agree[k]:
+        parts.append("journal =")
+    for name, value in (("volume", f.volume[k]), ("issue", f.issue[k]), ("pages", f.pages[k])):
+        if value == 1:
+            parts.append(f"{name} =")
+        elif value == -1:
+            parts.append(f"{name} ≠")
+    if not math.isnan(f.abstract[k]):
+        parts.append(f"abstract {f.abstract[k]:.2f}")
+    return ", ".join(parts)
