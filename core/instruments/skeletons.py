@@ -142,6 +142,16 @@ steps: []
 """,
 }
 
+def _scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as the same text (ids such as
+    '0', '1.0' or 'yes' need quotes)."""
+    import json
+
+    import yaml
+
+    return value if yaml.safe_load(value) == value else json.dumps(value)
+
+
 #: Kinds ``skeleton`` can write.
 SKELETON_KINDS = tuple(_BODIES)
 
@@ -159,7 +169,7 @@ def skeleton(kind: str, instrument_id: str) -> str:
         raise InstrumentError(f"id {instrument_id!r} is not valid: use lower-case letters, "
                               "digits, '.', '_' and '-', starting with a letter or digit")
     title = "TODO " + instrument_id.replace("-", " ").replace("_", " ")
-    text = _HEADER.format(kind=kind, id=instrument_id, title=title)
+    text = _HEADER.format(kind=kind, id=_scalar(instrument_id), title=title)
     if kind != "review":
         text += _SOURCE
     return text + _BODIES[kind]
