@@ -113,6 +113,24 @@ def read_csv_table(path: str | Path) -> tuple[str, list[str], list[tuple[int, li
             continue
         rows.append((line, cells))
     assert header is not None
+    problems = []
+    # Spreadsheets often add an empty trailing column; drop unnamed columns that are empty.
+    unnamed = [i for i, h in enumerate(header) if not h]
+    for i in unnamed:
+        used = next((line for line, cells in rows if i < len(cells) and cells[i]), None)
+        if used is not None:
+            problems.append(f"{name}:{used}: column {i + 1} has a value but no name in the "
+                            "header; name the column or clear it")
+    width = len(header)
+    for line, cells in rows:
+        if len(cells) > width and any(cells[width:]):
+            problems.append(f"{name}:{line}: {len(cells)} cells but the header has {width} "
+                            "columns; remove the extra cells or name their column")
+    _problem_list(problems)
+    keep = [i for i in range(width) if i not in unnamed]
+    if unnamed:
+        header = [header[i] for i in keep]
+        rows = [(line, [cells[i] if i < len(cells) else "" for i in keep]) for line, cells in rows]
     return name, header, rows
 
 
@@ -264,10 +282,6 @@ def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
     first_row: dict[tuple[str, str], int] = {}
     for line, cells in rows:
         cells = cells + [""] * (len(header) - len(cells))
-        if len(cells) > len(header) and any(cells[len(header):]):
-            problems.append(f"{name}:{line}: {len(cells)} cells but the header has "
-                            f"{len(header)} columns; remove the extra cells")
-            continue
         unit = cells[unit_col]
         rater = cells[rater_col] if rater_col is not None else ""
         if not unit:
@@ -773,7 +787,7 @@ def run_validity(
             raise RatingsError([f"the {name} analysis groups units by an attribute: "
                                 "give the units file with --units FILE"])
         check = getattr(provider, "check_options", None)
-        if check is not None and units is not None:
+        if check is not None:
             check(measure, ratings, units, options)
         result = provider.analyse(measure, ratings, units, dict(options))
         results.append({"analysis": name, "options": dict(options), **result})

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
 #: Above this many possible splits, permutation tests use Monte Carlo resampling.
@@ -50,30 +49,35 @@ def _split_sums(values: Any, nx: int, exact_limit: int, n_resamples: int, seed: 
     n = len(values)
     n_splits = math.comb(n, nx)
     if n_splits <= exact_limit:
-        # Enumerate in blocks so memory stays bounded for large exact tests.
-        sums = np.empty(n_splits)
-        block = 65_536
-        combos = combinations(range(n), nx)
-        filled = 0
-        while filled < n_splits:
-            chunk = np.fromiter(
-                (i for combo in _take(combos, block) for i in combo), dtype=np.intp
-            ).reshape(-1, nx)
-            sums[filled:filled + len(chunk)] = values[chunk].sum(axis=1)
-            filled += len(chunk)
-        return sums, True, n_splits
+        return _subset_sums(values, nx), True, n_splits
     rng = np.random.default_rng(seed)
     perms = rng.permuted(np.tile(np.arange(n), (n_resamples, 1)), axis=1)
     return values[perms[:, :nx]].sum(axis=1), False, n_splits
 
 
-def _take(iterator: Any, count: int) -> list:
-    out = []
-    for item in iterator:
-        out.append(item)
-        if len(out) == count:
-            break
-    return out
+def _subset_sums(values: Any, k: int) -> Any:
+    """The sum of every k-element subset of ``values``, C(n, k) of them, vectorised.
+
+    Subsets grow one element at a time in increasing index order; a partial
+    subset keeps only its sum and its last index, and an element at position
+    ``depth`` can be at most index n - k + depth - 1 so every partial completes.
+    """
+    import numpy as np
+
+    n = len(values)
+    if k == 0:
+        return np.zeros(1)
+    sums = np.asarray(values[: n - k + 1], dtype=float).copy()
+    last = np.arange(n - k + 1)
+    for depth in range(2, k + 1):
+        counts = (n - k + depth - 1) - last  # choices after `last`, leaving room for the rest
+        total = int(counts.sum())
+        parent = np.repeat(np.arange(len(last)), counts)
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        nxt = np.repeat(last + 1, counts) + offsets
+        sums = sums[parent] + values[nxt]
+        last = nxt
+    return sums
 
 
 def _p_values(null: Any, observed: float, alternative: str, exact: bool) -> float:
@@ -221,15 +225,31 @@ def mann_whitney(
 # effect sizes
 # --------------------------------------------------------------------------
 
-def cliffs_delta(x: Sequence[float], y: Sequence[float]) -> float:
-    """Cliff's delta: P(x > y) - P(x < y) over every pair, in [-1, 1]."""
+def _dominance(xs: Any, ys: Any) -> tuple[Any, Any]:
+    """For each x: #(y < x) - #(y > x); for each y: #(x > y) - #(x < y).
+
+    Sorting and binary search keep this O(n log n), so thousands of units in
+    each group need no n1 x n2 matrix.
+    """
     import numpy as np
 
+    ys_sorted, xs_sorted = np.sort(ys), np.sort(xs)
+    below = np.searchsorted(ys_sorted, xs, side="left")
+    above = len(ys) - np.searchsorted(ys_sorted, xs, side="right")
+    x_dom = below - above
+    x_below = np.searchsorted(xs_sorted, ys, side="left")
+    x_above = len(xs) - np.searchsorted(xs_sorted, ys, side="right")
+    y_dom = x_above - x_below
+    return x_dom, y_dom
+
+
+def cliffs_delta(x: Sequence[float], y: Sequence[float]) -> float:
+    """Cliff's delta: P(x > y) - P(x < y) over every pair, in [-1, 1]."""
     xs, ys = _array(x), _array(y)
     if len(xs) == 0 or len(ys) == 0:
         raise ValueError("both groups need at least one value")
-    signs = np.sign(xs[:, None] - ys[None, :])
-    return float(signs.mean())
+    x_dom, _ = _dominance(xs, ys)
+    return float(x_dom.sum() / (len(xs) * len(ys)))
 
 
 def cliffs_delta_ci(
@@ -241,21 +261,24 @@ def cliffs_delta_ci(
     complete separation (|delta| = 1 with no spread of dominance), where the
     formula collapses to 0/0.
     """
-    import numpy as np
     from scipy.stats import norm
 
     xs, ys = _array(x), _array(y)
     nx, ny = len(xs), len(ys)
     if nx < 2 or ny < 2:
         return None
-    d = np.sign(xs[:, None] - ys[None, :])
-    delta = d.mean()
-    di = d.mean(axis=1)  # dominance of each x over the ys
-    dj = d.mean(axis=0)
+    x_dom, y_dom = _dominance(xs, ys)
+    pairs = nx * ny
+    delta = x_dom.sum() / pairs
+    di = x_dom / ny  # mean dominance of each x over the ys
+    dj = y_dom / nx
+    # sum over pairs of (d_ij - delta)^2, where d_ij^2 is 1 except for ties (0)
+    ties = _tied_pairs(xs, ys)
+    ss_pairs = (pairs - ties) - 2 * delta * x_dom.sum() + pairs * delta**2
     s2 = (ny**2 * ((di - delta) ** 2).sum() + nx**2 * ((dj - delta) ** 2).sum()
-          - ((d - delta) ** 2).sum()) / (nx * ny * (nx - 1) * (ny - 1))
+          - ss_pairs) / (pairs * (nx - 1) * (ny - 1))
     # Cliff bounds the estimate below by its smallest admissible value.
-    s2 = max(s2, (1 - delta**2) / (nx * ny - 1))
+    s2 = max(s2, (1 - delta**2) / (pairs - 1))
     if s2 <= 0:
         return None
     z = norm.ppf(1 - (1 - confidence) / 2)
@@ -265,6 +288,17 @@ def cliffs_delta_ci(
     lo = (delta - delta**3 - root) / denom
     hi = (delta - delta**3 + root) / denom
     return float(max(-1.0, lo)), float(min(1.0, hi))
+
+
+def _tied_pairs(xs: Any, ys: Any) -> int:
+    """Number of (x, y) pairs with x == y."""
+    import numpy as np
+
+    values, x_counts = np.unique(xs, return_counts=True)
+    y_sorted = np.sort(ys)
+    y_counts = (np.searchsorted(y_sorted, values, side="right")
+                - np.searchsorted(y_sorted, values, side="left"))
+    return int((x_counts * y_counts).sum())
 
 
 def hedges_g(x: Sequence[float], y: Sequence[float]) -> float | None:

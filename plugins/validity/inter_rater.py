@@ -44,6 +44,18 @@ class InterRater:
         "additionalProperties": False,
     }
 
+    def check_options(self, measure: Any, ratings: Any, units: Any,
+                      options: Mapping[str, Any]) -> None:
+        """A named rater who rated nothing is an input error (exit 1)."""
+        from evidencekit.core.measure import RatingsError
+
+        known = ratings.raters
+        unknown = [r for r in options.get("raters") or () if r not in known]
+        if unknown:
+            raise RatingsError([f"{ratings.file}: no ratings by rater "
+                                f"{', '.join(map(repr, unknown))}; the raters are "
+                                f"{', '.join(map(repr, known))}"])
+
     def analyse(self, measure: Any, ratings: Any, units: Any,
                 options: Mapping[str, Any]) -> dict[str, Any]:
         """The ICC, or ``icc: null`` with the ``reason`` when it cannot be estimated."""

@@ -45,8 +45,10 @@ class KnownGroups:
                        "description": "For 'differ': the group (or level) expected to score "
                                       "higher. Without it the test is two-sided."},
             "margin": {"type": "number", "minimum": 0, "default": 0.5,
-                       "description": "For 'similar': the largest difference (in score units) "
-                                      "still counted as similar."},
+                       "description": "The smallest difference (in score units) that matters: "
+                                      "for 'similar' the largest still counted as similar; for "
+                                      "'differ' what a small sample's difference must exceed "
+                                      "to count as consistent with a difference."},
             "groups": {"type": "object", "minProperties": 2, "maxProperties": 2,
                        "additionalProperties": {"type": "array", "minItems": 1,
                                                 "items": {"type": "string"}},
@@ -210,10 +212,10 @@ class KnownGroups:
         result.update(self._statistics(x, y, options, higher in members))
         result["difference"] = result["groups"][x_label] - result["groups"][y_label]
         result["comparison"] = f"{x_label} - {y_label}"
+        margin = float(options.get("margin", 0.5))
+        result["margin"] = margin
+        result["within_margin"] = abs(result["difference"]) <= margin
         if expect == "similar":
-            margin = float(options.get("margin", 0.5))
-            result["margin"] = margin
-            result["within_margin"] = abs(result["difference"]) <= margin
             interval = result["difference_ci_equivalence"]
             result["equivalence_shown"] = (interval is not None and -margin <= interval[0]
                                            and interval[1] <= margin)
@@ -295,6 +297,10 @@ class KnownGroups:
                         f"score higher on the {label} but do not ({means}). "
                         + (f"{sample} this is {lead} only." if small else
                            f"{sided.capitalize()} {test['label']}: p = {fmt_p(p)}."))
+            if small and r["within_margin"]:
+                return (f"{lead.capitalize()} not consistent with convergent validity: {means}; "
+                        f"the difference is within the declared margin of {num(r['margin'])}, "
+                        f"too small to count. {sample} this describes the sample only.")
             if small:
                 text = (f"{lead.capitalize()} consistent with convergent validity: the groups "
                         f"differ on the {label} ({means})"

@@ -129,6 +129,16 @@ def test_bad_ratings_name_file_and_line(tmp_path, measure, text, expected):
     assert isinstance(info.value, RecordFormatError)
 
 
+def test_empty_trailing_column_is_ignored_but_extra_cells_are_not(tmp_path, measure):
+    ratings = read_ratings(write(tmp_path, "unit,rater,1,2,3,4,\nA,x,1,1,1,1,\n"), measure)
+    assert ratings.scores.units[0].total == 4.0
+    with pytest.raises(RatingsError, match=r"ratings.csv:2: column 7 has a value but no name"):
+        read_ratings(write(tmp_path, "unit,rater,1,2,3,4,\nA,x,1,1,1,1,5\n"), measure)
+    with pytest.raises(RatingsError, match=r"ratings.csv:3: 7 cells but the header has 6"):
+        read_ratings(write(tmp_path, "unit,rater,1,2,3,4\nA,x,1,1,1,1\nB,x,1,1,1,1,1\n"),
+                     measure)
+
+
 def test_every_problem_is_listed(tmp_path, measure):
     path = write(tmp_path, "unit,rater,1,2,3,4\nA,x,9,1,2,3\nB,x,0,x,2,3\n")
     with pytest.raises(RatingsError) as info:

@@ -77,3 +77,12 @@ def test_no_variance_is_undefined(measure, analysis):
     records = [(u, rater, j, 2) for u in "abc" for rater in ("x", "y") for j in range(1, 9)]
     r = analysis.analyse(measure, build_ratings(measure, records), None, {})
     assert r["icc"] is None and r["verdict"].startswith("ICC undefined")
+
+
+def test_unknown_rater_is_an_input_error(measure):
+    from evidencekit.core.measure import RatingsError, run_validity
+
+    registry = build_registry()
+    with pytest.raises(RatingsError, match=r"no ratings by rater 'zed'; the raters are 'ana'"):
+        run_validity(measure, three_raters(measure), None,
+                     [("inter-rater", {"raters": ["ana", "zed"]})], registry)

@@ -55,6 +55,16 @@ def test_differ_with_declared_direction(measure, analysis):
     assert "smallest p these group sizes allow is 0.100" in r["verdict"]
 
 
+def test_small_difference_within_margin_is_not_consistent(measure, analysis):
+    rows = {"a": [2] * 8, "b": [1] * 8, "c": [1, 2] * 4, "d": [1] * 8}
+    units = build_units({"a": {"g": "yes"}, "b": {"g": "yes"}, "c": {"g": "no"},
+                         "d": {"g": "no"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "g", "expect": "differ", "higher": "yes"})
+    assert r["difference"] == pytest.approx(0.25) and r["within_margin"]
+    assert r["verdict"].startswith("Preliminary evidence not consistent with convergent validity")
+
+
 def test_wrong_direction_is_reported_against(measure, analysis):
     rows = {"a": [0] * 8, "b": [1] * 8, "c": [3] * 8, "d": [2] * 8}
     units = build_units({"a": {"g": "yes"}, "b": {"g": "yes"}, "c": {"g": "no"},

@@ -110,23 +110,38 @@ def test_cliffs_delta_from_mann_whitney_u():
     assert _stats.cliffs_delta(x, y) == pytest.approx(2 * u / (9 * 7) - 1)
 
 
-def test_cliffs_delta_ci_formula_by_hand():
-    """Cliff's (1996) interval, recomputed term by term from the pairwise signs."""
-    x = [3, 4, 4, 5, 6, 7, 8]
-    y = [1, 2, 3, 4, 4, 5]
-    d = np.sign(np.subtract.outer(x, y))
+def brute_cliff_interval(x, y, confidence=0.95):
+    """Cliff's (1996) interval term by term from the n1 x n2 matrix of pairwise signs."""
+    d = np.sign(np.subtract.outer(np.asarray(x, float), np.asarray(y, float)))
     delta = d.mean()
     n1, n2 = d.shape
     di, dj = d.mean(axis=1), d.mean(axis=0)
     s2 = (n2**2 * np.sum((di - delta) ** 2) + n1**2 * np.sum((dj - delta) ** 2)
           - np.sum((d - delta) ** 2)) / (n1 * n2 * (n1 - 1) * (n2 - 1))
-    z = stats.norm.ppf(0.975)
-    lo = (delta - delta**3 - z * np.sqrt(s2) * np.sqrt((1 - delta**2) ** 2 + z**2 * s2)) / (
-        1 - delta**2 + z**2 * s2)
-    hi = (delta - delta**3 + z * np.sqrt(s2) * np.sqrt((1 - delta**2) ** 2 + z**2 * s2)) / (
-        1 - delta**2 + z**2 * s2)
+    s2 = max(s2, (1 - delta**2) / (n1 * n2 - 1))
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    root = z * np.sqrt(s2) * np.sqrt((1 - delta**2) ** 2 + z**2 * s2)
+    denom = 1 - delta**2 + z**2 * s2
+    return delta, ((delta - delta**3 - root) / denom, (delta - delta**3 + root) / denom)
+
+
+def test_cliffs_delta_ci_formula_by_hand():
+    x = [3, 4, 4, 5, 6, 7, 8]
+    y = [1, 2, 3, 4, 4, 5]
+    delta, (lo, hi) = brute_cliff_interval(x, y)
+    assert _stats.cliffs_delta(x, y) == pytest.approx(delta)
     assert _stats.cliffs_delta_ci(x, y) == pytest.approx((lo, hi))
     assert lo < delta < hi
+
+
+@given(st.lists(st.integers(0, 6), min_size=2, max_size=15),
+       st.lists(st.integers(0, 6), min_size=2, max_size=15))
+def test_fast_cliffs_delta_and_interval_equal_the_pairwise_matrix(x, y):
+    delta, (lo, hi) = brute_cliff_interval(x, y)
+    assert _stats.cliffs_delta(x, y) == pytest.approx(delta, abs=1e-12)
+    ci = _stats.cliffs_delta_ci(x, y)
+    if ci is not None:
+        assert ci == pytest.approx((max(-1, lo), min(1, hi)), abs=1e-9)
 
 
 def test_cliffs_delta_ci_undefined_for_complete_separation_or_single_units():
@@ -273,3 +288,14 @@ def test_icc_does_not_depend_on_unit_or_rater_order(m, rnd):
     for form in ("ICC1", "ICC2", "ICC3"):
         a, b = _stats.icc(m, form)["icc"], _stats.icc(m[rows][:, cols], form)["icc"]
         assert (a is None and b is None) or a == pytest.approx(b)
+
+
+@given(st.lists(st.integers(0, 24), min_size=1, max_size=9), st.data())
+@settings(max_examples=40, deadline=None)
+def test_exact_enumeration_covers_every_split_once(values, data):
+    from itertools import combinations
+
+    k = data.draw(st.integers(0, len(values)))
+    sums = _stats._subset_sums(np.array(values, dtype=float), k)
+    expected = sorted(sum(c) for c in combinations(values, k))
+    assert sorted(sums.tolist()) == pytest.approx(expected)
