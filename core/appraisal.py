@@ -571,10 +571,18 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
         lambda: defaultdict(dict))
     known_checklists: list[str] | None = None
 
+    # (study, checklist ref, reviewer, item) of rows already reported, so that the
+    # completeness check does not report them a second time as missing
+    bad_items: set[tuple[str, str, str, str]] = set()
+
     def problem(row: AnswerRow, message: str, **kw: Any) -> None:
         problems.append(Problem(message=message, file=row.file, row=row.row,
                                 study_id=row.study_id or None, **kw))
         bad_rows.add(id(row))
+        if "item" in kw and kw.get("checklist"):
+            bad_items.add((row.study_id, current_ref[0], row.reviewer, kw["item"]))
+
+    current_ref = [""]
 
     for row in rows:
         if not row.study_id:
@@ -601,7 +609,10 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
         except InstrumentError:
             if known_checklists is None:
                 known_checklists = ctx.known_checklists()
-            problem(row, "unknown checklist", value=ref,
+            broken = ctx.review.catalog.problems
+            hint = (f" ({len(broken)} instrument file(s) failed to load, e.g. {broken[0]}; "
+                    "check them with `evidencekit instruments validate`)") if broken else ""
+            problem(row, "unknown checklist" + hint, value=ref,
                     allowed=", ".join(known_checklists) or "(none installed)")
             continue
         if mapped and checklist.id not in [m.split("@")[0] for m in mapped]:
@@ -615,6 +626,7 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
                     value=row.item, allowed=_allowed_items(checklist))
             continue
         row.item = item.id
+        current_ref[0] = checklist.ref
         if item.answer_type == "choice" and not is_unanswered(row.answer):
             code = _code_for(item, row.answer)
             if code is None:
@@ -647,6 +659,9 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
             continue
         for reviewer, answers in list(by_reviewer.items()):
             found = _scorer_problems(scorer, checklist, answers, options)
+            failed = bool(found) or any(
+                k[:3] == (study_id, ref, reviewer) for k in bad_items)
+            found = [p for p in found if (study_id, ref, reviewer, p.item) not in bad_items]
             for p in found:
                 first = next(iter(answers.values()))
                 row_of_item = answers.get(p.item) if p.item else None
@@ -656,7 +671,7 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
                     rows=[] if row_of_item else [r.row for r in answers.values() if r.row],
                     study_id=study_id, checklist=checklist.id, item=p.item, value=p.value,
                     allowed=p.allowed, reviewer=reviewer or None))
-            if found:
+            if failed:
                 # an incomplete appraisal cannot be scored: all its rows are skipped
                 for r in answers.values():
                     bad_rows.add(id(r))

@@ -1,0 +1,262 @@
+"""Appraisal answers: reading, validation messages, consensus, scoring, counts, agreement."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from evidencekit.core.appraisal import (
+    AnswersInvalid,
+    Settings,
+    load_context,
+    quality_table,
+    read_answers,
+    score_files,
+    table_csv,
+)
+from evidencekit.core.errors import EvidencekitError, RecordFormatError
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "appraisal"
+
+MAPPING = """\
+kind: review
+id: appraisal-test
+version: "1"
+title: Appraisal test review
+appraisal:
+  studies: studies.csv
+  checklists:
+    qualitative: casp-qualitative
+    randomised controlled trial: [casp-rct, rob2-parallel]
+    cohort: casp-cohort
+    case-control: [casp-case-control, rob2-parallel]
+{extra}"""
+
+
+@pytest.fixture
+def review(tmp_path) -> Path:
+    """A review folder with studies.csv and the design → checklist mapping."""
+    def make(extra: str = "") -> Path:
+        root = tmp_path / "review"
+        root.mkdir(exist_ok=True)
+        shutil.copy(DATA / "studies.csv", root / "studies.csv")
+        (root / "review.yaml").write_text(MAPPING.format(extra=extra), "utf-8")
+        return root
+    return make
+
+
+def test_valid_answers_hand_computed(review):
+    ctx = load_context(review())
+    report = score_files(DATA / "answers-valid.csv", ctx)
+    by_id = {s.study_id: s for s in report.studies}
+    # smith2010: yes to q1 q2 q3 q5 q7 q9 = 6 of 9 scored → 66.7 % good
+    assert by_id["smith2010"].score_percent == pytest.approx(600 / 9)
+    assert by_id["smith2010"].grade == "good"
+    assert by_id["smith2010"].answers["q4"] == "cant_tell"  # label "Can't tell" → its code
+    assert by_id["smith2010"].details["notes"] == {"q4": "recruitment unclear"}
+    # jones2012: yes to q1 q2 q5 q9 = 4 of 9 → 44.4 % poor (q7, q8 free text, unscored)
+    assert by_id["jones2012"].score_percent == pytest.approx(400 / 9)
+    assert by_id["jones2012"].grade == "poor"
+    assert report.grades == {"good": 1, "poor": 1}
+    assert report.by_design == {"qualitative": {"good": 1},
+                                "randomised controlled trial": {"poor": 1}}
+    # cross-sectional has no checklist in the mapping; three studies not appraised
+    assert report.no_checklist == [{"study_id": "diaz2017", "design": "cross-sectional"}]
+    assert report.not_appraised == ["lee2015", "khan2016", "diaz2017"]
+
+
+def test_extra_columns_are_kept():
+    rows = read_answers(DATA / "answers-valid.csv")
+    assert rows[0].extra == {"page": "3"}
+    assert rows[0].row == 2 and rows[0].file.endswith("answers-valid.csv")
+
+
+def test_every_problem_names_file_row_item_value_and_allowed(review):
+    ctx = load_context(review())
+    with pytest.raises(AnswersInvalid) as caught:
+        score_files(DATA / "answers-bad.csv", ctx)
+    problems = caught.value.problems
+    text = [str(p) for p in problems]
+    name = str(DATA / "answers-bad.csv")
+    assert all(t.startswith(name) for t in text)
+    by_row = {p.row: p for p in problems if p.row is not None}
+    bad_code = by_row[3]
+    assert (bad_code.study_id, bad_code.item, bad_code.value) == ("smith2010", "q2", "maybe")
+    assert "yes (Yes)" in bad_code.allowed and "cant_tell (Can't tell)" in bad_code.allowed
+    duplicate = by_row[5]
+    assert "second answer from the same reviewer (first at row 4)" in duplicate.message
+    assert by_row[12].item is None and by_row[12].value == "q42"
+    assert "q1, q2" in by_row[12].allowed
+    assert by_row[13].message.startswith("unknown study") and by_row[13].value == "nobody2000"
+    assert "maps design 'cohort' to casp-cohort" in by_row[22].message
+    assert by_row[23].message.startswith("unknown checklist")
+    assert by_row[23].value == "casp-cohrt" and "casp-cohort" in by_row[23].allowed
+    missing = [p for p in problems if p.row is None]
+    assert len(missing) == 1
+    assert (missing[0].study_id, missing[0].item) == ("jones2012", "q11")
+    assert "rows 14-21" in str(missing[0]) and "no answer row" in missing[0].message
+    # the invalid q2 answer is reported once, not a second time as "missing"
+    assert not any(p.item == "q2" and p.row is None for p in problems)
+    assert len(problems) == 7
+
+
+def test_skip_invalid_scores_the_rest_and_lists_the_skipped(review):
+    ctx = load_context(review())
+    report = score_files(DATA / "answers-bad.csv", ctx, skip_invalid=True)
+    # smith2010 has an invalid and a duplicate row, jones2012 misses q11: both skipped.
+    assert report.studies == []
+    assert len(report.skipped) == 7
+    assert any(p.study_id == "jones2012" and p.item == "q11" for p in report.skipped)
+
+
+def test_skip_invalid_keeps_complete_appraisals(review, tmp_path):
+    bad = tmp_path / "mixed.csv"
+    lines = (DATA / "answers-valid.csv").read_text("utf-8").splitlines()
+    lines.append("smith2010,casp-qualitative,q99,yes,ni,,")
+    bad.write_text("\n".join(lines) + "\n", "utf-8")
+    ctx = load_context(review())
+    report = score_files(bad, ctx, skip_invalid=True)
+    assert sorted(s.study_id for s in report.studies) == ["jones2012", "smith2010"]
+    assert [p.row for p in report.skipped] == [len(lines)]
+
+
+def test_yaml_answers_for_rob2(review):
+    ctx = load_context(review())
+    report = score_files(DATA / "rob2-answers.yaml", ctx)
+    by_id = {s.study_id: s for s in report.studies}
+    jones = by_id["jones2012"].details["domains"]
+    assert [jones[d]["judgement"] for d in ("d1", "d2", "d3", "d4", "d5")] == [
+        "low", "low", "some-concerns", "some-concerns", "some-concerns"]
+    assert by_id["jones2012"].grade == "some-concerns"
+    assert by_id["jones2012"].details["flags"]  # three domains with some concerns
+    assert by_id["jones2012"].details["notes"] == {"3.4": "dropouts similar in both arms"}
+    assert by_id["khan2016"].grade == "high"  # allocation not concealed
+    assert by_id["khan2016"].score_percent is None
+
+
+def test_yaml_answer_errors_name_the_line(review, tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text("study_id: jones2012\nchecklist: rob2-parallel\nreviewer: ni\n"
+                    "answers:\n  '1.1': maybe\n", "utf-8")
+    ctx = load_context(review())
+    with pytest.raises(AnswersInvalid) as caught:
+        score_files(path, ctx)
+    first = caught.value.problems[0]
+    assert (first.row, first.item, first.value) == (5, "1.1", "maybe")
+    path.write_text("study_id: [unclosed\n", "utf-8")
+    with pytest.raises(RecordFormatError, match=r"one.yaml:\d+: YAML syntax error"):
+        read_answers(path)
+
+
+def test_missing_columns_and_empty_file(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("study,checklist,item\ns1,casp-rct,q1\n", "utf-8")
+    with pytest.raises(RecordFormatError, match=r"a.csv:1: .*lacks column\(s\) study_id, answer"):
+        read_answers(path)
+    path.write_text("", "utf-8")
+    with pytest.raises(RecordFormatError, match="empty"):
+        read_answers(path)
+    with pytest.raises(RecordFormatError, match="no such answers file"):
+        read_answers(tmp_path / "missing.csv")
+
+
+def test_checklist_filled_from_the_design_mapping(review, tmp_path):
+    path = tmp_path / "no-checklist.csv"
+    rows = ["study_id,checklist,item,answer"] + [
+        f"smith2010,,q{i},yes" for i in range(1, 10)]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    report = score_files(path, load_context(review()))
+    assert report.studies[0].checklist == "casp-qualitative"
+    assert report.studies[0].score_percent == 100.0
+
+
+def test_consensus_rows_win_and_agreement_is_reported(review):
+    ctx = load_context(review())
+    report = score_files(DATA / "answers-dual.csv", ctx)
+    by_id = {s.study_id: s for s in report.studies}
+    smith = by_id["smith2010"]
+    assert smith.resolution == "consensus" and smith.reviewers == ["ni", "dt", "consensus"]
+    # consensus: yes to q1 q2 q3 q4 q7 q9 → 6/9 good; ni alone 7/9 good; dt 6/9 good
+    assert smith.grade == "good" and smith.score_percent == pytest.approx(600 / 9)
+    assert smith.reviewer_grades == {"ni": "good", "dt": "good", "consensus": "good"}
+    jones = by_id["jones2012"]
+    assert jones.resolution == "agreed"  # the two reviewers agree on every item
+    pair = report.agreement["pairs"][0]
+    assert pair["reviewers"] == ["dt", "ni"] and pair["studies"] == 2
+    # 9 + 9 items compared (free-text items excluded); disagreements: q3, q6, q8 of smith2010
+    assert pair["n"] == 18 and pair["agreed"] == 15
+    assert pair["percent"] == pytest.approx(100 * 15 / 18)
+    assert {d["item"] for d in pair["disagreements"]} == {"q3", "q6", "q8"}
+    assert pair["kappa"] is not None
+
+
+def test_unresolved_disagreement_is_a_problem(review, tmp_path):
+    path = tmp_path / "dual.csv"
+    lines = [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+             if ",consensus" not in line]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(AnswersInvalid) as caught:
+        score_files(path, load_context(review()))
+    (problem,) = caught.value.problems
+    assert problem.study_id == "smith2010"
+    assert "item q3: ni 'yes', dt 'cant_tell'" in problem.message
+    assert "'consensus'" in problem.message
+
+
+@pytest.mark.parametrize("consensus,expected", [
+    ("{method: primary, reviewer: dt}", ("primary", 600 / 9)),
+    ("{method: conservative}", ("conservative", 500 / 9)),
+])
+def test_other_consensus_rules(review, tmp_path, consensus, expected):
+    path = tmp_path / "dual.csv"
+    lines = [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+             if ",consensus" not in line]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    root = review(f"  consensus: {consensus}\n")
+    report = score_files(path, load_context(root))
+    smith = next(s for s in report.studies if s.study_id == "smith2010")
+    # conservative: the least favourable answer per item → yes to q1 q2 q4 q7 q9 = 5/9
+    assert (smith.resolution, smith.score_percent) == pytest.approx(expected)
+
+
+def test_review_settings_are_checked():
+    with pytest.raises(EvidencekitError, match=r"\$\.appraisal\.consensus\.method"):
+        Settings.from_mapping({"consensus": {"method": "vote"}})
+    with pytest.raises(EvidencekitError, match="'primary' needs 'reviewer'"):
+        Settings.from_mapping({"consensus": {"method": "primary"}})
+    settings = Settings.from_mapping({"bands": {"good": 70, "fair": 50, "poor": 0},
+                                      "checklists": {"Randomised Controlled Trial": "casp-rct"}})
+    assert settings.bands[0] == {"grade": "good", "min_percent": 70.0}
+    assert settings.checklists_for("randomised-controlled trial") == ["casp-rct"]
+
+
+def test_review_bands_override_percentage_scorers_only(review):
+    root = review("  bands: {good: 70, fair: 50, poor: 0}\n")
+    ctx = load_context(root)
+    report = score_files([DATA / "answers-valid.csv", DATA / "rob2-answers.yaml"], ctx)
+    grades = {(s.study_id, s.checklist): s.grade for s in report.studies}
+    assert grades[("smith2010", "casp-qualitative")] == "fair"  # 66.7 % < 70
+    assert grades[("jones2012", "rob2-parallel")] == "some-concerns"  # RoB 2 unaffected
+    assert report.grades == {"fair": 1, "poor": 1, "some-concerns": 1, "high": 1}
+
+
+def test_review_file_path_or_folder(review, tmp_path):
+    root = review()
+    by_file = load_context(review_file=root / "review.yaml")
+    by_dir = load_context(review_file=root)
+    assert by_file.review.root == by_dir.review.root == root
+    other = tmp_path / "other.yaml"
+    other.write_text("kind: review\n", "utf-8")
+    with pytest.raises(EvidencekitError, match="must be called review.yaml"):
+        load_context(review_file=other)
+
+
+def test_quality_table(review):
+    report = score_files(DATA / "answers-valid.csv", load_context(review()))
+    header, rows = quality_table(report)
+    assert header[:3] == ["study_id", "checklist", "design"]
+    assert "q10" in header and "q11" in header  # choice items of either checklist
+    assert rows[1]["study_id"] == "smith2010" and rows[1]["q4"] == "cant_tell"
+    assert rows[1]["score_percent"] == "66.7" and rows[1]["grade"] == "good"
+    assert table_csv(report).splitlines()[0].startswith("study_id,checklist,design,q1,")
