@@ -122,7 +122,8 @@ def brute_cliff_interval(x, y, confidence=0.95):
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     root = z * np.sqrt(s2) * np.sqrt((1 - delta**2) ** 2 + z**2 * s2)
     denom = 1 - delta**2 + z**2 * s2
-    return delta, ((delta - delta**3 - root) / denom, (delta - delta**3 + root) / denom)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 at complete separation
+        return delta, ((delta - delta**3 - root) / denom, (delta - delta**3 + root) / denom)
 
 
 def test_cliffs_delta_ci_formula_by_hand():
