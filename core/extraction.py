@@ -320,9 +320,16 @@ def validate_records(path: str | Path, form: Any, *,
 
 
 def validate_studies(path: str | Path, form: Any) -> Checked:
-    """Check studies.csv: ``study_id`` plus study attributes the form declares."""
+    """Check studies.csv: ``study_id`` plus study attributes the form declares.
+
+    Columns the form does not declare as study attributes are problems; declared
+    attributes may be left out of the file, but a required one that is present
+    must not be empty.
+    """
     header, rows = read_rows(path, what="studies table")
-    specs = form.study_attributes or form.fields
+    # studies.csv may hold a subset of the attributes: only the columns present are checked
+    specs = [s for s in (form.study_attributes or form.fields)
+             if s.id in header and s.id != "study_id"]
     checked = _validate_fields(rows, header, specs, file=str(path), what="study",
                                studies=None, unique_study=True)
     checked.kind = "studies"
@@ -472,6 +479,8 @@ def field_agreement(
     all_b: list[Any] = []
     disagreements = []
     for spec in form.fields:
+        if spec.id == "study_id":
+            continue  # the key the records are matched on
         va = [_comparable(spec, a[s].get(spec.id)) for s in shared]
         vb = [_comparable(spec, b[s].get(spec.id)) for s in shared]
         all_a.extend(f"{spec.id}={v}" for v in va)
