@@ -14,7 +14,6 @@ from urllib.parse import unquote
 from evidencekit.core.model import Author, Provenance, Record
 
 _SPACE = re.compile(r"\s+")
-_INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0]+")
 _TAG = re.compile(r"</?(?:i|b|em|strong|sup|sub|inf|span|p|br|scp|u|mml:[a-z]+|jats:[a-z]+)"
                   r"(?:\s[^<>]*)?/?>", re.I)
 _DOI = re.compile(r"10\.\d{3,9}/\S+")
@@ -26,6 +25,9 @@ _ISBN = re.compile(r"(?<![\dXx])(?:97[89][-\u2010 ]?)?(?:\d[-\u2010 ]?){9}[\dXx]
 _PAGE_SPLIT = re.compile(r"\s*(?:--|[-\u2010\u2011\u2012\u2013\u2014\u2212]|\bto\b)\s*")
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*", re.I)
 _PAGE_PART = re.compile(r"^([A-Za-z]*)(\d+)$")
+#: Placeholders some hosts write instead of pages (Ovid: "No-Specified").
+_NO_PAGES = re.compile(r"^(?:no[- ]?specified|not specified|unspecified|n\.?\s?[ap]\.?|"
+                       r"unknown|none|-+)$", re.I)
 _INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u00de][a-z]?\.?-?){1,4}$")
 _CORPORATE = re.compile(
     r"\b(group|organi[sz]ation|committee|consortium|collaborat\w*|investigators|association|"
@@ -43,28 +45,34 @@ _HONORIFICS = re.compile(r"^(?:(?:prof|dr|mr|mrs|ms|sir)\.?(?:-ing\.?)?\s+)+", r
 
 def clean(value: object) -> str:
     """One-line text: white space collapsed, HTML entities and inline tags removed."""
-    if value is None:
+    if not value:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    text = value if type(value) is str else str(value)
     if "<" in text:
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return _SPACE.sub(" ", text).strip()
+    # Why the fast path: most values are already clean, and this runs ~25 times a record.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text:
+        return " ".join(text.split())  # C-speed; a regex sub is ~5x slower on abstracts
+    return text.strip()
 
 
 def clean_block(value: object) -> str:
     """Multi-line text (abstracts): spaces collapsed within lines, line breaks kept."""
-    if value is None:
+    if not value:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    text = value if type(value) is str else str(value)
+    if "\n" not in text:
+        return clean(text)
     if "<" in text:
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    if "\n" not in text:
-        return _SPACE.sub(" ", text).strip()
-    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    if "  " in text or "\t" in text or "\r" in text or "\xa0" in text or "\f" in text:
+        lines = [" ".join(line.split()) for line in text.split("\n")]
+    else:
+        lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -142,6 +150,12 @@ def normalise_pages(start: object, end: object = "") -> str:
     expanded (``"123-30"`` → ``"123-130"``), a single page or article number stays as is."""
     first_page = clean(start)
     last_page = clean(end)
+    if first_page and last_page and _NO_PAGES.match(f"{first_page}-{last_page}"):
+        return ""  # Zotero splits Ovid's "No-Specified" into SP "No" and EP "Specified"
+    if first_page and _NO_PAGES.match(first_page):
+        first_page = ""
+    if last_page and _NO_PAGES.match(last_page):
+        last_page = ""
     if first_page:
         first_page = _PAGE_PREFIX.sub("", first_page)
     if first_page and not last_page:
@@ -186,6 +200,26 @@ def split_identifiers(values: Iterable[object]) -> tuple[list[str], list[str]]:
             if issn not in issns:
                 issns.append(issn)
     return issns, isbns
+
+
+def split_outside_parentheses(value: str, separator: str = ",") -> list[str]:
+    """Split on ``separator`` except inside parentheses (Embase's Emtree terms:
+    "cyst (congenital disorder, surgery), thyroidectomy")."""
+    if "(" not in value:
+        return value.split(separator)
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(value):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == separator and depth == 0:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    return parts
 
 
 def unique(values: Iterable[str]) -> list[str]:

@@ -30,6 +30,8 @@ from evidencekit.plugins.importers._normalise import (
     split_author_list,
     split_identifiers,
     split_keywords,
+    split_outside_parentheses,
+    unique,
 )
 
 #: Field → column names (normalised) in order of preference. Sources: Scopus, Web of
@@ -84,7 +86,8 @@ KEYWORD_COLUMNS: tuple[str, ...] = (
     "author keywords", "keywords", "index keywords", "keywords plus", "manual tags",
     "automatic tags", "mesh terms", "mesh", "mesh_terms", "ieee terms",
     "inspec controlled terms", "inspec non controlled terms", "emtree medical index terms",
-    "emtree drug index terms", "fields of study", "concepts display name", "subject",
+    "emtree drug index terms", "emtree medical index terms major focus",
+    "emtree drug index terms major focus", "fields of study", "concepts display name", "subject",
     "subjects", "kw", "de", "id keywords plus",
 )
 FIELDS = tuple(SYNONYMS)
@@ -224,7 +227,15 @@ class Columns:
                 )
         self.keyword_columns = [
             i for i, name in enumerate(header) if normalise_header(name) in KEYWORD_COLUMNS
+            and not normalise_header(name).startswith("emtree")
         ]
+        # Embase separates Emtree terms with commas, and puts commas inside parentheses.
+        self.comma_keyword_columns = [
+            i for i, name in enumerate(header) if normalise_header(name).startswith("emtree")
+        ]
+        if self.comma_keyword_columns:  # an Embase file: its other keyword columns too
+            self.comma_keyword_columns += self.keyword_columns
+            self.keyword_columns = []
         if "keywords" in explicit:
             self.keyword_columns = [self.fields.pop("keywords")]
         self.url_columns = [i for i, name in enumerate(header)
@@ -300,6 +311,10 @@ def row_to_record(row: Sequence[str], columns: Columns, line: int, fmt: str) -> 
     issn, isbn = split_identifiers([cell("issn"), cell("isbn")])
     keywords = split_keywords([row[i] for i in columns.keyword_columns if i < cells],
                               separators=";|")
+    for i in columns.comma_keyword_columns:
+        if i < cells and row[i]:
+            keywords.extend(k for k in unique(split_outside_parentheses(row[i]))
+                            if k not in keywords)
     return make_record(
         line=line,
         format=fmt,
