@@ -151,7 +151,6 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
     """Check one value against a form field; return (normalised value, problem or None)."""
     kind = spec.type
     allowed = spec.allowed
-    listing = ", ".join(str(a) for a in allowed) if allowed else None
     if kind in ("string", "text"):
         return str(value).strip(), None
     if kind == "integer":
@@ -188,8 +187,7 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
         for pick in picks:
             match = _allowed_match(pick, allowed or [])
             if match is None:
-                return value, f"{pick!r} is not an allowed value" + (
-                    f" (allowed: {listing})" if listing else "")
+                return value, f"{pick!r} is not an allowed value"
             out.append(match)
         return (out if spec.multiple else out[0]), None
     elif kind == "list":
@@ -199,7 +197,7 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
             for entry in entries:
                 match = _allowed_match(entry, allowed)
                 if match is None:
-                    return value, f"{entry!r} is not an allowed entry (allowed: {listing})"
+                    return value, f"{entry!r} is not an allowed entry"
                 normalised.append(match)
             entries = normalised
         return entries, None
@@ -211,7 +209,7 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
     if spec.max is not None and number > spec.max:
         return value, f"above the maximum {spec.max:g}"
     if allowed and _allowed_match(str(value), allowed) is None and number not in allowed:
-        return value, f"not an allowed value (allowed: {listing})"
+        return value, "not an allowed value"
     return number, None
 
 
@@ -391,6 +389,7 @@ def validate_influences(
         if not bad:
             kept.append(out)
     checked.rows = kept
+    checked.problems.sort(key=lambda p: (p.row or 0))
     return checked
 
 
