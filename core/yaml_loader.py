@@ -165,6 +165,9 @@ class _Builder:
                         f"{self.name}:{key_node.start_mark.line + 1}: {json_path(path)}: "
                         f"key {key!r} appears twice; keep one"
                     )
+                # A value's line is its key's line: for a block mapping or list under
+                # 'scoring:' an error then points at 'scoring:', not at its first child.
+                self.lines.setdefault((*path, key), key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):

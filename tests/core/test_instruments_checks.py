@@ -69,8 +69,7 @@ scoring:
   points: {"yes": 1}
   bands: [{grade: poor, min_percent: 0}]
 """
-    # A block mapping's line is the line where its content starts.
-    assert problems(text) == ["c.yaml:9: $.scoring: the scoring rule has no scored item to "
+    assert problems(text) == ["c.yaml:8: $.scoring: the scoring rule has no scored item to "
                               "count; mark items scored: true or remove 'scoring'"]
     text = HEAD + YNC + """\
 items:

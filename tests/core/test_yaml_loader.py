@@ -33,11 +33,12 @@ def test_lines_of_every_node() -> None:
     doc = load_yaml("demo.yaml", text=TEXT)
     assert doc.name == "demo.yaml"
     assert doc.lines[("kind",)] == 1
-    assert doc.lines[("items",)] == 4  # a block sequence starts at its first '-'
+    assert doc.lines[("items",)] == 3  # a block list's line is its key's line
     assert doc.lines[("items", 0)] == 4
     assert doc.lines[("items", 1, "text")] == 7
     assert doc.lines[("scale", "anchors", "3")] == 11
     # Paths that do not exist fall back to the deepest existing ancestor.
+    assert doc.lines[("scale", "anchors")] == 9
     assert doc.line_of(("items", 1, "answers")) == 6
     assert doc.line_of(("nothing", "here")) == 1
 
