@@ -68,7 +68,9 @@ def json_path(path: PathKey) -> str:
     return out
 
 
-def load_yaml(source: str | Path, *, name: str | None = None, text: str | None = None) -> YamlDocument:
+def load_yaml(
+    source: str | Path, *, name: str | None = None, text: str | None = None
+) -> YamlDocument:
     """Load one YAML document safely from a file (or from ``text``).
 
     Raises :class:`InstrumentError` with ``file:LINE: message`` for anything a
@@ -186,4 +188,6 @@ class _Builder:
             )
         key = self.constructor.construct_object(node, deep=True)
         # JSON Schema and JSON paths want string keys; 0-3 scale anchors are written as numbers.
-        return key if isinstance(key, str) else str(key) if not isinstance(key, bool) else str(key).lower()
+        if isinstance(key, bool):
+            return str(key).lower()
+        return key if isinstance(key, str) else str(key)

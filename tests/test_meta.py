@@ -47,25 +47,29 @@ def _walk(group: click.Group, ctx: click.Context, prefix: str = ""):
             yield from _walk(command, ctx, prefix=f"{prefix}{name} ")
 
 
+def _command_id(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def all_commands() -> list[tuple[str, click.Command]]:
     with click.Context(cli) as ctx:
         return list(_walk(cli, ctx))
 
 
-@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name,command", all_commands(), ids=_command_id)
 def test_every_command_has_help(name, command):
     assert command is not None, f"{name} could not be loaded"
     assert (command.help or "").strip(), f"`evidencekit {name}` has no help text"
     for param in command.params:
         if isinstance(param, click.Option):
-            assert (param.help or "").strip(), f"`evidencekit {name}` option {param.opts} lacks help"
+            assert (param.help or "").strip(), f"`evidencekit {name}` {param.opts} lacks help"
 
 
-@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("name,command", all_commands(), ids=_command_id)
 def test_every_command_is_documented(name, command):
     docs = "\n".join(p.read_text("utf-8") for p in (REPO / "docs").glob("*.md"))
     docs += (REPO / "README.md").read_text("utf-8")
-    assert f"evidencekit {name}" in docs, f"`evidencekit {name}` is not mentioned in docs/ or README"
+    assert f"evidencekit {name}" in docs, f"`evidencekit {name}` is not in docs/ or README"
 
 
 def test_packages_list_matches_folders():

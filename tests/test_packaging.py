@@ -31,7 +31,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contents(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/", 1)[0] for n in names}
-    assert top == {"evidencekit", f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info"}
+    name, version = wheel.name.split("-")[:2]
+    assert top == {"evidencekit", f"{name}-{version}.dist-info"}
     # No top-level `core` or `plugins`, and no __init__.py in the namespace parent.
     assert "evidencekit/__init__.py" not in names
     for sub in ("core", "plugins", "instruments", "schemas"):

@@ -12,6 +12,8 @@ from evidencekit.core.cli.options import (
     review_option,
 )
 
+KINDS = ["checklist", "framework", "measure", "form", "crosswalk"]
+
 
 @click.group()
 def instruments() -> None:
@@ -20,8 +22,7 @@ def instruments() -> None:
 
 @instruments.command("list")
 @review_option
-@click.option("--kind", type=click.Choice(["checklist", "framework", "measure", "form", "crosswalk"]),
-              help="Only instruments of this kind.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only instruments of this kind.")
 @json_option
 def list_(review_dir: str, kind: str | None, as_json: bool) -> None:
     """List instruments: id, version, kind, title and origin."""
@@ -88,7 +89,7 @@ def validate(paths: tuple[str, ...]) -> None:
 
 
 @instruments.command()
-@click.argument("kind", type=click.Choice(["checklist", "framework", "measure", "form", "crosswalk"]))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.argument("instrument_id", metavar="ID")
 @output_option
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")

@@ -14,6 +14,7 @@ def plugins(review_dir: str, as_json: bool) -> None:
     """List every provider by kind, with the plugin it comes from."""
     review = load_review(review_dir)
     registry = review.registry
+    pm = review.plugin_manager
     if as_json:
         print_json(
             {
@@ -29,9 +30,7 @@ def plugins(review_dir: str, as_json: bool) -> None:
                     ]
                     for kind in registry.kinds()
                 },
-                "plugins": sorted(
-                    review.plugin_manager.get_name(p) or "" for p in review.plugin_manager.get_plugins()
-                ),
+                "plugins": sorted(pm.get_name(p) or "" for p in pm.get_plugins()),
             }
         )
         return

@@ -79,6 +79,7 @@ def _yaml_files(folder: Path | Any) -> Iterator[Any]:
 def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
     """Validate files and folders (recursively); return (files checked, problems)."""
     problems: list[str] = []
+    valid: list[tuple[Path, YamlDocument]] = []
     count = 0
     for raw in paths:
         path = Path(raw)
@@ -98,8 +99,32 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
             except InstrumentError as exc:
                 problems.extend(exc.problems)
                 continue
-            problems.extend(check_document(doc))
+            file_problems = check_document(doc)
+            problems.extend(file_problems)
+            if not file_problems and doc.data.get("kind") in INSTRUMENT_KINDS:
+                valid.append((file, doc))
+    problems.extend(_cross_references(valid))
     return count, problems
+
+
+def _cross_references(valid: list[tuple[Path, YamlDocument]]) -> list[str]:
+    """References between instruments (a measure's framework, a crosswalk's entries),
+    resolved against the shipped instruments plus the files being validated."""
+    if not valid:
+        return []
+    from importlib.resources import files
+
+    from evidencekit.core.instruments.checks import reference_problems
+    from evidencekit.core.instruments.models import build_instrument
+
+    catalog = Catalog()
+    catalog.add_folder(files("evidencekit.instruments"), "package", "instruments")
+    names = set()
+    for file, doc in valid:
+        instrument = build_instrument(doc.data, origin="file", path=str(file), lines=doc.lines)
+        catalog.add(instrument, origin="file", path=str(file))
+        names.add(str(file))
+    return [p for p in reference_problems(catalog) if p.split(":", 1)[0] in names]
 
 
 _VERSION_PART = re.compile(r"(\d+)|([^\d]+)")
@@ -167,7 +192,9 @@ class Catalog:
             (v for (i, v) in self._entries if i == instrument_id), key=version_key
         )
 
-    def entry(self, ref: str, version: str | None = None, *, kind: str | None = None) -> CatalogEntry:
+    def entry(
+        self, ref: str, version: str | None = None, *, kind: str | None = None
+    ) -> CatalogEntry:
         """Find ``ID`` or ``ID@VERSION`` (the newest version when none is given)."""
         if version is None and "@" in ref:
             ref, version = ref.split("@", 1)

@@ -84,11 +84,12 @@ entries:
     definition: TODO what it covers
 """,
     "measure": """\
-framework: todo-framework-id         # the framework whose influences the items rate
+# The framework whose influences the items rate: replace with your own (ID or ID@VERSION).
+framework: peer-support-influences
 instructions: TODO what a rater is asked to do
 items:
-  - {id: first-item, number: 1, text: TODO first item, influence: first-influence}
-  - {id: second-item, number: 2, text: TODO second item, influence: second-influence}
+  - {id: first-item, number: 1, text: TODO first item, influence: organisational-culture}
+  - {id: second-item, number: 2, text: TODO second item, influence: psw-training}
 scale:
   min: 0
   max: 3
@@ -115,7 +116,7 @@ groups:
         allowed: [TODO first design, TODO second design]
 study_attributes: [design]   # fields that subgroup and sensitivity analyses group by
 coded_influences:            # one row per influence coded in a study
-  framework: todo-framework-id
+  framework: peer-support-influences   # replace with your framework's ID
   columns:
     - {id: study_id, label: Study identifier, type: string, required: true}
     - {id: influence, label: Influence, type: string, required: true, values_from: framework}
@@ -127,11 +128,12 @@ coded_influences:            # one row per influence coded in a study
     - {id: evidence, label: Evidence, type: text}
 """,
     "crosswalk": """\
-from: todo-source-framework-id       # 'ID' or 'ID@VERSION'
-to: todo-target-framework-id
+# Replace with your frameworks ('ID' or 'ID@VERSION') and their entry ids.
+from: peer-support-influences
+to: cfir-2009
 mappings:
-  - {source: todo-source-entry, target: todo-target-entry-or-domain}
-  - {source: todo-other-entry, target: todo-target-entry-or-domain, condition: TODO when it holds}
+  - {source: organisational-culture, target: inner-setting}
+  - {source: psw-training, target: process, condition: TODO when the mapping holds}
 """,
     "review": """\
 # The review's own pipeline file. Pin the instrument versions the review uses.
