@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from evidencekit.core.cli.options import (
     json_option,
     load_review,
@@ -130,9 +131,10 @@ def score(measure_ref: str, ratings_file: str, units_file: str | None, by: str |
 
 
 def _print_rich(table: dict[str, Any], scores: Any, output: str | None) -> None:
-    from evidencekit.core.measure import table2_rows
     from rich.console import Console
     from rich.table import Table
+
+    from evidencekit.core.measure import table2_rows
 
     header, body = table2_rows(table)
     rich_table = Table(title=f"{scores.measure.title} — item scores per unit")
