@@ -524,3 +524,20 @@ def test_whole_flow_on_postgresql(tmp_path: Path, postgres) -> None:
     rows = list(csv.DictReader(io.StringIO(R.export_records(review, "csv", all_records=True))))
     assert len(rows) == 6 and len({r["cluster_id"] for r in rows}) == 4
     assert not list(folder.glob("*.sqlite"))  # nothing went to a SQLite file
+
+
+def test_reimport_of_a_fully_stored_file_does_not_read_it_again(review_dir: Path,
+                                                               monkeypatch) -> None:
+    from evidencekit.core import importing
+
+    review = open_review(review_dir)
+    path = pipe(review_dir, "m.txt", MEDLINE)
+    R.import_files(review, [path], source="MEDLINE")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(importing, "read_records", fail)
+    again = R.import_files(review, [path], source="MEDLINE")
+    assert (again.records, again.new, again.already_present) == (3, 0, 3)
+    assert again.files[0].format == "pipe-test"
