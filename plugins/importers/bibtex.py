@@ -128,6 +128,31 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
     )
 
 
+def _failed_block_error(block: Any, source: Any) -> RecordFormatError:
+    """A RecordFormatError for a block bibtexparser could not parse."""
+    line = (block.start_line or 0) + 1
+    error = block.error
+    reason = " ".join(str(getattr(error, "abort_reason", "") or error).split())
+    reason = reason.replace("`", "'").rstrip(".") or error.__class__.__name__
+    end = getattr(error, "end_index", 0)
+    if hasattr(error, "end_index") and (end is None or end >= len(source.text.rstrip())):
+        return RecordFormatError(
+            f"the file ends inside the BibTeX entry starting on this line ({reason}): the "
+            "file is truncated. Export it again",
+            file=source.display,
+            line=line,
+        )
+    where = ""
+    if end:
+        where = f" (near line {source.text.count(chr(10), 0, end) + 1})"
+    return RecordFormatError(
+        f"this BibTeX entry cannot be parsed{where}: {reason}. Check its braces and quotes "
+        "(every '{' needs a '}', fields are separated by commas), or export the file again",
+        file=source.display,
+        line=line,
+    )
+
+
 class BibtexImporter(BaseImporter):
     """BibTeX and BibLaTeX (``@article{key, …}``) from any database or reference manager."""
 
@@ -171,15 +196,7 @@ class BibtexImporter(BaseImporter):
                         (entry.start_line or 0) + 1,
                     )
             elif isinstance(block, model.ParsingFailedBlock):
-                line = (block.start_line or 0) + 1
-                reason = str(block.error).strip().replace("\n", " ")
-                raise RecordFormatError(
-                    f"this BibTeX entry cannot be parsed ({reason}). Check its braces and "
-                    "quotes (every '{' needs a '}', fields are separated by commas); a file "
-                    "cut off at the end is a truncated export: export it again",
-                    file=source.display,
-                    line=line,
-                )
+                raise _failed_block_error(block, source)
             else:
                 continue  # @string, @preamble, @comment and text between entries
             if entry.entry_type.lower() in _NOT_RECORDS:

@@ -57,6 +57,16 @@ def _tag_of(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _format_hint(source: Any) -> str:
+    """A pointer to the right importer when a non-RIS file is read as RIS."""
+    head = "\n" + source.head
+    if "\nPMID-" in head:
+        return " It looks like MEDLINE/PubMed format: use --format medline."
+    if "\nPT " in head or "\nFN " in head:
+        return " It looks like Web of Science tagged format: use --format wos."
+    return ""
+
+
 def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]]]:
     """Yield ``(first line, {tag: [values]})`` per record, in file order.
 
@@ -106,7 +116,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             raise RecordFormatError(
                 f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "
                 "RIS record starts with a 'TY  - ' line. Its TY line is probably missing: "
-                "add it, or export the file again",
+                "add it, or export the file again." + _format_hint(source),
                 file=source.display,
                 line=number,
             )
@@ -240,13 +250,8 @@ class RisImporter(BaseImporter):
             found = True
             yield to_record(tags, line, self.name)
         if not found:
-            hint = ""
-            if "\nPMID- " in "\n" + source.head:
-                hint = " It looks like MEDLINE/PubMed format: use --format medline."
-            elif "\nPT " in "\n" + source.head:
-                hint = " It looks like Web of Science tagged format: use --format wos."
             raise RecordFormatError(
-                "no RIS record found: no line starts with 'TY  - '." + hint,
+                "no RIS record found: no line starts with 'TY  - '." + _format_hint(source),
                 file=source.display,
                 line=1,
             )

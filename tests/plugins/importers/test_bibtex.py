@@ -1,0 +1,84 @@
+"""BibTeX importer (bibtexparser 2 + our LaTeX decoding)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Author
+
+BIB = r"""
+@string{jmh = "Journal of Mental Health"}
+@comment{exported by a reference manager}
+
+@article{smith2019,
+  author = {M{\"u}ller, J{\"o}rg and {World Health Organization}
+            and Jos{\'e} Garc{\'\i}a and others},
+  title = {Peer support {workers}: facilitators {\&} barriers -- a review},
+  journal = jmh,
+  year = 2019,
+  month = aug,
+  volume = {28},
+  number = {3},
+  pages = {123--30},
+  doi = {https://doi.org/10.1080/09638237.2019.1608935},
+  keywords = {peer support, implementation; barriers},
+  abstract = {Background: {P}eer support $\alpha$ 50\% of\ldots},
+}
+
+@inproceedings{lee2020,
+  author = "Lee, Kim and van der Berg, Jr, Pieter",
+  title = "Conference paper",
+  booktitle = "Proceedings of the Implementation Conference",
+  date = {2020-05-01},
+  isbn = {978-3-16-148410-0},
+}
+
+@article{smith2019,
+  title = {A second entry with a repeated key},
+  year = {2018},
+}
+"""
+
+
+def test_fields_latex_and_names(load) -> None:
+    result = load(BIB, "refs.bib")
+    assert result.format == "bibtex" and len(result) == 3
+    first, second, third = result
+    assert first.authors == [Author("Müller", "Jörg"), Author("World Health Organization"),
+                             Author("García", "José")]
+    assert first.title == "Peer support workers: facilitators & barriers \u2013 a review"
+    assert first.journal == "Journal of Mental Health"  # @string macro resolved
+    assert first.year == 2019 and first.pages == "123-130"
+    assert first.doi == "10.1080/09638237.2019.1608935"
+    assert first.keywords == ["peer support", "implementation", "barriers"]
+    assert first.abstract == "Background: Peer support \u03b1 50% of\u2026"
+    assert first.source_key == "smith2019" and first.publication_type == "article"
+    assert first.raw["ENTRYTYPE"] == "article" and first.raw["number"] == "3"
+    assert second.authors == [Author("Lee", "Kim"), Author("van der Berg", "Pieter Jr")]
+    assert second.journal == "Proceedings of the Implementation Conference"
+    assert second.year == 2020 and second.isbn == ["9783161484100"]
+    assert third.source_key == "smith2019"  # a repeated key is still a record
+    assert [r.provenance.line for r in result] == [5, 20, 28]
+    assert any("the identifier 'smith2019' was already used by record 1" in w
+               for w in result.warnings)
+
+
+def test_a_broken_entry_is_an_error_naming_its_line(load) -> None:
+    broken = BIB.replace('title = "Conference paper",', 'title = "Conference paper,')
+    with pytest.raises(RecordFormatError) as info:
+        load(broken, "broken.bib")
+    assert str(info.value).startswith(
+        "broken.bib:20: this BibTeX entry cannot be parsed (near line 28)")
+
+
+def test_a_truncated_file_is_an_error(load) -> None:
+    cut = BIB[: BIB.index("date = {2020")]
+    with pytest.raises(RecordFormatError,
+                       match=r"^cut.bib:20: the file ends inside the BibTeX entry.*truncated"):
+        load(cut, "cut.bib")
+
+
+def test_a_file_without_entries(load) -> None:
+    with pytest.raises(RecordFormatError, match="no BibTeX entry found"):
+        load("@comment{nothing here}\n", "empty.bib", format="bibtex")

@@ -1,0 +1,129 @@
+"""Generic CSV/TSV/XLSX importer: synonyms, delimiters, bad tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.importing import read_records
+from evidencekit.core.model import Author
+from evidencekit.plugins.importers._table import SYNONYMS, normalise_header, split_glued_names
+
+
+def test_embase_csv_excerpt(excerpt, registry) -> None:
+    """No year, volume or DOI column: they come from the 'Source' citation and the link."""
+    result = read_records(excerpt("asreview_embase.csv"), registry, source_name="Embase")
+    assert result.format == "csv" and len(result) == 3
+    first = result[0]
+    assert first.title.startswith("Duplication cysts: Diagnosis, management")
+    assert first.authors == [Author("Liu", "R."), Author("Adler", "D.G.")]
+    assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
+        "Endoscopic Ultrasound", 2014, "3", "3", "152-160")
+    assert first.doi == "10.4103/2303-9027.138783"  # from the Open URL link
+    # Emtree terms are comma-separated, with commas inside their parentheses too.
+    assert first.keywords[:3] == ["endoscopic ultrasonography",
+                                  "gastrointestinal malformation (diagnosis)",
+                                  "gastrointestinal tract duplication cyst (diagnosis)"]
+    assert "bronchogenic duplication cyst (diagnosis, surgery)" in first.keywords
+
+
+def test_ieee_and_springer_excerpts(excerpt, registry) -> None:
+    ieee = read_records(excerpt("litstudy_ieee.csv"), registry, source_name="IEEE")
+    assert [len(r.authors) for r in ieee][0] == 2
+    assert ieee[0].authors == [Author("Kogge", "P."), Author("Shalf", "J.")]
+    assert ieee[0].title == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for ' \
+        "Computer Architecture"
+    assert ieee[0].pages == "16-26" and ieee[0].year == 2013
+    springer = read_records(excerpt("litstudy_springer.csv"), registry, source_name="Springer")
+    assert len(springer) == 18
+    assert springer[0].authors == [Author("Aliev", "Araz R."), Author("Ismayilova", "Nigar T.")]
+    assert springer[1].authors[:2] == [Author("Aliev", "Rafik A."), Author("Kacprzyk", "Janusz")]
+    assert springer[0].doi == "10.1007/978-3-030-92127-9_33"
+    assert springer[0].publication_type == "Chapter"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        # Lens.org
+        ("Lens ID,Title,Date Published,Publication Year,Source Title,Author/s,DOI,PMID,ISSNs",
+         "020-1,A lens study,2019-03-01,2019,J Impl,Jane Smith; Ahmed Ali,10.1/x1,123,1234-5678"),
+        # OpenAlex
+        ("id,doi,title,publication_year,primary_location.source.display_name,"
+         "authorships.author.display_name,ids.pmid",
+         "https://openalex.org/W1,https://doi.org/10.1/X1,A lens study,2019,J Impl,"
+         "Jane Smith|Ahmed Ali,https://pubmed.ncbi.nlm.nih.gov/123"),
+        # Zotero
+        ('"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI"',
+         '"020-1","journalArticle","2019","Smith, Jane; Ali, Ahmed","A lens study","J Impl",'
+         '"10.1/x1"'),
+    ],
+)
+def test_column_synonyms_of_other_databases(load, header: str, row: str) -> None:
+    (record,) = load(f"{header}\n{row}\n".replace("10.1/", "10.1000/"), "export.csv")
+    assert record.title == "A lens study" and record.year == 2019
+    assert record.authors == [Author("Smith", "Jane"), Author("Ali", "Ahmed")]
+    assert record.doi == "10.1000/x1"
+    assert record.journal == "J Impl"
+    assert record.source_key in ("020-1", "https://openalex.org/W1")
+
+
+def test_delimiters_are_guessed_and_can_be_named(load) -> None:
+    tsv = "record_id\ttitle\tyear\tauthors\n7\tA; B\t2001\tSmith J\n"
+    (record,) = load(tsv, "x.tsv")
+    assert (record.source_key, record.title, record.year) == ("7", "A; B", 2001)
+    semi = "Title;Year\nOne, two;2002\n"
+    assert load(semi, "y.csv")[0].title == "One, two"
+    assert load(semi, "y.csv", format="csv", delimiter=";")[0].year == 2002
+
+
+def test_columns_option_maps_unusual_names(load) -> None:
+    text = "Headline,Writers,When\nA study,Smith J,2003\n"
+    (record,) = load(text, "odd.csv", format="csv",
+                     columns={"title": "Headline", "authors": "Writers", "year": "When"})
+    assert (record.title, record.authors, record.year) == ("A study", [Author("Smith", "J")],
+                                                          2003)
+    with pytest.raises(RecordFormatError, match="which the file does not have"):
+        load(text, "odd.csv", format="csv", columns={"title": "Nope"})
+
+
+def test_a_csv_without_title_column_names_columns_and_synonyms(load) -> None:
+    with pytest.raises(RecordFormatError) as info:
+        load("doi,openalex_id,label_included\n10.1/x,W1,1\n", "ids.csv")
+    message = str(info.value)
+    assert message.startswith("ids.csv:1: no title column: the columns are 'doi', "
+                              "'openalex_id', 'label_included'")
+    assert "'document title'" in message and "columns: {title: YOUR COLUMN}" in message
+
+
+def test_an_unclosed_quote_is_a_truncated_file(load) -> None:
+    text = 'Title,Year\n"First",2001\n"Second, cut off in the mi'
+    with pytest.raises(RecordFormatError, match=r"^cut.csv:3: a quote opened in the row"):
+        load(text, "cut.csv")
+
+
+def test_a_short_last_row_without_line_break_is_truncated(load) -> None:
+    text = "Title,Year,Authors,DOI\nFirst,2001,Smith J,10.1000/1\nSecond,20"
+    with pytest.raises(RecordFormatError, match=r"^short.csv:3: the last row has 2 of the 4"):
+        load(text, "short.csv")
+
+
+def test_a_header_only_table_has_no_records(load) -> None:
+    result = load("Title,Year\n", "empty.csv")
+    assert list(result) == [] and result.warnings == ["empty.csv: no records found in the file"]
+
+
+def test_rows_with_extra_cells_are_warned_about(load) -> None:
+    result = load("Title,Year\nA,2001,surplus\n", "extra.csv")
+    assert result[0].raw == {"Title": "A", "Year": "2001", "column 3": "surplus"}
+    assert "extra.csv:2: this row has 3 cells" in result.warnings[0]
+
+
+def test_glued_springer_names_keep_prefixes_whole() -> None:
+    assert split_glued_names("Jane McDonaldPeter DeVries") == ["Jane McDonald", "Peter DeVries"]
+
+
+def test_every_synonym_is_normalised() -> None:
+    for names in SYNONYMS.values():
+        for name in names:
+            assert normalise_header(name) == name

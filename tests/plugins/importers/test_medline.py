@@ -1,0 +1,85 @@
+"""MEDLINE / PubMed (.nbib) importer."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Author
+
+NBIB = """\
+PMID- 28441597
+OWN - NLM
+STAT- PubMed-not-MEDLINE
+IS  - 1879-1026 (Electronic)
+IS  - 0048-9697 (Linking)
+VI  - 598
+DP  - 2017 Nov 15
+TI  - Differences in nitrate and phosphorus export between wooded and grassed riparian
+      zones from farmland to receiving waterways.
+PG  - 188-97
+LID - S0048-9697(17)30912-9 [pii]
+LID - 10.1016/j.scitotenv.2017.04.075 [doi]
+AB  - Agricultural activities in catchments can cause excessive nutrient loads in
+      waterways.
+FAU - Smith, Jane A
+AU  - Smith JA
+FAU - van der Berg, Pieter
+AU  - van der Berg P
+CN  - Riparian Study Group
+LA  - eng
+PT  - Journal Article
+PT  - Review
+OT  - riparian buffer
+OT  - nitrate
+JT  - The Science of the total environment
+TA  - Sci Total Environ
+
+PMID- 30000001
+DP  - 2019
+BTI - Handbook of implementation science
+AU  - Doe J
+ISBN- 978-3-16-148410-0
+"""
+
+
+def test_fields_are_mapped(load) -> None:
+    result = load(NBIB, "pubmed.nbib")
+    assert result.format == "medline"
+    first, book = result
+    assert first.pmid == first.source_key == "28441597"
+    assert first.title == ("Differences in nitrate and phosphorus export between wooded and "
+                           "grassed riparian zones from farmland to receiving waterways.")
+    assert first.authors == [Author("Smith", "Jane A"), Author("van der Berg", "Pieter"),
+                             Author("Riparian Study Group")]
+    assert first.doi == "10.1016/j.scitotenv.2017.04.075"
+    assert first.pages == "188-197" and first.volume == "598" and first.year == 2017
+    assert first.issn == ["1879-1026", "0048-9697"]
+    assert first.journal == "The Science of the total environment"
+    assert first.publication_type == "Journal Article; Review"
+    assert first.keywords == ["riparian buffer", "nitrate"]
+    assert first.abstract.endswith("nutrient loads in waterways.")
+    assert book.title == "Handbook of implementation science" and book.journal == ""
+    assert book.authors == [Author("Doe", "J")] and book.isbn == ["9783161484100"]
+    assert [r.provenance.line for r in result] == [1, 28]
+    assert result.warnings == []
+
+
+def test_a_file_without_final_line_break_is_warned_about(load) -> None:
+    result = load(NBIB.rstrip("\n"), "cut.nbib")
+    assert len(result) == 2
+    assert result.warnings == [
+        "cut.nbib:28: the file ends without a line break inside record 2 (from this line): "
+        "its last field may be cut short; check that the file is complete"
+    ]
+
+
+def test_two_records_without_a_blank_line_are_split(load) -> None:
+    result = load(NBIB.replace("TA  - Sci Total Environ\n\n", "TA  - Sci Total Environ\n"))
+    assert [r.pmid for r in result] == ["28441597", "30000001"]
+    assert "a second PMID line" in result.warnings[0]
+
+
+def test_not_medline_at_all(load) -> None:
+    with pytest.raises(RecordFormatError, match="no MEDLINE record found"):
+        load("some text\n", "x.nbib", format="medline")
