@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core.appraisal import (
     AnswersInvalid,
     Settings,
@@ -260,3 +263,26 @@ def test_quality_table(review):
     assert rows[1]["study_id"] == "smith2010" and rows[1]["q4"] == "cant_tell"
     assert rows[1]["score_percent"] == "66.7" and rows[1]["grade"] == "good"
     assert table_csv(report).splitlines()[0].startswith("study_id,checklist,design,q1,")
+
+
+@settings(max_examples=40, deadline=None)
+@given(notes=st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"),
+                                                      include_characters="\n,;\t\""),
+                              max_size=30), min_size=9, max_size=9),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+       delimiter=st.sampled_from([",", ";", "\t"]))
+def test_answers_csv_round_trip(tmp_path_factory, notes, encoding, delimiter):
+    """Any note text (quotes, delimiters, line breaks) in any accepted encoding reads back."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["study_id", "checklist", "item", "answer", "reviewer", "note"])
+    for i, note in enumerate(notes, start=1):
+        writer.writerow(["s1", "casp-qualitative", f"q{i}", "yes", "r", note])
+    path = tmp_path_factory.mktemp("rt") / "answers.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    rows = read_answers(path)
+    assert [r.item for r in rows] == [f"q{i}" for i in range(1, 10)]
+    assert [r.note for r in rows] == [n.strip() for n in notes]
