@@ -26,6 +26,7 @@ from evidencekit.core.records import (
     ProgressFn,
     _no_progress,
     build_clustering,
+    bulk_work,
     counts_by_source,
     open_existing,
     primary_rank,
@@ -111,12 +112,19 @@ def run_dedupe(
     progress: ProgressFn | None = None,
 ) -> DedupeSummary:
     """De-duplicate every stored record; store clusters, links and uncertain pairs."""
+
+    progress = progress or _no_progress
+    method, options = dedupe_settings(review, method, options)
+    with bulk_work():
+        return _run(review, method, options, progress)
+
+
+def _run(review: Review, method: str, options: dict[str, Any], progress: ProgressFn
+         ) -> DedupeSummary:
     from evidencekit.core import __version__
     from evidencekit.core.store import rows
     from evidencekit.core.store.db import utc_now
 
-    progress = progress or _no_progress
-    method, options = dedupe_settings(review, method, options)
     info = review.registry.info("deduplicator", method)
     started = utc_now()
     with open_existing(review) as store:
@@ -273,6 +281,9 @@ def assign_primaries(records: Sequence[Record], clusters: Sequence[Sequence[str]
     order = {r.record_id: i for i, r in enumerate(records)}
     out: list[tuple[str, str, bool]] = []
     for cluster in clusters:
+        if len(cluster) == 1:  # most records: nothing to choose
+            out.append((cluster[0], cluster[0], True))
+            continue
         primary = min(cluster, key=lambda rid: primary_rank(by_id[rid], order[rid]))
         out.extend((rid, primary, rid == primary) for rid in cluster)
     out.sort(key=lambda row: order[row[0]])

@@ -574,6 +574,9 @@ def build_clustering(
         cluster_of[record.record_id] = cid
         members[cid].append(record.record_id)
     for cid, ids in members.items():
+        if len(ids) == 1:
+            continue
+
         def rank(rid: str) -> tuple[Any, ...]:
             return primary_rank(by_id[rid], order[rid])
 
