@@ -424,6 +424,7 @@ class Context:
         self.studies = dict(studies) if studies is not None else None
         self.studies_file = studies_file
         self._checklists: dict[str, Any] = {}
+        self._scorers: dict[str, tuple[str, Any, dict[str, Any]]] = {}
 
     @property
     def registry(self) -> Any:
@@ -445,7 +446,12 @@ class Context:
         return value or None
 
     def scorer_for(self, checklist: Any) -> tuple[str, Any, dict[str, Any]]:
-        """(scorer name, provider, validated options) for ``checklist``."""
+        """(scorer name, provider, validated options) for ``checklist``; cached."""
+        if checklist.ref not in self._scorers:
+            self._scorers[checklist.ref] = self._resolve_scorer(checklist)
+        return self._scorers[checklist.ref]
+
+    def _resolve_scorer(self, checklist: Any) -> tuple[str, Any, dict[str, Any]]:
         override = self.settings.overrides.get(checklist.id, {})
         name = override.get("scorer")
         if name is None and isinstance(self.settings.scorer, str):
