@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+
 from evidencekit.core.cli.options import json_option, output_option, print_json
 
 review_path_option = click.option(

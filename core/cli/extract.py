@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+
 from evidencekit.core.cli.options import (
     json_option,
     load_review,

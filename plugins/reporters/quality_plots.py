@@ -105,9 +105,10 @@ class QualityPlots:
         import matplotlib
 
         matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+
         from evidencekit.core.errors import EvidencekitError
         from evidencekit.core.io import atomic_write_bytes
-        from matplotlib.figure import Figure
 
         panels = _panels(results)
         if not panels:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]

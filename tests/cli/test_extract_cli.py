@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "appraisal"

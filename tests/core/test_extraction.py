@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score
+
 from evidencekit.core.errors import EvidencekitError, RecordFormatError
 from evidencekit.core.extraction import (
     check_value,
@@ -22,9 +26,6 @@ from evidencekit.core.extraction import (
 )
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.instruments.models import FormField
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from sklearn.metrics import cohen_kappa_score
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "appraisal"
 

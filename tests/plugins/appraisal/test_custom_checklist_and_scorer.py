@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 
 CHECKLIST = """\

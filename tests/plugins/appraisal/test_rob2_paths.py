@@ -44,15 +44,9 @@ def ref_d1(a):
 
 def ref_d2(a):
     # part 1: 2.1-2.5
-    if a["2.1"] in N and a["2.2"] in N:
+    if a["2.1"] in N and a["2.2"] in N or a["2.3"] in N:
         part1 = "low"
-    elif a["2.3"] in N:
-        part1 = "low"
-    elif a["2.3"] in NI:
-        part1 = "some-concerns"
-    elif a["2.4"] in N:
-        part1 = "some-concerns"
-    elif a["2.5"] in Y:
+    elif a["2.3"] in NI or a["2.4"] in N or a["2.5"] in Y:
         part1 = "some-concerns"
     else:
         part1 = "high"

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
+
 from evidencekit.plugins.reporters.quality_plots import QualityPlots
 
 LEVELS = ["favourable", "unclear", "unfavourable", "unanswered"]
