@@ -6,6 +6,7 @@ Thin wrappers over :mod:`evidencekit.core.deduplication`.
 from __future__ import annotations
 
 import click
+
 from evidencekit.core.cli.options import (
     json_option,
     load_review,

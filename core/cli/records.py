@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import click
+
 from evidencekit.core.cli.options import (
     json_option,
     load_review,
@@ -133,8 +134,9 @@ def records() -> None:
 def list_command(source: str | None, primary_only: bool, by_source: bool, limit: int | None,
                  review_dir: str, as_json: bool, output: str | None) -> None:
     """List the stored records (or, with --by-source, counts per source)."""
-    from evidencekit.core.records import counts_by_source, list_records
     from rich.table import Table
+
+    from evidencekit.core.records import counts_by_source, list_records
 
     review = load_review(review_dir)
     if by_source:

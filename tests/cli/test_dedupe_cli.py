@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 
 PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core import deduplication as dd
 from evidencekit.core import records as R
 from evidencekit.core.dedupe import DedupeResult, Link
 from evidencekit.core.errors import PipelineError, RecordFormatError, StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.review import open_review
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
 

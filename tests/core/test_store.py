@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core.errors import StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.store import open_store, rows, schema
 from evidencekit.core.store.db import Store
 from evidencekit.core.store.migrations import LATEST_VERSION, MIGRATIONS
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
