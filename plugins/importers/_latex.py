@@ -51,9 +51,9 @@ _WRAPPERS = frozenset({
     "textsubscript", "ensuremath", "it", "bf", "sc", "em", "rm", "sf", "tt", "small",
     "protect", "relax", "noopsort", "NoCaseChange", "nocase",
 })
-_ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", " ": " ", ",": " ",
+_OPEN, _CLOSE, _DOLLAR = "\ue000", "\ue001", "\ue002"  # placeholders for escaped specials
+_ESCAPED = {"&": "&", "%": "%", "$": _DOLLAR, "#": "#", "_": "_", " ": " ", ",": " ",
             "-": "", "/": "", ";": " ", ":": " ", "!": ""}
-_OPEN, _CLOSE = "\ue000", "\ue001"  # placeholders for escaped braces
 
 _ACCENT_SYMBOL = re.compile(
     r"\\([`'^\"~=.])\s*(?:\{\s*(\\[ij]\b|[A-Za-z])\s*\}|(\\[ij]\b|[A-Za-z]))"
@@ -101,7 +101,7 @@ def latex_to_text(value: str) -> str:
         text = text.replace("~", "\u00a0")
     if "--" in text:
         text = text.replace("---", "\u2014").replace("--", "\u2013")
-    text = text.replace(_OPEN, "{").replace(_CLOSE, "}")
+    text = text.replace(_OPEN, "{").replace(_CLOSE, "}").replace(_DOLLAR, "$")
     return unicodedata.normalize("NFC", text)
 
 
