@@ -5,10 +5,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from evidencekit.core.encoding import decode_bytes, line_of_byte
-from evidencekit.core.errors import RecordFormatError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from evidencekit.core.encoding import decode_bytes, line_of_byte
+from evidencekit.core.errors import RecordFormatError
 
 TEXT = "TY  - JOUR\nTI  - Peer support in Zürich: “café” méthode – ½ dose\nER  - \n"
 

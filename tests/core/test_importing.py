@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pluggy
 import pytest
+
 from evidencekit.core import PROJECT_NAME, hookimpl, hookspecs
 from evidencekit.core.errors import EvidencekitError, RecordFormatError, RegistryError
 from evidencekit.core.importing import (
@@ -304,3 +305,36 @@ def test_the_importers_are_registered_with_the_full_plugin_manager() -> None:
     names = build_registry().names("importer")
     for name in ("bibtex", "csv", "endnote-xml", "medline", "ris", "scopus-csv", "wos"):
         assert name in names
+
+
+# --- every kind of bad input, through the one front door ------------------------------------
+
+BAD_INPUTS = {
+    "truncated RIS": ("cut.ris", RIS[:-30].encode(), 13, "looks truncated"),
+    "truncated CSV": ("cut.csv", b'Title,Year\n"First",2001\n"Second, cut', 3, "never closed"),
+    "truncated XML": ("cut.xml", b"<xml><records><record><titles><title>x</title>", 1,
+                      "truncated"),
+    "binary file": ("photo.ris", bytes(range(256)) * 8, 1, "not a text export"),
+    "unknown format": ("notes.txt", b"Dear colleague,\nsee attached.\n", 1,
+                       "cannot tell the export format"),
+    "CSV without title column": ("ids.csv", b"doi,year\n10.1000/x,2001\n", 1,
+                                 "no title column: the columns are 'doi', 'year'"),
+    "impossible year": ("year.ris", RIS.replace("PY  - 2020", "PY  - 3024").encode(), 11,
+                        "the year 3024 is impossible"),
+    "mis-encoded character": ("mixed.ris", RIS.replace("Jane", "Jané").encode()
+                              .replace(b"second", b"s\xe9cond"), 12, "not valid UTF-8"),
+    "empty file": ("empty.ris", b"", 1, "the file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_one_clear_error_naming_file_and_line(
+    case: str, tmp_path: Path, registry: Registry
+) -> None:
+    name, data, line, message = BAD_INPUTS[case]
+    path = write(tmp_path, name, data)
+    with pytest.raises(RecordFormatError) as info:
+        read_records(path, registry, source_name="S")
+    assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
+    assert message in str(info.value)
+    assert (info.value.file, info.value.line) == (str(path), line)
