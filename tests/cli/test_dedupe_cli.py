@@ -158,3 +158,39 @@ def test_review_bad_input(review: Path, tmp_path: Path) -> None:
     both = run("dedupe", "review", "--decide", pair_id, "same", "--import", str(csv_file),
                "--review", str(review))
     assert both.exit_code == 2
+
+
+def test_real_exports_with_the_shipped_importer_and_deduplicators(tmp_path: Path,
+                                                                  datasets: Path) -> None:
+    """Three real RIS exports of one search (CiteSource's example, file names give the
+    counts) through the shipped RIS importer and both shipped deduplicators."""
+    folder = tmp_path / "real"
+    folder.mkdir()
+    files = {"Web of Science": "WoS_79.ris", "PsycINFO": "psycinfo_64.ris",
+             "PubMed": "pubmed_46.ris"}
+    for source, name in files.items():
+        path = datasets / "exports" / "citesource" / name
+        if not path.exists():
+            pytest.skip(f"{path} not found")
+        result = run("import", str(path), "--source", source, "--review", str(folder))
+        assert result.exit_code == 0, result.output
+    for method in ("exact", "fuzzy"):
+        first = json.loads(run("dedupe", "--method", method, "--json", "--review",
+                               str(folder)).stdout)
+        assert first["records"] == 79 + 64 + 46
+        assert first["unique"] + first["duplicates_removed"] == first["records"]
+        assert 0 < first["unique"] < first["records"]  # one search in three databases
+        by_source = {r["source"]: r["records"] for r in first["by_source"]}
+        assert by_source == {"Web of Science": 79, "PsycINFO": 64, "PubMed": 46}
+        again = json.loads(run("dedupe", "--method", method, "--json", "--review",
+                               str(folder)).stdout)
+        for summary in (first, again):  # everything but the run id and the timings
+            summary.pop("run_id")
+            summary["stats"] = {k: v for k, v in summary["stats"].items()
+                                if not k.startswith("seconds")}
+        assert first == again
+    rows = list(csv.DictReader(io.StringIO(run("records", "export", "--all", "--review",
+                                               str(folder)).stdout)))
+    assert len(rows) == 189
+    primaries = [r for r in rows if r["is_primary"] == "true"]
+    assert len(primaries) == len({r["cluster_id"] for r in rows}) == first["unique"]
