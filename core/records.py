@@ -364,9 +364,9 @@ def _store_all(
     started: str,
 ) -> ImportReport:
     from evidencekit.core import __version__
-    from evidencekit.core.store import open_store, rows
+    from evidencekit.core.store import open_store, rows, sqlite_file
 
-    store_path = _sqlite_path(review.store_url)
+    store_path = sqlite_file(review)
     created = store_path is not None and not store_path.exists()
     report = ImportReport()
     formats: dict[str, str] = {}
@@ -467,13 +467,6 @@ def _store_file(
         ])
         progress(f"storing {Path(file).name}", start + len(batch), len(new))
     return result
-
-
-def _sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
-        return None
-    database = url[len("sqlite:///"):]
-    return None if database in ("", ":memory:") else Path(database)
 
 
 def _remove_sqlite(path: Path | None) -> None:

@@ -7,10 +7,37 @@ schema created and migrated by the code. See ``docs/records.md``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from evidencekit.core.store.db import Store
+
+_SQLITE = "sqlite:///"
+
+
+def store_url(url_or_review: Any) -> str:
+    """The store URL of a review (or a URL as given).
+
+    A relative SQLite path in review.yaml (``store: sqlite:///state/review.sqlite``)
+    is taken relative to the review folder, not to the current folder.
+    """
+    url = str(getattr(url_or_review, "store_url", url_or_review))
+    root = getattr(url_or_review, "root", None)
+    if root is not None and url.startswith(_SQLITE):
+        database = url[len(_SQLITE):]
+        if database not in ("", ":memory:") and not database.startswith("/"):
+            url = _SQLITE + str((Path(root) / database).resolve())
+    return url
+
+
+def sqlite_file(url_or_review: Any) -> Path | None:
+    """The file of a SQLite store, or None (PostgreSQL, in memory)."""
+    url = store_url(url_or_review)
+    if not url.startswith(_SQLITE):
+        return None
+    database = url[len(_SQLITE):].split("?", 1)[0]
+    return None if database in ("", ":memory:") else Path(database)
 
 
 def open_store(url_or_review: Any, *, create: bool = False, timeout: float | None = None) -> Store:
@@ -21,8 +48,7 @@ def open_store(url_or_review: Any, *, create: bool = False, timeout: float | Non
     """
     from evidencekit.core.store.db import Store
 
-    url = getattr(url_or_review, "store_url", url_or_review)
-    return Store(str(url), create=create, timeout=timeout)
+    return Store(store_url(url_or_review), create=create, timeout=timeout)
 
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "sqlite_file", "store_url"]

@@ -372,3 +372,25 @@ def test_json_columns_are_plain_json_text(tmp_path: Path) -> None:
             row = conn.execute(sa.select(schema.records.c.authors, schema.records.c.raw)).one()
     assert json.loads(row.authors) == [["Smith", "Jane"], ["Ó Briain", "Seán"]]
     assert json.loads(row.raw)["XX"] == "kept as is"
+
+
+def test_relative_sqlite_path_is_relative_to_the_review(tmp_path: Path, monkeypatch) -> None:
+    from evidencekit.core.review import Review
+    from evidencekit.core.store import sqlite_file, store_url
+
+    review = Review(root=tmp_path / "rev", config={"store": "sqlite:///state/s.sqlite"})
+    (tmp_path / "rev" / "state").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    expected = (tmp_path / "rev" / "state" / "s.sqlite").resolve()
+    assert store_url(review) == f"sqlite:///{expected}"
+    assert sqlite_file(review) == expected
+    open_store(review, create=True).close()
+    assert expected.exists()
+    assert sqlite_file("postgresql://h/db") is None
+
+
+def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "evidencekit.sqlite"
+    path.write_text("not a database, just text " * 20, encoding="utf-8")
+    with pytest.raises(StoreError, match="file is not a database"):
+        open_store(f"sqlite:///{path}")
