@@ -84,12 +84,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 #: Fields whose columns are all gathered (not just the first found).
 KEYWORD_COLUMNS: tuple[str, ...] = (
     "author keywords", "keywords", "index keywords", "keywords plus", "manual tags",
-    "automatic tags", "mesh terms", "mesh", "mesh_terms", "ieee terms",
+    "automatic tags", "mesh terms", "mesh", "ieee terms",
     "inspec controlled terms", "inspec non controlled terms", "emtree medical index terms",
     "emtree drug index terms", "emtree medical index terms major focus",
     "emtree drug index terms major focus", "fields of study", "concepts display name", "subject",
-    "subjects", "kw", "de", "id keywords plus",
+    "subjects", "kw", "de",
 )
+#: Web of Science tab-delimited exports name their columns by tag; there "ID" is Keywords
+#: Plus, not a record id, and "UT" is the accession number.
+_WOS_CODES = frozenset({"pt", "au", "ti", "so", "ut"})
 FIELDS = tuple(SYNONYMS)
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -131,11 +134,18 @@ def guess_delimiter(header_line: str) -> str:
     return best
 
 
+def is_wos_tab_delimited(header: Sequence[str]) -> bool:
+    """Whether the columns are Web of Science tags (PT, AU, TI, SO, UT, ...)."""
+    return {normalise_header(name) for name in header} >= _WOS_CODES
+
+
 def header_fields(header: Sequence[str]) -> dict[str, int]:
     """Field → column index, by synonyms (first synonym present wins)."""
     index: dict[str, int] = {}
     for position, name in enumerate(header):
         index.setdefault(normalise_header(name), position)
+    if is_wos_tab_delimited(header):
+        index.pop("id", None)
     found: dict[str, int] = {}
     for field, names in SYNONYMS.items():
         for name in names:
@@ -225,8 +235,11 @@ class Columns:
                     file=display,
                     line=1,
                 )
+        keyword_names = set(KEYWORD_COLUMNS)
+        if is_wos_tab_delimited(header):
+            keyword_names.add("id")
         self.keyword_columns = [
-            i for i, name in enumerate(header) if normalise_header(name) in KEYWORD_COLUMNS
+            i for i, name in enumerate(header) if normalise_header(name) in keyword_names
             and not normalise_header(name).startswith("emtree")
         ]
         # Embase separates Emtree terms with commas, and puts commas inside parentheses.

@@ -15,6 +15,7 @@ so this module lexes it itself; rispy's tag table is the reference for the field
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -38,6 +39,9 @@ from evidencekit.plugins.importers._tagged import StrayLines, unfinished_record
 #: A tag line that is not in the exact "XX  - value" form: one to three spaces before the
 #: dash, or nothing after it ("ER  -").
 _LOOSE_TAG = re.compile(r"([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$")
+#: Every two-character RIS tag: a capital letter, then a capital letter or a digit.
+_TAGS = frozenset(a + b for a in string.ascii_uppercase
+                  for b in string.ascii_uppercase + string.digits)
 _DOI_LINK = re.compile(r"doi\.org/|^\s*doi:?\s*10\.|^\s*10\.\d{3,9}/", re.I)
 _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.I)
 _BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "WHOLE"})
@@ -80,13 +84,21 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     start = last_end = 0
     stray = StrayLines()
     number = 0
+    tags = _TAGS
     for line in lines:
         number += 1
-        # Inlined fast path of _tag_of: this loop runs once per line of the file.
-        if line[2:6] == "  - " and "A" <= line[0] <= "Z" and (
-            "A" <= line[1] <= "Z" or "0" <= line[1] <= "9"
-        ):
-            tagged: tuple[str, str] | None = (line[:2], line[6:].strip())
+        # The common case first, with as little work as possible: this loop runs once per
+        # line of the file. A tag line inside a record, neither TY nor ER.
+        if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+            if record is not None and tag != "ER" and tag != "TY":
+                values = record.get(tag)
+                if values is None:
+                    record[tag] = last = [line[6:].strip()]
+                else:
+                    values.append(line[6:].strip())
+                    last = values
+                continue
+            tagged: tuple[str, str] | None = (tag, line[6:].strip())
         elif len(line) >= 4 and line[2] == " ":
             tagged = _tag_of(line)
         else:

@@ -7,7 +7,12 @@ import pytest
 from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.importing import read_records
 from evidencekit.core.model import Author
-from evidencekit.plugins.importers._table import SYNONYMS, normalise_header, split_glued_names
+from evidencekit.plugins.importers._table import (
+    KEYWORD_COLUMNS,
+    SYNONYMS,
+    normalise_header,
+    split_glued_names,
+)
 
 
 def test_embase_csv_excerpt(excerpt, registry) -> None:
@@ -123,7 +128,17 @@ def test_glued_springer_names_keep_prefixes_whole() -> None:
     assert split_glued_names("Jane McDonaldPeter DeVries") == ["Jane McDonald", "Peter DeVries"]
 
 
+def test_web_of_science_tab_delimited(load) -> None:
+    text = ("PT\tAU\tAF\tTI\tSO\tDE\tID\tPY\tBP\tEP\tDI\tUT\n"
+            "J\tLi, W\tLi, Wei\tSoil fauna\tECOSYSTEM HEALTH\treed; soil\tDIVERSITY\t2020\t1\t9\t"
+            "10.1080/2096\tWOS:000513227800001\n")
+    (record,) = load(text, "savedrecs.txt")
+    assert record.authors == [Author("Li", "Wei")] and record.title == "Soil fauna"
+    assert record.source_key == "WOS:000513227800001"  # UT, not ID (Keywords Plus)
+    assert record.keywords == ["reed", "soil", "DIVERSITY"] and record.pages == "1-9"
+
+
 def test_every_synonym_is_normalised() -> None:
-    for names in SYNONYMS.values():
+    for names in [*SYNONYMS.values(), KEYWORD_COLUMNS]:
         for name in names:
             assert normalise_header(name) == name
