@@ -13,7 +13,7 @@ from evidencekit.core.cli.options import (
     output_option,
     print_json,
 )
-from evidencekit.core.cli.records import print_table, progress_bar, warn
+from evidencekit.core.cli.records import cells, print_table, progress_bar, warn
 
 
 def _review_dir(ctx: click.Context, value: str | None) -> str:
@@ -135,7 +135,7 @@ def review_command(ctx: click.Context, as_csv: bool, decide: tuple[str, str] | N
         table.add_column(column, overflow="fold")
     for p in pairs:
         score = "" if p["score"] is None else f"{p['score']:.3f}"
-        table.add_row(p["pair_id"], score, f"{p['year_a']}\n{p['year_b']}",
-                      f"{p['record_a']}\n{p['record_b']}", f"{p['title_a']}\n{p['title_b']}",
-                      p["reason"], p["decision"])
+        table.add_row(*cells(p["pair_id"], score, f"{p['year_a']}\n{p['year_b']}",
+                             f"{p['record_a']}\n{p['record_b']}",
+                             f"{p['title_a']}\n{p['title_b']}", p["reason"], p["decision"]))
     print_table(table, output)

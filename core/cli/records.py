@@ -71,6 +71,13 @@ def print_table(table: Any, output: str | None) -> None:
     emit(buffer.getvalue(), output)
 
 
+def cells(*values: object) -> list[Any]:
+    """Table cells as plain text: record text is never read as rich markup."""
+    from rich.text import Text
+
+    return [Text("" if v is None else str(v)) for v in values]
+
+
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
@@ -151,10 +158,10 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
             table.add_column(column.replace("_", " "),
                              justify="left" if column in ("source", "kind") else "right")
         for row in counts["sources"]:
-            table.add_row(*(str(row[c]) for c in columns))
+            table.add_row(*cells(*(row[c] for c in columns)))
         t = counts["totals"]
-        table.add_row("total", "", "", str(t["records"]), str(t["unique"]),
-                      str(t["duplicates_removed"]), "", "", style="bold")
+        table.add_row(*cells("total", "", "", t["records"], t["unique"],
+                             t["duplicates_removed"], "", ""), style="bold")
         print_table(table, output)
         _stale_warning(t["unclustered"], t["deduplicated"])
         return
@@ -162,7 +169,7 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
     if as_json:
         print_json(data, output)
         return
-    table = Table(title=f"{data['shown']} of {data['count']} records")
+    table = Table(title=f"{data['shown']} of {data['count']} records", highlight=False)
     for column in ("record_id", "cluster_id", "primary", "source", "year", "first author",
                    "title"):
         if column == "title":
@@ -170,9 +177,9 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
         else:
             table.add_column(column, overflow="ellipsis", no_wrap=True)
     for row in data["records"]:
-        table.add_row(row["record_id"], row["cluster_id"], "yes" if row["is_primary"] else "",
-                      row["source"], "" if row["year"] is None else str(row["year"]),
-                      row["first_author"], row["title"])
+        table.add_row(*cells(row["record_id"], row["cluster_id"],
+                             "yes" if row["is_primary"] else "", row["source"], row["year"],
+                             row["first_author"], row["title"]))
     print_table(table, output)
     _stale_warning(data["unclustered"], data["deduplicated"])
 

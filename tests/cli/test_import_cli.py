@@ -232,3 +232,15 @@ def test_store_on_postgresql_through_the_cli(tmp_path: Path, postgres) -> None:
     assert json.loads(result.stdout)["unique"] == 5
     assert count(folder) == 6
     assert not (folder / "evidencekit.sqlite").exists()
+
+
+def test_record_text_is_shown_verbatim_not_as_markup(review: Path) -> None:
+    title = "Effects of [bold]peer[/bold] support [/] on [x] recovery"
+    path = pipe(review, "m.txt", [f"{title}|2019|10.1/z|Smith, J"])
+    assert run("import", str(path), "--source", "[red]S[/red]", "--review",
+               str(review)).exit_code == 0
+    listed = run("records", "list", "--review", str(review))
+    assert listed.exit_code == 0
+    assert title in listed.stdout and "[red]S[/red]" in listed.stdout
+    by_source = run("records", "list", "--by-source", "--review", str(review))
+    assert "[red]S[/red]" in by_source.stdout
