@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.errors import PipelineError, RecordFormatError, StoreError
+from evidencekit.core.errors import PipelineError, RecordFormatError
 from evidencekit.core.model import SOURCE_KINDS, Record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -813,7 +813,7 @@ def run_dedupe(*args: Any, **kwargs: Any) -> Any:
 
 
 __all__ = [
-    "Clustering", "FileImport", "ImportReport", "ImportSpec", "StoreError", "completeness",
+    "Clustering", "FileImport", "ImportReport", "ImportSpec", "completeness",
     "counts_by_source", "export_records", "import_files", "import_many", "import_records",
     "list_records", "load_clustering", "make_record_id", "merged_record", "primary_rank",
     "run_dedupe", "show_record",
