@@ -111,8 +111,12 @@ def run_dedupe(
     *,
     progress: ProgressFn | None = None,
 ) -> DedupeSummary:
-    """De-duplicate every stored record; store clusters, links and uncertain pairs."""
+    """De-duplicate every stored record; store clusters, links and uncertain pairs.
 
+    ``method`` (default: review.yaml ``dedupe.method``, else ``fuzzy``) names the
+    deduplicator; ``options`` override review.yaml ``dedupe.options``. Returns
+    the run's summary, also kept in the run history.
+    """
     progress = progress or _no_progress
     method, options = dedupe_settings(review, method, options)
     with bulk_work():
