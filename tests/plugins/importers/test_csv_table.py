@@ -142,3 +142,17 @@ def test_every_synonym_is_normalised() -> None:
     for names in [*SYNONYMS.values(), KEYWORD_COLUMNS]:
         for name in names:
             assert normalise_header(name) == name
+
+
+def test_docs_list_every_synonym_and_importer(registry) -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "importing.md").read_text("utf-8")
+    section = doc.split("### Column-name synonyms", 1)[1]
+    for field, names in SYNONYMS.items():
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{field}` |"))
+        assert row == f"| `{field}` | " + ", ".join(f"`{n}`" for n in names) + " |"
+    for name in KEYWORD_COLUMNS:
+        assert f"`{name}`" in doc
+    for name in registry.names("importer"):
+        assert f"| `{name}` |" in doc
