@@ -286,7 +286,7 @@ def source_from_bytes(
             file=display,
             line=1,
         )
-    if not data.strip():
+    if not data or data.isspace():  # why not strip(): it would copy a 200 MB file
         raise RecordFormatError(
             "the file is empty; export the records again (an empty search result needs no "
             "import)",
@@ -299,7 +299,7 @@ def source_from_bytes(
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\ufeff" in text:  # why: concatenated exports carry a BOM at each part's start
         text = text.replace("\ufeff", "")
-    if not text.strip():
+    if not text or text.isspace():
         raise RecordFormatError(
             "the file holds only white space; export the records again",
             file=display,

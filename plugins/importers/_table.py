@@ -283,7 +283,7 @@ def row_to_record(row: Sequence[str], columns: Columns, line: int, fmt: str) -> 
     names = columns.raw_names
     # Why a comprehension over zip: this runs for every cell of every row (87 columns in a
     # Zotero export), and is twice as fast as an indexed loop.
-    raw: dict[str, Any] = {name: value for name, value in zip(names, row) if value}
+    raw: dict[str, Any] = {name: value for name, value in zip(names, row, strict=False) if value}
     if len(row) > len(names):
         for i in range(len(names), len(row)):
             if row[i]:

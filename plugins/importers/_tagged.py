@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from evidencekit.core.errors import RecordFormatError
 
 #: Lines Ovid (and some other hosts) put before each record: "1.", "12. ", "<3>".
 RECORD_NUMBER = re.compile(r"^\s*(?:<\d+>|\d+\.?)\s*$")
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` without their line breaks, one at a time.
+
+    Why not ``text.split("\\n")``: that holds every line of a 200 MB export in memory at
+    once (about 300 MB more at the peak of a 100,000-record import), and ``io.StringIO``
+    copies the text into a four-bytes-per-character buffer; the lines are only needed one
+    by one.
+    """
+    find = text.find
+    start = 0
+    while True:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 class StrayLines:

@@ -26,7 +26,7 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     unique,
 )
-from evidencekit.plugins.importers._tagged import StrayLines
+from evidencekit.plugins.importers._tagged import StrayLines, iter_lines
 
 _DOI_ID = re.compile(r"\[doi\]", re.I)
 
@@ -45,7 +45,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     last: list[str] | None = None
     start = 0
     stray = StrayLines()
-    for number, line in enumerate(source.text.split("\n"), 1):
+    for number, line in enumerate(iter_lines(source.text), 1):
         if not line.strip():
             if record is not None:
                 yield start, record

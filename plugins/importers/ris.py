@@ -34,7 +34,7 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     split_keywords,
 )
-from evidencekit.plugins.importers._tagged import StrayLines, unfinished_record
+from evidencekit.plugins.importers._tagged import StrayLines, iter_lines, unfinished_record
 
 #: A tag line that is not in the exact "XX  - value" form: one to three spaces before the
 #: dash, or nothing after it ("ER  -").
@@ -78,7 +78,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     line break). Raises RecordFormatError for a tag outside a record and for a file cut
     off inside its last record.
     """
-    lines = source.text.split("\n")
+    lines = iter_lines(source.text)
     record: dict[str, list[str]] | None = None
     last: list[str] = []
     start = last_end = 0

@@ -27,7 +27,7 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     split_keywords,
 )
-from evidencekit.plugins.importers._tagged import StrayLines, unfinished_record
+from evidencekit.plugins.importers._tagged import StrayLines, iter_lines, unfinished_record
 
 _HEADER_TAGS = frozenset({"FN", "VR", "EF"})
 
@@ -45,7 +45,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     last: list[str] | None = None
     start = last_end = 0
     stray = StrayLines()
-    for number, line in enumerate(source.text.split("\n"), 1):
+    for number, line in enumerate(iter_lines(source.text), 1):
         if not line.strip():
             continue
         if line[0] in " \t" or not _is_tag(line):
