@@ -329,7 +329,7 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> ImportSourc
 
 
 def _first_line(text: str) -> str:
-    for line in text.split("\n", 20):
+    for line in text[:8192].split("\n", 20):
         if line.strip():
             line = line.strip()
             return line if len(line) <= 60 else line[:57] + "..."

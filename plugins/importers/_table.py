@@ -11,7 +11,6 @@ so the most specific column wins (Scopus's "Source title" before Embase's "Sourc
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ from evidencekit.plugins.importers._normalise import (
     split_outside_parentheses,
     unique,
 )
+from evidencekit.plugins.importers._tagged import iter_lines_keepends
 
 #: Field → column names (normalised) in order of preference. Sources: Scopus, Web of
 #: Science (tab-delimited/Excel), Embase, IEEE Xplore, SpringerLink, Lens.org, OpenAlex,
@@ -374,7 +374,7 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
                     yield number, row
             return
         text = source.text
-        reader = csv.reader(io.StringIO(text))
+        reader = csv.reader(iter_lines_keepends(text))
         for number, row in enumerate(reader, 1):
             if row and "".join(row).strip():
                 cursor.line = number
@@ -387,18 +387,22 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
         )
     _set_field_size_limit()
     text = source.text
-    first_line = next((line for line in text.split("\n", 50) if line.strip()), "")
+    first_line = next((line for line in text[:65536].split("\n", 50) if line.strip()), "")
     delimiter = options.get("delimiter") or guess_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    consumed = [0]  # how far into the text the reader has read
+    reader = csv.reader(_tracked_lines(text, consumed), delimiter=delimiter)
     start = 1
     last_start = 1
+    offset = last_offset = 0
     try:
         for row in reader:
             end = reader.line_num
             if row and "".join(row).strip():
                 cursor.line = last_start = start
+                last_offset = offset
                 yield start, row
             start = end + 1
+            offset = consumed[0]
     except csv.Error as exc:
         raise RecordFormatError(
             f"the table cannot be read here ({exc}); check the quoting of this row",
@@ -407,10 +411,10 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
         ) from None
     # Why: the csv module silently reads an unclosed quote to the end of the file; only
     # its strict mode notices, so the last row is read again strictly.
-    tail = text.split("\n", last_start - 1)[-1] if last_start > 1 else text
+    tail = text[last_offset:]
     if '"' in tail:
         try:
-            for _ in csv.reader(io.StringIO(tail), delimiter=delimiter, strict=True):
+            for _ in csv.reader(iter_lines_keepends(tail), delimiter=delimiter, strict=True):
                 pass
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
@@ -421,6 +425,19 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
                     file=source.display,
                     line=last_start,
                 ) from None
+
+
+def _tracked_lines(text: str, consumed: list[int]) -> Iterator[str]:
+    """Lines with their breaks, noting in ``consumed[0]`` the offset after each one."""
+    find = text.find
+    start = 0
+    size = len(text)
+    while start < size:
+        end = find("\n", start)
+        end = size if end < 0 else end + 1
+        consumed[0] = end
+        yield text[start:end]
+        start = end
 
 
 def merge_extra_cells(row: list[str], width: int, at: int) -> list[str]:

@@ -31,6 +31,21 @@ def iter_lines(text: str) -> Iterator[str]:
         start = end + 1
 
 
+def iter_lines_keepends(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ``\\n``, one at a time (for ``csv.reader``, which
+    needs the line breaks to keep them inside quoted cells)."""
+    find = text.find
+    start = 0
+    size = len(text)
+    while start < size:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 class StrayLines:
     """Text outside any record: ignored, and reported once per file."""
 
