@@ -235,16 +235,25 @@ def unique(values: Iterable[str]) -> list[str]:
 
 
 def split_keywords(values: Iterable[str], separators: str = ";") -> list[str]:
-    """Keywords from values that may each hold several, separated by ``separators``."""
+    """Keywords from values that may each hold several, separated by ``separators``;
+    cleaned, duplicates (ignoring case) dropped, first occurrence kept."""
     out: list[str] = []
+    seen: set[str] = set()
     for value in values:
         if not value:
             continue
         parts = [value]
         for sep in separators:
-            parts = [piece for part in parts for piece in part.split(sep)]
-        out.extend(parts)
-    return unique(out)
+            if sep in value:  # why the test: most values hold one keyword
+                parts = [piece for part in parts for piece in part.split(sep)]
+        for part in parts:
+            text = clean(part)
+            if text:
+                key = text.lower()
+                if key not in seen:
+                    seen.add(key)
+                    out.append(text)
+    return out
 
 
 # --- names -----------------------------------------------------------------------------
