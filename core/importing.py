@@ -428,7 +428,7 @@ def read_records(
     go to the importer (checked against its ``options_schema``), except the two every
     import understands: ``missing_title`` (``"warn"``, the default: keep the record and
     name it in a warning; ``"error"``: refuse the file) and ``impossible_year``
-    (``"error"``, the default, for a year before 1000 or after next year + 1; ``"warn"``:
+    (``"error"``, the default, for a year outside 1000 to this year + 2; ``"warn"``:
     keep the record without a year). ``encoding`` forces a text encoding.
 
     Returns an :class:`ImportResult`: a list of :class:`Record` (provenance filled:
@@ -475,6 +475,7 @@ def records_from_source(
     importer_options = registry.validate_options("importer", name, importer_options)
 
     result = ImportResult(format=name, encoding=source.encoding, source=source)
+    first_warning = len(source.warnings)  # the source may have been read before
     no_title = _Noted(source, "records without a title")
     bad_year = _Noted(source, "records with an impossible year")
     repeated = _Noted(source, "repeated record identifiers")
@@ -550,5 +551,5 @@ def records_from_source(
         noted.close()
     if not result:
         source.warn("no records found in the file")
-    result.warnings = list(source.warnings)
+    result.warnings = source.warnings[first_warning:]
     return result

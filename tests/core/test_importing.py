@@ -338,3 +338,11 @@ def test_bad_input_is_one_clear_error_naming_file_and_line(
     assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
     assert message in str(info.value)
     assert (info.value.file, info.value.line) == (str(path), line)
+
+
+def test_reading_a_source_twice_gives_the_same_warnings(registry: Registry) -> None:
+    source = source_from_bytes((RIS + "TY  - JOUR\nER  - \n").encode(), "twice.ris")
+    first = records_from_source(source, registry, source_name="S")
+    second = records_from_source(source, registry, source_name="S")
+    assert first.warnings == second.warnings == [
+        "twice.ris:16: record 3 (id 3) has no title; imported anyway"]
