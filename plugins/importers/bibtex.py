@@ -108,7 +108,8 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
         line=line,
         format=fmt,
         raw=raw,
-        title=text("title", "booktitle" if entry_type in ("book", "proceedings") else "title"),
+        title=text("title", "booktitle") if entry_type in ("book", "proceedings") else text(
+            "title"),
         abstract=abstract,
         authors=_authors(fields.get("author", "")),
         year=text("year", "date"),
@@ -123,7 +124,8 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
         language=text("language", "langid"),
         keywords=keywords,
         publication_type=entry_type,
-        url=text("url"),
+        # Why not text(): LaTeX decoding would turn "~" and "--" in a URL into typography.
+        url=fields.get("url", "").replace("{", "").replace("}", "").replace("\\_", "_"),
         source_key=entry.key,
     )
 

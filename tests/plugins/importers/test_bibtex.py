@@ -32,6 +32,7 @@ BIB = r"""
   booktitle = "Proceedings of the Implementation Conference",
   date = {2020-05-01},
   isbn = {978-3-16-148410-0},
+  url = {https://example.org/~lee/a--b\_c},
 }
 
 @article{smith2019,
@@ -58,8 +59,9 @@ def test_fields_latex_and_names(load) -> None:
     assert second.authors == [Author("Lee", "Kim"), Author("van der Berg", "Pieter Jr")]
     assert second.journal == "Proceedings of the Implementation Conference"
     assert second.year == 2020 and second.isbn == ["9783161484100"]
+    assert second.url == "https://example.org/~lee/a--b_c"
     assert third.source_key == "smith2019"  # a repeated key is still a record
-    assert [r.provenance.line for r in result] == [5, 20, 28]
+    assert [r.provenance.line for r in result] == [5, 20, 29]
     assert any("the identifier 'smith2019' was already used by record 1" in w
                for w in result.warnings)
 
@@ -69,7 +71,7 @@ def test_a_broken_entry_is_an_error_naming_its_line(load) -> None:
     with pytest.raises(RecordFormatError) as info:
         load(broken, "broken.bib")
     assert str(info.value).startswith(
-        "broken.bib:20: this BibTeX entry cannot be parsed (near line 28)")
+        "broken.bib:20: this BibTeX entry cannot be parsed (near line 29)")
 
 
 def test_a_truncated_file_is_an_error(load) -> None:
