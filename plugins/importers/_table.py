@@ -11,6 +11,7 @@ so the most specific column wins (Scopus's "Source title" before Embase's "Sourc
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -189,6 +190,22 @@ def split_glued_names(value: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+def abstract_from_inverted_index(value: str) -> str:
+    """The text of an OpenAlex ``abstract_inverted_index`` (``{"word": [0, 7], ...}``)."""
+    if not value or not value.lstrip().startswith("{"):
+        return ""
+    try:
+        index = json.loads(value)
+    except ValueError:
+        return ""
+    if not isinstance(index, dict):
+        return ""
+    placed = [(place, word) for word, places in index.items() if isinstance(places, list)
+              for place in places if isinstance(place, int)]
+    placed.sort()
+    return " ".join(word for _, word in placed)
+
+
 def parse_authors_cell(value: str) -> list[Author]:
     """Authors from one table cell in any of the common layouts."""
     text = value.strip()
@@ -258,6 +275,10 @@ class Columns:
             self.keyword_columns = [self.fields.pop("keywords")]
         self.url_columns = [i for i, name in enumerate(header)
                             if normalise_header(name) in SYNONYMS["url"]]
+        # OpenAlex exports carry the abstract only as an inverted index (JSON word → places).
+        self.inverted_abstract = next(
+            (i for i, name in enumerate(header)
+             if normalise_header(name) == "abstract inverted index"), None)
         journal = self.fields.get("journal")
         self.journal_is_citation = (
             journal is not None and normalise_header(header[journal]) == "source"
@@ -332,12 +353,16 @@ def row_to_record(row: Sequence[str], columns: Columns, line: int, fmt: str) -> 
         if i < cells and row[i]:
             keywords.extend(k for k in unique(split_outside_parentheses(row[i]))
                             if k not in keywords)
+    abstract = cell("abstract")
+    if not abstract and columns.inverted_abstract is not None and \
+            columns.inverted_abstract < cells:
+        abstract = abstract_from_inverted_index(row[columns.inverted_abstract])
     return make_record(
         line=line,
         format=fmt,
         raw=raw,
         title=cell("title"),
-        abstract=cell("abstract"),
+        abstract=abstract,
         authors=parse_authors_cell(cell("authors")),
         year=year,
         journal=journal,

@@ -110,9 +110,15 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Re
                if _DOI_ID.search(value)]
     issn, isbn = split_identifiers(tags.get("IS", []) + tags.get("ISBN", []))
     title = _get(tags, "TI", "BTI", "TT")
-    journal = _get(tags, "JT", "TA")
+    journal = _get(tags, "JT", "JN", "TA")
     if not journal and _get(tags, "TI"):
         journal = _get(tags, "BTI", "CTI")  # a book chapter: the book is its source
+    if not journal:
+        journal = _get(tags, "SO").split(". ", 1)[0]  # Ovid: "Journal. 12(3):45-67, 2019"
+    # Ovid's MEDLINE exports carry the PMID as "UI" (unique identifier) or "PM".
+    pmid = clean(_get(tags, "PMID", "PM"))
+    if not pmid and _get(tags, "UI").strip().isdigit():
+        pmid = clean(_get(tags, "UI"))
     return make_record(
         line=line,
         format=fmt,
@@ -120,20 +126,20 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Re
         title=title,
         abstract=_get(tags, "AB"),
         authors=authors,
-        year=_get(tags, "DP", "DEP", "EDAT"),
+        year=_get(tags, "DP", "YR", "DEP", "EDAT"),
         journal=journal,
         volume=_get(tags, "VI"),
         issue=_get(tags, "IP"),
         pages=normalise_pages(_get(tags, "PG")),
         doi=find_doi(doi_ids),
-        pmid=clean(_get(tags, "PMID")),
+        pmid=pmid,
         issn=issn,
         isbn=isbn,
         language=_get(tags, "LA"),
         keywords=unique(tags.get("OT", []) + tags.get("MH", [])),
         publication_type="; ".join(unique(tags.get("PT", []))),
         url="",
-        source_key=_get(tags, "PMID"),
+        source_key=_get(tags, "PMID", "UI", "AN"),
     )
 
 
@@ -160,7 +166,11 @@ class MedlineImporter(BaseImporter):
             1 for line in head.split("\n", 300)[:300]
             if line[:5] in ("FAU -", "OWN -", "STAT-", "DCOM-", "JT  -", "PHST-")
         )
-        return 0.7 if four_letter >= 2 else 0.0
+        if four_letter >= 2:
+            return 0.7
+        # Tagged records without TY lines, separated by blank lines: Ovid's MEDLINE
+        # ("Medlars") export, whose records start with "<1>" and an "UI  - " line.
+        return 0.6 if tagged >= 3 and ("\nUI  - " in head or "\n<1>" in head) else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
         found = False

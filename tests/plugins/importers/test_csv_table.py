@@ -73,6 +73,13 @@ def test_column_synonyms_of_other_databases(load, header: str, row: str) -> None
     assert record.source_key in ("020-1", "https://openalex.org/W1")
 
 
+def test_openalex_abstract_from_its_inverted_index(load) -> None:
+    text = ('id,title,publication_year,abstract_inverted_index\n'
+            'W1,A study,2020,"{""Peer"": [0], ""support"": [1, 3], ""and"": [2]}"\n')
+    (record,) = load(text, "openalex.csv")
+    assert record.abstract == "Peer support and support"
+
+
 def test_delimiters_are_guessed_and_can_be_named(load) -> None:
     tsv = "record_id\ttitle\tyear\tauthors\n7\tA; B\t2001\tSmith J\n"
     (record,) = load(tsv, "x.tsv")

@@ -83,3 +83,34 @@ def test_two_records_without_a_blank_line_are_split(load) -> None:
 def test_not_medline_at_all(load) -> None:
     with pytest.raises(RecordFormatError, match="no MEDLINE record found"):
         load("some text\n", "x.nbib", format="medline")
+
+
+OVID_MEDLINE = """\
+<1>
+VN  - Ovid Technologies
+DB  - Ovid MEDLINE(R)
+UI  - 31366609
+TI  - 8-Aminoquinoline therapy for latent malaria.
+AU  - Baird JK
+SO  - Clinical Microbiology Reviews. 32(4), 2019 09 18.
+YR  - 2019
+
+<2>
+VN  - Ovid Technologies
+UI  - 30000002
+TI  - A second record.
+AU  - Doe J
+JN  - Malaria Journal
+YR  - 2018
+"""
+
+
+def test_ovid_medline_export(load) -> None:
+    result = load(OVID_MEDLINE, "ovid.txt")
+    assert result.format == "medline"
+    first, second = result
+    assert (first.pmid, first.source_key, first.year) == ("31366609", "31366609", 2019)
+    assert first.journal == "Clinical Microbiology Reviews"
+    assert first.authors == [Author("Baird", "JK")]
+    assert second.journal == "Malaria Journal" and second.year == 2018
+    assert result.warnings == []  # the "<1>" lines are record numbers, not stray text
