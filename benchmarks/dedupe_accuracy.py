@@ -173,9 +173,10 @@ def _xml_text(element: ET.Element | None) -> str:
 
 
 def load_endnote_xml(path: Path) -> LabelledSet:
+    from rapidfuzz import fuzz
+
     from evidencekit.plugins.deduplicators._normalise import doi as norm_doi
     from evidencekit.plugins.deduplicators._normalise import title_words
-    from rapidfuzz import fuzz
 
     root = ET.parse(path).getroot()
     records = []

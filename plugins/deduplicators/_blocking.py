@@ -15,11 +15,11 @@ wrong or missing in one export:
 * ``volume-page``: volume and first page (a missing or mangled title);
 * ``title-year`` (used by ``exact`` only): the whole normalised title and the year.
 
-A key shared by more than ``max_block`` records is skipped (it is not
-selective, e.g. a title "Reply" or a very common name in one year), so the
-number of pairs grows linearly with the number of records, at most
-``len(keys) * max_block / 2`` per record. Skipped keys are counted in the
-statistics.
+A key shared by more than ``full_block`` records (a common title start, a
+frequent name in one year) is not compared all against all: its records are
+sorted by title and each is compared with its next ``window`` neighbours. So
+the number of pairs is at most about ``len(keys) * max(full_block / 2,
+window)`` per record and grows linearly with the number of records.
 """
 
 from __future__ import annotations
@@ -82,74 +82,106 @@ def record_keys(p: Prepared, kinds: tuple[str, ...] = KEY_KINDS) -> list[list[st
         for words in titles:
             if words:
                 frequency.update(set(words.split()))
+    # Every word's rank from rarest to commonest (ties by the word itself), so
+    # picking a title's rarest words is a plain sort on a dict lookup.
+    rarity = {w: k for k, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
+    want = set(kinds)
     out: list[list[str]] = []
     for k in range(len(p)):
         keys: list[str] = []
-        if "doi" in kinds and p.doi[k]:
+        if "doi" in want and p.doi[k]:
             keys.append("d|" + p.doi[k])
-        if "pmid" in kinds and p.pmid[k]:
+        if "pmid" in want and p.pmid[k]:
             keys.append("m|" + p.pmid[k])
-        words = titles[k].split()
+        title = titles[k]
+        words = title.split()
         if len(words) >= 2:
-            if "title-start" in kinds:
+            if "title-start" in want:
                 keys.append("s|" + " ".join(words[:3]))
-            if "title-end" in kinds and len(words) >= 4:
+            if "title-end" in want and len(words) >= 4:
                 keys.append("e|" + " ".join(words[-3:]))
-            if "title-rare" in kinds:
+            if "title-rare" in want:
                 useful = sorted(
                     {w for w in words if len(w) > 2 and w not in STOPWORDS},
-                    key=lambda w: (frequency[w], w),
+                    key=rarity.__getitem__,
                 )[:3]
+                useful.sort()
                 for x in range(len(useful)):
                     for y in range(x + 1, len(useful)):
-                        a, b = sorted((useful[x], useful[y]))
-                        keys.append(f"r|{a} {b}")
-        if "author-year" in kinds and p.first_author[k] and p.year[k]:
-            keys.append(f"a|{p.first_author[k]}|{p.year[k]}")
-        if "volume-page" in kinds and p.volume[k] and p.page_start[k]:
+                        keys.append(f"r|{useful[x]} {useful[y]}")
+        year = p.year[k]
+        if "author-year" in want and year and p.first_author[k]:
+            keys.append(f"a|{p.first_author[k]}|{year}")
+        if "volume-page" in want and p.volume[k] and p.page_start[k]:
             keys.append(f"v|{p.volume[k]}|{p.page_start[k]}")
-        if "title-year" in kinds and titles[k] and p.year[k]:
-            keys.append(f"t|{p.year[k]}|{titles[k]}")
+        if "title-year" in want and title and year:
+            keys.append(f"t|{year}|{title}")
         out.append(keys)
     return out
 
 
 def candidate_pairs(
-    p: Prepared, max_block: int = 100, kinds: tuple[str, ...] = KEY_KINDS
+    p: Prepared,
+    full_block: int = 10,
+    window: int = 10,
+    kinds: tuple[str, ...] = KEY_KINDS,
 ) -> tuple[Any, Any, dict[str, float]]:
-    """Index arrays ``(i, j)`` with ``i < j`` of every pair sharing a selective key."""
+    """Index arrays ``(i, j)`` with ``i < j`` of the pairs worth comparing.
+
+    Records sharing a key are compared pairwise when the key has at most
+    ``full_block`` records. A larger block (a common title start, a frequent
+    name in one year) is sorted by title and each record is compared with its
+    next ``window`` neighbours: near-identical titles sort side by side, and
+    the number of pairs stays at most ``window`` per record and key, so the
+    cost grows linearly with the number of records.
+    """
     import numpy as np
 
-    blocks: dict[str, list[int]] = {}
+    # Number every distinct key, then work on (key, record) arrays: sorting by key
+    # puts each block's records side by side (by title inside a block), and the
+    # pairs come out of one vectorised pass per offset.
+    key_ids: dict[str, int] = {}
+    key_col: list[int] = []
+    rec_col: list[int] = []
     for k, keys in enumerate(record_keys(p, kinds)):
         for key in keys:
-            blocks.setdefault(key, []).append(k)
-    left: list[int] = []
-    right: list[int] = []
-    skipped = 0
-    skipped_records = 0
-    for members in blocks.values():
-        size = len(members)
-        if size < 2:
-            continue
-        if size > max_block:
-            skipped += 1
-            skipped_records += size
-            continue
-        for x in range(size - 1):
-            a = members[x]
-            rest = members[x + 1 :]
-            left.extend([a] * len(rest))
-            right.extend(rest)
+            key_col.append(key_ids.setdefault(key, len(key_ids)))
+            rec_col.append(k)
     n = len(p)
-    i = np.asarray(left, dtype=np.int64)
-    j = np.asarray(right, dtype=np.int64)
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    codes = np.unique(lo * n + hi) if len(lo) else np.zeros(0, np.int64)
+    keys_a = np.asarray(key_col, dtype=np.int64)
+    recs_a = np.asarray(rec_col, dtype=np.int64)
+    sizes = np.bincount(keys_a, minlength=len(key_ids)) if len(keys_a) else np.zeros(0, int)
+    keep = sizes[keys_a] >= 2 if len(keys_a) else np.zeros(0, bool)
+    keys_a, recs_a = keys_a[keep], recs_a[keep]
+    big = sizes > full_block
+    rank = _title_rank(p) if big.any() else np.zeros(n, np.int64)
+    order = np.lexsort((rank[recs_a], keys_a))
+    keys_a, recs_a = keys_a[order], recs_a[order]
+    in_big = big[keys_a]
+    chunks: list[Any] = []
+    for offset in range(1, max(full_block, window + 1)):
+        same = keys_a[offset:] == keys_a[:-offset]
+        if offset > window:
+            same &= ~in_big[offset:]
+        if not same.any():
+            break
+        a, b = recs_a[:-offset][same], recs_a[offset:][same]
+        chunks.append(np.minimum(a, b) * n + np.maximum(a, b))
+    codes = np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, np.int64)
     stats = {
-        "blocks": float(len(blocks)),
-        "blocks_skipped": float(skipped),
-        "records_in_skipped_blocks": float(skipped_records),
+        "blocks": float(len(key_ids)),
+        "blocks_windowed": float(big.sum()),
+        "records_in_windowed_blocks": float(sizes[big].sum()),
         "candidate_pairs": float(len(codes)),
     }
-    return codes // n if n else codes, codes % n if n else codes, stats
+    return (codes // n, codes % n, stats) if n else (codes, codes, stats)
+
+
+def _title_rank(p: Prepared) -> Any:
+    """Each record's position when sorted by title words, then by record id."""
+    import numpy as np
+
+    order = sorted(range(len(p)), key=lambda k: (p.title[k], p.ids[k]))
+    rank = np.empty(len(p), np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(p), dtype=np.int64)
+    return rank

@@ -15,7 +15,9 @@ from evidencekit.core.dedupe import DedupeResult, Link
 from evidencekit.core.errors import EvidencekitError
 
 #: Pairs whose titles are less alike than this are not compared further (unless
-#: they share an identifier or one has no title): no rule can link them.
+#: they share an identifier or one has no title): no rule can link them. Between
+#: this and the deduplicator's own floor only pairs where one title may contain
+#: the other are kept (``_features.may_contain``).
 PREFILTER_TITLE = 0.6
 
 DECISIONS = ("same", "different")
@@ -66,15 +68,21 @@ def run(
     block: Callable[[Any], tuple[Any, Any, dict[str, float]]],
     judge: Judge,
     reason: Callable[[Any, int, str], str],
-    prefilter: bool = True,
+    prefilter: float | None = None,
     workers: int = 1,
     shared_title_floor: float | None = None,
 ) -> DedupeResult:
-    """Prepare, block, judge every candidate pair, cluster, and build the result."""
+    """Prepare, block, judge every candidate pair, cluster, and build the result.
+
+    ``prefilter``: candidate pairs whose titles are less alike than this are
+    dropped before the full comparison (see ``PREFILTER_TITLE``); ``None`` keeps all.
+    """
     import numpy as np
+
     from evidencekit.plugins.deduplicators import _cluster
     from evidencekit.plugins.deduplicators._features import (
         mark_shared_identifiers,
+        may_contain,
         prepare,
         title_similarity,
     )
@@ -99,9 +107,10 @@ def run(
     timings["seconds_block"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    if prefilter and len(i):
+    if prefilter is not None and len(i):
         t = title_similarity(p, i, j, workers)
-        keep = np.isnan(t) | (t >= PREFILTER_TITLE)
+        contained = (t >= PREFILTER_TITLE) & may_contain(t, p.title_chars[i], p.title_chars[j])
+        keep = np.isnan(t) | (t >= prefilter) | contained
         keep |= (p.doi[i] != "") & (p.doi[i] == p.doi[j])
         keep |= (p.pmid[i] != "") & (p.pmid[i] == p.pmid[j])
         i, j = i[keep], j[keep]

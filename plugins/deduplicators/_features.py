@@ -44,6 +44,10 @@ class Prepared:
     abstract: Any  # the first words of the abstract, folded
     doi_shared: Any = None  # bool array: this DOI is carried by different records
     pmid_shared: Any = None
+    # Cheap per-record keys that let ``compare`` skip most Python-level checks.
+    journal_initials: Any = None
+    journal_first: Any = None
+    title_chars: Any = None  # int array: length of the title words
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -62,13 +66,13 @@ def prepare(records: Sequence[Any]) -> Prepared:
     dois, pmids, ids, abstracts = [], [], [], []
     for i, r in enumerate(records):
         ids.append(str(r.record_id))
-        words = norm.title_words(r.title or "")
+        words, kind, numbers = norm.title_info(r.title or "")
         title.append(words)
-        tnum.append(norm.title_numbers(words))
-        tkind.append(norm.title_kind(r.title or "", words))
-        families = norm.author_families(r.authors or ())
+        tnum.append(numbers)
+        tkind.append(kind)
+        families, name_words = norm.author_keys(r.authors or ())
         fams.append(" ".join(families))
-        names.append(norm.author_names(r.authors or ()))
+        names.append(name_words)
         first.append(families[0] if families else "")
         nauth[i] = len(families)
         y = r.year
@@ -82,7 +86,9 @@ def prepare(records: Sequence[Any]) -> Prepared:
         pprefix[i] = p.prefixed
         dois.append(norm.doi(r.doi or ""))
         pmids.append(norm.pmid(r.pmid or ""))
-        abstracts.append(norm.fold((r.abstract or "")[: ABSTRACT_CHARS + 100])[:ABSTRACT_CHARS])
+        abstracts.append(
+            norm.fold_quick((r.abstract or "")[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS]
+        )
 
     def col(values: list[str]) -> Any:
         return np.array(values, dtype=object)
@@ -109,6 +115,9 @@ def prepare(records: Sequence[Any]) -> Prepared:
         abstract=col(abstracts),
         doi_shared=np.zeros(n, bool),
         pmid_shared=np.zeros(n, bool),
+        journal_initials=col(["".join(w[0] for w in j.split()) for j in journal]),
+        journal_first=col([j.split(" ", 1)[0] for j in journal]),
+        title_chars=np.array([len(t) for t in title], dtype=np.int32),
     )
 
 
@@ -116,10 +125,12 @@ def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:
     """Mark DOIs and PMIDs that several different records carry; return how many.
 
     A conference supplement or a proceedings volume sometimes gives its own DOI
-    to every abstract in it. A DOI shared by records whose titles are not alike
-    (below ``title_floor``) identifies the supplement, not an article: the same
-    such DOI no longer links two records, while two different DOIs still
-    separate them (two supplements are two different publications).
+    to every abstract in it. A DOI carried by three or more records whose titles
+    are not all alike (some pair below ``title_floor``) identifies the
+    supplement, not an article: the same such DOI no longer links two records,
+    while two different DOIs still separate them (two supplements are two
+    different publications). Two records alone with one DOI and unlike titles
+    are left to a person (sent for review).
     """
     import numpy as np
     from rapidfuzz.distance import Indel
@@ -132,10 +143,10 @@ def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:
             if value:
                 groups.setdefault(value, []).append(k)
         for members in groups.values():
-            if len(members) < 2:
+            if len(members) < 3:
                 continue
             titles = [p.title[k] for k in members if p.title[k]]
-            if len(titles) < 2:
+            if len(titles) < 3:
                 continue
             sims = cdist(titles, titles, scorer=Indel.normalized_similarity)
             if float(np.min(sims)) < title_floor:
@@ -169,6 +180,7 @@ class PairFeatures:
     pages: Any  # +1 agree (start page), -1 conflict, 0 missing
     page_end: Any  # True: first and last pages both agree
     page_range: Any  # True: first and last pages agree and span more than one page
+    page_end_differs: Any  # both last pages given and different
     pages_prefixed: Any  # both first pages carry a letter ("S35", "e8", "A254")
     doi: Any  # +1 same, -1 different, 0 missing
     pmid: Any
@@ -189,9 +201,19 @@ def _numbers_compare(a: Any, b: Any) -> Any:
     present = (a != "") & (b != "")
     equal = present & (a == b)
     out[equal] = 1
-    for k in np.flatnonzero(present & ~equal):
+    differ = present & ~equal
+    # Single numbers (the usual case) differ outright; sets need a closer look.
+    multi = differ & (_has_space(a) | _has_space(b))
+    out[differ & ~multi] = -1
+    for k in np.flatnonzero(multi):
         out[k] = 1 if set(a[k].split()) & set(b[k].split()) else -1
     return out
+
+
+def _has_space(values: Any) -> Any:
+    import numpy as np
+
+    return np.fromiter((" " in v for v in values), bool, len(values))
 
 
 def _identifier_compare(a: Any, b: Any, shared: Any) -> Any:
@@ -221,6 +243,22 @@ def title_similarity(p: Prepared, i: Any, j: Any, workers: int = 1) -> Any:
     return out
 
 
+def may_contain(similarity: Any, length_a: Any, length_b: Any) -> Any:
+    """Whether one title can contain the other, given their similarity and lengths.
+
+    When the shorter title (``s`` characters) lies almost whole (>= 98 %) in the
+    longer (``l``), their Indel similarity is about ``1.96 s / (s + l)``; so with
+    ratio ``r = s / l`` a similarity ``t`` allows containment only if
+    ``r <= t / (1.96 - t)`` (plus a margin). This spares the costly partial
+    match for the many pairs that merely share words.
+    """
+    import numpy as np
+
+    ratio = np.minimum(length_a, length_b) / np.maximum(np.maximum(length_a, length_b), 1)
+    t = np.nan_to_num(similarity, nan=0.0)
+    return ratio <= t / (1.96 - t) + 0.05
+
+
 def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     """Compare the pairs ``(i[k], j[k])`` of prepared records field by field."""
     import numpy as np
@@ -244,6 +282,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     contained = np.zeros(n, bool)
     partial = np.full(n, nan, np.float32)
     check = has_title & (title < 0.95) & (title >= 0.6)
+    check &= may_contain(title, p.title_chars[i], p.title_chars[j])
     if check.any():
         partial[check] = (
             cpdist(ta[check], tb[check], scorer=fuzz.partial_ratio, workers=workers) / 100.0
@@ -292,7 +331,12 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     journal_missing = (ja == "") | (jb == "")
     journal_agree = ~journal_missing & (ja == jb)
     journal_related = journal_agree.copy()
-    for k in np.flatnonzero(~journal_missing & ~journal_agree):
+    # Abbreviations keep every word's first letter; an acronym is the initials; a
+    # section starts with the journal's first word. Only such pairs are checked.
+    ia, ib = p.journal_initials[i], p.journal_initials[j]
+    maybe = ~journal_missing & ~journal_agree
+    maybe &= (ia == ib) | (p.journal_first[i] == p.journal_first[j]) | (ja == ib) | (jb == ia)
+    for k in np.flatnonzero(maybe):
         journal_agree[k] = norm.journals_agree(ja[k], jb[k])
         # "Nephron" and "Nephron Clinical Practice": a journal and its section.
         wa, wb = ja[k].split(), jb[k].split()
@@ -303,14 +347,18 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     pages = np.zeros(n, np.int8)
     present = (sa != "") & (sb != "")
     pages[present & (sa == sb)] = 1
-    for k in np.flatnonzero(present & (sa != sb)):
-        a = norm.Pages(sa[k], "", bool(p.page_prefixed[i[k]]))
-        b = norm.Pages(sb[k], "", bool(p.page_prefixed[j[k]]))
-        pages[k] = -1 if norm.pages_conflict(a, b) else 0
+    # Different first pages conflict, except an article number in one export and
+    # "1-12" (the article's own pagination) in the other (see norm.pages_conflict).
+    pa, pb = p.page_prefixed[i], p.page_prefixed[j]
+    long_a = np.fromiter((len(x) >= 5 for x in sa), bool, n) | pa
+    long_b = np.fromiter((len(x) >= 5 for x in sb), bool, n) | pb
+    article_number = ((sa == "1") & long_b) | ((sb == "1") & long_a)
+    pages[present & (sa != sb) & ~article_number] = -1
     ea, eb = p.page_end[i], p.page_end[j]
     same_end = (ea != "") & (ea == eb)
     page_end = (pages == 1) & same_end
     page_range = page_end & (ea != sa)
+    page_end_differs = (ea != "") & (eb != "") & (ea != eb)
     pages[(pages == -1) & same_end] = 0  # a typo in the first page only: "2297-2108", "2097-2108"
 
     covers = np.zeros(n, bool)
@@ -334,7 +382,8 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     volume = _numbers_compare(p.volume[i], p.volume[j])
     # Fields shifted by one in an export: no volume, the volume given as the
     # issue and the issue as the first page ("v -, n 26, p 9" for 26(9)).
-    for k in np.flatnonzero(pages == -1):
+    va, vb = p.volume[i], p.volume[j]
+    for k in np.flatnonzero((pages == -1) & ((va == "") | (vb == ""))):
         for x, y in ((i[k], j[k]), (j[k], i[k])):
             if (
                 not p.volume[x]
@@ -345,9 +394,12 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
                 volume[k], pages[k] = 1, 0
     # A volume that is the other record's issue (a supplement number exported as
     # the volume, "58(Suppl 1)" split into "58" and "1)") is not a conflict.
-    for k in np.flatnonzero(volume == -1):
-        va, vb = set(p.volume[i[k]].split()), set(p.volume[j[k]].split())
-        if va & set(p.issue[j[k]].split()) or vb & set(p.issue[i[k]].split()):
+    na, nb = p.issue[i], p.issue[j]
+    conflict = volume == -1
+    volume[conflict & ((va == nb) | (vb == na)) & (va != "") & (vb != "")] = 0
+    for k in np.flatnonzero(conflict & (volume == -1) & (_has_space(na) | _has_space(nb))):
+        set_a, set_b = set(va[k].split()), set(vb[k].split())
+        if set_a & set(nb[k].split()) or set_b & set(na[k].split()):
             volume[k] = 0
 
     return PairFeatures(
@@ -372,6 +424,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         pages=pages,
         page_end=page_end,
         page_range=page_range,
+        page_end_differs=page_end_differs,
         pages_prefixed=p.page_prefixed[i] & p.page_prefixed[j],
         doi=_identifier_compare(p.doi[i], p.doi[j], p.doi_shared[i]),
         pmid=_identifier_compare(p.pmid[i], p.pmid[j], p.pmid_shared[i]),

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,8 +59,20 @@ _GREEK = str.maketrans(
         "&": " and ",
     }
 )
+_SPECIAL = re.compile("[" + "".join(k if isinstance(k, str) else chr(k) for k in _GREEK) + "]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>")
 _NON_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+_ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(256)).lower()
+
+
+def fold_quick(text: str) -> str:
+    """A cheaper :func:`fold` that drops non-ASCII characters (for abstracts)."""
+    if not text:
+        return ""
+    return " ".join(text.encode("ascii", "replace").translate(_ASCII_WORDS).decode().split())
 
 
 def fold(text: str) -> str:
@@ -69,9 +82,9 @@ def fold(text: str) -> str:
     if "<" in text:
         text = _TAG.sub("", text)
     if not text.isascii():
-        text = text.translate(_GREEK)
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        if _SPECIAL.search(text):
+            text = text.translate(_GREEK)
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     else:
         text = text.replace("&", " and ")
     return _NON_WORD.sub(" ", text.lower()).strip()
@@ -233,6 +246,15 @@ def clean_title(title: str) -> tuple[str, bool]:
     return title, erratum
 
 
+def title_info(title: str) -> tuple[str, str, str]:
+    """A title's words, kind and numbers in one pass (see the three functions)."""
+    if not title:
+        return "", "", ""
+    cleaned, erratum = clean_title(title)
+    words = fold(cleaned)
+    return words, title_kind(title, words, erratum), title_numbers(words)
+
+
 def title_words(title: str) -> str:
     """The title as lower-case words, without markup and notes added by a database."""
     if not title:
@@ -243,11 +265,12 @@ def title_words(title: str) -> str:
 _KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction)$")
 
 
-def title_kind(title: str, words: str) -> str:
+def title_kind(title: str, words: str, erratum_reference: bool | None = None) -> str:
     """``erratum``, ``retraction``, ``reply``, ``comment``, ``letters``, or ``""``.
 
     ``letters`` is Embase's record of a letter together with its reply
     ("... (multiple letters)"), which duplicates each of them.
+    ``erratum_reference`` is :func:`clean_title`'s second answer, when known.
     """
     if "(" in title and _MULTIPLE_LETTERS.search(title):
         return "letters"
@@ -256,7 +279,9 @@ def title_kind(title: str, words: str) -> str:
         return match.lastgroup or ""
     if title[:3].lower() == "re:":  # "Re: <title>" is a comment; "Re-evaluation" is not
         return "comment"
-    if clean_title(title)[1]:
+    if erratum_reference is None:
+        erratum_reference = clean_title(title)[1]
+    if erratum_reference:
         return "erratum"
     match = _KIND_SUFFIX.search(words)  # "<title> - Reply"
     if match:
@@ -342,40 +367,55 @@ def family_name(family: str, given: str = "") -> str:
     return "".join(kept)
 
 
-def author_families(authors: Sequence[Any], limit: int = 12) -> list[str]:
-    """Family names of the first ``limit`` authors, skipping "et al" and empty ones."""
-    out: list[str] = []
-    for author in authors:
+@lru_cache(maxsize=100_000)
+def _family_key(family: str, has_given: bool) -> tuple[str, tuple[str, ...]]:
+    """A family name's key and its words (cached: family names repeat across records)."""
+    name = family_name(family, "x" if has_given else "")
+    words = tuple(
+        w
+        for w in fold(family).split()
+        if len(w) > 1 and w not in _NOT_NAMES and w not in _PARTICLES
+    )
+    return ("" if name in _NOT_NAMES else name), words
+
+
+@lru_cache(maxsize=100_000)
+def _given_words(given: str) -> tuple[str, ...]:
+    return tuple(w for w in fold(given).split() if len(w) > 1 and w not in _NOT_NAMES)
+
+
+def author_keys(authors: Sequence[Any], limit: int = 12) -> tuple[list[str], str]:
+    """Family names of the first ``limit`` authors, and every word of their names.
+
+    The second view serves exports that swap family and given names
+    ("Ching-yi, Wu") or put a whole name in the family field ("Si Hyun Kang").
+    "et al", "Anonymous" and empty names are skipped.
+    """
+    families: list[str] = []
+    words: list[str] = []
+    for author in list(authors)[:limit]:
         family = getattr(author, "family", None)
         if family is None:
             family, given = str(author), ""
         else:
             given = getattr(author, "given", "") or ""
-        name = family_name(family, given)
-        if name and name not in _NOT_NAMES:
-            out.append(name)
-            if len(out) >= limit:
-                break
-    return out
+        name, family_words = _family_key(family, bool(given))
+        if name:
+            families.append(name)
+        words.extend(family_words)
+        if given:
+            words.extend(_given_words(given))
+    return families, " ".join(words)
+
+
+def author_families(authors: Sequence[Any], limit: int = 12) -> list[str]:
+    """Family names of the first ``limit`` authors, skipping "et al" and empty ones."""
+    return author_keys(authors, limit)[0]
 
 
 def author_names(authors: Sequence[Any], limit: int = 12) -> str:
-    """Every word of the first ``limit`` authors' names (family and given, no initials).
-
-    A second view of the authors for exports that swap family and given names
-    ("Ching-yi, Wu") or put a whole name in the family field ("Si Hyun Kang").
-    """
-    words: list[str] = []
-    for author in list(authors)[:limit]:
-        family = getattr(author, "family", None)
-        given = getattr(author, "given", "") or "" if family is not None else ""
-        text = f"{family if family is not None else author} {given}"
-        words.extend(
-            w
-            for w in fold(text).split()
-            if len(w) > 1 and w not in _NOT_NAMES and w not in _PARTICLES
-        )
-    return " ".join(words)
+    """Every word of the first ``limit`` authors' names (family and given, no initials)."""
+    return author_keys(authors, limit)[1]
 
 
 # -- journals -----------------------------------------------------------------
@@ -408,6 +448,7 @@ _JOURNAL_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=50_000)
 def journal_words(journal: str) -> str:
     """The journal as words: no conference suffix, place in brackets or articles."""
     if not journal:

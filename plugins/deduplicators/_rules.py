@@ -2,44 +2,65 @@
 
 Every rule is a plain boolean expression over the field comparisons of
 ``_features.PairFeatures``; the thresholds are the ``fuzzy`` options (see
-``OPTIONS_SCHEMA`` and ``docs/dedupe.md``). The rules favour a missed
-duplicate over a false merge: a false merge silently drops a study from a
-review, a missed one costs a reviewer a few seconds.
+``OPTIONS_SCHEMA`` and ``docs/dedupe.md``, which also gives the reasons). The
+rules favour a missed duplicate over a false merge: a false merge silently
+drops a study from a review, a missed one costs a reviewer a few seconds.
 
-Vetoes (never linked automatically, whatever else agrees)
-  * both records have DOIs (or PMIDs) and they differ;
-  * the years are further apart than ``max_year_gap``;
-  * one is an erratum, reply, comment or retraction notice and the other is
-    not, or the numbers in the titles differ ("Part I" / "Part II",
-    "phase 2" / "phase 3"), unless volume, first page and last page (or
-    issue) all agree, i.e. the two records are bibliographically one item.
+Terms: *titles alike* = title similarity >= ``title_threshold``; *authors
+alike* = family-name similarity >= ``author_threshold``; *bibliographically
+one item* = same volume, same first page, last pages not different, and the
+same last page or issue.
 
-Links
-  * ``identifier``: same DOI or PMID, titles alike (>= ``title_floor``, or
-    one title contains the other, or a title is missing).
-  * ``same-year``: titles alike (>= ``title_threshold``), authors alike
-    (>= ``author_threshold``), same year, no conflicting volume or first page,
-    and at least one positive agreement: volume, first page, abstract, or the
-    journal.
-  * ``near-year``: as above with years up to ``max_year_gap`` apart, needing
-    two agreements of volume, first page and abstract, or one plus the journal.
-  * ``no-authors``: titles alike, authors missing on one side, same year,
-    same journal, and volume or first page agree.
-  * ``contained``: one title is the other with a prefix or subtitle added
+Vetoes (never linked automatically)
+  * two different DOIs or PMIDs, unless titles, authors, year, journal and
+    first page all agree and the volumes do not conflict (one DOI is then a
+    data error). A DOI or PMID carried by three or more records with unlike
+    titles (a supplement's DOI) neither links nor vetoes;
+  * years further apart than ``max_year_gap``;
+  * one record is an erratum, reply, comment or retraction notice and the
+    other is not, or the numbers in the titles differ ("Part I" / "Part II"),
+    unless the two are bibliographically one item.
+
+Links (each also needs no conflicting volume or first page, except where said)
+  * ``identifier``: same DOI or PMID and titles >= ``title_floor`` (or one
+    contains the other, or one is missing); a conflicting volume or page is
+    overridden only when the titles are the same words.
+  * ``same-year``: titles and authors alike, same year, and one agreement of
+    volume, first page, abstract (>= ``abstract_threshold``) or journal.
+  * ``near-year``: titles and authors alike, years within ``max_year_gap``,
+    two agreements of volume, first page and abstract, or one and the journal.
+  * ``no-authors``: titles alike, authors missing, same year and journal,
+    volume or first page.
+  * ``contained``: one title is the other with a prefix or subtitle
     ("Short report: ..."); authors alike, same year, journal not different,
-    and volume or first page agree.
-  * ``same-reference``: same volume and the same page range (first and last
-    page, more than one page), journal not different, authors alike, titles
-    >= ``title_floor`` or one contained in the other (a translated or shortened
-    title of one reference).
-  * Titles shorter than ``short_title_words`` words ("Reply", "Atypical
-    hemolytic uremic syndrome") link only with the journal and the volume or
-    first page agreeing and the same first author.
+    volume or first page.
+  * ``short-title`` (fewer than ``short_title_words`` words: "Editorial",
+    "Atypical HUS"): titles, authors and first author alike, same year and
+    journal, volume or first page; without authors, the same words and the
+    same journal, year, volume and issue.
+  * ``same-reference``: same volume and the same page range of more than one
+    page, journal not different (or one the other's section), authors alike
+    or missing, titles >= ``title_floor`` or one contained in the other (a
+    translated or shortened title of one reference).
+  * ``letters``: Embase's "(multiple letters)" record covers the pages of a
+    letter or its reply (same volume, year, journal, titles >= 0.9).
+  * Supplement abstracts whose letter-prefixed first pages differ ("e8" /
+    "e3") are not in conflict when volume, issue, journal, year, titles and
+    authors all agree.
+  * ``untitled`` (only with ``link_untitled``): a record without a title whose
+    authors, year, journal, volume and page range all agree.
 
-Uncertain (sent to a person): not linked, not vetoed by identifiers or
-years, and titles >= ``uncertain_title`` with authors not clearly different;
-or the same identifier with different titles; or, for a record without a
-title, every other field agreeing.
+Coherence: two records may share a cluster only if no veto applies, their
+titles are >= ``title_floor`` (or contained), volumes and pages do not
+conflict (unless the same identifier and title), and their authors are not
+below ``author_floor``. A letter and its reply on adjacent pages may share a
+cluster (through a "multiple letters" record) but are never linked directly.
+
+Uncertain (sent to a person): not linked, no identifier or year veto, and
+titles >= ``uncertain_title`` with authors not below ``author_floor``, not an
+erratum/numbered-part pair, and not different in volume, pages and journal all
+at once; or the same identifier with unlike titles; or an untitled record
+whose other fields all agree.
 """
 
 from __future__ import annotations
@@ -117,11 +138,19 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "description": "link a record without a title when authors, year, journal, "
             "volume and pages all agree (else it is sent for review)",
         },
-        "max_block": {
+        "full_block": {
             "type": "integer",
             "minimum": 2,
-            "default": 100,
-            "description": "blocking keys shared by more records than this are skipped",
+            "default": 10,
+            "description": "records sharing a blocking key are compared all against all "
+            "up to this many; a larger block is sorted by title and compared by window",
+        },
+        "window": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 10,
+            "description": "in a large block, each record is compared with this many "
+            "next records in title order",
         },
         "workers": {
             "type": "integer",
@@ -207,7 +236,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     page_conflict = (f.pages == -1) & ~prefixed_pages & ~bundle
     hard_conflict = (f.volume == -1) | page_conflict
-    bib_identical = volume_same & first_page & (f.page_end | (f.issue == 1))
+    bib_identical = volume_same & first_page & ~f.page_end_differs & (f.page_end | (f.issue == 1))
     special = (f.kind_differs & ~bundle) | f.title_numbers_differ
     veto = identifier_conflict | ~year_ok | (special & ~bib_identical)
     strong = volume_same.astype(np.int8) + first_page + abstract_agree
@@ -304,7 +333,14 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & ~identifier_conflict
         & ~(year_known & ~year_ok)
         & (
-            (has_title & (t >= o["uncertain_title"]) & authors_not_different & ~special)
+            (
+                has_title
+                & (t >= o["uncertain_title"])
+                & authors_not_different
+                & ~special
+                # another volume, other pages and another journal: plainly another publication
+                & ~((f.volume == -1) & (f.pages == -1) & ~journal)
+            )
             | (identifier_same & ~titles_compatible)
             | untitled
         )

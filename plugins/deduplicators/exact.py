@@ -32,11 +32,18 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "default": True,
             "description": "link records with the same normalised title and year",
         },
-        "max_block": {
+        "full_block": {
             "type": "integer",
             "minimum": 2,
-            "default": 1000,
-            "description": "an identifier or title shared by more records than this is skipped",
+            "default": 10,
+            "description": "records sharing an identifier or title are compared all "
+            "against all up to this many, else each with its next `window` ones",
+        },
+        "window": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 10,
+            "description": "neighbours compared in a larger group",
         },
     },
 }
@@ -69,10 +76,10 @@ class ExactDeduplicator:
         return _engine.run(
             records,
             decisions or {},
-            block=lambda p: candidate_pairs(p, int(o["max_block"]), kinds),
+            block=lambda p: candidate_pairs(p, int(o["full_block"]), int(o["window"]), kinds),
             judge=lambda p, i, j: _judge(p, i, j, o),
             reason=reason,
-            prefilter=False,
+            prefilter=None,
             shared_title_floor=float(o["title_floor"]),
         )
 
@@ -85,6 +92,7 @@ class _Verdicts:
 
 def _judge(p: Any, i: Any, j: Any, o: Mapping[str, Any]) -> tuple[Any, _Verdicts]:
     import numpy as np
+
     from evidencekit.plugins.deduplicators._features import compare
 
     f = compare(p, i, j)

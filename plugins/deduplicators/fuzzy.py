@@ -59,10 +59,11 @@ class FuzzyDeduplicator:
         return _engine.run(
             records,
             decisions or {},
-            block=lambda p: candidate_pairs(p, int(o["max_block"])),
+            block=lambda p: candidate_pairs(p, int(o["full_block"]), int(o["window"])),
             judge=judge,
             reason=_rules.reason,
             workers=workers,
+            prefilter=min(float(o["title_floor"]), float(o["uncertain_title"])),
             shared_title_floor=float(o["title_floor"]),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from evidencekit.core.dedupe import UnionFind
 from evidencekit.plugins.deduplicators._cluster import build
 

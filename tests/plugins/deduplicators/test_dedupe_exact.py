@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dedupe_helpers import exact, rec
+
 from evidencekit.core.plugin_manager import get_plugin_manager
 from evidencekit.core.registry import Registry
 

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from dedupe_helpers import article, fuzzy, pairs, rec
+
 from evidencekit.core.errors import EvidencekitError, RegistryError
 from evidencekit.core.plugin_manager import get_plugin_manager
 from evidencekit.core.registry import Registry
@@ -278,9 +279,24 @@ def test_empty_and_single_inputs() -> None:
     assert fuzzy([rec("a", "x")]).clusters == []
 
 
-def test_oversized_blocks_are_skipped_not_compared() -> None:
-    records = [rec(f"r{k:03d}", "Reply to the editor", "", 2019, journal=f"J{k}")
-               for k in range(30)]
-    result = fuzzy(records, {"max_block": 10})
-    assert result.stats["blocks_skipped"] >= 1
-    assert result.stats["candidate_pairs"] == 0
+def test_large_blocks_are_compared_by_window_not_all_pairs() -> None:
+    records = [rec(f"r{k:03d}", f"Reply to the editor {k}", "", 2019, journal=f"J{k}")
+               for k in range(60)]
+    result = fuzzy(records, {"full_block": 10, "window": 3})
+    assert result.stats["blocks_windowed"] >= 1
+    # every record shares its title start with 59 others: all pairs would be 1,770
+    assert result.stats["candidate_pairs"] <= 60 * 3 * 3
+    assert result.clusters == []
+
+
+def test_windowed_block_still_finds_neighbouring_duplicates() -> None:
+    # 40 different trials whose titles start alike, one of them exported twice.
+    base = "A randomised controlled trial of peer support for {}"
+    topics = [f"condition number {k} in adults" for k in range(40)]
+    records = [rec(f"t{k:02d}", base.format(t), f"Author{k}, A", 2019, journal="Trials",
+                   volume="20", pages=f"{k * 10 + 1}-{k * 10 + 9}")
+               for k, t in enumerate(topics)]
+    copy = rec("copy", base.format(topics[17]).upper(), "Author17, A.", 2019, journal="Trials",
+               volume="20", pages="171-9")
+    result = fuzzy(records + [copy], {"full_block": 10, "window": 3})
+    assert result.clusters == [["copy", "t17"]]

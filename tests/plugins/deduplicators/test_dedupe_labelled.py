@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from dedupe_helpers import exact, fuzzy
+
 from evidencekit.core.model import Author, Record
 
 TESTS = Path(__file__).resolve().parents[2]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from evidencekit.core.model import Author
-from evidencekit.plugins.deduplicators import _normalise as norm
 from hypothesis import given
 from hypothesis import strategies as st
+
+from evidencekit.core.model import Author
+from evidencekit.plugins.deduplicators import _normalise as norm
 
 
 @pytest.mark.parametrize(

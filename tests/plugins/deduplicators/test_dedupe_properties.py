@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 from dedupe_helpers import exact, fuzzy, rec
-from evidencekit.core.model import Record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from evidencekit.core.model import Record
 
 BASES = [
     ("Peer support workers in mental health services: a randomised controlled trial",
