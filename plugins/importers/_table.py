@@ -412,7 +412,10 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
         )
     _set_field_size_limit()
     text = source.text
-    first_line = next((line for line in text[:65536].split("\n", 50) if line.strip()), "")
+    lines = [line for line in text[:65536].split("\n", 50)[:50] if line.strip()]
+    # The first line with a delimiter: a title line above the header has none.
+    first_line = next((line for line in lines if any(d in line for d in _DELIMITERS)),
+                      lines[0] if lines else "")
     delimiter = options.get("delimiter") or guess_delimiter(first_line)
     consumed = [0]  # how far into the text the reader has read
     reader = csv.reader(_tracked_lines(text, consumed), delimiter=delimiter)
@@ -465,6 +468,12 @@ def _tracked_lines(text: str, consumed: list[int]) -> Iterator[str]:
         start = end
 
 
+def _chain(first: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]
+           ) -> Iterator[tuple[int, list[str]]]:
+    yield from first
+    yield from rest
+
+
 def merge_extra_cells(row: list[str], width: int, at: int) -> list[str]:
     """Fold the surplus cells of an over-long row into column ``at`` (Scopus funding texts)."""
     extra = len(row) - width
@@ -491,6 +500,26 @@ def read_table(
             line=1,
         ) from None
     header = [cell.strip().strip("\ufeff").strip() for cell in header]
+    explicit = options.get("columns") or {}
+    if "title" not in header_fields(header) and "title" not in explicit:
+        # Some exports put a title line or a search summary above the header row.
+        ahead: list[tuple[int, list[str]]] = []
+        for found in rows:
+            ahead.append(found)
+            cells = [cell.strip().strip("\ufeff").strip() for cell in found[1]]
+            if len([c for c in cells if c]) >= 2 and "title" in header_fields(cells):
+                source.warn(
+                    f"the header row is on line {found[0]}; the {len(ahead)} row(s) above "
+                    "it were skipped",
+                    found[0],
+                )
+                header_line, header = found[0], cells
+                ahead = []
+                break
+            if len(ahead) >= 10:
+                break
+        if ahead:  # no header further down: read on from the first row as before
+            rows = _chain(ahead, rows)
     missing = [name for name in required
                if normalise_header(name) not in {normalise_header(h) for h in header}]
     if missing:
@@ -501,7 +530,7 @@ def read_table(
             file=source.display,
             line=header_line,
         )
-    columns = Columns(header, options.get("columns") or {}, source.display, preferred)
+    columns = Columns(header, explicit, source.display, preferred)
     if "title" not in columns.fields:
         raise missing_title_error(header, source.display, header_line)
     width = len(header)
@@ -567,6 +596,14 @@ TABLE_OPTIONS_SCHEMA: dict[str, Any] = {
 }
 
 
+def _header_cells(line: str) -> list[str]:
+    try:
+        cells = next(csv.reader([line], delimiter=guess_delimiter(line)))
+    except (csv.Error, StopIteration):
+        return []
+    return [cell.strip().strip("\ufeff") for cell in cells]
+
+
 def sniff_table(head: str) -> tuple[float, list[str]]:
     """How table-like ``head`` is, and its header cells.
 
@@ -585,11 +622,17 @@ def sniff_table(head: str) -> tuple[float, list[str]]:
         header = next(csv.reader([lines[0]], delimiter=delimiter))
     except (csv.Error, StopIteration):
         return 0.0, []
+    header = [cell.strip().strip("\ufeff") for cell in header]
+    if len(header) >= 2 and all(len(cell) <= 80 for cell in header) and \
+            "title" in header_fields(header):
+        return 0.8, header
+    for line in lines[1:10]:  # a title line or search summary above the header row
+        later = _header_cells(line)
+        if len(later) >= 2 and all(len(c) <= 80 for c in later) and \
+                "title" in header_fields(later):
+            return 0.7, later
     if len(header) < 2 or any(len(cell) > 80 for cell in header):
         return 0.0, []
-    header = [cell.strip().strip("\ufeff") for cell in header]
-    if "title" in header_fields(header):
-        return 0.8, header
     if len(lines) >= 2 and all(line.count(delimiter) >= len(header) - 1 for line in lines[1:3]):
         return 0.4, header
     return 0.0, header

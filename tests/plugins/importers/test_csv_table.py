@@ -163,3 +163,13 @@ def test_docs_list_every_synonym_and_importer(registry) -> None:
         assert f"`{name}`" in doc
     for name in registry.names("importer"):
         assert f"| `{name}` |" in doc
+
+
+def test_a_title_line_above_the_header_is_skipped(load) -> None:
+    text = "Embase Session Results\nExported 2020-01-31\nTITLE,AUTHOR NAMES,PUBLICATION YEAR\n" \
+           "A study,Smith J.,2019\n"
+    result = load(text, "embase.csv")
+    assert result.format == "csv" and [r.title for r in result] == ["A study"]
+    assert result[0].provenance.line == 4
+    assert result.warnings == [
+        "embase.csv:3: the header row is on line 3; the 2 row(s) above it were skipped"]
