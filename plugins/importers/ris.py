@@ -39,6 +39,9 @@ from evidencekit.plugins.importers._tagged import StrayLines, iter_lines, unfini
 #: A tag line that is not in the exact "XX  - value" form: one to three spaces before the
 #: dash, or nothing after it ("ER  -").
 _LOOSE_TAG = re.compile(r"([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$")
+#: The standard form of a tag with an empty value: "ER  -", "AB  -".
+_EMPTY_TAG = re.compile(r"([A-Z][A-Z0-9])  -()\s*$")
+_STANDARD_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ", re.M)
 #: Every two-character RIS tag: a capital letter, then a capital letter or a digit.
 _TAGS = frozenset(a + b for a in string.ascii_uppercase
                   for b in string.ascii_uppercase + string.digits)
@@ -47,15 +50,22 @@ _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.I)
 _BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "WHOLE"})
 
 
-def _tag_of(line: str) -> tuple[str, str] | None:
-    """``(tag, value)`` when ``line`` is a RIS tag line, else None."""
+def _tag_of(line: str, loose: bool = True) -> tuple[str, str] | None:
+    """``(tag, value)`` when ``line`` is a RIS tag line, else None.
+
+    ``loose`` also accepts one or three spaces before the dash. It is turned off (except
+    for TY and ER) in a file whose tag lines have the standard two spaces, so that a
+    continuation line such as "UK - based study" is not taken for a tag.
+    """
     if line[2:6] == "  - ":
         tag = line[:2]
         if "A" <= tag[0] <= "Z" and ("A" <= tag[1] <= "Z" or "0" <= tag[1] <= "9"):
             return tag, line[6:].strip()
         return None
     if len(line) >= 4 and line[2] == " " and "A" <= line[0] <= "Z":
-        match = _LOOSE_TAG.match(line)
+        # TY and ER delimit records: their loose forms are accepted in any file.
+        strict = not loose and line[:2] not in ("TY", "ER")
+        match = (_EMPTY_TAG if strict else _LOOSE_TAG).match(line)
         if match:
             return match.group(1), (match.group(2) or "").strip()
     return None
@@ -85,6 +95,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     stray = StrayLines()
     number = 0
     tags = _TAGS
+    loose = _STANDARD_TAG_LINE.search(source.head) is None
     for line in lines:
         number += 1
         # The common case first, with as little work as possible: this loop runs once per
@@ -100,7 +111,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
                 continue
             tagged: tuple[str, str] | None = (tag, line[6:].strip())
         elif len(line) >= 4 and line[2] == " ":
-            tagged = _tag_of(line)
+            tagged = _tag_of(line, loose)
         else:
             tagged = None
         if tagged is None and line[:2] == "ER" and not line[2:].strip(" -"):

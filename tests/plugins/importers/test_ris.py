@@ -136,6 +136,13 @@ def test_repeated_tags_continuations_and_loose_separators(load) -> None:
     assert record.raw["AB"] == ["First paragraph\ncontinues here.\nSecond paragraph."]
 
 
+def test_a_continuation_line_that_looks_like_a_loose_tag(load) -> None:
+    text = "TY  - JOUR\nTI  - Title\nAB  - First paragraph.\nUK - based services differ.\nER  -\n"
+    (record,) = load(text)
+    assert record.abstract == "First paragraph.\nUK - based services differ."
+    assert "UK" not in record.raw
+
+
 def test_no_record_at_all_says_what_was_expected(load) -> None:
     with pytest.raises(RecordFormatError, match="use --format medline"):
         load("PMID- 1\nTI  - x\n", "m.ris", format="ris")
