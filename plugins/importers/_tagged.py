@@ -8,8 +8,9 @@ from typing import Any
 
 from evidencekit.core.errors import RecordFormatError
 
-#: Lines Ovid (and some other hosts) put before each record: "1.", "12. ", "<3>".
-RECORD_NUMBER = re.compile(r"^\s*(?:<\d+>|\d+\.?)\s*$")
+#: Lines Ovid (and some other hosts) put between records: a record number ("1.", "12. ",
+#: "<3>") before each, and "Link to the Ovid Full Text or citation: ..." after each.
+RECORD_NUMBER = re.compile(r"^\s*(?:<\d+>|\d+\.?|Link to the (?:Ovid|External Link)\b.*)\s*$")
 
 
 def iter_lines(text: str) -> Iterator[str]:
@@ -57,7 +58,7 @@ class StrayLines:
         self.first_text = ""
 
     def add(self, number: int, line: str) -> None:
-        if RECORD_NUMBER.match(line):
+        if RECORD_NUMBER.match(line):  # expected, not worth a warning
             return
         self.count += 1
         if self.count == 1:

@@ -55,10 +55,12 @@ def test_ovid_numbered_records_and_link_lines(load) -> None:
         "forests", "clearcutting"]
     assert (first.source_key, second.source_key) == ("20203152553", "20203155626")
     assert [r.provenance.line for r in result] == [2, 24]
-    # The number lines are expected; the link line is reported once, by its line.
-    assert result.warnings == [
-        "ovid.ris:21: 1 line(s) outside any RIS record were ignored (the first: "
-        "'Link to the Ovid Full Text or citation: http://...')"
+    # Ovid's number and link lines are expected; other text outside records is reported.
+    assert result.warnings == []
+    other = load(OVID.replace("Link to the Ovid", "Printed by the library; Ovid"), "x.ris")
+    assert other.warnings == [
+        "x.ris:21: 1 line(s) outside any RIS record were ignored (the first: "
+        "'Printed by the library; Ovid Full Text or citat...')"
     ]
 
 
