@@ -127,9 +127,10 @@ def find_doi(values: Iterable[object]) -> str:
 def parse_year(value: object) -> int | None:
     """The publication year in a date-ish value ("2019", "2019 Jan 5", "2019///", "2019.0").
 
-    Returns the first four-digit number; when there is none but there are digits, the
-    first number (so an impossible "0" or "19" reaches the caller's range check instead of
-    vanishing); ``None`` when there are no digits.
+    Returns the first four-digit number (or the year of a compact date, ``20190315``);
+    when there is none but there are digits, the first number (so an impossible "0" or
+    "19" reaches the caller's range check instead of vanishing); ``None`` when there are no
+    digits.
     """
     if value is None:
         return None
@@ -141,7 +142,10 @@ def parse_year(value: object) -> int | None:
         return int(match.group(1))
     match = _DIGITS.search(text)
     if match is not None:
-        return int(match.group(0)[:9])
+        digits = match.group(0)
+        if len(digits) in (6, 8) and digits[0] in "12":  # a compact date: 201903, 20190315
+            return int(digits[:4])
+        return int(digits[:9])
     return None
 
 

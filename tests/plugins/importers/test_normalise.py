@@ -67,7 +67,8 @@ def test_normalise_pages(start: str, end: str, pages: str) -> None:
     ("raw", "year"),
     [("2019", 2019), ("2019///", 2019), ("2019 Jan 5", 2019), ("2019.0", 2019),
      ("05/01/2019", 2019), ("DEC 16 2020", 2020), ("1999/08//undefined", 1999),
-     ("0", 0), ("3024", 3024), ("19", 19), ("n.d.", None), ("", None), (None, None),
+     ("20190315", 2019), ("201903", 2019), ("0", 0), ("3024", 3024), ("12345", 12345),
+     ("19", 19), ("n.d.", None), ("", None), (None, None),
      (2001, 2001)],
 )
 def test_parse_year(raw: object, year: int | None) -> None:
