@@ -22,6 +22,14 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["table.csv"]
 
 
+def test_atomic_write_has_ordinary_permissions(tmp_path):
+    target = tmp_path / "plain.txt"
+    atomic_write_text(target, "x")
+    reference = tmp_path / "reference.txt"
+    reference.write_text("x")
+    assert target.stat().st_mode & 0o777 == reference.stat().st_mode & 0o777
+
+
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
     target = tmp_path / "report.md"
     target.write_text("old\n")
