@@ -58,6 +58,7 @@ def test_wheel_installs_and_validates_instruments(wheel, tmp_path):
     (target / "_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "-q",
+         "--ignore-installed",  # never uninstall the developer's own evidencekit
          "--prefix", str(venv), str(wheel)],
         check=True, capture_output=True, text=True, timeout=300,
     )
