@@ -162,7 +162,8 @@ def cohen_kappa(
         return Kappa(n, None, None, None, None, observed, expected, weights, cats, confidence,
                      "kappa is undefined: both raters used a single, identical category, "
                      "so chance agreement is 100%")
-    kappa = (observed - expected) / (1.0 - expected)
+    # Clamped: kappa lies in [-1, 1]; rounding can push a perfect disagreement past -1.
+    kappa = min(1.0, max(-1.0, (observed - expected) / (1.0 - expected)))
     # Fleiss, Cohen & Everitt (1969) large-sample variance, general weighted form;
     # with identity weights it reduces to the variance of the simple kappa.
     w_row = [sum(col[j] * w[i][j] for j in range(k)) for i in range(k)]

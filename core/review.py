@@ -23,6 +23,15 @@ class Review:
 
     root: Path
     config: dict[str, Any] = field(default_factory=dict)
+    #: JSON path (tuple) → line in review.yaml, for messages that point at a line.
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict, repr=False)
+
+    def where(self, *path: Any) -> str:
+        """``review.yaml:LINE`` for the node at ``path`` (the nearest existing parent)."""
+        probe = tuple(path)
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        return f"{self.file}:{self.lines.get(probe, 1)}"
 
     @property
     def file(self) -> Path:
@@ -88,4 +97,5 @@ def open_review(root: str | Path = ".") -> Review:
         if problems:
             raise InstrumentError(problems)
         review.config = doc.data
+        review.lines = doc.lines
     return review

@@ -24,6 +24,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",
     "records": "evidencekit.core.cli.records:records",
+    "run": "evidencekit.core.cli.run:run",
 }
 
 
@@ -54,7 +55,8 @@ class EvidencekitGroup(click.Group):
                 click.echo(f"error: {line}", err=True)
             ctx.exit(1)
         except EvidencekitError as exc:
-            click.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"error: {line}", err=True)
             ctx.exit(1)
 
 
