@@ -19,11 +19,12 @@ database notes in titles, author initials or truncated author lists, missing
 DOI or a resolver prefix, page formats (221-8, en dash, first page only),
 journal abbreviations, an issue or volume left out, the year one off.
 
-Each size runs in its own process (clean peak memory): the records are written
-as one RIS file per database, imported into a fresh review store through the
-store's own ``import_many`` (detection, decoding, parsing, ids, inserts), then
-de-duplicated with ``run_dedupe(method="fuzzy")`` (load from the store, find
-duplicates, resolve clusters, write them). Printed per size: wall time of the
+The records are written as one RIS file per database; then, in a fresh process
+for each size (so its peak memory is that of import and dedupe alone), they are
+imported into a fresh review store through the store's own ``import_many``
+(detection, decoding, parsing, ids, inserts), then de-duplicated with
+``run_dedupe(method="fuzzy")`` (load from the store, find duplicates, resolve
+clusters, write them). Printed per size: wall time of the
 import and of the dedupe (and of ``find_duplicates`` alone), peak resident
 memory (``ru_maxrss``), candidate pairs, and precision/recall/false pairs
 against the generator's truth; then the growth exponent ``b`` of
@@ -353,47 +354,54 @@ def pair_set(clusters) -> set[tuple[str, str]]:
     return out
 
 
-def run_one(n: int, seed: int, bib_dedupe: bool) -> dict:
+def write_corpus(n: int, seed: int, folder: Path) -> None:
+    """The generated RIS files (one per database) and ``truth.json`` in ``folder``."""
+    by_db, truth = corpus(n, seed)
+    for db, copies in by_db.items():
+        write_ris(folder / f"{db.replace(' ', '_')}.ris", copies)
+    (folder / "truth.json").write_text(json.dumps(truth), "utf-8")
+
+
+def run_one(folder: Path, bib_dedupe: bool) -> dict:
+    """Import the RIS files in ``folder`` into a fresh store and de-duplicate them.
+
+    Runs in its own process, after the corpus was written by another, so the
+    peak memory is that of import and de-duplication alone.
+    """
     from evidencekit.core import records as R
     from evidencekit.core.review import open_review
     from evidencekit.core.store import open_store
 
-    by_db, truth = corpus(n, seed)
-    result: dict = {"n": n}
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "review.yaml").write_text(
-            "kind: review\nid: bench\nversion: '1'\ntitle: Benchmark\n"
-            "dedupe:\n  method: fuzzy\n", "utf-8")
-        specs = []
-        for db, copies in by_db.items():
-            path = folder / f"{db.replace(' ', '_')}.ris"
-            write_ris(path, copies)
-            specs.append(R.ImportSpec(path=path, source=db))
-        review = open_review(folder)
-        start = time.perf_counter()
-        report = R.import_many(review, specs)
-        result["import_s"] = time.perf_counter() - start
-        result["records"] = report.records
-        start = time.perf_counter()
-        summary = R.run_dedupe(review, method="fuzzy")
-        result["dedupe_s"] = time.perf_counter() - start
-        result["find_duplicates_s"] = summary.stats.get("seconds_total", float("nan"))
-        result["candidate_pairs"] = summary.stats.get("candidate_pairs")
-        result["compared_pairs"] = summary.stats.get("compared_pairs")
-        result["uncertain"] = summary.uncertain
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        with open_store(review) as store:
-            clustering = R.load_clustering(store)
-        key_of = {rid: r.source_key for rid, r in clustering.records.items()}
-        found = pair_set([[key_of[r] for r in members]
-                          for members in clustering.members.values() if len(members) > 1])
-        true = pair_set(truth)
-        result.update(truth_pairs=len(true), found_pairs=len(found), tp=len(found & true),
-                      false_pairs=len(found - true))
-        result["false_examples"] = sorted(found - true)[:10]
-        if bib_dedupe:
-            result.update(run_bib_dedupe(clustering, true))
+    result: dict = {}
+    (folder / "review.yaml").write_text(
+        "kind: review\nid: bench\nversion: '1'\ntitle: Benchmark\n"
+        "dedupe:\n  method: fuzzy\n", "utf-8")
+    specs = [R.ImportSpec(path=path, source=path.stem.replace("_", " "))
+             for path in sorted(folder.glob("*.ris"))]
+    review = open_review(folder)
+    start = time.perf_counter()
+    report = R.import_many(review, specs)
+    result["import_s"] = time.perf_counter() - start
+    result["records"] = report.records
+    start = time.perf_counter()
+    summary = R.run_dedupe(review, method="fuzzy")
+    result["dedupe_s"] = time.perf_counter() - start
+    result["find_duplicates_s"] = summary.stats.get("seconds_total", float("nan"))
+    result["candidate_pairs"] = summary.stats.get("candidate_pairs")
+    result["compared_pairs"] = summary.stats.get("compared_pairs")
+    result["uncertain"] = summary.uncertain
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open_store(review) as store:
+        clustering = R.load_clustering(store)
+    key_of = {rid: r.source_key for rid, r in clustering.records.items()}
+    found = pair_set([[key_of[r] for r in members]
+                      for members in clustering.members.values() if len(members) > 1])
+    true = pair_set(json.loads((folder / "truth.json").read_text("utf-8")))
+    result.update(truth_pairs=len(true), found_pairs=len(found), tp=len(found & true),
+                  false_pairs=len(found - true))
+    result["false_examples"] = sorted(found - true)[:10]
+    if bib_dedupe:
+        result.update(run_bib_dedupe(clustering, true))
     return result
 
 
@@ -442,20 +450,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--bib-dedupe", action="store_true",
                         help="also run bib-dedupe on each size (slow; needs its venv)")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.bib_dedupe)))
+        print(json.dumps(run_one(args.one, args.bib_dedupe)))
         return 0
     if not SHARED.exists():
         print(f"no shared datasets at {SHARED}: the generator needs them", file=sys.stderr)
         return 1
     results = []
     for n in args.sizes:
-        command = [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed)]
-        if args.bib_dedupe:
-            command.append("--bib-dedupe")
-        done = subprocess.run(command, capture_output=True, text=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_corpus(n, args.seed, Path(tmp))
+            command = [sys.executable, __file__, "--one", tmp]
+            if args.bib_dedupe:
+                command.append("--bib-dedupe")
+            done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             print(done.stderr, file=sys.stderr)
             return done.returncode
@@ -478,8 +488,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in results:
         if "bib_dedupe_s" in r:
             print(f"bib-dedupe on {r['records']:,}: {r['bib_dedupe_s']:.1f} s "
-                  f"({r['bib_dedupe_s'] / r['find_duplicates_s']:.0f}x our find_duplicates), "
-                  f"{r['bib_dedupe_tp']} true pairs, {r['bib_dedupe_false_pairs']} false")
+                  f"({r['bib_dedupe_s'] / r['find_duplicates_s']:.0f}x our find_duplicates, "
+                  f"{r['bib_dedupe_s'] / r['dedupe_s']:.0f}x our whole dedupe step); "
+                  f"{r['bib_dedupe_tp']:,} of {r['truth_pairs']:,} true pairs "
+                  f"(recall {r['bib_dedupe_tp'] / r['truth_pairs']:.4f}), "
+                  f"{r['bib_dedupe_false_pairs']} false; ours {r['tp']:,} true, "
+                  f"{r['false_pairs']} false")
     if len(results) > 1:
         sizes = [r["records"] for r in results]
         print(f"growth exponent (time ~ N^b): import+dedupe b = "

@@ -122,8 +122,8 @@ def record_keys(p: Prepared, kinds: tuple[str, ...] = KEY_KINDS) -> list[list[st
 
 def candidate_pairs(
     p: Prepared,
-    full_block: int = 10,
-    window: int = 10,
+    full_block: int = 8,
+    window: int = 6,
     kinds: tuple[str, ...] = KEY_KINDS,
 ) -> tuple[Any, Any, dict[str, float]]:
     """Index arrays ``(i, j)`` with ``i < j`` of the pairs worth comparing.

@@ -35,14 +35,14 @@ OPTIONS_SCHEMA: dict[str, Any] = {
         "full_block": {
             "type": "integer",
             "minimum": 2,
-            "default": 10,
+            "default": 8,
             "description": "records sharing an identifier or title are compared all "
             "against all up to this many, else each with its next `window` ones",
         },
         "window": {
             "type": "integer",
             "minimum": 1,
-            "default": 10,
+            "default": 6,
             "description": "neighbours compared in a larger group",
         },
     },

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.plugins.deduplicators._rules import OPTIONS_SCHEMA
+from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA
 
 
 class FuzzyDeduplicator:
