@@ -25,7 +25,9 @@ def time_command(command: list[str], runs: int) -> list[float]:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 21
     exe = shutil.which("evidencekit")
-    commands = {"python -m evidencekit.core --help": [sys.executable, "-m", "evidencekit.core", "--help"]}
+    commands = {
+        "python -m evidencekit.core --help": [sys.executable, "-m", "evidencekit.core", "--help"]
+    }
     if exe:
         commands["evidencekit --help"] = [exe, "--help"]
     commands["python -c pass (interpreter floor)"] = [sys.executable, "-c", "pass"]

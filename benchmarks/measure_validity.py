@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import read_ratings, read_units, run_validity
 from evidencekit.core.registry import build_registry

@@ -359,9 +359,9 @@ def run_pipeline(review: Review, *, only: list[str] | None = None,
                               staging, results, progress, instruments)
             try:
                 outcome = STEPS[step.name](ctx)
-            except EvidencekitError as exc:
-                raise type(exc)(f"step {step.index + 1} ({step.name}) failed: {exc}") \
-                    if isinstance(exc, PipelineError) else exc
+            except PipelineError as exc:
+                raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") \
+                    from exc
             results[step.name] = outcome["data"]
             summaries.append({"step": step.name, "provider": step.provider,
                               "options": step.options, "summary": outcome["summary"],

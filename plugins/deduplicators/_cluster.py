@@ -126,14 +126,13 @@ def build(
             kept.extend(edges)
             continue
         group = sorted(group)
-        all_pairs = [
-            (group[x], group[y]) for x in range(len(group)) for y in range(x + 1, len(group))
-        ]
-        if (
-            len(group) <= BATCH_COMPONENT
-            and not any(p in different_set for p in all_pairs)
-            and check(all_pairs)
-        ):
+        small = len(group) <= BATCH_COMPONENT
+        all_pairs = (
+            [(group[x], group[y]) for x in range(len(group)) for y in range(x + 1, len(group))]
+            if small
+            else []
+        )
+        if small and not any(p in different_set for p in all_pairs) and check(all_pairs):
             clusters.append(group)
             kept.extend(edges)
             continue

@@ -18,6 +18,9 @@ from evidencekit.plugins.deduplicators import _normalise as norm
 #: little enough to keep memory flat for 200,000 records.
 ABSTRACT_CHARS = 300
 
+#: An identifier carried by more records than this is a shared one outright.
+SHARED_AT_ONCE = 200
+
 
 @dataclass
 class Prepared:
@@ -148,8 +151,12 @@ def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:
             titles = [p.title[k] for k in members if p.title[k]]
             if len(titles) < 3:
                 continue
-            sims = cdist(titles, titles, scorer=Indel.normalized_similarity)
-            if float(np.min(sims)) < title_floor:
+            # Hundreds of records with one DOI cannot be copies of one article.
+            if (
+                len(titles) > SHARED_AT_ONCE
+                or float(np.min(cdist(titles, titles, scorer=Indel.normalized_similarity)))
+                < title_floor
+            ):
                 shared += 1
                 flags[members] = True
     return shared

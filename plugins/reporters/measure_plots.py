@@ -45,6 +45,7 @@ class MeasurePlots:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+
         from evidencekit.core.errors import EvidencekitError
         from evidencekit.core.io import atomic_write_bytes
 

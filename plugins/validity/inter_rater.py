@@ -60,6 +60,7 @@ class InterRater:
                 options: Mapping[str, Any]) -> dict[str, Any]:
         """The ICC, or ``icc: null`` with the ``reason`` when it cannot be estimated."""
         import numpy as np
+
         from evidencekit.core.measure import total_of
         from evidencekit.plugins.validity import _stats
 

@@ -38,6 +38,7 @@ class InternalConsistency:
                 options: Mapping[str, Any]) -> dict[str, Any]:
         """Alpha and item statistics, or ``alpha: null`` with the ``reason``."""
         import numpy as np
+
         from evidencekit.plugins.validity import _stats
 
         min_units = int(options.get("min_units", 30))

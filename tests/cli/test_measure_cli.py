@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 from evidencekit.core.measure import round_half_up
 

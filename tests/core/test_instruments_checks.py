@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from evidencekit.core.instruments.catalog import Catalog, check_document
 from evidencekit.core.instruments.checks import reference_problems
 from evidencekit.core.yaml_loader import load_yaml

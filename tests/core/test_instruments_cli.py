@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from evidencekit.core.cli import cli
 from evidencekit.core.instruments.catalog import validate_paths
 from evidencekit.core.review import open_review

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from evidencekit.core.instruments import load_instrument
 from evidencekit.core.instruments.models import (
     MODEL_BY_KIND,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import string
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core.errors import InstrumentError
 from evidencekit.core.instruments.catalog import check_document
 from evidencekit.core.instruments.models import MODEL_BY_KIND, build_instrument
 from evidencekit.core.instruments.skeletons import SKELETON_KINDS, skeleton
 from evidencekit.core.yaml_loader import load_yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def test_a_skeleton_for_every_kind() -> None:

@@ -6,6 +6,9 @@ import csv
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core.errors import RecordFormatError, RegistryError
 from evidencekit.core.instruments.models import build_instrument
 from evidencekit.core.measure import (
@@ -21,8 +24,6 @@ from evidencekit.core.measure import (
     table2,
 )
 from evidencekit.core.registry import build_registry
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 
 def make_measure(max_missing: int = 0, rule: str = "prorate"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from jsonschema import Draft202012Validator
+
 from evidencekit.core.instruments.catalog import SCHEMA_KINDS
 from evidencekit.core.schemas import (
     SCHEMA_BASE,
@@ -12,7 +14,6 @@ from evidencekit.core.schemas import (
     validation_messages,
 )
 from evidencekit.core.yaml_loader import load_yaml
-from jsonschema import Draft202012Validator
 
 HEADER = {"id": "demo", "version": "1", "title": "Demo",
           "source": {"citation": "Someone 2020", "licence": "MIT"}}

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evidencekit.core import yaml_loader
 from evidencekit.core.errors import InstrumentError
 from evidencekit.core.yaml_loader import json_path, load_yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 TEXT = """\
 kind: checklist

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from evidencekit.core.instruments.catalog import validate_paths
 
 INVALID = Path(__file__).resolve().parent / "invalid"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from evidencekit.core.instruments.catalog import build_catalog, validate_paths
 from evidencekit.core.instruments.checks import reference_problems
 from evidencekit.core.instruments.models import (

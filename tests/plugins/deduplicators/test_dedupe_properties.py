@@ -135,3 +135,27 @@ def test_no_different_bases_merged(data) -> None:
     for cluster in result.clusters:
         bases = {rid.split("-")[0] for rid in cluster}
         assert len(bases) == 1, cluster
+
+
+text = st.text(max_size=40)
+
+
+@st.composite
+def wild_records(draw: st.DrawFn) -> list[Record]:
+    """Records with arbitrary text in every field (mangled exports)."""
+    out = []
+    for k in range(draw(st.integers(0, 8))):
+        out.append(rec(
+            f"w{k}", draw(text), draw(text), draw(st.one_of(st.none(), st.integers(-5, 3000))),
+            journal=draw(text), volume=draw(text), issue=draw(text), pages=draw(text),
+            doi=draw(st.one_of(text, st.just("10.1000/same"))), pmid=draw(text),
+            abstract=draw(text),
+        ))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=wild_records())
+def test_arbitrary_field_values_never_raise(records) -> None:
+    for method in (fuzzy, exact):
+        check_result(records, {}, method(records))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import build_ratings, build_units, table2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import build_ratings
 from evidencekit.core.registry import build_registry

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
+
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import RatingsError, build_ratings, build_units, run_validity
 from evidencekit.core.registry import build_registry
-from scipy import stats
 
 pg = pytest.importorskip("pingouin")
 

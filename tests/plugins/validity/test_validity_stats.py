@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from evidencekit.plugins.validity import _stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+
+from evidencekit.plugins.validity import _stats
 
 pg = pytest.importorskip("pingouin")
 pd = pytest.importorskip("pandas")
