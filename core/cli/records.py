@@ -78,6 +78,26 @@ def cells(*values: object) -> list[Any]:
     return [Text("" if v is None else str(v)) for v in values]
 
 
+def parse_key_values(pairs: tuple[str, ...], flag: str) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as a dict, each VALUE read as a YAML scalar or flow value."""
+    import yaml
+
+    from evidencekit.core.errors import PipelineError
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise PipelineError(
+                f"{flag} {pair!r}: write it as KEY=VALUE, e.g. impossible_year=warn"
+            )
+        try:
+            out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            out[key.strip()] = value
+    return out
+
+
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
@@ -90,10 +110,14 @@ def warn(message: str) -> None:
 @click.option("--format", "fmt", default=None,
               help="Importer name (see `evidencekit plugins`); default: detected from content.")
 @click.option("--date-searched", default=None, help="When the search ran (YYYY-MM-DD).")
+@click.option("--option", "raw_options", multiple=True, metavar="KEY=VALUE",
+              help="An importer option, e.g. impossible_year=warn or missing_title=error "
+                   "(repeatable; VALUE is read as YAML).")
 @review_option
 @json_option
 def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | None,
-                   date_searched: str | None, review_dir: str, as_json: bool) -> None:
+                   date_searched: str | None, raw_options: tuple[str, ...], review_dir: str,
+                   as_json: bool) -> None:
     """Import database export FILE(s) from one source into the review's store.
 
     The format is detected from the content unless --format is given. All the
@@ -103,9 +127,10 @@ def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | No
     from evidencekit.core.records import import_files
 
     review = load_review(review_dir)
+    options = parse_key_values(raw_options, "--option")
     with progress_bar() as progress:
         report = import_files(review, files, source=source, kind=kind, format=fmt,
-                              date_searched=date_searched, progress=progress)
+                              date_searched=date_searched, options=options, progress=progress)
     for message in report.warnings:
         warn(message)
     if as_json:

@@ -244,3 +244,18 @@ def test_record_text_is_shown_verbatim_not_as_markup(review: Path) -> None:
     assert title in listed.stdout and "[red]S[/red]" in listed.stdout
     by_source = run("records", "list", "--by-source", "--review", str(review))
     assert "[red]S[/red]" in by_source.stdout
+
+
+def test_importer_options_from_the_command_line(review: Path) -> None:
+    data = review / "years.csv"
+    data.write_text('title,year\n"A study",3024\n"Another study",2001\n', "utf-8")
+    refused = run("import", str(data), "--source", "X", "--review", str(review))
+    assert refused.exit_code == 1
+    assert "years.csv:2: record 1 (id 1): the year 3024 is impossible" in refused.output
+    kept = run("import", str(data), "--source", "X", "--review", str(review),
+               "--option", "impossible_year=warn", "--json")
+    assert kept.exit_code == 0, kept.output
+    assert json.loads(kept.stdout)["new"] == 2
+    bad = run("import", str(data), "--source", "X", "--review", str(review), "--option", "oops")
+    assert bad.exit_code == 1
+    assert "--option 'oops': write it as KEY=VALUE" in bad.output
