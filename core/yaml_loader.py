@@ -118,7 +118,12 @@ def load_yaml(
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
-        raise InstrumentError(f"{display}:{line}: YAML syntax error: {problem}{context}") from None
+        where = ""
+        if mark is not None:
+            where = f" in {json_path(_path_at(text, mark.index))} (column {mark.column + 1})"
+        raise InstrumentError(
+            f"{display}:{line}: YAML syntax error{where}: {problem}{context}"
+        ) from None
     except yaml.YAMLError as exc:
         raise InstrumentError(f"{display}: YAML error: {exc}") from None
     finally:
@@ -130,6 +135,56 @@ def load_yaml(
     builder = _Builder(display, doc.lines)
     doc.data = builder.build(node, ())
     return doc
+
+
+def _path_at(text: str, index: int) -> PathKey:
+    """The JSON path of the place where parsing ``text`` reaches ``index`` (or fails).
+
+    A syntax error leaves no document to point into, so the events before the error
+    are replayed to say which mapping key or list item was being read: a tab or an
+    unclosed bracket is then reported under ``$.items[2]``, not only by line.
+    """
+    # One frame per open collection: [is_mapping, current key or list index, in_value].
+    stack: list[list[Any]] = []
+
+    def path() -> PathKey:
+        out: list[Any] = []
+        for depth, (is_map, pos, in_value) in enumerate(stack):
+            top = depth == len(stack) - 1
+            # A list item is on the path only while it is open (a deeper frame exists);
+            # a mapping key once its value is being read.
+            if (is_map and in_value) or (not is_map and not top):
+                out.append(pos)
+        return tuple(out)
+
+    def node_done() -> None:
+        if stack:
+            frame = stack[-1]
+            if frame[0]:
+                frame[2] = not frame[2]  # a key is done: its value is next, and back
+            else:
+                frame[1] += 1
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if event.start_mark.index >= index and not isinstance(
+                event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+            ):
+                break
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if stack and stack[-1][0] and not stack[-1][2]:
+                    stack[-1][1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                node_done()
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if stack and stack[-1][0] and not stack[-1][2]:
+                    stack[-1][1] = "?"  # a collection used as a key
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0, False])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                node_done()
+    except yaml.YAMLError:
+        pass  # the error being located; the path so far is the answer
+    return path()
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")

@@ -61,11 +61,36 @@ def test_duplicate_key_names_file_line_and_path() -> None:
     assert err.value.problems == ["dup.yaml:4: $.a: key 'b' appears twice; keep one"]
 
 
-def test_syntax_error_names_file_and_line() -> None:
+def test_syntax_error_names_file_line_and_path() -> None:
     with pytest.raises(InstrumentError) as err:
         load_yaml("bad.yaml", text="a: 1\nb: [1, 2\nc: 3\n")
     (problem,) = err.value.problems
-    assert problem.startswith("bad.yaml:3: YAML syntax error:")
+    assert problem.startswith(
+        "bad.yaml:3: YAML syntax error in $.b (column 2): expected ',' or ']'")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A tab used for indentation, inside a list of items.
+    ("kind: checklist\nitems:\n  - id: q1\n\t text: First\n",
+     "t.yaml:4: YAML syntax error in $.items[0] (column 1): found character '\\t' that cannot "
+     "start any token"),
+    # An alias (*name) with no anchor (&name) of that name.
+    ("answer_sets:\n  ync: &ync [yes, no]\nitems:\n  - {id: q1, answers: *yn}\n",
+     "t.yaml:4: YAML syntax error in $.items[0].answers (column 23): found undefined alias "
+     "'yn'"),
+    # A colon in an unquoted value, deep in a mapping.
+    ("source:\n  citation: Smith: a study\n  licence: MIT\n",
+     "t.yaml:2: YAML syntax error in $.source (column 18): mapping values are not "
+     "allowed here"),
+    # An unclosed quote runs to the end of the file.
+    ("title: \"Open\nid: x\n",
+     "t.yaml:3: YAML syntax error in $.title (column 1): found unexpected end of stream"),
+])
+def test_syntax_error_paths(text: str, expected: str) -> None:
+    with pytest.raises(InstrumentError) as err:
+        load_yaml("t.yaml", text=text)
+    (problem,) = err.value.problems
+    assert problem.startswith(expected), problem
 
 
 def test_alias_bomb_is_rejected_quickly() -> None:
