@@ -197,3 +197,36 @@ def test_cli_lists_entry_point_plugin(tmp_path):
     result = _run_cli("yes-count-info", pythonpath=root)
     assert result.returncode == 0, result.stderr
     assert "yes-count" in result.stdout
+
+
+def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_path):
+    """What docs/plugins.md promises: `instruments list` shows the plugin's checklist, and a
+    checklist whose scoring.method is `yes-count` is scored by the plugin's scorer."""
+    root = make_distribution(tmp_path / "site")
+    review = tmp_path / "review"
+    review.mkdir()
+    listing = _run_cli("instruments", "list", "--review", str(review), "--json",
+                       pythonpath=root)
+    assert listing.returncode == 0, listing.stderr
+    rows = {r["id"]: r for r in json.loads(listing.stdout)["instruments"]}
+    example = rows["example-three-questions"]
+    assert (example["version"], example["kind"]) == ("1.0", "checklist")
+    assert example["origin"] == "plugin evidencekit-yes-count 0.1.0 (yes_count)"
+    assert rows["casp-rct"]["origin"] == "package"
+
+    answers = review / "answers.csv"
+    answers.write_text(
+        "study_id,checklist,item,answer,reviewer\n"
+        "s1,example-three-questions,q1,yes,a\ns1,example-three-questions,q2,yes,a\n"
+        "s1,example-three-questions,q3,no,a\n"
+        "s2,example-three-questions,q1,no,a\ns2,example-three-questions,q2,yes,a\n"
+        "s2,example-three-questions,q3,no,a\n", "utf-8")
+    scored = _run_cli("appraise", "score", "--answers", str(answers), "--review", str(review),
+                      "--json", pythonpath=root)
+    assert scored.returncode == 0, scored.stderr
+    studies = {s["study_id"]: s for s in json.loads(scored.stdout)["studies"]}
+    # The checklist sets the scorer's option minimum: 2 (the scorer's default is 5).
+    assert {k: (s["scorer"], s["details"], s["grade"]) for k, s in studies.items()} == {
+        "s1": ("yes-count", {"score": 2, "out_of": 3}, "ok"),
+        "s2": ("yes-count", {"score": 1, "out_of": 3}, "low"),
+    }
