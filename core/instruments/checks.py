@@ -114,6 +114,9 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
     ids: dict[Any, PathKey] = {}
     numbers: dict[Any, PathKey] = {}
     codes_by_item: dict[str, list[str]] = {}
+    # A scored item whose answer set is unknown was reported already; its codes are then
+    # unknown too, so the checks of points against codes would only repeat that error.
+    codes_complete = True
     for i, item in enumerate(data["items"]):
         path: PathKey = ("items", i)
         problems.unique(ids, item["id"], (*path, "id"), "item id")
@@ -137,10 +140,12 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
                 codes_by_item[item["id"]] = [o["code"] for o in item["options"]]
             elif item.get("answers") in answer_sets:
                 codes_by_item[item["id"]] = [o["code"] for o in answer_sets[item["answers"]]]
+            else:
+                codes_complete = False
 
     scoring = data.get("scoring")
     if scoring and scoring.get("method") == "percentage-bands":
-        _check_percentage_bands(scoring, data["items"], codes_by_item, problems)
+        _check_percentage_bands(scoring, codes_by_item, problems, codes_complete=codes_complete)
     if scoring and scoring.get("method") == "domain-judgement":
         _check_domain_judgement(scoring, data, answer_sets, problems)
 
@@ -163,18 +168,18 @@ def _check_domain_judgement(
 
 
 def _check_percentage_bands(
-    scoring: dict[str, Any], items: list[dict[str, Any]], codes_by_item: dict[str, list[str]],
-    problems: _Problems,
+    scoring: dict[str, Any], codes_by_item: dict[str, list[str]], problems: _Problems,
+    *, codes_complete: bool = True,
 ) -> None:
     base: PathKey = ("scoring",)
-    if not codes_by_item:
+    if not codes_by_item and codes_complete:
         problems.add(base, "the scoring rule has no scored item to count; mark items scored: true "
                            "or remove 'scoring'")
         return
     points = scoring["points"]
     used = {code for codes in codes_by_item.values() for code in codes}
     for key in points:
-        if key not in used:
+        if key not in used and codes_complete:
             problems.add((*base, "points", key),
                          f"{key!r} is not an answer code of any scored item; codes: "
                          f"{_listing(sorted(used))}{_bool_hint(key)}")
