@@ -222,6 +222,194 @@ def mann_whitney(
 
 
 # --------------------------------------------------------------------------
+# more than two groups: permutation F test and Kruskal-Wallis
+# --------------------------------------------------------------------------
+
+def n_partitions(sizes: Sequence[int]) -> int:
+    """Ways to deal sum(sizes) units into labelled groups of these sizes (a multinomial)."""
+    count, left = 1, sum(sizes)
+    for size in sizes:
+        count *= math.comb(left, size)
+        left -= size
+    return count
+
+
+def _partition_sums(values: Sequence[float], sizes: Sequence[int]) -> Any:
+    """Group sums (an M x k array) for every way of dealing ``values`` into groups of
+    ``sizes``, M = n_partitions(sizes). The last group takes what is left."""
+    from itertools import combinations
+
+    import numpy as np
+
+    vals = [float(v) for v in values]
+    k = len(sizes)
+    rows: list[list[float]] = []
+
+    def deal(remaining: tuple[int, ...], g: int, prefix: list[float]) -> None:
+        if g == k - 1:
+            rows.append([*prefix, sum(vals[i] for i in remaining)])
+            return
+        for chosen in combinations(remaining, sizes[g]):
+            taken = set(chosen)
+            deal(tuple(i for i in remaining if i not in taken), g + 1,
+                 [*prefix, sum(vals[i] for i in chosen)])
+
+    deal(tuple(range(len(vals))), 0, [])
+    return np.array(rows, dtype=float).reshape(-1, k)
+
+
+def _random_partition_sums(values: Any, sizes: Sequence[int], n_resamples: int,
+                           seed: int) -> Any:
+    """Group sums (n_resamples x k) of random deals, shuffled in chunks so that
+    thousands of units never need an n_resamples x n index matrix at once."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = len(values)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = np.empty((n_resamples, len(sizes)))
+    chunk = max(1, 1_000_000 // max(n, 1))
+    for first in range(0, n_resamples, chunk):
+        m = min(chunk, n_resamples - first)
+        perms = rng.permuted(np.tile(np.arange(n), (m, 1)), axis=1)
+        out[first:first + m] = np.add.reduceat(values[perms], starts, axis=1)
+    return out
+
+
+def _k_sample_permutation(values: Any, sizes: Sequence[int], exact_limit: int,
+                          n_resamples: int, seed: int) -> dict[str, Any]:
+    """Permutation p of a one-way comparison of k groups (values in group order).
+
+    Between-group sum of squares, the F statistic and (on ranks) the
+    Kruskal-Wallis H are all increasing functions of sum(S_g^2 / n_g), S_g a
+    group's sum, because the grand total and total sum of squares do not change
+    when units are dealt again. So that one quantity decides every split.
+    """
+    import numpy as np
+
+    sizes_arr = np.asarray(sizes, dtype=float)
+    observed_sums = np.add.reduceat(values, np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+    observed = float((observed_sums**2 / sizes_arr).sum())
+    n_splits = n_partitions(sizes)
+    exact = n_splits <= exact_limit
+    sums = (_partition_sums(values, sizes) if exact
+            else _random_partition_sums(values, sizes, n_resamples, seed))
+    null = (sums**2 / sizes_arr).sum(axis=1)
+    p = _p_values(null, observed, "greater", exact)
+    # Groups of equal size can swap labels without changing the statistic, so the observed
+    # split always ties with that many others.
+    same = math.prod(math.factorial(list(sizes).count(s)) for s in set(sizes))
+    out = {"p_value": p, "method": "exact" if exact else "monte-carlo", "n_splits": n_splits,
+           "smallest_possible_p": same / n_splits if exact else None}
+    if not exact:
+        out.update({"n_resamples": int(n_resamples), "seed": int(seed)})
+    return out
+
+
+def _check_samples(samples: Sequence[Sequence[float]]) -> tuple[Any, list[int]]:
+    import numpy as np
+
+    arrays = [_array(s) for s in samples]
+    if len(arrays) < 2 or any(len(a) == 0 for a in arrays):
+        raise ValueError("a comparison needs at least two groups, each with a value")
+    return np.concatenate(arrays), [len(a) for a in arrays]
+
+
+#: Sums of squares below this share of the total are rounding residue, not spread.
+_TINY = 1e-12
+
+
+def _sums_of_squares(pooled: Any, sizes: Sequence[int]) -> tuple[float, float]:
+    """(between-group, total) sums of squares of values given in group order."""
+    import numpy as np
+
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    means = np.add.reduceat(pooled, starts) / np.asarray(sizes, dtype=float)
+    grand = pooled.mean()
+    ss_between = float((np.asarray(sizes) * (means - grand) ** 2).sum())
+    return ss_between, float(((pooled - grand) ** 2).sum())
+
+
+def eta_squared(samples: Sequence[Sequence[float]]) -> float | None:
+    """Between-group share of the total sum of squares (None when all values are equal)."""
+    pooled, sizes = _check_samples(samples)
+    ss_between, ss_total = _sums_of_squares(pooled, sizes)
+    return ss_between / ss_total if ss_total > _TINY * max(ss_total, 1.0) else None
+
+
+def permutation_anova(
+    samples: Sequence[Sequence[float]],
+    *,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """One-way permutation test across k groups: the F statistic with its
+    permutation p-value (exact up to ``exact_limit`` deals, else Monte Carlo from
+    ``seed``), and eta squared (between-group share of the total sum of squares).
+
+    ``f`` is None when every group is constant (F infinite); ``eta_squared`` is
+    None when all values are equal.
+    """
+
+    pooled, sizes = _check_samples(samples)
+    n, k = len(pooled), len(sizes)
+    ss_between, ss_total = _sums_of_squares(pooled, sizes)
+    ss_within = ss_total - ss_between
+    tiny = _TINY * max(ss_total, 1.0)
+    if ss_within > tiny and n > k:
+        f = (ss_between / (k - 1)) / (ss_within / (n - k))
+    else:  # no spread within groups: F is infinite, or undefined with none between either
+        f = float("inf") if ss_between > tiny else float("nan")
+    result = {"statistic": _finite(f), "f": _finite(f), "df": [k - 1, n - k],
+              "eta_squared": eta_squared(samples),
+              "alternative": "greater"}
+    result.update(_k_sample_permutation(pooled, sizes, exact_limit, n_resamples, seed))
+    return result
+
+
+def kruskal_wallis(
+    samples: Sequence[Sequence[float]],
+    *,
+    method: str = "auto",
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Kruskal-Wallis H (tie-corrected, as scipy.stats.kruskal) across k groups.
+
+    ``method='exact'`` deals the mid-ranks in every possible way (valid with
+    ties); ``'asymptotic'`` uses chi-square with k - 1 degrees of freedom;
+    ``'auto'`` is exact up to ``exact_limit`` deals, else asymptotic.
+    """
+    import numpy as np
+    from scipy.stats import chi2, rankdata
+
+    pooled, sizes = _check_samples(samples)
+    n, k = len(pooled), len(sizes)
+    ranks = rankdata(pooled)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rank_sums = np.add.reduceat(ranks, starts)
+    _, counts = np.unique(pooled, return_counts=True)
+    correction = 1 - float((counts**3 - counts).sum()) / (n**3 - n) if n > 1 else 0.0
+    h = None
+    if correction > 0:
+        h = float((12 / (n * (n + 1)) * (rank_sums**2 / np.asarray(sizes)).sum()
+                   - 3 * (n + 1)) / correction)
+    if method == "auto":
+        method = "exact" if n_partitions(sizes) <= exact_limit else "asymptotic"
+    result: dict[str, Any] = {"statistic": h, "h": h, "df": k - 1, "alternative": "greater"}
+    if method == "exact":
+        result.update(_k_sample_permutation(ranks, sizes, exact_limit, n_resamples, seed))
+        return result
+    if method != "asymptotic":
+        raise ValueError("method must be 'auto', 'exact' or 'asymptotic'")
+    result.update({"p_value": 1.0 if h is None else float(chi2.sf(h, k - 1)),
+                   "method": "asymptotic", "smallest_possible_p": None})
+    return result
+
+
+# --------------------------------------------------------------------------
 # effect sizes
 # --------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from evidencekit.plugins.validity._common import (
     is_small,
     num,
     strength,
+    units_word,
 )
 from evidencekit.plugins.validity._stats import (
     DEFAULT_EXACT_LIMIT,
@@ -114,6 +115,13 @@ class KnownGroups:
         units.require_attribute(attribute)
         levels = units.levels(attribute, ratings.units)
         where = f"{units.file}: known-groups on {attribute!r}"
+        if len(levels) < 2:
+            # Asking to compare groups of an attribute that has no two groups is a mistake
+            # in the request or the units file, like naming a column that does not exist.
+            found = (f"every rated unit has {attribute} = {levels[0]!r}" if levels
+                     else f"no rated unit has a value for {attribute}")
+            raise RatingsError([f"{where} is impossible: {found}; a comparison needs at least "
+                                f"two levels. Correct {units.file} or drop this analysis"])
         groups = options.get("groups")
         if groups:
             for label, members in groups.items():
@@ -168,19 +176,16 @@ class KnownGroups:
             labels = list(declared)
         elif len(levels) == 2:
             group_of = {lev: lev for lev in levels}
-            labels = levels
+            labels = _yes_first(levels)
+        elif len(levels) > 2:
+            return self._levels(options, base, values, levels_of, levels, excluded)
         else:
-            if len(levels) < 2:
-                found = (f"every scored unit has {attribute} = {levels[0]!r}" if levels
-                         else f"no scored unit has a value for {attribute}")
-                why = f"Known-groups comparison impossible: {found}; a comparison needs two groups."
-            else:
-                example = levels[0] + "/" + "+".join(levels[1:])
-                why = (f"Known-groups comparison not run: {attribute} has {len(levels)} levels "
-                       f"({', '.join(levels)}); declare how they form two groups, e.g. "
-                       f"groups={example} (or groups: {{a: [..], b: [..]}} in JSON/YAML).")
+            found = (f"every scored unit has {attribute} = {levels[0]!r}" if levels
+                     else f"no scored unit has a value for {attribute}")
             return {**base, "estimable": False, "levels": levels, "groups": {},
-                    "difference": None, "excluded": excluded, "verdict": why}
+                    "difference": None, "excluded": excluded,
+                    "verdict": f"Known-groups comparison impossible: {found}; a comparison "
+                               "needs two groups."}
         members: dict[str, list[str]] = {g: [] for g in labels}
         for unit, level in levels_of.items():
             if level in group_of:
@@ -214,6 +219,7 @@ class KnownGroups:
         result["comparison"] = f"{x_label} - {y_label}"
         margin = float(options.get("margin", 0.5))
         result["margin"] = margin
+        result["margin_declared"] = "margin" in options
         result["within_margin"] = abs(result["difference"]) <= margin
         if expect == "similar":
             interval = result["difference_ci_equivalence"]
@@ -251,7 +257,7 @@ class KnownGroups:
         diff_ci = _stats.welch_interval(x, y, confidence) if allow_ci else None
         # Equivalence (two one-sided tests at 1 - confidence) reads a 1 - 2(1 - confidence)
         # interval: 90 % for the usual 95 %.
-        eq_conf = 1 - 2 * (1 - confidence)
+        eq_conf = round(1 - 2 * (1 - confidence), 10)
         eq_ci = _stats.welch_interval(x, y, eq_conf) if allow_ci else None
         notes = []
         if not allow_ci:
@@ -299,7 +305,7 @@ class KnownGroups:
                            f"{sided.capitalize()} {test['label']}: p = {fmt_p(p)}."))
             if small and r["within_margin"]:
                 return (f"{lead.capitalize()} not consistent with convergent validity: {means}; "
-                        f"the difference is within the declared margin of {num(r['margin'])}, "
+                        f"the difference is within {_margin(r)}, "
                         f"too small to count. {sample} this describes the sample only.")
             if small:
                 text = (f"{lead.capitalize()} consistent with convergent validity: the groups "
@@ -327,10 +333,10 @@ class KnownGroups:
         if small:
             if r["within_margin"]:
                 return (f"{lead.capitalize()} consistent with discriminant validity: {means}; "
-                        f"the difference is within the declared margin of {num(margin)}. "
+                        f"the difference is within {_margin(r)}. "
                         f"{sample} this cannot show the groups are similar: {eq_text}.")
             return (f"{lead.capitalize()} against discriminant validity: {means}; the difference "
-                    f"exceeds the declared margin of {num(margin)}. {sample} this is a "
+                    f"exceeds {_margin(r)}. {sample} this is a "
                     f"description of the sample, not a test.")
         if r["equivalence_shown"]:
             return (f"{lead.capitalize()} supporting discriminant validity: {means}; {eq_text}, "
@@ -338,8 +344,182 @@ class KnownGroups:
         if r["within_margin"]:
             return (f"Discriminant validity not shown: {means}; the observed difference is within "
                     f"±{num(margin)} but {eq_text}, which is not inside the margin.")
-        return (f"Against discriminant validity: {means}; the difference exceeds the declared "
-                f"margin of {num(margin)} (two-sided {test['label']}: p = {fmt_p(p)}).")
+        return (f"Against discriminant validity: {means}; the difference exceeds "
+                f"{_margin(r)} (two-sided {test['label']}: p = {fmt_p(p)}).")
+
+    # ------------------------------------------------------ more than two levels
+
+    def _levels(self, options: Mapping[str, Any], base: dict[str, Any],
+                values: dict[str, float], levels_of: dict[str, str], levels: list[str],
+                excluded: list[dict[str, str]]) -> dict[str, Any]:
+        """Each level its own group: what ``known-groups`` does when an attribute has
+        more than two levels and no ``groups`` are declared.
+
+        Numbers: each level's mean (``groups``), the largest difference between two
+        levels (``difference``, ``comparison``), an omnibus test across the levels
+        (permutation F test, or Kruskal-Wallis with ``test: mann-whitney``), eta
+        squared, every pair's difference with its intervals (``pairs``), and
+        Cliff's delta and Hedges' g of the two levels furthest apart.
+        """
+        from itertools import combinations
+
+        from evidencekit.plugins.validity import _stats
+
+        attribute, expect = options["attribute"], options["expect"]
+        confidence = float(options.get("confidence", 0.95))
+        ci_min = int(options.get("ci_min_group_size", 2))
+        eq_conf = round(1 - 2 * (1 - confidence), 10)
+        members = {lev: [u for u, of in levels_of.items() if of == lev] for lev in levels}
+        samples = {lev: [values[u] for u in members[lev]] for lev in levels}
+        means = {lev: sum(v) / len(v) for lev, v in samples.items()}
+        kwargs = {"exact_limit": int(options.get("exact_limit", DEFAULT_EXACT_LIMIT)),
+                  "n_resamples": int(options.get("n_resamples", DEFAULT_RESAMPLES)),
+                  "seed": int(options.get("seed", DEFAULT_SEED))}
+        k = len(levels)
+        if options.get("test", "permutation") == "mann-whitney":
+            test = {"name": "kruskal-wallis",
+                    **_stats.kruskal_wallis(list(samples.values()), **kwargs)}
+            test["label"] = f"{test['method']} Kruskal-Wallis test across the {k} levels"
+        else:
+            test = {"name": "permutation-f",
+                    **_stats.permutation_anova(list(samples.values()), **kwargs)}
+            test.pop("eta_squared")
+            what = ("exact permutation" if test["method"] == "exact"
+                    else "Monte Carlo permutation")
+            test["label"] = f"{what} F test across the {k} levels"
+        hi = max(levels, key=lambda lev: means[lev])
+        lo = min(levels, key=lambda lev: means[lev])
+        allow = {lev: len(samples[lev]) >= ci_min for lev in levels}
+        pairs = []
+        for a, b in combinations(levels, 2):
+            both = allow[a] and allow[b]
+            ci = _stats.welch_interval(samples[a], samples[b], confidence) if both else None
+            eq = _stats.welch_interval(samples[a], samples[b], eq_conf) if both else None
+            pairs.append({"groups": [a, b], "difference": means[a] - means[b],
+                          "cliffs_delta": _stats.cliffs_delta(samples[a], samples[b]),
+                          "difference_ci": list(ci) if ci else None,
+                          "difference_ci_equivalence": list(eq) if eq else None})
+        x, y = samples[hi], samples[lo]
+        both = allow[hi] and allow[lo]
+        delta_ci = _stats.cliffs_delta_ci(x, y, confidence) if both else None
+        g = _stats.hedges_g(x, y)
+        g_ci = _stats.hedges_g_ci(g, len(x), len(y), confidence) if (
+            g is not None and both) else None
+        margin = float(options.get("margin", 0.5))
+        higher = options.get("higher")
+        n_total = sum(len(v) for v in samples.values())
+        example = f"{levels[0]}/{'+'.join(levels[1:])}"
+        note = (f"{attribute} has {k} levels and no grouping was declared, so each level is its "
+                f"own group. To compare two pooled groups instead, add ;groups=LEVELS/LEVELS to "
+                f"the analysis (levels joined by '+', the two groups separated by '/'), e.g. "
+                f";groups={example}")
+        result: dict[str, Any] = {
+            **base, "estimable": True, "grouping": "levels", "levels": levels,
+            "groups": means,
+            "group_details": {lev: {"levels": [lev], "units": members[lev],
+                                    "n": len(members[lev])} for lev in levels},
+            "excluded": excluded, "higher": higher if higher in levels else None,
+            "significance_level": float(options.get("alpha", 0.05)),
+            "n": {"total": n_total, "groups": [len(samples[lev]) for lev in levels]},
+            "test": test,
+            "effect_sizes": {"eta_squared": _stats.eta_squared(list(samples.values())),
+                             "pair": [hi, lo],
+                             "cliffs_delta": _stats.cliffs_delta(x, y),
+                             "cliffs_delta_ci": list(delta_ci) if delta_ci else None,
+                             "hedges_g": g, "hedges_g_ci": list(g_ci) if g_ci else None,
+                             "confidence": confidence},
+            "pairs": pairs, "equivalence_confidence": eq_conf,
+            "difference": means[hi] - means[lo], "comparison": f"{hi} - {lo}",
+            "margin": margin, "margin_declared": "margin" in options, "grouping_note": note,
+        }
+        result["within_margin"] = result["difference"] <= margin
+        if expect == "similar":
+            # Intersection-union: every pair's two one-sided tests must pass, so no
+            # multiplicity correction is needed.
+            result["equivalence_shown"] = all(
+                p["difference_ci_equivalence"] is not None
+                and -margin <= p["difference_ci_equivalence"][0]
+                and p["difference_ci_equivalence"][1] <= margin for p in pairs)
+        result["verdict"] = self._levels_verdict(result, samples) + " " + note + "."
+        return result
+
+    @staticmethod
+    def _levels_verdict(r: dict[str, Any], samples: dict[str, list[float]]) -> str:
+        attribute = r["attribute"]
+        label = SCORE_LABEL[r["score"]]
+        sizes = [len(v) for v in samples.values()]
+        n, smallest = sum(sizes), min(sizes)
+        lead = strength(n, smallest)
+        small = is_small(n, smallest)
+        hi, lo = r["effect_sizes"]["pair"]
+        test, p = r["test"], r["test"]["p_value"]
+        means = (f"{attribute} = " + ", ".join(
+            f"{lev}: {fmt(r['groups'][lev])} ({units_word(len(v))})"
+            for lev, v in samples.items())
+            + f"; largest difference {fmt(r['difference'])} ({hi} - {lo})")
+        sample = f"With {n} units in {len(sizes)} levels (the smallest has {smallest})"
+        floor_p = test.get("smallest_possible_p")
+        margin = num(r["margin"])
+        if r["expect"] == "differ":
+            higher = r.get("higher")
+            if higher is not None and r["groups"][higher] < r["groups"][hi]:
+                return (f"Against the expectation: units with {attribute} = {higher} were "
+                        f"expected to score highest on the {label} but do not ({means}). "
+                        + (f"{sample} this is {lead} only." if small else
+                           f"{test['label'].capitalize()}: p = {fmt_p(p)}."))
+            if small and r["within_margin"]:
+                return (f"{lead.capitalize()} not consistent with convergent validity: {means}, "
+                        f"within {_margin(r)}, too small to count. "
+                        f"{sample} this describes the sample only.")
+            if small:
+                text = (f"{lead.capitalize()} consistent with convergent validity: the levels "
+                        f"differ on the {label} ({means}). {sample} this describes the "
+                        f"sample; it is not a test that could establish a difference: the "
+                        f"{test['label']} gives p = {fmt_p(p)}")
+                if floor_p is not None:
+                    text += f", and the smallest p these group sizes allow is {fmt_p(floor_p)}"
+                return text + "."
+            eta = fmt(r["effect_sizes"]["eta_squared"])
+            if p < r["significance_level"]:
+                return (f"{lead.capitalize()} supporting convergent validity: {means}; "
+                        f"{test['label']}: p = {fmt_p(p)}, eta squared {eta}.")
+            return (f"Convergent validity not supported: {means}; the levels do not differ "
+                    f"clearly ({test['label']}: p = {fmt_p(p)}) with {n} units.")
+        pct_eq = f"{100 * r['equivalence_confidence']:.0f} %"
+        if small:
+            if r["within_margin"]:
+                return (f"{lead.capitalize()} consistent with discriminant validity: {means}, "
+                        f"within {_margin(r)}. {sample} this cannot show "
+                        f"the levels are similar.")
+            return (f"{lead.capitalize()} against discriminant validity: {means}, more than "
+                    f"{_margin(r)}. {sample} this is a description of the "
+                    f"sample, not a test.")
+        if r["equivalence_shown"]:
+            return (f"{lead.capitalize()} supporting discriminant validity: {means}; the "
+                    f"{pct_eq} interval of every pair's difference lies inside ±{margin}.")
+        if r["within_margin"]:
+            return (f"Discriminant validity not shown: {means}, within ±{margin}, but not "
+                    f"every pair's {pct_eq} interval lies inside the margin.")
+        return (f"Against discriminant validity: {means}, more than {_margin(r)} "
+                f"({test['label']}: p = {fmt_p(p)}).")
+
+
+def _yes_first(levels: list[str]) -> list[str]:
+    """Two levels in reading order: an affirmative level (yes, true, 1, y) first, so a
+    difference without a declared ``higher`` reads 'yes - no'; otherwise sorted."""
+    affirmative = {"yes", "y", "true", "1"}
+    negative = {"no", "n", "false", "0"}
+    a, b = levels
+    if a.lower() in negative and b.lower() in affirmative:
+        return [b, a]
+    return [a, b]
+
+
+def _margin(r: Mapping[str, Any]) -> str:
+    """'the declared margin of 0.5', or the default one with the option to change it."""
+    if r.get("margin_declared"):
+        return f"the declared margin of {num(r['margin'])}"
+    return f"the default margin of {num(r['margin'])} (option margin)"
 
 
 def _ci_text(ci: list[float] | None, confidence: float) -> str:

@@ -90,10 +90,10 @@ def test_example_convergent_validity_1_8_vs_0_8(validity):
     kg = validity["analyses"][1]
     assert kg["analysis"] == "known-groups" and kg["attribute"] == "psw_experience"
     assert {k: round_half_up(v) for k, v in kg["groups"].items()} == {"yes": 1.8, "no": 0.8}
-    assert kg["difference"] == pytest.approx(kg["groups"][kg["comparison"].split(" - ")[0]]
-                                             - kg["groups"][kg["comparison"].split(" - ")[1]])
-    assert abs(kg["difference"]) == pytest.approx(1.0)
-    assert kg["n"]["groups"] == [2, 4]
+    assert kg["comparison"] == "yes - no"
+    assert kg["difference"] == pytest.approx(kg["groups"]["yes"] - kg["groups"]["no"])
+    assert kg["difference"] == pytest.approx(1.0)
+    assert kg["n"]["groups"] == [4, 2]
     assert "preliminary evidence" in kg["verdict"].lower()
     assert kg["test"]["p_value"] == pytest.approx(2 / 15)  # the smallest possible with 4 vs 2
 
@@ -130,13 +130,42 @@ def test_example_analyses_file_gives_the_same_figures(validity):
     assert again["analyses"][2]["groups"] == validity["analyses"][2]["groups"]
 
 
-def test_example_income_without_declared_groups_says_what_to_do():
-    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
-                    example("ratings.csv"), "--units", example("units.csv"),
-                    "--analysis", "known-groups:income=similar")
-    entry = data["analyses"][0]
-    assert entry["estimable"] is False and entry["groups"] == {} and entry["difference"] is None
-    assert "income has 3 levels (high, low, lower-middle)" in entry["verdict"]
+ISSUE_COMMAND = ["measure", "validity", "--measure", MEASURE, "--ratings", "ratings.csv",
+                 "--units", "units.csv", "--analysis", "floor-ceiling",
+                 "--analysis", "known-groups:psw_experience=differ",
+                 "--analysis", "known-groups:income=similar"]
+
+
+def test_example_the_command_line_of_the_issue(tmp_path, monkeypatch):
+    """The command exactly as the issue spells it, run in a folder holding the two files."""
+    for name in ("ratings.csv", "units.csv"):
+        (tmp_path / name).write_bytes((EXAMPLE / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    text = run(*ISSUE_COMMAND)
+    assert text.exit_code == 0, text.output
+    data = run_json(*ISSUE_COMMAND)
+    floor_ceiling, experience, income = data["analyses"]
+    assert floor_ceiling["total"]["n_at_min"] == floor_ceiling["total"]["n_at_max"] == 0
+    # yes/no read 'yes' first even without higher=yes: 1.8 vs 0.8, difference +1
+    assert experience["comparison"] == "yes - no"
+    assert {k: round_half_up(v) for k, v in experience["groups"].items()} == {
+        "yes": 1.8, "no": 0.8}
+    assert experience["difference"] == pytest.approx(1.0)
+    # income has three levels and no grouping is declared: each level is compared
+    assert income["estimable"] is True and income["grouping"] == "levels"
+    assert income["groups"] == {"high": 1.5, "low": 1.375, "lower-middle": 1.25}
+    assert income["difference"] == pytest.approx(0.25) and income["within_margin"] is True
+    assert income["test"]["n_splits"] == 60 and income["test"]["method"] == "exact"
+    for entry in data["analyses"]:
+        assert entry["verdict"].startswith("Preliminary evidence")
+    # ... and the verdict says exactly what to add for the published pooled comparison
+    assert "e.g. ;groups=high/low+lower-middle" in income["verdict"]
+    pooled = run_json(*ISSUE_COMMAND[:-1],
+                      "known-groups:income=similar;groups=high/low+lower-middle")
+    assert {k: round_half_up(v) for k, v in pooled["analyses"][2]["groups"].items()} == {
+        "high": 1.5, "low+lower-middle": 1.3}
+    assert "Preliminary evidence consistent with discriminant validity" in text.stdout
+    assert "default margin of 0.50 (option margin)" in text.stdout
 
 
 def test_example_units_match_the_published_sites():
@@ -248,17 +277,20 @@ def test_rated_unit_without_attributes(tmp_path):
     assert not out.exists()
 
 
-def test_attribute_with_one_level_says_so(tmp_path):
+def test_attribute_with_one_level_is_an_error_and_writes_nothing(tmp_path):
     units = tmp_path / "units.csv"
     units.write_text("unit,income\nUlm,high\nHamburg,high\n", encoding="utf-8")
     text = HEADER + GOOD_ROW + "Hamburg,lead,2,2,2,2,2,2,2,2\n"
-    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings",
-                    ratings_file(tmp_path, text), "--units", str(units),
-                    "--analysis", "known-groups:income=similar")
-    entry = data["analyses"][0]
-    assert entry["estimable"] is False
-    assert entry["verdict"].startswith("Known-groups comparison impossible: every scored unit "
-                                       "has income = 'high'")
+    out = tmp_path / "out.json"
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings",
+                 ratings_file(tmp_path, text), "--units", str(units),
+                 "--analysis", "floor-ceiling", "--analysis", "known-groups:income=similar",
+                 "--json", "-o", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == (f"error: {units}: known-groups on 'income' is impossible: every "
+                             "rated unit has income = 'high'; a comparison needs at least two "
+                             f"levels. Correct {units} or drop this analysis\n")
+    assert not out.exists()
 
 
 def test_all_ratings_identical_says_alpha_is_undefined(tmp_path):

@@ -11,6 +11,7 @@ from evidencekit.core.measure import RatingsError, build_ratings, build_units, r
 from evidencekit.core.registry import build_registry
 
 pg = pytest.importorskip("pingouin")
+pd = pytest.importorskip("pandas")
 
 
 @pytest.fixture(scope="module")
@@ -145,15 +146,110 @@ def test_attribute_with_one_level_is_impossible(measure, analysis):
                             "'high'; a comparison needs two groups.")
 
 
-def test_more_than_two_levels_need_declared_groups(measure, analysis):
-    rows = {"a": [1] * 8, "b": [2] * 8, "c": [3] * 8}
-    units = build_units({"a": {"income": "low"}, "b": {"income": "lower-middle"},
-                         "c": {"income": "high"}})
+def test_more_than_two_levels_compare_every_level(measure, analysis):
+    rows = {"a": [1] * 8, "b": [2, 1] * 4, "c": [3] * 8, "d": [2] * 8, "e": [0, 1] * 4,
+            "f": [1, 2] * 4, "g": [2, 3] * 4}
+    income = {"a": "low", "b": "low", "c": "high", "d": "high", "e": "lower-middle",
+              "f": "lower-middle", "g": "high"}
+    units = build_units({u: {"income": v} for u, v in income.items()})
     r = analysis.analyse(measure, ratings_of(measure, rows), units,
                          {"attribute": "income", "expect": "similar"})
-    assert r["estimable"] is False
-    assert "income has 3 levels (high, low, lower-middle); declare how they form two groups" \
-        in r["verdict"]
+    high, low, lm = np.array([3, 2, 2.5]), np.array([1, 1.5]), np.array([0.5, 1.5])
+    assert r["estimable"] is True and r["grouping"] == "levels"
+    assert r["groups"] == {"high": pytest.approx(2.5), "low": pytest.approx(1.25),
+                           "lower-middle": pytest.approx(1.0)}
+    assert r["difference"] == pytest.approx(1.5) and r["comparison"] == "high - lower-middle"
+    ref = stats.permutation_test((high, low, lm), lambda *s, axis: stats.f_oneway(
+        *s, axis=axis).statistic, n_resamples=np.inf, vectorized=True,
+        permutation_type="independent", alternative="greater")
+    assert r["test"]["method"] == "exact" and r["test"]["n_splits"] == 210  # 7!/(3! 2! 2!)
+    assert r["test"]["f"] == pytest.approx(ref.statistic)
+    assert r["test"]["p_value"] == pytest.approx(ref.pvalue)
+    frame = pd.DataFrame({"s": np.concatenate([high, low, lm]), "g": list("hhhllmm")})
+    n2 = pg.anova(frame, dv="s", between="g", effsize="n2")["n2"].iloc[0]
+    assert r["effect_sizes"]["eta_squared"] == pytest.approx(n2)
+    assert r["effect_sizes"]["pair"] == ["high", "lower-middle"]
+    assert r["effect_sizes"]["hedges_g"] == pytest.approx(
+        pg.compute_effsize(high, lm, eftype="hedges"))
+    pair = next(p for p in r["pairs"] if p["groups"] == ["high", "low"])
+    ci = stats.ttest_ind(high, low, equal_var=False).confidence_interval(0.95)
+    assert pair["difference_ci"] == pytest.approx([ci.low, ci.high])
+    assert pair["cliffs_delta"] == 1.0
+    assert r["within_margin"] is False and r["equivalence_shown"] is False
+    assert r["verdict"].startswith("Preliminary evidence against discriminant validity: income = "
+                                   "high: 2.50 (3 units), low: 1.25 (2 units), lower-middle: "
+                                   "1.00 (2 units); largest difference 1.50 (high - lower-middle)"
+                                   ", more than the default margin of 0.50 (option margin).")
+    assert ("income has 3 levels and no grouping was declared, so each level is its own group. "
+            "To compare two pooled groups instead, add ;groups=LEVELS/LEVELS") in r["verdict"]
+    assert r["verdict"].endswith("e.g. ;groups=high/low+lower-middle.")
+
+
+def test_more_than_two_levels_in_a_large_sample(measure, analysis):
+    rng = np.random.default_rng(13)
+    rows, attrs = {}, {}
+    for i in range(90):
+        region = ("north", "south", "west")[i % 3]
+        shift = 1 if region == "west" else 0
+        rows[f"s{i}"] = list(np.clip(rng.integers(0, 3, 8) + shift, 0, 3))
+        attrs[f"s{i}"] = {"region": region}
+    ratings, units = ratings_of(measure, rows), build_units(attrs)
+    means = {u.unit: u.mean_item for u in ratings.scores.units}
+    samples = [[means[f"s{i}"] for i in range(j, 90, 3)] for j in range(3)]
+    r = analysis.analyse(measure, ratings, units,
+                         {"attribute": "region", "expect": "differ", "higher": "west",
+                          "test": "mann-whitney"})
+    ref = stats.kruskal(*samples)
+    assert r["test"]["name"] == "kruskal-wallis" and r["test"]["method"] == "asymptotic"
+    assert r["test"]["h"] == pytest.approx(ref.statistic)
+    assert r["test"]["p_value"] == pytest.approx(ref.pvalue)
+    assert r["verdict"].startswith("Evidence supporting convergent validity: region = north")
+    r = analysis.analyse(measure, ratings, units,
+                         {"attribute": "region", "expect": "differ", "seed": 5,
+                          "n_resamples": 999})
+    assert r["test"]["method"] == "monte-carlo" and r["test"]["p_value"] == pytest.approx(1 / 1000)
+    r = analysis.analyse(measure, ratings, units,
+                         {"attribute": "region", "expect": "differ", "higher": "north"})
+    assert r["verdict"].startswith("Against the expectation: units with region = north were "
+                                   "expected to score highest")
+
+
+def test_more_than_two_similar_levels_in_a_large_sample(measure, analysis):
+    rng = np.random.default_rng(14)
+    rows = {f"s{i}": list(rng.integers(1, 3, 8)) for i in range(150)}
+    units = build_units({f"s{i}": {"region": ("north", "south", "west")[i % 3]}
+                         for i in range(150)})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "region", "expect": "similar", "margin": 0.25})
+    assert r["equivalence_shown"] is True
+    means = {f"s{i}": sum(rows[f"s{i}"]) / 8 for i in range(150)}
+    north = [means[f"s{i}"] for i in range(0, 150, 3)]
+    west = [means[f"s{i}"] for i in range(2, 150, 3)]
+    ci = stats.ttest_ind(north, west, equal_var=False).confidence_interval(0.90)
+    pair = next(p for p in r["pairs"] if p["groups"] == ["north", "west"])
+    assert pair["difference_ci_equivalence"] == pytest.approx([ci.low, ci.high])
+    assert r["verdict"].startswith("Evidence supporting discriminant validity")
+    assert "the 90 % interval of every pair's difference lies inside ±0.25" in r["verdict"]
+
+
+def test_yes_is_read_first_when_no_direction_is_declared(measure, analysis):
+    rows = {"a": [2] * 8, "b": [3] * 8, "c": [1] * 8, "d": [0] * 8}
+    units = build_units({"a": {"exp": "yes"}, "b": {"exp": "yes"}, "c": {"exp": "no"},
+                         "d": {"exp": "no"}})
+    r = analysis.analyse(measure, ratings_of(measure, rows), units,
+                         {"attribute": "exp", "expect": "differ"})
+    assert list(r["groups"]) == ["yes", "no"] and r["comparison"] == "yes - no"
+    assert r["difference"] == 2.0 and r["test"]["alternative"] == "two-sided"
+
+
+def test_attribute_with_one_level_is_an_input_error(measure, registry):
+    ratings = ratings_of(measure, {"a": [1] * 8, "b": [2] * 8})
+    units = build_units({"a": {"income": "high"}, "b": {"income": "high"}}, name="units.csv")
+    with pytest.raises(RatingsError, match=r"units.csv: known-groups on 'income' is impossible: "
+                                           r"every rated unit has income = 'high'; a comparison "
+                                           r"needs at least two levels"):
+        run_validity(measure, ratings, units,
+                     [("known-groups", {"attribute": "income", "expect": "similar"})], registry)
 
 
 def test_input_errors_raise_before_running(measure, registry):

@@ -101,6 +101,100 @@ def test_asymptotic_mann_whitney_matches_scipy_with_ties(alternative):
     assert ours["p_value"] == pytest.approx(ref.pvalue, rel=1e-10)
 
 
+# ------------------------------------------------------- more than two groups
+
+
+def f_stat(*samples, axis=-1):
+    return stats.f_oneway(*samples, axis=axis).statistic
+
+
+def h_stat(*samples, axis=-1):
+    return stats.kruskal(*samples, axis=axis).statistic
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_permutation_f_test_matches_scipy(seed):
+    rng = np.random.default_rng(seed)
+    samples = [rng.integers(0, 25, 4) / 8, rng.integers(0, 25, 3) / 8, rng.integers(0, 25, 2) / 8]
+    ours = _stats.permutation_anova(samples)
+    ref = stats.permutation_test(samples, f_stat, n_resamples=np.inf, vectorized=True,
+                                 permutation_type="independent", alternative="greater")
+    assert ours["method"] == "exact" and ours["n_splits"] == 1260  # 9! / (4! 3! 2!)
+    assert ours["f"] == pytest.approx(stats.f_oneway(*samples).statistic)
+    assert ours["df"] == [2, 6]
+    assert ours["p_value"] == pytest.approx(ref.pvalue, abs=1e-12)
+    assert ours["smallest_possible_p"] == pytest.approx(1 / 1260)
+
+
+def test_eta_squared_matches_pingouin_anova():
+    rng = np.random.default_rng(4)
+    samples = [rng.normal(m, 1, n) for m, n in ((0, 7), (0.5, 5), (1.2, 6))]
+    frame = pd.DataFrame({"score": np.concatenate(samples),
+                          "group": np.repeat(["a", "b", "c"], [7, 5, 6])})
+    ref = pg.anova(frame, dv="score", between="group", effsize="n2")
+    assert _stats.eta_squared(samples) == pytest.approx(float(ref["n2"].iloc[0]))
+    assert _stats.permutation_anova(samples, exact_limit=10)["f"] == pytest.approx(
+        float(ref["F"].iloc[0]))
+
+
+def test_monte_carlo_permutation_f_test_is_seeded_and_close_to_scipy():
+    rng = np.random.default_rng(9)
+    samples = [rng.normal(0.3, 1, 30), rng.normal(0, 1, 25), rng.normal(0, 1, 20)]
+    a = _stats.permutation_anova(samples, n_resamples=4999, seed=3)
+    assert a == _stats.permutation_anova(samples, n_resamples=4999, seed=3)
+    assert a["method"] == "monte-carlo" and a["seed"] == 3 and a["smallest_possible_p"] is None
+    ref = stats.permutation_test(samples, f_stat, n_resamples=9999, vectorized=True,
+                                 permutation_type="independent", alternative="greater",
+                                 rng=np.random.default_rng(1))
+    assert a["p_value"] == pytest.approx(ref.pvalue, abs=0.02)
+
+
+def test_kruskal_wallis_matches_scipy():
+    rng = np.random.default_rng(5)
+    samples = [rng.integers(0, 4, 5).astype(float), rng.integers(0, 4, 4).astype(float),
+               rng.integers(1, 4, 3).astype(float)]
+    exact = _stats.kruskal_wallis(samples)
+    assert exact["h"] == pytest.approx(stats.kruskal(*samples).statistic)
+    ref = stats.permutation_test(samples, h_stat, n_resamples=np.inf, vectorized=True,
+                                 permutation_type="independent", alternative="greater")
+    assert exact["method"] == "exact" and exact["p_value"] == pytest.approx(ref.pvalue)
+    big = [rng.integers(0, 4, 40).astype(float) for _ in range(3)]
+    asym = _stats.kruskal_wallis(big)  # 120! / (40!)^3 deals: asymptotic
+    assert asym["method"] == "asymptotic"
+    assert asym["h"] == pytest.approx(stats.kruskal(*big).statistic)
+    assert asym["p_value"] == pytest.approx(stats.kruskal(*big).pvalue)
+
+
+def test_equal_sized_groups_tie_with_their_label_swaps():
+    # Two groups of 2 can swap labels: the best possible p is 2 / (5! / (2! 2! 1!)) = 2/30.
+    out = _stats.permutation_anova([[3, 3], [0, 0], [1.5]])
+    assert out["n_splits"] == 30 and out["smallest_possible_p"] == pytest.approx(2 / 30)
+    assert out["p_value"] == pytest.approx(2 / 30)
+    assert _stats.permutation_anova([[1, 1], [1, 1], [1]])["eta_squared"] is None
+
+
+@given(st.lists(st.integers(0, 9), min_size=3, max_size=7), st.data())
+@settings(max_examples=40, deadline=None)
+def test_every_deal_into_groups_is_enumerated_once(values, data):
+    from itertools import permutations
+
+    n = len(values)
+    first = data.draw(st.integers(1, n - 2))
+    second = data.draw(st.integers(1, n - first - 1))
+    sizes = [first, second, n - first - second]
+    sums = _stats._partition_sums(np.array(values, float), sizes)
+    assert len(sums) == _stats.n_partitions(sizes)
+    # brute force: every ordering of the units, dealt in order, gives each deal
+    # (prod of sizes!) times
+    seen = {}
+    for order in permutations(range(n)):
+        groups = (frozenset(order[:first]), frozenset(order[first:first + second]))
+        seen[groups] = (sum(values[i] for i in order[:first]),
+                        sum(values[i] for i in order[first:first + second]))
+    expected = sorted((a, b, sum(values) - a - b) for a, b in seen.values())
+    assert sorted(map(tuple, sums.tolist())) == expected  # whole numbers: exact sums
+
+
 # ----------------------------------------------------------------- effect sizes
 
 
