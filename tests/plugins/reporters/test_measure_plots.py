@@ -55,3 +55,43 @@ def test_options_are_checked():
     registry = build_registry()
     with pytest.raises(EvidencekitError, match="invalid options"):
         registry.validate_options("reporter", "measure-plots", {"formats": ["gif"]})
+
+
+def png_size(path):
+    import struct
+
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def test_hundreds_of_units_give_readable_plots(tmp_path, reporter):
+    """300 units: the heat map stops growing and drops cell numbers; the profile plot
+    draws grey unit lines under one legend entry (before, 27 000 px wide and a legend
+    of 300 names)."""
+    from evidencekit.plugins.reporters import measure_plots
+
+    measure = build_catalog().get("peer-support-implementation-measure", kind="measure")
+    records = [(f"site{u}", "lead", j, (u * 7 + j * 3) % 4) for u in range(300)
+               for j in range(1, 9)]
+    units = build_units({f"site{u}": {"exp": "yes" if u % 3 else "no"} for u in range(300)})
+    results = {"table": table2(build_ratings(measure, records).scores, units, "exp"),
+               "scale": {"min": 0, "max": 3}, "title": measure.title}
+    reporter.render(results, tmp_path, {"dpi": 100})
+    width, height = png_size(tmp_path / "measure-heatmap.png")
+    assert width <= (measure_plots.MAX_WIDTH + 4) * 100 and height < 1000
+    width, height = png_size(tmp_path / "measure-profile.png")
+    assert width < 1500 and height < 700
+    profile = (tmp_path / "measure-profile.svg").read_text("utf-8")
+    assert "each unit (n = 300)" in profile and "site17" not in profile
+    assert "mean, exp = no (n = 100)" in profile and "mean, exp = yes (n = 200)" in profile
+    heatmap = (tmp_path / "measure-heatmap.svg").read_text("utf-8")
+    assert "300 units, grouped by exp (every 5th named)" in heatmap
+
+
+def test_heatmap_groups_units_by_level(results):
+    from evidencekit.plugins.reporters.measure_plots import _grouped_units
+
+    table = dict(results["table"], units=["Ulm", "Pune", "Kampala", "Bern"],
+                 groups={"no": ["Ulm"], "yes": ["Pune", "Kampala"]})
+    assert _grouped_units(table) == (["Ulm", "Pune", "Kampala", "Bern"],
+                                     [("no", 0, 0), ("yes", 1, 2), ("(none)", 3, 3)])
+    assert _grouped_units(dict(table, groups={})) == (table["units"], [])
