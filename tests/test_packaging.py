@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,5 +81,14 @@ def test_wheel_installs_and_validates_instruments(wheel, tmp_path):
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert listing.returncode == 0, listing.stderr
-    kinds = {i["kind"] for i in json.loads(listing.stdout)["instruments"]}
-    assert {"checklist", "framework", "measure"} <= kinds
+    listed = {(i["id"], i["version"], i["kind"], i["origin"])
+              for i in json.loads(listing.stdout)["instruments"]}
+    # Every instrument file of the repository is in the wheel, found as package data.
+    shipped = set()
+    for path in (REPO / "instruments").rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        shipped.add((data["id"], data["version"], data["kind"], "package"))
+    assert listed == shipped
+    assert len(shipped) >= 10
+    count = int(result.stdout.split()[0])
+    assert count == len(shipped)
