@@ -137,3 +137,32 @@ def test_cli_start_imports_no_heavy_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"heavy modules imported at start: {out.stdout}"
+
+
+def _schema_fields(schema: object, out: set[str]) -> set[str]:
+    """Every property name declared anywhere in a JSON Schema."""
+    if isinstance(schema, dict):
+        out.update(schema.get("properties", {}))
+        for value in schema.values():
+            _schema_fields(value, out)
+    elif isinstance(schema, list):
+        for value in schema:
+            _schema_fields(value, out)
+    return out
+
+
+@pytest.mark.parametrize("schema", sorted((REPO / "schemas").glob("*.schema.json")),
+                         ids=lambda p: p.name)
+def test_every_instrument_field_is_documented(schema: Path) -> None:
+    """docs/instruments.md covers every field of every kind (the domain-judgement scoring
+    fields of RoB 2-style checklists are in docs/appraisal.md, which it points to)."""
+    import json
+
+    docs = (REPO / "docs" / "instruments.md").read_text("utf-8")
+    docs += (REPO / "docs" / "appraisal.md").read_text("utf-8")
+    # A field counts as documented when it is written as code: in `...` or a code block.
+    code = re.findall(r"```.*?```|`[^`\n]+`", docs, re.S)
+    words = {w for span in code for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", span)}
+    fields = _schema_fields(json.loads(schema.read_text("utf-8")), set())
+    missing = sorted(fields - words)
+    assert not missing, f"{schema.name}: fields not documented in docs/: {missing}"
