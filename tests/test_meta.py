@@ -166,3 +166,16 @@ def test_every_instrument_field_is_documented(schema: Path) -> None:
     fields = _schema_fields(json.loads(schema.read_text("utf-8")), set())
     missing = sorted(fields - words)
     assert not missing, f"{schema.name}: fields not documented in docs/: {missing}"
+
+
+def test_every_dependency_is_justified_in_architecture_md() -> None:
+    """Each runtime and test dependency is named under "Dependencies" in docs/architecture.md."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    wanted = list(config["dependencies"])
+    for extra in config.get("optional-dependencies", {}).values():
+        wanted += extra
+    text = (REPO / "docs" / "architecture.md").read_text("utf-8")
+    section = text.split("## Dependencies", 1)[1].split("\n## ", 1)[0].lower()
+    names = {re.split(r"[<>=\[ ;]", spec, maxsplit=1)[0].lower() for spec in wanted}
+    missing = sorted(n for n in names if n not in section)
+    assert not missing, f"not justified under Dependencies in docs/architecture.md: {missing}"
