@@ -61,7 +61,8 @@ class InternalConsistency:
             reason = (f"undefined: every unit has the same total ({same}), "
                       "so the total score has no variance")
         elif n < min_units:
-            reason = (f"not estimable with n = {n} complete units; the declared minimum is "
+            which = "declared" if "min_units" in options else "default"
+            reason = (f"not estimable with n = {n} complete units; the {which} minimum is "
                       f"{min_units} (option min_units)")
         if reason:
             return {**base, "reason": reason, "verdict": f"Cronbach's alpha {reason}."}

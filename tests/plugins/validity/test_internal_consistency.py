@@ -48,8 +48,10 @@ def test_not_estimable_below_the_declared_minimum(measure, analysis):
     m = np.random.default_rng(1).integers(0, 4, (6, 8))
     r = analysis.analyse(measure, ratings_of(measure, m), None, {})
     assert r["alpha"] is None
-    assert r["reason"] == ("not estimable with n = 6 complete units; the declared minimum is 30 "
+    assert r["reason"] == ("not estimable with n = 6 complete units; the default minimum is 30 "
                            "(option min_units)")
+    declared = analysis.analyse(measure, ratings_of(measure, m), None, {"min_units": 12})
+    assert declared["reason"].endswith("the declared minimum is 12 (option min_units)")
     lowered = analysis.analyse(measure, ratings_of(measure, m), None, {"min_units": 5})
     assert lowered["alpha"] == pytest.approx(pg.cronbach_alpha(pd.DataFrame(m))[0])
     assert lowered["verdict"].startswith("Preliminary evidence (6 units")
