@@ -277,6 +277,19 @@ def test_rated_unit_without_attributes(tmp_path):
     assert not out.exists()
 
 
+def test_unit_with_an_empty_row_of_attributes(tmp_path):
+    units = tmp_path / "units.csv"
+    text = (EXAMPLE / "units.csv").read_text("utf-8").replace("Pune,India,lower-middle,yes",
+                                                               "Pune,,,")
+    units.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = run("measure", "validity", "--measure", MEASURE, "--ratings", example("ratings.csv"),
+                 "--units", str(units), "--analysis", "floor-ceiling", "--json", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {units}:7: unit 'Pune' has no attribute values; fill them in\n"
+    assert not out.exists()
+
+
 def test_attribute_with_one_level_is_an_error_and_writes_nothing(tmp_path):
     units = tmp_path / "units.csv"
     units.write_text("unit,income\nUlm,high\nHamburg,high\n", encoding="utf-8")
@@ -340,3 +353,44 @@ def test_plot_bad_input_writes_nothing(tmp_path):
                  ratings_file(tmp_path, HEADER + "Ulm,lead,1,1,1,1,1,1,1,9\n"), "-o", str(out))
     assert result.exit_code == 1 and "score 9 is off the scale" in result.stderr
     assert not out.exists()
+
+
+# ------------------------------------------------------------- hundreds of ratings
+
+
+def test_hundreds_of_ratings_by_several_raters(tmp_path):
+    """A long file: 40 units x 3 raters x 8 items = 960 ratings; the ICC in the declared
+    form and its interval as pingouin computes them, item scores averaged over raters."""
+    import numpy as np
+
+    pg = pytest.importorskip("pingouin")
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(7)
+    truth = rng.normal(1.5, 0.8, 40)
+    rows = [(f"site{u}", rater, item,
+             int(np.clip(np.round(truth[u] + bias + rng.normal(0, 0.7)), 0, 3)))
+            for u in range(40) for rater, bias in (("ana", 0), ("ben", 0.4), ("chi", -0.2))
+            for item in range(1, 9)]
+    path = tmp_path / "ratings.csv"
+    path.write_text("unit,rater,item,score\n" + "".join(f"{u},{r},{i},{s}\n"
+                                                         for u, r, i, s in rows), "utf-8")
+    frame = pd.DataFrame(rows, columns=["unit", "rater", "item", "score"])
+    scored = run_json("measure", "score", "--measure", MEASURE, "--ratings", str(path))
+    site0 = frame[frame.unit == "site0"]
+    assert scored["units"][0]["n_raters"] == 3
+    assert scored["units"][0]["total"] == pytest.approx(site0.groupby("item").score.mean().sum())
+    data = run_json("measure", "validity", "--measure", MEASURE, "--ratings", str(path),
+                    "--analysis", "inter-rater:form=ICC(A,1)",
+                    "--analysis", "inter-rater:form=ICC3k;score=mean_item")
+    totals = frame.groupby(["unit", "rater"]).score.sum().reset_index()
+    ref = pg.intraclass_corr(totals, "unit", "rater", "score").set_index("Type")
+    agreement, consistency = data["analyses"]
+    assert agreement["label"] == "ICC(A,1)" and agreement["n_units"] == 40
+    assert agreement["icc"] == pytest.approx(ref.loc["ICC(A,1)", "ICC"])
+    assert agreement["ci"] == pytest.approx(list(ref.loc["ICC(A,1)", "CI95"]), abs=0.005)
+    assert agreement["verdict"].startswith("Evidence (40 units × 3 raters): ICC(A,1) of the total")
+    means = frame.groupby(["unit", "rater"]).score.mean().reset_index()
+    ref = pg.intraclass_corr(means, "unit", "rater", "score").set_index("Type")
+    assert consistency["label"] == "ICC(C,k)"
+    assert consistency["icc"] == pytest.approx(ref.loc["ICC(C,k)", "ICC"])
+    assert consistency["ci"] == pytest.approx(list(ref.loc["ICC(C,k)", "CI95"]), abs=0.005)
