@@ -644,10 +644,11 @@ def table2(scores: Scores, units: Units | None = None, by: str | None = None) ->
                            if not u.scored]}
 
 
-def _fmt(value: float | None, places: int = 2) -> str:
+def _fmt(value: float | None, places: int = 2, whole: bool = True) -> str:
+    """A Table 2 cell: whole numbers plain (when ``whole``), else ``places`` decimals."""
     if value is None:
         return ""
-    if float(value).is_integer():
+    if whole and float(value).is_integer():
         return str(int(value))
     return f"{round_half_up(value, places):.{places}f}"
 
@@ -660,8 +661,13 @@ def table2_rows(table: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     body = []
     for r in [*table["rows"], table["total"], table["mean_item"]]:
         label = f"{r['number']}. {r['text']}" if r["number"] is not None else r["text"]
-        body.append([label, *(_fmt(r["scores"][u]) for u in table["units"]), _fmt(r["mean"]),
-                     *(_fmt(r["groups"][g]) for g in groups)])
+        # Scores and totals are whole numbers with one rater; means always get two
+        # decimals, so a column of means reads alike (1.00 next to 1.88, not 1).
+        is_mean_row = r is table["mean_item"]
+        body.append([label, *(_fmt(r["scores"][u], whole=not is_mean_row)
+                              for u in table["units"]),
+                     _fmt(r["mean"], whole=False),
+                     *(_fmt(r["groups"][g], whole=False) for g in groups)])
     return header, body
 
 

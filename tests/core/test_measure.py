@@ -237,9 +237,10 @@ def test_table2_with_group_means(measure):
     assert table["mean_item"]["groups"]["big"] == pytest.approx(2.125)
     md = render_table2(table, "markdown")
     assert md.splitlines()[0] == "| Item | A | B | C | Mean | size = big | size = small |"
-    assert "| 1. Culture | 0 | 2 | 3 | 1.67 | 2.50 | 0 |" in md
+    assert "| 1. Culture | 0 | 2 | 3 | 1.67 | 2.50 | 0.00 |" in md
+    assert md.splitlines()[-1] == "| Mean item score | 1.50 | 2.00 | 2.25 | 1.92 | 2.13 | 1.50 |"
     rows = list(csv.reader(io.StringIO(render_table2(table, "csv"))))
-    assert rows[-2] == ["Total score", "6", "8", "9", "7.67", "8.50", "6"]
+    assert rows[-2] == ["Total score", "6", "8", "9", "7.67", "8.50", "6.00"]
 
 
 def test_table2_needs_units_to_group(measure):
