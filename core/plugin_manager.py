@@ -65,7 +65,10 @@ def get_plugin_manager(
     if autoload is None:
         autoload = not autoload_disabled()
     if autoload:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        try:
+            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        except Exception as exc:  # third-party code: any error becomes one clear line
+            raise PipelineError(_broken_entry_point(exc)) from exc
     for name in local_modules:
         pm.register(_import_local(name, local_path), name=f"local:{name}")
     try:
@@ -75,6 +78,28 @@ def get_plugin_manager(
     return pm
 
 
+def _broken_entry_point(exc: BaseException) -> str:
+    """Say which installed plugin failed to load, and how to get going again."""
+    from importlib.metadata import distributions
+
+    culprit = "an installed plugin"
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group != ENTRY_POINT_GROUP:
+                continue
+            try:
+                ep.load()
+            except Exception:
+                culprit = (f"the plugin {ep.name!r} ({ep.value}) of "
+                           f"{dist.metadata['Name']} {dist.version}")
+                break
+        else:
+            continue
+        break
+    return (f"{culprit} cannot be loaded: {type(exc).__name__}: {exc}. Fix or uninstall it, "
+            f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins")
+
+
 def _import_local(name: str, path: Path | None) -> object:
     added = False
     if path is not None and str(path) not in sys.path:
@@ -82,11 +107,18 @@ def _import_local(name: str, path: Path | None) -> object:
         added = True
     try:
         return importlib.import_module(name)
-    except ImportError as exc:
+    except Exception as exc:  # not found, or an error in the module's own code: no traceback
         where = f" in {path}" if path else ""
+        missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
+        if missing and (name == missing or name.startswith(missing + ".")):
+            raise PipelineError(
+                f"local plugin module {name!r}{where} cannot be imported: {exc}. "
+                "Check the name under 'plugins:' in review.yaml."
+            ) from exc
+        line = f" (line {exc.lineno})" if isinstance(exc, SyntaxError) and exc.lineno else ""
         raise PipelineError(
-            f"local plugin module {name!r}{where} cannot be imported: {exc}. "
-            "Check the name under 'plugins:' in review.yaml."
+            f"local plugin module {name!r}{where} failed while importing{line}: "
+            f"{type(exc).__name__}: {exc}"
         ) from exc
     finally:
         if added:

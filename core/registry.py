@@ -36,7 +36,14 @@ class Registry:
             hook = getattr(pm.hook, hook_name)
             for impl in hook.get_hookimpls():
                 origin = plugin_origin(pm, impl.plugin)
-                for provider in impl.function() or []:
+                try:
+                    provided = list(impl.function() or [])
+                except Exception as exc:  # third-party code: name it instead of a traceback
+                    raise RegistryError(
+                        f"{origin} failed to list its {kind} providers ({hook_name}): "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                for provider in provided:
                     name = getattr(provider, "name", None)
                     if not isinstance(name, str) or not name:
                         raise RegistryError(

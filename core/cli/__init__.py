@@ -81,7 +81,14 @@ def add_plugin_commands(group: click.Group) -> None:
     except EvidencekitError as exc:
         click.echo(f"warning: plugins not loaded: {exc}", err=True)
         return
-    pm.hook.evidencekit_cli_commands(cli=group)
+    from evidencekit.core.plugin_manager import plugin_origin
+
+    for impl in pm.hook.evidencekit_cli_commands.get_hookimpls():
+        try:
+            impl.function(cli=group)
+        except Exception as exc:  # a broken plugin must not stop the built-in commands
+            click.echo(f"warning: {plugin_origin(pm, impl.plugin)} could not add its commands: "
+                       f"{type(exc).__name__}: {exc}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -230,3 +230,87 @@ def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_
         "s1": ("yes-count", {"score": 2, "out_of": 3}, "ok"),
         "s2": ("yes-count", {"score": 1, "out_of": 3}, "low"),
     }
+
+
+@pytest.mark.parametrize("source,message", [
+    ("import does_not_exist_xyz\n",
+     r"local plugin module 'bad_local' in .* failed while importing: ModuleNotFoundError: "
+     r"No module named 'does_not_exist_xyz'"),
+    ("def broken(:\n",
+     r"local plugin module 'bad_local' in .* failed while importing \(line 1\): SyntaxError"),
+    ("raise RuntimeError('no config')\n",
+     r"local plugin module 'bad_local' in .* failed while importing: RuntimeError: no config"),
+])
+def test_local_plugin_that_fails_to_import_is_a_clear_error(tmp_path, source, message):
+    (tmp_path / "bad_local.py").write_text(source, "utf-8")
+    try:
+        with pytest.raises(PipelineError, match=message):
+            get_plugin_manager(["bad_local"], local_path=tmp_path, autoload=False)
+    finally:
+        sys.modules.pop("bad_local", None)
+
+
+def make_broken_distribution(root: Path) -> Path:
+    """An installed plugin whose module fails to import (a dependency it lacks)."""
+    (root / "broken_plug").mkdir(parents=True)
+    (root / "broken_plug" / "__init__.py").write_text("import does_not_exist_xyz\n", "utf-8")
+    info = root / "broken_plug-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plug\nVersion: 0.1\n",
+                                   "utf-8")
+    (info / "entry_points.txt").write_text("[evidencekit]\nbroken = broken_plug\n", "utf-8")
+    return root
+
+
+def test_broken_installed_plugin_is_named_not_a_traceback(tmp_path):
+    root = make_broken_distribution(tmp_path / "site")
+    expected = ("the plugin 'broken' (broken_plug) of broken-plug 0.1 cannot be loaded: "
+                "ModuleNotFoundError: No module named 'does_not_exist_xyz'. Fix or uninstall it, "
+                f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins")
+    # --help still works, with a warning; a command that needs the plugins fails in one line.
+    helped = _run_cli("--help", pythonpath=root)
+    assert helped.returncode == 0
+    assert "Traceback" not in helped.stderr
+    assert helped.stderr.splitlines() == [f"warning: plugins not loaded: {expected}"]
+    assert "instruments" in helped.stdout
+    listed = _run_cli("plugins", pythonpath=root)
+    assert listed.returncode == 1
+    assert "Traceback" not in listed.stderr
+    assert listed.stderr.splitlines()[-1] == f"error: {expected}"
+    # The way out the message gives works.
+    env_off = subprocess.run(
+        [sys.executable, "-m", "evidencekit.core", "plugins", "--json"], capture_output=True,
+        text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"})
+    assert env_off.returncode == 0, env_off.stderr
+    assert "yes-count" not in env_off.stdout and '"ris"' in env_off.stdout
+
+
+def test_provider_hook_that_raises_names_the_plugin():
+    class Raising:
+        @hookimpl
+        def evidencekit_reporters(self):
+            raise ValueError("no template folder")
+
+    pm = get_plugin_manager(autoload=False)
+    pm.register(Raising(), name="raising")
+    with pytest.raises(RegistryError, match=r"^raising failed to list its reporter providers "
+                                            r"\(evidencekit_reporters\): ValueError: no template"):
+        Registry(pm)
+
+
+def test_plugin_command_hook_that_raises_leaves_the_builtin_commands(tmp_path):
+    (tmp_path / "bad_cli.py").write_text(
+        "from evidencekit.core import hookimpl\n"
+        "@hookimpl\n"
+        "def evidencekit_cli_commands(cli):\n"
+        "    raise RuntimeError('cannot add')\n", "utf-8")
+    info = tmp_path / "bad_cli-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: bad-cli\nVersion: 0.1\n", "utf-8")
+    (info / "entry_points.txt").write_text("[evidencekit]\nbad_cli = bad_cli\n", "utf-8")
+    result = _run_cli("instruments", "validate", pythonpath=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: bad-cli 0.1 (bad_cli) could not add its commands: RuntimeError: cannot add"]
+    assert result.stdout.endswith("file(s) valid\n")
