@@ -234,7 +234,18 @@ def build_catalog(pm: Any | None = None, review_dir: Path | None = None) -> Cata
 
         for impl in pm.hook.evidencekit_instrument_folders.get_hookimpls():
             origin = plugin_origin(pm, impl.plugin)
-            for folder in impl.function() or []:
+            # A plugin's mistake is reported (a warning in `instruments list`), not fatal.
+            try:
+                folders = list(impl.function() or [])
+            except Exception as exc:  # third-party code
+                catalog.problems.append(f"{origin}: evidencekit_instrument_folders failed: "
+                                        f"{type(exc).__name__}: {exc}")
+                continue
+            for folder in folders:
+                if not folder.is_dir():
+                    catalog.problems.append(f"{origin}: instrument folder {folder} does not "
+                                            "exist or is not a folder")
+                    continue
                 catalog.add_folder(folder, f"plugin {origin}", str(folder))
     if review_dir is not None:
         folder = Path(review_dir) / "instruments"

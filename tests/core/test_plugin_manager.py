@@ -314,3 +314,28 @@ def test_plugin_command_hook_that_raises_leaves_the_builtin_commands(tmp_path):
     assert result.stderr.splitlines() == [
         "warning: bad-cli 0.1 (bad_cli) could not add its commands: RuntimeError: cannot add"]
     assert result.stdout.endswith("file(s) valid\n")
+
+
+def test_plugin_instrument_folder_mistakes_are_warnings(tmp_path):
+    from evidencekit.core.instruments.catalog import build_catalog
+
+    class MissingFolder:
+        @hookimpl
+        def evidencekit_instrument_folders(self):
+            return [tmp_path / "nowhere"]
+
+    class Raising:
+        @hookimpl
+        def evidencekit_instrument_folders(self):
+            raise OSError("package data missing")
+
+    pm = get_plugin_manager(autoload=False)
+    pm.register(MissingFolder(), name="missing-folder")
+    pm.register(Raising(), name="raising")
+    catalog = build_catalog(pm)
+    assert sorted(catalog.problems) == [
+        f"missing-folder: instrument folder {tmp_path / 'nowhere'} does not exist or is not a "
+        "folder",
+        "raising: evidencekit_instrument_folders failed: OSError: package data missing",
+    ]
+    assert catalog.get("casp-rct").version == "2018"  # the shipped ones are all there
