@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -216,3 +217,23 @@ def test_arbitrary_text_never_raises_anything_but_instrument_error(text: str) ->
         load_yaml("fuzz.yaml", text=text)
     except InstrumentError as exc:
         assert all(p.startswith("fuzz.yaml") for p in exc.problems)
+        for problem in exc.problems:
+            # A syntax error always says where in the document it happened.
+            if "YAML syntax error" in problem:
+                assert re.match(r"fuzz\.yaml:\d+: YAML syntax error in \$.* \(column \d+\): ",
+                                problem), problem
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab: -[]{},\n\t&*'\"?#!|>", max_size=40))
+def test_yaml_like_text_errors_are_one_located_line(text: str) -> None:
+    """Text made of YAML's own punctuation hits many syntax errors; each is one line
+    with the file, the line, the JSON path being read and the column."""
+    try:
+        load_yaml("y.yaml", text=text)
+    except InstrumentError as exc:
+        (problem,) = exc.problems
+        assert "\n" not in problem
+        assert re.match(r"y\.yaml:\d+: ", problem), problem
+        if "YAML syntax error" in problem:
+            assert re.match(r"y\.yaml:\d+: YAML syntax error in \$.* \(column \d+\): ", problem)
