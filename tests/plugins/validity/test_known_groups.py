@@ -232,6 +232,23 @@ def test_more_than_two_similar_levels_in_a_large_sample(measure, analysis):
     assert "the 90 % interval of every pair's difference lies inside ±0.25" in r["verdict"]
 
 
+def test_many_small_levels_spread_by_chance_are_not_called_consistent(measure, analysis):
+    # Six units in five levels: the largest difference (0.875) exceeds the margin, but the
+    # observed spread is the smallest any deal gives (p = 1): no sign of a real difference.
+    rows = {"u": [0, 0, 1, 0, 1, 1, 0, 1], "h": [3, 3, 0, 3, 2, 1, 3, 2],
+            "k": [2, 1, 0, 3, 3, 1, 1, 3], "d": [0, 3, 1, 0, 1, 1, 1, 1],
+            "b": [0, 3, 3, 3, 3, 2, 0, 1], "p": [2, 0, 2, 0, 0, 2, 3, 1]}
+    country = {"u": "DE", "h": "DE", "k": "UG", "d": "TZ", "b": "IL", "p": "IN"}
+    r = analysis.analyse(measure, ratings_of(measure, rows),
+                         build_units({u: {"country": c} for u, c in country.items()}),
+                         {"attribute": "country", "expect": "differ"})
+    assert r["difference"] == pytest.approx(0.875) and r["within_margin"] is False
+    assert r["test"]["p_value"] == 1.0 and r["test"]["n_splits"] == 360  # 6! / 2!
+    assert r["verdict"].startswith("Preliminary evidence not consistent with convergent "
+                                   "validity")
+    assert "at random spreads the levels at least as much" in r["verdict"]
+
+
 def test_yes_is_read_first_when_no_direction_is_declared(measure, analysis):
     rows = {"a": [2] * 8, "b": [3] * 8, "c": [1] * 8, "d": [0] * 8}
     units = build_units({"a": {"exp": "yes"}, "b": {"exp": "yes"}, "c": {"exp": "no"},
