@@ -111,6 +111,42 @@ def test_example_grand_total_is_68_or_69(scored):
     assert sum(u["total"] for u in scored["units"]) in (68, 69)
 
 
+def test_example_grand_total_derivation():
+    """Work out, from the published one-decimal group means and the group sizes in
+    units.csv, which grand totals of the 48 whole-number ratings are possible: the
+    README's derivation says 68 and 69, and only if .x5 is rounded up."""
+    import csv
+
+    with open(example("units.csv"), encoding="utf-8") as handle:
+        sites = list(csv.DictReader(handle))
+    experience = sum(s["psw_experience"] == "yes" for s in sites)
+    high = sum(s["income"] == "high" for s in sites)
+    n, items = len(sites), 8
+
+    def sums(sites_in_group: int, published: float, rounding) -> set[int]:
+        points = items * sites_in_group
+        return {s for s in range(3 * points + 1)
+                if rounding(s / points) == published}
+
+    def totals(rounding) -> set[int]:
+        by_experience = {a + b for a in sums(experience, 1.8, rounding)
+                         for b in sums(n - experience, 0.8, rounding)}
+        by_income = {a + b for a in sums(high, 1.5, rounding)
+                     for b in sums(n - high, 1.3, rounding)}
+        return by_experience & by_income
+
+    from decimal import ROUND_HALF_DOWN, Decimal
+
+    def round_half_down(x: float) -> float:
+        return float(Decimal(repr(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_DOWN))
+
+    assert totals(round_half_up) == {68, 69}
+    assert totals(round_half_down) == set()  # 0.75 -> 0.7, 1.75 -> 1.7: nothing fits
+    scored = run_json("measure", "score", "--measure", MEASURE, "--ratings",
+                      example("ratings.csv"))
+    assert sum(u["total"] for u in scored["units"]) in totals(round_half_up)
+
+
 def test_example_small_sample_analyses_say_so(validity):
     ic, ir = validity["analyses"][3], validity["analyses"][4]
     assert ic["alpha"] is None and ic["reason"].startswith("not estimable with n = 6")
