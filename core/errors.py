@@ -46,3 +46,7 @@ class PipelineError(EvidencekitError):
 
 class StoreError(EvidencekitError):
     """The review's store cannot be opened, migrated or written."""
+
+
+class OutputError(EvidencekitError):
+    """An output file cannot be written (missing or read-only folder, full disk)."""

@@ -15,22 +15,41 @@ from typing import IO
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it over ``path`` on success only."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding,
                        newline=None if binary else "") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; give the file the mode an ordinary open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:  # e.g. the disk is full
+                raise _cannot_write(path, exc) from None
+        try:
+            # mkstemp creates 0600; give the file the mode an ordinary open() would.
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
+        except OSError as exc:  # e.g. the target is a folder
+            raise _cannot_write(path, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> Exception:
+    from evidencekit.core.errors import OutputError
+
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and not path.is_dir():
+        reason = "part of its folder path is a file, not a folder"
+    return OutputError(f"cannot write {path}: {reason}; check that the folder exists (or can be "
+                       "created) and is writable, or choose another file")
 
 
 def _umask() -> int:

@@ -89,7 +89,10 @@ def load_yaml(
                 f"{display}: file is {size:,} bytes, more than the {MAX_BYTES:,} allowed "
                 "for an instrument; split it or check it is the right file"
             )
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # unreadable (permissions), or a folder
+            raise InstrumentError(f"{display}: cannot read the file: {exc.strerror}") from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

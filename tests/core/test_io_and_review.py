@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidencekit.core.cli import cli
-from evidencekit.core.errors import InstrumentError, PipelineError
+from evidencekit.core.errors import InstrumentError, OutputError, PipelineError
 from evidencekit.core.io import atomic_open, atomic_write_text, emit
 from evidencekit.core.review import STORE_FILE, open_review
 
@@ -38,6 +38,30 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
         raise RuntimeError("boom")
     assert target.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["report.md"]
+
+
+def test_unwritable_targets_are_a_clear_error_and_leave_nothing(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match=r"^cannot write .*not-a-folder/out\.csv: part of "
+                                          r"its folder path is a file, not a folder; check"):
+        atomic_write_text(blocker / "out.csv", "a\n")
+    folder = tmp_path / "a-folder"
+    (folder / "inside").mkdir(parents=True)
+    with pytest.raises(OutputError, match=r"^cannot write .*a-folder: Is a directory"):
+        atomic_write_text(folder, "a\n")
+    assert sorted(os.listdir(tmp_path)) == ["a-folder", "not-a-folder"]
+    assert os.listdir(folder) == ["inside"]
+
+
+def test_cli_output_to_an_unwritable_place_is_one_line(tmp_path):
+    (tmp_path / "file").write_text("x")
+    result = CliRunner().invoke(cli, ["instruments", "new", "checklist", "abc", "-o",
+                                      str(tmp_path / "file" / "abc.yaml")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert result.stderr.startswith(f"error: cannot write {tmp_path / 'file' / 'abc.yaml'}: ")
+    assert result.stderr.count("\n") == 1
 
 
 def test_emit_to_stdout_and_file(tmp_path, capsys):

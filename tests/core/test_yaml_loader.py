@@ -237,3 +237,8 @@ def test_yaml_like_text_errors_are_one_located_line(text: str) -> None:
         assert re.match(r"y\.yaml:\d+: ", problem), problem
         if "YAML syntax error" in problem:
             assert re.match(r"y\.yaml:\d+: YAML syntax error in \$.* \(column \d+\): ", problem)
+
+
+def test_unreadable_path_is_an_instrument_error(tmp_path: Path) -> None:
+    with pytest.raises(InstrumentError, match=r": cannot read the file: Is a directory$"):
+        load_yaml(tmp_path)
