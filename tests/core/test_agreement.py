@@ -91,6 +91,14 @@ def test_errors_name_the_problem():
         cohen_kappa([1], [1], weights="cubic")
 
 
+def test_wilson_interval_is_exact_at_0_and_100_percent():
+    # analytically the interval reaches 0 (no successes) and 1 (all successes) exactly
+    for n in (1, 7, 78, 1000):
+        assert wilson_interval(n, n, 0.8)[1] == 1.0
+        assert wilson_interval(0, n, 0.8)[0] == 0.0
+    assert percent_agreement(["a"] * 78, ["a"] * 78).ci_high == 100.0
+
+
 def test_empty_input():
     assert percent_agreement([], []).percent is None
     assert cohen_kappa([], []).kappa is None
@@ -122,3 +130,55 @@ def test_kappa_property_matches_sklearn(pairs, weights):
     else:
         assert ours.kappa == pytest.approx(ref, abs=1e-9)
         assert -1 <= ours.ci_low <= ours.kappa <= ours.ci_high <= 1
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=60),
+    st.sampled_from([None, "linear", "quadratic"]),
+)
+def test_kappa_standard_error_and_interval_match_statsmodels(pairs, weights):
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    ours = cohen_kappa(a, b, weights=weights, categories=[0, 1, 2, 3])
+    if ours.kappa is None:
+        return  # undefined (one category only): statsmodels divides by zero
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = _table(a, b, [0, 1, 2, 3])
+        ref = sm_kappa(table, wt=weights) if weights else sm_kappa(table)
+    assert ours.kappa == pytest.approx(ref.kappa, abs=1e-9)
+    if math.isfinite(ref.std_kappa):
+        # variances compared: where the variance is 0 up to rounding, its square root
+        # turns a 1e-17 difference into 1e-8
+        assert ours.se**2 == pytest.approx(ref.std_kappa**2, abs=1e-12)
+        assert ours.ci_low == pytest.approx(max(-1.0, ref.kappa_low), abs=1e-6)
+        assert ours.ci_high == pytest.approx(min(1.0, ref.kappa_upp), abs=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+def test_wilson_interval_property_matches_statsmodels(counts, confidence):
+    successes, n = counts
+    low, high = wilson_interval(successes, n, confidence)
+    sm_low, sm_high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    assert low == pytest.approx(sm_low, abs=1e-9)
+    assert high == pytest.approx(sm_high, abs=1e-9)
+    assert 0 <= low <= successes / n <= high <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1,
+                max_size=80))
+def test_percent_agreement_interval_property(pairs):
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    result = percent_agreement(a, b)
+    agreed = sum(x == y for x, y in pairs)
+    assert (result.n, result.agreed) == (len(pairs), agreed)
+    sm_low, sm_high = proportion_confint(agreed, len(pairs), alpha=0.05, method="wilson")
+    assert result.ci_low == pytest.approx(100 * sm_low, abs=1e-7)
+    assert result.ci_high == pytest.approx(100 * sm_high, abs=1e-7)
