@@ -30,6 +30,7 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # line where each row starts
     encoding: str = "utf-8"
+    header_line: int = 1
 
     def __iter__(self):
         return iter(zip(self.lines, self.rows, strict=True))
@@ -75,10 +76,13 @@ def read_table(
     decoded = decode_bytes(path.read_bytes(), file=display)
     text, encoding = decoded.text, decoded.label
     if not text.strip():
-        raise RecordFormatError(f"the file is empty; expected a {what} with a header row",
-                                file=display, line=1)
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        raise RecordFormatError(f"the file is empty; expected {article} {what} with a header "
+                                "row", file=display, line=1)
     first = text.lstrip("\r\n").splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    # strict: an unclosed quote is an error, not a value that swallows every row below it
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first),
+                        strict=True)
     table = Table(file=display, header=[], encoding=encoding)
     previous = 0
     try:
@@ -89,8 +93,8 @@ def read_table(
                 continue
             if not table.header:
                 table.header = [c.strip().lower() for c in record]
-                header_line = start
-                _check_header(table.header, required, display, header_line, what)
+                table.header_line = start
+                _check_header(table.header, required, display, start, what)
                 continue
             overflow = record[len(table.header):]
             if any(c.strip() for c in overflow):
@@ -103,9 +107,21 @@ def read_table(
             table.rows.append(row)
             table.lines.append(start)
     except csv.Error as exc:
-        raise RecordFormatError(f"CSV syntax error: {exc}", file=display,
-                                line=reader.line_num) from None
+        raise RecordFormatError(_csv_error_text(str(exc)), file=display,
+                                line=previous + 1) from None
     return table
+
+
+def _csv_error_text(error: str) -> str:
+    """The csv module's message in words a spreadsheet user can act on."""
+    if "unexpected end of data" in error:
+        return ('a quoted value that starts in this row is never closed; add the closing '
+                'quote (") or remove the opening one')
+    if "expected after" in error:
+        return ('text follows a closing quote in this row; quote the whole value and double '
+                'any quote inside it ("say ""yes"" here")')
+    return f"CSV syntax error: {error}"
+
 
 
 def _check_header(header: list[str], required: Sequence[str], name: str, line: int,
