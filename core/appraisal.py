@@ -145,7 +145,7 @@ class Problem:
         if self.row is not None:
             where += f":{self.row}"
         elif self.rows:
-            where += f" (rows {_ranges(self.rows)})"
+            where += f" (row{'s' if len(set(self.rows)) > 1 else ''} {_ranges(self.rows)})"
         subject = []
         if self.study_id:
             subject.append(f"study {self.study_id}")
@@ -532,6 +532,10 @@ class Validated:
     appraisals: dict[tuple[str, str], dict[str, dict[str, AnswerRow]]]
     problems: list[Problem]
     skipped_rows: list[AnswerRow] = field(default_factory=list)
+    # (study_id, checklist ref) → reviewers whose rows need not be complete on their own:
+    # a consensus reviewer who only resolves the items the raters disagree on. The merged
+    # answers are checked instead (in resolve_consensus).
+    partial: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
 
 def _find_item(checklist: Any, raw: str) -> Any | None:
@@ -653,7 +657,11 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
             continue
         grouped[key][reviewer][item.id] = row
 
-    # Each reviewer's appraisal must be complete for its scorer.
+    # Each reviewer's appraisal must be complete for its scorer, except a consensus
+    # reviewer's next to raters: consensus rows may cover only the disputed items.
+    partial: dict[tuple[str, str], set[str]] = {}
+    consensus_name = ctx.settings.consensus_reviewer
+    consensus_may_be_partial = ctx.settings.consensus_method != "primary"
     for (study_id, ref), by_reviewer in list(grouped.items()):
         checklist = ctx.checklist(ref)
         try:
@@ -663,8 +671,13 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
             problems.append(Problem(message=str(exc), file=rows_of[0].file, study_id=study_id,
                                     checklist=checklist.id, rows=[r.row for r in rows_of if r.row]))
             continue
+        exempt = consensus_may_be_partial and consensus_name in by_reviewer and \
+            len(by_reviewer) > 1
         for reviewer, answers in list(by_reviewer.items()):
             found = _scorer_problems(scorer, checklist, answers, options)
+            if found and exempt and reviewer == consensus_name:
+                found = []
+                partial.setdefault((study_id, ref), set()).add(reviewer)
             failed = bool(found) or any(
                 k[:3] == (study_id, ref, reviewer) for k in bad_items)
             found = [p for p in found if (study_id, ref, reviewer, p.item) not in bad_items]
@@ -687,7 +700,7 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
 
     skipped = [r for r in rows if id(r) in bad_rows]
     return Validated(appraisals={k: dict(v) for k, v in grouped.items()}, problems=problems,
-                     skipped_rows=skipped)
+                     skipped_rows=skipped, partial=partial)
 
 
 def _scorer_problems(scorer: Any, checklist: Any, answers: Mapping[str, AnswerRow],
@@ -720,7 +733,13 @@ class Resolved:
 
 
 def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved], list[Problem]]:
-    """One set of answers per study and checklist, by the review's consensus rule."""
+    """One set of answers per study and checklist, by the review's consensus rule.
+
+    Rows of the consensus reviewer (``appraisal.consensus.reviewer``, default
+    ``consensus``) settle the items they answer; they may cover only the disputed
+    items, and the merged answers must then be complete for the scorer. Free-text
+    items are never disputed: differing texts are kept side by side.
+    """
     out: list[Resolved] = []
     problems: list[Problem] = []
     method = ctx.settings.consensus_method
@@ -731,10 +750,15 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
         rows = sorted(r.row for r in all_rows if r.row)
         reviewers = list(by_reviewer)
         checklist = ctx.checklist(ref)
+        partial = validated.partial.get((study_id, ref), set())
 
         def done(answers: Mapping[str, AnswerRow], how: str, study_id: str = study_id,
                  ref: str = ref, reviewers: list[str] = reviewers, rows: list[int] = rows,
-                 file: str = file) -> None:
+                 file: str = file, checklist: Any = checklist,
+                 check: bool = bool(partial)) -> None:
+            if check and not _merged_complete(ctx, checklist, answers, study_id, file,
+                                              rows, problems):
+                return
             out.append(Resolved(study_id, ref, {k: r.answer for k, r in answers.items()},
                                 {k: r.note for k, r in answers.items() if r.note},
                                 reviewers, how, rows, file))
@@ -753,19 +777,24 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
                 continue
             done(by_reviewer[primary], "primary")
             continue
-        if method == "consensus-reviewer" and consensus_name in by_reviewer:
-            done(by_reviewer[consensus_name], "consensus")
-            continue
-        # Two or more reviewers and no consensus rows: where they agree, take it.
+        settled = by_reviewer.get(consensus_name, {})
         raters = {r: a for r, a in by_reviewer.items() if r != consensus_name}
-        items = list(dict.fromkeys(i for a in raters.values() for i in a))
+        if not raters:  # only consensus rows (the raters' were invalid and skipped)
+            done(settled, "consensus")
+            continue
+        items = list(dict.fromkeys([*(i for a in raters.values() for i in a), *settled]))
         agreed: dict[str, AnswerRow] = {}
         disagreements = []
         for item_id in items:
+            if item_id in settled:
+                agreed[item_id] = settled[item_id]
+                continue
             given = {r: a[item_id] for r, a in raters.items() if item_id in a}
             values = {row.answer for row in given.values()}
             if len(values) == 1 and len(given) == len(raters):
                 agreed[item_id] = next(iter(given.values()))
+            elif _is_text_item(checklist, item_id):
+                agreed[item_id] = _side_by_side(given)
             elif method == "conservative":
                 chosen = _least_favourable(checklist, item_id, list(given.values()))
                 if chosen is None:
@@ -779,16 +808,50 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
                 f"item {i}: " + ", ".join(f"{r or '(unnamed)'} {row.answer!r}"
                                           for r, row in g.items())
                 for i, g in disagreements)
-            hint = (f"add rows from reviewer {consensus_name!r} with the agreed answers"
-                    if method == "consensus-reviewer" else
-                    "these items have no points to compare; add consensus rows")
+            hint = (f"add rows from reviewer {consensus_name!r} with the agreed answers to "
+                    "these items" if method == "consensus-reviewer" else
+                    "these items have no points to compare; add rows from reviewer "
+                    f"{consensus_name!r} with the agreed answers")
             problems.append(Problem(
                 message=f"reviewers disagree and there is no consensus ({listed}); {hint}",
                 file=file, rows=rows, study_id=study_id, checklist=checklist.id,
                 allowed="one agreed answer per item"))
             continue
-        done(agreed, "agreed" if method != "conservative" else "conservative")
+        done(agreed, "consensus" if settled else
+             "conservative" if method == "conservative" else "agreed")
     return out, problems
+
+
+def _is_text_item(checklist: Any, item_id: str) -> bool:
+    item = _find_item(checklist, item_id)
+    return item is not None and item.answer_type != "choice"
+
+
+def _side_by_side(given: Mapping[str, AnswerRow]) -> AnswerRow:
+    """Differing free-text answers of several reviewers, kept together (not scored)."""
+    first = next(iter(given.values()))
+    text = " | ".join(f"{r or '(unnamed)'}: {row.answer}" for r, row in given.items()
+                      if not is_unanswered(row.answer))
+    notes = " | ".join(f"{r or '(unnamed)'}: {row.note}" for r, row in given.items()
+                       if row.note)
+    return AnswerRow(study_id=first.study_id, checklist=first.checklist, item=first.item,
+                     answer=text, reviewer="", note=notes, row=first.row, file=first.file)
+
+
+def _merged_complete(ctx: Context, checklist: Any, answers: Mapping[str, AnswerRow],
+                     study_id: str, file: str, rows: list[int],
+                     problems: list[Problem]) -> bool:
+    """Check answers merged from raters and partial consensus rows; report what is missing."""
+    _, scorer, options = ctx.scorer_for(checklist)
+    found = _scorer_problems(scorer, checklist, answers, options)
+    for p in found:
+        row_of_item = answers.get(p.item) if p.item else None
+        problems.append(Problem(
+            message=f"after consensus: {p.message}", file=file,
+            row=row_of_item.row if row_of_item else None,
+            rows=[] if row_of_item else rows, study_id=study_id, checklist=checklist.id,
+            item=p.item, value=p.value, allowed=p.allowed))
+    return not found
 
 
 def _least_favourable(checklist: Any, item_id: str, rows: list[AnswerRow]) -> AnswerRow | None:
@@ -896,6 +959,8 @@ def appraise(
     problems = validated.problems + consensus_problems
     if problems and not skip_invalid:
         raise AnswersInvalid(problems)
+    if problems:
+        problems = problems + _skipped_with_their_appraisal(validated, problems)
 
     grade_order: list[str] = []
     scores: list[StudyScore] = []
@@ -907,8 +972,11 @@ def appraise(
                 grade_order.append(g)
         reviewer_grades: dict[str, str | None] = {}
         if len(res.reviewers) > 1:
-            by_reviewer = validated.appraisals[(res.study_id, res.checklist_ref)]
+            key = (res.study_id, res.checklist_ref)
+            by_reviewer = validated.appraisals[key]
             for reviewer, answers in by_reviewer.items():
+                if reviewer in validated.partial.get(key, ()):
+                    continue  # consensus rows on the disputed items only: no grade of their own
                 _, own = score_one(ctx, checklist, {k: r.answer for k, r in answers.items()})
                 reviewer_grades[reviewer] = own["grade"]
         design = ctx.design_of(res.study_id) or checklist.design
@@ -964,6 +1032,23 @@ def appraise(
         checklists=checklists,
         files=list(files),
     )
+
+
+def _skipped_with_their_appraisal(validated: Validated,
+                                  problems: Sequence[Problem]) -> list[Problem]:
+    """Valid rows skipped because their appraisal has an invalid row, one entry per
+    appraisal, so that ``--skip-invalid`` lists every row it leaves out."""
+    named = {(p.file, p.row) for p in problems if p.row is not None}
+    named |= {(p.file, r) for p in problems for r in p.rows}
+    groups: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+    for row in validated.skipped_rows:
+        if row.row is not None and (row.file, row.row) not in named:
+            groups[(row.file, row.study_id, row.checklist, row.reviewer)].append(row.row)
+    return [Problem(message="valid rows skipped with the rest of this appraisal, which has "
+                            "the problem(s) above: an appraisal is scored whole or not at all",
+                    file=file, rows=rows, study_id=study_id or None,
+                    checklist=checklist or None, reviewer=reviewer or None)
+            for (file, study_id, checklist, reviewer), rows in groups.items()]
 
 
 def score_files(

@@ -72,6 +72,12 @@ def _fail_on_problems(exc: Any) -> None:
     raise SystemExit(1)
 
 
+def _list_skipped(report: Any) -> None:
+    """With --skip-invalid: every skipped row, on standard error."""
+    for problem in report.skipped:
+        click.echo(f"skipped: {problem}", err=True)
+
+
 @appraise.command("score")
 @answers_option
 @review_path_option
@@ -100,9 +106,7 @@ def score(answers: tuple[str, ...], review: str, studies: str | None, skip_inval
         from evidencekit.core.io import atomic_write_text
 
         atomic_write_text(table_file, table_csv(report))
-    if report.skipped:
-        for problem in report.skipped:
-            click.echo(f"skipped: {problem}", err=True)
+    _list_skipped(report)
     if as_json:
         print_json(report.to_dict(), output)
         return
@@ -129,9 +133,14 @@ def _text(report: Any) -> str:
         lines.append("not appraised: " + ", ".join(report.not_appraised))
     for pair in report.agreement.get("pairs", []):
         kappa = "undefined" if pair["kappa"] is None else f"{pair['kappa']:.2f}"
+        if pair["percent"] is None:
+            lines.append(f"agreement {pair['reviewers'][0]} vs {pair['reviewers'][1]}: "
+                         "no choice items answered by both")
+            continue
         lines.append(
             f"agreement {pair['reviewers'][0]} vs {pair['reviewers'][1]}: "
-            f"{pair['percent']:.1f}% of {pair['n']} items in {pair['studies']} studies, "
+            f"{pair['percent']:.1f}% of {pair['n']} items in {pair['studies']} "
+            f"stud{'y' if pair['studies'] == 1 else 'ies'}, "
             f"kappa {kappa}")
     if report.skipped:
         lines.append(f"skipped: {len(report.skipped)} problem(s), listed on standard error")
@@ -166,6 +175,7 @@ def plot(answers: tuple[str, ...], review: str, studies: str | None, skip_invali
     except AnswersInvalid as exc:
         _fail_on_problems(exc)
         return
+    _list_skipped(report)
     registry = ctx.registry
     options: dict[str, Any] = {}
     if formats:
@@ -175,7 +185,8 @@ def plot(answers: tuple[str, ...], review: str, studies: str | None, skip_invali
     options = registry.validate_options("reporter", reporter, options)
     paths = registry.get("reporter", reporter).render(report.to_dict(), Path(out_dir), options)
     if as_json:
-        print_json({"files": [str(p) for p in paths]})
+        print_json({"files": [str(p) for p in paths],
+                    "skipped": [p.to_dict() for p in report.skipped]})
         return
     for path in paths:
         click.echo(str(path))

@@ -65,8 +65,23 @@ def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                     grades.append(g)
         title = (info.get(checklist_id) or {}).get("title") or checklist_id
         panels.append({"id": checklist_id, "title": title, "studies": studies,
-                       "columns": columns, "grades": grades})
+                       "columns": columns, "grades": grades, "key": _column_key(studies)})
     return panels
+
+
+def _column_key(studies: list[Mapping[str, Any]]) -> dict[str, str]:
+    """Column label → what it stands for, where the scorer says (domain names: D1 →
+    'Bias arising from the randomisation process'), so a reader need not look it up."""
+    key: dict[str, str] = {}
+    for study in studies:
+        for domain in (study.get("details", {}).get("domains") or {}).values():
+            if isinstance(domain, Mapping) and domain.get("label") and domain.get("name"):
+                key.setdefault(str(domain["label"]), str(domain["name"]))
+    return key
+
+
+def _grades_text(panel: Mapping[str, Any]) -> str:
+    return f" — grade: {' / '.join(panel['grades'])}" if panel["grades"] else ""
 
 
 def _grade_level(study: Mapping[str, Any], grades: list[str]) -> str:
@@ -139,19 +154,25 @@ class QualityPlots:
     def _traffic_light(self, Figure: Any, panels: list[dict[str, Any]]) -> Any:  # noqa: N803
         # Laid out in inches, so every panel has the same row height however many
         # studies it has; titles and column labels sit in a fixed header above each.
-        header, gap, legend_inch, left = 0.5, 0.12, 0.8, 1.2
+        header, gap, legend_inch, left, key_line = 0.5, 0.12, 0.8, 1.2, 0.15
         heights = [len(p["studies"]) * ROW_INCH + 0.1 for p in panels]
         widths = [COL_INCH * (len(p["columns"]) + 1) + 0.2 for p in panels]
+        keys = [(len(p["key"]) * key_line + 0.1) if p["key"] else 0.0 for p in panels]
         fig_w = left + max(max(widths), 4.5) + 0.3
-        fig_h = sum(heights) + len(panels) * (header + gap) + legend_inch
+        fig_h = sum(heights) + sum(keys) + len(panels) * (header + gap) + legend_inch
         fig = Figure(figsize=(fig_w, fig_h))
         top = fig_h
-        for panel, height, width in zip(panels, heights, widths, strict=True):
+        for panel, height, width, key in zip(panels, heights, widths, keys, strict=True):
             top -= header
             ax = fig.add_axes([left / fig_w, (top - height) / fig_h, width / fig_w,
                                height / fig_h])
             self._traffic_panel(ax, panel)
-            top -= height + gap
+            top -= height
+            for index, (label, name) in enumerate(panel["key"].items()):
+                fig.text(left / fig_w, (top - 0.1 - (index + 0.5) * key_line) / fig_h,
+                         _escape(f"{label}: {name}"), fontsize=7, va="center",
+                         color="#333333")
+            top -= key + gap
         legend_ax = fig.add_axes([0.0, 0.0, 1.0, legend_inch / fig_h])
         legend_ax.axis("off")
         self._legend(legend_ax)
@@ -187,9 +208,8 @@ class QualityPlots:
             spine.set_visible(False)
         ax.set_axisbelow(True)
         ax.grid(True, color="#eeeeee", linewidth=0.5)
-        grades = " / ".join(panel["grades"]) if panel["grades"] else ""
         ax.set_title(_escape(f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
-                             + (f" — grade: {grades}" if grades else "")),
+                             + _grades_text(panel)),
                      fontsize=8, loc="left", pad=14)
 
     def _legend(self, ax: Any) -> None:
@@ -239,15 +259,17 @@ class QualityPlots:
                                     "favourable", "unfavourable") else "#222222")
                 left = [a + b for a, b in zip(left, values, strict=True)]
             ax.set_yticks(range(len(labels)))
-            ax.set_yticklabels([_escape(lab) for lab in labels], fontsize=7)
+            key = panel["key"]
+            ax.set_yticklabels([_escape(f"{lab}: {key[lab]}" if lab in key else lab)
+                                for lab in labels], fontsize=7)
             ax.set_ylim(len(labels) - 0.5, -0.5)
             ax.set_xlim(0, 100)
             ax.set_xlabel("% of studies", fontsize=7)
             ax.tick_params(labelsize=7)
             for spine in ("top", "right"):
                 ax.spines[spine].set_visible(False)
-            ax.set_title(_escape(f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})"),
-                         fontsize=8, loc="left")
+            ax.set_title(_escape(f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})"
+                                 + _grades_text(panel)), fontsize=8, loc="left")
         legend_ax = fig.add_subplot(grid[len(panels)])
         legend_ax.axis("off")
         self._legend(legend_ax)

@@ -176,3 +176,36 @@ def test_plot_command_writes_svg_and_png(review, tmp_path):
                     str(DATA / "answers-valid.csv"), "-o", str(tmp_path / "p2"),
                     "--format", "png", "--plot", "summary")
     assert [Path(f).name for f in only["files"]] == ["quality-summary.png"]
+
+
+def test_plot_lists_what_it_skips(review, tmp_path):
+    answers = tmp_path / "answers.csv"
+    lines = (DATA / "answers-valid.csv").read_text("utf-8").splitlines()
+    answers.write_text("\n".join([*lines, "smith2010,casp-qualitative,q77,yes,ni,,"]) + "\n",
+                       "utf-8")
+    result = run("appraise", "plot", "--review", str(review), "--answers", str(answers),
+                 "--skip-invalid", "-o", str(tmp_path / "plots"), "--format", "svg",
+                 "--plot", "summary", "--json")
+    assert result.exit_code == 0, result.output
+    assert "skipped: " in result.stderr and "answers.csv:23" in result.stderr
+    data = json.loads(result.stdout)
+    assert [p["row"] for p in data["skipped"]] == [23]
+    assert [Path(f).name for f in data["files"]] == ["quality-summary.svg"]
+
+
+def test_plot_names_rob2_domains(review, tmp_path):
+    out = tmp_path / "plots"
+    run_json("appraise", "plot", "--review", str(review), "--answers",
+             str(DATA / "rob2-answers.yaml"), "-o", str(out), "--format", "svg")
+    for name in ("quality-traffic-light.svg", "quality-summary.svg"):
+        svg = (out / name).read_text("utf-8")
+        assert "D1: Bias arising from the randomisation process" in svg
+        assert "D5: Bias in selection of the reported result" in svg
+        assert "grade: low / some-concerns / high" in svg
+
+
+def test_text_output_of_a_dual_appraisal(review):
+    result = run("appraise", "score", "--review", str(review), "--answers",
+                 str(DATA / "answers-dual.csv"))
+    assert result.exit_code == 0, result.output
+    assert "agreement dt vs ni: 83.3% of 18 items in 2 studies" in result.output

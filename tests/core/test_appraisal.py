@@ -109,8 +109,16 @@ def test_skip_invalid_scores_the_rest_and_lists_the_skipped(review):
     report = score_files(DATA / "answers-bad.csv", ctx, skip_invalid=True)
     # smith2010 has an invalid and a duplicate row, jones2012 misses q11: both skipped.
     assert report.studies == []
-    assert len(report.skipped) == 7
+    assert len(report.skipped) == 8
     assert any(p.study_id == "jones2012" and p.item == "q11" for p in report.skipped)
+    # the valid rows of smith2010's appraisal are listed too: nothing is left out silently
+    (whole,) = [p for p in report.skipped if "scored whole" in p.message]
+    assert (whole.study_id, whole.reviewer) == ("smith2010", "ni")
+    assert whole.rows == [2, 4, 6, 7, 8, 9, 10, 11]
+    assert "(rows 2, 4, 6-11)" in str(whole)
+    listed = {p.row for p in report.skipped} | {r for p in report.skipped for r in p.rows}
+    assert listed >= set(range(2, 23)) - {13}  # every data row but nobody2000's is named...
+    assert 13 in listed  # ...and that one by its own problem
 
 
 def test_skip_invalid_keeps_complete_appraisals(review, tmp_path):
@@ -286,3 +294,92 @@ def test_answers_csv_round_trip(tmp_path_factory, notes, encoding, delimiter):
     rows = read_answers(path)
     assert [r.item for r in rows] == [f"q{i}" for i in range(1, 10)]
     assert [r.note for r in rows] == [n.strip() for n in notes]
+
+
+# ------------------------------------------------------------------ consensus on disputed items
+
+
+def _dual_without_consensus() -> list[str]:
+    return [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+            if ",consensus" not in line]
+
+
+def test_consensus_rows_may_settle_only_the_disputed_items(review, tmp_path):
+    # ni and dt disagree on q3, q6 and q8 of smith2010; consensus rows for those three only
+    lines = _dual_without_consensus() + [
+        "smith2010,casp-qualitative,q3,yes,consensus",
+        "smith2010,casp-qualitative,q6,no,consensus",
+        "smith2010,casp-qualitative,q8,no,consensus",
+    ]
+    path = tmp_path / "dual.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = score_files(path, load_context(review()))
+    smith = next(s for s in report.studies if s.study_id == "smith2010")
+    # the same answers as the full consensus of answers-dual.csv: 6/9
+    assert smith.resolution == "consensus"
+    assert smith.score_percent == pytest.approx(600 / 9)
+    assert smith.answers["q6"] == "no" and smith.answers["q5"] == "no"
+    # consensus rows on three items have no grade of their own
+    assert smith.reviewer_grades == {"ni": "good", "dt": "good"}
+
+
+def test_consensus_rows_also_settle_items_under_the_conservative_rule(review, tmp_path):
+    lines = _dual_without_consensus() + ["smith2010,casp-qualitative,q3,yes,consensus"]
+    path = tmp_path / "dual.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = score_files(path, load_context(review("  consensus: {method: conservative}\n")))
+    smith = next(s for s in report.studies if s.study_id == "smith2010")
+    # q3 by consensus (yes); q6 and q8 least favourable (no): yes to q1 q2 q3 q4 q7 q9
+    assert (smith.resolution, smith.answers["q3"]) == ("consensus", "yes")
+    assert smith.score_percent == pytest.approx(600 / 9)
+
+
+def test_partial_consensus_left_alone_is_not_scored(review, tmp_path):
+    # both raters' appraisals are invalid, so only three consensus rows remain
+    lines = [line.replace("q1,yes,ni", "q1,maybe,ni").replace("q1,yes,dt", "q1,maybe,dt")
+             for line in _dual_without_consensus()]
+    lines += ["smith2010,casp-qualitative,q3,yes,consensus",
+              "smith2010,casp-qualitative,q6,no,consensus"]
+    path = tmp_path / "dual.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = score_files(path, load_context(review()), skip_invalid=True)
+    assert "smith2010" not in {s.study_id for s in report.studies}
+    missing = [p for p in report.skipped if p.message.startswith("after consensus")]
+    assert {p.item for p in missing} == {"q1", "q2", "q4", "q5", "q7", "q8", "q9"}
+    assert all(p.study_id == "smith2010" for p in missing)
+
+
+def test_free_text_answers_are_never_disputed(review, tmp_path):
+    rows = ["study_id,checklist,item,answer,reviewer"]
+    for reviewer, text in (("ni", "useful for UK services"), ("dt", "limited value")):
+        rows += [f"smith2010,casp-qualitative,q{i},yes,{reviewer}" for i in range(1, 10)]
+        rows.append(f"smith2010,casp-qualitative,q10,{text},{reviewer}")
+    path = tmp_path / "dual.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    report = score_files(path, load_context(review()))
+    (smith,) = report.studies
+    assert smith.resolution == "agreed" and smith.score_percent == 100.0
+    assert smith.answers["q10"] == "ni: useful for UK services | dt: limited value"
+    assert report.agreement["pairs"][0]["n"] == 9  # free text is not compared
+
+
+def test_one_row_is_named_as_a_row():
+    from evidencekit.core.appraisal import Problem
+
+    assert str(Problem("m", file="a.csv", rows=[26])).startswith("a.csv (row 26):")
+    assert str(Problem("m", file="a.csv", rows=[3, 4, 5, 9])).startswith("a.csv (rows 3-5, 9):")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".yaml"]))
+def test_any_bytes_give_answers_or_a_located_error(tmp_path_factory, data, suffix):
+    """An answers file of any content is read or refused with a RecordFormatError naming
+    the file; never another exception (which the CLI would show as a traceback)."""
+    path = tmp_path_factory.mktemp("fuzz") / f"answers{suffix}"
+    path.write_bytes(data)
+    try:
+        rows = read_answers(path)
+    except RecordFormatError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert all(r.file == str(path) for r in rows)
