@@ -44,6 +44,14 @@ _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 # --------------------------------------------------------------------------- reading
 
 
+class Header(list):
+    """A file's column names, and the line they are on (for messages about a column)."""
+
+    def __init__(self, names: Iterable[str] = (), line: int | None = None):
+        super().__init__(names)
+        self.line = line
+
+
 @dataclass
 class Row:
     """One row of an input file: its values, where it came from."""
@@ -66,7 +74,8 @@ def read_rows(path: str | Path, *, required: Sequence[str] = ("study_id",),
     from evidencekit.core.csvfile import read_table
 
     table = read_table(path, required=required, what=what)
-    return table.header, [Row(dict(values), str(path), line) for line, values in table]
+    header = Header(table.header, line=table.header_line)
+    return header, [Row(dict(values), str(path), line) for line, values in table]
 
 
 def _read_yaml_rows(path: Path, required: Sequence[str], what: str) -> tuple[list[str], list[Row]]:
@@ -178,6 +187,13 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
         text = str(value).strip()
         if not _DATE.match(text):
             return value, "expected a date written YYYY, YYYY-MM or YYYY-MM-DD"
+        if len(text) == 10:
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(text)
+            except ValueError:  # 2012-02-30: the pattern allows it, the calendar does not
+                return value, "no such day in the calendar"
         return text, None
     elif kind == "choice":
         picks = split_list(value) if spec.multiple else [str(value).strip()]
@@ -214,13 +230,25 @@ def check_value(spec: Any, value: Any) -> tuple[Any, str | None]:
 
 
 def _allowed_text(spec: Any) -> str:
+    if getattr(spec, "values_from", None) == "framework":
+        return "an influence id (or name) of the framework"
     if spec.allowed:
         joined = ", ".join(str(a) for a in spec.allowed)
-        return f"one of {joined}" if not spec.multiple else f"any of {joined}, separated by ';'"
-    return {
+        several = spec.multiple or spec.type == "list"
+        return f"any of {joined}, separated by ';'" if several else f"one of {joined}"
+    text = {
         "integer": "a whole number", "number": "a number", "boolean": "yes or no",
         "date": "YYYY, YYYY-MM or YYYY-MM-DD", "list": "entries separated by ';'",
     }.get(spec.type, "any text")
+    low, high = getattr(spec, "min", None), getattr(spec, "max", None)
+    if spec.type in ("integer", "number") and (low is not None or high is not None):
+        if low is not None and high is not None:
+            text += f" from {low:g} to {high:g}"
+        elif low is not None:
+            text += f" of at least {low:g}"
+        else:
+            text += f" of at most {high:g}"
+    return text
 
 
 # --------------------------------------------------------------------------- validation
@@ -252,8 +280,8 @@ def _validate_fields(
         checked.problems.append(Problem(
             message=f"column {column!r} is not a field of the form"
                     + (f"; did you mean {close[0]!r}?" if close else ""),
-            file=file, row=rows[0].line if rows else 1, item=column, item_label="column",
-            allowed=", ".join(by_id) or "(none)"))
+            file=file, row=getattr(header, "line", None) or (rows[0].line if rows else 1),
+            item=column, item_label="column", allowed=", ".join(by_id) or "(none)"))
     seen: dict[str, int | None] = {}
     for row in rows:
         study_id = row.study_id
@@ -368,26 +396,35 @@ def validate_influences(
     if framework is None:
         return checked
     ids = sorted(framework.ids())
-    kept = []
-    for out in checked.rows:
-        bad = False
+    allowed = (", ".join(ids) if len(ids) <= 30 else
+               f"the {len(ids)} entry ids of {framework.ref} (see `evidencekit instruments "
+               f"show {framework.id}`)")
+    # Every row is checked, also rows with other problems, so one run lists everything.
+    resolved: dict[tuple[int | None, str], str] = {}
+    bad_lines: set[int | None] = set()
+    for row in rows:
         for spec in framework_specs:
-            value = out.get(spec.id)
-            if value in (None, ""):
+            value = row.values.get(spec.id)
+            if _empty(value):
                 continue
             try:
-                out[spec.id] = framework.resolve(str(value)).id
+                resolved[(row.line, spec.id)] = framework.resolve(str(value).strip()).id
             except KeyError:
                 close = difflib.get_close_matches(str(value), ids, n=3, cutoff=0.5)
                 checked.problems.append(Problem(
                     message=f"not an influence of framework {framework.ref}"
                             + (f"; did you mean {', '.join(close)}?" if close else ""),
-                    file=str(path), row=out["_line"], study_id=out["study_id"],
-                    item=spec.id, item_label="column", value=str(value),
-                    allowed=f"the {len(ids)} entry ids of {framework.ref}"))
-                bad = True
-        if not bad:
-            kept.append(out)
+                    file=str(path), row=row.line, study_id=row.study_id or None,
+                    item=spec.id, item_label="column", value=str(value), allowed=allowed))
+                bad_lines.add(row.line)
+    kept = []
+    for out in checked.rows:
+        if out["_line"] in bad_lines:
+            continue
+        for spec in framework_specs:
+            if (out["_line"], spec.id) in resolved:
+                out[spec.id] = resolved[(out["_line"], spec.id)]
+        kept.append(out)
     checked.rows = kept
     checked.problems.sort(key=lambda p: (p.row or 0))
     return checked
@@ -423,7 +460,8 @@ def draw_sample(
     if fraction is not None:
         if not 0 < fraction <= 1:
             raise EvidencekitError(f"the sample fraction must be in (0, 1], got {fraction}")
-        size = math.ceil(fraction * len(population) - 1e-9)
+        # rounded up (a tolerance so 0.1 × 30 is 3, not 4), and never an empty sample
+        size = max(1, math.ceil(fraction * len(population) - 1e-9))
     else:
         size = int(n)  # type: ignore[arg-type]
         if size < 1:
@@ -470,9 +508,12 @@ def field_agreement(
     a = {r["study_id"]: r for r in first.rows}
     b = {r["study_id"]: r for r in second.rows}
     shared = sorted(set(a) & set(b))
+    missing = None
     if only is not None:
         wanted = set(only)
         shared = [s for s in shared if s in wanted]
+        # a sampled study one extractor has no record for is not compared: say so
+        missing = {"first": sorted(wanted - set(a)), "second": sorted(wanted - set(b))}
     fields: dict[str, Any] = {}
     all_a: list[Any] = []
     all_b: list[Any] = []
@@ -502,6 +543,7 @@ def field_agreement(
         "studies": shared,
         "only_in_first": sorted(set(a) - set(b)),
         "only_in_second": sorted(set(b) - set(a)),
+        "sample_missing": missing,
         "fields": fields,
         "overall": {"n": overall.n, "agreed": overall.agreed, "percent": overall.percent,
                     "percent_ci": [overall.ci_low, overall.ci_high]
@@ -531,9 +573,17 @@ def influence_agreement(
 
     a, b = index(first), index(second)
     shared = sorted(set(a) & set(b))
+    missing = None
     if only is not None:
+        # Both coders were to code every sampled study, and a study with no influence has
+        # no rows: a sampled study in one file only is compared as "nothing coded" by the
+        # other (listed), and one in neither file is listed and left out.
         wanted = set(only)
-        shared = [s for s in shared if s in wanted]
+        coded = set(a) | set(b)
+        shared = sorted(wanted & coded)
+        missing = {"first": sorted((wanted & coded) - set(a)),
+                   "second": sorted((wanted & coded) - set(b)),
+                   "both": sorted(wanted - coded)}
     if framework is not None:
         influences = sorted(framework.ids())
     else:
@@ -559,6 +609,7 @@ def influence_agreement(
                                       "second": "coded" if in_b else "not coded"})
     return {
         "studies": shared,
+        "sample_missing": missing,
         "influences": len(influences),
         "presence": agreement(pa, pb, categories=[False, True]),
         "direction": agreement(direction_a, direction_b),

@@ -209,7 +209,13 @@ def agreement(files: tuple[str, ...], reviewers: str | None, sample_file: str | 
     framework = _framework(review, form, framework_ref)
     known, _ = _studies(review, studies)
     if kind == "auto":
-        kind = sniff_kind(files[0])
+        kinds = {path: sniff_kind(path) for path in files}
+        if len(set(kinds.values())) > 1:
+            raise EvidencekitError(
+                "the files hold different things ("
+                + ", ".join(f"{path}: {k}" for path, k in kinds.items())
+                + "); compare two files of the same kind")
+        kind = kinds[files[0]]
     checked = [_check(path, kind, form, framework, known) for path in files]
     problems = [p for c in checked for p in c.problems]
     if problems:
@@ -258,4 +264,14 @@ def _agreement_text(result: dict[str, Any], kind: str) -> str:
             lines.append(f"  {field_id:<28} {fmt(entry)}")
         lines.append(f"all fields: {fmt(result['overall'])}")
     lines.append(f"{len(result['disagreements'])} disagreement(s)")
+    missing = result.get("sample_missing") or {}
+    names = {"first": result["compared"][0], "second": result["compared"][1]}
+    for side in ("first", "second"):
+        if missing.get(side):
+            how = ("compared as coding no influence" if kind == "influences" else
+                   "not compared")
+            lines.append(f"sampled but not in {names[side]} ({how}): "
+                         + ", ".join(missing[side]))
+    if missing.get("both"):
+        lines.append("sampled but in neither (not compared): " + ", ".join(missing["both"]))
     return "\n".join(lines)

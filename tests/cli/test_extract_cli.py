@@ -109,3 +109,30 @@ def test_agreement_refuses_invalid_input():
     result = run("extract", "agreement", "--form", FORM, str(DATA / "extraction-bad.csv"),
                  str(DATA / "extraction-a.csv"))
     assert result.exit_code == 1 and "fix them first" in result.output
+
+
+def test_agreement_refuses_files_of_different_kinds():
+    result = run("extract", "agreement", "--form", FORM, str(DATA / "extraction-a.csv"),
+                 str(DATA / "influences-b.csv"))
+    assert result.exit_code == 1
+    assert "hold different things" in result.output
+    assert "extraction-a.csv: records" in result.output
+    assert "influences-b.csv: influences" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_agreement_on_a_sample_lists_sampled_studies_not_extracted(tmp_path):
+    sample = tmp_path / "sample.csv"
+    result = run("extract", "sample", "--studies", str(DATA / "studies.csv"), "-n", "5",
+                 "--seed", "3", "-o", str(sample))
+    assert result.exit_code == 0
+    b = tmp_path / "b.csv"
+    b.write_text("\n".join(line for line in (DATA / "extraction-b.csv").read_text(
+        "utf-8").splitlines() if not line.startswith("lee2015")) + "\n", "utf-8")
+    text = run("extract", "agreement", "--form", FORM, str(DATA / "extraction-a.csv"), str(b),
+               "--sample", str(sample))
+    assert text.exit_code == 0, text.output
+    # studies.csv has five studies, both extractors four (b without lee2015)
+    assert f"sampled but not in {DATA / 'extraction-a.csv'} (not compared): diaz2017" in text.output
+    assert f"sampled but not in {b} (not compared): diaz2017, lee2015" in text.output
+    assert text.output.startswith("3 studies compared")

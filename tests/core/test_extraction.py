@@ -237,3 +237,124 @@ def test_split_by_reviewer(form, tmp_path):
     assert names == ["ni", "dt"] and len(first.rows) == len(second.rows) == 4
     with pytest.raises(EvidencekitError, match="no rows from reviewer"):
         split_by_reviewer(checked, ["ni", "xx"])
+
+
+# ------------------------------------------------------------------ audit additions
+
+
+@pytest.mark.parametrize("spec,value,problem,allowed", [
+    (FormField("d", "D", "date"), "2012-02-30", "no such day in the calendar",
+     "YYYY, YYYY-MM or YYYY-MM-DD"),
+    (FormField("d", "D", "date"), "2011-02-29", "no such day", None),
+    (FormField("n", "N", "integer", min=1), "0", "below the minimum 1",
+     "a whole number of at least 1"),
+    (FormField("x", "X", "number", min=16, max=100), "101", "above the maximum 100",
+     "a number from 16 to 100"),
+    (FormField("x", "X", "number", max=5), "6", "above the maximum 5", "a number of at most 5"),
+    (FormField("l", "L", "list", allowed=["x", "y"]), "x;z", "'z' is not an allowed entry",
+     "any of x, y, separated by ';'"),
+])
+def test_values_outside_the_form_say_what_is_allowed(spec, value, problem, allowed):
+    from evidencekit.core.extraction import _allowed_text
+
+    _, found = check_value(spec, value)
+    assert problem in found
+    if allowed:
+        assert _allowed_text(spec) == allowed
+
+
+def test_a_leap_day_is_a_date():
+    assert check_value(FormField("d", "D", "date"), "2012-02-29") == ("2012-02-29", None)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dates())
+def test_date_property(day):
+    text = day.isoformat()
+    if len(text) == 10:  # years 1-9999 written with four digits
+        assert check_value(FormField("d", "D", "date"), text) == (text, None)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(-10**6, 10**6), st.integers(-50, 50), st.integers(-50, 50))
+def test_integer_bounds_property(value, low, high):
+    spec = FormField("n", "N", "integer", min=low, max=high)
+    normalised, problem = check_value(spec, f" {value} ")
+    if value < low:
+        assert "below the minimum" in problem
+    elif value > high:
+        assert "above the maximum" in problem
+    else:
+        assert (normalised, problem) == (value, None)
+
+
+def test_unknown_column_is_named_on_the_header_line(form, tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text("\n\nstudy_id,modalty\nsmith2010,group\n", "utf-8")
+    checked = validate_records(path, form)
+    (column,) = [p for p in checked.problems if p.item == "modalty"]
+    assert column.row == 3 and "did you mean 'modality'" in column.message
+
+
+def test_influence_ids_are_checked_on_rows_with_other_problems(form, framework, tmp_path):
+    path = tmp_path / "influences.csv"
+    path.write_text("study_id,influence,direction,factor\nsmith2010,bogus,helps,x\n"
+                    "smith2010,psw-training,barrier,y\n", "utf-8")
+    checked = validate_influences(path, form, framework)
+    assert [(p.row, p.item) for p in checked.problems] == [(2, "direction"), (2, "influence")]
+    influence = checked.problems[1]
+    assert influence.value == "bogus"
+    # a small framework's ids are listed in full
+    assert influence.allowed == ", ".join(sorted(framework.ids()))
+    assert [r["influence"] for r in checked.rows] == ["psw-training"]
+
+
+def test_empty_influence_says_what_is_allowed(form, framework, tmp_path):
+    path = tmp_path / "influences.csv"
+    path.write_text("study_id,influence,direction,factor\nsmith2010,,barrier,x\n", "utf-8")
+    (problem,) = validate_influences(path, form, framework).problems
+    assert problem.allowed == "an influence id (or name) of the framework"
+
+
+def test_sampled_studies_missing_from_an_extractor_are_listed(form):
+    a = validate_records(DATA / "extraction-a.csv", form)
+    b = validate_records(DATA / "extraction-b.csv", form)
+    b.rows = [r for r in b.rows if r["study_id"] != "lee2015"]
+    result = field_agreement(a, b, form, only=["khan2016", "lee2015", "zhou2020"])
+    assert result["studies"] == ["khan2016"]
+    assert result["sample_missing"] == {"first": ["zhou2020"], "second": ["lee2015", "zhou2020"]}
+    assert field_agreement(a, b, form)["sample_missing"] is None
+
+
+def test_sampled_study_one_coder_left_without_influences_counts_as_none_coded(form, framework):
+    a = validate_influences(DATA / "influences-a.csv", form, framework)
+    b = validate_influences(DATA / "influences-b.csv", form, framework)
+    b.rows = [r for r in b.rows if r["study_id"] != "jones2012"]
+    result = influence_agreement(a, b, framework, only=["jones2012", "lee2015", "zhou2020"])
+    assert result["studies"] == ["jones2012", "lee2015"]
+    assert result["sample_missing"] == {"first": [], "second": ["jones2012"],
+                                        "both": ["zhou2020"]}
+    # jones2012: a coded organisational-culture and resource-availability, b nothing;
+    # lee2015: both psw-role-definition, b also financial-arrangements → 3 of 28 differ
+    presence = result["presence"]
+    assert (presence["n"], presence["agreed"]) == (28, 25)
+    # without a sample, a study missing from one file is not compared at all
+    assert influence_agreement(a, b, framework)["studies"] == ["lee2015", "smith2010"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.text(alphabet="abcdef0123", min_size=1, max_size=6), min_size=1, max_size=40),
+       st.integers(0, 2**31 - 1), st.floats(0.01, 1.0))
+def test_sample_property(ids, seed, fraction):
+    import math
+
+    drawn = draw_sample(sorted(ids), fraction=fraction, seed=seed)
+    assert drawn["n"] == len(drawn["study_ids"]) == max(1, math.ceil(fraction * len(ids) - 1e-9))
+    assert set(drawn["study_ids"]) <= ids and len(set(drawn["study_ids"])) == drawn["n"]
+    # the same seed gives the same sample, whatever the order of the studies
+    assert draw_sample(list(reversed(sorted(ids))), fraction=fraction, seed=seed) == drawn
+
+
+def test_a_tiny_fraction_still_samples_one_study():
+    assert draw_sample(["a", "b", "c"], fraction=1e-12, seed=1)["n"] == 1
+    assert draw_sample([f"s{i}" for i in range(30)], fraction=0.1, seed=1)["n"] == 3
