@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from evidencekit.core.cli.options import (
+    emit_table,
     json_option,
     load_review,
     output_option,
@@ -24,7 +25,8 @@ def instruments() -> None:
 @review_option
 @click.option("--kind", type=click.Choice(KINDS), help="Only instruments of this kind.")
 @json_option
-def list_(review_dir: str, kind: str | None, as_json: bool) -> None:
+@output_option
+def list_(review_dir: str, kind: str | None, as_json: bool, output: str | None) -> None:
     """List instruments: id, version, kind, title and origin."""
     review = load_review(review_dir)
     catalog = review.catalog
@@ -34,9 +36,8 @@ def list_(review_dir: str, kind: str | None, as_json: bool) -> None:
     if as_json:
         print_json({"instruments": [
             {"id": e.id, "version": e.version, "kind": e.kind, "title": e.title,
-             "origin": e.origin, "path": e.path} for e in entries]})
+             "origin": e.origin, "path": e.path} for e in entries]}, output)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table()
@@ -44,24 +45,27 @@ def list_(review_dir: str, kind: str | None, as_json: bool) -> None:
         table.add_column(column)
     for e in entries:
         table.add_row(e.id, e.version, e.kind, e.title, e.origin)
-    Console(width=160).print(table)
+    emit_table(table, output)
 
 
 @instruments.command()
 @click.argument("ref", metavar="ID[@VERSION]")
 @review_option
 @json_option
-def show(ref: str, review_dir: str, as_json: bool) -> None:
+@output_option
+def show(ref: str, review_dir: str, as_json: bool, output: str | None) -> None:
     """Show an instrument as loaded (the newest version unless @VERSION is given)."""
     entry = load_review(review_dir).catalog.entry(ref)
     data = entry.instrument.to_dict()
     if as_json:
-        print_json(data)
+        print_json(data, output)
         return
     import yaml
 
-    click.echo(f"# {entry.id}@{entry.version} ({entry.kind}) from {entry.origin}: {entry.path}")
-    click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), nl=False)
+    from evidencekit.core.io import emit
+
+    header = f"# {entry.id}@{entry.version} ({entry.kind}) from {entry.origin}: {entry.path}\n"
+    emit(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), output)
 
 
 @instruments.command()

@@ -34,6 +34,22 @@ def print_json(data: Any, output: str | None = None) -> None:
     emit(json.dumps(data, indent=2, ensure_ascii=False, default=str), output)
 
 
+def emit_table(table: Any, output: str | None = None, width: int = 160) -> None:
+    """Print a rich table (or write it, as plain text, to ``output``)."""
+    from rich.console import Console
+
+    if output is None or output == "-":
+        Console(width=width).print(table)
+        return
+    import io
+
+    from evidencekit.core.io import emit
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(table)
+    emit(buffer.getvalue(), output)
+
+
 def load_review(review_dir: str) -> Any:
     from evidencekit.core.review import open_review
 

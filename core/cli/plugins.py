@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import click
 
-from evidencekit.core.cli.options import json_option, load_review, print_json, review_option
+from evidencekit.core.cli.options import (
+    emit_table,
+    json_option,
+    load_review,
+    output_option,
+    print_json,
+    review_option,
+)
 
 
 @click.command()
 @review_option
 @json_option
-def plugins(review_dir: str, as_json: bool) -> None:
+@output_option
+def plugins(review_dir: str, as_json: bool, output: str | None) -> None:
     """List every provider by kind, with the plugin it comes from."""
     review = load_review(review_dir)
     registry = review.registry
@@ -31,10 +39,10 @@ def plugins(review_dir: str, as_json: bool) -> None:
                     for kind in registry.kinds()
                 },
                 "plugins": sorted(pm.get_name(p) or "" for p in pm.get_plugins()),
-            }
+            },
+            output,
         )
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="evidencekit providers")
@@ -43,4 +51,4 @@ def plugins(review_dir: str, as_json: bool) -> None:
     for kind in registry.kinds():
         for p in registry.providers(kind):
             table.add_row(kind, p.name, p.description, p.origin)
-    Console(width=160).print(table)
+    emit_table(table, output)

@@ -197,3 +197,27 @@ def test_a_broken_review_instrument_is_reported_not_fatal(runner: CliRunner,
     assert result.exit_code == 0
     assert "warning: " in result.stderr and "band-order.yaml:" in result.stderr
     assert "casp-rct" in {r["id"] for r in json.loads(result.stdout)["instruments"]}
+
+
+def test_list_and_show_write_to_a_file_with_o(runner: CliRunner, review: Path,
+                                              tmp_path: Path) -> None:
+    shown = run(runner, "instruments", "show", "casp-qualitative", "--review", str(review))
+    target = tmp_path / "out" / "casp-qualitative.yaml"
+    result = run(runner, "instruments", "show", "casp-qualitative", "--review", str(review),
+                 "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text("utf-8") == shown.stdout
+    assert yaml.safe_load(target.read_text("utf-8"))["id"] == "casp-qualitative"
+
+    as_json = tmp_path / "list.json"
+    result = run(runner, "instruments", "list", "--review", str(review), "--json", "-o",
+                 str(as_json))
+    assert result.exit_code == 0 and result.stdout == ""
+    ids = {r["id"] for r in json.loads(as_json.read_text("utf-8"))["instruments"]}
+    assert {"casp-rct", "cfir-2022", "peer-support-influences"} <= ids
+
+    table = tmp_path / "list.txt"
+    assert run(runner, "instruments", "list", "--review", str(review), "-o",
+               str(table)).exit_code == 0
+    text = table.read_text("utf-8")
+    assert "casp-rct" in text and "\x1b[" not in text  # plain text, no colour codes

@@ -339,3 +339,20 @@ def test_plugin_instrument_folder_mistakes_are_warnings(tmp_path):
         "raising: evidencekit_instrument_folders failed: OSError: package data missing",
     ]
     assert catalog.get("casp-rct").version == "2018"  # the shipped ones are all there
+
+
+def test_plugins_writes_to_a_file_with_o(tmp_path):
+    from click.testing import CliRunner
+
+    from evidencekit.core.cli import cli
+
+    target = tmp_path / "plugins.json"
+    result = CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "--json", "-o",
+                                      str(target)])
+    assert result.exit_code == 0 and result.stdout == ""
+    data = json.loads(target.read_text("utf-8"))
+    assert "percentage-bands" in {p["name"] for p in data["providers"]["appraisal-scorer"]}
+    table = tmp_path / "plugins.txt"
+    assert CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "-o",
+                                    str(table)]).exit_code == 0
+    assert "percentage-bands" in table.read_text("utf-8")
