@@ -271,17 +271,21 @@ class Checked:
 def _validate_fields(
     rows: Sequence[Row], header: Sequence[str], specs: Sequence[Any], *, file: str,
     what: str, studies: Mapping[str, Any] | None, unique_study: bool,
+    declared: Sequence[str] | None = None, columns_are: str = "a field of the form",
 ) -> Checked:
+    """Check ``rows`` against ``specs``; a column not in ``declared`` (default: the
+    specs' ids) is a problem, named as not being ``columns_are``."""
     checked = Checked(file=file)
     by_id = {s.id: s for s in specs}
-    unknown = [c for c in header if c not in ("study_id", *STANDARD_COLUMNS) and c not in by_id]
+    known = list(declared) if declared is not None else list(by_id)
+    unknown = [c for c in header if c not in ("study_id", *STANDARD_COLUMNS) and c not in known]
     for column in unknown:
-        close = difflib.get_close_matches(column, list(by_id), n=1)
+        close = difflib.get_close_matches(column, known, n=1)
         checked.problems.append(Problem(
-            message=f"column {column!r} is not a field of the form"
+            message=f"column {column!r} is not {columns_are}"
                     + (f"; did you mean {close[0]!r}?" if close else ""),
             file=file, row=getattr(header, "line", None) or (rows[0].line if rows else 1),
-            item=column, item_label="column", allowed=", ".join(by_id) or "(none)"))
+            item=column, item_label="column", allowed=", ".join(known) or "(none)"))
     seen: dict[str, int | None] = {}
     for row in rows:
         study_id = row.study_id
@@ -340,7 +344,8 @@ def validate_records(path: str | Path, form: Any, *,
     """Check extraction records (one row per study) against ``form``'s fields."""
     header, rows = read_rows(path, what="extraction records")
     checked = _validate_fields(rows, header, form.fields, file=str(path), what="record",
-                               studies=studies, unique_study=True)
+                               studies=studies, unique_study=True,
+                               columns_are=f"a field of form {form.ref}")
     checked.kind = "records"
     return checked
 
@@ -353,11 +358,14 @@ def validate_studies(path: str | Path, form: Any) -> Checked:
     must not be empty.
     """
     header, rows = read_rows(path, what="studies table")
+    attributes = [s for s in (form.study_attributes or form.fields) if s.id != "study_id"]
     # studies.csv may hold a subset of the attributes: only the columns present are checked
-    specs = [s for s in (form.study_attributes or form.fields)
-             if s.id in header and s.id != "study_id"]
-    checked = _validate_fields(rows, header, specs, file=str(path), what="study",
-                               studies=None, unique_study=True)
+    specs = [s for s in attributes if s.id in header]
+    checked = _validate_fields(
+        rows, header, specs, file=str(path), what="study", studies=None, unique_study=True,
+        declared=[s.id for s in attributes],
+        columns_are=f"a study attribute of form {form.ref}" if form.study_attributes else
+        f"a field of form {form.ref}")
     checked.kind = "studies"
     return checked
 
@@ -389,7 +397,8 @@ def validate_influences(
     specs = [s for s in influence_specs(form) if s.id != "study_id"]
     header, rows = read_rows(path, required=("study_id", "influence"), what="coded influences")
     checked = _validate_fields(rows, header, specs, file=str(path), what="influence",
-                               studies=studies, unique_study=False)
+                               studies=studies, unique_study=False,
+                               columns_are="a column of the coded-influences table")
     checked.kind = "influences"
     framework_specs = [s for s in specs if getattr(s, "values_from", None) == "framework"] or \
         [s for s in specs if s.id == "influence"]

@@ -56,7 +56,8 @@ def test_record_problems_name_file_row_study_field_value_allowed(form):
     text = [str(p) for p in checked.problems]
     name = str(DATA / "extraction-bad.csv")
     assert all(t.startswith(name + ":") for t in text)
-    assert any("column colour: column 'colour' is not a field of the form" in t for t in text)
+    assert any("column colour: column 'colour' is not a field of form "
+               "peer-support-extraction@2020" in t for t in text)
     design = next(p for p in checked.problems if p.item == "design")
     assert (design.row, design.study_id, design.value) == (2, "smith2010", "ethnography")
     assert "one of randomised controlled trial" in design.allowed
@@ -107,7 +108,10 @@ def test_studies_table_against_the_form(form, tmp_path):
     path.write_text("study_id,design,budget\ns1,survey,10\ns1,qualitative,3\n", "utf-8")
     checked = validate_studies(path, form)
     messages = [str(p) for p in checked.problems]
-    assert any("column 'budget' is not a field" in m for m in messages)
+    (budget,) = [p for p in checked.problems if p.item == "budget"]
+    # every declared study attribute is allowed, not only the columns present in the file
+    assert "not a study attribute of form peer-support-extraction@2020" in budget.message
+    assert budget.allowed == "design, country, setting, modality, income_level"
     assert any("'survey' is not an allowed value" in m for m in messages)
     assert any("a second study row" in m for m in messages)
     with pytest.raises(RecordFormatError, match="appears twice"):
