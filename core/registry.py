@@ -92,8 +92,18 @@ class Registry:
                     f"{kind} {name!r} takes no options, got: {', '.join(sorted(options))}"
                 )
             return options
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
         from evidencekit.core.schemas import validation_messages
 
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:  # the plugin's bug, not the user's: say whose
+            raise RegistryError(
+                f"the options schema of {kind} {name!r} ({info.origin}) is not a valid JSON "
+                f"Schema: {exc.message}; report this to the plugin's authors"
+            ) from None
         problems = validation_messages(options, schema)
         if problems:
             raise RegistryError(

@@ -356,3 +356,36 @@ def test_plugins_writes_to_a_file_with_o(tmp_path):
     assert CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "-o",
                                     str(table)]).exit_code == 0
     assert "percentage-bands" in table.read_text("utf-8")
+
+
+def test_invalid_options_schema_names_the_plugin():
+    class BadSchema:
+        name = "bad-schema"
+        description = "a scorer whose options schema is broken"
+        options_schema = {"type": "objekt"}
+
+    class Plugin:
+        @hookimpl
+        def evidencekit_appraisal_scorers(self):
+            return [BadSchema()]
+
+    pm = get_plugin_manager(autoload=False)
+    pm.register(Plugin(), name="bad-plugin")
+    with pytest.raises(RegistryError, match=r"^the options schema of appraisal-scorer "
+                                            r"'bad-schema' \(bad-plugin\) is not a valid JSON "
+                                            r"Schema: .*objekt.*; report this"):
+        Registry(pm).validate_options("appraisal-scorer", "bad-schema", {"a": 1})
+
+
+def test_every_builtin_options_schema_is_valid_2020_12():
+    from jsonschema import Draft202012Validator
+
+    registry = Registry(get_plugin_manager(autoload=False))
+    checked = 0
+    for kind in registry.kinds():
+        for info in registry.providers(kind):
+            assert isinstance(info.description, str) and info.description.strip(), info.name
+            if info.options_schema is not None:
+                Draft202012Validator.check_schema(info.options_schema)
+                checked += 1
+    assert checked >= 5
