@@ -109,16 +109,20 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
 
 def _cross_references(valid: list[tuple[Path, YamlDocument]]) -> list[str]:
     """References between instruments (a measure's framework, a crosswalk's entries),
-    resolved against the shipped instruments plus the files being validated."""
+    resolved against the shipped instruments, those of installed plugins, and the files
+    being validated."""
     if not valid:
         return []
-    from importlib.resources import files
-
+    from evidencekit.core.errors import EvidencekitError
     from evidencekit.core.instruments.checks import reference_problems
     from evidencekit.core.instruments.models import build_instrument
+    from evidencekit.core.plugin_manager import get_plugin_manager
 
-    catalog = Catalog()
-    catalog.add_folder(files("evidencekit.instruments"), "package", "instruments")
+    try:
+        pm = get_plugin_manager()
+    except EvidencekitError:  # a broken plugin: check against the shipped instruments only
+        pm = None
+    catalog = build_catalog(pm)
     names = set()
     for file, doc in valid:
         instrument = build_instrument(doc.data, origin="file", path=str(file), lines=doc.lines)

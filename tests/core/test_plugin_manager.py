@@ -389,3 +389,49 @@ def test_every_builtin_options_schema_is_valid_2020_12():
                 Draft202012Validator.check_schema(info.options_schema)
                 checked += 1
     assert checked >= 5
+
+
+def test_validate_resolves_references_to_a_plugins_instruments(tmp_path, monkeypatch):
+    """A review's instrument may build on a framework an installed plugin ships."""
+    from evidencekit.core.instruments.catalog import validate_paths
+
+    site = tmp_path / "site"
+    package = site / "evidencekit_fw"
+    (package / "instruments").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from importlib.resources import files\n"
+        "from evidencekit.core import hookimpl\n"
+        "@hookimpl\n"
+        "def evidencekit_instrument_folders():\n"
+        "    return [files('evidencekit_fw') / 'instruments']\n", "utf-8")
+    (package / "instruments" / "plugin-fw.yaml").write_text(
+        "kind: framework\nid: plugin-fw\nversion: '1'\ntitle: A plugin's framework\n"
+        "source: {citation: Test, licence: MIT}\n"
+        "entries:\n  - {id: trust, name: Trust}\n  - {id: time, name: Time}\n", "utf-8")
+    info = site / "evidencekit_fw-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: evidencekit-fw\nVersion: 1.0\n",
+                                   "utf-8")
+    (info / "entry_points.txt").write_text("[evidencekit]\nfw = evidencekit_fw\n", "utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV, raising=False)
+
+    measure = tmp_path / "uses-plugin.yaml"
+    measure.write_text(
+        "kind: measure\nid: m\nversion: '1'\ntitle: M\nsource: {citation: T, licence: MIT}\n"
+        "framework: plugin-fw\n"
+        "items:\n  - {id: a, number: 1, text: A, influence: trust}\n"
+        "  - {id: b, number: 2, text: B, influence: tyme}\n"
+        "scale: {min: 0, max: 3}\nscoring: {method: sum, total_min: 0, total_max: 6}\n",
+        "utf-8")
+    try:
+        count, problems = validate_paths([measure])
+        assert count == 1
+        # The framework is found; the misspelt influence is the one problem.
+        assert [p.split(": ", 1)[1] for p in problems] == [
+            "$.items[1].influence: plugin-fw@1 has no entry 'tyme'"]
+        monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+        _, problems = validate_paths([measure])
+        assert "no instrument with id 'plugin-fw'" in problems[0]
+    finally:
+        sys.modules.pop("evidencekit_fw", None)
