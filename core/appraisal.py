@@ -360,6 +360,13 @@ class Settings:
         data = dict(data or {})
         from evidencekit.core.schemas import validation_messages
 
+        bands = data.get("bands")
+        if isinstance(bands, Mapping) and not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in bands.values()):
+            # the schema's anyOf would only say "not of type 'array'"
+            raise EvidencekitError(
+                f"{where}: appraisal.bands must map each grade to its lowest percentage, "
+                f"e.g. {{good: 60, fair: 45, poor: 0}}; found {dict(bands)!r}")
         problems = validation_messages(data, SETTINGS_SCHEMA)
         if problems:
             raise EvidencekitError(
@@ -452,20 +459,29 @@ class Context:
         return self._scorers[checklist.ref]
 
     def _resolve_scorer(self, checklist: Any) -> tuple[str, Any, dict[str, Any]]:
+        from evidencekit.core.errors import RegistryError
+
+        review_file = getattr(self.review, "file", None) or "review.yaml"
         override = self.settings.overrides.get(checklist.id, {})
         name = override.get("scorer")
+        origin = f"{review_file}: appraisal.overrides.{checklist.id}.scorer"
         if name is None and isinstance(self.settings.scorer, str):
-            name = self.settings.scorer
+            name, origin = self.settings.scorer, f"{review_file}: appraisal.scorer"
         if name is None and isinstance(self.settings.scorer, Mapping):
             name = self.settings.scorer.get(checklist.id)
+            origin = f"{review_file}: appraisal.scorer.{checklist.id}"
         if name is None and checklist.scoring is not None:
             name = checklist.scoring.method
+            origin = f"checklist {checklist.ref} ({checklist.path}): scoring.method"
         if name is None:
             raise InstrumentError(
                 f"checklist {checklist.ref} ({checklist.path}) declares no scoring method and the "
                 "review names no scorer for it; add scoring.method to the checklist or "
                 f"appraisal.overrides.{checklist.id}.scorer to review.yaml")
-        provider = self.registry.get("appraisal-scorer", name)
+        try:
+            provider = self.registry.get("appraisal-scorer", name)
+        except RegistryError as exc:
+            raise RegistryError(f"{origin}: {exc}") from None
         options: dict[str, Any] = {}
         if checklist.scoring is not None and checklist.scoring.method == name:
             options.update(checklist.scoring.options or {})
@@ -476,7 +492,12 @@ class Context:
         options.update(override.get("options") or {})
         if "bands" in override:
             options["bands"] = override["bands"]
-        options = self.registry.validate_options("appraisal-scorer", name, options)
+        try:
+            options = self.registry.validate_options("appraisal-scorer", name, options)
+        except RegistryError as exc:
+            raise RegistryError(
+                f"checklist {checklist.ref}: {exc} (options come from the checklist's scoring "
+                f"block and {review_file}: appraisal.options, .bands and .overrides)") from None
         return name, provider, options
 
 
@@ -664,13 +685,9 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
     consensus_may_be_partial = ctx.settings.consensus_method != "primary"
     for (study_id, ref), by_reviewer in list(grouped.items()):
         checklist = ctx.checklist(ref)
-        try:
-            _, scorer, options = ctx.scorer_for(checklist)
-        except EvidencekitError as exc:
-            rows_of = [r for answers in by_reviewer.values() for r in answers.values()]
-            problems.append(Problem(message=str(exc), file=rows_of[0].file, study_id=study_id,
-                                    checklist=checklist.id, rows=[r.row for r in rows_of if r.row]))
-            continue
+        # A scorer that cannot be resolved is the review's or the checklist's mistake, not
+        # the answers': raised once (naming where), never skipped by --skip-invalid.
+        _, scorer, options = ctx.scorer_for(checklist)
         exempt = consensus_may_be_partial and consensus_name in by_reviewer and \
             len(by_reviewer) > 1
         for reviewer, answers in list(by_reviewer.items()):

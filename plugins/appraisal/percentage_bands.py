@@ -119,9 +119,13 @@ class PercentageBandsScorer:
                 "in the review's appraisal section")
         rule["bands"] = sorted(rule["bands"], key=lambda b: -float(b["min_percent"]))
         if float(rule["bands"][-1]["min_percent"]) != 0:
+            # say whose bands they are: a review's override, or the checklist's own
+            whose = ("the bands the review sets (appraisal.bands or appraisal.overrides)"
+                     if "bands" in options else "its scoring.bands")
             raise InstrumentError(
-                f"{where}: the lowest grade band starts at {rule['bands'][-1]['min_percent']}%, "
-                "so a lower score would have no grade; let the last band start at 0")
+                f"{where}, with {whose}: the lowest grade band starts at "
+                f"{rule['bands'][-1]['min_percent']:g}%, so a lower score would have no grade; "
+                "let the last band start at 0")
         return rule
 
     def check(

@@ -383,3 +383,23 @@ def test_any_bytes_give_answers_or_a_located_error(tmp_path_factory, data, suffi
         assert str(path) in str(exc)
     else:
         assert all(r.file == str(path) for r in rows)
+
+
+@pytest.mark.parametrize("extra,message", [
+    ("  bands: {good: 60, fair: 45}\n",
+     "with the bands the review sets (appraisal.bands or appraisal.overrides): the lowest "
+     "grade band starts at 45%"),
+    ("  bands: {good: high}\n", "appraisal.bands must map each grade to its lowest percentage"),
+    ("  scorer: nope\n", "review.yaml: appraisal.scorer: unknown appraisal-scorer 'nope'; "
+                         "known: domain-judgement, percentage-bands"),
+    ("  overrides: {casp-qualitative: {scorer: nah}}\n",
+     "appraisal.overrides.casp-qualitative.scorer: unknown appraisal-scorer 'nah'"),
+    ("  options: {denominator: 0}\n", "checklist casp-qualitative@2018: invalid options"),
+])
+def test_review_configuration_errors_are_raised_once_and_say_where(review, extra, message):
+    """A wrong scorer, bands or options is the review's mistake, not the answers': one
+    error naming review.yaml, even with skip_invalid (which must not skip every study)."""
+    with pytest.raises(EvidencekitError) as caught:
+        score_files(DATA / "answers-valid.csv", load_context(review(extra)), skip_invalid=True)
+    assert not isinstance(caught.value, AnswersInvalid)
+    assert message in str(caught.value)
