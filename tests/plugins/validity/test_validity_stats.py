@@ -395,3 +395,17 @@ def test_exact_enumeration_covers_every_split_once(values, data):
     sums = _stats._subset_sums(np.array(values, dtype=float), k)
     expected = sorted(sum(c) for c in combinations(values, k))
     assert sorted(sums.tolist()) == pytest.approx(expected)
+
+
+@given(st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3), min_size=3, max_size=3),
+       st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_k_group_tests_do_not_depend_on_group_order(groups, rnd):
+    shuffled = list(groups)
+    rnd.shuffle(shuffled)
+    for test in (_stats.permutation_anova, _stats.kruskal_wallis):
+        a, b = test(groups), test(shuffled)
+        assert a["p_value"] == pytest.approx(b["p_value"])
+        assert a["smallest_possible_p"] - 1e-12 <= a["p_value"] <= 1
+    eta = _stats.eta_squared(groups)
+    assert eta is None or 0 <= eta <= 1 + 1e-12
