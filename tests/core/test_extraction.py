@@ -362,3 +362,25 @@ def test_sample_property(ids, seed, fraction):
 def test_a_tiny_fraction_still_samples_one_study():
     assert draw_sample(["a", "b", "c"], fraction=1e-12, seed=1)["n"] == 1
     assert draw_sample([f"s{i}" for i in range(30)], fraction=0.1, seed=1)["n"] == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".yaml"]),
+       kind=st.sampled_from(["records", "influences", "studies"]))
+def test_any_bytes_are_checked_or_refused_with_a_located_error(tmp_path_factory, form, framework,
+                                                               data, suffix, kind):
+    """Extraction files of any content give problems or a RecordFormatError naming the
+    file; never another exception (which the CLI would show as a traceback)."""
+    path = tmp_path_factory.mktemp("fuzz") / f"{kind}{suffix}"
+    path.write_bytes(data)
+    try:
+        if kind == "records":
+            checked = validate_records(path, form)
+        elif kind == "influences":
+            checked = validate_influences(path, form, framework)
+        else:
+            checked = validate_studies(path, form)
+    except RecordFormatError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert all(p.file == str(path) for p in checked.problems)
