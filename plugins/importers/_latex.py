@@ -27,7 +27,7 @@ _SYMBOLS = {
     "ldots": "\u2026", "dots": "\u2026", "textellipsis": "\u2026",
     "textregistered": "\u00ae", "texttrademark": "\u2122", "textcopyright": "\u00a9",
     "copyright": "\u00a9", "textdegree": "\u00b0", "degree": "\u00b0", "pounds": "\u00a3",
-    "euro": "\u20ac", "texteuro": "\u20ac", "textasciitilde": "~", "textbackslash": "\\",
+    "euro": "\u20ac", "texteuro": "\u20ac",
     "textless": "<", "textgreater": ">", "textbar": "|", "S": "\u00a7", "P": "\u00b6",
     "dag": "\u2020", "textperiodcentered": "\u00b7", "textmu": "\u00b5",
     "alpha": "\u03b1", "beta": "\u03b2", "gamma": "\u03b3", "delta": "\u03b4",
@@ -51,7 +51,14 @@ _WRAPPERS = frozenset({
     "textsubscript", "ensuremath", "it", "bf", "sc", "em", "rm", "sf", "tt", "small",
     "protect", "relax", "noopsort", "NoCaseChange", "nocase",
 })
-_OPEN, _CLOSE, _DOLLAR = "\ue000", "\ue001", "\ue002"  # placeholders for escaped specials
+#: Placeholders for characters that must survive the later passes literally
+#: (``{`` ``}`` ``$`` are removed, ``~`` becomes a no-break space, ``\`` is dropped).
+_OPEN, _CLOSE, _DOLLAR = "\ue000", "\ue001", "\ue002"
+_TILDE, _BACKSLASH = "\ue003", "\ue004"
+_LITERAL = {"textasciitilde": _TILDE, "textbackslash": _BACKSLASH, "textbraceleft": _OPEN,
+            "textbraceright": _CLOSE, "textdollar": _DOLLAR, "textasciicircum": "^",
+            "textunderscore": "_", "textampersand": "&"}
+_SYMBOLS.update(_LITERAL)
 _ESCAPED = {"&": "&", "%": "%", "$": _DOLLAR, "#": "#", "_": "_", " ": " ", ",": " ",
             "-": "", "/": "", ";": " ", ":": " ", "!": ""}
 
@@ -94,14 +101,15 @@ def latex_to_text(value: str) -> str:
         text = _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], text)
         text = _MACRO.sub(_macro, text)
         text = text.replace("\\\\", " ").replace("\\", "")
+    if "--" in text:  # before the braces go: "-{}-" is how a writer keeps two hyphens
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = text.replace("{", "").replace("}", "")
     if "$" in text:
         text = text.replace("$", "")
     if "~" in text:
         text = text.replace("~", "\u00a0")
-    if "--" in text:
-        text = text.replace("---", "\u2014").replace("--", "\u2013")
     text = text.replace(_OPEN, "{").replace(_CLOSE, "}").replace(_DOLLAR, "$")
+    text = text.replace(_TILDE, "~").replace(_BACKSLASH, "\\")
     return unicodedata.normalize("NFC", text)
 
 

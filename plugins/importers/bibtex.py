@@ -29,6 +29,7 @@ from evidencekit.plugins.importers._normalise import (
     parse_name,
     split_identifiers,
     split_keywords,
+    unique,
 )
 
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.M)
@@ -65,6 +66,30 @@ def _authors(value: str) -> list[Author]:
     return authors
 
 
+def _finish_set_aside(entry: Any, library: Any) -> Any:
+    """Resolve ``@string`` macros and drop enclosing braces in a set-aside entry.
+
+    Why: bibtexparser's parse stack only transforms the entries it accepts. An
+    entry set aside for a repeated field (Scopus repeats ``funding_details``)
+    keeps ``{...}`` around every value, which made its author list one name.
+    """
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    strings = {key.lower(): s.value for key, s in library.strings_dict.items()}
+    for field in entry.fields:
+        value = field.value
+        if isinstance(value, str) and not value.startswith(("{", '"')):
+            field.value = strings.get(value.strip().lower(), value)
+    return RemoveEnclosingMiddleware(allow_inplace_modification=True).transform_entry(
+        entry, library)
+
+
+def _keywords(value: str) -> list[str]:
+    # "a; b, c" lists keywords with ";" (a keyword may hold a comma: "Feedback,
+    # Psychological"); only a list without any ";" is split on commas.
+    return split_keywords([value], separators=";" if ";" in value else ",")
+
+
 def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
     """Map one bibtexparser entry onto the normalised record (raw fields kept)."""
     fields: dict[str, str] = {}
@@ -96,8 +121,8 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
                     break
     journal = text("journal", "journaltitle", "booktitle", "series") if entry_type not in (
         "book", "proceedings") else text("series", "publisher")
-    keywords = split_keywords(
-        [text("keywords"), text("author_keywords"), text("mesh")], separators=";,"
+    keywords = unique(
+        k for name in ("keywords", "author_keywords", "mesh") for k in _keywords(text(name))
     )
     issn, isbn = split_identifiers([fields.get("issn", ""), fields.get("isbn", "")])
     abstract = latex_to_text(fields.get("abstract", "")) if fields.get("abstract") else ""
@@ -116,7 +141,7 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
         journal=journal,
         volume=text("volume"),
         issue=text("number", "issue"),
-        pages=normalise_pages(fields.get("pages", "").replace("--", "-")),
+        pages=normalise_pages(text("pages")),  # decoded like the rest: "--", "\&"
         doi=doi,
         pmid=pmid,
         issn=issn,
@@ -188,7 +213,7 @@ class BibtexImporter(BaseImporter):
                 block.ignore_error_block, model.Entry
             ):
                 # A repeated key or repeated field: the entry itself is sound.
-                entry = block.ignore_error_block
+                entry = _finish_set_aside(block.ignore_error_block, library)
                 repeated = sorted(_MAPPED & {k.lower() for k in getattr(
                     block, "duplicate_keys", ())})
                 if repeated:

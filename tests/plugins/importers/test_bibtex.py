@@ -52,7 +52,8 @@ def test_fields_latex_and_names(load) -> None:
     assert first.journal == "Journal of Mental Health"  # @string macro resolved
     assert first.year == 2019 and first.pages == "123-130"
     assert first.doi == "10.1080/09638237.2019.1608935"
-    assert first.keywords == ["peer support", "implementation", "barriers"]
+    # A list using ";" is split only there: a keyword may hold a comma.
+    assert first.keywords == ["peer support, implementation", "barriers"]
     assert first.abstract == "Background: Peer support \u03b1 50% of\u2026"
     assert first.source_key == "smith2019" and first.publication_type == "article"
     assert first.raw["ENTRYTYPE"] == "article" and first.raw["number"] == "3"
@@ -84,3 +85,43 @@ def test_a_truncated_file_is_an_error(load) -> None:
 def test_a_file_without_entries(load) -> None:
     with pytest.raises(RecordFormatError, match="no BibTeX entry found"):
         load("@comment{nothing here}\n", "empty.bib", format="bibtex")
+
+
+SCOPUS_REPEATED_FIELD = r"""
+@string{ehs = "Ecosystem Health and Sustainability"}
+@ARTICLE{Li2020,
+author={Li, W. and Dou, Z. and Cui, L.},
+title={Soil fauna {diversity}},
+journal=ehs,
+year={2020},
+pages={12--19},
+author_keywords={Environmental factors;  Lake Taihu},
+funding_details={University of Twente},
+funding_details={Special Fund, 201404305},
+}
+@article{plain, author = {Cao, F. and Li, J.}, title = {Plain}, year = 2020,
+  keywords = {Humans, Pain}}
+"""
+
+
+def test_entry_with_a_repeated_field_is_read_like_any_other(load) -> None:
+    # bibtexparser sets such an entry aside (Scopus repeats funding_details) without
+    # its middleware: the enclosing braces stayed and the author list was one name.
+    first, second = load(SCOPUS_REPEATED_FIELD, "scopus.bib")
+    assert first.authors == [Author("Li", "W."), Author("Dou", "Z."), Author("Cui", "L.")]
+    assert first.title == "Soil fauna diversity"
+    assert first.journal == "Ecosystem Health and Sustainability"  # macro resolved too
+    assert (first.year, first.pages) == (2020, "12-19")
+    assert first.keywords == ["Environmental factors", "Lake Taihu"]
+    assert first.raw["funding_details"] == ["University of Twente", "Special Fund, 201404305"]
+    assert second.keywords == ["Humans", "Pain"]  # no ";": commas separate
+
+
+def test_latex_escapes_a_writer_uses_are_read_back(load) -> None:
+    (record,) = load(r"""@article{k,
+  title = {miR-106b\textasciitilde{}25: 50\% \textbraceleft{}x\textbraceright{}
+           a\textbackslash{}b x\textasciicircum{}2 -{}- done},
+  pages = {872-\&},
+}""", "escapes.bib")
+    assert record.title == "miR-106b~25: 50% {x} a\\b x^2 -- done"
+    assert record.pages == "872-&"
