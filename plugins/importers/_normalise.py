@@ -317,14 +317,24 @@ def parse_names(values: Iterable[str]) -> list[Author]:
 
 
 def split_author_list(value: str) -> list[Author]:
-    """Authors from one cell listing several: separated by ``;``, ``|`` or newlines, or
-    Scopus's older "Liu R., Adler D.G." with commas between "Family Initials" names."""
+    """Authors from one cell listing several: separated by ``;``, ``|`` or newlines, by
+    `` and `` between names (BibTeX style), or Scopus's older "Liu R., Adler D.G." with
+    commas between "Family Initials" names."""
     text = value.strip()
     if not text:
         return []
     for separator in (";", "|", "\n"):
         if separator in text:
             return parse_names(text.split(separator))
+    if " and " in text:
+        # BibTeX-style lists in CSV exports (bib-dedupe, CoLRev, JabRef):
+        # "Zuber, J and Le Quintrec, M" or "Smith JA and Jones K".
+        parts = [part.strip() for part in text.split(" and ") if part.strip()]
+        if len(parts) > 1 and all(
+            part.count(",") == 1 or (len(part.split()) >= 2 and _is_initials(part.split()[-1]))
+            for part in parts
+        ):
+            return parse_names(parts)
     if "," in text:
         parts = [part.strip() for part in text.split(",") if part.strip()]
         if len(parts) > 1 and all(
@@ -338,6 +348,14 @@ def split_author_list(value: str) -> list[Author]:
 
 
 # --- the record ------------------------------------------------------------------------
+
+#: Whole-field values that mean "no value" (R's ``NA``), never data.
+MISSING_MARKERS = frozenset({"NA", "N/A"})
+
+
+def _present(text: str) -> str:
+    return "" if text in MISSING_MARKERS else text
+
 
 
 def make_record(
@@ -364,26 +382,31 @@ def make_record(
     source_key: str = "",
 ) -> Record:
     """A :class:`Record` with every field cleaned; ``doi``, ``pages`` and ``year`` are
-    expected already normalised by the caller's helpers above (cheap to re-check)."""
+    expected already normalised by the caller's helpers above (cheap to re-check).
+
+    A field that is only a missing-value marker (``NA``, as R-based tools such as
+    ASySD and revtools write, or ``N/A``) is empty: kept, two "NA" abstracts would
+    count as agreeing when de-duplicating.
+    """
     pmid_text = clean(pmid)
     return Record(
-        title=clean(title),
-        abstract=clean_block(abstract),
-        authors=list(authors),
+        title=_present(clean(title)),
+        abstract=_present(clean_block(abstract)),
+        authors=[a for a in authors if a.given or a.family not in MISSING_MARKERS],
         year=parse_year(year),
-        journal=clean(journal),
-        volume=clean(volume),
-        issue=clean(issue),
-        pages=pages,
+        journal=_present(clean(journal)),
+        volume=_present(clean(volume)),
+        issue=_present(clean(issue)),
+        pages=_present(pages),
         doi=doi,
         pmid=pmid_text if pmid_text.isdigit() else "",
         issn=list(issn),
         isbn=list(isbn),
-        language=clean(language),
-        keywords=list(keywords),
-        publication_type=clean(publication_type),
-        url=clean(url),
-        source_key=clean(source_key),
+        language=_present(clean(language)),
+        keywords=[k for k in keywords if k not in MISSING_MARKERS],
+        publication_type=_present(clean(publication_type)),
+        url=_present(clean(url)),
+        source_key=_present(clean(source_key)),
         raw=raw,
         provenance=Provenance(source="", line=line, format=format),
     )

@@ -99,6 +99,8 @@ FIELDS = tuple(SYNONYMS)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SCOPUS_ID = re.compile(r"\s*\(\d{5,}\)")
 _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u00ff\u0101-\u017f])(?=[A-Z\u00c0-\u00de])")
+#: An initial's full stop followed at once by the next family name ("K.Lewis").
+_GLUED_INITIALS = re.compile(r"(?<=[A-Z\u00c0-\u00de]\.)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
 _NAME_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von",
                             "St", "Fitz", "O", "D"})
 #: Embase's "Source" cell: "Journal (2014) 3:3 (152-160). Date of Publication: 2014".
@@ -213,6 +215,11 @@ def parse_authors_cell(value: str) -> list[Author]:
         return []
     if "(" in text:
         text = _SCOPUS_ID.sub("", text)  # Scopus "Author full names": "Liu, Fengyuan (6041…)"
+    if not any(sep in text for sep in ";|\n") and _GLUED_INITIALS.search(text):
+        # EndNote via ASySD glues "Family Initials." names: "Adeli K.Lewis G. F."
+        names = _GLUED_INITIALS.split(text)
+        if len(names) > 1 and all(len(name.split()) >= 2 or "," in name for name in names):
+            return [a for a in map(parse_name, names) if a is not None]
     if not any(sep in text for sep in ";|,\n") and _GLUED_NAMES.search(text):
         names = split_glued_names(text)
         if len(names) > 1 and all(len(name.split()) >= 2 for name in names):

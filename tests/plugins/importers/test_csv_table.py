@@ -173,3 +173,23 @@ def test_a_title_line_above_the_header_is_skipped(load) -> None:
     assert result[0].provenance.line == 4
     assert result.warnings == [
         "embase.csv:3: the header row is on line 3; the 2 row(s) above it were skipped"]
+
+
+def test_author_cells_in_bibtex_style_and_glued_endnote_style(load) -> None:
+    result = load(
+        "ID,title,author,year\n"
+        'id_1,A trial,"Zuber, J and Le Quintrec, M",2011\n'
+        'id_2,Another,Adeli K.Lewis G. F.,2008\n'
+        'id_3,Third,"Chen R.Wang J.Liang, L.",2014\n',
+        "records_pre_merged.csv",
+    )
+    assert [r.authors for r in result] == [
+        [Author("Zuber", "J"), Author("Le Quintrec", "M")],
+        [Author("Adeli", "K."), Author("Lewis", "G. F.")],
+        [Author("Chen", "R."), Author("Wang", "J."), Author("Liang", "L.")],
+    ]
+
+
+def test_na_cells_of_r_exports_are_empty(load) -> None:
+    (record,) = load("title,abstract,volume,number,year\nA title,NA,NA,NA,2010\n", "r.csv")
+    assert (record.abstract, record.volume, record.issue, record.year) == ("", "", "", 2010)

@@ -11,6 +11,7 @@ from evidencekit.plugins.importers._latex import latex_to_text, split_names
 from evidencekit.plugins.importers._normalise import (
     clean,
     clean_block,
+    make_record,
     normalise_doi,
     normalise_pages,
     parse_name,
@@ -102,6 +103,43 @@ def test_author_lists() -> None:
     assert split_author_list("Smith, Jane, Doe, John") == [
         Author("Smith", "Jane"), Author("Doe", "John")]
     assert split_author_list("A. One|B. Two") == [Author("One", "A."), Author("Two", "B.")]
+    # BibTeX-style lists in CSV exports (bib-dedupe's records_pre_merged.csv, CoLRev).
+    assert split_author_list("Zuber, J and Le Quintrec, M and Sberro-Soussan, R") == [
+        Author("Zuber", "J"), Author("Le Quintrec", "M"), Author("Sberro-Soussan", "R")]
+    assert split_author_list("Smith JA and Jones K") == [
+        Author("Smith", "JA"), Author("Jones", "K")]
+    # Not a list of names: stays one name as before.
+    assert split_author_list("Barnes and Noble") == [Author("Noble", "Barnes and")]
+
+
+def test_missing_value_markers_are_empty_fields() -> None:
+    # R-based tools (ASySD, revtools) write NA for a missing value.
+    record = make_record(line=1, format="csv", raw={}, title="NA", abstract="NA",
+                         journal="N/A", volume="NA", issue="NA", pages="NA", language="NA",
+                         url="NA", source_key="NA", keywords=["NA", "Na"],
+                         authors=[Author("NA"), Author("Na", "K.")])
+    assert (record.title, record.abstract, record.journal, record.volume, record.issue,
+            record.pages, record.language, record.url, record.source_key) == ("",) * 9
+    assert record.keywords == ["Na"] and record.authors == [Author("Na", "K.")]
+    assert make_record(line=1, format="csv", raw={}, title="NAD+ and NA levels").title == (
+        "NAD+ and NA levels")
+
+
+@pytest.mark.parametrize(
+    ("escaped", "text"),
+    [  # what `evidencekit records export --format bibtex` writes for special characters
+        (r"a\textasciitilde{}b", "a~b"),
+        (r"a\textbackslash{}b", "a\\b"),
+        (r"\textbraceleft{}x\textbraceright{}", "{x}"),
+        (r"x\textasciicircum{}2", "x^2"),
+        (r"\$5 \& 50\% \#1 a\_b", "$5 & 50% #1 a_b"),
+        ("a-{}-b", "a--b"),
+        ("a--b", "a\u2013b"),
+        ("a~b", "a\u00a0b"),
+    ],
+)
+def test_latex_specials_are_read_literally(escaped: str, text: str) -> None:
+    assert latex_to_text(escaped) == text
 
 
 def test_identifiers() -> None:
