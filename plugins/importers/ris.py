@@ -47,6 +47,7 @@ _TAGS = frozenset(a + b for a in string.ascii_uppercase
                   for b in string.ascii_uppercase + string.digits)
 _DOI_LINK = re.compile(r"doi\.org/|^\s*doi:?\s*10\.|^\s*10\.\d{3,9}/", re.I)
 _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.I)
+_PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK", "WHOLE"})
 
 
@@ -218,6 +219,12 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record
         " ".join(_all(tags, "DB", "DP"))
     ):
         pmid = accession
+    if not pmid:  # EBSCO (PsycINFO) notes "Accession Number: 2019-1-001. PMID: 31799775"
+        for value in _all(tags, "AN", "N1"):
+            match = _PMID_NOTE.search(value)
+            if match:
+                pmid = match.group(1)
+                break
     issn, isbn = split_identifiers(_all(tags, "SN", "BN", "IB"))
     return make_record(
         line=line,

@@ -202,3 +202,18 @@ def test_agrees_with_rispy_on_every_shared_ris_file(registry, shared_exports) ->
         for mine, their in zip(ours, theirs, strict=True):
             title = their.get("title") or their.get("primary_title") or ""
             assert mine.title == " ".join(title.split()), path
+
+
+def test_pmid_from_an_ebsco_note_or_a_pubmed_accession_number(load) -> None:
+    first, second, third = load(
+        "TY  - JOUR\nTI  - PsycINFO via EBSCO\nAN  - 2019-75323-001\nDP  - EBSCOhost\n"
+        "N1  - Accession Number: 2019-75323-001. PMID: 31799775 Partial author list.\n"
+        "ER  - \n\n"
+        "TY  - JOUR\nTI  - EndNote from PubMed\nAN  - 21553931\nDB  - NLM\nER  - \n\n"
+        "TY  - JOUR\nTI  - An accession number that is no PMID\nAN  - 12345678\n"
+        "DB  - Embase\nER  - \n",
+        "notes.ris",
+    )
+    assert (first.pmid, first.source_key) == ("31799775", "2019-75323-001")
+    assert second.pmid == "21553931"
+    assert third.pmid == ""
