@@ -63,8 +63,19 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
 
 
 # -- RIS ---------------------------------------------------------------------------
+#: RIS reference types (the RIS specification's list): a record imported from RIS
+#: keeps its own ``TY``.
+RIS_TYPE_CODES = frozenset({
+    "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP",
+    "CHART", "CLSWK", "COMP", "CONF", "CPAPER", "CTLG", "DATA", "DBASE", "DICT", "EBOOK",
+    "ECHAP", "EDBOOK", "EJOUR", "ELEC", "ENCYC", "EQUA", "FIGURE", "GEN", "GOVDOC", "GRANT",
+    "HEAR", "ICOMM", "INPR", "JFULL", "JOUR", "LEGAL", "MANSCPT", "MAP", "MGZN", "MPCT",
+    "MULTI", "MUSIC", "NEWS", "PAMP", "PAT", "PCOMM", "RPRT", "SER", "SLIDE", "SOUND",
+    "STAND", "STAT", "THES", "UNBILL", "UNPB", "VIDEO",
+})
 _RIS_TYPES = (
-    ("book section", "CHAP"), ("chapter", "CHAP"), ("book", "BOOK"),
+    ("book section", "CHAP"), ("chapter", "CHAP"), ("incollection", "CHAP"),
+    ("inbook", "CHAP"), ("book", "BOOK"), ("unpublished", "UNPB"),
     ("conference", "CPAPER"), ("proceeding", "CPAPER"), ("thesis", "THES"),
     ("dissertation", "THES"), ("report", "RPRT"), ("preprint", "JOUR"),
     ("journal", "JOUR"), ("article", "JOUR"), ("review", "JOUR"),
@@ -74,6 +85,8 @@ _PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)\
 
 def ris_type(record: Record) -> str:
     """The RIS ``TY`` for a record's publication type (``JOUR`` for journal articles)."""
+    if record.publication_type.strip().upper() in RIS_TYPE_CODES:
+        return record.publication_type.strip().upper()
     kind = record.publication_type.lower()
     for word, code in _RIS_TYPES:
         if word in kind:
@@ -124,11 +137,39 @@ def ris_entry(record: Record, *, sources: Sequence[str] = (), note: str = "") ->
     if record.abstract:
         lines.append(("AB", record.abstract))
     lines.extend(("DB", s) for s in sources)
+    if record.pmid:
+        # RIS has no PMID tag and AN is the source database's accession number, so the
+        # PMID is also written as EBSCO does, in a note the RIS importer reads back.
+        lines.append(("N1", f"PMID: {record.pmid}"))
     if note:
         lines.append(("N1", note))
-    out = [f"{tag}  - {_one_line(value)}" for tag, value in lines if _one_line(value)]
+    out = [
+        f"{tag}  - " + ("\n".join(_abstract_lines(value)) if tag == "AB" else _one_line(value))
+        for tag, value in lines if _one_line(value)
+    ]
     out.append("ER  - ")
     return "\n".join(out) + "\n"
+
+
+#: A line an importer might take for a tag ("ER  - x", "TY - x", "ER"): any line that
+#: starts with two capitals (or a capital and a digit) and then a space or its end.
+_TAG_LIKE = re.compile(r"^[A-Z][A-Z0-9](?: |$)")
+
+
+def _abstract_lines(abstract: str) -> list[str]:
+    """The abstract's paragraphs as RIS continuation lines (the importer joins them
+    back with line breaks); a paragraph that would read as a tag line is joined to the
+    one before it instead."""
+    lines: list[str] = []
+    for paragraph in abstract.split("\n"):
+        text = _one_line(paragraph)
+        if not text:
+            continue
+        if lines and _TAG_LIKE.match(text):
+            lines[-1] = f"{lines[-1]} {text}"
+        else:
+            lines.append(text)
+    return lines
 
 
 def to_ris(entries: Iterable[tuple[Record, Sequence[str], str]]) -> str:
@@ -138,11 +179,19 @@ def to_ris(entries: Iterable[tuple[Record, Sequence[str], str]]) -> str:
 
 # -- BibTeX ------------------------------------------------------------------------
 _BIB_TYPES = (
-    ("book section", "incollection"), ("chapter", "incollection"), ("book", "book"),
+    ("book section", "incollection"), ("chapter", "incollection"),
+    ("incollection", "incollection"), ("inbook", "incollection"), ("book", "book"),
+    ("unpublished", "unpublished"),
     ("conference", "inproceedings"), ("proceeding", "inproceedings"),
     ("thesis", "phdthesis"), ("dissertation", "phdthesis"), ("report", "techreport"),
     ("journal", "article"), ("article", "article"), ("review", "article"),
 )
+#: RIS reference types (a record imported from RIS) as BibTeX entry types.
+_RIS_TO_BIB = {
+    "CONF": "inproceedings", "CPAPER": "inproceedings", "CHAP": "incollection",
+    "ECHAP": "incollection", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
+    "THES": "phdthesis", "RPRT": "techreport", "UNPB": "unpublished", "GEN": "misc",
+}
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
     "&": r"\&", "%": r"\%",
@@ -156,13 +205,21 @@ def latex_escape(text: str) -> str:
     """Escape the characters LaTeX treats specially.
 
     Braces become ``\\textbraceleft{}``/``\\textbraceright{}`` because BibTeX
-    counts even escaped braces, so ``\\{`` alone would end the field early.
+    counts even escaped braces, so ``\\{`` alone would end the field early; ``--``
+    becomes ``-{}-`` so that it is not read as an en dash.
     """
-    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group(0)], _one_line(text))
+    text = _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group(0)], _one_line(text))
+    # "--" would read as an en dash: "-{}-" keeps the two hyphens.
+    return text.replace("--", "-{}-").replace("--", "-{}-") if "--" in text else text
 
 
 def bibtex_type(record: Record) -> str:
     """The BibTeX entry type for a record's publication type."""
+    code = record.publication_type.strip().upper()
+    if code in _RIS_TO_BIB:
+        return _RIS_TO_BIB[code]
+    if code in RIS_TYPE_CODES:
+        return "article" if record.journal else "misc"
     kind = record.publication_type.lower()
     for word, entry in _BIB_TYPES:
         if word in kind:
@@ -186,20 +243,26 @@ def bibtex_entry(record: Record, *, sources: Sequence[str] = (), note: str = "")
             _bib_author(latex_escape(a.family), latex_escape(a.given)) for a in record.authors
         )))
     fields.append(("title", latex_escape(record.title)))
-    container = "booktitle" if entry_type in ("inproceedings", "incollection") else "journal"
+    # A book's container is its series (the BibTeX importer reads it back from there).
+    container = {"inproceedings": "booktitle", "incollection": "booktitle",
+                 "book": "series"}.get(entry_type, "journal")
     fields.append((container, latex_escape(record.journal)))
     if record.year is not None:
         fields.append(("year", str(record.year)))
     start, end = split_pages(record.pages)
-    pages = f"{start}--{end}" if end else start
+    # Escaped here, part by part: the "--" between them is BibTeX's page range.
+    pages = f"{latex_escape(start)}--{latex_escape(end)}" if end else latex_escape(start)
     for name, value in (
         ("volume", record.volume), ("number", record.issue), ("pages", pages),
         ("doi", record.doi), ("pmid", record.pmid), ("issn", ", ".join(record.issn)),
         ("isbn", ", ".join(record.isbn)), ("language", record.language),
-        ("keywords", ", ".join(record.keywords)), ("url", record.url),
+        # "; " because a keyword may hold a comma ("Feedback, Psychological").
+        ("keywords", "; ".join(record.keywords)), ("url", record.url),
         ("abstract", record.abstract),
     ):
-        fields.append((name, _verbatim(value) if name in ("doi", "url") else latex_escape(value)))
+        if name != "pages":
+            value = _verbatim(value) if name in ("doi", "url") else latex_escape(value)
+        fields.append((name, value))
     if sources:
         fields.append(("note", latex_escape("Sources: " + "; ".join(sources)
                                             + (f". {note}" if note else ""))))
