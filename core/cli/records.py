@@ -115,9 +115,10 @@ def warn(message: str) -> None:
                    "(repeatable; VALUE is read as YAML).")
 @review_option
 @json_option
+@output_option
 def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | None,
                    date_searched: str | None, raw_options: tuple[str, ...], review_dir: str,
-                   as_json: bool) -> None:
+                   as_json: bool, output: str | None) -> None:
     """Import database export FILE(s) from one source into the review's store.
 
     The format is detected from the content unless --format is given. All the
@@ -133,18 +134,23 @@ def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | No
                               date_searched=date_searched, options=options, progress=progress)
     for message in report.warnings:
         warn(message)
-    if as_json:
-        print_json(report.to_dict())
-        return
     for f in report.files:
-        enc = f" ({f.encoding})" if f.encoding else ""
-        click.echo(f"{f.file}: {f.records} records as {f.format}{enc}: {f.new} new, "
-                   f"{f.already_present} already present")
         if f.already_present and f.earlier_sources and f.earlier_sources != [f.source]:
             warn(f"{f.file} was imported before as source {', '.join(f.earlier_sources)}; "
                  "its records keep that source")
-    click.echo(f"{report.new} new records, {report.already_present} already present "
-               f"(source {source!r})")
+    if as_json:
+        print_json(report.to_dict(), output)
+        return
+    from evidencekit.core.io import emit
+
+    lines = []
+    for f in report.files:
+        enc = f" ({f.encoding})" if f.encoding else ""
+        lines.append(f"{f.file}: {f.records} records as {f.format}{enc}: {f.new} new, "
+                     f"{f.already_present} already present")
+    lines.append(f"{report.new} new records, {report.already_present} already present "
+                 f"(source {source!r})")
+    emit("\n".join(lines), output)
 
 
 @click.group()

@@ -95,6 +95,21 @@ def test_import_json_is_one_object(review: Path) -> None:
     assert data["files"][0]["format"] == "pipe-test"
 
 
+def test_import_report_goes_to_a_file_with_o(review: Path, tmp_path: Path) -> None:
+    path = pipe(review, "m.txt", MEDLINE)
+    out = tmp_path / "import.json"
+    result = run("import", str(path), "--source", "MEDLINE", "--review", str(review),
+                 "--json", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["new"] == 3
+    text = tmp_path / "import.txt"
+    again = run("import", str(path), "--source", "MEDLINE", "--review", str(review),
+                "-o", str(text))
+    assert again.stdout == ""
+    assert text.read_text(encoding="utf-8").endswith(
+        "0 new records, 3 already present (source 'MEDLINE')\n")
+
+
 def test_malformed_file_is_one_line_error_and_store_unchanged(review: Path) -> None:
     assert run("import", str(pipe(review, "m.txt", MEDLINE)), "--source", "MEDLINE",
                "--review", str(review)).exit_code == 0
