@@ -75,6 +75,8 @@ def _finish_set_aside(entry: Any, library: Any) -> Any:
     """
     from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
+    if "removed_enclosing" in entry.parser_metadata:
+        return entry  # transformed already (a later bibtexparser may do it): not twice
     strings = {key.lower(): s.value for key, s in library.strings_dict.items()}
     for field in entry.fields:
         value = field.value

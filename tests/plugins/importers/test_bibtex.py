@@ -125,3 +125,10 @@ def test_latex_escapes_a_writer_uses_are_read_back(load) -> None:
 }""", "escapes.bib")
     assert record.title == "miR-106b~25: 50% {x} a\\b x^2 -- done"
     assert record.pages == "872-&"
+
+
+def test_set_aside_entries_keep_inner_braces(load) -> None:
+    entry = "@article{a, title={{WHO} and {X}}, author={{World Health Organization}}}\n"
+    first, second = load(entry * 2, "twice.bib")  # the second is set aside (repeated key)
+    assert first.title == second.title == "WHO and X"
+    assert first.authors == second.authors == [Author("World Health Organization")]
