@@ -274,3 +274,18 @@ def test_importer_options_from_the_command_line(review: Path) -> None:
     bad = run("import", str(data), "--source", "X", "--review", str(review), "--option", "oops")
     assert bad.exit_code == 1
     assert "--option 'oops': write it as KEY=VALUE" in bad.output
+
+
+def test_progress_bars_on_a_terminal_only(monkeypatch) -> None:
+    from rich.console import Console
+
+    from evidencekit.core.cli.records import progress_bar
+
+    with progress_bar() as progress:  # tests do not run on a terminal: no bar
+        assert progress is None
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    with progress_bar() as progress:
+        assert callable(progress)
+        progress("reading files", 0, 2)
+        progress("reading files", 2, 2)
+        progress("finding duplicates", 0, None)

@@ -542,3 +542,20 @@ def test_reimport_of_a_fully_stored_file_does_not_read_it_again(review_dir: Path
     again = R.import_files(review, [path], source="MEDLINE")
     assert (again.records, again.new, again.already_present) == (3, 0, 3)
     assert again.files[0].format == "pipe-test"
+
+
+def test_long_work_reports_progress(review_dir: Path) -> None:
+    calls: list[tuple[str, int, int | None]] = []
+
+    def progress(label: str, done: int, total: int | None) -> None:
+        calls.append((label, done, total))
+
+    review = open_review(review_dir)
+    R.import_files(review, [pipe(review_dir, "m.txt", MEDLINE), pipe(review_dir, "e.txt", EMBASE)],
+                   source="MEDLINE", progress=progress)
+    assert ("reading files", 2, 2) in calls
+    assert ("storing m.txt", 3, 3) in calls and ("storing e.txt", 3, 3) in calls
+    calls.clear()
+    R.run_dedupe(review, progress=progress)
+    assert ("loading records", 6, 6) in calls
+    assert ("finding duplicates (doi-test)", 6, 6) in calls
