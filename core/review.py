@@ -73,7 +73,18 @@ class Review:
         return build_catalog(self.plugin_manager, self.root)
 
     def instrument(self, ref: str, kind: str | None = None) -> Any:
-        """An instrument by ``ID`` or ``ID@VERSION``, honouring the review's pins."""
+        """An instrument by ``ID`` or ``ID@VERSION``, honouring the review's pins.
+
+        Fails while a file in the review's own ``instruments/`` folder is broken: it
+        would be skipped, and a shipped instrument silently used in its place.
+        """
+        broken = self.catalog.problems_by_origin.get("review")
+        if broken:
+            raise InstrumentError([
+                *broken,
+                f"{self.root / 'instruments'}: fix the review's own instruments first; a broken "
+                f"file there is skipped, so {ref!r} could be another version than the review's",
+            ])
         pins = self.section("instruments")
         if "@" not in ref and ref in pins:
             ref = f"{ref}@{pins[ref]}"

@@ -55,7 +55,10 @@ def list_(review_dir: str, kind: str | None, as_json: bool, output: str | None) 
 @output_option
 def show(ref: str, review_dir: str, as_json: bool, output: str | None) -> None:
     """Show an instrument as loaded (the newest version unless @VERSION is given)."""
-    entry = load_review(review_dir).catalog.entry(ref)
+    catalog = load_review(review_dir).catalog
+    for problem in catalog.problems:  # a broken override would otherwise go unnoticed
+        click.echo(f"warning: {problem}", err=True)
+    entry = catalog.entry(ref)
     data = entry.instrument.to_dict()
     if as_json:
         print_json(data, output)

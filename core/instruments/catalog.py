@@ -172,6 +172,8 @@ class Catalog:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], CatalogEntry] = {}
         self.problems: list[str] = []
+        #: The same problems by origin (``package``, ``plugin …``, ``review``).
+        self.problems_by_origin: dict[str, list[str]] = {}
 
     def add_folder(self, folder: Path | Any, origin: str, display_root: str | None = None) -> None:
         """Load every YAML file below ``folder``; collect problems instead of stopping."""
@@ -181,6 +183,7 @@ class Catalog:
                 instrument = load_instrument(file, name=name, origin=origin)
             except InstrumentError as exc:
                 self.problems.extend(exc.problems)
+                self.problems_by_origin.setdefault(origin, []).extend(exc.problems)
                 continue
             self.add(instrument, origin=origin, path=name)
 

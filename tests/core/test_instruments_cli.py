@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from evidencekit.core.cli import cli
+from evidencekit.core.errors import InstrumentError
 from evidencekit.core.instruments.catalog import validate_paths
 from evidencekit.core.review import open_review
 
@@ -221,3 +222,28 @@ def test_list_and_show_write_to_a_file_with_o(runner: CliRunner, review: Path,
                str(table)).exit_code == 0
     text = table.read_text("utf-8")
     assert "casp-rct" in text and "\x1b[" not in text  # plain text, no colour codes
+
+
+def test_a_broken_override_is_never_silently_replaced_by_the_shipped_one(
+        runner: CliRunner, review: Path) -> None:
+    """The review copies casp-rct@2018 to change it and breaks the copy: `show` warns, and
+    the review's commands refuse to run on the shipped version in its place."""
+    folder = review / "instruments"
+    folder.mkdir()
+    with as_file(files("evidencekit.instruments")) as root:
+        text = (Path(root) / "checklists" / "casp-rct.yaml").read_text("utf-8")
+    broken = folder / "casp-rct.yaml"
+    broken.write_text(text.replace("    screening: true\n", "    screening: yes please\n", 1),
+                      encoding="utf-8")
+    shown = run(runner, "instruments", "show", "casp-rct", "--review", str(review), "--json")
+    assert shown.exit_code == 0
+    assert shown.stderr.startswith(f"warning: {broken}:")
+    assert json.loads(shown.stdout)["title"] == "CASP Randomised Controlled Trial Checklist"
+
+    with pytest.raises(InstrumentError) as err:
+        open_review(review).instrument("casp-rct", kind="checklist")
+    problems = err.value.problems
+    assert problems[0].startswith(f"{broken}:") and "$.items[0].screening" in problems[0]
+    assert problems[-1] == (
+        f"{folder}: fix the review's own instruments first; a broken file there is skipped, "
+        "so 'casp-rct' could be another version than the review's")
