@@ -193,3 +193,11 @@ def test_author_cells_in_bibtex_style_and_glued_endnote_style(load) -> None:
 def test_na_cells_of_r_exports_are_empty(load) -> None:
     (record,) = load("title,abstract,volume,number,year\nA title,NA,NA,NA,2010\n", "r.csv")
     assert (record.abstract, record.volume, record.issue, record.year) == ("", "", "", 2010)
+
+
+@pytest.mark.parametrize("column", ["ID", "id", "record_id", "Record ID"])
+def test_source_key_from_an_id_column_else_the_position(load, column: str) -> None:
+    keyed = load(f"title,{column}\nFirst,A-17\nSecond,B-2\n", "keyed.csv")
+    assert [r.source_key for r in keyed] == ["A-17", "B-2"]
+    plain = load("title,year\nFirst,2001\nSecond,2002\n", "plain.csv")
+    assert [r.source_key for r in plain] == ["1", "2"]
