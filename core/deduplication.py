@@ -452,17 +452,20 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
     ``record_a`` and ``record_b`` or by ``pair_id``; an optional ``note`` (and
     ``decided_by``) column is kept with the decision.
     """
+    from evidencekit.core.encoding import decode_bytes
     from evidencekit.core.store import rows
 
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise RecordFormatError("no such file; check the path", file=name) from None
-    except UnicodeDecodeError as err:
-        raise RecordFormatError(f"not UTF-8 text ({err.reason} at byte {err.start}); save the "
-                                "file as CSV UTF-8", file=name) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # A spreadsheet may save the list in its own code page (Excel: Windows-1252, or
+    # UTF-16 for "Unicode text") and with ";" or tabs between cells (European Excel).
+    text = decode_bytes(data, file=name).text
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     reader.fieldnames = columns
     if "decision" not in columns or not (

@@ -412,6 +412,22 @@ def test_bad_decision_files(review_dir: Path, content: str, message: str) -> Non
     assert pair["decision"] == ""  # nothing recorded
 
 
+def test_decisions_saved_by_a_spreadsheet_are_read(review_dir: Path) -> None:
+    # European Excel: ";" between cells, Windows-1252 text (the note's "é").
+    two_sources(review_dir)
+    review = open_review(review_dir)
+    R.run_dedupe(review)
+    (pair,) = dd.review_pairs(review)
+    path = review_dir / "excel.csv"
+    path.write_bytes(
+        f"pair_id;record_a;record_b;note;decision\r\n"
+        f"{pair['pair_id']};{pair['record_a']};{pair['record_b']};vérifié;different\r\n"
+        .encode("cp1252"))
+    assert dd.import_decisions(review, path, who="ana")["different"] == 1
+    (decided,) = dd.review_pairs(review, include_decided=True)
+    assert (decided["decision"], decided["note"]) == ("different", "vérifié")
+
+
 def test_decide_errors(review_dir: Path) -> None:
     two_sources(review_dir)
     review = open_review(review_dir)
