@@ -35,14 +35,13 @@ from typing import Any
 from evidencekit.core.errors import EvidencekitError, InstrumentError, RecordFormatError
 from evidencekit.core.model import Answer
 
-#: Levels a scorer gives each plotted column (item or domain) and the grade, so that
-#: plots colour any scorer's output without knowing its rules.
-FAVOURABLE = "favourable"
-UNCLEAR = "unclear"
-UNFAVOURABLE = "unfavourable"
-UNANSWERED = "unanswered"
-NOT_APPLICABLE = "not-applicable"
-LEVELS = (FAVOURABLE, UNCLEAR, UNFAVOURABLE, UNANSWERED, NOT_APPLICABLE)
+# Levels a scorer gives each plotted column (item or domain) and the grade, so that plots
+# colour any scorer's output without knowing its rules. They are the scorer contract and live
+# in the light core/scoring.py (imported by scorer plugins at start-up); re-exported here.
+from evidencekit.core.scoring import (
+    AnswerProblem,
+    is_unanswered,
+)
 
 ANSWER_COLUMNS = ("study_id", "checklist", "item", "answer", "reviewer", "note")
 REQUIRED_COLUMNS = ("study_id", "item", "answer")
@@ -107,21 +106,6 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 
 
 # --------------------------------------------------------------------------- small types
-
-
-def is_unanswered(value: Any) -> bool:
-    """True for an answer row left empty (the reviewer gave no answer)."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    """A problem a scorer finds in one appraisal's answers (no file or row yet)."""
-
-    message: str
-    item: str | None = None
-    value: str | None = None
-    allowed: str | None = None
 
 
 @dataclass

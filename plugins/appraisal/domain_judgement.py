@@ -21,14 +21,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.core.appraisal import (
+from evidencekit.core.errors import InstrumentError
+from evidencekit.core.scoring import (
     FAVOURABLE,
     UNCLEAR,
     UNFAVOURABLE,
     AnswerProblem,
     is_unanswered,
 )
-from evidencekit.core.errors import InstrumentError
 
 
 def _scheme(checklist: Any) -> Any:

@@ -18,7 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.core.appraisal import (
+from evidencekit.core.errors import InstrumentError
+from evidencekit.core.scoring import (
     FAVOURABLE,
     UNANSWERED,
     UNCLEAR,
@@ -26,7 +27,6 @@ from evidencekit.core.appraisal import (
     AnswerProblem,
     is_unanswered,
 )
-from evidencekit.core.errors import InstrumentError
 
 BANDS_SCHEMA = {
     "type": "array",
