@@ -1,12 +1,14 @@
-"""Helpers shared by the line-tagged formats (RIS, Web of Science, MEDLINE)."""
+"""Helpers shared by the tagged formats (RIS, Web of Science, MEDLINE; EndNote XML uses
+``first_value`` on its ``{path: [values]}`` records)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Record
 
 #: Lines Ovid (and some other hosts) put between records: a record number ("1.", "12. ",
 #: "<3>") before each, and "Link to the Ovid Full Text or citation: ..." after each.
@@ -100,3 +102,60 @@ def unfinished_record(
         file=source.display,
         line=last_line,
     )
+
+
+def first_value(fields: Mapping[str, list[str]], *keys: str) -> str:
+    """The first non-blank value under the first of ``keys`` that has one, else ``""``.
+
+    ``fields`` is a record as the lexers build it, ``{tag or path: [value, …]}``; the keys
+    are tried in order of preference.
+    """
+    for key in keys:
+        for value in fields.get(key, ()):
+            if value.strip():
+                return value
+    return ""
+
+
+def outside_record_error(
+    source: Any, line: str, number: int, last_end: int, fmt: str, start_tag: str, hint: str = ""
+) -> RecordFormatError:
+    """The error for a tag line found outside any record (its start line is missing)."""
+    where = (
+        f"after the record that ended on line {last_end}"
+        if last_end
+        else "before the first record"
+    )
+    return RecordFormatError(
+        f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "
+        f"{fmt} record starts with a '{start_tag}' line. Its {start_tag.rstrip(' -')} line "
+        "is probably missing: add it, or export the file again" + hint,
+        file=source.display,
+        line=number,
+    )
+
+
+def warn_missing_end(source: Any, start: int, number: int, end_tag: str, start_tag: str) -> None:
+    """Warn that the record from line ``start`` ran into the next record's start line."""
+    source.warn(
+        f"the record starting on line {start} has no '{end_tag}' line before the next "
+        f"'{start_tag}'; it was taken to end there",
+        number,
+    )
+
+
+def records_or_error(
+    lexed: Iterable[tuple[int, dict[str, list[str]]]],
+    to_record: Callable[[dict[str, list[str]], int, str], Record],
+    fmt: str,
+    source: Any,
+    none_found: str,
+) -> Iterator[Record]:
+    """Map each lexed ``(line, fields)`` with ``to_record``; ``none_found`` is the error
+    (on line 1) when the file holds no record at all."""
+    found = False
+    for line, fields in lexed:
+        found = True
+        yield to_record(fields, line, fmt)
+    if not found:
+        raise RecordFormatError(none_found, file=source.display, line=1)

@@ -30,6 +30,7 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     unique,
 )
+from evidencekit.plugins.importers._tagged import first_value
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBMED = re.compile(r"pubmed|medline|\bnlm\b", re.I)
@@ -41,14 +42,6 @@ class _Refused(Exception):
     """A construct EndNote never writes and we will not expand."""
 
 
-def _get(fields: Mapping[str, list[str]], *paths: str) -> str:
-    for path in paths:
-        for value in fields.get(path, ()):
-            if value.strip():
-                return value
-    return ""
-
-
 def to_record(fields: dict[str, list[str]], line: int, fmt: str = "endnote-xml") -> Record:
     """Map one EndNote XML record onto the normalised record (raw fields kept)."""
     doi = find_doi(fields.get("electronic-resource-num", ()))
@@ -58,7 +51,7 @@ def to_record(fields: dict[str, list[str]], line: int, fmt: str = "endnote-xml")
                 doi = normalise_doi(url)
                 if doi:
                     break
-    accession = clean(_get(fields, "accession-num"))
+    accession = clean(first_value(fields, "accession-num"))
     database = " ".join(fields.get("remote-database-name", []) +
                         fields.get("remote-database-provider", []))
     pmid = accession if accession.isdigit() and _PUBMED.search(database) else ""
@@ -67,24 +60,24 @@ def to_record(fields: dict[str, list[str]], line: int, fmt: str = "endnote-xml")
         line=line,
         format=fmt,
         raw=fields,
-        title=_get(fields, "titles/title", "titles/short-title", "titles/translated-title"),
-        abstract=_get(fields, "abstract"),
+        title=first_value(fields, "titles/title", "titles/short-title", "titles/translated-title"),
+        abstract=first_value(fields, "abstract"),
         authors=parse_names(fields.get("contributors/authors/author", [])),
-        year=_get(fields, "dates/year", "dates/pub-dates/date"),
-        journal=_get(fields, "periodical/full-title", "titles/secondary-title",
+        year=first_value(fields, "dates/year", "dates/pub-dates/date"),
+        journal=first_value(fields, "periodical/full-title", "titles/secondary-title",
                      "periodical/abbr-1", "alt-periodical/full-title", "titles/alt-title"),
-        volume=_get(fields, "volume"),
-        issue=_get(fields, "issue", "number"),
-        pages=normalise_pages(_get(fields, "pages")),
+        volume=first_value(fields, "volume"),
+        issue=first_value(fields, "issue", "number"),
+        pages=normalise_pages(first_value(fields, "pages")),
         doi=doi,
         pmid=pmid,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, "language"),
+        language=first_value(fields, "language"),
         keywords=unique(fields.get("keywords/keyword", [])),
-        publication_type=_get(fields, "ref-type@name", "ref-type"),
-        url=_get(fields, "urls/related-urls/url", "urls/web-urls/url"),
-        source_key=_get(fields, "rec-number"),
+        publication_type=first_value(fields, "ref-type@name", "ref-type"),
+        url=first_value(fields, "urls/related-urls/url", "urls/web-urls/url"),
+        source_key=first_value(fields, "rec-number"),
     )
 
 

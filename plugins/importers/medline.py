@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
@@ -26,7 +25,12 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     unique,
 )
-from evidencekit.plugins.importers._tagged import StrayLines, iter_lines
+from evidencekit.plugins.importers._tagged import (
+    StrayLines,
+    first_value,
+    iter_lines,
+    records_or_error,
+)
 
 _DOI_ID = re.compile(r"\[doi\]", re.I)
 
@@ -93,14 +97,6 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         yield start, record
 
 
-def _get(tags: Mapping[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, ()):
-            if value.strip():
-                return value
-    return ""
-
-
 def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Record:
     """Map one MEDLINE record onto the normalised record (raw tags kept)."""
     names = tags.get("FAU") or tags.get("AU") or []
@@ -109,37 +105,37 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Re
     doi_ids = [value for value in tags.get("LID", []) + tags.get("AID", [])
                if _DOI_ID.search(value)]
     issn, isbn = split_identifiers(tags.get("IS", []) + tags.get("ISBN", []))
-    title = _get(tags, "TI", "BTI", "TT")
-    journal = _get(tags, "JT", "JN", "TA")
-    if not journal and _get(tags, "TI"):
-        journal = _get(tags, "BTI", "CTI")  # a book chapter: the book is its source
+    title = first_value(tags, "TI", "BTI", "TT")
+    journal = first_value(tags, "JT", "JN", "TA")
+    if not journal and first_value(tags, "TI"):
+        journal = first_value(tags, "BTI", "CTI")  # a book chapter: the book is its source
     if not journal:
-        journal = _get(tags, "SO").split(". ", 1)[0]  # Ovid: "Journal. 12(3):45-67, 2019"
+        journal = first_value(tags, "SO").split(". ", 1)[0]  # Ovid: "Journal. 12(3):45-67, 2019"
     # Ovid's MEDLINE exports carry the PMID as "UI" (unique identifier) or "PM".
-    pmid = clean(_get(tags, "PMID", "PM"))
-    if not pmid and _get(tags, "UI").strip().isdigit():
-        pmid = clean(_get(tags, "UI"))
+    pmid = clean(first_value(tags, "PMID", "PM"))
+    if not pmid and first_value(tags, "UI").strip().isdigit():
+        pmid = clean(first_value(tags, "UI"))
     return make_record(
         line=line,
         format=fmt,
         raw=tags,
         title=title,
-        abstract=_get(tags, "AB"),
+        abstract=first_value(tags, "AB"),
         authors=authors,
-        year=_get(tags, "DP", "YR", "DEP", "EDAT"),
+        year=first_value(tags, "DP", "YR", "DEP", "EDAT"),
         journal=journal,
-        volume=_get(tags, "VI"),
-        issue=_get(tags, "IP"),
-        pages=normalise_pages(_get(tags, "PG")),
+        volume=first_value(tags, "VI"),
+        issue=first_value(tags, "IP"),
+        pages=normalise_pages(first_value(tags, "PG")),
         doi=find_doi(doi_ids),
         pmid=pmid,
         issn=issn,
         isbn=isbn,
-        language=_get(tags, "LA"),
+        language=first_value(tags, "LA"),
         keywords=unique(tags.get("OT", []) + tags.get("MH", [])),
         publication_type="; ".join(unique(tags.get("PT", []))),
         url="",
-        source_key=_get(tags, "PMID", "UI", "AN"),
+        source_key=first_value(tags, "PMID", "UI", "AN"),
     )
 
 
@@ -173,17 +169,11 @@ class MedlineImporter(BaseImporter):
         return 0.6 if tagged >= 3 and ("\nUI  - " in head or "\n<1>" in head) else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
-        found = False
-        for line, tags in lex(source, cursor):
-            found = True
-            yield to_record(tags, line, self.name)
-        if not found:
-            raise RecordFormatError(
-                "no MEDLINE record found: no tag lines like 'PMID- 12345678' or 'TI  - ...'. "
-                "Export from PubMed with 'Save' and format 'PubMed', or choose another format",
-                file=source.display,
-                line=1,
-            )
+        return records_or_error(
+            lex(source, cursor), to_record, self.name, source,
+            "no MEDLINE record found: no tag lines like 'PMID- 12345678' or 'TI  - ...'. "
+            "Export from PubMed with 'Save' and format 'PubMed', or choose another format",
+        )
 
 
 @hookimpl

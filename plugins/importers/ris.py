@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
@@ -34,7 +33,15 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     split_keywords,
 )
-from evidencekit.plugins.importers._tagged import StrayLines, iter_lines, unfinished_record
+from evidencekit.plugins.importers._tagged import (
+    StrayLines,
+    first_value,
+    iter_lines,
+    outside_record_error,
+    records_or_error,
+    unfinished_record,
+    warn_missing_end,
+)
 
 #: A tag line that is not in the exact "XX  - value" form: one to three spaces before the
 #: dash, or nothing after it ("ER  -").
@@ -132,17 +139,8 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             if tag == "ER":
                 stray.add(number, line)
                 continue
-            where = (
-                f"after the record that ended on line {last_end}"
-                if last_end
-                else "before the first record"
-            )
-            raise RecordFormatError(
-                f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "
-                "RIS record starts with a 'TY  - ' line. Its TY line is probably missing: "
-                "add it, or export the file again." + _format_hint(source),
-                file=source.display,
-                line=number,
+            raise outside_record_error(
+                source, line, number, last_end, "RIS", "TY  - ", "." + _format_hint(source)
             )
         if tagged is None:
             text = line.strip()
@@ -156,11 +154,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             record = None
             continue
         if tag == "TY":
-            source.warn(
-                f"the record starting on line {start} has no 'ER' line before the next "
-                "'TY'; it was taken to end there",
-                number,
-            )
+            warn_missing_end(source, start, number, "ER", "TY")
             yield start, record
             record = {"TY": [value]}
             last = record["TY"]
@@ -179,14 +173,6 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         yield start, record
 
 
-def _get(tags: Mapping[str, list[str]], *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, ()):
-            if value.strip():
-                return value
-    return ""
-
-
 def _all(tags: Mapping[str, list[str]], *names: str) -> list[str]:
     out: list[str] = []
     for name in names:
@@ -196,12 +182,12 @@ def _all(tags: Mapping[str, list[str]], *names: str) -> list[str]:
 
 def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record:
     """Map one RIS record's tags onto the normalised record (raw tags kept)."""
-    kind = clean(_get(tags, "TY")).upper()
-    title = _get(tags, "TI", "T1", "CT")
+    kind = clean(first_value(tags, "TY")).upper()
+    title = first_value(tags, "TI", "T1", "CT")
     if not title and kind in _BOOK_TYPES:
-        title = _get(tags, "BT")
+        title = first_value(tags, "BT")
     if not title:
-        title = _get(tags, "ST")
+        title = first_value(tags, "ST")
     author_values = tags.get("AU") or tags.get("A1") or []
     authors = []
     for value in author_values:
@@ -214,7 +200,7 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record
                 if doi:
                     break
     pmid = ""
-    accession = clean(_get(tags, "AN"))
+    accession = clean(first_value(tags, "AN"))
     if accession.isdigit() and len(accession) <= 9 and _PUBMED_DB.search(
         " ".join(_all(tags, "DB", "DP"))
     ):
@@ -231,23 +217,23 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record
         format=fmt,
         raw=tags,
         title=title,
-        abstract=_get(tags, "AB", "N2"),
+        abstract=first_value(tags, "AB", "N2"),
         authors=authors,
-        year=_get(tags, "PY", "Y1", "DA", "Y2"),
-        journal=_get(tags, "JF", "T2", "JO", "JA", "J2", "J1", "BT", "T3"),
-        volume=_get(tags, "VL"),
-        issue=_get(tags, "IS", "CP"),
-        pages=normalise_pages(_get(tags, "SP"), _get(tags, "EP")),
+        year=first_value(tags, "PY", "Y1", "DA", "Y2"),
+        journal=first_value(tags, "JF", "T2", "JO", "JA", "J2", "J1", "BT", "T3"),
+        volume=first_value(tags, "VL"),
+        issue=first_value(tags, "IS", "CP"),
+        pages=normalise_pages(first_value(tags, "SP"), first_value(tags, "EP")),
         doi=doi,
         pmid=pmid,
         issn=issn,
         isbn=isbn,
-        language=_get(tags, "LA"),
+        language=first_value(tags, "LA"),
         # EndNote writes all keywords under one KW tag, one per continuation line.
         keywords=split_keywords(tags.get("KW", ()), separators=";\n"),
         publication_type=kind,
-        url=_get(tags, "UR", "L2"),
-        source_key=_get(tags, "ID", "AN"),
+        url=first_value(tags, "UR", "L2"),
+        source_key=first_value(tags, "ID", "AN"),
     )
 
 
@@ -275,16 +261,10 @@ class RisImporter(BaseImporter):
         return 0.4 if tagged >= 3 else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
-        found = False
-        for line, tags in lex(source, cursor):
-            found = True
-            yield to_record(tags, line, self.name)
-        if not found:
-            raise RecordFormatError(
-                "no RIS record found: no line starts with 'TY  - '." + _format_hint(source),
-                file=source.display,
-                line=1,
-            )
+        return records_or_error(
+            lex(source, cursor), to_record, self.name, source,
+            "no RIS record found: no line starts with 'TY  - '." + _format_hint(source),
+        )
 
 
 @hookimpl

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
@@ -27,7 +26,14 @@ from evidencekit.plugins.importers._normalise import (
     split_identifiers,
     split_keywords,
 )
-from evidencekit.plugins.importers._tagged import StrayLines, iter_lines, unfinished_record
+from evidencekit.plugins.importers._tagged import (
+    StrayLines,
+    iter_lines,
+    outside_record_error,
+    records_or_error,
+    unfinished_record,
+    warn_missing_end,
+)
 
 _HEADER_TAGS = frozenset({"FN", "VR", "EF"})
 
@@ -65,17 +71,8 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             elif tag in _HEADER_TAGS or tag == "ER":
                 last = None
             else:
-                where = (
-                    f"after the record that ended on line {last_end}"
-                    if last_end
-                    else "before the first record"
-                )
-                raise RecordFormatError(
-                    f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "
-                    "Web of Science record starts with a 'PT' line. Its PT line is probably "
-                    "missing: add it, or export the file again",
-                    file=source.display,
-                    line=number,
+                raise outside_record_error(
+                    source, line, number, last_end, "Web of Science", "PT"
                 )
             continue
         if tag == "ER" or tag == "EF":
@@ -87,11 +84,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             last = None
             continue
         if tag == "PT":
-            source.warn(
-                f"the record starting on line {start} has no 'ER' line before the next 'PT'; "
-                "it was taken to end there",
-                number,
-            )
+            warn_missing_end(source, start, number, "ER", "PT")
             yield start, record
             record = {"PT": [value]}
             last = record["PT"]
@@ -182,17 +175,11 @@ class WosImporter(BaseImporter):
         return 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
-        found = False
-        for line, tags in lex(source, cursor):
-            found = True
-            yield to_record(tags, line, self.name)
-        if not found:
-            raise RecordFormatError(
-                "no Web of Science record found: no line starts with 'PT '. Export the "
-                "records from Web of Science as 'Plain text file' (or 'Tab delimited' for CSV)",
-                file=source.display,
-                line=1,
-            )
+        return records_or_error(
+            lex(source, cursor), to_record, self.name, source,
+            "no Web of Science record found: no line starts with 'PT '. Export the records "
+            "from Web of Science as 'Plain text file' (or 'Tab delimited' for CSV)",
+        )
 
 
 @hookimpl
