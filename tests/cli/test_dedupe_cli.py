@@ -10,25 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from records_review import EMBASE, MEDLINE, make_review, pipe
 
 from evidencekit.core.cli import cli
-
-PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
-MEDLINE = [
-    "Peer support in mental health|2019|10.1/a|Smith, Jane; Jones, Ann",
-    "Peer workers and recovery|2018|10.1/b|Brown, Bob",
-    "A trial of peer support|2020||White, Wendy",
-]
-EMBASE = [
-    "Peer support in mental health services|2019|10.1/a|Smith, J",
-    "Peer workers and recovery|2018|10.1/other|Brown, B",
-    "Something else entirely|2015|10.1/c|Green, Gus",
-]
 
 
 def run(*args: str) -> object:
@@ -37,15 +25,9 @@ def run(*args: str) -> object:
 
 @pytest.fixture
 def review(tmp_path: Path) -> Path:
-    folder = tmp_path / "review"
-    folder.mkdir()
-    shutil.copy(PLUGIN, folder / PLUGIN.name)
-    (folder / "review.yaml").write_text(
-        "kind: review\nid: test-review\nversion: '1'\ntitle: Test review\n"
-        "plugins: [ek_records_fixture]\ndedupe:\n  method: doi-test\n", encoding="utf-8")
+    folder = make_review(tmp_path / "review")
     for name, lines, source in (("m.txt", MEDLINE, "MEDLINE"), ("e.txt", EMBASE, "Embase")):
-        path = folder / name
-        path.write_text("#pipe\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        path = pipe(folder, name, lines)
         assert run("import", str(path), "--source", source, "--review",
                    str(folder)).exit_code == 0
     return folder

@@ -9,43 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import rispy
 from click.testing import CliRunner
+from records_review import EMBASE, MEDLINE, make_review, pipe
 
 from evidencekit.core.cli import cli
-
-PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
-MEDLINE = [
-    "Peer support in mental health|2019|10.1/a|Smith, Jane; Jones, Ann",
-    "Peer workers and recovery|2018|10.1/b|Brown, Bob",
-    "A trial of peer support|2020||White, Wendy",
-]
-EMBASE = [
-    "Peer support in mental health services|2019|10.1/a|Smith, J",
-    "Peer workers and recovery|2018|10.1/other|Brown, B",
-    "Something else entirely|2015|10.1/c|Green, Gus",
-]
-
-
-def make_review(folder: Path, extra: str = "") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PLUGIN, folder / PLUGIN.name)
-    (folder / "review.yaml").write_text(
-        "kind: review\nid: test-review\nversion: '1'\ntitle: Test review\n"
-        "plugins: [ek_records_fixture]\ndedupe:\n  method: doi-test\n" + extra,
-        encoding="utf-8",
-    )
-    return folder
-
-
-def pipe(folder: Path, name: str, lines: list[str]) -> Path:
-    path = folder / name
-    path.write_text("#pipe\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def run(*args: str) -> object:

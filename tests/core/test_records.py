@@ -17,6 +17,7 @@ import pytest
 import rispy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from records_review import EMBASE, MEDLINE, make_review, pipe
 
 from evidencekit.core import deduplication as dd
 from evidencekit.core import records as R
@@ -24,38 +25,6 @@ from evidencekit.core.dedupe import DedupeResult, Link
 from evidencekit.core.errors import PipelineError, RecordFormatError, StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.review import open_review
-
-PLUGIN = Path(__file__).resolve().parents[1] / "data" / "plugins" / "ek_records_fixture.py"
-
-
-def make_review(folder: Path, extra: str = "") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PLUGIN, folder / PLUGIN.name)
-    (folder / "review.yaml").write_text(
-        "kind: review\nid: test-review\nversion: '1'\ntitle: Test review\n"
-        "plugins: [ek_records_fixture]\n"
-        "dedupe:\n  method: doi-test\n" + extra,
-        encoding="utf-8",
-    )
-    return folder
-
-
-def pipe(folder: Path, name: str, lines: list[str]) -> Path:
-    path = folder / name
-    path.write_text("#pipe\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-MEDLINE = [
-    "Peer support in mental health|2019|10.1/a|Smith, Jane; Jones, Ann",
-    "Peer workers and recovery|2018|10.1/b|Brown, Bob",
-    "A trial of peer support|2020||White, Wendy",
-]
-EMBASE = [
-    "Peer support in mental health services|2019|10.1/a|Smith, J",  # duplicate of a (DOI)
-    "Peer workers and recovery|2018|10.1/other|Brown, B",  # same title, other DOI: uncertain
-    "Something else entirely|2015|10.1/c|Green, Gus",
-]
 
 
 @pytest.fixture
