@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import build_ratings
-from evidencekit.core.registry import build_registry
-
-MEASURE_ID = "peer-support-implementation-measure"
 
 
 @pytest.fixture(scope="module")
-def measure():
-    return build_catalog().get(MEASURE_ID, kind="measure")
-
-
-@pytest.fixture(scope="module")
-def analysis():
-    return build_registry().get("validity-analysis", "floor-ceiling")
+def analysis(registry):
+    return registry.get("validity-analysis", "floor-ceiling")
 
 
 def ratings_of(measure, rows):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import build_ratings
 from evidencekit.core.registry import build_registry
 
@@ -14,13 +13,8 @@ pd = pytest.importorskip("pandas")
 
 
 @pytest.fixture(scope="module")
-def measure():
-    return build_catalog().get("peer-support-implementation-measure", kind="measure")
-
-
-@pytest.fixture(scope="module")
-def analysis():
-    return build_registry().get("validity-analysis", "inter-rater")
+def analysis(registry):
+    return registry.get("validity-analysis", "inter-rater")
 
 
 def three_raters(measure, n=12, seed=0):

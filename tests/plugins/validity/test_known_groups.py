@@ -6,22 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from evidencekit.core.instruments import build_catalog
 from evidencekit.core.measure import RatingsError, build_ratings, build_units, run_validity
-from evidencekit.core.registry import build_registry
 
 pg = pytest.importorskip("pingouin")
 pd = pytest.importorskip("pandas")
-
-
-@pytest.fixture(scope="module")
-def measure():
-    return build_catalog().get("peer-support-implementation-measure", kind="measure")
-
-
-@pytest.fixture(scope="module")
-def registry():
-    return build_registry()
 
 
 @pytest.fixture(scope="module")
