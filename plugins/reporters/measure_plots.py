@@ -6,15 +6,14 @@ display is needed), keeping the command line's start-up fast.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
+from evidencekit.plugins.reporters._common import plot_options_schema, render_figures
 
 PLOTS = ("heatmap", "profile")
-FORMATS = ("svg", "png")
 #: Up to this many units the heat map prints each cell's score and every unit's name.
 LABELLED_UNITS = 40
 #: The heat map grows with the units up to this width (inches), then cells get narrower.
@@ -30,17 +29,7 @@ class MeasurePlots:
 
     name = "measure-plots"
     description = "Items × units heat map and profile plot of measure ratings (SVG, PNG)."
-    options_schema = {
-        "type": "object",
-        "properties": {
-            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
-                        "uniqueItems": True, "default": list(FORMATS)},
-            "plots": {"type": "array", "items": {"enum": list(PLOTS)}, "minItems": 1,
-                      "uniqueItems": True, "default": list(PLOTS)},
-            "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "default": 150},
-        },
-        "additionalProperties": False,
-    }
+    options_schema = plot_options_schema(PLOTS)
 
     def render(self, results: Mapping[str, Any], out_dir: Path,
                options: Mapping[str, Any]) -> list[Path]:
@@ -55,31 +44,17 @@ class MeasurePlots:
         import matplotlib.pyplot as plt
 
         from evidencekit.core.errors import EvidencekitError
-        from evidencekit.core.io import atomic_write_bytes
 
         table = results["table"]
         if not table["units"]:
             raise EvidencekitError("nothing to plot: no unit has a score")
-        formats = list(options.get("formats") or FORMATS)
-        dpi = int(options.get("dpi", 150))
-        drawn: list[tuple[Path, bytes]] = []
-        out_dir = Path(out_dir)
-        # Reproducible files: a fixed hash salt and no creation date in the metadata.
-        with matplotlib.rc_context({"svg.hashsalt": "evidencekit", "font.size": 9}):
-            for name in options.get("plots") or PLOTS:
-                fig = (self._heatmap if name == "heatmap" else self._profile)(plt, results)
-                try:
-                    for fmt in formats:
-                        buffer = io.BytesIO()
-                        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight",
-                                    metadata=metadata)
-                        drawn.append((out_dir / f"measure-{name}.{fmt}", buffer.getvalue()))
-                finally:
-                    plt.close(fig)
-        for path, data in drawn:
-            atomic_write_bytes(path, data)
-        return [path for path, _ in drawn]
+        # Reproducible files: a fixed hash salt (the metadata is left out by render_figures).
+        return render_figures(
+            options, PLOTS,
+            lambda name: (self._heatmap if name == "heatmap" else self._profile)(plt, results),
+            out_dir, "measure", {"svg.hashsalt": "evidencekit", "font.size": 9},
+            close=plt.close,
+        )
 
     @staticmethod
     def _labels(table: Mapping[str, Any]) -> list[str]:

@@ -16,15 +16,14 @@ matplotlib is imported only when a plot is drawn, with the Agg backend.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
+from evidencekit.plugins.reporters._common import plot_options_schema, render_figures
 
 PLOTS = ("traffic-light", "summary")
-FORMATS = ("svg", "png")
 
 #: level → (colour, symbol, legend label). Colours from the Okabe-Ito-like set robvis uses
 #: for RoB plots (green / amber / red), with grey for missing answers.
@@ -101,18 +100,10 @@ class QualityPlots:
 
     name = "quality-plots"
     description = "Traffic-light (study × items) and summary plots of quality appraisals (SVG, PNG)"
-    options_schema = {
-        "type": "object",
-        "properties": {
-            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
-                        "uniqueItems": True, "default": list(FORMATS)},
-            "plots": {"type": "array", "items": {"enum": list(PLOTS)}, "minItems": 1,
-                      "uniqueItems": True, "default": list(PLOTS)},
-            "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "default": 150},
-            "prefix": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "quality"},
-        },
-        "additionalProperties": False,
-    }
+    options_schema = plot_options_schema(
+        PLOTS,
+        prefix={"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "quality"},
+    )
 
     def render(self, results: Mapping[str, Any], out_dir: Path,
                options: Mapping[str, Any]) -> list[Path]:
@@ -123,31 +114,18 @@ class QualityPlots:
         from matplotlib.figure import Figure
 
         from evidencekit.core.errors import EvidencekitError
-        from evidencekit.core.io import atomic_write_bytes
 
         panels = _panels(results)
         if not panels:
             raise EvidencekitError("nothing to plot: no study was scored")
-        formats = list(options.get("formats") or FORMATS)
-        dpi = int(options.get("dpi", 150))
-        prefix = options.get("prefix", "quality")
-        out_dir = Path(out_dir)
-        drawn: list[tuple[Path, bytes]] = []
         rc = {"svg.fonttype": "none", "svg.hashsalt": "evidencekit", "font.size": 8,
               "font.family": "DejaVu Sans"}
-        with matplotlib.rc_context(rc):
-            for plot in options.get("plots") or PLOTS:
-                fig = self._traffic_light(Figure, panels) if plot == "traffic-light" else \
-                    self._summary(Figure, panels)
-                for fmt in formats:
-                    buffer = io.BytesIO()
-                    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight",
-                                metadata=metadata)
-                    drawn.append((out_dir / f"{prefix}-{plot}.{fmt}", buffer.getvalue()))
-        for path, data in drawn:
-            atomic_write_bytes(path, data)
-        return [path for path, _ in drawn]
+        return render_figures(
+            options, PLOTS,
+            lambda plot: self._traffic_light(Figure, panels) if plot == "traffic-light"
+            else self._summary(Figure, panels),
+            out_dir, options.get("prefix", "quality"), rc,
+        )
 
     # ----------------------------------------------------------------- traffic light
 

@@ -1,0 +1,77 @@
+"""What the plot reporters share: their options schema and the draw-save-write loop.
+
+A private module (its name starts with ``_``), so the plugin manager does not register it.
+matplotlib is imported only inside ``render_figures``, when a plot is drawn.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("svg", "png")
+DEFAULT_DPI = 150
+
+
+def plot_options_schema(
+    plots: Sequence[str], **extra: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The JSON Schema of a plot reporter's options: ``formats``, ``plots`` (out of
+    ``plots``), ``dpi``, plus the reporter's own ``extra`` properties."""
+    return {
+        "type": "object",
+        "properties": {
+            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
+                        "uniqueItems": True, "default": list(FORMATS)},
+            "plots": {"type": "array", "items": {"enum": list(plots)}, "minItems": 1,
+                      "uniqueItems": True, "default": list(plots)},
+            "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "default": DEFAULT_DPI},
+            **extra,
+        },
+        "additionalProperties": False,
+    }
+
+
+def render_figures(
+    options: Mapping[str, Any],
+    plots: Sequence[str],
+    draw: Callable[[str], Any],
+    out_dir: Path,
+    prefix: str,
+    rc: Mapping[str, Any],
+    close: Callable[[Any], None] | None = None,
+) -> list[Path]:
+    """Draw each chosen plot with ``draw(name)`` and save it in each chosen format, all in
+    memory; then write ``out_dir/{prefix}-{name}.{format}`` atomically and return the paths.
+
+    Why in memory first: a plot that fails to draw leaves no file half-written. ``rc``
+    holds the matplotlib settings for drawing and saving; ``close`` (e.g.
+    ``pyplot.close``) releases each figure once it is saved.
+    """
+    import matplotlib
+
+    from evidencekit.core.io import atomic_write_bytes
+
+    formats = list(options.get("formats") or FORMATS)
+    dpi = int(options.get("dpi", DEFAULT_DPI))
+    out_dir = Path(out_dir)
+    drawn: list[tuple[Path, bytes]] = []
+    with matplotlib.rc_context(dict(rc)):
+        for name in options.get("plots") or plots:
+            fig = draw(name)
+            try:
+                for fmt in formats:
+                    buffer = io.BytesIO()
+                    # Reproducible files: no creation date or software in the metadata.
+                    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+                    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight",
+                                metadata=metadata)
+                    drawn.append((out_dir / f"{prefix}-{name}.{fmt}", buffer.getvalue()))
+            finally:
+                if close is not None:
+                    close(fig)
+    for path, data in drawn:
+        atomic_write_bytes(path, data)
+    return [path for path, _ in drawn]
