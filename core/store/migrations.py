@@ -28,6 +28,7 @@ class Migration:
 
 
 def _v1_initial(conn: sa.Connection) -> None:
+    # Repeats schema.py on purpose: a shipped migration is frozen history (schema.py moves on).
     md = sa.MetaData()
     sa.Table(
         "schema_version",
