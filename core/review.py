@@ -28,10 +28,9 @@ class Review:
 
     def where(self, *path: Any) -> str:
         """``review.yaml:LINE`` for the node at ``path`` (the nearest existing parent)."""
-        probe = tuple(path)
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        return f"{self.file}:{self.lines.get(probe, 1)}"
+        from evidencekit.core.yaml_loader import line_of
+
+        return f"{self.file}:{line_of(self.lines, path)}"
 
     @property
     def file(self) -> Path:

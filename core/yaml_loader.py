@@ -44,12 +44,17 @@ class YamlDocument:
 
     def line_of(self, path: PathKey) -> int:
         """The line of the deepest node on ``path`` that exists (1 if none)."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return line_of(self.lines, path)
+
+
+def line_of(lines: dict[PathKey, int], path: PathKey) -> int:
+    """The line of the deepest node on ``path`` found in ``lines`` (1 if none)."""
+    path = tuple(path)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), 1)
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -24,6 +24,19 @@ def parse_ref(ref: str) -> tuple[str, str | None]:
         instrument_id, version = ref.split("@", 1)
         return instrument_id, version
     return ref, None
+
+
+def _by_id(entries: Iterable[Any], wanted: str, missing: str, *, list_known: bool = False) -> Any:
+    """The entry whose ``id`` is ``wanted``; else ``KeyError('<missing> 'wanted'[; ids: …]')``."""
+    entries = list(entries)
+    for entry in entries:
+        if entry.id == wanted:
+            return entry
+    known = ""
+    if list_known:
+        # "items: a, b" / "fields: a, b": the plural noun is the last word of ``missing``.
+        known = f"; {missing.rsplit(' ', 1)[-1]}s: {', '.join(e.id for e in entries)}"
+    raise KeyError(f"{missing} {wanted!r}{known}")
 
 
 @dataclass(frozen=True)
@@ -81,12 +94,9 @@ class Instrument:
 
     def line_of(self, path: tuple[Any, ...]) -> int:
         """Line of the deepest node on ``path`` known in the file (1 if unknown)."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        from evidencekit.core.yaml_loader import line_of
+
+        return line_of(self.lines, path)
 
     @classmethod
     def _base(cls, data: dict[str, Any], origin: str, path: str) -> dict[str, Any]:
@@ -289,11 +299,7 @@ class Checklist(Instrument):
 
     def item(self, item_id: str) -> ChecklistItem:
         """The item with ``item_id``; ``KeyError`` naming the known ids if none."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"checklist {self.ref} has no item {item_id!r}; "
-                       f"items: {', '.join(i.id for i in self.items)}")
+        return _by_id(self.items, item_id, f"checklist {self.ref} has no item", list_known=True)
 
     @property
     def scored_items(self) -> list[ChecklistItem]:
@@ -313,10 +319,7 @@ class Checklist(Instrument):
 
     def section(self, section_id: str) -> Section:
         """The section with ``section_id`` (``KeyError`` if none)."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(f"checklist {self.ref} has no section {section_id!r}")
+        return _by_id(self.sections, section_id, f"checklist {self.ref} has no section")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str = "file", path: str = "") -> Checklist:
@@ -423,10 +426,7 @@ class Framework(Instrument):
 
     def influence(self, influence_id: str) -> Influence:
         """The entry with ``influence_id``; ``KeyError`` if none."""
-        for influence in self.influences:
-            if influence.id == influence_id:
-                return influence
-        raise KeyError(f"framework {self.ref} has no entry {influence_id!r}")
+        return _by_id(self.influences, influence_id, f"framework {self.ref} has no entry")
 
     def ids(self) -> set[str]:
         """Ids of every entry (influences, constructs and sub-constructs)."""
@@ -446,10 +446,7 @@ class Framework(Instrument):
 
     def domain(self, domain_id: str) -> Domain:
         """The domain or subdomain with ``domain_id``; ``KeyError`` if none."""
-        for domain in self.all_domains():
-            if domain.id == domain_id:
-                return domain
-        raise KeyError(f"framework {self.ref} has no domain {domain_id!r}")
+        return _by_id(self.all_domains(), domain_id, f"framework {self.ref} has no domain")
 
     def top_level(self) -> list[Influence]:
         """Entries that are not sub-entries of another entry."""
@@ -601,11 +598,7 @@ class Measure(Instrument):
 
     def item(self, item_id: str) -> MeasureItem:
         """The item with ``item_id``; ``KeyError`` if none."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"measure {self.ref} has no item {item_id!r}; "
-                       f"items: {', '.join(i.id for i in self.items)}")
+        return _by_id(self.items, item_id, f"measure {self.ref} has no item", list_known=True)
 
     def item_by_number(self, number: int) -> MeasureItem:
         """The item printed with ``number``; ``KeyError`` if none."""
@@ -704,18 +697,12 @@ class Form(Instrument):
 
     def field(self, field_id: str) -> FormField:
         """The per-study field with ``field_id``; ``KeyError`` if none."""
-        for item in self.fields:
-            if item.id == field_id:
-                return item
-        raise KeyError(f"form {self.ref} has no field {field_id!r}; "
-                       f"fields: {', '.join(f.id for f in self.fields)}")
+        return _by_id(self.fields, field_id, f"form {self.ref} has no field", list_known=True)
 
     def column(self, column_id: str) -> FormField:
         """The coded-influences column with ``column_id``; ``KeyError`` if none."""
-        for item in self.influence_columns:
-            if item.id == column_id:
-                return item
-        raise KeyError(f"form {self.ref} has no coded-influences column {column_id!r}")
+        return _by_id(self.influence_columns, column_id,
+                      f"form {self.ref} has no coded-influences column")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str = "file", path: str = "") -> Form:
@@ -952,10 +939,7 @@ class JudgementScheme:
 
     def domain(self, domain_id: str) -> JudgementDomain:
         """The domain with ``domain_id``; ``KeyError`` if none."""
-        for domain in self.domains:
-            if domain.id == domain_id:
-                return domain
-        raise KeyError(f"no judgement domain {domain_id!r}")
+        return _by_id(self.domains, domain_id, "no judgement domain")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JudgementScheme:
