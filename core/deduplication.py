@@ -99,9 +99,14 @@ class DedupeSummary:
     stats: dict[str, Any] = field(default_factory=dict)
     by_source: list[dict[str, Any]] = field(default_factory=list)
     run_id: int | None = None
+    #: The full counts_by_source() of this run (sources, totals, overlaps), so callers
+    #: need not reload the store to report them; not part of the JSON summary.
+    counts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("counts")
+        return data
 
 
 def run_dedupe(
@@ -175,6 +180,7 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
                 stats={**result.stats, "clusters_split_by_decisions": split},
                 by_source=counts["sources"],
                 run_id=run_id,
+                counts=counts,
             )
             rows.update_run_summary(conn, run_id, summary.to_dict())
     return summary

@@ -214,11 +214,10 @@ def _step_import(ctx: StepContext) -> dict[str, Any]:
 
 def _step_dedupe(ctx: StepContext) -> dict[str, Any]:
     from evidencekit.core.deduplication import run_dedupe
-    from evidencekit.core.records import counts_by_source
 
     summary = run_dedupe(ctx.review, ctx.provider, ctx.options or None, progress=ctx.progress)
     data = summary.to_dict()
-    counts = counts_by_source(ctx.review)
+    counts = summary.counts  # computed by the run itself; no second load of the store
     files = [ctx.write_json("dedupe.json", data), ctx.write_json("records-by-source.json", counts)]
     return {"summary": f"{data['records']} records, {data['unique']} unique, "
                        f"{data['duplicates_removed']} duplicates removed ({data['method']})",
