@@ -452,6 +452,23 @@ def check_units(ratings: Ratings, units: Units) -> None:
     _problem_list(problems)
 
 
+def read_inputs(measure: Any, ratings_path: str | Path,
+                units_path: str | Path | None = None) -> tuple[Ratings, Units | None]:
+    """Ratings and (optional) units, read and checked against each other before any output."""
+    ratings = read_ratings(ratings_path, measure)
+    units = read_units(units_path) if units_path else None
+    if units is not None:
+        check_units(ratings, units)
+    return ratings, units
+
+
+def plot_results(measure: Any, table: Mapping[str, Any]) -> dict[str, Any]:
+    """What the ``measure-plots`` reporter draws: a Table 2 with the measure's scale."""
+    return {"kind": "measure-table", "table": table, "title": measure.title,
+            "scale": {"min": measure.scale.min, "max": measure.scale.max,
+                      "anchors": {str(k): v for k, v in measure.scale.anchors.items()}}}
+
+
 # ----------------------------------------------------------------------- scoring
 
 

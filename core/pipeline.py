@@ -252,10 +252,9 @@ def _step_appraise(ctx: StepContext) -> dict[str, Any]:
 
 def _step_measure(ctx: StepContext) -> dict[str, Any]:
     from evidencekit.core.measure import (
-        check_units,
         load_analyses_file,
-        read_ratings,
-        read_units,
+        plot_results,
+        read_inputs,
         render_table2,
         run_validity,
         table2,
@@ -265,10 +264,8 @@ def _step_measure(ctx: StepContext) -> dict[str, Any]:
     registry = ctx.review.registry
     measure = ctx.review.instrument(str(options["measure"]), kind="measure")
     ctx.instruments[measure.id] = measure.version
-    ratings = read_ratings(ctx.path(options["ratings"]), measure)
-    units = read_units(ctx.path(options["units"])) if options.get("units") else None
-    if units is not None:
-        check_units(ratings, units)
+    ratings, units = read_inputs(measure, ctx.path(options["ratings"]),
+                                 ctx.path(options["units"]) if options.get("units") else None)
     scores = ratings.scores
     table = table2(scores, units, options.get("by"))
     files = [ctx.write_json("measure-scores.json", scores.to_dict()),
@@ -288,9 +285,7 @@ def _step_measure(ctx: StepContext) -> dict[str, Any]:
         files.append(ctx.write_json("measure-validity.json", validity))
     if options.get("plots", True):
         reporter = registry.get("reporter", "measure-plots")
-        results = {"kind": "measure-table", "table": table, "title": measure.title,
-                   "scale": {"min": measure.scale.min, "max": measure.scale.max,
-                             "anchors": {str(k): v for k, v in measure.scale.anchors.items()}}}
+        results = plot_results(measure, table)
         plot_options = registry.validate_options("reporter", "measure-plots", {})
         for path in reporter.render(results, ctx.staging, plot_options):
             files.append(Path(path).name)

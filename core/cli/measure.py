@@ -58,14 +58,11 @@ def reports_problems(func: Callable) -> Callable:
 def _load(review_dir: str, measure_ref: str, ratings_file: str,
           units_file: str | None) -> tuple[Any, Any, Any, Any]:
     """(review, measure, ratings, units) — everything validated before any output."""
-    from evidencekit.core.measure import check_units, read_ratings, read_units
+    from evidencekit.core.measure import read_inputs
 
     review = load_review(review_dir)
     measure = load_measure(review, measure_ref)
-    ratings = read_ratings(ratings_file, measure)
-    units = read_units(units_file) if units_file else None
-    if units is not None:
-        check_units(ratings, units)
+    ratings, units = read_inputs(measure, ratings_file, units_file)
     return review, measure, ratings, units
 
 
@@ -235,7 +232,7 @@ def plot(measure_ref: str, ratings_file: str, units_file: str | None, by: str | 
          out_dir: str, formats: tuple[str, ...], plots: tuple[str, ...], review_dir: str,
          as_json: bool) -> None:
     """An items × units heat map and a profile plot (SVG and PNG)."""
-    from evidencekit.core.measure import table2
+    from evidencekit.core.measure import plot_results, table2
 
     review, measure_obj, ratings, units = _load(review_dir, measure_ref, ratings_file,
                                                 units_file)
@@ -246,10 +243,7 @@ def plot(measure_ref: str, ratings_file: str, units_file: str | None, by: str | 
                "plots": list(plots or ("heatmap", "profile"))}
     options = review.registry.validate_options("reporter", "measure-plots", options)
     reporter = review.registry.get("reporter", "measure-plots")
-    results = {"kind": "measure-table", "table": table,
-               "scale": {"min": measure_obj.scale.min, "max": measure_obj.scale.max,
-                         "anchors": {str(k): v for k, v in measure_obj.scale.anchors.items()}},
-               "title": measure_obj.title}
+    results = plot_results(measure_obj, table)
     paths = [str(p) for p in reporter.render(results, Path(out_dir), options)]
     if as_json:
         print_json({"files": paths})
