@@ -129,6 +129,11 @@ def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     return [(path, _message(error))]
 
 
+def located_errors(data: Any, schema: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every error as (JSON path, message), the best match first."""
+    return [pair for error in iter_schema_errors(data, schema) for pair in _located(error)]
+
+
 def validation_messages(data: Any, schema: Mapping[str, Any]) -> list[str]:
     """Errors as ``$.path: message`` strings (no file or line)."""
     return [
