@@ -27,6 +27,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
     "screen": "evidencekit.core.cli.screen:screen",
+    "studies": "evidencekit.core.cli.studies:studies",
 }
 
 
