@@ -118,3 +118,27 @@ def agreement_report(state: Any, stage: str, reviewers: list[str] | None = None
     else:
         out["pairs"] = pairs
     return out
+
+
+def stage_counts(state: Any) -> list[dict[str, Any]]:
+    """Per stage: records screened, the final outcomes, automated exclusions and the
+    exclusion reasons with their counts."""
+    out = []
+    for stage in state.config.stages:
+        finals = state.final(stage.name).values()
+        outcomes = dict.fromkeys(("include", "exclude", "not-retrieved", "pending",
+                                  "conflict"), 0)
+        reasons: dict[str, int] = {}
+        automated = 0
+        for f in finals:
+            outcomes[f.outcome] += 1
+            if f.automated:
+                automated += 1
+            elif f.outcome == "exclude":
+                key = f.reason or "(no reason given)"
+                reasons[key] = reasons.get(key, 0) + 1
+        out.append({"stage": stage.name, "records": len(finals), **outcomes,
+                    "excluded_by_automation": automated,
+                    "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "reviewers": reviewers_at(state, stage.name)})
+    return out
