@@ -17,6 +17,7 @@ from evidencekit.core import __version__
 #: command name → "module:attribute" of a click command, loaded lazily.
 BUILTIN_COMMANDS: dict[str, str] = {
     "appraise": "evidencekit.core.cli.appraise:appraise",
+    "decisions": "evidencekit.core.cli.decisions:decisions",
     "dedupe": "evidencekit.core.cli.dedupe:dedupe",
     "extract": "evidencekit.core.cli.extract:extract",
     "import": "evidencekit.core.cli.records:import_command",
