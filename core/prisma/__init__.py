@@ -18,6 +18,12 @@ Public API::
         other_excluded, new_studies, new_reports, ...) with their ``n``
     prisma_csv(counts) -> str
         the package's template CSV (data,node,box,description,boxtext,tooltips,url,n)
+    write_prisma(review, out_dir, *, formats=None, dpi=None, reporter="prisma-diagram",
+                 counts=None) -> PrismaOutput(counts, files)
+        the diagram (through the named reporter), prisma.csv and prisma.json, atomically
+
+    counts_from_dict(data) -> PrismaCounts
+        back from ``PrismaCounts.to_dict()``
 
 Types: :class:`PrismaCounts` (``to_dict()``), :class:`SourceCount`,
 :class:`ReportFlow`, :class:`ReasonCount`. See docs/prisma.md.
@@ -34,11 +40,25 @@ from evidencekit.core.prisma.counts import (
     ReportFlow,
     SourceCount,
     check_counts,
+    counts_from_dict,
 )
 from evidencekit.core.prisma.csvfields import FIELDS, prisma_csv, prisma_fields
+from evidencekit.core.prisma.output import PrismaOutput, write_prisma
 
 __all__ = [
-    "DBR_KINDS", "FIELDS", "OTHER_KINDS", "PrismaCounts", "ReasonCount", "ReportFlow",
-    "SourceCount", "check_counts", "prisma_counts", "prisma_counts_from_state", "prisma_csv",
+    "DBR_KINDS",
+    "FIELDS",
+    "OTHER_KINDS",
+    "PrismaCounts",
+    "PrismaOutput",
+    "ReasonCount",
+    "ReportFlow",
+    "SourceCount",
+    "check_counts",
+    "counts_from_dict",
+    "prisma_counts",
+    "prisma_counts_from_state",
+    "prisma_csv",
     "prisma_fields",
+    "write_prisma",
 ]

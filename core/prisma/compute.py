@@ -170,12 +170,14 @@ def prisma_counts_from_state(
 
     other_not_sought = other_in_dbr + other_dupes + other_screened_out + other_unresolved
     if other_not_sought:
+        parts = [f"{n} {text}" for n, text in (
+            (other_in_dbr, "also found in databases or registers"),
+            (other_dupes, "duplicates of other-method records"),
+            (other_screened_out, "excluded before the full-text stage"),
+            (other_unresolved, "awaiting a decision before the full-text stage")) if n]
         notes.append(
-            f"{other_not_sought} records from other methods are not among the reports sought: "
-            f"{other_in_dbr} were also found in databases or registers, {other_dupes} "
-            f"duplicated other-method records, {other_screened_out} were excluded and "
-            f"{other_unresolved} await a decision before the full-text stage; PRISMA 2020 "
-            "has no box for them")
+            f"{other_not_sought} records from other methods are not among the reports sought "
+            f"({', '.join(parts)}); PRISMA 2020 has no box for them")
     if any(s.kind == "expert" for s in source_counts):
         notes.append("records from experts are drawn under other methods; the PRISMA2020 R "
                      "package has no field for them, so its CSV counts them with organisations")

@@ -11,6 +11,7 @@ the numbers do not add up, so a break is explained instead of drawn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -154,6 +155,32 @@ class PrismaCounts:
             "problems": list(self.problems),
             "notes": list(self.notes),
         }
+
+
+def counts_from_dict(data: Mapping[str, Any]) -> PrismaCounts:
+    """A :class:`PrismaCounts` back from its ``to_dict()`` (e.g. a pipeline's JSON output)."""
+
+    def flow(raw: Mapping[str, Any] | None) -> ReportFlow:
+        raw = raw or {}
+        return ReportFlow(
+            sought=int(raw.get("sought", 0)), not_retrieved=int(raw.get("not_retrieved", 0)),
+            assessed=int(raw.get("assessed", 0)), included=int(raw.get("included", 0)),
+            excluded=tuple(ReasonCount(str(r["reason"]), int(r["n"]))
+                           for r in raw.get("excluded", ())),
+            pending=int(raw.get("pending", 0)), conflict=int(raw.get("conflict", 0)))
+
+    return PrismaCounts(
+        sources=tuple(SourceCount(str(s["name"]), str(s["kind"]), int(s["records"]))
+                      for s in data.get("sources", ())),
+        **{name: int(data.get(name, 0)) for name in (
+            "duplicates", "excluded_automatic", "excluded_other", "records_screened",
+            "records_excluded", "screening_pending", "screening_conflict", "other_not_sought",
+            "new_studies", "new_reports")},
+        dbr=flow(data.get("dbr")), other=flow(data.get("other")),
+        screening_stage=str(data.get("screening_stage", "")),
+        full_text_stage=str(data.get("full_text_stage", "")),
+        problems=tuple(data.get("problems", ())), notes=tuple(data.get("notes", ())),
+    )
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
