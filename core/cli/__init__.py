@@ -27,6 +27,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "prisma": "evidencekit.core.cli.prisma:prisma",
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
+    "screen": "evidencekit.core.cli.screen:screen",
+    "studies": "evidencekit.core.cli.studies:studies",
 }
 
 

@@ -181,3 +181,28 @@ def agreement_command(stage: str, reviewers: str | None, review_dir: str, as_jso
         for d in pair["disagreements"]:
             lines.append(f"  disagree: {d['record_id']}: {a} {d[a]}, {b} {d[b]}")
     emit("\n".join(lines), output)
+
+
+@decisions.command("apply-rules")
+@click.option("--tool", default="rules", show_default=True,
+              help="The automation screener to run.")
+@review_option
+@json_option
+@output_option
+def apply_rules_command(tool: str, review_dir: str, as_json: bool, output: str | None) -> None:
+    """Mark records ineligible by automation tool, by the rules in review.yaml.
+
+    The rules (languages, publication-date cut-offs, publication types,
+    exclusion terms) are read from screening.rules; each excluded record keeps
+    the rule that fired. Running it again replaces the tool's earlier results.
+    """
+    from evidencekit.core.io import emit
+    from evidencekit.core.screening.automation import apply_rules
+
+    report = apply_rules(load_review(review_dir), tool=tool)
+    if as_json:
+        print_json(report.to_dict(), output)
+        return
+    rules = ", ".join(f"{rule} {n}" for rule, n in report.by_rule.items()) or "none"
+    emit(f"{report.stage}: {report.excluded} of {report.screened} records ineligible by "
+         f"automation tool ({report.tool}); by rule: {rules}", output)

@@ -161,7 +161,10 @@ def import_decision_file(review: Any, path: str | Path, *, stage: str, reviewer:
     report.skipped = [{"row": r.row, "why": r.note} for r in file_rows if not r.decision]
     file_rows = [r for r in file_rows if r.decision]
     if not file_rows:
-        raise ScreeningError(f"{display}: no decisions found; nothing was written")
+        first = (f" ({len(report.skipped)} rows skipped, e.g. row {report.skipped[0]['row']}: "
+                 f"{report.skipped[0]['why']})") if report.skipped else ""
+        raise ScreeningError(f"{display}: no decisions to import{first}; check --reviewer and "
+                             "--stage; nothing was written")
     with open_store(review) as store, store.write() as conn:
         primary_of = primary_map(conn)
         index = RecordIndex(rows.load_records(conn, with_raw=False), primary_of)

@@ -261,9 +261,12 @@ def read_state(conn: Any, config: ScreeningConfig) -> ScreeningState:
     for row in conn.execute(sa.select(sr).order_by(sr.c.sample_id, sr.c.record_id)):
         members[row.sample_id].append(row.record_id)
     s = schema.screening_samples
+    # A sampled record that has since joined another cluster counts as its primary.
     samples = [
         Sample(row.sample_id, row.stage, row.reviewer, int(row.seed), row.fraction, row.n,
-               row.stratify_by, row.population, tuple(members[row.sample_id]), row.created_at)
+               row.stratify_by, row.population,
+               tuple(dict.fromkeys(primary_of.get(r, r) for r in members[row.sample_id])),
+               row.created_at)
         for row in conn.execute(sa.select(s).order_by(s.c.sample_id))
     ]
     return ScreeningState(config, primary_of, decisions, automated, samples)

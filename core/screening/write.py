@@ -72,17 +72,35 @@ def check_decision(config: ScreeningConfig, item: NewDecision, known: Iterable[s
 
 
 def sync_stages(conn: Any, config: ScreeningConfig) -> None:
-    """Store the stages as declared now, so the store says which rules held."""
+    """Store the stages as declared now, so the store says which rules held.
+
+    An upsert, not delete-and-insert: two reviewers writing their first decisions
+    at the same moment on PostgreSQL must not collide on the same stage rows.
+    """
+    import sqlalchemy as sa
+
     from evidencekit.core.store import schema
     from evidencekit.core.store.db import utc_now
 
-    conn.execute(schema.screening_stages.delete())
+    t = schema.screening_stages
+    wanted = {s.name: (s.position, json.dumps(s.to_dict(), sort_keys=True))
+              for s in config.stages}
+    stored = {row.stage: (row.position, row.settings)
+              for row in conn.execute(sa.select(t.c.stage, t.c.position, t.c.settings))}
+    if stored == wanted:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     now = utc_now()
-    conn.execute(schema.screening_stages.insert(), [
-        {"stage": s.name, "position": s.position, "settings": json.dumps(s.to_dict()),
-         "declared_at": now}
-        for s in config.stages
-    ])
+    conn.execute(t.delete().where(t.c.stage.not_in(list(wanted))))
+    for name, (position, settings) in wanted.items():
+        statement = insert(t).values(stage=name, position=position, settings=settings,
+                                     declared_at=now)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=[t.c.stage],
+            set_={"position": position, "settings": settings, "declared_at": now}))
 
 
 def write_decisions(conn: Any, config: ScreeningConfig, items: Sequence[NewDecision],

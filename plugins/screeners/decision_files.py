@@ -138,7 +138,11 @@ def parse_rayyan_notes(notes: str) -> tuple[dict[str, str] | None, list[str]]:
 
 
 class RayyanDecisions(_DecisionFile):
-    """Rayyan's ``articles.csv``: decisions in ``notes`` as ``RAYYAN-INCLUSION: {...}``."""
+    """Rayyan's ``articles.csv``: decisions in ``notes`` as ``RAYYAN-INCLUSION: {...}``.
+
+    The decisions taken are those of the reviewer named by the import (``--reviewer``,
+    compared with Rayyan's names without regard to case); rows that reviewer did not
+    decide are reported as skipped."""
 
     name = "rayyan"
     description = "Rayyan articles.csv export (RAYYAN-INCLUSION / RAYYAN-EXCLUSION-REASONS " \
@@ -158,9 +162,7 @@ class RayyanDecisions(_DecisionFile):
                     f"{path} row {line}: the notes carry no decision (no RAYYAN-INCLUSION: "
                     "{...}); export from Rayyan with decisions included, or remove the row")
             by_name = {k.casefold(): v for k, v in votes.items()}
-            if len(votes) == 1:
-                vote = next(iter(votes.values()))
-            elif reviewer in by_name:
+            if reviewer in by_name:
                 vote = by_name[reviewer]
             else:
                 out.append(_skip(line, f"no decision by {options.get('reviewer')!r} (only "
