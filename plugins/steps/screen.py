@@ -174,13 +174,16 @@ def _markdown(data: dict[str, Any]) -> str:
             out += [f"Exclusion reasons at {c['stage']}:", ""]
             out += _table(["reason", "records"], list(c["reasons"].items()))
     for stage, a in data["agreement"].items():
-        for pair in a.get("pairs", [a]):
+        for pair in a["pairs"]:
             first, second = pair["reviewers"]
-            ci = pair["kappa_ci"]
+            ka = pair["cohen_kappa"]
+            kappa = (f"Cohen's kappa {_fmt(ka['kappa'])} (95 % CI {_fmt(ka['ci_low'])} to "
+                     f"{_fmt(ka['ci_high'])})" if ka["kappa"] is not None
+                     else "Cohen's kappa undefined (" + ka["note"] + ")")
             out += [f"Agreement at {stage} ({first} and {second}, n = {pair['n']}): "
-                    f"{_fmt(pair['percent'], 1)} %, Cohen's kappa {_fmt(pair['kappa'])}"
-                    + (f" (95 % CI {_fmt(ci[0])} to {_fmt(ci[1])})" if ci else "")
-                    + f"; {len(pair['disagreements'])} disagreement(s) to resolve.", ""]
+                    f"{_fmt(pair['percent_agreement']['percent'], 1)} %, {kappa}, PABAK "
+                    f"{_fmt(pair['pabak']['pabak'])}, Gwet's AC1 {_fmt(pair['gwet_ac1']['ac1'])}"
+                    f"; {len(pair['disagreements'])} disagreement(s) to resolve.", ""]
     if data.get("sample"):
         smp = data["sample"]
         out += [f"Dual-screen sample at {smp['stage']}: {len(smp['record_ids'])} of "
