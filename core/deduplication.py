@@ -99,6 +99,8 @@ class DedupeSummary:
     stats: dict[str, Any] = field(default_factory=dict)
     by_source: list[dict[str, Any]] = field(default_factory=list)
     run_id: int | None = None
+    #: Screening decisions moved to their record's new cluster primary (docs/screening.md).
+    screening_moved: list[dict[str, Any]] = field(default_factory=list)
     #: The full counts_by_source() of this run (sources, totals, overlaps), so callers
     #: need not reload the store to report them; not part of the JSON summary.
     counts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -168,6 +170,9 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
                 summary={}, started_at=started,
             )
             rows.replace_dedupe(conn, run_id, method, cluster_rows, links, uncertain)
+            from evidencekit.core.screening.carry import carry_over
+
+            moved = carry_over(conn, cluster_rows)
             stored = {rid: _Row(cid, p) for rid, cid, p in cluster_rows}
             counts = counts_by_source(clustering=build_clustering(records, stored))
             summary = DedupeSummary(
@@ -181,6 +186,7 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
                 stats={**result.stats, "clusters_split_by_decisions": split},
                 by_source=counts["sources"],
                 run_id=run_id,
+                screening_moved=moved,
                 counts=counts,
             )
             rows.update_run_summary(conn, run_id, summary.to_dict())
