@@ -142,6 +142,10 @@ def main() -> None:
     parser.add_argument("--no-asreview", action="store_true")
     parser.add_argument("--loso", action="store_true", help="also run the grid, leave-one-out")
     parser.add_argument("--only", default="", help="comma-separated set names")
+    parser.add_argument("--asreview-only", action="store_true",
+                        help="only fill the ASReview cache (benchmarks/out/asreview/)")
+    parser.add_argument("--grid-seeds", type=int, default=3,
+                        help="seeds per set for the --loso grid (the first N of --seeds)")
     args = parser.parse_args()
 
     from evidencekit.core.labelled import read_labelled
@@ -166,6 +170,8 @@ def main() -> None:
             priors = choose_priors(data.labels, 1, 1, seed)
             done: dict[str, dict] = {}  # the same settings under two names run once
             for config, (options, lag) in configs.items():
+                if args.asreview_only or (config != "default" and seed >= args.grid_seeds):
+                    continue
                 key = json.dumps([{**DEFAULTS, **options}, lag], sort_keys=True)
                 if key not in done:
                     done[key] = run_ours(data, registry, seed, options, lag, load)
@@ -175,7 +181,8 @@ def main() -> None:
                 rows[name].setdefault("asreview", []).append(
                     {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]})
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
-    report(rows, configs, args, DEFAULTS)
+    if not args.asreview_only:
+        report(rows, configs, args, DEFAULTS)
 
 
 def report(rows: dict, configs: dict, args, defaults: dict) -> None:

@@ -165,3 +165,88 @@ def stopping_points(registry: Any, rules: Sequence[RuleSpec], labels_in_order: S
             point["reason"] = "never said stop before every record was screened"
         out.append(point)
     return out
+
+
+def load_dataset(dataset: str, *, fmt: str | None = None,
+                 label_column: str | None = None) -> tuple[Any, LabelledSet]:
+    """The registry and the labelled set of ``dataset``: an export file or a review folder."""
+    from pathlib import Path
+
+    from evidencekit.core.labelled import read_labelled
+
+    path = Path(dataset)
+    if path.is_dir():
+        from evidencekit.core.review import open_review
+
+        review = open_review(path)
+        return review.registry, labelled_from_review(review)
+    from evidencekit.core.registry import build_registry
+
+    registry = build_registry()
+    return registry, read_labelled(path, registry, format=fmt, label_column=label_column)
+
+
+def labelled_from_review(review: Any) -> LabelledSet:
+    """Records of a review's store with their final title/abstract decision as the label."""
+    raise EvidencekitError(
+        f"{review.root}: replaying a review's own decisions needs the screening store "
+        "(evidencekit screen); export the records with a label_included column instead")
+
+
+def describe(result: SimulationResult) -> str:
+    """The plain-text summary ``evidencekit simulate`` prints."""
+    m, p = result.metrics, result.parameters
+    lines = [
+        f"{m['n']} records, {m['n_included']} included; priors {p['prior_included']} included "
+        f"+ {p['prior_excluded']} excluded, seed {p['seed']}, model {p['model']}",
+        f"WSS@95 {100 * m['wss_95']:.1f} %, WSS@100 {100 * m['wss_100']:.1f} %",
+        f"recall after 10 % screened {100 * m['recall_at_10pct']:.1f} %, "
+        f"after 20 % {100 * m['recall_at_20pct']:.1f} %",
+    ]
+    for point in result.stopping:
+        if point["fired_at"] is None:
+            lines.append(f"  {point['rule']}: {point['reason']}")
+        else:
+            lines.append(f"  {point['rule']}: stops after {point['fired_at']} records "
+                         f"({100 * point['fraction_screened']:.1f} %), recall then "
+                         f"{100 * point['recall']:.1f} %")
+    lines.append(f"{result.seconds:.1f} s, {p['retrains']} retrains")
+    return "\n".join(lines)
+
+
+def write_outputs(result: SimulationResult, data: LabelledSet, registry: Any,
+                  out_dir: Any) -> list[Any]:
+    """Write ``order.csv``, ``simulation.json`` and the recall curve into ``out_dir``.
+
+    Everything is built in memory first and each file written atomically, so a failure
+    leaves the previous files (or none), never a half-written one.
+    """
+    import csv
+    import io
+    import json
+    from pathlib import Path
+
+    from evidencekit.core.io import atomic_write_text
+
+    out_dir = Path(out_dir)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["step", "row", "record", "title", "label", "prior", "recall"])
+    found, total = 0, max(sum(result.labels_in_order), 1)
+    n_prior = len(result.parameters["priors"])
+    for step, (row, label) in enumerate(zip(result.order, result.labels_in_order,
+                                            strict=True), start=1):
+        found += label
+        record = data.records[row]
+        writer.writerow([step, row, record.source_key, record.title, label,
+                         int(step <= n_prior), f"{found / total:.4f}"])
+    name = Path(str(result.parameters["dataset"])).name.removesuffix(".gz")
+    plots = registry.get("reporter", "recall-curve").render(
+        {"labels_in_order": result.labels_in_order, "stopping": result.stopping,
+         "title": f"{name}: WSS@95 {100 * result.metrics['wss_95']:.1f} %, "
+                  f"seed {result.parameters['seed']}"},
+        out_dir, {})
+    order_path, json_path = out_dir / "order.csv", out_dir / "simulation.json"
+    atomic_write_text(order_path, buffer.getvalue())
+    atomic_write_text(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    return [order_path, json_path, *plots]

@@ -61,8 +61,16 @@ class ActiveLearningScreener:
     options_schema = OPTIONS_SCHEMA
 
     def settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
-        """The defaults overlaid with ``options``: every setting a ranking depends on."""
-        return {**DEFAULTS, **{k: v for k, v in options.items() if k != "seed"}}
+        """The defaults overlaid with ``options``: every setting a ranking depends on.
+
+        A part chosen without options starts from its own defaults, not from the options
+        of the default part it replaces.
+        """
+        settings = {**DEFAULTS, **{k: v for k, v in options.items() if k != "seed"}}
+        for kind in ("features", "classifier", "balancer", "query"):
+            if settings[kind] != DEFAULTS[kind] and f"{kind}_options" not in options:
+                settings[f"{kind}_options"] = {}
+        return settings
 
     def features(self, records: Sequence[Any], settings: Mapping[str, Any],
                  cache: dict[str, Any]) -> Any:
