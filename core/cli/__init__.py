@@ -17,6 +17,7 @@ from evidencekit.core import __version__
 #: command name → "module:attribute" of a click command, loaded lazily.
 BUILTIN_COMMANDS: dict[str, str] = {
     "appraise": "evidencekit.core.cli.appraise:appraise",
+    "decisions": "evidencekit.core.cli.decisions:decisions",
     "dedupe": "evidencekit.core.cli.dedupe:dedupe",
     "extract": "evidencekit.core.cli.extract:extract",
     "import": "evidencekit.core.cli.records:import_command",
@@ -25,6 +26,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "plugins": "evidencekit.core.cli.plugins:plugins",
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
+    "screen": "evidencekit.core.cli.screen:screen",
+    "studies": "evidencekit.core.cli.studies:studies",
     "simulate": "evidencekit.core.cli.simulate:simulate",
 }
 
