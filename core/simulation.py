@@ -167,30 +167,25 @@ def stopping_points(registry: Any, rules: Sequence[RuleSpec], labels_in_order: S
     return out
 
 
-def load_dataset(dataset: str, *, fmt: str | None = None,
-                 label_column: str | None = None) -> tuple[Any, LabelledSet]:
-    """The registry and the labelled set of ``dataset``: an export file or a review folder."""
+def load_dataset(dataset: str, *, fmt: str | None = None, label_column: str | None = None,
+                 stage: str | None = None) -> tuple[Any, LabelledSet]:
+    """The registry and the labelled set of ``dataset``: an export file, or a review folder
+    whose store holds final decisions at ``stage`` (default: the first stage)."""
     from pathlib import Path
 
     from evidencekit.core.labelled import read_labelled
 
     path = Path(dataset)
     if path.is_dir():
+        from evidencekit.core.ranked_screening import labelled_from_review
         from evidencekit.core.review import open_review
 
         review = open_review(path)
-        return review.registry, labelled_from_review(review)
+        return review.registry, labelled_from_review(review, stage)
     from evidencekit.core.registry import build_registry
 
     registry = build_registry()
     return registry, read_labelled(path, registry, format=fmt, label_column=label_column)
-
-
-def labelled_from_review(review: Any) -> LabelledSet:
-    """Records of a review's store with their final title/abstract decision as the label."""
-    raise EvidencekitError(
-        f"{review.root}: replaying a review's own decisions needs the screening store "
-        "(evidencekit screen); export the records with a label_included column instead")
 
 
 def describe(result: SimulationResult) -> str:

@@ -50,6 +50,9 @@ def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, Any]:
 @click.option("--label-column", default=None,
               help="Column holding the inclusion label (default: label_included, "
                    "included, ...).")
+@click.option("--stage", default=None,
+              help="For a review folder: the stage whose final decisions are the labels "
+                   "(default: the first, e.g. title-abstract).")
 @click.option("--format", "fmt", default=None,
               help="Importer of DATASET (default: detected from the content).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True,
@@ -63,7 +66,7 @@ def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, Any]:
                                  "curve (PNG and SVG) into.")
 def simulate(dataset: str, prior_included: int, prior_excluded: int, seed: int, model: str,
              model_options: tuple[str, ...], stop_rules: tuple[str, ...],
-             label_column: str | None, fmt: str | None, batch_size: int,
+             label_column: str | None, stage: str | None, fmt: str | None, batch_size: int,
              retrain_lag: float | None, as_json: bool, out_dir: str | None) -> None:
     """Replay a labelled DATASET through prioritised screening and measure the work saved.
 
@@ -76,7 +79,7 @@ def simulate(dataset: str, prior_included: int, prior_excluded: int, seed: int, 
     from evidencekit.core import simulation as sim
     from evidencekit.core.prioritisation import parse_rule
 
-    registry, data = sim.load_dataset(dataset, fmt=fmt, label_column=label_column)
+    registry, data = sim.load_dataset(dataset, fmt=fmt, label_column=label_column, stage=stage)
     rules = [parse_rule(text) for text in stop_rules] or None
     kwargs: dict[str, Any] = {}
     if retrain_lag is not None:
