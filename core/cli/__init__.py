@@ -24,6 +24,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "instruments": "evidencekit.core.cli.instruments:instruments",
     "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",
+    "prisma": "evidencekit.core.cli.prisma:prisma",
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
     "screen": "evidencekit.core.cli.screen:screen",
