@@ -29,6 +29,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "run": "evidencekit.core.cli.run:run",
     "screen": "evidencekit.core.cli.screen:screen",
     "studies": "evidencekit.core.cli.studies:studies",
+    "simulate": "evidencekit.core.cli.simulate:simulate",
 }
 
 

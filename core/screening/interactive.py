@@ -66,7 +66,8 @@ def highlight(text: str, include: Sequence[str], exclude: Sequence[str]) -> list
 class ScreeningSession:
     """One reviewer screening one stage; :meth:`run` drives the terminal application."""
 
-    def __init__(self, review: Any, stage: str, reviewer: str, *, show_others: bool = False):
+    def __init__(self, review: Any, stage: str, reviewer: str, *, show_others: bool = False,
+                 order: str = "store"):
         from evidencekit.core.screening.progress import assignment, to_screen
         from evidencekit.core.screening.state import load_state
 
@@ -88,6 +89,15 @@ class ScreeningSession:
         self.mode = "record"  # record | reason | help
         self.message = ""
         self._records: dict[str, Any] = {}
+        # --order ranked: the queue follows the ranking screener, retrained on each decision.
+        self.ranker = None
+        if order == "ranked":
+            from evidencekit.core.ranked_screening import RankedQueue
+
+            self.ranker = RankedQueue(review, stage)
+            self.queue = self.ranker.order(self.queue)
+        elif order != "store":
+            raise EvidencekitError(f"--order is 'store' or 'ranked', not {order!r}")
 
     # -- state -------------------------------------------------------------------
     @property
@@ -121,6 +131,9 @@ class ScreeningSession:
         self.history.append(record_id)
         self.message = f"saved: {decision}" + (f" ({reason})" if reason else "")
         self.position += 1
+        if self.ranker is not None:
+            self.ranker.record(record_id, decision)
+            self.queue[self.position:] = self.ranker.order(self.queue[self.position:])
 
     def undo(self) -> None:
         """Withdraw this session's last decision and show that record again."""
@@ -134,6 +147,8 @@ class ScreeningSession:
             self.message = f"not undone: {err}"
             return
         self.history.pop()
+        if self.ranker is not None:
+            self.ranker.forget(record_id)
         self.summary.decided = [d for d in self.summary.decided if d[0] != record_id]
         self.summary.undone.append(record_id)
         index = self.queue.index(record_id)

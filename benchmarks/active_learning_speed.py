@@ -1,0 +1,72 @@
+"""Time of one retrain-and-rank of the active-learning screener at 10,000 records.
+
+Run by hand: ``python benchmarks/active_learning_speed.py [--records 10000]``.
+
+The records are real titles and abstracts: every labelled screening set in
+../shared/datasets/screening/ pooled, drawn with replacement up to ``--records`` (a drawn
+copy gets a serial number so no two texts are identical). The feature matrix is built once
+(as the screener caches it); then, for several numbers of labelled records, the median of
+5 calls of ``screen`` (retrain on the labels, score every record, order the unlabelled
+ones) is printed. Target: under 1 s per retrain on 2 cores. BLAS threads are capped at 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "2")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    args = parser.parse_args()
+
+    from evidencekit.core.labelled import read_labelled
+    from evidencekit.core.model import Record
+    from evidencekit.core.prioritisation import RankingContext
+    from evidencekit.core.registry import build_registry
+    from evidencekit.plugins.screeners.active_learning.screener import ActiveLearningScreener
+
+    shared = Path(os.environ.get("EVIDENCEKIT_SHARED", REPO.parent / "shared"))
+    registry = build_registry()
+    pool: list[tuple[Record, int]] = []
+    for path in sorted((shared / "datasets" / "screening").rglob("*.csv.gz")):
+        data = read_labelled(path, registry)
+        pool.extend(zip(data.records, data.labels, strict=True))
+    rng = random.Random(0)
+    records, labels = [], []
+    for i in range(args.records):
+        record, label = rng.choice(pool)
+        records.append(Record(title=f"{record.title} {i}", abstract=record.abstract))
+        labels.append(label)
+    screener = ActiveLearningScreener()
+    cache: dict = {}
+    started = time.perf_counter()
+    screener.features(records, screener.settings({}), cache)
+    print(f"{len(records)} records; features (once): {time.perf_counter() - started:.2f} s")
+    order = list(range(len(records)))
+    rng.shuffle(order)
+    for n_labelled in (100, 1_000, 3_000, 6_000):
+        known = {i: labels[i] for i in order[:n_labelled]}
+        if len(set(known.values())) < 2:
+            continue
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            screener.screen(records, {}, RankingContext(known, seed=0, cache=cache))
+            times.append(time.perf_counter() - started)
+        print(f"  {n_labelled:>5} labelled: median {statistics.median(times):.3f} s per "
+              f"retrain and rank (max {max(times):.3f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Prioritised screening: evidencekit's active-learning screener against ASReview.
+
+Run by hand (it takes minutes; never a test):
+
+    python benchmarks/screening_benchmark.py                       # ours vs ASReview, 5 seeds
+    python benchmarks/screening_benchmark.py --loso                # + leave-one-set-out grid
+    python benchmarks/screening_benchmark.py --asreview /path/to/venv/bin/asreview
+
+For every labelled set in ../shared/datasets/screening/ (a file with titles, abstracts and
+``label_included``; the SYNERGY id lists carry no text and are skipped, said so) and every
+seed, the same 1 included + 1 excluded prior records (``choose_priors``) go to
+``evidencekit``'s simulation and to ``asreview simulate`` (its default model, ``elas_u4``,
+with ``--prior-idx`` and ``--seed``). ASReview runs in its own virtual environment (see
+``benchmarks/README.md``); its labelling order is read from the project file's
+``results`` table and its runs are cached under ``benchmarks/out/asreview/`` (one JSON per
+set and seed), so it runs once per set and seed. Both orders are scored by the one
+implementation in ``evidencekit.core.screening_metrics``. Wall time: ours is the
+``simulate`` call in this process plus reading the file; ASReview's is its whole process.
+
+``--loso`` also runs a small grid of model settings and reports, for each set, the WSS@95
+of the setting that was best on the *other* sets (leave-one-set-out), so the figure that
+chose the defaults is not the figure that reports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "benchmarks" / "out"
+DEFAULT_ASREVIEW = Path("/work/asreview-venv/bin/asreview")
+
+#: The grid the defaults were chosen from (name → active-learning options, retrain lag).
+GRID: dict[str, tuple[dict, float]] = {
+    "svm-lag0": ({"classifier": "svm"}, 0.0),
+    "svm": ({"classifier": "svm"}, 0.02),
+    "svm-bal1": ({"balancer_options": {"ratio": 1.0}}, 0.02),
+    "svm-C1": ({"classifier_options": {"C": 1.0}}, 0.02),
+    "logistic": ({"classifier": "logistic"}, 0.02),
+    "svm+logistic": ({"classifier": "ensemble"}, 0.02),
+    "svm+nb": ({"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}},
+               0.02),
+    "svm-ngram3": ({"features_options": {"ngram_max": 3}}, 0.02),
+}
+
+
+def shared_dir() -> Path:
+    import os
+
+    env = os.environ.get("EVIDENCEKIT_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+def labelled_sets(root: Path) -> list[Path]:
+    found = sorted(p for p in root.rglob("*.csv*") if p.suffix in {".csv", ".gz"})
+    usable = []
+    for path in found:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            header = handle.readline().lower()
+        if "title" in header and "label_included" in header:
+            usable.append(path)
+        else:
+            print(f"skipped {path.relative_to(root)}: no title/abstract text to learn from")
+    return usable
+
+
+def set_name(path: Path) -> str:
+    return path.name.removesuffix(".gz").removesuffix(".csv")
+
+
+def run_ours(data, registry, seed: int, options: dict, lag: float, load_seconds: float):
+    from evidencekit.core.simulation import simulate
+
+    result = simulate(data, registry, seed=seed, model_options=options, retrain_lag=lag)
+    hyper = next((p for p in result.stopping if p["rule"] == "hypergeometric"), None)
+    return {**result.metrics, "seconds": result.seconds + load_seconds,
+            "hyper_recall": hyper["recall"] if hyper else None}
+
+
+def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
+    """Run (or read from the cache) one ASReview simulation; return its order and time."""
+    cache = OUT / "asreview" / f"{set_name(path)}-seed{seed}.json"
+    if cache.exists():
+        cached = json.loads(cache.read_text("utf-8"))
+        if cached.get("priors") == priors:
+            return cached
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / f"{set_name(path)}.csv"
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as src, open(csv_path, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        project = Path(tmp) / "sim.asreview"
+        started = time.perf_counter()
+        subprocess.run([str(exe), "simulate", str(csv_path), "--prior-idx",
+                        *map(str, priors), "--seed", str(seed), "-o", str(project)],
+                       check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        with zipfile.ZipFile(project) as archive:
+            archive.extract("results.db", tmp)
+        con = sqlite3.connect(Path(tmp) / "results.db")
+        rows = con.execute("SELECT r.dataset_row FROM results s JOIN record r "
+                           "ON r.record_id = s.record_id ORDER BY s.rowid").fetchall()
+        con.close()
+    result = {"priors": priors, "seed": seed, "order": [int(r[0]) for r in rows],
+              "seconds": seconds}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(result), "utf-8")
+    return result
+
+
+def score_order(order: list[int], labels: list[int]) -> dict:
+    """Metrics of a (possibly partial) order: records never reached are all irrelevant
+    (ASReview stops after the last relevant one), so they are appended in dataset order."""
+    from evidencekit.core.screening_metrics import summary
+
+    seen = set(order)
+    full = list(order) + [i for i in range(len(labels)) if i not in seen]
+    return summary([labels[i] for i in full])
+
+
+def mean(values) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.fmean(values) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--asreview", type=Path, default=DEFAULT_ASREVIEW)
+    parser.add_argument("--no-asreview", action="store_true")
+    parser.add_argument("--loso", action="store_true", help="also run the grid, leave-one-out")
+    parser.add_argument("--only", default="", help="comma-separated set names")
+    parser.add_argument("--asreview-only", action="store_true",
+                        help="only fill the ASReview cache (benchmarks/out/asreview/)")
+    parser.add_argument("--grid-seeds", type=int, default=3,
+                        help="seeds per set for the --loso grid (the first N of --seeds)")
+    args = parser.parse_args()
+
+    from evidencekit.core.labelled import read_labelled
+    from evidencekit.core.registry import build_registry
+    from evidencekit.core.simulation import DEFAULT_RETRAIN_LAG, choose_priors
+    from evidencekit.plugins.screeners.active_learning.screener import DEFAULTS
+
+    registry = build_registry()
+    sets = labelled_sets(shared_dir() / "datasets" / "screening")
+    if args.only:
+        sets = [s for s in sets if set_name(s) in args.only.split(",")]
+    configs = dict(GRID) if args.loso else {}
+    configs["default"] = ({}, DEFAULT_RETRAIN_LAG)
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for path in sets:
+        name = set_name(path)
+        started = time.perf_counter()
+        data = read_labelled(path, registry)
+        load = time.perf_counter() - started
+        rows[name] = {}
+        for seed in range(args.seeds):
+            priors = choose_priors(data.labels, 1, 1, seed)
+            done: dict[str, dict] = {}  # the same settings under two names run once
+            for config, (options, lag) in configs.items():
+                if args.asreview_only or (config != "default" and seed >= args.grid_seeds):
+                    continue
+                key = json.dumps([{**DEFAULTS, **options}, lag], sort_keys=True)
+                if key not in done:
+                    done[key] = run_ours(data, registry, seed, options, lag, load)
+                rows[name].setdefault(config, []).append(done[key])
+            if not args.no_asreview:
+                asr = asreview_order(path, priors, seed, args.asreview)
+                rows[name].setdefault("asreview", []).append(
+                    {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]})
+            print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
+    if not args.asreview_only:
+        report(rows, configs, args, DEFAULTS)
+
+
+def report(rows: dict, configs: dict, args, defaults: dict) -> None:
+    print(f"\nDefaults: {json.dumps(defaults)}; {args.seeds} seeds, 1 + 1 priors\n")
+    head = f"{'set':<22}{'n':>6}{'incl':>6}  {'WSS@95 ours':>12}{'ASReview':>10}{'diff':>7}"
+    head += f"  {'R@10% ours':>11}{'ASReview':>10}  {'s ours':>7}{'ASReview':>10}"
+    print(head)
+    diffs, ours_all, asr_all, t_ours, t_asr = [], [], [], [], []
+    for name, by in rows.items():
+        o, a = by["default"], by.get("asreview", [])
+        w_o, w_a = mean(r["wss_95"] for r in o), mean(r["wss_95"] for r in a)
+        diffs.append(w_o - w_a)
+        ours_all.append(w_o)
+        asr_all.append(w_a)
+        t_ours.append(mean(r["seconds"] for r in o))
+        t_asr.append(mean(r["seconds"] for r in a))
+        print(f"{name:<22}{o[0]['n']:>6}{o[0]['n_included']:>6}  {100 * w_o:>11.1f}%"
+              f"{100 * w_a:>9.1f}%{100 * (w_o - w_a):>+7.1f}  "
+              f"{100 * mean(r['recall_at_10pct'] for r in o):>10.1f}%"
+              f"{100 * mean(r['recall_at_10pct'] for r in a):>9.1f}%  "
+              f"{t_ours[-1]:>7.1f}{t_asr[-1]:>10.1f}")
+    print(f"{'mean':<34}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>9.1f}%"
+          f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{mean(t_asr):>10.1f}")
+    runs = [r for by in rows.values() for r in by["default"]]
+    hits = [r["hyper_recall"] for r in runs if r["hyper_recall"] is not None]
+    ok = sum(1 for v in hits if v >= 0.95 - 1e-12)
+    print(f"\nhypergeometric rule (recall 95 %, confidence 95 %): fired in {len(hits)} of "
+          f"{len(runs)} runs; recall >= 95 % when it fired in {ok} of {len(hits)} "
+          f"({100 * ok / max(len(hits), 1):.0f} %)")
+    if len(configs) > 1:
+        loso(rows, configs)
+
+
+def loso(rows: dict, configs: dict) -> None:
+    names = list(rows)
+    grid = [c for c in configs if c != "default"]
+    table = {c: {s: mean(r["wss_95"] for r in rows[s][c]) for s in names} for c in grid}
+    print("\nGrid, mean WSS@95 per set:")
+    print(f"{'config':<18}" + "".join(f"{s[:10]:>11}" for s in names) + f"{'mean':>8}")
+    for c in grid:
+        print(f"{c:<18}" + "".join(f"{100 * table[c][s]:>10.1f}%" for s in names)
+              + f"{100 * mean(table[c].values()):>7.1f}%")
+    held = []
+    print("\nLeave-one-set-out (setting chosen on the other sets → WSS@95 on this one):")
+    for s in names:
+        best = max(grid, key=lambda c: mean(table[c][t] for t in names if t != s))
+        held.append(table[best][s])
+        print(f"  {s:<22} {best:<18} {100 * table[best][s]:.1f}%")
+    print(f"  mean held-out WSS@95: {100 * mean(held):.1f}%")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The active-learning screener and its pluggable parts."""

@@ -1,0 +1,1 @@
+"""Built-in stopping rules for prioritised screening."""
