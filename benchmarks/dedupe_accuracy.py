@@ -110,16 +110,35 @@ class LabelledSet:
     native_rows: list[dict[str, str]] | None = None  # bib-dedupe's own columns
 
 
+def split_authors(text: str) -> list[Author]:
+    """BibTeX ``and``-separated names, or ASySD's run-together ``Hirata T.Fukuse T.``."""
+    text = text or ""
+    if " and " in text or "," in text or not _ASYSD_AUTHOR.match(text):
+        return split_bibtex_authors(text)
+    return split_asysd_authors(text)
+
+
+def _records_file(folder: Path) -> Path | None:
+    for name in ("records_pre_merged.csv", "records_pre_merged.csv.gz"):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
 def load_bib_dedupe_set(folder: Path) -> LabelledSet:
-    with open(folder / "records_pre_merged.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    path = _records_file(folder)
+    assert path is not None
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     records = []
     for row in rows:
         records.append(
             Record(
                 title=row.get("title", "") or "",
                 abstract=row.get("abstract", "") or "",
-                authors=split_bibtex_authors(row.get("author", "")),
+                authors=split_authors(row.get("author", "")),
                 year=_int(row.get("year")),
                 journal=row.get("journal") or row.get("booktitle") or "",
                 volume=row.get("volume", "") or "",
@@ -133,6 +152,7 @@ def load_bib_dedupe_set(folder: Path) -> LabelledSet:
         )
     with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
         clusters = [r["merged_ids"].split(";") for r in csv.DictReader(handle)]
+    clusters = [c for c in clusters if len(c) > 1]  # colrev-misq lists singletons too
     return LabelledSet(folder.name, records, "pairs", clusters=clusters, native_rows=rows)
 
 
@@ -233,8 +253,9 @@ def load_all(only: Iterable[str] = ()) -> list[LabelledSet]:
     """Every labelled set found under ``../shared/datasets/dedup``."""
     wanted = set(only)
     sets: list[LabelledSet] = []
-    for folder in sorted((SHARED / "bib-dedupe").glob("*/")):
-        if (folder / "records_pre_merged.csv").exists() and (not wanted or folder.name in wanted):
+    folders = sorted((SHARED / "bib-dedupe").glob("*/")) + [SHARED / "colrev-misq"]
+    for folder in folders:
+        if _records_file(folder) and (not wanted or folder.name in wanted):
             sets.append(load_bib_dedupe_set(folder))
     asysd = SHARED / "asysd" / "labelled_test_set.csv.gz"
     if asysd.exists() and (not wanted or "asysd" in wanted):
