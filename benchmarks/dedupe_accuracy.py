@@ -358,21 +358,30 @@ def run_ours(name: str, records: list[Record], options: dict | None = None) -> t
     return result.clusters, time.perf_counter() - start
 
 
-def bib_dedupe_available() -> str | None:
-    """``None`` when bib-dedupe imports, else the reason it does not."""
-    try:
-        import bib_dedupe.bib_dedupe  # noqa: F401
-    except Exception as exc:  # pragma: no cover - depends on the environment
-        return f"{type(exc).__name__}: {exc}"
+#: bib-dedupe's own virtual environment (see ``benchmarks/README.md``).
+BIB_DEDUPE_PYTHON = Path("/work/bibdedupe-venv/bin/python")
+#: bib-dedupe results are cached by input hash: it takes minutes on the larger sets.
+CACHE = Path.home() / ".cache" / "evidencekit-bench"
+
+
+def bib_dedupe_available(python: Path = BIB_DEDUPE_PYTHON) -> str | None:
+    """``None`` when bib-dedupe runs in its venv, else the reason it does not."""
+    import subprocess
+
+    if not python.exists():
+        return f"{python} does not exist"
+    probe = subprocess.run(
+        [str(python), "-c", "import bib_dedupe.bib_dedupe"], capture_output=True, text=True
+    )
+    if probe.returncode:
+        return probe.stderr.strip().splitlines()[-1] if probe.stderr else "import failed"
     return None
 
 
-def bib_dedupe_frame(data: LabelledSet):
+def bib_dedupe_rows(data: LabelledSet) -> list[dict[str, str]]:
     """The input bib-dedupe expects: its own CSV columns."""
-    import pandas as pd
-
     if data.native_rows is not None:
-        return pd.DataFrame(data.native_rows).fillna("")
+        return data.native_rows
     rows = []
     for r in data.records:
         rows.append(
@@ -392,20 +401,38 @@ def bib_dedupe_frame(data: LabelledSet):
                 "abstract": r.abstract,
             }
         )
-    return pd.DataFrame(rows).fillna("")
+    return rows
 
 
-def run_bib_dedupe(data: LabelledSet, cpu: int = 2) -> tuple[list, float]:
-    """bib-dedupe's documented pipeline: prep, block, match, cluster."""
-    import bib_dedupe.bib_dedupe as bd
+def run_bib_dedupe(
+    data: LabelledSet, cpu: int = 1, python: Path = BIB_DEDUPE_PYTHON
+) -> tuple[list, float]:
+    """bib-dedupe's documented pipeline (prep, block, match, cluster) in its own venv."""
+    import hashlib
+    import json
+    import subprocess
+    import tempfile
 
-    frame = bib_dedupe_frame(data)
-    start = time.perf_counter()
-    prepared = bd.prep(frame, verbosity_level=0, cpu=cpu)
-    pairs = bd.block(prepared, verbosity_level=0, cpu=cpu)
-    matched = bd.match(pairs, verbosity_level=0, cpu=cpu)
-    clusters = bd.cluster(matched, verbosity_level=0)
-    return [list(map(str, c)) for c in clusters], time.perf_counter() - start
+    rows = bib_dedupe_rows(data)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows({k: (v or "") for k, v in row.items()} for row in rows)
+    text = buffer.getvalue()
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    cached = CACHE / f"bib-dedupe-{data.name}-{key}.json"
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "records.csv"
+            source.write_text(text, encoding="utf-8")
+            runner = Path(__file__).with_name("_bib_dedupe_runner.py")
+            subprocess.run(
+                [str(python), str(runner), str(source), str(cached), str(cpu)], check=True
+            )
+    result = json.loads(cached.read_text(encoding="utf-8"))
+    return result["clusters"], float(result["seconds"])
 
 
 # -- report ------------------------------------------------------------------

@@ -51,6 +51,8 @@ class PairFeatures:
     doi: Any  # +1 same, -1 different, 0 missing
     pmid: Any
     abstract: Any  # similarity of the abstracts' starts (nan when one is missing)
+    recurring: Any = None  # either title recurs for different items ("Editor's Comments")
+    conference_differs: Any = None  # one is a conference item, the other not
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -295,4 +297,6 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         doi=_identifier_compare(p.doi[i], p.doi[j], p.doi_shared[i]),
         pmid=_identifier_compare(p.pmid[i], p.pmid[j], p.pmid_shared[i]),
         abstract=abstract,
+        recurring=p.recurring[i] | p.recurring[j],
+        conference_differs=p.conference[i] != p.conference[j],
     )

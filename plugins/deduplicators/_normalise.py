@@ -33,6 +33,7 @@ from evidencekit.plugins.deduplicators._titles import (  # noqa: F401
     title_info,
     title_kind,
     title_numbers,
+    title_recurring,
     title_words,
 )
 

@@ -6,6 +6,7 @@ comparing is per candidate pair.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,8 @@ class Prepared:
     journal_initials: Any = None
     journal_first: Any = None
     title_chars: Any = None  # int array: length of the title words
+    recurring: Any = None  # bool array: a title that recurs for different items (see below)
+    conference: Any = None  # bool array: a conference abstract or paper (venue or type says so)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -65,6 +68,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
     journal, volume, issue, pstart, pend = [], [], [], [], []
     pprefix = np.zeros(n, bool)
     dois, pmids, ids, abstracts = [], [], [], []
+    recurring = np.zeros(n, bool)
+    conference = np.zeros(n, bool)
     for i, r in enumerate(records):
         ids.append(str(r.record_id))
         words, kind, numbers = norm.title_info(r.title or "")
@@ -79,6 +84,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
         y = r.year
         year[i] = y if isinstance(y, int) and 1000 <= y <= 2999 else 0
         journal.append(norm.journal_words(r.journal or ""))
+        recurring[i] = norm.title_recurring(words)
+        conference[i] = _is_conference(r)
         volume.append(norm.numbers(str(r.volume or "")))
         issue.append(norm.numbers(str(r.issue or "")))
         p = norm.pages(str(r.pages or ""))
@@ -93,6 +100,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
 
     def col(values: list[str]) -> Any:
         return np.array(values, dtype=object)
+
+    _mark_repeated_titles(title, volume, issue, recurring)
 
     return Prepared(
         ids=ids,
@@ -119,7 +128,69 @@ def prepare(records: Sequence[Any]) -> Prepared:
         journal_initials=col(["".join(w[0] for w in j.split()) for j in journal]),
         journal_first=col([j.split(" ", 1)[0] for j in journal]),
         title_chars=np.array([len(t) for t in title], dtype=np.int32),
+        recurring=recurring,
+        conference=conference,
     )
+
+
+#: Publication types of conference items, as the importers and exports name them.
+_CONFERENCE_TYPES = frozenset(
+    {
+        "conf",
+        "cpaper",
+        "abst",
+        "inproceedings",
+        "conference",
+        "proceedings",
+        "conference paper",
+        "conference abstract",
+        "conference review",
+        "meeting abstract",
+        "proceedings paper",
+    }
+)
+_CONFERENCE_WORDS = re.compile(
+    r"\b(?:conference|congress|symposium|meeting|proceedings|workshop|abstracts|colloquium)\b",
+    re.I,
+)
+
+
+def _is_conference(record: Any) -> bool:
+    """A conference abstract or paper: by its publication type or its venue's name."""
+    kind = str(getattr(record, "publication_type", "") or "").strip().lower()
+    if kind in _CONFERENCE_TYPES:
+        return True
+    venue = str(getattr(record, "journal", "") or "")
+    return bool(venue) and _CONFERENCE_WORDS.search(venue) is not None
+
+
+#: A title carried by records of this many different issues recurs ("Editor's Comments").
+REPEATED_ISSUES = 3
+#: ... when it has fewer words than this.
+REPEATED_MAX_WORDS = 8
+
+
+def _mark_repeated_titles(
+    title: list[str], volume: list[str], issue: list[str], recurring: Any
+) -> None:
+    """Flag titles that records of ``REPEATED_ISSUES`` or more different issues carry.
+
+    Copies of one article from several databases share one volume and issue; a
+    short title found in three different issues (both given) is a recurring one ("Remarks from the
+    Editor", "Introduction"), whatever its words, and its records need their
+    citation to agree before they are linked.
+    """
+    issues: dict[str, set[tuple[str, str]]] = {}
+    for k, words in enumerate(title):
+        # Only short titles: one long title in many issues is messy exports of one
+        # article (ASySD has copies of one abstract under ten volume/issue spellings).
+        if words and volume[k] and issue[k] and words.count(" ") < REPEATED_MAX_WORDS:
+            issues.setdefault(words, set()).add((volume[k], issue[k]))
+    repeated = {w for w, found in issues.items() if len(found) >= REPEATED_ISSUES}
+    if repeated:
+        for k, words in enumerate(title):
+            if words in repeated:
+                recurring[k] = True
 
 
 def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:

@@ -122,7 +122,11 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     identifier_same = (f.doi == 1) | (f.pmid == 1)
     identifier_strong = identifier_same & (~has_title | title_same)
-    identifier_conflict = ((f.doi == -1) | (f.pmid == -1)) & ~everything_agrees
+    identifier_different = (f.doi == -1) | (f.pmid == -1)
+    # A recurring title ("Editor's Comments") agrees in title, authors, year and
+    # journal across issues: there the exception for a DOI data error does not hold.
+    recurring = f.recurring
+    identifier_conflict = identifier_different & (~everything_agrees | recurring)
 
     # Embase's "(multiple letters)" record covers a letter and its reply; a letter
     # and its reply may share a cluster through it but are never linked directly.
@@ -144,7 +148,35 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     hard_conflict = (f.volume == -1) | page_conflict
     bib_identical = volume_same & first_page & ~f.page_end_differs & (f.page_end | (f.issue == 1))
     special = (f.kind_differs & ~bundle) | f.title_numbers_differ
-    veto = identifier_conflict | ~year_ok | (special & ~bib_identical)
+    # A recurring title is one item only when its citation says so: the same
+    # identifier, or the same volume, issue and first page (or the same issue and
+    # the same authors when neither gives pages). Two issues of one volume are two
+    # items here (for other titles a differing issue is too often an export's slip).
+    recurring_same_item = (
+        ~identifier_different
+        & ~hard_conflict
+        & (f.issue != -1)
+        & (
+            (identifier_same & titles_compatible)
+            | (
+                volume_same
+                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike))
+                & ~f.page_end_differs
+                & authors_not_different
+            )
+        )
+    )
+    # A conference abstract and a journal article with the same title are two
+    # reports; linked only when an identifier or the citation (volume, first page,
+    # no other conflict) makes them one.
+    venue_apart = f.conference_differs & ~identifier_same & ~(volume_same & first_page)
+    veto = (
+        identifier_conflict
+        | ~year_ok
+        | (special & ~bib_identical)
+        | (recurring & ~recurring_same_item)
+        | (venue_apart & False)
+    )
     strong = volume_same.astype(np.int8) + first_page + abstract_agree
     short = title_words < o["short_title_words"]
 
@@ -174,6 +206,17 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & year_known
         & ((strong >= 2) | ((strong >= 1) & journal)),
+    )
+    # A copy without a year (PDF metadata, grey literature): the citation must agree.
+    apply(
+        "no-year",
+        fuzzy_ok
+        & title_alike
+        & authors_alike
+        & ~year_known
+        & journal
+        & volume_same
+        & ((f.issue == 1) | first_page),
     )
     apply(
         "no-authors",
@@ -250,6 +293,27 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
             | (identifier_same & ~titles_compatible)
             | untitled
         )
+        # a recurring title whose citation tells the items apart: not worth a look
+        & ~(
+            recurring
+            & (
+                hard_conflict
+                | (f.issue == -1)
+                | (year_known & ~year_same)
+                | ~(volume_same | first_page)
+            )
+        )
+    )
+    # The one ambiguous case of a recurring title: the same first page (and no
+    # other field apart) but different DOIs. A person decides.
+    uncertain |= (
+        ~link
+        & recurring
+        & identifier_different
+        & first_page
+        & (f.volume != -1)
+        & (f.issue != -1)
+        & year_ok
     )
     score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
     score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same

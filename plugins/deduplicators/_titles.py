@@ -71,7 +71,7 @@ _KIND_PREFIX = re.compile(
     r"notice of correction|publisher s note|author correction|addendum)|"
     r"(?P<retraction>retract(?:ion|ed)(?: notice| note| of)?|withdrawn|notice of retraction|"
     r"expression of concern)|"
-    r"(?P<reply>(?:in )?reply(?: to)?|(?:authors? )?response(?: to)?|rebuttal)|"
+    r"(?P<reply>(?:in )?reply(?: to)?|(?:authors? (?:s )?)?response(?: to)?|rebuttal|rejoinder)|"
     r"(?P<comment>comments? on|comment|commentary(?: on)?|letter to the editor|"
     r"editorial comment|invited commentary)"
     r")\b"
@@ -168,13 +168,65 @@ def clean_title(title: str) -> tuple[str, bool]:
     return title, erratum
 
 
+# A footnote mark after a title set in capitals (PDF metadata: "... INFLUENCERS 1").
+_FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020]\s*$")
+
+
+def _strip_footnote(title: str) -> str:
+    match = _FOOTNOTE.search(title)
+    if not match:
+        return title
+    head = title[: match.start()]
+    letters = [c for c in head if c.isalpha()]
+    last = head.split()[-1].lower() if head.split() else ""
+    # Only a title in capitals (a PDF's running title) and not "PART 1" / "PHASE 2".
+    capitals = len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    if capitals and last not in _NUMBERED:
+        return head
+    return title
+
+
 def title_info(title: str) -> tuple[str, str, str]:
     """A title's words, kind and numbers in one pass (see the three functions)."""
     if not title:
         return "", "", ""
-    cleaned, erratum = clean_title(title)
+    cleaned, erratum = clean_title(_strip_footnote(title))
     words = fold(cleaned)
     return words, title_kind(title, words, erratum), title_numbers(words)
+
+
+#: Titles that recur in every issue or every year for *different* items: notes of
+#: the editor, introductions, replies, corrections, reviews, front matter. Two
+#: records with such a title are the same item only when the citation says so.
+_RECURRING = re.compile(
+    r"^(?:"
+    r"editorials?(?: comments?| notes?| introduction)?$|guest editorial|"
+    r"editor s (?:comments?|notes?|introduction|letter|preface|remarks)|"
+    r"editors (?:comments?|notes?|introduction|letter|preface|remarks)|"
+    r"(?:remarks|message|letter|notes?|comments?|words?|report) (?:from|of) (?:the )?"
+    r"(?:\w+ ){0,5}(?:editors?|chairs?|president|editor in chief)\b|"
+    r"from the (?:\w+ ){0,2}(?:editors?|chairs?|president|desk)\b|"
+    r"(?:guest )?editor s? introduction|"
+    r"introduction(?: to (?:the|this) (?:special|focus|theme|issue)\b.*)?$|"
+    r"(?:preface|foreword|prologue|epilogue|overview|announcements?|news|obituary)$|"
+    r"(?:in )?this issue\b|issue information|(?:front|back) matter|(?:front |back )?cover$|"
+    r"table of contents|contents$|masthead|editorial board|call for papers|"
+    r"(?:author|subject|cumulative) index|index$|book reviews?|reviews?$|reviewers?$|"
+    r"(?:acknowledg\w* (?:to )?(?:the |our )?)?reviewers?(?: acknowledg\w*| \d{4})?$|"
+    r"(?:in )?reply\b|authors? s? (?:reply|response)|rejoinder|responses?$|"
+    r"response to (?:the |a |an )?(?:comments?|letters?|critique|commentary|editorial|reviewers?|"
+    r"discussion|correspondence|criticism)\b|"
+    r"corrigend|errat|corrections?$|correction (?:to|of|notice)\b|retraction|"
+    r"expression of concern|"
+    r"letters? to the editor|welcome message|message from|"
+    r"(?:program |organi[sz]ing |steering )?committees?$|keynote|title page|copyright"
+    r")"
+)
+
+
+def title_recurring(words: str) -> bool:
+    """Whether a folded title is one that recurs for different items ("Editor's Comments")."""
+    return bool(words) and _RECURRING.match(words) is not None
 
 
 def title_words(title: str) -> str:
