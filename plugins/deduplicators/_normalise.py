@@ -202,7 +202,7 @@ def doi(text: str) -> str:
     match = _DOI.search(text)
     if not match:
         return ""
-    value = match.group(0).rstrip(".,;]}>\"'")
+    value = match.group(0).rstrip(".,;]}>\"'/")  # "10.25300/MISQ/2020/14435/" in Crossref
     while value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1].rstrip(".,;")
     return value

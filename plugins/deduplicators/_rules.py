@@ -112,6 +112,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     journal = f.journal_agree
     journal_ok = journal | f.journal_missing
     volume_same = f.volume == 1
+    # A copy without a year (PDF metadata, grey literature) fits by volume and issue.
+    year_fits = year_same | (~year_known & volume_same & (f.issue == 1))
     first_page = f.pages == 1
 
     # Identifiers. Two different DOIs separate two records, unless everything else
@@ -147,7 +149,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     page_conflict = (f.pages == -1) & ~prefixed_pages & ~bundle
     hard_conflict = (f.volume == -1) | page_conflict
     bib_identical = volume_same & first_page & ~f.page_end_differs & (f.page_end | (f.issue == 1))
-    special = (f.kind_differs & ~bundle) | f.title_numbers_differ
+    # Numbers that differ with one DOI are a footnote mark or a typo, not "Part II".
+    special = (f.kind_differs & ~bundle) | (f.title_numbers_differ & ~identifier_same)
     # A recurring title is one item only when its citation says so: the same
     # identifier, or the same volume, issue and first page (or the same issue and
     # the same authors when neither gives pages). Two issues of one volume are two
@@ -224,7 +227,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     apply(
         "contained",
-        fuzzy_ok & contained & authors_alike & year_same & journal_ok & (volume_same | first_page),
+        fuzzy_ok & contained & authors_alike & year_fits & journal_ok & (volume_same | first_page),
     )
     apply(
         "short-title",
@@ -268,7 +271,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         apply("untitled", untitled)
 
     # May two records share a cluster (checked for every pair of a cluster)?
-    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | f.title_numbers_differ
+    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | (
+        f.title_numbers_differ & ~identifier_same
+    )
     compatible = (
         ~identifier_conflict
         & year_ok

@@ -169,7 +169,7 @@ def clean_title(title: str) -> tuple[str, bool]:
 
 
 # A footnote mark after a title set in capitals (PDF metadata: "... INFLUENCERS 1").
-_FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020]\s*$")
+_FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020](?:\s*,\s*[1-9*\u2020])*\s*$")
 
 
 def _strip_footnote(title: str) -> str:
