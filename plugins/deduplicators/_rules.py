@@ -123,7 +123,10 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         title_alike & authors_alike & year_same & journal & (f.volume != -1) & first_page
     )
     identifier_same = (f.doi == 1) | (f.pmid == 1)
-    identifier_strong = identifier_same & (~has_title | title_same)
+    # The same DOI and title override a conflicting volume or page only within one
+    # journal: Embase gives a conference abstract in another journal the DOI of
+    # the article (same title, other journal, volume and pages: two reports).
+    identifier_strong = identifier_same & (~has_title | title_same) & journal_ok
     identifier_different = (f.doi == -1) | (f.pmid == -1)
     # A recurring title ("Editor's Comments") agrees in title, authors, year and
     # journal across issues: there the exception for a DOI data error does not hold.
@@ -154,11 +157,12 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # A recurring title is one item only when its citation says so: the same
     # identifier, or the same volume, issue and first page (or the same issue and
     # the same authors when neither gives pages). Two issues of one volume are two
-    # items here (for other titles a differing issue is too often an export's slip).
+    # items here (for other titles a differing issue is too often an export's slip),
+    # unless the same authors fill the same page range of the volume.
     recurring_same_item = (
         ~identifier_different
         & ~hard_conflict
-        & (f.issue != -1)
+        & ((f.issue != -1) | (f.page_range & authors_alike & journal))
         & (
             (identifier_same & titles_compatible)
             | (
