@@ -209,7 +209,11 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         # "Nephron" and "Nephron Clinical Practice": a journal and its section.
         wa, wb = ja[k].split(), jb[k].split()
         short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-        journal_related[k] = journal_agree[k] or long[: len(short)] == short
+        # "Pflugers Arch" and "Pflugers Archiv European Journal of Physiology": an
+        # abbreviation of the start of the other name.
+        journal_related[k] = journal_agree[k] or norm.is_abbreviation(
+            " ".join(short), " ".join(long[: len(short)])
+        )
 
     sa, sb = p.page_start[i], p.page_start[j]
     pages = np.zeros(n, np.int8)

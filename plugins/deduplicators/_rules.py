@@ -267,6 +267,19 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & (authors_alike | ~authors_known)
         & ((t >= o["title_floor"]) | partial),
     )
+    # The same year, volume, issue and page range (more than one page) by the same
+    # authors: one reference, under whatever journal name ("Hunan Yi Ke Da Xue Xue
+    # Bao" / "Bulletin of Hunan Medical University") and title translation.
+    apply(
+        "same-reference",
+        volume_same
+        & (f.issue == 1)
+        & f.page_range
+        & year_same
+        & authors_alike
+        & (first >= 0.9)
+        & ((t >= o["title_floor"]) | partial | (~f.conference_differs & (t >= 0.5))),
+    )
     apply("letters", bundle & authors_not_different)
     untitled = (
         ~has_title & authors_known & (au >= 0.9) & year_same & journal & bib_identical & f.page_end

@@ -17,6 +17,7 @@ from evidencekit.plugins.deduplicators._text import fold
 # A translated title often carries its original language in brackets at the end
 # ("... atherosclerosis. [Japanese]") in one database and not in another.
 _LANG_NOTE = re.compile(r"\s*[\[(]([^\[\]()]{1,40})[\])]\s*\.?\s*$")
+_EMBASE_TRANSLATION = re.compile(r"\.\s*([A-Z][a-z]{2,12})\s*(?:[\r\n].*)?$", re.S)
 _LANGUAGES = frozenset(
     [
         "english",
@@ -155,6 +156,12 @@ def clean_title(title: str) -> tuple[str, bool]:
         stripped = _ERRATUM_REFERENCE.sub("", title)
         if stripped != title:
             erratum, title = True, stripped
+    if "." in title:
+        # Embase: "English title. German\nOriginal title" (the language, then the
+        # title in its own language on the next line): keep the English title.
+        match = _EMBASE_TRANSLATION.search(title)
+        if match and match.group(1).lower() in _LANGUAGES:
+            title = title[: match.start()]
     for _ in range(3):  # "... [Review] [16 refs] [Romanian]": strip every trailing note
         match = _LANG_NOTE.search(title)
         if not match:
