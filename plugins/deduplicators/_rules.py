@@ -126,7 +126,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # The same DOI and title override a conflicting volume or page only within one
     # journal: Embase gives a conference abstract in another journal the DOI of
     # the article (same title, other journal, volume and pages: two reports).
-    identifier_strong = identifier_same & (~has_title | title_same) & journal_ok
+    identifier_strong = identifier_same & (~has_title | title_same) & (journal_ok | volume_same)
     identifier_different = (f.doi == -1) | (f.pmid == -1)
     # A recurring title ("Editor's Comments") agrees in title, authors, year and
     # journal across issues: there the exception for a DOI data error does not hold.
@@ -240,7 +240,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & title_alike
         & authors_alike
         & (first >= 0.9)
-        & year_same
+        & year_fits
         & journal
         & (volume_same | first_page),
     )
@@ -309,8 +309,10 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
                 & (t >= o["uncertain_title"])
                 & authors_not_different
                 & ~special
-                # another volume, other pages and another journal: plainly another publication
-                & ~((f.volume == -1) & (f.pages == -1) & ~journal)
+                # another volume or other pages, and no identifier in common: another
+                # publication (the same abstract in two supplements, a reprint). Sending
+                # these to review would make the list longer than a person works through.
+                & ~(hard_conflict & ~identifier_same)
             )
             | (identifier_same & ~titles_compatible)
             | untitled
