@@ -120,7 +120,13 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # is the same (then one DOI is a data error); the same DOI overrides a
     # conflicting volume or page only when the titles are the same words.
     everything_agrees = (
-        title_alike & authors_alike & year_same & journal & (f.volume != -1) & first_page
+        title_alike
+        & authors_alike
+        & year_same
+        & f.journal_related
+        & (f.volume != -1)
+        & (f.issue != -1)
+        & first_page
     )
     identifier_same = (f.doi == 1) | (f.pmid == 1)
     # The same DOI and title override a conflicting volume or page only within one
