@@ -110,16 +110,35 @@ class LabelledSet:
     native_rows: list[dict[str, str]] | None = None  # bib-dedupe's own columns
 
 
+def split_authors(text: str) -> list[Author]:
+    """BibTeX ``and``-separated names, or ASySD's run-together ``Hirata T.Fukuse T.``."""
+    text = text or ""
+    if " and " in text or "," in text or not _ASYSD_AUTHOR.match(text):
+        return split_bibtex_authors(text)
+    return split_asysd_authors(text)
+
+
+def _records_file(folder: Path) -> Path | None:
+    for name in ("records_pre_merged.csv", "records_pre_merged.csv.gz"):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
 def load_bib_dedupe_set(folder: Path) -> LabelledSet:
-    with open(folder / "records_pre_merged.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    path = _records_file(folder)
+    assert path is not None
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     records = []
     for row in rows:
         records.append(
             Record(
                 title=row.get("title", "") or "",
                 abstract=row.get("abstract", "") or "",
-                authors=split_bibtex_authors(row.get("author", "")),
+                authors=split_authors(row.get("author", "")),
                 year=_int(row.get("year")),
                 journal=row.get("journal") or row.get("booktitle") or "",
                 volume=row.get("volume", "") or "",
@@ -133,6 +152,7 @@ def load_bib_dedupe_set(folder: Path) -> LabelledSet:
         )
     with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
         clusters = [r["merged_ids"].split(";") for r in csv.DictReader(handle)]
+    clusters = [c for c in clusters if len(c) > 1]  # colrev-misq lists singletons too
     return LabelledSet(folder.name, records, "pairs", clusters=clusters, native_rows=rows)
 
 
@@ -233,8 +253,9 @@ def load_all(only: Iterable[str] = ()) -> list[LabelledSet]:
     """Every labelled set found under ``../shared/datasets/dedup``."""
     wanted = set(only)
     sets: list[LabelledSet] = []
-    for folder in sorted((SHARED / "bib-dedupe").glob("*/")):
-        if (folder / "records_pre_merged.csv").exists() and (not wanted or folder.name in wanted):
+    folders = sorted((SHARED / "bib-dedupe").glob("*/")) + [SHARED / "colrev-misq"]
+    for folder in folders:
+        if _records_file(folder) and (not wanted or folder.name in wanted):
             sets.append(load_bib_dedupe_set(folder))
     asysd = SHARED / "asysd" / "labelled_test_set.csv.gz"
     if asysd.exists() and (not wanted or "asysd" in wanted):
@@ -337,21 +358,30 @@ def run_ours(name: str, records: list[Record], options: dict | None = None) -> t
     return result.clusters, time.perf_counter() - start
 
 
-def bib_dedupe_available() -> str | None:
-    """``None`` when bib-dedupe imports, else the reason it does not."""
-    try:
-        import bib_dedupe.bib_dedupe  # noqa: F401
-    except Exception as exc:  # pragma: no cover - depends on the environment
-        return f"{type(exc).__name__}: {exc}"
+#: bib-dedupe's own virtual environment (see ``benchmarks/README.md``).
+BIB_DEDUPE_PYTHON = Path("/work/bibdedupe-venv/bin/python")
+#: bib-dedupe results are cached by input hash: it takes minutes on the larger sets.
+CACHE = Path.home() / ".cache" / "evidencekit-bench"
+
+
+def bib_dedupe_available(python: Path = BIB_DEDUPE_PYTHON) -> str | None:
+    """``None`` when bib-dedupe runs in its venv, else the reason it does not."""
+    import subprocess
+
+    if not python.exists():
+        return f"{python} does not exist"
+    probe = subprocess.run(
+        [str(python), "-c", "import bib_dedupe.bib_dedupe"], capture_output=True, text=True
+    )
+    if probe.returncode:
+        return probe.stderr.strip().splitlines()[-1] if probe.stderr else "import failed"
     return None
 
 
-def bib_dedupe_frame(data: LabelledSet):
+def bib_dedupe_rows(data: LabelledSet) -> list[dict[str, str]]:
     """The input bib-dedupe expects: its own CSV columns."""
-    import pandas as pd
-
     if data.native_rows is not None:
-        return pd.DataFrame(data.native_rows).fillna("")
+        return data.native_rows
     rows = []
     for r in data.records:
         rows.append(
@@ -371,20 +401,38 @@ def bib_dedupe_frame(data: LabelledSet):
                 "abstract": r.abstract,
             }
         )
-    return pd.DataFrame(rows).fillna("")
+    return rows
 
 
-def run_bib_dedupe(data: LabelledSet, cpu: int = 2) -> tuple[list, float]:
-    """bib-dedupe's documented pipeline: prep, block, match, cluster."""
-    import bib_dedupe.bib_dedupe as bd
+def run_bib_dedupe(
+    data: LabelledSet, cpu: int = 1, python: Path = BIB_DEDUPE_PYTHON
+) -> tuple[list, float]:
+    """bib-dedupe's documented pipeline (prep, block, match, cluster) in its own venv."""
+    import hashlib
+    import json
+    import subprocess
+    import tempfile
 
-    frame = bib_dedupe_frame(data)
-    start = time.perf_counter()
-    prepared = bd.prep(frame, verbosity_level=0, cpu=cpu)
-    pairs = bd.block(prepared, verbosity_level=0, cpu=cpu)
-    matched = bd.match(pairs, verbosity_level=0, cpu=cpu)
-    clusters = bd.cluster(matched, verbosity_level=0)
-    return [list(map(str, c)) for c in clusters], time.perf_counter() - start
+    rows = bib_dedupe_rows(data)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows({k: (v or "") for k, v in row.items()} for row in rows)
+    text = buffer.getvalue()
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    cached = CACHE / f"bib-dedupe-{data.name}-{key}.json"
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "records.csv"
+            source.write_text(text, encoding="utf-8")
+            runner = Path(__file__).with_name("_bib_dedupe_runner.py")
+            subprocess.run(
+                [str(python), str(runner), str(source), str(cached), str(cpu)], check=True
+            )
+    result = json.loads(cached.read_text(encoding="utf-8"))
+    return result["clusters"], float(result["seconds"])
 
 
 # -- report ------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Prepared records (one column per normalised field) and pair comparisons.
+"""Pair comparisons of prepared records, field by field.
 
-Records are normalised once into columns (``Prepared``); a batch of candidate
+Records are normalised once into columns (``_prepared.Prepared``); a batch of candidate
 pairs is then compared column by column with rapidfuzz's vectorised
 ``cpdist`` and numpy, so the cost per pair is a few hundred nanoseconds rather
 than a Python function call per field.
@@ -8,158 +8,17 @@ than a Python function call per field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from evidencekit.plugins.deduplicators import _normalise as norm
 
-#: How much of an abstract is compared: enough to tell two abstracts apart,
-#: little enough to keep memory flat for 200,000 records.
-ABSTRACT_CHARS = 300
-
-#: An identifier carried by more records than this is a shared one outright.
-SHARED_AT_ONCE = 200
-
-
-@dataclass
-class Prepared:
-    """The normalised fields of every record, one list (or array) per field."""
-
-    ids: list[str]
-    title: Any  # object array of title words ("" when missing)
-    title_length: Any  # int array: number of title words
-    title_numbers: Any
-    title_kind: Any
-    families: Any  # family names joined by spaces, first author first
-    names: Any  # every word of the authors' names (see ``author_names``)
-    first_author: Any
-    n_authors: Any  # int array
-    year: Any  # int array, 0 when missing
-    journal: Any
-    volume: Any  # numbers joined by spaces
-    issue: Any
-    page_start: Any
-    page_end: Any
-    page_prefixed: Any  # bool array
-    doi: Any
-    pmid: Any
-    abstract: Any  # the first words of the abstract, folded
-    doi_shared: Any = None  # bool array: this DOI is carried by different records
-    pmid_shared: Any = None
-    # Cheap per-record keys that let ``compare`` skip most Python-level checks.
-    journal_initials: Any = None
-    journal_first: Any = None
-    title_chars: Any = None  # int array: length of the title words
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-def prepare(records: Sequence[Any]) -> Prepared:
-    """Normalise every record once. ``records`` are ``core.model.Record`` objects."""
-    import numpy as np
-
-    n = len(records)
-    title, tnum, tkind, fams, first, nauth = [], [], [], [], [], np.zeros(n, np.int32)
-    names = []
-    year = np.zeros(n, np.int32)
-    journal, volume, issue, pstart, pend = [], [], [], [], []
-    pprefix = np.zeros(n, bool)
-    dois, pmids, ids, abstracts = [], [], [], []
-    for i, r in enumerate(records):
-        ids.append(str(r.record_id))
-        words, kind, numbers = norm.title_info(r.title or "")
-        title.append(words)
-        tnum.append(numbers)
-        tkind.append(kind)
-        families, name_words = norm.author_keys(r.authors or ())
-        fams.append(" ".join(families))
-        names.append(name_words)
-        first.append(families[0] if families else "")
-        nauth[i] = len(families)
-        y = r.year
-        year[i] = y if isinstance(y, int) and 1000 <= y <= 2999 else 0
-        journal.append(norm.journal_words(r.journal or ""))
-        volume.append(norm.numbers(str(r.volume or "")))
-        issue.append(norm.numbers(str(r.issue or "")))
-        p = norm.pages(str(r.pages or ""))
-        pstart.append(p.start)
-        pend.append(p.end)
-        pprefix[i] = p.prefixed
-        dois.append(norm.doi(r.doi or ""))
-        pmids.append(norm.pmid(r.pmid or ""))
-        abstracts.append(
-            norm.fold_quick((r.abstract or "")[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS]
-        )
-
-    def col(values: list[str]) -> Any:
-        return np.array(values, dtype=object)
-
-    return Prepared(
-        ids=ids,
-        title=col(title),
-        title_length=np.array([len(t.split()) for t in title], dtype=np.int32),
-        title_numbers=col(tnum),
-        title_kind=col(tkind),
-        families=col(fams),
-        names=col(names),
-        first_author=col(first),
-        n_authors=nauth,
-        year=year,
-        journal=col(journal),
-        volume=col(volume),
-        issue=col(issue),
-        page_start=col(pstart),
-        page_end=col(pend),
-        page_prefixed=pprefix,
-        doi=col(dois),
-        pmid=col(pmids),
-        abstract=col(abstracts),
-        doi_shared=np.zeros(n, bool),
-        pmid_shared=np.zeros(n, bool),
-        journal_initials=col(["".join(w[0] for w in j.split()) for j in journal]),
-        journal_first=col([j.split(" ", 1)[0] for j in journal]),
-        title_chars=np.array([len(t) for t in title], dtype=np.int32),
-    )
-
-
-def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:
-    """Mark DOIs and PMIDs that several different records carry; return how many.
-
-    A conference supplement or a proceedings volume sometimes gives its own DOI
-    to every abstract in it. A DOI carried by three or more records whose titles
-    are not all alike (some pair below ``title_floor``) identifies the
-    supplement, not an article: the same such DOI no longer links two records,
-    while two different DOIs still separate them (two supplements are two
-    different publications). Two records alone with one DOI and unlike titles
-    are left to a person (sent for review).
-    """
-    import numpy as np
-    from rapidfuzz.distance import Indel
-    from rapidfuzz.process import cdist
-
-    shared = 0
-    for column, flags in ((p.doi, p.doi_shared), (p.pmid, p.pmid_shared)):
-        groups: dict[str, list[int]] = {}
-        for k, value in enumerate(column):
-            if value:
-                groups.setdefault(value, []).append(k)
-        for members in groups.values():
-            if len(members) < 3:
-                continue
-            titles = [p.title[k] for k in members if p.title[k]]
-            if len(titles) < 3:
-                continue
-            # Hundreds of records with one DOI cannot be copies of one article.
-            if (
-                len(titles) > SHARED_AT_ONCE
-                or float(np.min(cdist(titles, titles, scorer=Indel.normalized_similarity)))
-                < title_floor
-            ):
-                shared += 1
-                flags[members] = True
-    return shared
+# Preparing records lives in ``_prepared``; re-exported for the engine and blocking.
+from evidencekit.plugins.deduplicators._prepared import (  # noqa: F401
+    Prepared,
+    mark_shared_identifiers,
+    prepare,
+)
 
 
 @dataclass
@@ -192,6 +51,8 @@ class PairFeatures:
     doi: Any  # +1 same, -1 different, 0 missing
     pmid: Any
     abstract: Any  # similarity of the abstracts' starts (nan when one is missing)
+    recurring: Any = None  # either title recurs for different items ("Editor's Comments")
+    conference_differs: Any = None  # one is a conference item, the other not
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -348,7 +209,11 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         # "Nephron" and "Nephron Clinical Practice": a journal and its section.
         wa, wb = ja[k].split(), jb[k].split()
         short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-        journal_related[k] = journal_agree[k] or long[: len(short)] == short
+        # "Pflugers Arch" and "Pflugers Archiv European Journal of Physiology": an
+        # abbreviation of the start of the other name.
+        journal_related[k] = journal_agree[k] or norm.is_abbreviation(
+            " ".join(short), " ".join(long[: len(short)])
+        )
 
     sa, sb = p.page_start[i], p.page_start[j]
     pages = np.zeros(n, np.int8)
@@ -436,4 +301,6 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         doi=_identifier_compare(p.doi[i], p.doi[j], p.doi_shared[i]),
         pmid=_identifier_compare(p.pmid[i], p.pmid[j], p.pmid_shared[i]),
         abstract=abstract,
+        recurring=p.recurring[i] | p.recurring[j],
+        conference_differs=p.conference[i] != p.conference[j],
     )

@@ -112,17 +112,32 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     journal = f.journal_agree
     journal_ok = journal | f.journal_missing
     volume_same = f.volume == 1
+    # A copy without a year (PDF metadata, grey literature) fits by volume and issue.
+    year_fits = year_same | (~year_known & volume_same & (f.issue == 1))
     first_page = f.pages == 1
 
     # Identifiers. Two different DOIs separate two records, unless everything else
     # is the same (then one DOI is a data error); the same DOI overrides a
     # conflicting volume or page only when the titles are the same words.
     everything_agrees = (
-        title_alike & authors_alike & year_same & journal & (f.volume != -1) & first_page
+        title_alike
+        & authors_alike
+        & year_same
+        & f.journal_related
+        & (f.volume != -1)
+        & (f.issue != -1)
+        & first_page
     )
     identifier_same = (f.doi == 1) | (f.pmid == 1)
-    identifier_strong = identifier_same & (~has_title | title_same)
-    identifier_conflict = ((f.doi == -1) | (f.pmid == -1)) & ~everything_agrees
+    # The same DOI and title override a conflicting volume or page only within one
+    # journal: Embase gives a conference abstract in another journal the DOI of
+    # the article (same title, other journal, volume and pages: two reports).
+    identifier_strong = identifier_same & (~has_title | title_same) & (journal_ok | volume_same)
+    identifier_different = (f.doi == -1) | (f.pmid == -1)
+    # A recurring title ("Editor's Comments") agrees in title, authors, year and
+    # journal across issues: there the exception for a DOI data error does not hold.
+    recurring = f.recurring
+    identifier_conflict = identifier_different & (~everything_agrees | recurring)
 
     # Embase's "(multiple letters)" record covers a letter and its reply; a letter
     # and its reply may share a cluster through it but are never linked directly.
@@ -143,8 +158,38 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     page_conflict = (f.pages == -1) & ~prefixed_pages & ~bundle
     hard_conflict = (f.volume == -1) | page_conflict
     bib_identical = volume_same & first_page & ~f.page_end_differs & (f.page_end | (f.issue == 1))
-    special = (f.kind_differs & ~bundle) | f.title_numbers_differ
-    veto = identifier_conflict | ~year_ok | (special & ~bib_identical)
+    # Numbers that differ with one DOI are a footnote mark or a typo, not "Part II".
+    special = (f.kind_differs & ~bundle) | (f.title_numbers_differ & ~identifier_same)
+    # A recurring title is one item only when its citation says so: the same
+    # identifier, or the same volume, issue and first page (or the same issue and
+    # the same authors when neither gives pages). Two issues of one volume are two
+    # items here (for other titles a differing issue is too often an export's slip),
+    # unless the same authors fill the same page range of the volume.
+    recurring_same_item = (
+        ~identifier_different
+        & ~hard_conflict
+        & ((f.issue != -1) | (f.page_range & authors_alike & journal))
+        & (
+            (identifier_same & titles_compatible)
+            | (
+                volume_same
+                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike))
+                & ~f.page_end_differs
+                & authors_not_different
+            )
+        )
+    )
+    # A conference abstract and a journal article with the same title are two
+    # reports; linked only when an identifier or the citation (volume, first page,
+    # no other conflict) makes them one.
+    venue_apart = f.conference_differs & ~identifier_same & ~(volume_same & first_page)
+    veto = (
+        identifier_conflict
+        | ~year_ok
+        | (special & ~bib_identical)
+        | (recurring & ~recurring_same_item)
+        | (venue_apart & False)
+    )
     strong = volume_same.astype(np.int8) + first_page + abstract_agree
     short = title_words < o["short_title_words"]
 
@@ -175,13 +220,24 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & year_known
         & ((strong >= 2) | ((strong >= 1) & journal)),
     )
+    # A copy without a year (PDF metadata, grey literature): the citation must agree.
+    apply(
+        "no-year",
+        fuzzy_ok
+        & title_alike
+        & authors_alike
+        & ~year_known
+        & journal
+        & volume_same
+        & ((f.issue == 1) | first_page),
+    )
     apply(
         "no-authors",
         fuzzy_ok & title_alike & ~authors_known & year_same & journal & (volume_same | first_page),
     )
     apply(
         "contained",
-        fuzzy_ok & contained & authors_alike & year_same & journal_ok & (volume_same | first_page),
+        fuzzy_ok & contained & authors_alike & year_fits & journal_ok & (volume_same | first_page),
     )
     apply(
         "short-title",
@@ -190,7 +246,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & title_alike
         & authors_alike
         & (first >= 0.9)
-        & year_same
+        & year_fits
         & journal
         & (volume_same | first_page),
     )
@@ -217,6 +273,19 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & (authors_alike | ~authors_known)
         & ((t >= o["title_floor"]) | partial),
     )
+    # The same year, volume, issue and page range (more than one page) by the same
+    # authors: one reference, under whatever journal name ("Hunan Yi Ke Da Xue Xue
+    # Bao" / "Bulletin of Hunan Medical University") and title translation.
+    apply(
+        "same-reference",
+        volume_same
+        & (f.issue == 1)
+        & f.page_range
+        & year_same
+        & authors_alike
+        & (first >= 0.9)
+        & ((t >= o["title_floor"]) | partial | (~f.conference_differs & (t >= 0.5))),
+    )
     apply("letters", bundle & authors_not_different)
     untitled = (
         ~has_title & authors_known & (au >= 0.9) & year_same & journal & bib_identical & f.page_end
@@ -225,7 +294,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         apply("untitled", untitled)
 
     # May two records share a cluster (checked for every pair of a cluster)?
-    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | f.title_numbers_differ
+    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | (
+        f.title_numbers_differ & ~identifier_same
+    )
     compatible = (
         ~identifier_conflict
         & year_ok
@@ -244,12 +315,35 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
                 & (t >= o["uncertain_title"])
                 & authors_not_different
                 & ~special
-                # another volume, other pages and another journal: plainly another publication
-                & ~((f.volume == -1) & (f.pages == -1) & ~journal)
+                # another volume or other pages, and no identifier in common: another
+                # publication (the same abstract in two supplements, a reprint). Sending
+                # these to review would make the list longer than a person works through.
+                & ~(hard_conflict & ~identifier_same)
             )
             | (identifier_same & ~titles_compatible)
             | untitled
         )
+        # a recurring title whose citation tells the items apart: not worth a look
+        & ~(
+            recurring
+            & (
+                hard_conflict
+                | (f.issue == -1)
+                | (year_known & ~year_same)
+                | ~(volume_same | first_page)
+            )
+        )
+    )
+    # The one ambiguous case of a recurring title: the same first page (and no
+    # other field apart) but different DOIs. A person decides.
+    uncertain |= (
+        ~link
+        & recurring
+        & identifier_different
+        & first_page
+        & (f.volume != -1)
+        & (f.issue != -1)
+        & year_ok
     )
     score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
     score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same

@@ -1,0 +1,295 @@
+"""Title normalisation: database notes removed, kind (erratum, reply ...), numbers, recurring items.
+
+A title's words decide most matches, so what a database adds to a title
+(``[Review]``, ``[Japanese]``, an erratum's reference) is removed, and what
+makes two alike titles different publications is read from it: its kind
+(an erratum is not its article) and its numbers ("Part I" / "Part II").
+"""
+
+from __future__ import annotations
+
+import re
+
+from evidencekit.plugins.deduplicators._text import fold
+
+# -- titles -------------------------------------------------------------------
+
+# A translated title often carries its original language in brackets at the end
+# ("... atherosclerosis. [Japanese]") in one database and not in another.
+_LANG_NOTE = re.compile(r"\s*[\[(]([^\[\]()]{1,40})[\])]\s*\.?\s*$")
+_EMBASE_TRANSLATION = re.compile(r"\.\s*([A-Z][a-z]{2,12})\s*(?:[\r\n].*)?$", re.S)
+_LANGUAGES = frozenset(
+    [
+        "english",
+        "russian",
+        "japanese",
+        "chinese",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "portuguese",
+        "polish",
+        "dutch",
+        "korean",
+        "turkish",
+        "czech",
+        "hungarian",
+        "danish",
+        "swedish",
+        "norwegian",
+        "finnish",
+        "greek",
+        "hebrew",
+        "persian",
+        "arabic",
+        "croatian",
+        "serbian",
+        "slovak",
+        "slovenian",
+        "romanian",
+        "bulgarian",
+        "ukrainian",
+        "lithuanian",
+        "latvian",
+        "estonian",
+        "icelandic",
+        "catalan",
+        "afrikaans",
+        "thai",
+        "vietnamese",
+        "indonesian",
+        "malay",
+    ]
+)
+
+#: Title markers of a record that is about another record (an erratum, a reply,
+#: a comment, a retraction notice). Such a record is never the same publication
+#: as the article it refers to, however alike the titles are.
+_KIND_PREFIX = re.compile(
+    r"^(?:"
+    r"(?P<erratum>errat(?:um|a)|corrigend(?:um|a)|correction(?:s)?(?: to| of| notice)?|"
+    r"notice of correction|publisher s note|author correction|addendum)|"
+    r"(?P<retraction>retract(?:ion|ed)(?: notice| note| of)?|withdrawn|notice of retraction|"
+    r"expression of concern)|"
+    r"(?P<reply>(?:in )?reply(?: to)?|(?:authors? (?:s )?)?response(?: to)?|rebuttal|rejoinder)|"
+    r"(?P<comment>comments? on|comment|commentary(?: on)?|letter to the editor|"
+    r"editorial comment|invited commentary)"
+    r")\b"
+)
+_ROMAN = {
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+}
+# Roman numerals that are unambiguous on their own ("i", "v", "x" are words or
+# variables unless they follow a word like "part" or "phase").
+_ROMAN_ALONE = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
+_NUMBERED = frozenset(
+    {
+        "part",
+        "phase",
+        "type",
+        "stage",
+        "study",
+        "trial",
+        "class",
+        "grade",
+        "section",
+        "series",
+        "chapter",
+        "volume",
+        "vol",
+        "no",
+        "number",
+        "step",
+        "level",
+        "generation",
+        "wave",
+        "round",
+        "cohort",
+        "experiment",
+        "report",
+        "paper",
+        "book",
+        "period",
+        "arm",
+    }
+)
+
+
+# Notes databases add to a title: "[Erratum appears in ...]", "[Review] [88 refs]",
+# "(multiple letters)", "[1]". A bracket opening the title is kept: a translated
+# title is often given whole in brackets.
+_NOTE = re.compile(
+    r"(?<=\S)\s*\.*\s*\[(?:[^\]]*?\b(?:errat(?:um|a)|comments?|corrected|correction|retract(?:ion|ed)|"
+    r"update[sd]?|review|refs?|letter|editorial|abstract|summary|see|published)\b[^\]]*|\d{1,3})(?:\]|$)",
+    re.I,
+)
+_MULTIPLE_LETTERS = re.compile(r"\(\s*multiple letters?\s*\)", re.I)
+# Embase and Web of Science give an erratum the title of the article it corrects,
+# followed by that article's reference: "(N Engl J Med (2009) 360 (542-544))" or
+# "(vol 360, pg 542, 2009)".
+_ERRATUM_REFERENCE = re.compile(
+    r"\s*\((?:[^()]*\(\s*\d{4}\s*\)[^()]*\(\s*[A-Za-z]?\d+\s*[-\u2013]?\s*\w*\s*\)|"
+    r"\s*vol\.?\s*\d+[^()]{0,20}\bpg\.?\s*\w+[^()]*)\)\s*\.?\s*$",
+    re.I,
+)
+
+
+def clean_title(title: str) -> tuple[str, bool]:
+    """The title without notes a database added, and whether it carried an erratum reference."""
+    erratum = False
+    if "[" in title:
+        title = _NOTE.sub("", title)
+    if "(" in title:
+        title = _MULTIPLE_LETTERS.sub("", title)
+        stripped = _ERRATUM_REFERENCE.sub("", title)
+        if stripped != title:
+            erratum, title = True, stripped
+    if "." in title:
+        # Embase: "English title. German\nOriginal title" (the language, then the
+        # title in its own language on the next line): keep the English title.
+        match = _EMBASE_TRANSLATION.search(title)
+        if match and match.group(1).lower() in _LANGUAGES:
+            title = title[: match.start()]
+    for _ in range(3):  # "... [Review] [16 refs] [Romanian]": strip every trailing note
+        match = _LANG_NOTE.search(title)
+        if not match:
+            break
+        inner = fold(match.group(1)).split()
+        # Only strip the bracket when it names a language or a translation note.
+        if inner and (set(inner) & _LANGUAGES or "transl" in inner):
+            title = title[: match.start()]
+        else:
+            break
+    return title, erratum
+
+
+# A footnote mark after a title set in capitals (PDF metadata: "... INFLUENCERS 1").
+_FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020](?:\s*,\s*[1-9*\u2020])*\s*$")
+
+
+def _strip_footnote(title: str) -> str:
+    match = _FOOTNOTE.search(title)
+    if not match:
+        return title
+    head = title[: match.start()]
+    letters = [c for c in head if c.isalpha()]
+    last = head.split()[-1].lower() if head.split() else ""
+    # Only a title in capitals (a PDF's running title) and not "PART 1" / "PHASE 2".
+    capitals = len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    if capitals and last not in _NUMBERED:
+        return head
+    return title
+
+
+def title_info(title: str) -> tuple[str, str, str]:
+    """A title's words, kind and numbers in one pass (see the three functions)."""
+    if not title:
+        return "", "", ""
+    cleaned, erratum = clean_title(_strip_footnote(title))
+    words = fold(cleaned)
+    return words, title_kind(title, words, erratum), title_numbers(words)
+
+
+#: Titles that recur in every issue or every year for *different* items: notes of
+#: the editor, introductions, replies, corrections, reviews, front matter. Two
+#: records with such a title are the same item only when the citation says so.
+_RECURRING = re.compile(
+    r"^(?:"
+    r"editorials?(?: comments?| notes?| introduction)?$|guest editorial|"
+    r"editor s (?:comments?|notes?|introduction|letter|preface|remarks)|"
+    r"editors (?:comments?|notes?|introduction|letter|preface|remarks)|"
+    r"(?:remarks|message|letter|notes?|comments?|words?|report) (?:from|of) (?:the )?"
+    r"(?:\w+ ){0,5}(?:editors?|chairs?|president|editor in chief)\b|"
+    r"from the (?:\w+ ){0,2}(?:editors?|chairs?|president|desk)\b|"
+    r"(?:guest )?editor s? introduction|"
+    r"introduction(?: to (?:the|this) (?:special|focus|theme|issue)\b.*)?$|"
+    r"(?:preface|foreword|prologue|epilogue|overview|announcements?|news|obituary)$|"
+    r"(?:in )?this issue\b|issue information|(?:front|back) matter|(?:front |back )?cover$|"
+    r"table of contents|contents$|masthead|editorial board|call for papers|"
+    r"(?:author|subject|cumulative) index|index$|book reviews?|reviews?$|reviewers?$|"
+    r"(?:acknowledg\w* (?:to )?(?:the |our )?)?reviewers?(?: acknowledg\w*| \d{4})?$|"
+    r"(?:in )?reply\b|authors? s? (?:reply|response)|rejoinder|responses?$|"
+    r"response to (?:the |a |an )?(?:comments?|letters?|critique|commentary|editorial|reviewers?|"
+    r"discussion|correspondence|criticism)\b|"
+    r"corrigend|errat|corrections?$|correction (?:to|of|notice)\b|retraction|"
+    r"expression of concern|"
+    r"letters? to the editor|welcome message|message from|"
+    r"(?:program |organi[sz]ing |steering )?committees?$|keynote|title page|copyright"
+    r")"
+)
+
+
+def title_recurring(words: str) -> bool:
+    """Whether a folded title is one that recurs for different items ("Editor's Comments")."""
+    return bool(words) and _RECURRING.match(words) is not None
+
+
+def title_words(title: str) -> str:
+    """The title as lower-case words, without markup and notes added by a database."""
+    if not title:
+        return ""
+    return fold(clean_title(title)[0])
+
+
+_KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction)$")
+
+
+def title_kind(title: str, words: str, erratum_reference: bool | None = None) -> str:
+    """``erratum``, ``retraction``, ``reply``, ``comment``, ``letters``, or ``""``.
+
+    ``letters`` is Embase's record of a letter together with its reply
+    ("... (multiple letters)"), which duplicates each of them.
+    ``erratum_reference`` is :func:`clean_title`'s second answer, when known.
+    """
+    if "(" in title and _MULTIPLE_LETTERS.search(title):
+        return "letters"
+    match = _KIND_PREFIX.match(words)
+    if match:
+        return match.lastgroup or ""
+    if title[:3].lower() == "re:":  # "Re: <title>" is a comment; "Re-evaluation" is not
+        return "comment"
+    if erratum_reference is None:
+        erratum_reference = clean_title(title)[1]
+    if erratum_reference:
+        return "erratum"
+    match = _KIND_SUFFIX.search(words)  # "<title> - Reply"
+    if match:
+        word = match.group(0)
+        return (
+            "reply"
+            if word in ("reply", "response")
+            else ("retraction" if word == "retraction" else "erratum")
+        )
+    return ""
+
+
+def title_numbers(words: str) -> str:
+    """The numbers a title contains (digits, and Roman numerals that count), sorted.
+
+    "Part I" and "Part II", "phase 2" and "phase 3", "type 1" and "type II"
+    differ only in these numbers; two titles whose numbers differ are
+    different publications.
+    """
+    if not words:
+        return ""
+    out: list[str] = []
+    previous = ""
+    for word in words.split():
+        if word.isdigit():
+            out.append(word.lstrip("0") or "0")
+        elif word in _ROMAN and (word in _ROMAN_ALONE or previous in _NUMBERED):
+            out.append(_ROMAN[word])
+        previous = word
+    return " ".join(sorted(out))
