@@ -25,6 +25,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "plugins": "evidencekit.core.cli.plugins:plugins",
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
+    "synthesize": "evidencekit.core.cli.synthesize:synthesize",
 }
 
 
