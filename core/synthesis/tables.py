@@ -136,10 +136,11 @@ def sensitivity_rows(result: Mapping[str, Any]) -> tuple[list[str], list[list[st
     header = ["influence", f"all ({result['n_studies_whole']})",
               f"without excluded ({result['n_studies']})", "rank change"]
     shares = {e["id"]: e for e in result["influences"]}
+    whole = {e["id"]: e for e in result["whole"]["influences"]}
     rows = []
     for move in sorted(result["rank_changes"], key=lambda m: m["rank_whole"]):
         e = shares[move["id"]]
-        rows.append([e["name"], f"#{move['rank_whole']}",
+        rows.append([e["name"], f"{pct(whole[e['id']]['share'])} % (#{move['rank_whole']})",
                      f"{pct(e['share'])} % (#{e['rank']})",
                      "" if move["change"] == 0 else f"{move['change']:+d}"])
     return header, rows

@@ -84,6 +84,10 @@ class Sensitivity:
             "content_changed": diff["content_changed"],
             "rank_changes": diff["rank_changes"], "kendall_tau": diff["kendall_tau"],
             "kendall": diff["kendall"], "notes": notes,
+            "whole": {"retained": whole["retained"],
+                      "influences": [{k: e[k] for k in ("id", "name", "rank", "n_studies",
+                                                        "share")}
+                                     for e in whole["influences"]]},
             "grades_source": getattr(studies, "grades_source", None),
         }
         result["verdict"] = _verdict(result, whole, part)
@@ -118,7 +122,7 @@ class Sensitivity:
             by_grade = {s for s, gs in studies.grades.items()
                         if s in studies.studies and any(norm(g) in wanted for g in gs)}
             excluded |= by_grade
-            filters.append(f"graded {' or '.join(grades_wanted)} ({len(by_grade)})")
+            filters.append(f"graded {' or '.join(grades_wanted)}")
             ungraded = sorted(set(studies.studies) - set(studies.grades))
             if ungraded:
                 notes.append(f"{len(ungraded)} stud{'y has' if len(ungraded) == 1 else 'ies have'}"
@@ -135,7 +139,7 @@ class Sensitivity:
                     f"{studies.studies_file}: no study has {attribute} = {value!r}; values "
                     f"found: {', '.join(found)}")
             excluded |= chosen
-            filters.append(f"{attribute} = {value} ({len(chosen)})")
+            filters.append(f"with {attribute} = {value}")
         return excluded, filters, notes
 
 
@@ -150,10 +154,13 @@ def _verdict(result: Mapping[str, Any], whole: Mapping[str, Any],
     if result["content_changed"]:
         what = []
         if result["dropped"]:
-            what.append(f"{join(names(whole, result['dropped']))} drop below "
-                        f"{percent(result['threshold'])}")
+            one = len(result["dropped"]) == 1
+            what.append(f"{join(names(whole, result['dropped']))} drop{'s' if one else ''} "
+                        f"below {percent(result['threshold'])}")
         if result["added"]:
-            what.append(f"{join(names(part, result['added']))} reach it")
+            one = len(result["added"]) == 1
+            what.append(f"{join(names(part, result['added']))} reach{'es' if one else ''} "
+                        f"{percent(result['threshold'])}")
         changes.append("the retained influences change (" + "; ".join(what) + ")")
     if result["order_changed"]:
         changes.append("the order of the influences retained in both changes")

@@ -142,13 +142,16 @@ def _summary(entry: Mapping[str, Any], part: Mapping[str, Any], whole: Mapping[s
                  "rough")
     text = f"{attribute} = {label} ({size}): "
     if entry["dropped"]:
-        text += (f"{join(names(whole, entry['dropped']))} drop below {percent(threshold)} "
-                 "(leave the framework)")
+        dropped = entry["dropped"]
+        text += (f"{join(names(whole, dropped))} drop{'s' if len(dropped) == 1 else ''} below "
+                 f"{percent(threshold)} (leave{'s' if len(dropped) == 1 else ''} the framework)")
     else:
         text += (f"all {len(whole['retained'])} influences retained in the whole review stay "
                  f"at or above {percent(threshold)}")
     if entry["added"]:
-        text += f"; {join(names(part, entry['added']))} reach it here only"
+        added = entry["added"]
+        text += (f"; {join(names(part, added))} reach{'es' if len(added) == 1 else ''} "
+                 f"{percent(threshold)} here only")
     shares = {e["id"]: e["share"] for e in part["influences"]}
     strongest = [f"{nm} ({percent(shares[i])})"
                  for i, nm in zip(entry["strongest"], names(part, entry["strongest"]),
