@@ -92,14 +92,17 @@ def _fold(text: str) -> str:
 
 def _factors(entries: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     """(study, factor text) pairs → [{factor, n_studies}], most studies first."""
-    shown: dict[str, str] = {}
+    spellings: dict[str, dict[str, int]] = {}
     studies: dict[str, set[str]] = {}
     for study, text in entries:
         if not text:
             continue
         key = _fold(text)
-        shown.setdefault(key, " ".join(text.split()))
+        written = " ".join(text.split())
+        spellings.setdefault(key, {})[written] = spellings.get(key, {}).get(written, 0) + 1
         studies.setdefault(key, set()).add(study)
+    # shown as most often written (then A-Z), so the order of the rows does not matter
+    shown = {k: min(v, key=lambda w: (-v[w], w)) for k, v in spellings.items()}
     out = [{"factor": shown[k], "n_studies": len(v)} for k, v in studies.items()]
     out.sort(key=lambda f: (-f["n_studies"], f["factor"].casefold()))
     return out
