@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "screen": "evidencekit.core.cli.screen:screen",
     "studies": "evidencekit.core.cli.studies:studies",
     "simulate": "evidencekit.core.cli.simulate:simulate",
+    "synthesize": "evidencekit.core.cli.synthesize:synthesize",
 }
 
 
