@@ -21,6 +21,11 @@ def run(review_dir: str, only: tuple[str, ...], as_json: bool) -> None:
     from evidencekit.core.pipeline import run_pipeline
 
     review = load_review(review_dir)
+    if not review.file.is_file():
+        from evidencekit.core.errors import PipelineError
+
+        raise PipelineError(f"{review.root} is not a review folder: it has no review.yaml; "
+                            "pass --review DIR, or start a review with `evidencekit init DIR`")
 
     def announce(text: str) -> None:
         click.echo(text, err=True)
