@@ -75,6 +75,8 @@ def _plain(error: Any) -> str:
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "pattern" and schema.get("description"):
         return f"{error.instance!r} is not valid here: {schema['description']}"
+    if error.validator == "enum" and isinstance(error.instance, str):
+        return error.message + _did_you_mean(error.instance, list(error.validator_value))
     return error.message + _quote_hint(error)
 
 
@@ -124,9 +126,18 @@ def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
                   if k not in known and not any(p.search(str(k)) for p in patterns)]
         if extras:
             allowed = ", ".join(known) or "(none)"
-            return [((*path, key), f"unknown field {key!r}; allowed here: {allowed}")
+            return [((*path, key), f"unknown field {key!r}{_did_you_mean(key, known)}; "
+                                   f"allowed here: {allowed}")
                     for key in extras]
     return [(path, _message(error))]
+
+
+def _did_you_mean(value: Any, choices: list[Any]) -> str:
+    """``; did you mean 'X'?`` for the closest of ``choices`` (difflib), or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def validation_messages(data: Any, schema: Mapping[str, Any]) -> list[str]:
