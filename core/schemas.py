@@ -61,9 +61,14 @@ def _message(error: Any) -> str:
         missing = [name for sub in subs for name in sub.validator_value
                    if name not in error.instance]
         return f"needs {' or '.join(repr(m) for m in dict.fromkeys(missing))}"
-    # For oneOf/anyOf failures the useful message is in the best sub-error.
+    # For oneOf/anyOf failures the useful message is in the best sub-error, taken from an
+    # alternative of the instance's own type (a mapping's fault inside the mapping form,
+    # not "is not of type 'array'").
     if error.context:
-        sub = best_match(error.context)
+        wrong_type = {sub.schema_path[0] for sub in subs
+                      if sub.validator == "type" and not sub.relative_path}
+        fitting = [sub for sub in subs if sub.schema_path[0] not in wrong_type]
+        sub = best_match(fitting or error.context)
         if sub is not None:
             return _plain(sub)
     return _plain(error)
