@@ -1026,7 +1026,8 @@ def appraise(
         c = ctx.checklist(ref)
         checklists[c.id] = {"version": c.version, "title": c.title, "design": c.design,
                             "items": [{"id": i.id, "number": i.number, "scored": i.scored,
-                                       "answer_type": i.answer_type} for i in c.items]}
+                                       "answer_type": i.answer_type, "text": i.text}
+                                      for i in c.items]}
 
     return AppraisalReport(
         studies=scores,
