@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import click
 
+    from evidencekit.core.providers import PipelineStep
+
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 
@@ -115,6 +117,37 @@ def evidencekit_reporters() -> list[Any]:
     ``render(results, out_dir, options)`` that writes its files atomically into
     ``out_dir`` and returns their paths. Text from imported records is escaped
     wherever it is rendered.
+    """
+
+
+@hookspec
+def evidencekit_pipeline_steps() -> list[PipelineStep]:
+    """Return pipeline-step providers: what ``- step: NAME`` in review.yaml runs.
+
+    Subclass ``evidencekit.core.providers.PipelineStep`` and set:
+
+    - ``name``: the step name written in review.yaml (unique among steps);
+    - ``description``: one line, shown by ``evidencekit plugins``;
+    - ``options_schema``: JSON Schema of the step's ``options:`` (``None`` = no options);
+      the registry validates them at plan time, with the review.yaml line in the message;
+    - ``order`` (optional): where the step usually sits, used only to list steps;
+    - ``provider_kind`` (optional): the registry kind a ``provider:`` line names.
+
+    and implement:
+
+    - ``check(review, options)`` (``check(review, options, provider=...)`` when
+      ``provider_kind`` is set): plan-time checks a schema cannot express (files exist,
+      instruments found). It raises an ``EvidencekitError`` subclass (usually
+      ``PipelineError``) with a message like ``options.ratings: no such file PATH``; the
+      runner prefixes ``review.yaml:LINE: $.steps[N] (NAME): ``. It writes nothing.
+    - ``run(context)``: ``context`` is an ``evidencekit.core.steps.StepContext`` (the
+      review, the step's options and provider, the ``results`` and ``reports`` of the
+      steps that ran before, ``progress``, the run's ``instruments`` record, and
+      ``path()``, ``write_json()``, ``write_text()`` into the staging folder). It returns an
+      ``evidencekit.core.steps.StepOutcome(summary, data, files, report="")``. Files are
+      published only when every step has succeeded; store changes are the step's own
+      transactions. A ``PipelineError`` it raises is reported as
+      ``step N (NAME) failed: ...``.
     """
 
 

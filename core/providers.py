@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
+    from evidencekit.core.review import Review
+    from evidencekit.core.steps import StepContext, StepOutcome
+
 
 @runtime_checkable
 class Provider(Protocol):
@@ -86,6 +89,41 @@ class Reporter(Provider, Protocol):
 
     def render(self, results: Any, out_dir: Path, options: Mapping[str, Any]) -> Iterable[Path]:
         """Write files into ``out_dir`` (atomically) and return their paths."""
+
+
+class PipelineStep:
+    """Base class of a pipeline step: what ``- step: NAME`` in review.yaml runs.
+
+    Subclass it, set ``name``, ``description`` and ``options_schema`` (a JSON Schema for
+    the step's ``options:``; the registry validates them before ``check`` is called, so
+    unknown or mistyped options are reported for you), and implement ``run``. Override
+    ``check`` for what a schema cannot say (files that must exist, instruments that must
+    be found). Return the instance from the ``evidencekit_pipeline_steps`` hook.
+    """
+
+    name: str = ""
+    description: str = ""
+    options_schema: Mapping[str, Any] | None = None
+    #: Where the step usually sits in a pipeline (import 10, dedupe 20, screen 30,
+    #: appraise 40, synthesize 50, measure 60, prisma 70, report 90). Used only to list
+    #: the steps in a sensible order; the review file decides the order they run in.
+    order: int = 50
+    #: The registry kind a ``provider:`` line of this step names (e.g. ``deduplicator``),
+    #: or None when the step takes no ``provider:``. When set, ``check`` and the context
+    #: receive the declared provider name (None when the review names none).
+    provider_kind: str | None = None
+
+    def check(self, review: Review, options: dict[str, Any],
+              provider: str | None = None) -> None:
+        """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.
+
+        ``options`` have already passed ``options_schema``. Nothing may be written here.
+        ``provider`` is passed (as a keyword) only to steps whose ``provider_kind`` is set.
+        """
+
+    def run(self, context: StepContext) -> StepOutcome:
+        """Run the step and return its outcome; write files through ``context``."""
+        raise NotImplementedError(f"pipeline step {self.name!r} does not implement run()")
 
 
 @dataclass(frozen=True)
