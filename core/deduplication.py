@@ -147,8 +147,9 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
         progress(f"finding duplicates ({method})", 0, None)
         result = info.provider.find_duplicates(records, options, both_ways)
         if not isinstance(result, DedupeResult):
-            raise PipelineError(f"deduplicator {method!r} returned {type(result).__name__}, "
-                                "not a DedupeResult")
+            raise PipelineError(f"deduplicator {method!r} ({info.origin}) returned "
+                                f"{type(result).__name__}, not a DedupeResult; report this to "
+                                "the plugin's authors")
         progress(f"finding duplicates ({method})", len(records), len(records))
         known = {r.record_id for r in records}
         _check_ids(method, result, known)
