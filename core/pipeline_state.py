@@ -20,6 +20,7 @@ skipped only if that record is there, its fingerprint is equal and its files sti
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -65,22 +66,28 @@ def option_files(review: Any, options: Any) -> dict[str, str]:
     return found
 
 
-def _plugin_version(provider: Any) -> str:
-    """``module version``: the distribution's version when the step comes from an
-    installed package, else the module's own ``__version__`` (or nothing)."""
-    module_name = type(provider).__module__
-    version = ""
-    try:
-        from importlib.metadata import packages_distributions, version as dist_version
+@functools.cache
+def _distribution_version(top_module: str) -> str:
+    """The installed distribution's version of a top-level module ('' if none)."""
+    from importlib.metadata import packages_distributions
+    from importlib.metadata import version as dist_version
 
-        top = module_name.split(".")[0]
-        dists = packages_distributions().get(top) or []
-        if dists:
-            version = dist_version(dists[0])
+    try:
+        dists = packages_distributions().get(top_module) or []
+        return dist_version(dists[0]) if dists else ""
     except Exception:  # metadata lookups must never stop a run
-        version = ""
-    module = __import__(module_name, fromlist=["__version__"])
-    return f"{module_name} {getattr(module, '__version__', version) or version}".strip()
+        return ""
+
+
+def _plugin_version(provider: Any) -> str:
+    """``module version``: the module's ``__version__``, else its distribution's version."""
+    import sys
+
+    module_name = type(provider).__module__
+    module = sys.modules.get(module_name)
+    version = getattr(module, "__version__", None) or _distribution_version(
+        module_name.split(".")[0])
+    return f"{module_name} {version}".strip()
 
 
 def fingerprint(review: Any, step: Any, upstream: str | None) -> dict[str, Any]:
@@ -148,3 +155,27 @@ def load_saved(outputs: Path, step_name: str) -> dict[str, Any] | None:
     if any(not (outputs / name).is_file() for name in saved.get("files") or []):
         return None  # a file it wrote is gone: run it again
     return saved
+
+
+def store_state(review: Any, what: str) -> str:
+    """A token of the store's state a step depends on: ``imports`` (the file contents
+    imported so far) or ``decisions`` (every duplicate decision a person recorded).
+    "no store" when there is none yet, so deleting the store re-runs the steps."""
+    from evidencekit.core.errors import StoreError
+    from evidencekit.core.store import open_store, sqlite_file
+
+    file = sqlite_file(review)
+    if file is not None and not file.exists():
+        return "no store"
+    try:
+        with open_store(review) as store, store.read() as conn:
+            from evidencekit.core.store import rows
+
+            if what == "imports":
+                data: Any = sorted(i.sha256 for i in rows.imports(conn).values())
+            else:
+                data = sorted([list(k), v.get("decision")]
+                              for k, v in rows.latest_decisions(conn).items())
+    except StoreError as exc:
+        return f"unreadable store: {exc}"
+    return sha256_json(data)

@@ -153,12 +153,19 @@ SECTION_CHECKS: tuple[Callable[[Review], Problems], ...] = (_pins, _sources, _de
 def review_problems(root: str | Path, *, plan_check: bool = True) -> list[str]:
     """Every problem with the review in ``root``, as ``review.yaml:LINE: $.path: message``
     lines sorted by line; empty when the review is ready to run."""
+    return check_review(root, plan_check=plan_check)[1]
+
+
+def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review | None,
+                                                                        list[str]]:
+    """:func:`review_problems`, with the review it opened (to run it without reading and
+    checking everything a second time); the review is None if the file cannot be read."""
     from evidencekit.core.yaml_loader import line_of
 
     root = Path(root)
     review, lines = _load(root)
     if review is None:
-        return lines
+        return None, lines
     found: list[tuple[int, str]] = [(_line(text), text) for text in lines]
     for check in SECTION_CHECKS:
         try:
@@ -178,7 +185,7 @@ def review_problems(root: str | Path, *, plan_check: bool = True) -> list[str]:
         if text not in seen:
             seen.add(text)
             out.append(text)
-    return out
+    return review, out
 
 
 def plan_problems(review: Review) -> list[str]:

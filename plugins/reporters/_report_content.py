@@ -54,6 +54,9 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    #: Markdown a step offered as its section (``StepOutcome.report``), shown as written
+    #: (HTML: rendered with raw HTML disabled, so it is escaped like any other text).
+    markdown: str = ""
 
 
 def _figure(bundle: Mapping[str, Any], file: str, title: str, caption: str = "") -> Figure | None:
@@ -218,18 +221,24 @@ def appraisal(bundle: Mapping[str, Any]) -> Section | None:
         items = [i for i in info.get("items") or [] if i.get("answer_type") == "choice"]
         studies = sorted((s for s in data["studies"] if s["checklist"] == checklist_id),
                          key=lambda s: (s.get("label") or s["study_id"], s["study_id"]))
-        rows = [[s.get("label") or s["study_id"], s["study_id"],
+        # the id column only where a label says more than the id
+        with_id = any((s.get("label") or s["study_id"]) != s["study_id"] for s in studies)
+        rows = [[s.get("label") or s["study_id"], *([s["study_id"]] if with_id else []),
                  *(str(s["answers"].get(i["id"], "")) for i in items),
                  fmt(s.get("score_percent"), 1), str(s.get("grade") or "")] for s in studies]
         section.tables.append(Table(
             f"quality-{checklist_id}", f"{info.get('title') or checklist_id}: answers per study",
-            ["Study", "ID", *(f"Q{i['number']}" for i in items), "Score %", "Grade"], rows,
+            ["Study", *(["ID"] if with_id else []), *(f"Q{i['number']}" for i in items),
+             "Score %", "Grade"], rows,
             note="Questions: " + "; ".join(f"Q{i['number']} {i.get('text', '')}".strip()
                                            for i in items)))
-    for file, title in (("quality-traffic-light.svg", "Answers per study (traffic light)"),
-                        ("quality-summary.svg", "Answers per question (summary)")):
-        figure = _figure(bundle, file, title, "Each row a study (Author Year); the key under "
-                         "each panel gives the question of every column.")
+    for file, title, caption in (
+            ("quality-traffic-light.svg", "Answers per study (traffic light)",
+             "Each row a study (Author Year), each column a question; the key under each "
+             "panel gives the question of every column."),
+            ("quality-summary.svg", "Answers per question (summary)",
+             "Share of studies at each level, per question and for the grade.")):
+        figure = _figure(bundle, file, title, caption)
         if figure:
             section.figures.append(figure)
     if data.get("no_checklist"):
@@ -250,7 +259,8 @@ def measure(bundle: Mapping[str, Any]) -> Section | None:
     scores = data["scores"]
     section.tables.append(Table(
         "measure-items", "Items: mean and range over units", ["Item", "Mean", "Min", "Max"],
-        [[i["id"], fmt(i["mean"]), fmt(i["min"], 1, whole=True), fmt(i["max"], 1, whole=True)]
+        [[f"{i.get('number', '')}. {i['id']}".lstrip(". "), fmt(i["mean"]),
+          fmt(i["min"], 1, whole=True), fmt(i["max"], 1, whole=True)]
          for i in scores["items"]]))
     validity = (data.get("validity") or {}).get("analyses") or []
     for entry in validity:
@@ -290,7 +300,8 @@ def references(bundle: Mapping[str, Any]) -> Section | None:
         return None
     return Section("references", "Instruments used", bullets=[
         f"{r['title']} ({r['id']} {r['version']}): {r['citation']}"
-        + (f" {r['url']}" if r.get("url") else "") + f" Licence: {r['licence']}."
+        + (f" {r['url']}" if r.get("url") and r["url"] not in r["citation"] else "")
+        + f" Licence: {r['licence']}."
         for r in refs])
 
 
@@ -313,6 +324,11 @@ def build(bundle: Mapping[str, Any]) -> list[Section]:
         block = data.get("report") if isinstance(data, Mapping) else None
         if isinstance(block, Mapping):
             sections.append(_generic(step, block, bundle))
+        text = (bundle.get("markdown_sections") or {}).get(step)
+        if text:
+            first = text.strip().splitlines()[0]
+            heading = first.lstrip("#").strip() if first.startswith("#") else step
+            sections.append(Section(f"step-{step}", heading, markdown=text.strip()))
     refs = references(bundle)
     if refs:
         sections.append(refs)

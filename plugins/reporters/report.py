@@ -70,6 +70,17 @@ class HtmlReport:
 
         sections = build(bundle)
         for section in sections:
+            if section.markdown:
+                from markdown_it import MarkdownIt
+
+                # "js-default": CommonMark with raw HTML off, so a step's text cannot
+                # inject markup; its own top heading is the section title already.
+                lines = section.markdown.splitlines()
+                body = "\n".join(lines[1:]) if lines and lines[0].startswith("#") else \
+                    section.markdown
+                section.html = Markup(MarkdownIt("js-default").render(body))
+            else:
+                section.html = ""
             for figure in section.figures:
                 # The SVG is matplotlib's output, whose text it has XML-escaped already.
                 figure.inline = Markup(_inline_svg(figure.svg or "", _slug(figure.file)))
@@ -116,22 +127,27 @@ class MarkdownReport:
 
         out = [f"# {_md_cell(bundle.get('title') or 'Review')}", ""]
         for section in build(bundle):
+            if section.markdown:
+                out += [section.markdown, ""]  # the step's own Markdown, as it wrote it
+                continue
             out += [f"## {_md_cell(section.title)}", ""]
             for paragraph in section.paragraphs:
                 out += [_md_cell(paragraph), ""]
-            if section.bullets:
-                out += [f"- {_md_cell(b)}" for b in section.bullets] + [""]
             for table in section.tables:
+                numeric = [bool(table.rows) and all(_NUMBER.match(str(row[i])) or row[i] == ""
+                                                    for row in table.rows)
+                           for i in range(len(table.columns))]
                 out += [f"### {_md_cell(table.title)}", "",
                         "| " + " | ".join(_md_cell(c) for c in table.columns) + " |",
-                        "|" + "".join("---:|" if i else "---|"
-                                      for i in range(len(table.columns)))]
+                        "|" + "".join("---:|" if n else "---|" for n in numeric)]
                 out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
                 out += [""] + ([_md_cell(table.note), ""] if table.note else [])
             for figure in section.figures:
                 out += [f"![{_md_cell(figure.title)}]({figure.file})", "",
                         f"*{_md_cell(figure.title)}*"
                         + (f": {_md_cell(figure.caption)}" if figure.caption else ""), ""]
+            if section.bullets:
+                out += [f"- {_md_cell(b)}" for b in section.bullets] + [""]
         path = Path(out_dir) / str(options.get("file", "report.md"))
         atomic_write_text(path, "\n".join(out).rstrip() + "\n")
         return [path]

@@ -49,7 +49,7 @@ def test_worked_example_runs_end_to_end(example):
     assert run_record["instruments"]["peer-support-implementation-measure"] == "2020"
     assert run_record["instruments"]["casp-qualitative"] == "2018"
     report = (outputs / "report.md").read_text()
-    assert "| all | 47 | 1 | 5 |" in report
+    assert "| all | 47 | 1 | 5 | 53 |" in report
     for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
         assert (outputs / name).stat().st_size > 0
 
