@@ -29,7 +29,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +56,11 @@ class RatingsError(RecordFormatError):
 
 
 def round_half_up(value: float, places: int = 1) -> float:
-    """Round as a published table does (0.75 → 0.8), not to even."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    """Round as a published table does (0.75 → 0.8), not to even: the one rule of
+    :mod:`evidencekit.core.numbers`."""
+    from evidencekit.core.numbers import round_half_away
+
+    return round_half_away(value, places)
 
 
 # --------------------------------------------------------------------------- CSV

@@ -76,7 +76,9 @@ def _order(provider: Any) -> float:
 
 
 def plan(review: Review, only: list[str] | None = None) -> list[Step]:
-    """The declared steps, checked; raise PipelineError naming each problem."""
+    """The declared steps, checked; raise PipelineError naming each problem.
+
+    ``only`` keeps the named steps (see :func:`select`, which ``run_pipeline`` uses)."""
     declared = review.config.get("steps") or []
     known = known_steps(review)
     if not declared:
@@ -99,14 +101,9 @@ def plan(review: Review, only: list[str] | None = None) -> list[Step]:
         except EvidencekitError as exc:
             problems.append(f"{where}: {exc}")
         steps.append(step)
-    if only:
-        unknown = sorted(set(only) - {s.name for s in steps})
-        if unknown:
-            problems.append(f"--only {', '.join(unknown)}: not a step of {review.file}")
-        steps = [s for s in steps if s.name in only]
     if problems:
         raise PipelineError("\n".join(problems) if len(problems) > 1 else problems[0])
-    return steps
+    return select(steps, only) if only else steps
 
 
 def _check(review: Review, step: Step) -> None:
@@ -157,28 +154,96 @@ def outputs_dir(review: Review) -> Path:
     return path if path.is_absolute() else review.root / path
 
 
-def run_pipeline(review: Review, *, only: list[str] | None = None,
+def select(steps: list[Step], only: list[str] | None = None,
+           start: str | None = None) -> list[Step]:
+    """The steps ``--only`` (names) or ``--from`` (a name: it and every later one) pick."""
+    names = [s.name for s in steps]
+    if start is not None:
+        if start not in names:
+            raise PipelineError(f"--from {start}: not a step of review.yaml; its steps: "
+                                f"{', '.join(names)}")
+        first = names.index(start)
+        return [s for s in steps if s.index >= steps[first].index]
+    if only:
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            raise PipelineError(f"--only {', '.join(unknown)}: not a step of review.yaml; its "
+                                f"steps: {', '.join(names)}")
+        return [s for s in steps if s.name in only]
+    return list(steps)
+
+
+def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | None = None,
+                 force: bool = False, dry_run: bool = False,
                  progress: ProgressFn | None = None,
                  announce: Callable[[str], None] | None = None) -> RunResult:
-    """Run the declared steps; publish their outputs only if every step succeeds."""
-    from evidencekit.core import __version__
+    """Run the declared steps; publish their outputs only if every step succeeds.
 
-    steps = plan(review, only)
+    A selected step (all, ``only`` or ``start`` onwards) whose fingerprint equals that of
+    its last successful run is skipped and its saved result used (see
+    :mod:`evidencekit.core.pipeline_state`), unless ``force``. With ``dry_run`` nothing
+    runs or is written: the result lists what would run and why.
+    """
+    import time
+
+    from evidencekit.core import __version__
+    from evidencekit.core import pipeline_state as state
+
+    declared = plan(review)
+    chosen = {s.index for s in select(declared, only, start)}
     target = outputs_dir(review)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
+    clock = time.perf_counter()
     started = _dt.datetime.now(_dt.UTC)
     results: dict[str, Any] = {}
     reports: dict[str, str] = {}
     summaries: list[dict[str, Any]] = []
     instruments = dict(review.section("instruments"))
+    saved_now: dict[str, dict[str, Any]] = {}
+    staging: Path | None = None
+    if not dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
+    upstream: str | None = None
     try:
-        for step in steps:
+        for step in declared:
+            saved = state.load_saved(target, step.name)
+            finger = state.fingerprint(review, step, upstream)
+            entry: dict[str, Any] = {"step": step.name, "provider": step.provider,
+                                     "options": step.options}
+            if step.index not in chosen:
+                # Not selected: later steps see its last result (and chain on its fingerprint).
+                if saved:
+                    _restore(saved, step.name, results, reports, instruments)
+                    upstream = saved["fingerprint"]["hash"]
+                else:
+                    upstream = finger["hash"]
+                continue
+            reasons = ["--force"] if force else state.changes(
+                saved["fingerprint"] if saved else None, finger)
+            if not reasons and saved is not None:
+                _restore(saved, step.name, results, reports, instruments)
+                summaries.append({**entry, "status": "skipped",
+                                  "reason": f"unchanged since {saved.get('finished', '?')}",
+                                  "summary": saved["summary"], "files": saved["files"],
+                                  "seconds": 0.0, "fingerprint": finger["hash"]})
+                if announce:
+                    announce(f"[{step.index + 1}/{len(declared)}] {step.name}: unchanged, "
+                             "skipped (--force re-runs it)")
+                upstream = finger["hash"]
+                continue
+            if dry_run:
+                summaries.append({**entry, "status": "would run", "reason": "; ".join(reasons),
+                                  "summary": "", "files": [], "fingerprint": finger["hash"]})
+                upstream = finger["hash"]
+                continue
             if announce:
-                announce(f"[{step.index + 1}/{len(review.config['steps'])}] {step.name}")
+                announce(f"[{step.index + 1}/{len(declared)}] {step.name}")
+            assert staging is not None and step.runner is not None
             ctx = StepContext(review, step.index, step.name, step.provider, step.options,
-                              staging, results, progress, instruments, reports)
-            assert step.runner is not None
+                              staging, results, progress, instruments, reports,
+                              run={"evidencekit": __version__, "started": started,
+                                   "steps": summaries})
+            began = time.perf_counter()
             try:
                 outcome = _outcome(step, step.runner.provider.run(ctx), staging)
             except PipelineError as exc:
@@ -187,24 +252,72 @@ def run_pipeline(review: Review, *, only: list[str] | None = None,
             results[step.name] = dict(outcome.data)
             if outcome.report:
                 reports[step.name] = outcome.report
-            summaries.append({"step": step.name, "provider": step.provider,
-                              "options": step.options, "summary": outcome.summary,
-                              "files": list(outcome.files)})
+            seconds = round(time.perf_counter() - began, 3)
+            # Fingerprinted again once it ran: a step may change what it depends on (the
+            # import step fills the store), and the saved state must match what is now.
+            finger = state.fingerprint(review, step, upstream)
+            summaries.append({**entry, "status": "ran", "reason": "; ".join(reasons),
+                              "summary": outcome.summary, "files": list(outcome.files),
+                              "seconds": seconds, "fingerprint": finger["hash"]})
+            saved_now[step.name] = {"summary": outcome.summary, "data": results[step.name],
+                                    "files": list(outcome.files), "report": outcome.report,
+                                    "instruments": dict(instruments), "fingerprint": finger}
+            upstream = finger["hash"]
+        finished = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         record = {
             "evidencekit": __version__,
             "review": {k: review.config.get(k) for k in ("id", "version", "title")},
             "started": started.isoformat(timespec="seconds"),
-            "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "finished": finished,
+            "seconds": round(time.perf_counter() - clock, 3),
+            "selection": {"only": list(only or []), "from": start, "force": force},
             "instruments": dict(sorted(instruments.items())),
             "plugins": review.local_plugins,
+            "seeds": seeds_of(results),
             "steps": summaries,
         }
+        if dry_run:
+            return RunResult(summaries, target, [], record)
+        assert staging is not None
         (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
                                           "utf-8")
         files = _publish(staging, target)
+        for name, saved in saved_now.items():
+            # After publishing: a state file is only ever written for published outputs.
+            from evidencekit.core.io import atomic_write_text
+
+            path = state.state_file(target, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, json.dumps({**saved, "finished": finished}, default=str,
+                                               ensure_ascii=False))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return RunResult(summaries, target, files, record)
+
+
+def _restore(saved: dict[str, Any], name: str, results: dict[str, Any],
+             reports: dict[str, str], instruments: dict[str, str]) -> None:
+    """A skipped step's last result, as if it had just run."""
+    results[name] = saved.get("data") or {}
+    if saved.get("report"):
+        reports[name] = saved["report"]
+    for key, value in (saved.get("instruments") or {}).items():
+        instruments.setdefault(key, value)
+
+
+def seeds_of(results: dict[str, Any]) -> dict[str, Any]:
+    """Every seed a step's result reports (``seed``, or ``sample.seed``), by step."""
+    seeds = {}
+    for name, data in results.items():
+        if not isinstance(data, dict):
+            continue
+        seed = data.get("seed")
+        if seed is None and isinstance(data.get("sample"), dict):
+            seed = data["sample"].get("seed")
+        if seed is not None:
+            seeds[name] = seed
+    return seeds
 
 
 def _publish(staging: Path, target: Path) -> list[str]:

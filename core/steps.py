@@ -48,6 +48,9 @@ class StepContext:
     progress: ProgressFn | None = None
     instruments: dict[str, str] = field(default_factory=dict)
     reports: dict[str, str] = field(default_factory=dict)
+    #: The run so far: ``evidencekit`` (version), ``started``, ``steps`` (the summaries of
+    #: the steps before this one: step, options, status, summary, files, seconds).
+    run: dict[str, Any] = field(default_factory=dict)
 
     def path(self, value: str | os.PathLike[str]) -> Path:
         """A path from review.yaml, relative to the review folder."""

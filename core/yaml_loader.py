@@ -33,6 +33,16 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+#: libyaml's parser (C), with the same resolvers: composing is ~10x faster, which is most of
+#: the time spent loading the instrument catalog. Any error is reported by re-reading the
+#: text with the pure-Python loader, so messages are the same with or without libyaml.
+_CLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """CSafeLoader without the timestamp resolver."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
 
 @dataclass
 class YamlDocument:
@@ -110,6 +120,11 @@ def load_yaml(
     if "\x00" in text:
         raise InstrumentError(f"{display}: the file contains NUL bytes; it is not a YAML text file")
 
+    node = _compose_fast(text)
+    if node is not None:
+        doc = YamlDocument(data=None, name=display)
+        doc.data = _Builder(display, doc.lines).build(node, ())
+        return doc
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -143,6 +158,20 @@ def load_yaml(
     builder = _Builder(display, doc.lines)
     doc.data = builder.build(node, ())
     return doc
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """The document's node tree from libyaml, or None (no libyaml, an empty document, or
+    any error: the Python loader then reads it again and says what is wrong)."""
+    if _CLoader is None:
+        return None
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # any libyaml complaint: let the Python loader explain it
+        return None
+    finally:
+        loader.dispose()
 
 
 def _path_at(text: str, index: int) -> PathKey:

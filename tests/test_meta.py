@@ -76,8 +76,10 @@ def test_packages_list_matches_folders():
     config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
     declared = set(config["tool"]["setuptools"]["packages"])
     mapping = config["tool"]["setuptools"]["package-dir"]
-    assert mapping == {v: k for k, v in PACKAGE_ROOTS.items()}
-    found = set()
+    # docs/examples ships as package data (the worked example `evidencekit init` copies)
+    assert mapping == {**{v: k for k, v in PACKAGE_ROOTS.items()},
+                       "evidencekit.examples": "docs/examples"}
+    found = {"evidencekit.examples"}
     for folder, dotted in PACKAGE_ROOTS.items():
         for init in (REPO / folder).rglob("__init__.py"):
             if "__pycache__" in init.parts:

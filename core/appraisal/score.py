@@ -33,6 +33,8 @@ class StudyScore:
     answers: dict[str, str]
     details: dict[str, Any]
     reviewer_grades: dict[str, str | None] = field(default_factory=dict)
+    #: "Author Year" from the studies table (core/study_labels.py), else the study id.
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +127,11 @@ def appraise(
             grade=result["grade"], reviewers=res.reviewers, resolution=res.resolution,
             answers=res.answers, details=details, reviewer_grades=reviewer_grades))
     scores.sort(key=lambda s: (s.study_id, s.checklist))
+    from evidencekit.core.study_labels import study_labels
+
+    labels = study_labels(ctx.studies, (s.study_id for s in scores))
+    for s in scores:
+        s.label = labels[s.study_id]
 
     def ordered(counter: Counter) -> dict[str, int]:
         keys = [g for g in grade_order if g in counter] + sorted(
@@ -154,7 +161,8 @@ def appraise(
         c = ctx.checklist(ref)
         checklists[c.id] = {"version": c.version, "title": c.title, "design": c.design,
                             "items": [{"id": i.id, "number": i.number, "scored": i.scored,
-                                       "answer_type": i.answer_type} for i in c.items]}
+                                       "answer_type": i.answer_type, "text": i.text}
+                                      for i in c.items]}
 
     return AppraisalReport(
         studies=scores,

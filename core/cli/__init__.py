@@ -21,6 +21,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "dedupe": "evidencekit.core.cli.dedupe:dedupe",
     "extract": "evidencekit.core.cli.extract:extract",
     "import": "evidencekit.core.cli.records:import_command",
+    "init": "evidencekit.core.cli.init:init",
     "instruments": "evidencekit.core.cli.instruments:instruments",
     "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",

@@ -102,6 +102,20 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
+def _say_if_new_store(review: Any) -> None:
+    """Scripts import into fresh folders, so that still works; but a person who typed the
+    wrong folder should know a new store is being started there."""
+    from evidencekit.core.store import sqlite_file
+
+    if review.file.exists():
+        return
+    store = sqlite_file(review)
+    if store is not None and not store.exists():
+        click.echo(f"note: {review.root} has no review.yaml and no store; starting a new review "
+                   f"store there ({store.name}); `evidencekit init DIR` starts a full review",
+                   err=True)
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--source", required=True, help='Where the file came from, e.g. "MEDLINE (Ovid)".')
@@ -128,6 +142,7 @@ def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | No
     from evidencekit.core.records import import_files
 
     review = load_review(review_dir)
+    _say_if_new_store(review)
     options = parse_key_values(raw_options, "--option")
     with progress_bar() as progress:
         report = import_files(review, files, source=source, kind=kind, format=fmt,

@@ -4,31 +4,65 @@ from __future__ import annotations
 
 import click
 
-from evidencekit.core.cli.options import json_option, load_review, print_json, review_option
+from evidencekit.core.cli.options import json_option, print_json, review_option
 
 
 @click.command()
 @review_option
 @click.option("--only", "only", multiple=True,
-              help="Run only this step (repeatable), e.g. --only measure.")
+              help="Run only this step (repeatable), e.g. --only measure; the others' last "
+                   "results are used.")
+@click.option("--from", "start", default=None, metavar="STEP",
+              help="Run this step and every step after it.")
+@click.option("--force", is_flag=True,
+              help="Run the selected steps even if nothing they depend on changed.")
+@click.option("--dry-run", is_flag=True,
+              help="Check review.yaml and show the plan: which steps would run and why; "
+                   "nothing is run or written.")
 @json_option
-def run(review_dir: str, only: tuple[str, ...], as_json: bool) -> None:
+def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, dry_run: bool,
+        as_json: bool) -> None:
     """Run the pipeline declared under 'steps:' in review.yaml.
 
-    Every step is checked before any runs; outputs go to the review's outputs
-    folder only when every step has succeeded.
+    Every problem with review.yaml (schema, files, providers, options, instrument pins)
+    is reported, each with its line, before any step runs. A step whose inputs, options,
+    instruments and versions are unchanged since its last successful run is skipped (its
+    last result is used). Outputs go to the review's outputs folder only when every step
+    has succeeded.
     """
+    from evidencekit.core.errors import InstrumentError, PipelineError
     from evidencekit.core.pipeline import run_pipeline
+    from evidencekit.core.review import REVIEW_FILE
+    from evidencekit.core.review_check import check_review
 
-    review = load_review(review_dir)
+    if only and start:
+        raise click.UsageError("give --only or --from, not both")
+    from pathlib import Path
+
+    if not (Path(review_dir) / REVIEW_FILE).is_file():
+        raise PipelineError(f"{review_dir} is not a review folder: it has no {REVIEW_FILE}; "
+                            "pass --review DIR, or start a review with `evidencekit init DIR`")
+    review, problems = check_review(review_dir)
+    if problems or review is None:
+        raise InstrumentError(problems)
 
     def announce(text: str) -> None:
         click.echo(text, err=True)
 
-    result = run_pipeline(review, only=list(only) or None, announce=announce)
+    result = run_pipeline(review, only=list(only) or None, start=start, force=force,
+                          dry_run=dry_run, announce=None if as_json else announce)
     if as_json:
         print_json(result.to_dict())
         return
+    if dry_run:
+        click.echo(f"{review.file}: valid; the plan:")
+        for step in result.steps:
+            if step["status"] == "would run":
+                click.echo(f"{step['step']}: would run ({step['reason']})")
+            else:
+                click.echo(f"{step['step']}: unchanged, would be skipped ({step['reason']})")
+        return
     for step in result.steps:
-        click.echo(f"{step['step']}: {step['summary']}")
+        note = " [skipped: unchanged]" if step["status"] == "skipped" else ""
+        click.echo(f"{step['step']}: {step['summary']}{note}")
     click.echo(f"outputs: {result.outputs} ({len(result.files)} files)")

@@ -347,25 +347,9 @@ def _check_crosswalk(data: dict[str, Any], problems: _Problems) -> None:
 # --------------------------------------------------------------------------- review
 
 
-#: Top-level sections of review.yaml that commands read besides those the review schema
-#: names. Other sections are allowed (steps may declare settings), so a misspelt section
-#: would be silently ignored; a near miss of one of these is reported instead.
-REVIEW_SECTIONS = ("import", "dedupe", "screening", "appraisal", "extraction", "measure")
-
-
 def _check_review(data: dict[str, Any], problems: _Problems) -> None:
-    import difflib
-
-    from evidencekit.core.schemas import load_schema
-
-    known = [*load_schema("review")["properties"], *REVIEW_SECTIONS]
-    for key in data:
-        if key in known:
-            continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.8)
-        if close:
-            problems.add((key,), f"unknown section {key!r}: did you mean {close[0]!r}? "
-                                 "Rename it (a misspelt section is otherwise ignored)")
+    # Unknown sections and fields are schema errors (additionalProperties: false), each
+    # with the close match it was probably meant to be.
     ids: dict[Any, PathKey] = {}
     for i, step in enumerate(data.get("steps") or []):
         if isinstance(step, dict) and "id" in step:

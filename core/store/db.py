@@ -83,9 +83,17 @@ class Store:
             if not memory:
                 path = Path(database)
                 if not path.exists() and not create:
+                    if not (path.parent / "review.yaml").is_file():
+                        # Neither a store nor a review.yaml: most likely the wrong folder.
+                        raise StoreError(
+                            f"no store at {path} and no review.yaml: {path.parent} is not a "
+                            "review folder; pass --review DIR, start a review with "
+                            "`evidencekit init DIR`, or import records first (evidencekit "
+                            "import FILE --source NAME)"
+                        )
                     raise StoreError(
                         f"no store at {path}; import records first (evidencekit import FILE "
-                        "--source NAME) or pass --review DIR"
+                        "--source NAME, or evidencekit run) or pass --review DIR"
                     )
                 if not path.parent.is_dir():
                     raise StoreError(f"cannot create the store {path}: its folder does not exist")

@@ -20,8 +20,9 @@ LABELLED_UNITS = 40
 MAX_WIDTH = 16.0
 #: At most this many unit names under a large heat map.
 MAX_TICKS = 60
-#: Up to this many units the profile plot gives each unit a coloured line and a legend entry.
-PROFILE_LEGEND_UNITS = 12
+#: Up to this many units the profile plot gives each unit a coloured line and a legend entry,
+#: every colour distinct (tab10 up to 10 units, tab20 up to 20: no colour reused).
+PROFILE_LEGEND_UNITS = 20
 
 
 class MeasurePlots:
@@ -118,6 +119,7 @@ class MeasurePlots:
         x = list(range(1, len(table["rows"]) + 1))
         fig, ax = plt.subplots(figsize=(8, 4.5))
         alpha = max(0.04, min(0.3, 6 / max(len(units), 1)))
+        palette = plt.get_cmap("tab10" if len(units) <= 10 else "tab20")
         for index, unit in enumerate(units):
             y = [r["scores"][unit] for r in table["rows"]]
             y = [float("nan") if v is None else v for v in y]
@@ -126,7 +128,7 @@ class MeasurePlots:
                         label=f"each unit (n = {len(units)})" if index == 0 else None)
             else:
                 ax.plot(x, y, marker="o", linewidth=1, alpha=0.8, label=unit,
-                        color=plt.get_cmap("tab10")(index % 10))
+                        color=palette(index))
         group_colours = plt.get_cmap("Dark2")
         for index, group in enumerate(table["groups"]):
             y = [r["groups"][group] for r in table["rows"]]
@@ -135,8 +137,9 @@ class MeasurePlots:
                     label=f"mean, {table['by']} = {group} (n = {len(table['groups'][group])})")
         ax.plot(x, [r["mean"] for r in table["rows"]], color="black", linewidth=2.5,
                 label=f"mean of all units (n = {len(units)})")
-        ax.set_xticks(x, labels=[str(r["number"]) for r in table["rows"]])
-        ax.set_xlabel("item")
+        # items by name, not by number only
+        ax.set_xticks(x, labels=[f"{r['number']}. {_short(r['text'], 28)}"
+                                 for r in table["rows"]], rotation=35, ha="right", fontsize=7)
         ax.set_ylim(scale["min"] - 0.2, scale["max"] + 0.2)
         ax.set_yticks(range(scale["min"], scale["max"] + 1))
         ax.set_ylabel("item score")

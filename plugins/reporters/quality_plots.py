@@ -34,6 +34,9 @@ STYLE = {
     "unanswered": ("#9e9e9e", "\u00b7", "unanswered"),
     "not-applicable": ("#e6e6e6", "", "not applicable"),
 }
+#: Each symbol as a marker path (mathtext markers render the same glyphs as the text did).
+SYMBOL_MARKERS = {"favourable": "$+$", "unclear": "$?$", "unfavourable": "$\u2212$",
+                  "unanswered": "$\u00b7$"}
 ROW_INCH = 0.2
 COL_INCH = 0.34
 
@@ -51,7 +54,8 @@ def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     panels = []
     info = results.get("checklists", {})
     for checklist_id in sorted(by_checklist):
-        studies = sorted(by_checklist[checklist_id], key=lambda s: str(s["study_id"]))
+        studies = sorted(by_checklist[checklist_id],
+                         key=lambda s: (str(s.get("label") or s["study_id"]), str(s["study_id"])))
         columns: list[str] = []
         for study in studies:
             for column in (study.get("details", {}).get("levels") or {}):
@@ -63,15 +67,28 @@ def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                 if g not in grades:
                     grades.append(g)
         title = (info.get(checklist_id) or {}).get("title") or checklist_id
+        key = _column_key(studies, (info.get(checklist_id) or {}).get("items") or [])
         panels.append({"id": checklist_id, "title": title, "studies": studies,
-                       "columns": columns, "grades": grades, "key": _column_key(studies)})
+                       "columns": columns, "grades": grades,
+                       "key": {c: key[c] for c in columns if c in key}})
     return panels
 
 
-def _column_key(studies: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Column label → what it stands for, where the scorer says (domain names: D1 →
-    'Bias arising from the randomisation process'), so a reader need not look it up."""
+def _short(text: str, limit: int = 95) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _column_key(studies: list[Mapping[str, Any]],
+                items: list[Mapping[str, Any]]) -> dict[str, str]:
+    """Column label → what it stands for: the checklist's question (Q1 → 'Was there a
+    clear statement of the aims of the research?') or, where the scorer says, the domain
+    name (D1 → 'Bias arising from the randomisation process'), so a reader need not look
+    it up."""
     key: dict[str, str] = {}
+    for item in items:
+        if item.get("text") and item.get("number") is not None:
+            key[f"Q{item['number']}"] = _short(item["text"])
     for study in studies:
         for domain in (study.get("details", {}).get("domains") or {}).values():
             if isinstance(domain, Mapping) and domain.get("label") and domain.get("name"):
@@ -157,25 +174,34 @@ class QualityPlots:
         return fig
 
     def _traffic_panel(self, ax: Any, panel: dict[str, Any]) -> None:
+        # One scatter per level (not one per cell): a 53-study panel is then a handful of
+        # collections to draw instead of hundreds, which is what made the plots slow.
         studies, columns = panel["studies"], panel["columns"]
         n_rows, n_cols = len(studies), len(columns) + 1
+        cells: dict[str, list[tuple[int, int, int]]] = {}
         for row, study in enumerate(studies):
             levels = study.get("details", {}).get("levels") or {}
-            cells = [levels.get(c, "not-applicable") for c in columns]
-            cells.append(_grade_level(study, panel["grades"]))
-            for col, level in enumerate(cells):
-                colour, symbol, _ = STYLE.get(level, STYLE["unanswered"])
+            values = [levels.get(c, "not-applicable") for c in columns]
+            values.append(_grade_level(study, panel["grades"]))
+            for col, level in enumerate(values):
                 size = 95 if col < n_cols - 1 else 120
-                ax.scatter(col, row, s=size, color=colour, edgecolors="#555555",
-                           linewidths=0.4, zorder=2)
-                if symbol:
-                    ax.text(col, row, symbol, ha="center", va="center", fontsize=7,
-                            color="white" if level in ("favourable", "unfavourable") else
-                            "#222222", zorder=3, fontweight="bold")
+                cells.setdefault(level if level in STYLE else "unanswered", []).append(
+                    (col, row, size))
+        for level, points in cells.items():
+            colour, symbol, _ = STYLE[level]
+            xs, ys, sizes = zip(*points, strict=True)
+            ax.scatter(xs, ys, s=sizes, color=colour, edgecolors="#555555", linewidths=0.4,
+                       zorder=2)
+            if symbol:
+                # the symbol as a marker (a path drawn once per level), not a text per cell
+                ax.scatter(xs, ys, s=22, marker=SYMBOL_MARKERS[level], linewidths=0,
+                           color="white" if level in ("favourable", "unfavourable")
+                           else "#222222", zorder=3)
         ax.set_xlim(-0.6, n_cols - 0.4)
         ax.set_ylim(n_rows - 0.5, -0.5)
         ax.set_yticks(range(n_rows))
-        ax.set_yticklabels([_escape(s["study_id"]) for s in studies], fontsize=7)
+        ax.set_yticklabels([_escape(s.get("label") or s["study_id"]) for s in studies],
+                           fontsize=7)
         ax.set_xticks(range(n_cols))
         ax.set_xticklabels([_escape(c) for c in columns] + ["Grade"], fontsize=7,
                            rotation=90 if max((len(c) for c in columns), default=0) > 4 else 0)

@@ -22,7 +22,8 @@ class AppraiseStep(PipelineStep):
         "type": "object",
         "properties": {
             "answers": {"anyOf": [_FILES, {"type": "array", "items": _FILES, "minItems": 1}],
-                        "description": "answers file, or a list of them"},
+                        "description": "answers file, or a list of them (default: "
+                                       "appraisal.answers of review.yaml)"},
             "studies": {**_FILES, "description": "studies file (study id, design)"},
             "plots": {"type": "boolean", "default": True},
             "skip_invalid": {"type": "boolean", "default": False},
@@ -31,16 +32,36 @@ class AppraiseStep(PipelineStep):
     }
     order = 40
 
+    #: review.yaml sections its result depends on (see core/pipeline_state.py).
+    reads_sections = ("appraisal", "extraction")
+
     def check(self, review: Review, options: dict[str, Any],
               provider: str | None = None) -> None:
-        need_files(review, options, "answers", many=True)
+        merged = _with_defaults(review, options)
+        if merged.get("answers") is None:
+            from evidencekit.core.errors import PipelineError
+
+            raise PipelineError("no answers: give options.answers or appraisal.answers in "
+                                "review.yaml (a file, or a list of files)")
+        need_files(review, merged, "answers", many=True)
         if options.get("studies"):
             need_files(review, options, "studies")
+
+    def inputs(self, review: Review, options: dict[str, Any]) -> dict[str, str]:
+        """The answers and studies files (options, else the appraisal section, else
+        studies.csv), hashed."""
+        from evidencekit.core.pipeline_state import option_files
+
+        merged = _with_defaults(review, options)
+        studies = merged.get("studies") or review.section("extraction").get("studies")
+        if not studies and (review.root / "studies.csv").is_file():
+            studies = "studies.csv"
+        return option_files(review, {**merged, "studies": studies})
 
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.appraisal import load_context, score_files, table_csv
 
-        options = context.options
+        options = _with_defaults(context.review, context.options)
         answers = options["answers"]
         answers = answers if isinstance(answers, list) else [answers]
         studies = context.path(options["studies"]) if options.get("studies") else None
@@ -61,6 +82,15 @@ class AppraiseStep(PipelineStep):
         grades = ", ".join(f"{n} {g}" for g, n in data["grades"].items())
         return StepOutcome(summary=f"{len(data['studies'])} studies appraised: {grades}",
                            data=data, files=files)
+
+
+def _with_defaults(review: Review, options: dict[str, Any]) -> dict[str, Any]:
+    """The step's options, with ``answers`` taken from review.yaml's ``appraisal.answers``
+    when the step does not name them (as docs/appraisal.md says)."""
+    merged = dict(options)
+    if merged.get("answers") is None and review.section("appraisal").get("answers"):
+        merged["answers"] = review.section("appraisal")["answers"]
+    return merged
 
 
 @hookimpl

@@ -32,6 +32,14 @@ class DedupeStep(PipelineStep):
         merged = {**(review.section("dedupe").get("options") or {}), **options}
         review.registry.validate_options("deduplicator", _method(review, provider), merged)
 
+    reads_sections = ("dedupe",)
+
+    def inputs(self, review: Review, options: dict[str, Any]) -> dict[str, str]:
+        """The decisions a person recorded (``dedupe review``) change the result."""
+        from evidencekit.core.pipeline_state import store_state
+
+        return {"store:decisions": store_state(review, "decisions")}
+
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.deduplication import run_dedupe
 

@@ -39,6 +39,22 @@ class ImportStep(PipelineStep):
             if fmt:
                 review.registry.info("importer", fmt)
 
+    #: review.yaml sections its result depends on (see core/pipeline_state.py).
+    reads_sections = ("sources", "import")
+
+    def inputs(self, review: Review, options: dict[str, Any]) -> dict[str, str]:
+        """Every source file's sha256, and which files the store holds (a deleted or
+        replaced store makes the step run again)."""
+        from evidencekit.core.pipeline_state import sha256_file, store_state
+
+        found = {}
+        for source in review.config.get("sources") or []:
+            for item in source.get("files") or [source.get("file")]:
+                path = Path(item) if Path(item).is_absolute() else review.root / item
+                found[str(item)] = sha256_file(path) if path.is_file() else "missing"
+        found["store:imports"] = store_state(review, "imports")
+        return found
+
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.records import ImportSpec, import_many
 

@@ -50,6 +50,8 @@ class MeasureStep(PipelineStep):
         if isinstance(options.get("analyses"), str):
             need_files(review, options, "analyses")
 
+    reads_sections = ()  # everything it reads is in its options (files hashed)
+
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.measure import (
             load_analyses_file,

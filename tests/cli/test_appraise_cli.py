@@ -106,7 +106,8 @@ def test_text_output_and_table(review, tmp_path):
     assert result.exit_code == 0, result.output
     assert "smith2010" in result.stdout and "grades: good 1, poor 1" in result.stdout
     assert "no checklist for the design of: khan2016 (case-control)" in result.stdout
-    assert table.read_text("utf-8").splitlines()[0].startswith("study_id,checklist,design,q1")
+    assert table.read_text("utf-8").splitlines()[0].startswith(
+        "study_id,label,checklist,design,casp-qualitative:q1")
 
 
 def test_answers_default_from_the_review(review):

@@ -266,11 +266,23 @@ def test_review_file_path_or_folder(review, tmp_path):
 def test_quality_table(review):
     report = score_files(DATA / "answers-valid.csv", load_context(review()))
     header, rows = quality_table(report)
-    assert header[:3] == ["study_id", "checklist", "design"]
-    assert "q10" in header and "q11" in header  # choice items of either checklist
-    assert rows[1]["study_id"] == "smith2010" and rows[1]["q4"] == "cant_tell"
+    assert header[:4] == ["study_id", "label", "checklist", "design"]
+    assert sorted(report.checklists) == ["casp-qualitative", "casp-rct"]
+    # checklists never share a column, and items keep their order (q10 after q9, not q1)
+    qual = [h for h in header if h.startswith("casp-qualitative:")]
+    rct = [h for h in header if h.startswith("casp-rct:")]
+    # casp-qualitative's q10 ("how valuable is the research?") is free text
+    assert qual == [f"casp-qualitative:q{n}" for n in range(1, 10)]
+    # casp-rct's q7 and q8 are free-text questions (no answer to tabulate)
+    assert rct == [f"casp-rct:q{n}" for n in (1, 2, 3, 4, 5, 6, 9, 10, 11)]
+    assert rows[1]["study_id"] == "smith2010"
+    checklist = rows[1]["checklist"]
+    assert rows[1][f"{checklist}:q4"] == "cant_tell"
+    other = "casp-rct" if checklist == "casp-qualitative" else "casp-qualitative"
+    assert all(rows[1][h] == "" for h in header if h.startswith(other + ":"))
     assert rows[1]["score_percent"] == "66.7" and rows[1]["grade"] == "good"
-    assert table_csv(report).splitlines()[0].startswith("study_id,checklist,design,q1,")
+    assert table_csv(report).splitlines()[0].startswith(
+        "study_id,label,checklist,design,casp-qualitative:q1,casp-qualitative:q2,")
 
 
 @settings(max_examples=40, deadline=None)
@@ -389,7 +401,7 @@ def test_any_bytes_give_answers_or_a_located_error(tmp_path_factory, data, suffi
     ("  bands: {good: 60, fair: 45}\n",
      "with the bands the review sets (appraisal.bands or appraisal.overrides): the lowest "
      "grade band starts at 45%"),
-    ("  bands: {good: high}\n", "appraisal.bands must map each grade to its lowest percentage"),
+    ("  bands: {good: high}\n", "$.appraisal.bands: 'high' is not of type 'number'"),
     ("  scorer: nope\n", "review.yaml: appraisal.scorer: unknown appraisal-scorer 'nope'; "
                          "known: domain-judgement, percentage-bands"),
     ("  overrides: {casp-qualitative: {scorer: nah}}\n",

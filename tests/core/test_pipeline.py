@@ -57,7 +57,7 @@ def test_worked_example_runs_end_to_end(example):
     assert len(screening["sample"]["record_ids"]) == 1  # ceil(5 % of 9)
     assert len(screening["studies"]) == 2
     report = (outputs / "report.md").read_text()
-    assert "| all | 47 | 1 | 5 |" in report
+    assert "| all | 47 | 1 | 5 | 53 |" in report
     assert "## Screening" in report and "Studies included: **2**" in report
     for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
         assert (outputs / name).stat().st_size > 0

@@ -39,11 +39,26 @@ def test_instrument_schemas_catch_typos_and_need_the_header(kind: str) -> None:
     assert schema["properties"]["kind"] == {"const": kind}
 
 
-def test_review_schema_is_open_for_later_sections() -> None:
-    ok = {"kind": "review", **HEADER, "dedupe": {"anything": 1},
-          "steps": [{"step": "import", "provider": "ris", "extra": True}]}
-    del ok["source"]
-    assert validation_messages(ok, load_schema("review")) == []
+def test_review_schema_is_strict_where_a_typo_loses_data() -> None:
+    review = {"kind": "review", "id": "r", "version": "1", "title": "R",
+              "sources": [{"name": "M", "file": "m.ris", "date_serched": "2020-01-01",
+                           "kind": "databse"}],
+              "dedupe": {"methd": "fuzzy"},
+              "steps": [{"step": "import", "extra": True}],
+              "stesp": []}
+    messages = validation_messages(review, load_schema("review"))
+    assert "$.sources[0].date_serched: unknown field 'date_serched' (did you mean " \
+        "'date_searched'?); allowed here: " in "\n".join(messages)
+    assert any(m.startswith("$.sources[0].kind: 'databse' is not one of") and
+               m.endswith("(did you mean 'database'?)") for m in messages)
+    assert any(m.startswith("$.dedupe.methd: unknown field 'methd' (did you mean 'method'?)")
+               for m in messages)
+    assert any(m.startswith("$.steps[0].extra: unknown field 'extra'") for m in messages)
+    assert any(m.startswith("$.stesp: unknown field 'stesp' (did you mean 'steps'?)")
+               for m in messages)
+    # a local extension section is allowed under x-
+    ok = {k: v for k, v in review.items() if k in ("kind", "id", "version", "title")}
+    assert validation_messages({**ok, "x-team": {"anything": 1}}, load_schema("review")) == []
 
 
 def test_source_needs_citation_and_licence() -> None:
@@ -78,7 +93,8 @@ def test_each_unknown_field_is_its_own_line_at_its_own_line() -> None:
     doc = load_yaml("cw.yaml", text=text)
     problems = validate_document(doc, load_schema("crosswalk"))
     assert len(problems) == 2
-    assert problems[0].startswith("cw.yaml:8: $.mapings: unknown field 'mapings'; allowed here: ")
+    assert problems[0].startswith("cw.yaml:8: $.mapings: unknown field 'mapings' (did you mean "
+                               "'mappings'?); allowed here: ")
     assert "mappings" in problems[0]
     assert problems[1].startswith("cw.yaml:9: $.colour: unknown field 'colour'")
 

@@ -1,0 +1,181 @@
+"""What makes a step's last result still valid: its fingerprint, and the saved result.
+
+A step is skipped on a re-run when nothing it depends on changed since its last
+successful run. What it depends on, each part kept apart so the reason for a re-run can
+be told:
+
+- ``options``: the step's options as planned (defaults filled in), and its provider;
+- ``inputs``: the sha256 of every input file (the step's ``inputs(review, options)``;
+  by default every file its options name) and of the review.yaml sections it reads;
+- ``instruments``: the review's pins and the sha256 of each file in the review's own
+  ``instruments/`` folder (an edited local instrument re-runs every step);
+- ``versions``: evidencekit's version and the version of the plugin that provides the step;
+- ``upstream``: the fingerprint of the step before it (results flow down the pipeline, so
+  a step that re-runs makes every later step re-run).
+
+The result of each successful step (summary, data, files, fingerprint) is saved in
+``OUTPUTS/.evidencekit/steps/STEP.json``; its files stay in the outputs folder. A step is
+skipped only if that record is there, its fingerprint is equal and its files still exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+STATE_DIR = ".evidencekit"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_json(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def option_files(review: Any, options: Any) -> dict[str, str]:
+    """Every existing file an option value names (relative to the review), hashed."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value and "\n" not in value and len(value) < 1024:
+            path = Path(value) if Path(value).is_absolute() else review.root / value
+            try:
+                if path.is_file():
+                    found[value] = sha256_file(path)
+            except OSError:  # a name too long, or unreadable: not a file input
+                pass
+
+    walk(options)
+    return found
+
+
+@functools.cache
+def _distribution_version(top_module: str) -> str:
+    """The installed distribution's version of a top-level module ('' if none)."""
+    from importlib.metadata import packages_distributions
+    from importlib.metadata import version as dist_version
+
+    try:
+        dists = packages_distributions().get(top_module) or []
+        return dist_version(dists[0]) if dists else ""
+    except Exception:  # metadata lookups must never stop a run
+        return ""
+
+
+def _plugin_version(provider: Any) -> str:
+    """``module version``: the module's ``__version__``, else its distribution's version."""
+    import sys
+
+    module_name = type(provider).__module__
+    module = sys.modules.get(module_name)
+    version = getattr(module, "__version__", None) or _distribution_version(
+        module_name.split(".")[0])
+    return f"{module_name} {version}".strip()
+
+
+def fingerprint(review: Any, step: Any, upstream: str | None) -> dict[str, Any]:
+    """The parts a step's result depends on (see the module docstring), and their hash."""
+    from evidencekit.core import __version__
+
+    provider = step.runner.provider
+    declared = getattr(provider, "inputs", None)
+    inputs = dict(declared(review, step.options) if callable(declared)
+                  else option_files(review, step.options))
+    sections = getattr(provider, "reads_sections", None)
+    if sections is None:
+        # a step that does not say what it reads: the whole review.yaml but its steps
+        sections = sorted(k for k in review.config if k != "steps")
+    for name in sections:
+        if name in review.config:
+            inputs[f"review.yaml:{name}"] = sha256_json(review.config[name])
+    own = review.root / "instruments"
+    local = {str(p.relative_to(own)): sha256_file(p) for p in sorted(own.rglob("*.yaml"))} \
+        if own.is_dir() else {}
+    parts = {
+        "options": sha256_json({"provider": step.provider, "options": step.options}),
+        "inputs": inputs,
+        "instruments": {"pins": dict(review.section("instruments")), "local": local},
+        "versions": {"evidencekit": __version__, "plugin": _plugin_version(provider)},
+        "upstream": upstream,
+    }
+    return {**parts, "hash": sha256_json(parts)}
+
+
+def changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
+    """Why a step must run again: what differs between its last fingerprint and now."""
+    if not old:
+        return ["it has not run successfully before"]
+    out = []
+    if old.get("options") != new["options"]:
+        out.append("its options changed")
+    old_inputs, new_inputs = old.get("inputs") or {}, new["inputs"]
+    changed = sorted(k for k in set(old_inputs) | set(new_inputs)
+                     if old_inputs.get(k) != new_inputs.get(k))
+    if changed:
+        out.append("input changed: " + ", ".join(changed))
+    if old.get("instruments") != new["instruments"]:
+        out.append("instrument versions or the review's instruments changed")
+    if old.get("versions") != new["versions"]:
+        out.append("evidencekit or plugin version changed")
+    if old.get("upstream") != new["upstream"] and not out:
+        out.append("an earlier step changed")
+    return out or (["fingerprint changed"] if old.get("hash") != new["hash"] else [])
+
+
+def state_file(outputs: Path, step_name: str) -> Path:
+    return outputs / STATE_DIR / "steps" / f"{step_name}.json"
+
+
+def load_saved(outputs: Path, step_name: str) -> dict[str, Any] | None:
+    """The saved result of a step's last successful run, or None (none, or unreadable)."""
+    path = state_file(outputs, step_name)
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or "fingerprint" not in saved:
+        return None
+    if any(not (outputs / name).is_file() for name in saved.get("files") or []):
+        return None  # a file it wrote is gone: run it again
+    return saved
+
+
+def store_state(review: Any, what: str) -> str:
+    """A token of the store's state a step depends on: ``imports`` (the file contents
+    imported so far) or ``decisions`` (every duplicate decision a person recorded).
+    "no store" when there is none yet, so deleting the store re-runs the steps."""
+    from evidencekit.core.errors import StoreError
+    from evidencekit.core.store import open_store, sqlite_file
+
+    file = sqlite_file(review)
+    if file is not None and not file.exists():
+        return "no store"
+    try:
+        with open_store(review) as store, store.read() as conn:
+            from evidencekit.core.store import rows
+
+            if what == "imports":
+                data: Any = sorted(i.sha256 for i in rows.imports(conn).values())
+            else:
+                data = sorted([list(k), v.get("decision")]
+                              for k, v in rows.latest_decisions(conn).items())
+    except StoreError as exc:
+        return f"unreadable store: {exc}"
+    return sha256_json(data)

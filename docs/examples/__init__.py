@@ -1,0 +1,1 @@
+"""The worked examples, installed as package data for ``evidencekit init``."""
