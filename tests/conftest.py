@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 pytest_plugins = ["postgres_fixture"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository; EVIDENCEKIT_SHARED names it for a worktree elsewhere.
+SHARED = Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared")
 DATASETS = SHARED / "datasets"
 REFERENCE = SHARED / "reference"
 
