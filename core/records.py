@@ -718,12 +718,14 @@ def counts_by_source(review: Review | None = None, *, clustering: Clustering | N
 
 
 # -- export ----------------------------------------------------------------------------
-def export_records(review: Review, format: str = "csv", *, all_records: bool = False) -> str:
+def export_records(review: Review, format: str = "csv", *, all_records: bool = False,
+                   raw: bool = False) -> str:
     """The store's records as CSV, RIS or BibTeX text.
 
     By default one entry per de-duplicated record: the cluster's primary with
     its gaps filled from the other records (``merged_record``). With
-    ``all_records`` every imported record, with its cluster.
+    ``all_records`` every imported record, with its cluster. CSV cells that a
+    spreadsheet would run as formulas are neutralised unless ``raw``.
     """
     from evidencekit.core import export_records as ex
 
@@ -749,12 +751,13 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
     if format == "bibtex":
         return ex.to_bibtex(entries)
     if all_records:
-        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS)
+        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS,
+                         raw=raw)
     order = _cluster_order(clustering)
     return ex.to_csv(
         (_merged_row(cid, record, clustering)
          for cid, (record, _, _) in zip(order, entries, strict=True)),
-        ex.MERGED_COLUMNS,
+        ex.MERGED_COLUMNS, raw=raw,
     )
 
 
