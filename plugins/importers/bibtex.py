@@ -77,6 +77,28 @@ def _resolve_fields(entry: Any, resolver: MacroResolver) -> Any:
     return entry
 
 
+def _check_entry_sizes(source: Any) -> None:
+    """Refuse an entry longer than the field limit before bibtexparser reads it.
+
+    Why: bibtexparser needs about 20 times an entry's size in memory (one 100 MB field
+    went past 2 GB), so a damaged or hostile entry is stopped first.
+    """
+    from evidencekit.core.limits import field_too_large, max_field_chars
+
+    text = source.text
+    limit = max_field_chars()
+    if len(text) <= limit:
+        return
+    previous = 0
+    for match in (*_ENTRY_START.finditer(text), None):
+        at = len(text) if match is None else match.start()
+        if at - previous > limit:
+            line = text.count("\n", 0, previous) + 1
+            raise field_too_large(f"the BibTeX entry starting on line {line} "
+                                  f"({at - previous:,} characters)", limit, source.display, line)
+        previous = at
+
+
 def _damaged_entry(block: Any) -> tuple[int, str] | None:
     """(line, text) of an '@' line that bibtexparser took for a comment, else None.
 
@@ -206,6 +228,7 @@ class BibtexImporter(BaseImporter):
         import bibtexparser  # why here: only BibTeX files need it
         from bibtexparser import model
 
+        _check_entry_sizes(source)
         splitter_log = logging.getLogger("bibtexparser")
         previous = splitter_log.disabled
         splitter_log.disabled = True  # why: its own log lines would repeat our error message
