@@ -373,12 +373,32 @@ def run_pipeline(review: Review, *, only: list[str] | None = None,
             "plugins": review.local_plugins,
             "steps": summaries,
         }
-        (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
-                                          "utf-8")
-        files = _publish(staging, target)
+        files = _finish(review, steps, staging, target, record, started)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(summaries, target, files, record)
+
+
+def _finish(review: Review, steps: list[Step], staging: Path, target: Path,
+            record: dict[str, Any], started: _dt.datetime) -> list[str]:
+    """Record outside paths and stale outputs in run.json, move the stale aside, publish."""
+    from evidencekit.core import pipeline_paths as pp
+
+    record["paths_outside_review"] = [
+        {"what": p["what"], "path": p["path"]}
+        for p in pp.declared_paths(review, steps) if not p["inside"]
+    ]
+    declared = [entry["step"] for entry in review.config.get("steps") or []]
+    keep = pp.kept_outputs(target, declared, [s.name for s in steps])
+    produced = [p.name for p in staging.iterdir() if p.is_file()]
+    stale = pp.stale_outputs(target, produced, keep)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    record["stale_outputs"] = {"moved_to": f"{pp.STALE_DIR}/{stamp}" if stale else None,
+                               "files": stale}
+    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
+                                      "utf-8")
+    pp.move_aside(target, stale, stamp)
+    return _publish(staging, target)
 
 
 def _publish(staging: Path, target: Path) -> list[str]:
