@@ -390,11 +390,12 @@ def _pair_row(pair: Mapping[str, Any], a: Record, b: Record,
     return row
 
 
-def review_csv(rows_: Iterable[Mapping[str, Any]]) -> str:
-    """The review list as CSV (``REVIEW_COLUMNS``), for deciding in a spreadsheet."""
+def review_csv(rows_: Iterable[Mapping[str, Any]], *, raw: bool = False) -> str:
+    """The review list as CSV (``REVIEW_COLUMNS``), for deciding in a spreadsheet
+    (formula-like cells neutralised unless ``raw``)."""
     from evidencekit.core.export_records import to_csv
 
-    return to_csv(rows_, REVIEW_COLUMNS)
+    return to_csv(rows_, REVIEW_COLUMNS, raw=raw)
 
 
 def default_who() -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from evidencekit.core.errors import RecordFormatError
 
@@ -118,6 +119,52 @@ def _check_controls(text: str, data: bytes, encoding: str, file: str) -> None:
         )
 
 
+def _check_text(text: str, label: str, file: str) -> None:
+    """Refuse decoded text holding a NUL character or full of control characters."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise RecordFormatError(
+            f"this is not a text export: a NUL character at character {at} (read as {label}). "
+            "Expected a text export (RIS, MEDLINE/.nbib, BibTeX, Web of Science, EndNote XML, "
+            "CSV/TSV) or an .xlsx or .gz file; export the records again in one of those formats",
+            file=file,
+            line=line,
+        )
+    _check_controls(text, b"", label, file)
+
+
+#: Control characters that never belong in a record's text (C0 but tab and line breaks,
+#: DEL, C1). They come from damaged files; they are removed from records with a warning.
+_SCRUB = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TEXT_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid",
+                "language", "publication_type", "url", "source_key")
+
+
+def scrub_record(record: Any) -> list[str]:
+    """Remove control characters from a record's text fields; the names of those changed."""
+    changed: list[str] = []
+    search = _SCRUB.search
+    for name in _TEXT_FIELDS:
+        value = getattr(record, name)
+        if value and search(value):
+            setattr(record, name, _SCRUB.sub("", value))
+            changed.append(name)
+    for name in ("keywords", "issn", "isbn"):
+        values = getattr(record, name)
+        if any(search(v) for v in values):
+            setattr(record, name, [_SCRUB.sub("", v) for v in values])
+            changed.append(name)
+    for author in record.authors:
+        for part in ("family", "given"):
+            value = getattr(author, part, "")
+            if value and search(value):
+                setattr(author, part, _SCRUB.sub("", value))
+                if "authors" not in changed:
+                    changed.append("authors")
+    return changed
+
+
 def _strict(data: bytes, encoding: str, label: str, file: str, bom: bool) -> DecodedText:
     try:
         text = data.decode(encoding)
@@ -162,7 +209,11 @@ def decode_bytes(data: bytes, *, file: str, encoding: str | None = None) -> Deco
 
     for mark, codec, label in _BOMS:
         if data.startswith(mark):
-            return _strict(data[len(mark) :], codec, label, file, True)
+            # A byte-order mark decides the encoding, but not that the file is text: NUL
+            # and control characters are refused exactly as without one.
+            decoded = _strict(data[len(mark) :], codec, label, file, True)
+            _check_text(decoded.text, label, file)
+            return decoded
 
     if b"\x00" in data[:_PROBE]:
         codec = _guess_utf16_without_bom(data)

@@ -7,8 +7,6 @@ mappings; choosing which records (primaries merged, or every record) is done in
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -52,14 +50,16 @@ def field_text(record: Record, name: str) -> str:
     return str(value)
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """CSV text with a header row and one line per mapping."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return buffer.getvalue()
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *,
+           raw: bool = False) -> str:
+    """CSV text with a header row and one line per mapping.
+
+    Cells that a spreadsheet would run as a formula are neutralised unless
+    ``raw`` (:mod:`evidencekit.core.safe_cells`).
+    """
+    from evidencekit.core.safe_cells import csv_text
+
+    return csv_text(columns, rows, raw=raw)
 
 
 # -- RIS ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.encoding import decode_bytes
+from evidencekit.core.encoding import decode_bytes, scrub_record
 from evidencekit.core.errors import EvidencekitError, RecordFormatError
 from evidencekit.core.model import SOURCE_KINDS, Provenance, Record
 
@@ -130,20 +130,21 @@ class ImportResult(list):
 
 
 def _gunzip(data: bytes, display: str) -> bytes:
+    from evidencekit.core.limits import input_too_large, max_input_bytes
+
+    limit = min(max_input_bytes(), MAX_INFLATED_BYTES)
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip header
     out: list[bytes] = []
     size = 0
     pending = data
     try:
         while pending:
-            chunk = inflater.decompress(pending, 64 * 1024 * 1024)
+            # Inflate in slices no bigger than what is still allowed, so memory never
+            # goes past the limit by more than one slice.
+            chunk = inflater.decompress(pending, min(16 * 1024 * 1024, limit - size + 1))
             size += len(chunk)
-            if size > MAX_INFLATED_BYTES:
-                raise RecordFormatError(
-                    f"the .gz file inflates to more than {MAX_INFLATED_BYTES // 1024**3} GiB; "
-                    "this is not a plausible export. Check the file",
-                    file=display,
-                )
+            if size > limit:
+                raise input_too_large("the .gz file inflates to", limit, display)
             out.append(chunk)
             pending = inflater.unconsumed_tail
             if inflater.eof:
@@ -240,9 +241,13 @@ def source_from_bytes(
     Un-gzips, recognises .xlsx, refuses other binary files and empty files, and decodes
     the text. Raises :class:`RecordFormatError` naming the file (and the line where known).
     """
+    from evidencekit.core.limits import check_line_lengths, input_too_large, max_input_bytes
+
     path = Path(path)
     display = str(path)
     container = ""
+    if len(data) > max_input_bytes():
+        raise input_too_large(f"the file holds {len(data):,} bytes,", max_input_bytes(), display)
     if data.startswith(_GZIP_MAGIC):
         data = _gunzip(data, display)
         container = "gzip"
@@ -305,6 +310,7 @@ def source_from_bytes(
             file=display,
             line=1,
         )
+    check_line_lengths(text, display)  # one field is at least one line: bounded
     label = decoded.label if not container else f"{decoded.label} (gzip)"
     return ImportSource(path, data, text, label, display, container=container)
 
@@ -314,8 +320,13 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> ImportSourc
 
     ``encoding`` forces a codec (e.g. ``"cp1252"``) instead of detecting one.
     """
+    from evidencekit.core.limits import input_too_large, max_input_bytes
+
     path = Path(path)
     try:
+        if path.stat().st_size > max_input_bytes():  # refused before it is read
+            raise input_too_large(f"the file holds {path.stat().st_size:,} bytes,",
+                                  max_input_bytes(), str(path))
         data = path.read_bytes()
     except FileNotFoundError:
         raise RecordFormatError("no such file; check the path", file=str(path)) from None
@@ -479,6 +490,7 @@ def records_from_source(
     no_title = _Noted(source, "records without a title")
     bad_year = _Noted(source, "records with an impossible year")
     repeated = _Noted(source, "repeated record identifiers")
+    controls = _Noted(source, "records with control characters removed")
     seen_keys: dict[str, int] = {}
     last_year = max_plausible_year()
     position = 0
@@ -508,6 +520,10 @@ def records_from_source(
             record.provenance = provenance
             if not record.source_key:
                 record.source_key = str(position)
+            scrubbed = scrub_record(record)
+            if scrubbed:
+                controls.add(f"record {position} (id {record.source_key}): control characters "
+                             f"removed from {', '.join(scrubbed)} (a damaged file?)", line)
             if record.year is not None and not YEAR_MIN <= record.year <= last_year:
                 label = f"record {position} (id {record.source_key})"
                 if common["impossible_year"] == "error":
@@ -553,7 +569,7 @@ def records_from_source(
     finally:
         if collecting:
             gc.enable()
-    for noted in (no_title, bad_year, repeated):
+    for noted in (no_title, bad_year, repeated, controls):
         noted.close()
     if not result:
         source.warn("no records found in the file")

@@ -689,20 +689,20 @@ def table2_rows(table: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def render_table2(table: Mapping[str, Any], fmt: str = "markdown") -> str:
-    """Table 2 as Markdown or CSV text (``rich`` output is printed by the CLI)."""
+def render_table2(table: Mapping[str, Any], fmt: str = "markdown", *, raw: bool = False) -> str:
+    """Table 2 as Markdown or CSV text (``rich`` output is printed by the CLI).
+
+    CSV cells a spreadsheet would run as formulas are neutralised unless ``raw``.
+    """
     header, body = table2_rows(table)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(body)
-        return buffer.getvalue()
+        from evidencekit.core.safe_cells import csv_text
+
+        return csv_text(header, body, raw=raw)
     if fmt != "markdown":
         raise ValueError(f"unknown table format {fmt!r}")
 
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|")
+    from evidencekit.core.safe_cells import markdown_cell as esc  # units.csv is user text
 
     lines = ["| " + " | ".join(esc(h) for h in header) + " |",
              "|" + "|".join(["---", *(["---:"] * (len(header) - 1))]) + "|"]

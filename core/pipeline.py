@@ -277,11 +277,10 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
             "steps": summaries,
         }
         if dry_run:
+            record["paths_outside_review"] = _outside(review, declared)
             return RunResult(summaries, target, [], record)
         assert staging is not None
-        (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
-                                          "utf-8")
-        files = _publish(staging, target)
+        files = _finish(review, declared, staging, target, record, started)
         for name, saved in saved_now.items():
             # After publishing: a state file is only ever written for published outputs.
             from evidencekit.core.io import atomic_write_text
@@ -318,6 +317,36 @@ def seeds_of(results: dict[str, Any]) -> dict[str, Any]:
         if seed is not None:
             seeds[name] = seed
     return seeds
+
+
+def _outside(review: Review, steps: list[Step]) -> list[dict[str, str]]:
+    """Every path review.yaml names outside the review folder (shown, never refused)."""
+    from evidencekit.core import pipeline_paths as pp
+
+    return [{"what": p["what"], "path": p["path"]}
+            for p in pp.declared_paths(review, steps) if not p["inside"]]
+
+
+def _finish(review: Review, steps: list[Step], staging: Path, target: Path,
+            record: dict[str, Any], started: _dt.datetime) -> list[str]:
+    """Record outside paths and stale outputs in run.json, move the stale aside, publish."""
+    from evidencekit.core import pipeline_paths as pp
+
+    record["paths_outside_review"] = _outside(review, steps)
+    declared = [entry["step"] for entry in review.config.get("steps") or []]
+    ran = [s["step"] for s in record["steps"] if s.get("status") == "ran"]
+    # Outputs of steps skipped as unchanged (or not selected) are still current: kept.
+    keep = pp.kept_outputs(target, declared, ran)
+    keep.update(f for s in record["steps"] if s.get("status") != "ran" for f in s["files"])
+    produced = [p.name for p in staging.iterdir() if p.is_file()]
+    stale = pp.stale_outputs(target, produced, keep)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    record["stale_outputs"] = {"moved_to": f"{pp.STALE_DIR}/{stamp}" if stale else None,
+                               "files": stale}
+    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
+                                      "utf-8")
+    pp.move_aside(target, stale, stamp)
+    return _publish(staging, target)
 
 
 def _publish(staging: Path, target: Path) -> list[str]:

@@ -19,6 +19,8 @@ from evidencekit.core.errors import PipelineError
 
 #: Set to 1/true/yes to skip third-party plugins found through entry points.
 DISABLE_AUTOLOAD_ENV = "EVIDENCEKIT_DISABLE_PLUGIN_AUTOLOAD"
+#: Comma-separated plugin names: only these installed and local plugins are loaded.
+ALLOWED_PLUGINS_ENV = "EVIDENCEKIT_ALLOWED_PLUGINS"
 ENTRY_POINT_GROUP = PROJECT_NAME
 BUILTIN_PACKAGE = "evidencekit.plugins"
 
@@ -43,18 +45,46 @@ def autoload_disabled() -> bool:
     return os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_allowed_plugins() -> set[str] | None:
+    """The names ``EVIDENCEKIT_ALLOWED_PLUGINS`` allows, or None when it is not set."""
+    raw = os.environ.get(ALLOWED_PLUGINS_ENV)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _block_unlisted(pm: pluggy.PluginManager, allowed: set[str]) -> list[str]:
+    """Block every installed entry point not in ``allowed`` (by entry-point or
+    distribution name) so pluggy never imports it; the names blocked."""
+    from importlib.metadata import distributions
+
+    blocked = []
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group == ENTRY_POINT_GROUP and ep.name not in allowed and \
+                    (dist.metadata["Name"] or "") not in allowed:
+                pm.set_blocked(ep.name)
+                blocked.append(ep.name)
+    return blocked
+
+
 def get_plugin_manager(
     local_modules: Iterable[str] = (),
     *,
     local_path: Path | None = None,
     autoload: bool | None = None,
+    allowed: Iterable[str] | None = None,
 ) -> pluggy.PluginManager:
     """Return a fresh plugin manager with every plugin registered.
 
     ``local_modules`` are module names a review declares (imported with
     ``local_path`` on ``sys.path``, typically the review folder). ``autoload``
     overrides the ``EVIDENCEKIT_DISABLE_PLUGIN_AUTOLOAD`` environment variable.
-    Misspelled hooks fail here, through ``check_pending``.
+    ``allowed`` (review.yaml ``allow_plugins``) and ``EVIDENCEKIT_ALLOWED_PLUGINS``
+    restrict installed plugins to the names listed (both apply when both are set);
+    the environment variable also restricts local modules. Plugins run code: a
+    name not allowed is never imported. Misspelled hooks fail here, through
+    ``check_pending``.
     """
     from evidencekit.core import hookspecs
 
@@ -64,12 +94,22 @@ def get_plugin_manager(
         pm.register(importlib.import_module(name), name=name)
     if autoload is None:
         autoload = not autoload_disabled()
+    env_allowed = env_allowed_plugins()
     if autoload:
+        for names in (env_allowed, None if allowed is None else set(allowed)):
+            if names is not None:
+                _block_unlisted(pm, names)
         try:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         except Exception as exc:  # third-party code: any error becomes one clear line
             raise PipelineError(_broken_entry_point(exc)) from exc
     for name in local_modules:
+        if env_allowed is not None and name not in env_allowed:
+            raise PipelineError(
+                f"review.yaml names the local plugin {name!r}, which {ALLOWED_PLUGINS_ENV} "
+                f"does not allow (it allows: {', '.join(sorted(env_allowed)) or 'nothing'}); "
+                "add it to the variable if you trust its code, or remove it from 'plugins:'"
+            )
         pm.register(_import_local(name, local_path), name=f"local:{name}")
     try:
         pm.check_pending()

@@ -366,44 +366,45 @@ def _store_all(
     from evidencekit.core import __version__
     from evidencekit.core.store import open_store, rows, sqlite_file
 
+    # The store is opened (and, for a new review, created atomically) only once
+    # the first file has parsed, so a file that fails leaves no store behind;
+    # nothing here ever deletes a store, which another process may be using.
     store_path = sqlite_file(review)
-    created = store_path is not None and not store_path.exists()
+    store: Store | None = None
     report = ImportReport()
     formats: dict[str, str] = {}
-    try:
-        with open_store(review, create=True) as store, contextlib.ExitStack() as stack:
-            conn: sa.Connection | None = None
-            for batch in batches:
-                spec = batch.spec
+    with contextlib.ExitStack() as stack:
+        if store_path is None or store_path.exists():
+            store = stack.enter_context(open_store(review, create=True))
+        conn: sa.Connection | None = None
+        for batch in batches:
+            spec = batch.spec
+            if store is not None:
                 with contextlib.ExitStack() as reading:
                     look = conn or reading.enter_context(store.read())
                     done = _already_imported(look, batch)
                 if done is not None:  # the same content, every record stored: not read again
                     report.files.append(done)
                     continue
-                parsed = batch.read()
-                prepared, warnings = _prepare(spec, parsed, check_titles)
-                if conn is None:  # take the write lock once the first file is parsed
-                    conn = stack.enter_context(store.write())
-                report.files.append(
-                    _store_file(conn, spec, parsed, prepared, warnings, progress)
-                )
-                formats[parsed.format] = _origin(review, parsed.format)
-            if conn is not None:
-                report.run_id = rows.add_run(
-                    conn, command,
-                    options={"files": [
-                        {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format}
-                        for f in report.files
-                    ]},
-                    versions={"evidencekit": __version__, "importers": formats},
-                    summary=report.to_dict(),
-                    started_at=started,
-                )
-    except BaseException:
-        if created:  # a failed first import leaves no store behind
-            _remove_sqlite(store_path)
-        raise
+            parsed = batch.read()
+            prepared, warnings = _prepare(spec, parsed, check_titles)
+            if conn is None:  # take the write lock once the first file is parsed
+                if store is None:  # a new review: another process may have made it since
+                    store = stack.enter_context(open_store(review, create=True))
+                conn = stack.enter_context(store.write())
+            report.files.append(_store_file(conn, spec, parsed, prepared, warnings, progress))
+            formats[parsed.format] = _origin(review, parsed.format)
+        if conn is not None:
+            report.run_id = rows.add_run(
+                conn, command,
+                options={"files": [
+                    {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format}
+                    for f in report.files
+                ]},
+                versions={"evidencekit": __version__, "importers": formats},
+                summary=report.to_dict(),
+                started_at=started,
+            )
     return report
 
 
@@ -467,15 +468,6 @@ def _store_file(
         ])
         progress(f"storing {Path(file).name}", start + len(batch), len(new))
     return result
-
-
-def _remove_sqlite(path: Path | None) -> None:
-    if path is None:
-        return
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.exists():
-            candidate.unlink()
 
 
 # -- clusters as stored ---------------------------------------------------------------
@@ -726,12 +718,14 @@ def counts_by_source(review: Review | None = None, *, clustering: Clustering | N
 
 
 # -- export ----------------------------------------------------------------------------
-def export_records(review: Review, format: str = "csv", *, all_records: bool = False) -> str:
+def export_records(review: Review, format: str = "csv", *, all_records: bool = False,
+                   raw: bool = False) -> str:
     """The store's records as CSV, RIS or BibTeX text.
 
     By default one entry per de-duplicated record: the cluster's primary with
     its gaps filled from the other records (``merged_record``). With
-    ``all_records`` every imported record, with its cluster.
+    ``all_records`` every imported record, with its cluster. CSV cells that a
+    spreadsheet would run as formulas are neutralised unless ``raw``.
     """
     from evidencekit.core import export_records as ex
 
@@ -757,12 +751,13 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
     if format == "bibtex":
         return ex.to_bibtex(entries)
     if all_records:
-        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS)
+        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS,
+                         raw=raw)
     order = _cluster_order(clustering)
     return ex.to_csv(
         (_merged_row(cid, record, clustering)
          for cid, (record, _, _) in zip(order, entries, strict=True)),
-        ex.MERGED_COLUMNS,
+        ex.MERGED_COLUMNS, raw=raw,
     )
 
 

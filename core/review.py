@@ -57,7 +57,8 @@ class Review:
     def plugin_manager(self) -> Any:
         from evidencekit.core.plugin_manager import get_plugin_manager
 
-        return get_plugin_manager(self.local_plugins, local_path=self.root)
+        allowed = self.config.get("allow_plugins")  # None: every installed plugin
+        return get_plugin_manager(self.local_plugins, local_path=self.root, allowed=allowed)
 
     @functools.cached_property
     def registry(self) -> Any:

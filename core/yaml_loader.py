@@ -20,12 +20,49 @@ from evidencekit.core.errors import InstrumentError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+#: The deepest nesting of lists and mappings read (an instrument needs fewer than 10).
+#: PyYAML composes recursively, so 2,000 nested '[' used to end in a RecursionError.
+MAX_DEPTH = 100
 
 PathKey = tuple[Any, ...]
 
 
+class _LimitError(Exception):
+    """A YAML file beyond a declared limit: ``line`` (1-based) and a message."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: '2018-07-24' stays a string."""
+    """SafeLoader without the timestamp resolver: '2018-07-24' stays a string.
+
+    Composing counts nodes and depth as it goes, so a file of 1.3 million items or
+    thousands of nested brackets stops at the limit instead of being built first.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            line = self.peek_event().start_mark.line + 1
+            raise _LimitError(line, f"more than {MAX_NODES:,} YAML nodes; an instrument or "
+                                    "review file is never that large")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1
+                raise _LimitError(line, f"lists and mappings nested more than {MAX_DEPTH} "
+                                        "deep; an instrument or review file is never that deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -136,6 +173,8 @@ def load_yaml(
         ) from None
     try:
         node = loader.get_single_node()
+    except _LimitError as exc:
+        raise InstrumentError(f"{display}:{exc.line}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -233,6 +272,7 @@ class _Builder:
         self.lines = lines
         self.count = 0
         self.constructor = _Loader("")
+        self.open: set[int] = set()  # ids of the collections being built (alias cycles)
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
@@ -241,6 +281,26 @@ class _Builder:
                 f"{self.name}:{node.start_mark.line + 1}: more than {MAX_NODES:,} YAML nodes "
                 "(aliases expanding too far?); an instrument is never that large"
             )
+        if len(path) > MAX_DEPTH:  # aliases inside aliases can nest what was composed flat
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: lists and mappings nested more than "
+                f"{MAX_DEPTH} deep (through aliases); an instrument is never that deep"
+            )
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.open:
+                raise InstrumentError(
+                    f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: an alias "
+                    "refers to the list or mapping that contains it (a circular alias); "
+                    "write the value out instead"
+                )
+            self.open.add(id(node))
+            try:
+                return self._build(node, path)
+            finally:
+                self.open.discard(id(node))
+        return self._build(node, path)
+
+    def _build(self, node: yaml.Node, path: PathKey) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
             # Scalars with unknown tags fail in the constructor below; a tagged mapping or
@@ -272,13 +332,27 @@ class _Builder:
             raise InstrumentError(
                 f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: {exc.problem}"
             ) from None
+        except ValueError as exc:  # e.g. an integer beyond Python's 4,300-digit limit
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the value "
+                f"{node.value[:20]!r}... cannot be read ({exc}); write it as text in quotes"
+                if len(node.value) > 20 else
+                f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the value "
+                f"{node.value!r} cannot be read ({exc}); write it as text in quotes"
+            ) from None
 
     def build_scalar_key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise InstrumentError(
                 f"{self.name}:{node.start_mark.line + 1}: a mapping key must be a plain value"
             )
-        key = self.constructor.construct_object(node, deep=True)
+        try:
+            key = self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            raise InstrumentError(
+                f"{self.name}:{node.start_mark.line + 1}: the key {node.value[:20]!r} cannot "
+                f"be read ({getattr(exc, 'problem', None) or exc}); write it as text in quotes"
+            ) from None
         # JSON Schema and JSON paths want string keys; 0-3 scale anchors are written as numbers.
         if isinstance(key, bool):
             return str(key).lower()

@@ -40,14 +40,9 @@ def quality_table(report: AppraisalReport) -> tuple[list[str], list[dict[str, An
     return header, rows
 
 
-def table_csv(report: AppraisalReport) -> str:
-    """:func:`quality_table` as CSV text."""
-    import csv
-    import io
+def table_csv(report: AppraisalReport, *, raw: bool = False) -> str:
+    """:func:`quality_table` as CSV text (formula-like cells neutralised unless ``raw``)."""
+    from evidencekit.core.safe_cells import csv_text
 
     header, rows = quality_table(report)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(header, rows, raw=raw)

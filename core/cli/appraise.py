@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from evidencekit.core.cli.options import json_option, output_option, print_json
+from evidencekit.core.cli.options import json_option, output_option, print_json, raw_option
 
 review_path_option = click.option(
     "--review",
@@ -87,8 +87,9 @@ def _list_skipped(report: Any) -> None:
 @output_option
 @click.option("--table", "table_file", type=click.Path(dir_okay=False, path_type=str),
               default=None, help="Also write the study × items table (CSV) to FILE.")
+@raw_option
 def score(answers: tuple[str, ...], review: str, studies: str | None, skip_invalid: bool,
-          as_json: bool, output: str | None, table_file: str | None) -> None:
+          as_json: bool, output: str | None, table_file: str | None, raw: bool) -> None:
     """Validate appraisal answers and score every study.
 
     Each checklist names its scorer (percentage-bands for CASP, domain-judgement for
@@ -105,7 +106,7 @@ def score(answers: tuple[str, ...], review: str, studies: str | None, skip_inval
     if table_file:
         from evidencekit.core.io import atomic_write_text
 
-        atomic_write_text(table_file, table_csv(report))
+        atomic_write_text(table_file, table_csv(report, raw=raw))
     _list_skipped(report)
     if as_json:
         print_json(report.to_dict(), output)

@@ -12,6 +12,7 @@ from evidencekit.core.cli.options import (
     load_review,
     output_option,
     print_json,
+    raw_option,
 )
 from evidencekit.core.cli.records import cells, print_table, progress_bar, warn
 
@@ -92,6 +93,7 @@ def dedupe(ctx: click.Context, method: str | None, review_dir: str, as_json: boo
               help="Also list pairs already decided, with their decision.")
 @click.option("--who", default=None, help="Who decides (default: your user name).")
 @click.option("--note", default="", help="A note kept with a --decide decision.")
+@raw_option
 @click.option("--review", "review_dir", type=click.Path(file_okay=False, path_type=str),
               default=None, help="Review folder to act on.  [default: .]")
 @json_option
@@ -99,7 +101,7 @@ def dedupe(ctx: click.Context, method: str | None, review_dir: str, as_json: boo
 @click.pass_context
 def review_command(ctx: click.Context, as_csv: bool, decide: tuple[str, str] | None,
                    import_file: str | None, include_decided: bool, who: str | None, note: str,
-                   review_dir: str | None, as_json: bool, output: str | None) -> None:
+                   raw: bool, review_dir: str | None, as_json: bool, output: str | None) -> None:
     """List uncertain pairs and record decisions on them (same / different).
 
     Decisions are kept and respected by every later `evidencekit dedupe` run;
@@ -131,7 +133,7 @@ def review_command(ctx: click.Context, as_csv: bool, decide: tuple[str, str] | N
         return
     pairs = dd.review_pairs(review, include_decided=include_decided)
     if as_csv:
-        emit(dd.review_csv(pairs), output)
+        emit(dd.review_csv(pairs, raw=raw), output)
         return
     if as_json:
         print_json({"count": len(pairs), "pairs": pairs}, output)

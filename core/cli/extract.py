@@ -12,6 +12,7 @@ from evidencekit.core.cli.options import (
     load_review,
     output_option,
     print_json,
+    raw_option,
     review_option,
 )
 
@@ -133,11 +134,12 @@ def validate(files: tuple[str, ...], form_ref: str | None, framework_ref: str | 
 @click.option("--seed", type=int, default=None,
               help="Random seed; without it one is drawn and reported. Record it.")
 @studies_option
+@raw_option
 @review_option
 @json_option
 @output_option
 def sample(fraction: float | None, size: int | None, seed: int | None, studies: str | None,
-           review_dir: str, as_json: bool, output: str | None) -> None:
+           raw: bool, review_dir: str, as_json: bool, output: str | None) -> None:
     """Draw a seeded random sample of studies for a second extractor.
 
     Writes a CSV (study_id, seed, population, n) so the seed travels with the sample.
@@ -159,17 +161,12 @@ def sample(fraction: float | None, size: int | None, seed: int | None, studies: 
     if as_json:
         print_json(drawn, output)
         return
-    import csv
-    import io
-
     from evidencekit.core.io import emit
+    from evidencekit.core.safe_cells import csv_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["study_id", "seed", "population", "n"])
-    for study_id in drawn["study_ids"]:
-        writer.writerow([study_id, drawn["seed"], drawn["population"], drawn["n"]])
-    emit(buffer.getvalue(), output)
+    emit(csv_text(["study_id", "seed", "population", "n"],
+                  ([study_id, drawn["seed"], drawn["population"], drawn["n"]]
+                   for study_id in drawn["study_ids"]), raw=raw), output)
     click.echo(f"sampled {drawn['n']} of {drawn['population']} studies with seed "
                f"{drawn['seed']} (record it: the same seed gives the same sample)", err=True)
 

@@ -14,6 +14,7 @@ from evidencekit.core.cli.options import (
     load_review,
     output_option,
     print_json,
+    raw_option,
     review_option,
 )
 
@@ -99,12 +100,13 @@ def measure() -> None:
 @by_option
 @click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "csv"]), default="rich",
               show_default=True, help="How to print Table 2 (items × units).")
+@raw_option
 @review_option
 @json_option
 @output_option
 @reports_problems
 def score(measure_ref: str, ratings_file: str, units_file: str | None, by: str | None,
-          fmt: str, review_dir: str, as_json: bool, output: str | None) -> None:
+          fmt: str, raw: bool, review_dir: str, as_json: bool, output: str | None) -> None:
     """Total and mean item score per unit, and Table 2 (items × units).
 
     Item scores are averaged over raters when several rated a unit. A unit with
@@ -122,7 +124,7 @@ def score(measure_ref: str, ratings_file: str, units_file: str | None, by: str |
     if fmt in ("markdown", "csv"):
         from evidencekit.core.io import emit
 
-        emit(render_table2(table, fmt), output)
+        emit(render_table2(table, fmt, raw=raw), output)
         return
     _print_rich(table, scores, output)
 

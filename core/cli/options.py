@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from evidencekit.core.safe_cells import RAW_HELP
+
 review_option = click.option(
     "--review",
     "review_dir",
@@ -16,6 +18,8 @@ review_option = click.option(
     help="Review folder to act on.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+# Every command writing CSV takes --raw (see evidencekit.core.safe_cells).
+raw_option = click.option("--raw", "raw", is_flag=True, help=RAW_HELP)
 output_option = click.option(
     "-o",
     "--output",

@@ -17,6 +17,7 @@ from evidencekit.core.cli.options import (
     load_review,
     output_option,
     print_json,
+    raw_option,
     review_option,
 )
 from evidencekit.core.model import SOURCE_KINDS
@@ -291,17 +292,21 @@ def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
               show_default=True, help="Output format.")
 @click.option("--all", "all_records", is_flag=True,
               help="Every imported record with its cluster, not one per de-duplicated record.")
+@raw_option
 @review_option
 @output_option
-def export_command(fmt: str, all_records: bool, review_dir: str, output: str | None) -> None:
+def export_command(fmt: str, all_records: bool, raw: bool, review_dir: str,
+                   output: str | None) -> None:
     """Export the records as CSV, RIS or BibTeX.
 
     By default one entry per de-duplicated record (its cluster's primary, gaps
     filled from the duplicates); with --all every imported record, with the
     columns record_id, cluster_id, is_primary, source, source_key, title,
-    authors, year, doi first.
+    authors, year, doi first. CSV cells beginning with =, +, -, @, tab or
+    carriage return get a leading ' (spreadsheet formula injection); --raw
+    writes them exactly.
     """
     from evidencekit.core.io import emit
     from evidencekit.core.records import export_records
 
-    emit(export_records(load_review(review_dir), fmt, all_records=all_records), output)
+    emit(export_records(load_review(review_dir), fmt, all_records=all_records, raw=raw), output)

@@ -61,6 +61,16 @@ def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, 
                 click.echo(f"{step['step']}: would run ({step['reason']})")
             else:
                 click.echo(f"{step['step']}: unchanged, would be skipped ({step['reason']})")
+        if review.local_plugins:
+            click.echo("review-local plugins (their code runs): "
+                       + ", ".join(review.local_plugins))
+        outside = result.record.get("paths_outside_review") or []
+        if outside:
+            click.echo(f"paths outside the review folder ({len(outside)}):")
+            for item in outside:
+                click.echo(f"  {item['what']}: {item['path']}")
+        else:
+            click.echo("every path is inside the review folder")
         return
     for step in result.steps:
         note = " [skipped: unchanged]" if step["status"] == "skipped" else ""

@@ -43,11 +43,17 @@ def sqlite_file(url_or_review: Any) -> Path | None:
 def open_store(url_or_review: Any, *, create: bool = False, timeout: float | None = None) -> Store:
     """Open (and migrate) the store of a review, or of a store URL.
 
-    ``create`` makes a new SQLite file when there is none (the first import);
-    otherwise a missing store is a :class:`StoreError` telling what to do.
+    ``create`` makes a new SQLite file when there is none (the first import),
+    atomically (:mod:`evidencekit.core.store.create`); otherwise a missing
+    store is a :class:`StoreError` telling what to do.
     """
     from evidencekit.core.store.db import Store
 
+    path = sqlite_file(url_or_review)
+    if create and path is not None and not path.exists():
+        from evidencekit.core.store.create import create_sqlite_store
+
+        create_sqlite_store(path, timeout=timeout)
     return Store(store_url(url_or_review), create=create, timeout=timeout)
 
 

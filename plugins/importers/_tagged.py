@@ -78,14 +78,28 @@ class StrayLines:
 
 
 def unfinished_record(
-    source: Any, start: int, end_tag: str, fmt: str, record_number: int
+    source: Any, start: int, end_tag: str, fmt: str, record_number: int, *,
+    ended: bool = False,
 ) -> None:
     """The file ends inside a record that has no end tag.
 
-    If the file ends with a line break the record is complete but for its end tag, which
-    some exporters leave off: keep it, with a warning. Without a final line break the last
-    line was probably cut off mid-way: the file is truncated, which is an error.
+    ``ended``: an earlier record of the file ended with the end tag. Then the last
+    record's missing end tag means the file was cut off, even exactly at a line break
+    (a half record must not be imported silently): an error naming the record. In a
+    file whose records never end with the tag, and ending with a line break, the record
+    is kept with a warning (an exporter that leaves the end tag off). Without a final
+    line break the last line was probably cut mid-way: an error.
     """
+    if ended and source.text.endswith("\n"):
+        raise RecordFormatError(
+            f"the last record (record {record_number}, from line {start}) has no "
+            f"'{end_tag}' line, though the records before it end with one: the file was "
+            f"probably cut off after this line, so the record is incomplete and nothing was "
+            f"imported. Export the file again; if the record is complete, add a line "
+            f"'{end_tag}' at the end of this {fmt} file",
+            file=source.display,
+            line=source.text.count("\n"),
+        )
     if source.text.endswith("\n"):
         source.warn(
             f"the last record (record {record_number}, from this line) has no '{end_tag}' "

@@ -20,6 +20,7 @@ from evidencekit.core import hookimpl
 from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
+from evidencekit.plugins.importers._bibmacros import MacroResolver
 from evidencekit.plugins.importers._latex import latex_to_text, split_names, squash
 from evidencekit.plugins.importers._normalise import (
     find_doi,
@@ -66,24 +67,51 @@ def _authors(value: str) -> list[Author]:
     return authors
 
 
-def _finish_set_aside(entry: Any, library: Any) -> Any:
-    """Resolve ``@string`` macros and drop enclosing braces in a set-aside entry.
-
-    Why: bibtexparser's parse stack only transforms the entries it accepts. An
-    entry set aside for a repeated field (Scopus repeats ``funding_details``)
-    keeps ``{...}`` around every value, which made its author list one name.
-    """
-    from bibtexparser.middlewares import RemoveEnclosingMiddleware
-
-    if "removed_enclosing" in entry.parser_metadata:
-        return entry  # transformed already (a later bibtexparser may do it): not twice
-    strings = {key.lower(): s.value for key, s in library.strings_dict.items()}
+def _resolve_fields(entry: Any, resolver: MacroResolver) -> Any:
+    """Resolve macros, ``#`` joins and enclosing braces in every field of ``entry``."""
+    line = (entry.start_line or 0) + 1
     for field in entry.fields:
-        value = field.value
-        if isinstance(value, str) and not value.startswith(("{", '"')):
-            field.value = strings.get(value.strip().lower(), value)
-    return RemoveEnclosingMiddleware(allow_inplace_modification=True).transform_entry(
-        entry, library)
+        if isinstance(field.value, str):
+            field.value = resolver.resolve(
+                field.value, f"line {line}: entry {entry.key!r}, field {field.key.lower()!r}")
+    return entry
+
+
+def _check_entry_sizes(source: Any) -> None:
+    """Refuse an entry longer than the field limit before bibtexparser reads it.
+
+    Why: bibtexparser needs about 20 times an entry's size in memory (one 100 MB field
+    went past 2 GB), so a damaged or hostile entry is stopped first.
+    """
+    from evidencekit.core.limits import field_too_large, max_field_chars
+
+    text = source.text
+    limit = max_field_chars()
+    if len(text) <= limit:
+        return
+    previous = 0
+    for match in (*_ENTRY_START.finditer(text), None):
+        at = len(text) if match is None else match.start()
+        if at - previous > limit:
+            line = text.count("\n", 0, previous) + 1
+            raise field_too_large(f"the BibTeX entry starting on line {line} "
+                                  f"({at - previous:,} characters)", limit, source.display, line)
+        previous = at
+
+
+def _damaged_entry(block: Any) -> tuple[int, str] | None:
+    """(line, text) of an '@' line that bibtexparser took for a comment, else None.
+
+    Why: bibtexparser reads ``@articl}{b, …}`` as text between entries, so the entry
+    vanished without a word. A line of an implicit comment starting with '@' and a
+    letter is a damaged entry line.
+    """
+    raw = block.raw or ""
+    for offset, text in enumerate(raw.split("\n")):
+        stripped = text.lstrip()
+        if stripped.startswith("@") and stripped[1:2].isalpha():
+            return (block.start_line or 0) + 1 + offset, stripped
+    return None
 
 
 def _keywords(value: str) -> list[str]:
@@ -200,22 +228,41 @@ class BibtexImporter(BaseImporter):
         import bibtexparser  # why here: only BibTeX files need it
         from bibtexparser import model
 
+        _check_entry_sizes(source)
         splitter_log = logging.getLogger("bibtexparser")
         previous = splitter_log.disabled
         splitter_log.disabled = True  # why: its own log lines would repeat our error message
         try:
-            library = bibtexparser.parse_string(source.text)
+            # No middlewares: _bibmacros resolves macros, '#' joins and enclosing
+            # braces itself, for accepted and set-aside entries alike.
+            library = bibtexparser.parse_string(source.text, parse_stack=[])
         finally:
             splitter_log.disabled = previous
+        resolver = MacroResolver(
+            {s.key: s.value for s in library.strings if isinstance(s.value, str)},
+            lambda message: source.warn(message),
+        )
         found = False
         for block in library.blocks:
             if isinstance(block, model.Entry):
-                entry = block
+                entry = _resolve_fields(block, resolver)
+            elif isinstance(block, model.ImplicitComment):
+                damaged = _damaged_entry(block)
+                if damaged is not None:
+                    line, text = damaged
+                    shown = text if len(text) <= 60 else text[:57] + "..."
+                    raise RecordFormatError(
+                        f"this line starts like a BibTeX entry but cannot be read as one "
+                        f"({shown!r}); an entry starts '@type{{key,' (e.g. "
+                        "'@article{smith2020,'). Repair the line or export the file again",
+                        file=source.display, line=line,
+                    )
+                continue
             elif isinstance(block, model.ParsingFailedBlock) and isinstance(
                 block.ignore_error_block, model.Entry
             ):
                 # A repeated key or repeated field: the entry itself is sound.
-                entry = _finish_set_aside(block.ignore_error_block, library)
+                entry = _resolve_fields(block.ignore_error_block, resolver)
                 repeated = sorted(_MAPPED & {k.lower() for k in getattr(
                     block, "duplicate_keys", ())})
                 if repeated:

@@ -47,9 +47,16 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     """Yield ``(first line, {tag: [values]})`` per record (blank-line separated)."""
     record: dict[str, list[str]] | None = None
     last: list[str] | None = None
+    # Continuation lines of the current value, joined once when it ends (a string join
+    # per line was quadratic in the length of a value).
+    parts: list[str] | None = None
     start = 0
     stray = StrayLines()
     for number, line in enumerate(iter_lines(source.text), 1):
+        if parts is not None and not (line.startswith("      ") or line[:1] == "\t") and (
+                not line.strip() or _tag_of(line) is not None):
+            last[-1] = " ".join(parts)  # type: ignore[index]
+            parts = None
         if not line.strip():
             if record is not None:
                 yield start, record
@@ -58,14 +65,18 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             continue
         if line.startswith("      ") or line[:1] == "\t":
             if last is not None:
-                last[-1] = f"{last[-1]} {line.strip()}" if last[-1] else line.strip()
+                if parts is None:
+                    parts = [last[-1]] if last[-1] else []
+                parts.append(line.strip())
             else:
                 stray.add(number, line)
             continue
         tagged = _tag_of(line)
         if tagged is None:
             if last is not None:  # a wrapped line that lost its indentation
-                last[-1] = f"{last[-1]} {line.strip()}"
+                if parts is None:
+                    parts = [last[-1]] if last[-1] else []
+                parts.append(line.strip())
             else:
                 stray.add(number, line)
             continue
@@ -86,6 +97,8 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         else:
             values.append(value)
             last = values
+    if parts is not None and last is not None:
+        last[-1] = " ".join(parts)
     stray.report(source, "MEDLINE")
     if record is not None:
         if not source.text.endswith("\n"):

@@ -99,6 +99,9 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     lines = iter_lines(source.text)
     record: dict[str, list[str]] | None = None
     last: list[str] = []
+    # Continuation lines of the current value, joined once when the value ends: joining
+    # a string per line made a long value quadratic (8 MB of continuations took 224 s).
+    parts: list[str] | None = None
     start = last_end = 0
     stray = StrayLines()
     number = 0
@@ -109,6 +112,9 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         # The common case first, with as little work as possible: this loop runs once per
         # line of the file. A tag line inside a record, neither TY nor ER.
         if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+            if parts is not None:
+                last[-1] = "\n".join(parts)
+                parts = None
             if record is not None and tag != "ER" and tag != "TY":
                 values = record.get(tag)
                 if values is None:
@@ -145,8 +151,13 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         if tagged is None:
             text = line.strip()
             if text:
-                last[-1] = f"{last[-1]}\n{text}" if last[-1] else text
+                if parts is None:
+                    parts = [last[-1]] if last[-1] else []
+                parts.append(text)
             continue
+        if parts is not None:
+            last[-1] = "\n".join(parts)
+            parts = None
         tag, value = tagged
         if tag == "ER":
             last_end = number
@@ -167,9 +178,11 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         else:
             values.append(value)
             last = values
+    if parts is not None:
+        last[-1] = "\n".join(parts)
     stray.report(source, "RIS")
     if record is not None:
-        unfinished_record(source, start, "ER  -", "RIS", cursor.record)
+        unfinished_record(source, start, "ER  -", "RIS", cursor.record, ended=last_end > 0)
         yield start, record
 
 

@@ -99,7 +99,8 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             last = values
     stray.report(source, "Web of Science")
     if record is not None:
-        unfinished_record(source, start, "ER", "Web of Science", cursor.record)
+        unfinished_record(source, start, "ER", "Web of Science", cursor.record,
+                          ended=last_end > 0)
         yield start, record
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from evidencekit.core.plugin_manager import builtin_plugin_modules
 from evidencekit.core.registry import Registry
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "data" / "exports"
-SHARED_EXPORTS = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "exports"
+SHARED_EXPORTS = Path(
+    os.environ.get("EVIDENCEKIT_SHARED") or Path(__file__).resolve().parents[3] / ".." / "shared"
+) / "datasets" / "exports"
 
 
 def _registry() -> Registry:

@@ -132,3 +132,54 @@ def test_set_aside_entries_keep_inner_braces(load) -> None:
     first, second = load(entry * 2, "twice.bib")  # the second is set aside (repeated key)
     assert first.title == second.title == "WHO and X"
     assert first.authors == second.authors == [Author("World Health Organization")]
+
+
+# -- issue 12: no silent loss ---------------------------------------------------------------
+
+def test_a_damaged_at_line_is_an_error_naming_it(load) -> None:
+    text = ("@article{a, title={First}, year={2001}}\n\n"
+            "@articl}{b, title={Second}, year={2002}}\n\n"
+            "@article{c, title={Third}, year={2003}}\n")
+    with pytest.raises(RecordFormatError, match=r"test.txt:3: this line starts like a BibTeX "
+                       r"entry but cannot be read as one \('@articl\}\{b, title"):
+        load(text)
+
+
+def test_an_undefined_macro_is_a_warning_not_the_title(load) -> None:
+    result = load("@article{d, title = undefinedmacro, journal = jmh, year = 2003}\n"
+                  "@string{jmh = {J Ment Health}}\n")
+    (record,) = result.records
+    assert record.title == "" and record.journal == "J Ment Health"
+    assert any("line 1: entry 'd', field 'title': the @string macro 'undefinedmacro' is not "
+               "defined" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("strings", [
+    "@string{p = q # p}\n",
+    "@string{p = s1}\n@string{s1 = s2}\n@string{s2 = p}\n",
+])
+def test_a_circular_macro_is_a_warning_not_the_title(load, strings) -> None:
+    result = load(strings + "@article{e, title = p, year = {2003}}\n")
+    (record,) = result.records
+    assert record.title == ""
+    assert any("field 'title'" in w and ("in terms of itself" in w or "not defined" in w)
+               for w in result.warnings)
+
+
+def test_macros_and_concatenation_resolve(load) -> None:
+    result = load('@string{pre = "Peer"}\n@string{both = pre # " support"}\n'
+                  '@article{x, title = both # { in } # "mental health", year = 2003, '
+                  "month = jan}\n")
+    (record,) = result.records
+    assert record.title == "Peer support in mental health"
+    assert record.raw["month"] == "jan" and result.warnings == []
+
+
+def test_a_long_macro_chain_is_linear_and_bounded(load) -> None:
+    from evidencekit.plugins.importers._bibmacros import MAX_DEPTH
+
+    chain = "".join(f"@string{{m{i} = m{i + 1}}}\n" for i in range(5000))
+    result = load(chain + '@string{m5000 = "end"}\n@article{x, title = m0, year = 2003}\n')
+    (record,) = result.records
+    assert record.title == ""
+    assert any(f"more than {MAX_DEPTH} other macros" in w for w in result.warnings)

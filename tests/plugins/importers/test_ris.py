@@ -73,11 +73,27 @@ def test_crlf_and_byte_order_mark_read_like_plain_text(load, load_raw) -> None:
     assert [r.to_dict() for r in old_mac] == plain
 
 
-def test_last_record_without_er_is_kept_with_a_warning(load) -> None:
+def test_a_file_cut_exactly_at_a_line_break_is_an_error_naming_the_last_record(load) -> None:
+    # Issue 12: the records before it end with ER, so a last record without one is a
+    # half record (the file was cut after a complete line), not an exporter's habit.
     text = OVID.rsplit("ER  -", 1)[0]  # ends with "Y1  - 2019\n"
-    result = load(text, "noend.ris")
-    assert len(result) == 2 and result[1].title == "Second record"
-    assert any("noend.ris:24: the last record (record 2, from this line) has no 'ER  -'"
+    with pytest.raises(RecordFormatError) as info:
+        load(text, "noend.ris")
+    assert str(info.value).startswith(
+        "noend.ris:28: the last record (record 2, from line 24) has no 'ER  -' line, though "
+        "the records before it end with one")
+    assert "incomplete" in str(info.value)
+    # Cut at any earlier line break of the last record: the same error.
+    lines = OVID.rsplit("ER  -", 1)[0].splitlines(keepends=True)
+    for end in range(24, len(lines)):
+        with pytest.raises(RecordFormatError, match="the last record .*incomplete"):
+            load("".join(lines[:end]), "noend.ris")
+
+
+def test_a_lone_record_without_er_is_kept_with_a_warning(load) -> None:
+    result = load("TY  - JOUR\nTI  - Only record\nPY  - 2019\n", "noend.ris")
+    assert [r.title for r in result] == ["Only record"]
+    assert any("noend.ris:1: the last record (record 1, from this line) has no 'ER  -'"
                in w for w in result.warnings)
 
 

@@ -1,0 +1,147 @@
+"""What a pipeline run touches on disk: declared paths, the plan, stale outputs.
+
+Trust boundary: review.yaml may name files outside the review folder (a shared
+ratings file, an absolute export path, an outputs folder elsewhere). That is
+allowed, but never silent: ``evidencekit run --dry-run`` lists every such path
+before anything runs, and ``run.json`` records them.
+
+Outputs: a run publishes the files its steps wrote. A file left in the outputs
+folder by a step that is no longer declared (or by hand) would look like part of
+this run; such files are moved aside into ``outputs/.stale/<time>/`` (never
+deleted) and listed in ``run.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+#: Options of each step that name files (relative to the review folder).
+FILE_OPTIONS = {
+    "appraise": ("answers", "studies"),
+    "measure": ("ratings", "units", "analyses"),
+}
+STALE_DIR = ".stale"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _resolve(root: Path, value: Any) -> Path:
+    path = Path(str(value))
+    return path if path.is_absolute() else root / path
+
+
+def declared_paths(review: Any, steps: Iterable[Any]) -> list[dict[str, Any]]:
+    """Every file or folder review.yaml names for these steps, with ``inside`` the review."""
+    from evidencekit.core.pipeline import outputs_dir
+    from evidencekit.core.store import sqlite_file
+
+    root = Path(review.root)
+    found: list[dict[str, Any]] = []
+
+    def add(what: str, value: Any) -> None:
+        path = _resolve(root, value)
+        found.append({"what": what, "path": str(path), "inside": _inside(path, root)})
+
+    names = {step.name for step in steps}
+    if "import" in names:
+        for number, source in enumerate(review.config.get("sources") or []):
+            files = source.get("files") or ([source["file"]] if source.get("file") else [])
+            for item in files:
+                add(f"sources[{number}].files", item)
+    for step in steps:
+        for key in FILE_OPTIONS.get(step.name, ()):
+            value = step.options.get(key)
+            if key == "analyses" and not isinstance(value, str):
+                continue
+            for item in value if isinstance(value, list) else [value] if value else []:
+                add(f"steps[{step.index}].options.{key}", item)
+    add("outputs", outputs_dir(review))
+    store = sqlite_file(review)
+    if store is not None:
+        add("store", store)
+    return found
+
+
+def dry_run(review: Any, only: list[str] | None = None) -> dict[str, Any]:
+    """The checked plan, without running it: steps, options, paths, outside paths."""
+    from evidencekit.core.pipeline import outputs_dir, plan
+
+    steps = plan(review, only)
+    paths = declared_paths(review, steps)
+    return {
+        "review": str(review.file),
+        "steps": [{"step": s.name, "index": s.index, "provider": s.provider,
+                   "options": s.options} for s in steps],
+        "outputs": str(outputs_dir(review)),
+        "paths": paths,
+        "outside_review": [p for p in paths if not p["inside"]],
+        "plugins": list(getattr(review, "local_plugins", []) or []),
+    }
+
+
+def render_dry_run(plan_: dict[str, Any]) -> str:
+    """The dry-run plan as lines a person reads."""
+    lines = [f"plan for {plan_['review']} (nothing is run):"]
+    for step in plan_["steps"]:
+        provider = f" ({step['provider']})" if step["provider"] else ""
+        options = ", ".join(f"{k}={v}" for k, v in step["options"].items())
+        lines.append(f"  {step['index'] + 1}. {step['step']}{provider}"
+                     + (f": {options}" if options else ""))
+    lines.append(f"outputs: {plan_['outputs']}")
+    if plan_["plugins"]:
+        lines.append("review-local plugins (their code runs): " + ", ".join(plan_["plugins"]))
+    outside = plan_["outside_review"]
+    if outside:
+        lines.append(f"paths outside the review folder ({len(outside)}):")
+        lines += [f"  {p['what']}: {p['path']}" for p in outside]
+    else:
+        lines.append("every path is inside the review folder")
+    return "\n".join(lines)
+
+
+def kept_outputs(target: Path, declared: Sequence[str], ran: Sequence[str]) -> set[str]:
+    """Files of the last run.json that belong to declared steps this run did not run
+    (``--only``): they are still current and are kept."""
+    try:
+        previous = json.loads((target / "run.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    keep: set[str] = set()
+    for step in previous.get("steps", []) if isinstance(previous, dict) else []:
+        if isinstance(step, dict) and step.get("step") in declared and \
+                step.get("step") not in ran:
+            keep.update(str(f) for f in step.get("files") or [])
+    return keep
+
+
+def stale_outputs(target: Path, produced: Iterable[str], keep: Iterable[str]) -> list[str]:
+    """Files in the outputs folder that this run neither wrote nor keeps."""
+    if not target.is_dir():
+        return []
+    fresh = {*produced, *keep, "run.json"}
+    return sorted(p.name for p in target.iterdir() if p.is_file() and p.name not in fresh)
+
+
+def move_aside(target: Path, names: Sequence[str], stamp: str) -> str | None:
+    """Move ``names`` into ``target/.stale/<stamp>/``; the folder, relative to target."""
+    if not names:
+        return None
+    folder = target / STALE_DIR / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        os.replace(target / name, folder / name)
+    return f"{STALE_DIR}/{stamp}"
+
+
+__all__ = ["declared_paths", "dry_run", "kept_outputs", "move_aside", "render_dry_run",
+           "stale_outputs"]
