@@ -161,7 +161,8 @@ def _sample(review: Review, wanted: dict[str, Any] | None) -> dict[str, Any] | N
 
 
 def _markdown(data: dict[str, Any]) -> str:
-    from evidencekit.plugins.steps._markdown import _fmt, _table
+    from evidencekit.core.markdown import fmt as _fmt
+    from evidencekit.core.markdown import table as _table
 
     out = ["## Screening", ""]
     rows = [[c["stage"], c["records"], c["include"], c["exclude"] - c["excluded_by_automation"],
