@@ -11,7 +11,6 @@ from typing import Any
 
 from evidencekit.core.errors import EvidencekitError, InstrumentError
 
-REQUIRED_COLUMNS = ("study_id", "item", "answer")
 CONSENSUS_METHODS = ("consensus-reviewer", "primary", "conservative")
 
 
