@@ -11,9 +11,7 @@ from evidencekit.core.dedupe import DedupeResult, Link, UnionFind
 from evidencekit.core.deduplication.settings import make_pair_id, pair_key
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.model import Record
-from evidencekit.core.records import (
-    primary_rank,
-)
+from evidencekit.core.records.clustering import primary_rank
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,7 @@ from evidencekit.core.deduplication.settings import (
 )
 from evidencekit.core.errors import PipelineError, RecordFormatError
 from evidencekit.core.model import Record
-from evidencekit.core.records import (
-    open_existing,
-)
+from evidencekit.core.records.clustering import open_existing
 
 if TYPE_CHECKING:  # pragma: no cover
     from evidencekit.core.review import Review

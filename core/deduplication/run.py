@@ -18,14 +18,9 @@ from evidencekit.core.deduplication.clusters import (
 )
 from evidencekit.core.deduplication.settings import DECISIONS, dedupe_settings
 from evidencekit.core.errors import PipelineError
-from evidencekit.core.records import (
-    ProgressFn,
-    _no_progress,
-    build_clustering,
-    bulk_work,
-    counts_by_source,
-    open_existing,
-)
+from evidencekit.core.records.clustering import build_clustering, open_existing
+from evidencekit.core.records.common import ProgressFn, _no_progress, bulk_work
+from evidencekit.core.records.listing import counts_by_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from evidencekit.core.review import Review
