@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evidencekit.core.dedupe import DedupeResult, Link, UnionFind
 from evidencekit.core.deduplication.settings import make_pair_id, pair_key
+from evidencekit.core.duplicate_links import DedupeResult, Link, UnionFind
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.model import Record
 from evidencekit.core.records.clustering import primary_rank

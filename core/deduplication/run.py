@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.dedupe import DedupeResult
 from evidencekit.core.deduplication.clusters import (
     _check_ids,
     _final_links,
@@ -17,6 +16,7 @@ from evidencekit.core.deduplication.clusters import (
     resolve_clusters,
 )
 from evidencekit.core.deduplication.settings import DECISIONS, dedupe_settings
+from evidencekit.core.duplicate_links import DedupeResult
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.records.clustering import build_clustering, open_existing
 from evidencekit.core.records.common import ProgressFn, _no_progress, bulk_work

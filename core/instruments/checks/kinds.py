@@ -186,7 +186,7 @@ REVIEW_SECTIONS = ("import", "dedupe", "screening", "appraisal", "extraction", "
 def _check_review(data: dict[str, Any], problems: _Problems) -> None:
     import difflib
 
-    from evidencekit.core.schemas import load_schema
+    from evidencekit.core.schema_validation import load_schema
 
     known = [*load_schema("review")["properties"], *REVIEW_SECTIONS]
     for key in data:
