@@ -118,7 +118,6 @@ def test_created_store_is_complete_before_it_has_its_name(tmp_path: Path) -> Non
     target = tmp_path / "evidencekit.sqlite"
     assert create_sqlite_store(target) is True
     assert create_sqlite_store(target) is False  # an existing store is left alone
-    with open_store(f"sqlite:///{target}") as store:
-        with store.read() as conn:
-            names = set(conn.dialect.get_table_names(conn))
+    with open_store(f"sqlite:///{target}") as store, store.read() as conn:
+        names = set(conn.dialect.get_table_names(conn))
     assert {"records", "imports", "runs", "schema_version"} <= names
