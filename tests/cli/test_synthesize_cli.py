@@ -37,14 +37,18 @@ def percent(share: float) -> int:
     return math.floor(share * 100 + 0.5 + 1e-9)
 
 
-@pytest.fixture(scope="module")
-def facts() -> dict:
-    from conftest import REFERENCE
-
-    path = REFERENCE / "paper-facts.yaml"
+@pytest.fixture
+def paper(reference) -> dict:
+    """The published facts (../shared/reference/paper-facts.yaml), or skip."""
+    path = reference / "paper-facts.yaml"
     if not path.is_file():
         pytest.skip(f"paper facts not found at {path}")
-    return yaml.safe_load(path.read_text("utf-8"))["results"]
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@pytest.fixture
+def facts(paper) -> dict:
+    return paper["results"]
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +187,8 @@ def test_derived_measure_is_the_shipped_implementation_measure(tmp_path):
     assert [u["total"] for u in scored["units"]] == [u["total"] for u in reference["units"]]
 
 
-def test_crosswalk_is_the_papers_cfir_map(facts):
-    from conftest import REFERENCE
-
-    mapping = yaml.safe_load((REFERENCE / "paper-facts.yaml").read_text("utf-8"))[
-        "cfir_mapping"]
+def test_crosswalk_is_the_papers_cfir_map(paper):
+    mapping = paper["cfir_mapping"]
     result = run_json("synthesize", "crosswalk", "--crosswalk", "peer-support-to-cfir-2009",
                       *REVIEW)
     computed = {d["name"].casefold(): sorted(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_data
+from synthesis_helpers import make_data
 
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.synthesis import run_method
