@@ -31,8 +31,8 @@ def test_worked_example_runs_end_to_end(example):
     result = run("--review", str(example), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "appraise", "measure",
-                                                  "report"]
+    assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "appraise", "synthesize",
+                                                  "measure", "report"]
     outputs = example / "outputs"
     # Records: the Embase RIS and CSV exports hold the same 6 records.
     counts = json.loads((outputs / "records-by-source.json").read_text())
@@ -50,6 +50,9 @@ def test_worked_example_runs_end_to_end(example):
     assert run_record["instruments"]["casp-qualitative"] == "2018"
     report = (outputs / "report.md").read_text()
     assert "| all | 47 | 1 | 5 |" in report
+    # Synthesis (tests/cli/test_synthesize_cli.py checks every published figure)
+    assert "### Table 1: influences coded in 53 studies" in report
+    assert (outputs / "table1.csv").stat().st_size > 0
     for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
         assert (outputs / name).stat().st_size > 0
 
@@ -69,8 +72,8 @@ def test_plan_errors_stop_before_anything_runs(example):
     (example / "review.yaml").write_text(text)
     result = run("--review", str(example))
     assert result.exit_code == 1
-    assert "review.yaml:32: $.steps[3] (measure): options.ratings: no such file" in result.output
-    assert "review.yaml:39: $.steps[4] (publish): unknown step; known steps: import, dedupe" \
+    assert "review.yaml:55: $.steps[4] (measure): options.ratings: no such file" in result.output
+    assert "review.yaml:62: $.steps[5] (publish): unknown step; known steps: import, dedupe" \
         in result.output
     assert "Traceback" not in result.output
     assert not (example / "evidencekit.sqlite").exists()
