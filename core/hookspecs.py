@@ -119,8 +119,14 @@ def evidencekit_synthesis_methods() -> list[SynthesisMethod]:
     """Return synthesis-method providers: coded studies + framework → results.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
-    ``run(studies, framework, options)`` returning plain data (ranked influences,
-    subgroup comparisons, sensitivity comparisons, or a derived measure).
+    ``run(studies, framework, options)`` returning a mapping of plain, JSON-able data
+    (ranked influences, subgroup comparisons, sensitivity comparisons, a derived measure,
+    a crosswalk map). ``studies`` is an ``evidencekit.core.synthesis.SynthesisData``:
+    the checked studies table (attributes per study), the coded influences (``Coding``
+    rows), the appraisal grades when asked for, and ``find_instrument(ref, kind)`` for
+    other instruments (a template measure, a crosswalk). ``framework`` is the typed
+    ``Framework``. Options have passed the provider's schema. On input it cannot use, a
+    method raises an ``EvidencekitError`` naming the file, line and what is allowed.
     """
 
 

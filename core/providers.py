@@ -89,8 +89,11 @@ class AppraisalScorer(Provider, Protocol):
 class SynthesisMethod(Provider, Protocol):
     """Coded studies + framework → ranked influences, comparisons, a derived measure."""
 
-    def run(self, studies: Any, framework: Any, options: Mapping[str, Any]) -> Any:
-        """Return the synthesis result as plain data."""
+    def run(self, studies: Any, framework: Any, options: Mapping[str, Any]
+            ) -> Mapping[str, Any]:
+        """Return the synthesis result as a mapping of plain data. ``studies`` is an
+        ``evidencekit.core.synthesis.SynthesisData``; the result is checked by
+        ``evidencekit.core.synthesis.run_method`` (docs/synthesis.md)."""
 
 
 class ValidityAnalysis(Provider, Protocol):

@@ -121,15 +121,16 @@ def _print_rich(result: dict[str, Any], output: str | None) -> None:
     from evidencekit.core.synthesis.tables import factors, pct
 
     table = Table(title=f"Influences coded in {result['n_studies']} studies "
-                        f"({result['framework']})", caption=f"Ties: {result['tie_rule']}.")
+                        f"({result['framework']})",
+                  caption=f"Ties: {result['tie_rule']}. ?N: of unclear direction, ranked "
+                          "apart; their factors are in the barriers column.")
     for name, justify in (("#", "right"), ("influence", "left"), ("studies", "right"),
                           ("%", "right"), ("facilitators", "left"), ("barriers", "left")):
         table.add_column(name, justify=justify, overflow="fold")
     rows = [*result["influences"], *result["unclear_direction"]]
     for index, e in enumerate(rows):
-        mark = "" if e.get("retained", True) or e["direction"] == "unclear" else " "
         table.add_row(("?" if e["direction"] == "unclear" else "") + str(e["rank"]),
-                      e["name"] + mark, str(e["n_studies"]), pct(e["share"]),
+                      e["name"], str(e["n_studies"]), pct(e["share"]),
                       factors(e["facilitators"]),
                       factors(e["barriers"] if e["direction"] != "unclear" else e["unclear"]),
                       end_section=index == len(result["influences"]) - 1)

@@ -24,10 +24,18 @@ CODING_COLUMNS = ("study_id", "influence", "direction")
 class SynthesisInputError(EvidencekitError):
     """The studies, codings or grades cannot be used; ``problems`` lists every one."""
 
+    #: At most this many problems are printed; the rest are counted (a wrong framework
+    #: would otherwise print one line per row of the file).
+    SHOWN = 30
+
     def __init__(self, problems: Sequence[str], what: str = "the synthesis inputs"):
         self.problems = [str(p) for p in problems]
+        shown = self.problems[:self.SHOWN]
+        more = len(self.problems) - len(shown)
         super().__init__(f"{len(self.problems)} problem(s) in {what}; nothing was written:\n"
-                         + "\n".join(self.problems))
+                         + "\n".join(shown)
+                         + (f"\n… and {more} more of the same kinds; fix these first" if more
+                            else ""))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evidencekit.core.errors import EvidencekitError, InstrumentError
+from evidencekit.core.errors import InstrumentError
+from evidencekit.core.results import ProviderResultError
 
 #: Keys each built-in method's result promises (the --json contract of docs/synthesis.md).
 RESULT_KEYS: dict[str, tuple[str, ...]] = {
@@ -30,12 +31,13 @@ def run_method(registry: Any, name: str, data: Any, framework: Any,
     checked = registry.validate_options("synthesis-method", name, options or {})
     result = info.provider.run(data, framework, checked)
     if not isinstance(result, Mapping):
-        raise EvidencekitError(f"synthesis method {name!r} ({info.origin}) returned "
-                               f"{type(result).__name__}, not a mapping; see docs/plugins.md")
+        raise ProviderResultError(f"synthesis method {name!r} ({info.origin}) returned "
+                                  f"{type(result).__name__}, not a mapping; see "
+                                  "docs/plugins.md")
     missing = [k for k in RESULT_KEYS.get(name, ()) if k not in result]
     if missing:
-        raise EvidencekitError(f"synthesis method {name!r} ({info.origin}) returned no "
-                               f"{', '.join(missing)}; see docs/synthesis.md")
+        raise ProviderResultError(f"synthesis method {name!r} ({info.origin}) returned no "
+                                  f"{', '.join(missing)}; see docs/synthesis.md")
     return dict(result)
 
 

@@ -10,6 +10,7 @@ scale. matplotlib is imported only when a plot is drawn, with the Agg backend.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,9 @@ class SynthesisPlots:
         top = max((e["share"] or 0 for e in rows), default=0) * 100
         for yi, e in zip(y, rows, strict=True):
             share = 100 * (e["share"] or 0)
-            ax.text(share + top * 0.01 + 0.3, yi, f"{e['n_studies']} ({share:.0f} %)",
+            # rounded half up, as the tables print shares (37.5 % is 38 %)
+            shown = math.floor(share + 0.5 + 1e-9)
+            ax.text(share + top * 0.01 + 0.3, yi, f"{e['n_studies']} ({shown} %)",
                     va="center", fontsize=8)
         ax.set_yticks(y, labels=[_label(e["name"]) for e in rows])
         ax.invert_yaxis()

@@ -35,6 +35,7 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "screen", "appraise",
+                                                  "synthesize",
                                                   "measure", "report"]
     outputs = example / "outputs"
     # Records: the Embase RIS and CSV exports hold the same 6 records.
@@ -62,6 +63,9 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     report = (outputs / "report.md").read_text()
     assert "| all | 47 | 1 | 5 | 53 |" in report
     assert "## Screening" in report and "Studies included: **2**" in report
+    # Synthesis (tests/cli/test_synthesize_cli.py checks every published figure)
+    assert "### Table 1: influences coded in 53 studies" in report
+    assert (outputs / "table1.csv").stat().st_size > 0
     for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
         assert (outputs / name).stat().st_size > 0
 

@@ -1,34 +1,15 @@
-"""A small framework and hand-made studies for the synthesis method tests."""
+"""Fixtures for the synthesis method tests."""
 
 from __future__ import annotations
 
 import pytest
+from synthesis_helpers import mini_framework
 
-from evidencekit.core.instruments.models import Framework
 from evidencekit.core.registry import build_registry
-from evidencekit.core.synthesis import Coding, SynthesisData
-
-SOURCE = {"citation": "test", "licence": "MIT"}
-
-
-def mini_framework() -> Framework:
-    """Four influences a, b, c (facilitator/barrier) and u (unclear), in that order."""
-    return Framework.from_dict({
-        "kind": "framework", "id": "mini", "version": "1", "title": "Mini", "source": SOURCE,
-        "entries": [{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta"},
-                    {"id": "c", "name": "Gamma"},
-                    {"id": "u", "name": "Unclear one", "direction": "unclear"}]})
-
-
-def make_data(studies: dict[str, dict], rows: list[tuple], **kw) -> SynthesisData:
-    """``rows``: (study, influence, direction[, factor])."""
-    codings = [Coding(r[0], r[1], r[2], r[3] if len(r) > 3 else "", line=i + 2)
-               for i, r in enumerate(rows)]
-    return SynthesisData(studies=studies, codings=codings, **kw)
 
 
 @pytest.fixture(scope="session")
-def framework() -> Framework:
+def framework():
     return mini_framework()
 
 

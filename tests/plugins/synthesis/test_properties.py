@@ -6,9 +6,9 @@ import math
 import random
 
 import pytest
-from conftest import make_data, mini_framework
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synthesis_helpers import make_data, mini_framework
 
 from evidencekit.plugins.synthesis._counting import kendall_tau_b, vote_count
 from evidencekit.plugins.synthesis.subgroup import Subgroup

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_data
+from synthesis_helpers import make_data
 
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.synthesis import run_method
@@ -117,3 +117,29 @@ def test_through_the_registry_with_bad_options(framework, registry):
         run_method(registry, "vote-count", data, framework, {"tie_rule": "random"})
     with pytest.raises(EvidencekitError, match="unknown synthesis-method 'vote-counting'"):
         run_method(registry, "vote-counting", data, framework, {})
+
+
+def test_a_malformed_result_names_the_plugin(framework):
+    """run_method checks what a third-party method returns, at the boundary."""
+    from types import SimpleNamespace
+
+    from evidencekit.core.results import ProviderResultError
+
+    class Registry:
+        def __init__(self, result):
+            self.result = result
+
+        def info(self, kind, name):
+            provider = SimpleNamespace(run=lambda *a: self.result)
+            return SimpleNamespace(provider=provider, origin="mypkg 1.0 (mine)")
+
+        def validate_options(self, kind, name, options):
+            return dict(options)
+
+    data = make_data(STUDIES, ROWS)
+    with pytest.raises(ProviderResultError, match=r"'vote-count' \(mypkg 1.0 \(mine\)\) "
+                                                  r"returned list, not a mapping"):
+        run_method(Registry([1, 2]), "vote-count", data, framework)
+    with pytest.raises(ProviderResultError, match="returned no influences"):
+        run_method(Registry({"n_studies": 3}), "vote-count", data, framework)
+    assert run_method(Registry({"anything": 1}), "my-method", data, framework) == {"anything": 1}
