@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-WORDS = ("peer support workers mental health recovery implementation barriers "
-         "facilitators training supervision role clarity culture services").split(" ")
+WORDS = [
+    "peer", "support", "workers", "mental", "health", "recovery", "implementation",
+    "barriers", "facilitators", "training", "supervision", "role", "clarity", "culture",
+]
 
 
 def write_ris(path: Path, count: int, seed: int, prefix: str = "") -> Path:
