@@ -229,15 +229,21 @@ class BibtexImporter(BaseImporter):
         from bibtexparser import model
 
         _check_entry_sizes(source)
-        splitter_log = logging.getLogger("bibtexparser")
-        previous = splitter_log.disabled
-        splitter_log.disabled = True  # why: its own log lines would repeat our error message
+        # Why: bibtexparser's own log lines (from its child loggers, e.g.
+        # bibtexparser.splitter) would print on stderr before our located error.
+        logs = [logging.getLogger(name) for name in list(logging.Logger.manager.loggerDict)
+                if name == "bibtexparser" or name.startswith("bibtexparser.")]
+        logs.append(logging.getLogger("bibtexparser"))
+        previous = [log.disabled for log in logs]
+        for log in logs:
+            log.disabled = True
         try:
             # No middlewares: _bibmacros resolves macros, '#' joins and enclosing
             # braces itself, for accepted and set-aside entries alike.
             library = bibtexparser.parse_string(source.text, parse_stack=[])
         finally:
-            splitter_log.disabled = previous
+            for log, was in zip(logs, previous, strict=True):
+                log.disabled = was
         resolver = MacroResolver(
             {s.key: s.value for s in library.strings if isinstance(s.value, str)},
             lambda message: source.warn(message),
