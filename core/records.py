@@ -103,6 +103,7 @@ class ImportSpec:
     format: str | None = None
     date_searched: str | None = None
     options: dict[str, Any] | None = None
+    replace: bool = False  # drop this file's earlier records and import it again
 
 
 @dataclass
@@ -189,10 +190,16 @@ def import_files(
     date_searched: str | None = None,
     options: Mapping[str, Any] | None = None,
     progress: ProgressFn | None = None,
+    replace: bool = False,
 ) -> ImportReport:
-    """Import export files from one source into the review's store, all or nothing."""
+    """Import export files from one source into the review's store, all or nothing.
+
+    ``replace``: a file imported before is read again (with this format and these
+    options) instead of being reported as already present.
+    """
     specs = [
-        ImportSpec(p, source, kind, format, date_searched, dict(options or {})) for p in paths
+        ImportSpec(p, source, kind, format, date_searched, dict(options or {}), replace)
+        for p in paths
     ]
     return import_many(review, specs, progress=progress)
 
@@ -370,11 +377,16 @@ def _store_all(
     created = store_path is not None and not store_path.exists()
     report = ImportReport()
     formats: dict[str, str] = {}
+    file_options: dict[str, dict[str, Any]] = {}  # by content hash, recorded in the run
     try:
         with open_store(review, create=True) as store, contextlib.ExitStack() as stack:
             conn: sa.Connection | None = None
             for batch in batches:
                 spec = batch.spec
+                if spec.replace:
+                    if conn is None:
+                        conn = stack.enter_context(store.write())
+                    rows.delete_file_records(conn, batch.sha256, str(spec.path))
                 with contextlib.ExitStack() as reading:
                     look = conn or reading.enter_context(store.read())
                     done = _already_imported(look, batch)
@@ -382,6 +394,7 @@ def _store_all(
                     report.files.append(done)
                     continue
                 parsed = batch.read()
+                file_options[batch.sha256] = dict(spec.options or {})
                 prepared, warnings = _prepare(spec, parsed, check_titles)
                 if conn is None:  # take the write lock once the first file is parsed
                     conn = stack.enter_context(store.write())
@@ -393,7 +406,8 @@ def _store_all(
                 report.run_id = rows.add_run(
                     conn, command,
                     options={"files": [
-                        {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format}
+                        {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format,
+                         "sha256": f.sha256, "options": file_options.get(f.sha256, {})}
                         for f in report.files
                     ]},
                     versions={"evidencekit": __version__, "importers": formats},
@@ -416,11 +430,42 @@ def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
         return None
     last = earlier[-1]
     spec = batch.spec
+    _check_same_reading(conn, batch, last.format)
     return FileImport(
         file=str(spec.path), source=spec.source, kind=spec.kind, format=last.format,
         encoding=last.encoding, sha256=batch.sha256, records=last.record_count, new=0,
         already_present=last.record_count, earlier_sources=sorted({i.source for i in earlier}),
     )
+
+
+def _check_same_reading(conn: sa.Connection, batch: _Batch, stored_format: str) -> None:
+    """Refuse a re-import that asks for another format or other options than the first.
+
+    The file's records are stored already and would not be read again, so a new
+    ``--format`` or ``--option`` would be silently ignored.
+    """
+    from evidencekit.core.store import rows
+
+    spec = batch.spec
+    asked = dict(spec.options or {})
+    before: dict[str, Any] = {}
+    for run in rows.runs(conn, "import"):
+        for entry in run["options"].get("files", []):
+            if entry.get("sha256") == batch.sha256:
+                before = dict(entry.get("options") or {})
+    changed = []
+    if spec.format and spec.format != stored_format:
+        changed.append(f"--format {spec.format} (it was read as {stored_format})")
+    if asked and asked != before:  # no --option at all asks for no change
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(asked.items())) or "none"
+        was = ", ".join(f"{k}={v}" for k, v in sorted(before.items())) or "none"
+        changed.append(f"options {shown} (it was read with {was})")
+    if changed:
+        raise PipelineError(
+            f"{spec.path}: this file is already imported; " + " and ".join(changed)
+            + " would not be applied. Re-import it with --replace to read it again that way, "
+            "or leave out the changed --format/--option"
+        )
 
 
 def _origin(review: Review, fmt: str) -> str:
@@ -726,12 +771,17 @@ def counts_by_source(review: Review | None = None, *, clustering: Clustering | N
 
 
 # -- export ----------------------------------------------------------------------------
-def export_records(review: Review, format: str = "csv", *, all_records: bool = False) -> str:
+def export_records(review: Review, format: str = "csv", *, all_records: bool = False,
+                   state: dict[str, Any] | None = None,
+                   require_deduped: bool = False) -> str:
     """The store's records as CSV, RIS or BibTeX text.
 
     By default one entry per de-duplicated record: the cluster's primary with
     its gaps filled from the other records (``merged_record``). With
-    ``all_records`` every imported record, with its cluster.
+    ``all_records`` every imported record, with its cluster. ``state``, when
+    given, receives ``deduplicated`` (a dedupe ever ran) and ``unclustered``
+    (records imported after the last one); ``require_deduped`` makes either an
+    error instead of an export that mixes un-de-duplicated records in.
     """
     from evidencekit.core import export_records as ex
 
@@ -740,6 +790,15 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
                             f"{', '.join(ex.EXPORT_FORMATS)}")
     with open_existing(review) as store:
         clustering = load_clustering(store)
+    if state is not None:
+        state.update(deduplicated=clustering.deduplicated, unclustered=clustering.unclustered)
+    if require_deduped and not clustering.deduplicated:
+        raise PipelineError("the records were never de-duplicated; run `evidencekit dedupe` "
+                            "first (or export without --require-deduped)")
+    if require_deduped and clustering.unclustered:
+        raise PipelineError(f"{clustering.unclustered} records were imported after the last "
+                            "de-duplication; run `evidencekit dedupe` again first (or export "
+                            "without --require-deduped)")
     if all_records:
         entries = [
             (record, [record.provenance.source],

@@ -171,8 +171,9 @@ def pages(text: str) -> Pages:
     end = ""
     if len(tokens) > 1:
         end = tokens[1][1].lstrip("0") or "0"
-        if len(end) < len(start):  # "221-8" means 221-228
-            end = start[: len(start) - len(end)] + end
+        if len(end) < len(start):  # "221-8" means 221-228, "795-15" 795-815
+            full = start[: len(start) - len(end)] + end
+            end = full if int(full) >= int(start) else str(int(full) + 10 ** len(end))
     return Pages(start, end, bool(prefix))
 
 
