@@ -266,7 +266,8 @@ def test_export_says_when_records_came_after_the_last_dedupe(review: Path, tmp_p
     """Issue 13: an export after a new import no longer mixes un-de-duplicated records in
     silently: a warning on stderr, a --json field, and an error with --require-deduped."""
     medline = pipe(review, "medline.txt", MEDLINE)
-    assert run("import", str(medline), "--source", "MEDLINE", "--review", str(review)).exit_code == 0
+    imported = run("import", str(medline), "--source", "MEDLINE", "--review", str(review))
+    assert imported.exit_code == 0
     never = run("records", "export", "--json", "--review", str(review))
     assert never.exit_code == 0
     assert json.loads(never.stdout)["deduplicated"] is False
