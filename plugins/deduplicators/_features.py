@@ -225,8 +225,17 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     long_a = np.fromiter((len(x) >= 5 for x in sa), bool, n) | pa
     long_b = np.fromiter((len(x) >= 5 for x in sb), bool, n) | pb
     article_number = ((sa == "1") & long_b) | ((sb == "1") & long_a)
+    # An article number in one export ("c1804", "e0123") and printed pages in the
+    # other: the numbers cannot be compared.
+    article_number |= pa != pb
     pages[present & (sa != sb) & ~article_number] = -1
     ea, eb = p.page_end[i], p.page_end[j]
+    # One page ("488") inside the other's range ("487-488"): not a conflict.
+    for k in np.flatnonzero((pages == -1) & ((ea == "") != (eb == ""))):
+        single, ranged = (int(i[k]), int(j[k])) if ea[k] == "" else (int(j[k]), int(i[k]))
+        low, high = _page_span(p, ranged)
+        if p.page_start[single].isdigit() and low <= int(p.page_start[single]) <= high:
+            pages[k] = 0
     same_end = (ea != "") & (ea == eb)
     page_end = (pages == 1) & same_end
     page_range = page_end & (ea != sa)

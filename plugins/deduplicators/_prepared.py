@@ -83,12 +83,19 @@ def prepare(records: Sequence[Any]) -> Prepared:
         nauth[i] = len(families)
         y = r.year
         year[i] = y if isinstance(y, int) and 1000 <= y <= 2999 else 0
-        journal.append(norm.journal_words(r.journal or ""))
+        venue, vol, iss, pag = r.journal or "", r.volume or "", r.issue or "", r.pages or ""
+        packed = norm.packed_citation(venue)
+        if packed:  # Embase: "Heart. 4 (2) (pp 55-60), 2019. Date of Publication: ..."
+            venue = packed["journal"]
+            vol, iss, pag = vol or packed["volume"], iss or packed["issue"], pag or packed["pages"]
+        journal.append(norm.journal_words(venue))
         recurring[i] = norm.title_recurring(words)
         conference[i] = _is_conference(r)
-        volume.append(norm.numbers(str(r.volume or "")))
-        issue.append(norm.numbers(str(r.issue or "")))
-        p = norm.pages(str(r.pages or ""))
+        volume.append(norm.numbers(str(vol)))
+        issue.append(norm.numbers(str(iss)))
+        p = norm.pages(str(pag))
+        if p.start and not p.end and p.start == str(year[i]):
+            p = norm.Pages()  # Embase puts the year in the pages field of some records
         pstart.append(p.start)
         pend.append(p.end)
         pprefix[i] = p.prefixed

@@ -71,6 +71,10 @@ from typing import Any
 from evidencekit.plugins.deduplicators._features import PairFeatures
 from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA, defaults  # noqa: F401
 
+#: A title of this many words or more identifies a paper with its authors and year
+#: alone (when no journal or volume is given to disagree).
+LONG_TITLE_WORDS = 8
+
 
 @dataclass
 class Verdicts:
@@ -219,6 +223,20 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & year_known
         & ((strong >= 2) | ((strong >= 1) & journal)),
+    )
+    # Conference and working papers, grey literature: no journal, volume or DOI on one
+    # side (often pages on one side only). A long title, the same authors (first
+    # author too) and the same year, with nothing in conflict.
+    apply(
+        "title-authors-year",
+        fuzzy_ok
+        & title_alike
+        & authors_alike
+        & (first >= 0.9)
+        & year_same
+        & f.journal_missing
+        & (f.volume == 0)
+        & (title_words >= LONG_TITLE_WORDS),
     )
     # A copy without a year (PDF metadata, grey literature): the citation must agree.
     apply(
