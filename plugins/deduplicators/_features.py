@@ -227,7 +227,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     article_number = ((sa == "1") & long_b) | ((sb == "1") & long_a)
     # An article number in one export ("c1804", "e0123") and printed pages in the
     # other: the numbers cannot be compared.
-    article_number |= pa != pb
+    article_number |= p.page_article[i] != p.page_article[j]
     pages[present & (sa != sb) & ~article_number] = -1
     ea, eb = p.page_end[i], p.page_end[j]
     # One page ("488") inside the other's range ("487-488"): not a conflict.

@@ -52,6 +52,7 @@ class Prepared:
     title_chars: Any = None  # int array: length of the title words
     recurring: Any = None  # bool array: a title that recurs for different items (see below)
     conference: Any = None  # bool array: a conference abstract or paper (venue or type says so)
+    page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -69,6 +70,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
     pprefix = np.zeros(n, bool)
     dois, pmids, ids, abstracts = [], [], [], []
     recurring = np.zeros(n, bool)
+    particle = np.zeros(n, bool)
     conference = np.zeros(n, bool)
     for i, r in enumerate(records):
         ids.append(str(r.record_id))
@@ -98,6 +100,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
             p = norm.Pages()  # Embase puts the year in the pages field of some records
         pstart.append(p.start)
         pend.append(p.end)
+        # "e0123", "c1804": an article number (electronic journals, the BMJ), not a page.
+        particle[i] = p.prefixed and str(pag).lstrip()[:1] in "eEcC"
         pprefix[i] = p.prefixed
         dois.append(norm.doi(r.doi or ""))
         pmids.append(norm.pmid(r.pmid or ""))
@@ -137,6 +141,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
         title_chars=np.array([len(t) for t in title], dtype=np.int32),
         recurring=recurring,
         conference=conference,
+        page_article=particle,
     )
 
 
