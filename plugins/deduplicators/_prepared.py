@@ -93,7 +93,9 @@ def prepare(records: Sequence[Any]) -> Prepared:
         journal.append(norm.journal_words(venue))
         recurring[i] = norm.title_recurring(words)
         conference[i] = _is_conference(r)
-        volume.append(norm.numbers(str(vol)))
+        vol = str(vol)
+        # "1)": the tail of "58 (Suppl 1)" cut by an export; not the volume.
+        volume.append("" if vol.count(")") > vol.count("(") else norm.numbers(vol))
         issue.append(norm.numbers(str(iss)))
         p = norm.pages(str(pag))
         if p.start and not p.end and p.start == str(year[i]):
