@@ -136,7 +136,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # The same DOI and title override a conflicting volume or page only within one
     # journal: Embase gives a conference abstract in another journal the DOI of
     # the article (same title, other journal, volume and pages: two reports).
-    identifier_strong = identifier_same & (~has_title | title_same) & (journal_ok | volume_same)
+    identifier_strong = (
+        identifier_same & (~has_title | title_same) & (journal_ok | volume_same | first_page)
+    )
     identifier_different = (f.doi == -1) | (f.pmid == -1)
     # A recurring title ("Editor's Comments") agrees in title, authors, year and
     # journal across issues: there the exception for a DOI data error does not hold.
@@ -303,6 +305,18 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & (first >= 0.9)
         & ((t >= o["title_floor"]) | partial | (~f.conference_differs & (t >= 0.5))),
+    )
+    # The whole citation (year, journal, volume, issue, page range) and the title are the
+    # same: authors merely not different suffice (a garbled name: "hWang, Y.").
+    apply(
+        "same-reference",
+        title_same
+        & year_same
+        & journal
+        & volume_same
+        & (f.issue == 1)
+        & f.page_range
+        & authors_not_different,
     )
     apply("letters", bundle & authors_not_different)
     untitled = (
