@@ -53,6 +53,7 @@ class PairFeatures:
     abstract: Any  # similarity of the abstracts' starts (nan when one is missing)
     recurring: Any = None  # either title recurs for different items ("Editor's Comments")
     conference_differs: Any = None  # one is a conference item, the other not
+    cochrane_versions: Any = None  # two versions (.pubN) of one Cochrane review
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -312,4 +313,6 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         abstract=abstract,
         recurring=p.recurring[i] | p.recurring[j],
         conference_differs=p.conference[i] != p.conference[j],
+        cochrane_versions=(p.cochrane[i] != "") & (p.cochrane[i] == p.cochrane[j])
+        & (p.doi[i] != p.doi[j]),
     )

@@ -234,3 +234,16 @@ def pmid(text: str) -> str:
         return ""
     digits = "".join(ch for ch in str(text) if ch.isdigit())
     return digits.lstrip("0")
+
+
+_COCHRANE_VERSION = re.compile(r"^(10\.1002/14651858\.[a-z]{2}\d+)(?:\.pub\d+)?$")
+
+
+def cochrane_review(doi_text: str) -> str:
+    """A Cochrane review's DOI without its version (``.pub3``), or ``""`` for other DOIs.
+
+    Each update of a Cochrane review is a new version with its own DOI
+    (``10.1002/14651858.CD001234.pub3``) and year; see the ``cochrane_versions`` option.
+    """
+    match = _COCHRANE_VERSION.match(doi_text) if doi_text else None
+    return match.group(1) if match else ""

@@ -53,6 +53,7 @@ class Prepared:
     recurring: Any = None  # bool array: a title that recurs for different items (see below)
     conference: Any = None  # bool array: a conference abstract or paper (venue or type says so)
     page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
+    cochrane: Any = None  # a Cochrane review's DOI without its version (.pubN), else ""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -144,6 +145,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
         recurring=recurring,
         conference=conference,
         page_article=particle,
+        cochrane=col([norm.cochrane_review(d) for d in dois]),
     )
 
 

@@ -144,6 +144,11 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # journal across issues: there the exception for a DOI data error does not hold.
     recurring = f.recurring
     identifier_conflict = identifier_different & (~everything_agrees | recurring)
+    # Versions of one Cochrane review (".pub2", ".pub3"): by default a person decides.
+    cochrane = f.cochrane_versions & has_title & (t >= o["title_floor"])
+    if o["cochrane_versions"] == "link":
+        identifier_same = identifier_same | cochrane
+        identifier_conflict = identifier_conflict & ~cochrane
 
     # Embase's "(multiple letters)" record covers a letter and its reply; a letter
     # and its reply may share a cluster through it but are never linked directly.
@@ -189,9 +194,10 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # reports; linked only when an identifier or the citation (volume, first page,
     # no other conflict) makes them one.
     venue_apart = f.conference_differs & ~identifier_same & ~(volume_same & first_page)
+    cochrane_link = cochrane if o["cochrane_versions"] == "link" else np.zeros(n, bool)
     veto = (
         identifier_conflict
-        | ~year_ok
+        | (~year_ok & ~cochrane_link)
         | (special & ~bib_identical)
         | (recurring & ~recurring_same_item)
         | (venue_apart & False)
@@ -331,7 +337,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     compatible = (
         ~identifier_conflict
-        & year_ok
+        & (year_ok | cochrane_link)
         & ~(compat_special & ~bib_identical)
         & titles_compatible
         & (~hard_conflict | identifier_strong | letter_reply)
@@ -366,6 +372,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
             )
         )
     )
+    if o["cochrane_versions"] == "review":
+        uncertain |= ~link & cochrane
     # The one ambiguous case of a recurring title: the same first page (and no
     # other field apart) but different DOIs. A person decides.
     uncertain |= (
