@@ -17,9 +17,8 @@ from importlib.metadata import version
 
 
 def main(argv: list[str]) -> int:
-    import pandas as pd
-
     import bib_dedupe.bib_dedupe as bd
+    import pandas as pd
 
     source, target = argv[0], argv[1]
     cpu = int(argv[2]) if len(argv) > 2 else 1
