@@ -347,6 +347,14 @@ def score(method: str, data: LabelledSet, clusters: list[list[str]], seconds: fl
 
 def run_ours(name: str, records: list[Record], options: dict | None = None) -> tuple[list, float]:
     """Run one of our deduplicators through the registry; return clusters and seconds."""
+    clusters, seconds, _ = run_ours_full(name, records, options)
+    return clusters, seconds
+
+
+def run_ours_full(
+    name: str, records: list[Record], options: dict | None = None
+) -> tuple[list, float, int]:
+    """Like :func:`run_ours`, also returning the number of uncertain (review) pairs."""
     from evidencekit.core.plugin_manager import get_plugin_manager
     from evidencekit.core.registry import Registry
 
@@ -355,7 +363,79 @@ def run_ours(name: str, records: list[Record], options: dict | None = None) -> t
     opts = registry.validate_options("deduplicator", name, options or {})
     start = time.perf_counter()
     result = provider.find_duplicates(records, opts, {})
-    return result.clusters, time.perf_counter() - start
+    return result.clusters, time.perf_counter() - start, len(result.uncertain)
+
+
+# -- leave one set out ---------------------------------------------------------
+
+#: The options tuned in the leave-one-set-out mode: the thresholds a user may move
+#: (docs/dedupe.md, "Tuning"). Each setting is run once per set; the setting chosen
+#: for a held-out set is the one with the fewest false pairs, then the highest
+#: recall, summed over the *other* sets.
+LOSO_GRID: list[dict] = [
+    {"title_threshold": tt, "author_threshold": at, "max_year_gap": gap}
+    for tt in (0.9, 0.95)
+    for at in (0.7, 0.8, 0.9)
+    for gap in (1, 2)
+]
+
+
+def leave_one_set_out(
+    sets: list[LabelledSet], bib: dict[str, Score] | None = None
+) -> list[dict]:
+    """Per held-out set: the options tuned on the others, and our and bib-dedupe's figures."""
+    runs: dict[tuple[str, int], tuple[Score, int]] = {}
+    for data in sets:
+        for k, options in enumerate(LOSO_GRID):
+            clusters, seconds, uncertain = run_ours_full("fuzzy", data.records, options)
+            runs[data.name, k] = (score("fuzzy", data, clusters, seconds), uncertain)
+        print(f"  tuned grid on {data.name}", file=sys.stderr)
+    rows = []
+    for held in sets:
+        others = [d for d in sets if d is not held]
+
+        def cost(k: int, others: list[LabelledSet] = others) -> tuple[int, float]:
+            false = sum(runs[d.name, k][0].fp for d in others)
+            recall = sum(runs[d.name, k][0].recall for d in others)
+            return false, -recall
+
+        best = min(range(len(LOSO_GRID)), key=cost)
+        ours, uncertain = runs[held.name, best]
+        rows.append(
+            {
+                "set": held.name,
+                "records": len(held.records),
+                "options": LOSO_GRID[best],
+                "ours": ours,
+                "uncertain": uncertain,
+                "bib": (bib or {}).get(held.name),
+            }
+        )
+    return rows
+
+
+def loso_table(rows: list[dict]) -> str:
+    head = (
+        f"{'set (records)':<22} {'level':<7} {'truth':>6} | {'ours P':>7} {'R':>6} {'false':>5} "
+        f"{'uncert %':>8} | {'bib-dedupe P':>12} {'R':>6} {'false':>5} | tuned on the other sets"
+    )
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        o: Score = row["ours"]
+        b: Score | None = row["bib"]
+        bib = (
+            f"{b.precision:>12.4f} {b.recall:>6.4f} {b.fp:>5}"
+            if b
+            else f"{'-':>12} {'-':>6} {'-':>5}"
+        )
+        options = ", ".join(f"{k}={v}" for k, v in row["options"].items())
+        label = f"{row['set']} ({row['records']:,})"
+        lines.append(
+            f"{label:<22} {o.level:<7} {o.truth:>6} | "
+            f"{o.precision:>7.4f} {o.recall:>6.4f} {o.fp:>5} "
+            f"{100 * row['uncertain'] / row['records']:>7.2f}% | {bib} | {options}"
+        )
+    return "\n".join(lines)
 
 
 #: bib-dedupe's own virtual environment (see ``benchmarks/README.md``).
@@ -472,6 +552,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-bib-dedupe", action="store_true", help="skip bib-dedupe")
     parser.add_argument("--show-errors", action="store_true", help="list false pairs")
     parser.add_argument("--show-missed", action="store_true", help="list missed pairs")
+    parser.add_argument(
+        "--loso",
+        action="store_true",
+        help="leave one set out: tune fuzzy's thresholds on all sets but one, score on that one",
+    )
     args = parser.parse_args(argv)
 
     if not SHARED.exists():
@@ -486,6 +571,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"bib-dedupe skipped ({reason}); set up its venv as benchmarks/README.md says",
                 file=sys.stderr,
             )
+    if args.loso:
+        bib: dict[str, Score] = {}
+        if not reason:
+            for data in sets:
+                clusters, seconds = run_bib_dedupe(data)
+                bib[data.name] = score("bib-dedupe", data, clusters, seconds)
+        print(loso_table(leave_one_set_out(sets, bib)))
+        return 0
     scores: list[Score] = []
     for data in sets:
         print(f"{data.name}: {len(data.records)} records", file=sys.stderr)

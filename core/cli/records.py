@@ -128,12 +128,15 @@ def _say_if_new_store(review: Any) -> None:
 @click.option("--option", "raw_options", multiple=True, metavar="KEY=VALUE",
               help="An importer option, e.g. impossible_year=warn or missing_title=error "
                    "(repeatable; VALUE is read as YAML).")
+@click.option("--replace", is_flag=True,
+              help="Read a file imported before again (e.g. with another --format or "
+                   "--option): its earlier records are replaced; run dedupe again after.")
 @review_option
 @json_option
 @output_option
 def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | None,
-                   date_searched: str | None, raw_options: tuple[str, ...], review_dir: str,
-                   as_json: bool, output: str | None) -> None:
+                   date_searched: str | None, raw_options: tuple[str, ...], replace: bool,
+                   review_dir: str, as_json: bool, output: str | None) -> None:
     """Import database export FILE(s) from one source into the review's store.
 
     The format is detected from the content unless --format is given. All the
@@ -147,7 +150,8 @@ def import_command(files: tuple[str, ...], source: str, kind: str, fmt: str | No
     options = parse_key_values(raw_options, "--option")
     with progress_bar() as progress:
         report = import_files(review, files, source=source, kind=kind, format=fmt,
-                              date_searched=date_searched, options=options, progress=progress)
+                              date_searched=date_searched, options=options, progress=progress,
+                              replace=replace)
     for message in report.warnings:
         warn(message)
     for f in report.files:
@@ -293,10 +297,14 @@ def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
 @click.option("--all", "all_records", is_flag=True,
               help="Every imported record with its cluster, not one per de-duplicated record.")
 @raw_option
+@click.option("--require-deduped", is_flag=True,
+              help="Refuse to export when records were imported after the last dedupe "
+                   "(or none ran), instead of warning.")
 @review_option
+@json_option
 @output_option
-def export_command(fmt: str, all_records: bool, raw: bool, review_dir: str,
-                   output: str | None) -> None:
+def export_command(fmt: str, all_records: bool, raw: bool, require_deduped: bool,
+                   review_dir: str, as_json: bool, output: str | None) -> None:
     """Export the records as CSV, RIS or BibTeX.
 
     By default one entry per de-duplicated record (its cluster's primary, gaps
@@ -304,9 +312,27 @@ def export_command(fmt: str, all_records: bool, raw: bool, review_dir: str,
     columns record_id, cluster_id, is_primary, source, source_key, title,
     authors, year, doi first. CSV cells beginning with =, +, -, @, tab or
     carriage return get a leading ' (spreadsheet formula injection); --raw
-    writes them exactly.
+    writes them exactly. Records imported after the last dedupe are
+    exported as their own entries, with a warning on stderr (an error with
+    --require-deduped). With --json one JSON object (format, deduplicated,
+    imported_after_dedupe, output, and the exported text as content unless -o
+    names a file).
     """
     from evidencekit.core.io import emit
     from evidencekit.core.records import export_records
 
-    emit(export_records(load_review(review_dir), fmt, all_records=all_records, raw=raw), output)
+    state: dict[str, Any] = {}
+    text = export_records(load_review(review_dir), fmt, all_records=all_records, raw=raw,
+                          state=state,
+                          require_deduped=require_deduped)
+    if as_json:
+        data = {"format": fmt, "deduplicated": state["deduplicated"],
+                "imported_after_dedupe": state["unclustered"], "output": output}
+        if output is not None and output != "-":
+            emit(text, output)
+        else:
+            data["content"] = text
+        print_json(data)
+    else:
+        emit(text, output)
+    _stale_warning(state["unclustered"], state["deduplicated"])

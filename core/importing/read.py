@@ -209,7 +209,8 @@ def records_from_source(
                              f"removed from {', '.join(scrubbed)} (a damaged file?)", line)
             if record.year is not None and not YEAR_MIN <= record.year <= last_year:
                 label = f"record {position} (id {record.source_key})"
-                if common["impossible_year"] == "error":
+                # EndNote writes "PY  - 0000" for "no year": a placeholder, not a mistake.
+                if common["impossible_year"] == "error" and record.year != 0:
                     raise RecordFormatError(
                         f"{label}: the year {record.year} is impossible (expected "
                         f"{YEAR_MIN}-{last_year}). Correct it in the file, or import with the "
@@ -217,7 +218,9 @@ def records_from_source(
                         file=source.display,
                         line=line,
                     )
-                bad_year.add(f"{label}: impossible year {record.year} dropped", line)
+                what = "no year (written as 0000)" if record.year == 0 else (
+                    f"impossible year {record.year}")
+                bad_year.add(f"{label}: {what}; stored without a year", line)
                 record.year = None
             if not record.title.strip():
                 label = f"record {position} (id {record.source_key})"

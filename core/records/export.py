@@ -15,13 +15,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # -- export ----------------------------------------------------------------------------
 def export_records(review: Review, format: str = "csv", *, all_records: bool = False,
-                   raw: bool = False) -> str:
+                   raw: bool = False, state: dict[str, Any] | None = None,
+                   require_deduped: bool = False) -> str:
     """The store's records as CSV, RIS or BibTeX text.
 
     By default one entry per de-duplicated record: the cluster's primary with
     its gaps filled from the other records (``merged_record``). With
     ``all_records`` every imported record, with its cluster. CSV cells that a
-    spreadsheet would run as formulas are neutralised unless ``raw``.
+    spreadsheet would run as formulas are neutralised unless ``raw``. ``state``, when
+    given, receives ``deduplicated`` (a dedupe ever ran) and ``unclustered``
+    (records imported after the last one); ``require_deduped`` makes either an
+    error instead of an export that mixes un-de-duplicated records in.
     """
     from evidencekit.core import export_records as ex
 
@@ -30,6 +34,15 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
                             f"{', '.join(ex.EXPORT_FORMATS)}")
     with open_existing(review) as store:
         clustering = load_clustering(store)
+    if state is not None:
+        state.update(deduplicated=clustering.deduplicated, unclustered=clustering.unclustered)
+    if require_deduped and not clustering.deduplicated:
+        raise PipelineError("the records were never de-duplicated; run `evidencekit dedupe` "
+                            "first (or export without --require-deduped)")
+    if require_deduped and clustering.unclustered:
+        raise PipelineError(f"{clustering.unclustered} records were imported after the last "
+                            "de-duplication; run `evidencekit dedupe` again first (or export "
+                            "without --require-deduped)")
     if all_records:
         entries = [
             (record, [record.provenance.source],

@@ -33,10 +33,16 @@ def import_files(
     date_searched: str | None = None,
     options: Mapping[str, Any] | None = None,
     progress: ProgressFn | None = None,
+    replace: bool = False,
 ) -> ImportReport:
-    """Import export files from one source into the review's store, all or nothing."""
+    """Import export files from one source into the review's store, all or nothing.
+
+    ``replace``: a file imported before is read again (with this format and these
+    options) instead of being reported as already present.
+    """
     specs = [
-        ImportSpec(p, source, kind, format, date_searched, dict(options or {})) for p in paths
+        ImportSpec(p, source, kind, format, date_searched, dict(options or {}), replace)
+        for p in paths
     ]
     return import_many(review, specs, progress=progress)
 

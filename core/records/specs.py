@@ -27,6 +27,7 @@ class ImportSpec:
     format: str | None = None
     date_searched: str | None = None
     options: dict[str, Any] | None = None
+    replace: bool = False  # drop this file's earlier records and import it again
 
 
 @dataclass

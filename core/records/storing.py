@@ -142,12 +142,17 @@ def _store_all(
     store: Store | None = None
     report = ImportReport()
     formats: dict[str, str] = {}
+    file_options: dict[str, dict[str, Any]] = {}  # by content hash, recorded in the run
     with contextlib.ExitStack() as stack:
         if store_path is None or store_path.exists():
             store = stack.enter_context(open_store(review, create=True))
         conn: sa.Connection | None = None
         for batch in batches:
             spec = batch.spec
+            if spec.replace and store is not None:
+                if conn is None:
+                    conn = stack.enter_context(store.write())
+                rows.delete_file_records(conn, batch.sha256, str(spec.path))
             if store is not None:
                 with contextlib.ExitStack() as reading:
                     look = conn or reading.enter_context(store.read())
@@ -156,6 +161,7 @@ def _store_all(
                     report.files.append(done)
                     continue
             parsed = batch.read()
+            file_options[batch.sha256] = dict(spec.options or {})
             prepared, warnings = _prepare(spec, parsed, check_titles)
             if conn is None:  # take the write lock once the first file is parsed
                 if store is None:  # a new review: another process may have made it since
@@ -167,7 +173,8 @@ def _store_all(
             report.run_id = rows.add_run(
                 conn, command,
                 options={"files": [
-                    {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format}
+                    {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format,
+                     "sha256": f.sha256, "options": file_options.get(f.sha256, {})}
                     for f in report.files
                 ]},
                 versions={"evidencekit": __version__, "importers": formats},
@@ -186,11 +193,42 @@ def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
         return None
     last = earlier[-1]
     spec = batch.spec
+    _check_same_reading(conn, batch, last.format)
     return FileImport(
         file=str(spec.path), source=spec.source, kind=spec.kind, format=last.format,
         encoding=last.encoding, sha256=batch.sha256, records=last.record_count, new=0,
         already_present=last.record_count, earlier_sources=sorted({i.source for i in earlier}),
     )
+
+
+def _check_same_reading(conn: sa.Connection, batch: _Batch, stored_format: str) -> None:
+    """Refuse a re-import that asks for another format or other options than the first.
+
+    The file's records are stored already and would not be read again, so a new
+    ``--format`` or ``--option`` would be silently ignored.
+    """
+    from evidencekit.core.store import rows
+
+    spec = batch.spec
+    asked = dict(spec.options or {})
+    before: dict[str, Any] = {}
+    for run in rows.runs(conn, "import"):
+        for entry in run["options"].get("files", []):
+            if entry.get("sha256") == batch.sha256:
+                before = dict(entry.get("options") or {})
+    changed = []
+    if spec.format and spec.format != stored_format:
+        changed.append(f"--format {spec.format} (it was read as {stored_format})")
+    if asked and asked != before:  # no --option at all asks for no change
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(asked.items())) or "none"
+        was = ", ".join(f"{k}={v}" for k, v in sorted(before.items())) or "none"
+        changed.append(f"options {shown} (it was read with {was})")
+    if changed:
+        raise PipelineError(
+            f"{spec.path}: this file is already imported; " + " and ".join(changed)
+            + " would not be applied. Re-import it with --replace to read it again that way, "
+            "or leave out the changed --format/--option"
+        )
 
 
 def _origin(review: Review, fmt: str) -> str:

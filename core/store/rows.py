@@ -96,6 +96,43 @@ def imports_of_file(conn: sa.Connection, sha256: str) -> list[ImportInfo]:
     return [_import_info(row) for row in rows]
 
 
+def delete_file_records(conn: sa.Connection, sha256: str, file: str) -> int:
+    """Delete the records of every earlier import of this content, for a re-import.
+
+    Their clusters, links and review pairs go too (the next ``dedupe`` rebuilds
+    them). A person's decision on one of the records cannot be dropped silently:
+    then nothing is deleted and the error says so. Returns the records deleted.
+    """
+    from evidencekit.core.errors import PipelineError
+
+    ids_query = sa.select(schema.records.c.record_id).where(
+        schema.records.c.import_id.in_(
+            sa.select(schema.imports.c.import_id).where(schema.imports.c.sha256 == sha256)
+        )
+    )
+    ids = [row[0] for row in conn.execute(ids_query)]
+    if not ids:
+        return 0
+    decided = 0
+    for chunk in iter_chunks(ids):
+        t = schema.pair_decisions
+        decided += conn.execute(
+            sa.select(sa.func.count()).select_from(t).where(t.c.a.in_(chunk) | t.c.b.in_(chunk))
+        ).scalar_one()
+    if decided:
+        raise PipelineError(
+            f"{file}: {decided} duplicate decision(s) name records of this file; --replace "
+            "would lose them. Re-import without --replace, or import the file as a new source"
+        )
+    for chunk in iter_chunks(ids):
+        for t in (schema.uncertain_pairs, schema.dedupe_links):
+            conn.execute(t.delete().where(t.c.a.in_(chunk) | t.c.b.in_(chunk)))
+        conn.execute(schema.clusters.delete().where(schema.clusters.c.record_id.in_(chunk)))
+        conn.execute(schema.records.delete().where(schema.records.c.record_id.in_(chunk)))
+    conn.execute(schema.imports.delete().where(schema.imports.c.sha256 == sha256))
+    return len(ids)
+
+
 # -- records --------------------------------------------------------------------
 def record_row(record: Record, record_id: str, import_id: int, *, position: int,
                source_key: str) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class PairFeatures:
     abstract: Any  # similarity of the abstracts' starts (nan when one is missing)
     recurring: Any = None  # either title recurs for different items ("Editor's Comments")
     conference_differs: Any = None  # one is a conference item, the other not
+    cochrane_versions: Any = None  # two versions (.pubN) of one Cochrane review
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -225,8 +226,17 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     long_a = np.fromiter((len(x) >= 5 for x in sa), bool, n) | pa
     long_b = np.fromiter((len(x) >= 5 for x in sb), bool, n) | pb
     article_number = ((sa == "1") & long_b) | ((sb == "1") & long_a)
+    # An article number in one export ("c1804", "e0123") and printed pages in the
+    # other: the numbers cannot be compared.
+    article_number |= p.page_article[i] != p.page_article[j]
     pages[present & (sa != sb) & ~article_number] = -1
     ea, eb = p.page_end[i], p.page_end[j]
+    # One page ("488") inside the other's range ("487-488"): not a conflict.
+    for k in np.flatnonzero((pages == -1) & ((ea == "") != (eb == ""))):
+        single, ranged = (int(i[k]), int(j[k])) if ea[k] == "" else (int(j[k]), int(i[k]))
+        low, high = _page_span(p, ranged)
+        if p.page_start[single].isdigit() and low <= int(p.page_start[single]) <= high:
+            pages[k] = 0
     same_end = (ea != "") & (ea == eb)
     page_end = (pages == 1) & same_end
     page_range = page_end & (ea != sa)
@@ -303,4 +313,6 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         abstract=abstract,
         recurring=p.recurring[i] | p.recurring[j],
         conference_differs=p.conference[i] != p.conference[j],
+        cochrane_versions=(p.cochrane[i] != "") & (p.cochrane[i] == p.cochrane[j])
+        & (p.doi[i] != p.doi[j]),
     )

@@ -79,6 +79,35 @@ def _given_words(given: str) -> tuple[str, ...]:
     return tuple(w for w in fold(given).split() if len(w) > 1 and w not in _NOT_NAMES)
 
 
+#: Names run together without a separator (ASySD, some Embase CSVs): "Hirata T.Fukuse T."
+_GLUED = re.compile(r"[A-Z]\.[A-Z][a-z]")
+_GLUED_SPLIT = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")
+
+
+def _names(authors: Sequence[Any], limit: int) -> list[tuple[str, str]]:
+    """``(family, given)`` of the first ``limit`` authors, glued name strings split.
+
+    "Hirata T.Fukuse T.Ishikawa S." (read by an importer as one odd name) is three
+    authors, each "Family Initials"; so is "Kunz Sebastian N.Calkins Hugh".
+    """
+    out: list[tuple[str, str]] = []
+    for author in list(authors)[:limit]:
+        family = getattr(author, "family", None)
+        if family is None:
+            family, given = str(author), ""
+        else:
+            given = getattr(author, "given", "") or ""
+        if _GLUED.search(family) or _GLUED.search(given):
+            text = f"{given} {family}" if _GLUED.search(given) else f"{family} {given}"
+            for chunk in _GLUED_SPLIT.split(text.strip()):
+                head, _, rest = chunk.strip().partition(" ")
+                if head:
+                    out.append((head, rest))
+        else:
+            out.append((family, given))
+    return out[:limit]
+
+
 def author_keys(authors: Sequence[Any], limit: int = 12) -> tuple[list[str], str]:
     """Family names of the first ``limit`` authors, and every word of their names.
 
@@ -88,12 +117,7 @@ def author_keys(authors: Sequence[Any], limit: int = 12) -> tuple[list[str], str
     """
     families: list[str] = []
     words: list[str] = []
-    for author in list(authors)[:limit]:
-        family = getattr(author, "family", None)
-        if family is None:
-            family, given = str(author), ""
-        else:
-            given = getattr(author, "given", "") or ""
+    for family, given in _names(authors, limit):
         name, family_words = _family_key(family, bool(given))
         if name:
             families.append(name)

@@ -127,6 +127,22 @@ _MONTHS = {
 _EXCEL_DAY_MONTH = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})\s*$")
 _EXCEL_MONTH_NUMBER = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,4})\s*$")
 _PAGE_TOKEN = re.compile(r"([A-Za-z]{0,3})\s*(\d+)")
+_LOST_START = re.compile(r"^\s*[A-Za-z]+\.?\s*-\s*[A-Za-z]{0,3}(\d+)\s*$")
+#: Embase's whole citation in the journal field: "Heart. 4 (2) (pp 55-60), 2019. ...".
+_PACKED_CITATION = re.compile(
+    r"^(?P<journal>.+?)\.\s+(?P<volume>\d+)\s*(?:\((?P<issue>[^)]*)\)\s*)?"
+    r"\(pp?\.?\s*(?P<pages>[^)]*)\)"
+)
+
+
+def packed_citation(journal: str) -> dict[str, str] | None:
+    """The journal, volume, issue and pages of a citation packed in the journal field."""
+    if "(p" not in journal:
+        return None
+    match = _PACKED_CITATION.match(journal)
+    return {k: v or "" for k, v in match.groupdict().items()} if match else None
+
+
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
 
 
@@ -163,6 +179,9 @@ def pages(text: str) -> Pages:
     if not text:
         return Pages()
     text = _unmangle(text.translate(_DASHES))
+    lost = _LOST_START.match(text)
+    if lost:  # "t-20", "Suppl-11": the first page was lost in the export; only the end is known
+        return Pages("", lost.group(1).lstrip("0") or "0", False)
     tokens = _PAGE_TOKEN.findall(text)
     if not tokens:
         return Pages()
@@ -171,8 +190,9 @@ def pages(text: str) -> Pages:
     end = ""
     if len(tokens) > 1:
         end = tokens[1][1].lstrip("0") or "0"
-        if len(end) < len(start):  # "221-8" means 221-228
-            end = start[: len(start) - len(end)] + end
+        if len(end) < len(start):  # "221-8" means 221-228, "795-15" 795-815
+            full = start[: len(start) - len(end)] + end
+            end = full if int(full) >= int(start) else str(int(full) + 10 ** len(end))
     return Pages(start, end, bool(prefix))
 
 
@@ -214,3 +234,16 @@ def pmid(text: str) -> str:
         return ""
     digits = "".join(ch for ch in str(text) if ch.isdigit())
     return digits.lstrip("0")
+
+
+_COCHRANE_VERSION = re.compile(r"^(10\.1002/14651858\.[a-z]{2}\d+)(?:\.pub\d+)?$")
+
+
+def cochrane_review(doi_text: str) -> str:
+    """A Cochrane review's DOI without its version (``.pub3``), or ``""`` for other DOIs.
+
+    Each update of a Cochrane review is a new version with its own DOI
+    (``10.1002/14651858.CD001234.pub3``) and year; see the ``cochrane_versions`` option.
+    """
+    match = _COCHRANE_VERSION.match(doi_text) if doi_text else None
+    return match.group(1) if match else ""

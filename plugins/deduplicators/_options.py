@@ -76,6 +76,13 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "description": "link a record without a title when authors, year, journal, "
             "volume and pages all agree (else it is sent for review)",
         },
+        "cochrane_versions": {
+            "type": "string",
+            "enum": ["review", "link", "separate"],
+            "default": "review",
+            "description": "two versions of one Cochrane review (DOI .pubN, a later year): "
+            "send the pair for review, link them as one study, or keep them apart",
+        },
         "full_block": {
             "type": "integer",
             "minimum": 2,

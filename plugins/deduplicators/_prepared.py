@@ -52,6 +52,8 @@ class Prepared:
     title_chars: Any = None  # int array: length of the title words
     recurring: Any = None  # bool array: a title that recurs for different items (see below)
     conference: Any = None  # bool array: a conference abstract or paper (venue or type says so)
+    page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
+    cochrane: Any = None  # a Cochrane review's DOI without its version (.pubN), else ""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -69,6 +71,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
     pprefix = np.zeros(n, bool)
     dois, pmids, ids, abstracts = [], [], [], []
     recurring = np.zeros(n, bool)
+    particle = np.zeros(n, bool)
     conference = np.zeros(n, bool)
     for i, r in enumerate(records):
         ids.append(str(r.record_id))
@@ -83,14 +86,25 @@ def prepare(records: Sequence[Any]) -> Prepared:
         nauth[i] = len(families)
         y = r.year
         year[i] = y if isinstance(y, int) and 1000 <= y <= 2999 else 0
-        journal.append(norm.journal_words(r.journal or ""))
+        venue, vol, iss, pag = r.journal or "", r.volume or "", r.issue or "", r.pages or ""
+        packed = norm.packed_citation(venue)
+        if packed:  # Embase: "Heart. 4 (2) (pp 55-60), 2019. Date of Publication: ..."
+            venue = packed["journal"]
+            vol, iss, pag = vol or packed["volume"], iss or packed["issue"], pag or packed["pages"]
+        journal.append(norm.journal_words(venue))
         recurring[i] = norm.title_recurring(words)
         conference[i] = _is_conference(r)
-        volume.append(norm.numbers(str(r.volume or "")))
-        issue.append(norm.numbers(str(r.issue or "")))
-        p = norm.pages(str(r.pages or ""))
+        vol = str(vol)
+        # "1)": the tail of "58 (Suppl 1)" cut by an export; not the volume.
+        volume.append("" if vol.count(")") > vol.count("(") else norm.numbers(vol))
+        issue.append(norm.numbers(str(iss)))
+        p = norm.pages(str(pag))
+        if p.start and not p.end and p.start == str(year[i]):
+            p = norm.Pages()  # Embase puts the year in the pages field of some records
         pstart.append(p.start)
         pend.append(p.end)
+        # "e0123", "c1804": an article number (electronic journals, the BMJ), not a page.
+        particle[i] = p.prefixed and str(pag).lstrip()[:1] in "eEcC"
         pprefix[i] = p.prefixed
         dois.append(norm.doi(r.doi or ""))
         pmids.append(norm.pmid(r.pmid or ""))
@@ -130,6 +144,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
         title_chars=np.array([len(t) for t in title], dtype=np.int32),
         recurring=recurring,
         conference=conference,
+        page_article=particle,
+        cochrane=col([norm.cochrane_review(d) for d in dois]),
     )
 
 

@@ -12,10 +12,18 @@ one item* = same volume, same first page, last pages not different, and the
 same last page or issue.
 
 Vetoes (never linked automatically)
-  * two different DOIs or PMIDs, unless titles, authors, year, journal and
-    first page all agree and the volumes do not conflict (one DOI is then a
-    data error). A DOI or PMID carried by three or more records with unlike
-    titles (a supplement's DOI) neither links nor vetoes;
+  * two different DOIs or PMIDs, unless titles, authors, year, journal (or its
+    abbreviation), volume, issue and first page all agree and the title does
+    not recur (one DOI is then a data error). A DOI or PMID carried by three
+    or more records with unlike titles (a supplement's DOI) neither links nor
+    vetoes; two versions of one Cochrane review follow ``cochrane_versions``;
+  * a recurring title ("Editor's Comments", "Reply", "Corrigendum", "In this
+    issue", front matter ...; or a short title found in three issues) unless
+    the citation makes the two one item: the same identifier, or the same
+    volume and first page (or issue and authors when no pages are given), and
+    no other issue unless the same authors fill the same page range;
+  * a conference item (by type or venue name) and a journal item, unless they
+    share an identifier or the volume and first page;
   * years further apart than ``max_year_gap``;
   * one record is an erratum, reply, comment or retraction notice and the
     other is not, or the numbers in the titles differ ("Part I" / "Part II"),
@@ -29,6 +37,11 @@ Links (each also needs no conflicting volume or first page, except where said)
     volume, first page, abstract (>= ``abstract_threshold``) or journal.
   * ``near-year``: titles and authors alike, years within ``max_year_gap``,
     two agreements of volume, first page and abstract, or one and the journal.
+  * ``no-year``: titles and authors alike, a year missing, the same journal,
+    volume, and issue or first page (PDF metadata, grey literature).
+  * ``title-authors-year``: titles and authors (first author too) alike, same
+    year, no journal or no volume on either side, a title of at least
+    ``LONG_TITLE_WORDS`` words (conference and working papers).
   * ``no-authors``: titles alike, authors missing, same year and journal,
     volume or first page.
   * ``contained``: one title is the other with a prefix or subtitle
@@ -41,7 +54,10 @@ Links (each also needs no conflicting volume or first page, except where said)
   * ``same-reference``: same volume and the same page range of more than one
     page, journal not different (or one the other's section), authors alike
     or missing, titles >= ``title_floor`` or one contained in the other (a
-    translated or shortened title of one reference).
+    translated or shortened title of one reference); or the same year, volume,
+    issue and page range with authors and first author alike under another
+    journal name (not a conference item against a journal item); or the whole
+    citation and the title the same with authors merely not different.
   * ``letters``: Embase's "(multiple letters)" record covers the pages of a
     letter or its reply (same volume, year, journal, titles >= 0.9).
   * Supplement abstracts whose letter-prefixed first pages differ ("e8" /
@@ -58,29 +74,25 @@ cluster (through a "multiple letters" record) but are never linked directly.
 
 Uncertain (sent to a person): not linked, no identifier or year veto, and
 titles >= ``uncertain_title`` with authors not below ``author_floor``, not an
-erratum/numbered-part pair, and not different in volume, pages and journal all
-at once; or the same identifier with unlike titles; or an untitled record
-whose other fields all agree.
+erratum/numbered-part pair, and no conflicting volume or pages unless an
+identifier is shared (a recurring title also needs the same year and volume or
+first page, and no other issue); or the same identifier with unlike titles; or
+an untitled record whose other fields all agree; or a recurring title with the
+same first page, different DOIs and nothing else apart; or two versions of one
+Cochrane review (``cochrane_versions: review``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from evidencekit.plugins.deduplicators._features import PairFeatures
 from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA, defaults  # noqa: F401
+from evidencekit.plugins.deduplicators._verdicts import Verdicts, reason  # noqa: F401
 
-
-@dataclass
-class Verdicts:
-    """Per pair: linked, uncertain, compatible in one cluster, score, rule name."""
-
-    link: Any
-    uncertain: Any
-    compatible: Any
-    score: Any
-    rule: Any  # object array of rule names ("" when not linked)
+#: A title of this many words or more identifies a paper with its authors and year
+#: alone (when no journal or volume is given to disagree).
+LONG_TITLE_WORDS = 8
 
 
 def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdicts:
@@ -132,12 +144,19 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # The same DOI and title override a conflicting volume or page only within one
     # journal: Embase gives a conference abstract in another journal the DOI of
     # the article (same title, other journal, volume and pages: two reports).
-    identifier_strong = identifier_same & (~has_title | title_same) & (journal_ok | volume_same)
+    identifier_strong = (
+        identifier_same & (~has_title | title_same) & (journal_ok | volume_same | first_page)
+    )
     identifier_different = (f.doi == -1) | (f.pmid == -1)
     # A recurring title ("Editor's Comments") agrees in title, authors, year and
     # journal across issues: there the exception for a DOI data error does not hold.
     recurring = f.recurring
     identifier_conflict = identifier_different & (~everything_agrees | recurring)
+    # Versions of one Cochrane review (".pub2", ".pub3"): by default a person decides.
+    cochrane = f.cochrane_versions & has_title & (t >= o["title_floor"])
+    if o["cochrane_versions"] == "link":
+        identifier_same = identifier_same | cochrane
+        identifier_conflict = identifier_conflict & ~cochrane
 
     # Embase's "(multiple letters)" record covers a letter and its reply; a letter
     # and its reply may share a cluster through it but are never linked directly.
@@ -183,9 +202,10 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # reports; linked only when an identifier or the citation (volume, first page,
     # no other conflict) makes them one.
     venue_apart = f.conference_differs & ~identifier_same & ~(volume_same & first_page)
+    cochrane_link = cochrane if o["cochrane_versions"] == "link" else np.zeros(n, bool)
     veto = (
         identifier_conflict
-        | ~year_ok
+        | (~year_ok & ~cochrane_link)
         | (special & ~bib_identical)
         | (recurring & ~recurring_same_item)
         | (venue_apart & False)
@@ -219,6 +239,20 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & year_known
         & ((strong >= 2) | ((strong >= 1) & journal)),
+    )
+    # Conference and working papers, grey literature: no journal, volume or DOI on one
+    # side (often pages on one side only). A long title, the same authors (first
+    # author too) and the same year, with nothing in conflict.
+    apply(
+        "title-authors-year",
+        fuzzy_ok
+        & title_alike
+        & authors_alike
+        & (first >= 0.9)
+        & year_same
+        & f.journal_missing
+        & (f.volume == 0)
+        & (title_words >= LONG_TITLE_WORDS),
     )
     # A copy without a year (PDF metadata, grey literature): the citation must agree.
     apply(
@@ -286,6 +320,18 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & (first >= 0.9)
         & ((t >= o["title_floor"]) | partial | (~f.conference_differs & (t >= 0.5))),
     )
+    # The whole citation (year, journal, volume, issue, page range) and the title are the
+    # same: authors merely not different suffice (a garbled name: "hWang, Y.").
+    apply(
+        "same-reference",
+        title_same
+        & year_same
+        & journal
+        & volume_same
+        & (f.issue == 1)
+        & f.page_range
+        & authors_not_different,
+    )
     apply("letters", bundle & authors_not_different)
     untitled = (
         ~has_title & authors_known & (au >= 0.9) & year_same & journal & bib_identical & f.page_end
@@ -299,7 +345,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     compatible = (
         ~identifier_conflict
-        & year_ok
+        & (year_ok | cochrane_link)
         & ~(compat_special & ~bib_identical)
         & titles_compatible
         & (~hard_conflict | identifier_strong | letter_reply)
@@ -334,6 +380,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
             )
         )
     )
+    if o["cochrane_versions"] == "review":
+        uncertain |= ~link & cochrane
     # The one ambiguous case of a recurring title: the same first page (and no
     # other field apart) but different DOIs. A person decides.
     uncertain |= (
@@ -348,30 +396,3 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
     score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same
     return Verdicts(link, uncertain, compatible, score.astype(np.float64), rule)
-
-
-def reason(f: PairFeatures, k: int, rule: str) -> str:
-    """A one-line account of why pair ``k`` was linked (or sent for review)."""
-    import math
-
-    parts = [rule or "uncertain"]
-    if f.doi[k] == 1:
-        parts.append("doi =")
-    if f.pmid[k] == 1:
-        parts.append("pmid =")
-    if not math.isnan(f.title[k]):
-        parts.append(f"title {f.title[k]:.2f}" + (" (contained)" if f.title_contained[k] else ""))
-    if not math.isnan(f.authors[k]):
-        parts.append(f"authors {f.authors[k]:.2f}")
-    if f.year_gap[k] >= 0:
-        parts.append("year =" if f.year_gap[k] == 0 else f"year ±{f.year_gap[k]}")
-    if f.journal_agree[k]:
-        parts.append("journal =")
-    for name, value in (("volume", f.volume[k]), ("issue", f.issue[k]), ("pages", f.pages[k])):
-        if value == 1:
-            parts.append(f"{name} =")
-        elif value == -1:
-            parts.append(f"{name} ≠")
-    if not math.isnan(f.abstract[k]):
-        parts.append(f"abstract {f.abstract[k]:.2f}")
-    return ", ".join(parts)

@@ -179,7 +179,15 @@ def clean_title(title: str) -> tuple[str, bool]:
 _FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020](?:\s*,\s*[1-9*\u2020])*\s*$")
 
 
+# A footnote mark glued to a title's last word ("... Interorganizational Systems1").
+_GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{5})[1-9*\u2020\u00b9]$")
+
+
 def _strip_footnote(title: str) -> str:
+    title = title.rstrip()
+    glued = _GLUED_FOOTNOTE.search(title)
+    if glued:
+        return title[: glued.start()]
     match = _FOOTNOTE.search(title)
     if not match:
         return title
@@ -275,6 +283,9 @@ def title_kind(title: str, words: str, erratum_reference: bool | None = None) ->
     return ""
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
 def title_numbers(words: str) -> str:
     """The numbers a title contains (digits, and Roman numerals that count), sorted.
 
@@ -289,6 +300,10 @@ def title_numbers(words: str) -> str:
     for word in words.split():
         if word.isdigit():
             out.append(word.lstrip("0") or "0")
+        elif not word.isalpha() and not word.isdigit():
+            # "beta1" / "beta-1", "covid19" / "COVID-19": a number glued to a word is
+            # the same number as one after a hyphen (folded to a space).
+            out.extend(n.lstrip("0") or "0" for n in _DIGIT_RUN.findall(word))
         elif word in _ROMAN and (word in _ROMAN_ALONE or previous in _NUMBERED):
             out.append(_ROMAN[word])
         previous = word

@@ -54,8 +54,13 @@ def clean(value: object) -> str:
         text = html.unescape(text)
     # Why the fast path: most values are already clean, and this runs ~25 times a record.
     if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\xa0" in text:
+        if "-\n" in text or "-\r" in text:  # "beta-" + line break + "1": keep "beta-1" whole
+            text = _HYPHEN_BREAK.sub("-", text)
         return " ".join(text.split())  # C-speed; a regex sub is ~5x slower on abstracts
     return text.strip()
+
+
+_HYPHEN_BREAK = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\d)")
 
 
 def clean_block(value: object) -> str:
@@ -149,6 +154,18 @@ def parse_year(value: object) -> int | None:
     return None
 
 
+def _expand_end(start: str, end: str) -> str:
+    """An abbreviated last page in full: ``"123", "30"`` -> ``"130"``; ``"795", "15"`` -> ``"815"``.
+
+    The end takes the start's leading digits; when that falls before the start the range
+    crosses a ten, hundred ... (795-15 is 795-815, not 795-715).
+    """
+    full = start[: len(start) - len(end)] + end
+    if int(full) < int(start):
+        full = str(int(full) + 10 ** len(end))
+    return full
+
+
 def normalise_pages(start: object, end: object = "") -> str:
     """Pages as ``"123-130"``: en dashes and ``--`` become ``-``, abbreviated ends are
     expanded (``"123-30"`` → ``"123-130"``), a single page or article number stays as is."""
@@ -179,7 +196,7 @@ def normalise_pages(start: object, end: object = "") -> str:
         end_prefix, end_digits = end_match.groups()
         if not end_prefix or end_prefix == prefix:
             if len(end_digits) < len(start_digits):
-                end_digits = start_digits[: len(start_digits) - len(end_digits)] + end_digits
+                end_digits = _expand_end(start_digits, end_digits)
             last_page = prefix + end_digits
             if last_page == first_page:
                 return first_page

@@ -89,6 +89,13 @@ def _format_hint(source: Any) -> str:
     return ""
 
 
+def _warn_after_end(source: Any, lines: list[tuple[int, str]]) -> None:
+    """Warn about tag lines found between a record's ER and the next TY (Ovid's NL)."""
+    for number, line in lines:
+        text = line.strip()[:50]
+        source.warn(f"the tag line {text!r} is outside any record; ignored", number)
+
+
 def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]]]:
     """Yield ``(first line, {tag: [values]})`` per record, in file order.
 
@@ -104,6 +111,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     parts: list[str] | None = None
     start = last_end = 0
     stray = StrayLines()
+    after_end: list[tuple[int, str]] = []  # tag lines after an ER, before the next TY
     number = 0
     tags = _TAGS
     loose = _STANDARD_TAG_LINE.search(source.head) is None
@@ -137,14 +145,24 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
                 continue
             tag, value = tagged
             if tag == "TY":
+                _warn_after_end(source, after_end)
+                after_end = []
                 record = {"TY": [value]}
                 last = record["TY"]
                 start = cursor.line = number
                 cursor.record += 1
                 continue
-            if tag == "ER":
+            if tag == "ER" and not after_end:
                 stray.add(number, line)
                 continue
+            if last_end and tag != "ER":
+                # A tag after a record's ER belongs to no record: Ovid PsycINFO writes
+                # "NL  - ..." there. A warning with its line once the next record starts;
+                # if an ER comes first, a record lost its TY line: an error (below).
+                after_end.append((number, line))
+                continue
+            if after_end:
+                number, line = after_end[0]
             raise outside_record_error(
                 source, line, number, last_end, "RIS", "TY  - ", "." + _format_hint(source)
             )
@@ -180,6 +198,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             last = values
     if parts is not None:
         last[-1] = "\n".join(parts)
+    _warn_after_end(source, after_end)
     stray.report(source, "RIS")
     if record is not None:
         unfinished_record(source, start, "ER  -", "RIS", cursor.record, ended=last_end > 0)

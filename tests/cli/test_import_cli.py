@@ -260,3 +260,64 @@ def test_progress_bars_on_a_terminal_only(monkeypatch) -> None:
         progress("reading files", 0, 2)
         progress("reading files", 2, 2)
         progress("finding duplicates", 0, None)
+
+
+def test_export_says_when_records_came_after_the_last_dedupe(review: Path, tmp_path: Path) -> None:
+    """Issue 13: an export after a new import no longer mixes un-de-duplicated records in
+    silently: a warning on stderr, a --json field, and an error with --require-deduped."""
+    medline = pipe(review, "medline.txt", MEDLINE)
+    imported = run("import", str(medline), "--source", "MEDLINE", "--review", str(review))
+    assert imported.exit_code == 0
+    never = run("records", "export", "--json", "--review", str(review))
+    assert never.exit_code == 0
+    assert json.loads(never.stdout)["deduplicated"] is False
+    assert "not de-duplicated yet" in never.stderr
+    refused = run("records", "export", "--require-deduped", "--review", str(review))
+    assert refused.exit_code == 1 and "never de-duplicated" in refused.stderr
+    assert run("dedupe", "--review", str(review)).exit_code == 0
+    clean = run("records", "export", "--json", "--review", str(review))
+    data = json.loads(clean.stdout)
+    assert (data["deduplicated"], data["imported_after_dedupe"]) == (True, 0)
+    assert len(list(csv.DictReader(io.StringIO(data["content"])))) == 3
+    assert clean.stderr == ""
+    embase = pipe(review, "embase.txt", EMBASE)
+    assert run("import", str(embase), "--source", "Embase", "--review", str(review)).exit_code == 0
+    out = tmp_path / "out.csv"
+    mixed = run("records", "export", "--json", "-o", str(out), "--review", str(review))
+    assert mixed.exit_code == 0
+    assert json.loads(mixed.stdout)["imported_after_dedupe"] == 3
+    assert "3 records were imported after the last de-duplication" in mixed.stderr
+    assert len(list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))) == 6
+    blocked = tmp_path / "blocked.csv"
+    strict = run("records", "export", "--require-deduped", "-o", str(blocked),
+                 "--review", str(review))
+    assert strict.exit_code == 1
+    assert strict.stderr.startswith("error: 3 records were imported after the last")
+    assert not blocked.exists()  # nothing half-written
+
+
+def test_reimport_with_another_format_or_option_is_refused_then_replaced(review: Path) -> None:
+    """A changed --format/--option on a file already imported would be ignored: say so,
+    and --replace reads the file again."""
+    path = pipe(review, "medline.txt", MEDLINE)
+    args = ("--source", "MEDLINE", "--review", str(review))
+    assert run("import", str(path), *args).exit_code == 0
+    assert run("import", str(path), "--format", "pipe-test", *args).exit_code == 0  # unchanged
+    other = run("import", str(path), "--format", "ris", *args)
+    assert other.exit_code == 1
+    assert "already imported; --format ris (it was read as pipe-test)" in other.stderr
+    assert "--replace" in other.stderr
+    option = run("import", str(path), "--option", "missing_title=error", *args)
+    assert option.exit_code == 1
+    assert "options missing_title=error (it was read with none)" in option.stderr
+    assert count(review) == 3
+    run("dedupe", "--review", str(review))
+    replaced = run("import", str(path), "--option", "missing_title=error", "--replace", *args)
+    assert replaced.exit_code == 0, replaced.output
+    assert "3 new records, 0 already present" in replaced.stdout
+    assert count(review) == 3
+    again = run("import", str(path), "--option", "missing_title=error", *args)
+    assert again.exit_code == 0 and "0 new records, 3 already present" in again.stdout
+    # the replaced records are new to the last dedupe: export says so
+    exported = run("records", "export", "--json", "--review", str(review))
+    assert json.loads(exported.stdout)["imported_after_dedupe"] == 3

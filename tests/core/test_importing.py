@@ -234,7 +234,20 @@ def test_records_without_title_are_kept_with_a_warning_or_refused(
     assert info.value.line == 16
 
 
-@pytest.mark.parametrize("year", ["3024", "0", "19"])
+@pytest.mark.parametrize("year", ["0000", "0"])
+def test_a_zero_year_is_no_year_with_a_warning(
+    tmp_path: Path, registry: Registry, year: str
+) -> None:
+    """EndNote writes ``PY  - 0000`` for a record without a year: not the user's mistake."""
+    path = write(tmp_path, "y.ris", RIS.replace("PY  - 2020", f"PY  - {year}"))
+    result = read_records(path, registry, source_name="S")
+    assert [r.year for r in result] == [2019, None]
+    assert result.warnings == [
+        f"{path}:11: record 2 (id 2): no year (written as 0000); stored without a year"
+    ]
+
+
+@pytest.mark.parametrize("year", ["3024", "19"])
 def test_an_impossible_year_is_an_error_naming_file_and_line(
     tmp_path: Path, registry: Registry, year: str
 ) -> None:

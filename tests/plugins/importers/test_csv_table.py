@@ -201,3 +201,18 @@ def test_source_key_from_an_id_column_else_the_position(load, column: str) -> No
     assert [r.source_key for r in keyed] == ["A-17", "B-2"]
     plain = load("title,year\nFirst,2001\nSecond,2002\n", "plain.csv")
     assert [r.source_key for r in plain] == ["1", "2"]
+
+
+def test_a_booktitle_column_is_the_container_title(load) -> None:
+    """Conference papers exported by CoLRev / bib-dedupe-style CSVs name the proceedings
+    in a ``booktitle`` column: it is the record's container (journal) title."""
+    text = (
+        "ID,ENTRYTYPE,author,title,year,booktitle,pages\n"
+        "p1,inproceedings,\"Smith, Jane\",A lens study,2019,"
+        "Proceedings of the 40th International Conference on Information Systems,1--14\n"
+    )
+    (record,) = load(text, "colrev.csv")
+    assert record.journal == (
+        "Proceedings of the 40th International Conference on Information Systems"
+    )
+    assert record.pages == "1-14"

@@ -233,3 +233,49 @@ def test_pmid_from_an_ebsco_note_or_a_pubmed_accession_number(load) -> None:
     assert (first.pmid, first.source_key) == ("31799775", "2019-75323-001")
     assert second.pmid == "21553931"
     assert third.pmid == ""
+
+
+# Shaped like a real Ovid PsycINFO RIS export: a "NL  - " line (the link to the record)
+# follows each "ER  -" (rispy reads every record of such a file).
+OVID_PSYCINFO = """\
+TY  - JOUR
+ID  - 2019-12345-001
+T1  - Peer support in mental health services: a review
+A1  - Smith, Jane
+Y1  - 2019
+JF  - Psychiatric Services
+SP  - 795
+EP  - 15
+ER  -
+NL  - http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=psyc16&AN=2019-12345-001
+
+TY  - JOUR
+ID  - 2019-12345-002
+T1  - TGF-beta-
+      1 signalling in stress
+A1  - Lee, K.
+Y1  - 2019
+ER  -
+NL  - http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=psyc16&AN=2019-12345-002
+"""
+
+
+def test_ovid_psycinfo_nl_line_after_er_is_a_warning_with_its_line(load) -> None:
+    result = load(OVID_PSYCINFO, "psycinfo.ris")
+    assert [r.title for r in result] == [
+        "Peer support in mental health services: a review",
+        "TGF-beta-1 signalling in stress",  # the hyphen at the line break is kept, no space
+    ]
+    assert result[0].pages == "795-815"  # "795-15": an abbreviated end crossing a hundred
+    assert [w.split(": ", 1)[0] for w in result.warnings] == ["psycinfo.ris:10", "psycinfo.ris:19"]
+    assert all("the tag line 'NL  - http://ovidsp" in w for w in result.warnings)
+    assert all(w.endswith("is outside any record; ignored") for w in result.warnings)
+
+
+def test_endnote_py_0000_is_no_year_with_a_warning(load) -> None:
+    text = "TY  - JOUR\nTI  - From EndNote\nPY  - 0000\nER  - \n"
+    (record,) = result = load(text, "endnote.ris")
+    assert record.year is None
+    assert result.warnings == [
+        "endnote.ris:1: record 1 (id 1): no year (written as 0000); stored without a year"
+    ]
