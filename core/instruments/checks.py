@@ -178,6 +178,17 @@ def _check_percentage_bands(
         return
     points = scoring["points"]
     used = {code for codes in codes_by_item.values() for code in codes}
+    not_applicable = list(scoring.get("not_applicable") or [])
+    for i, code in enumerate(not_applicable):
+        if code not in used and codes_complete:
+            problems.add((*base, "not_applicable", i),
+                         f"{code!r} is not an answer code of any scored item; codes: "
+                         f"{_listing(sorted(used))}")
+        if code in points:
+            problems.add((*base, "points", code),
+                         f"{code!r} is a 'not applicable' code, so it earns no points and "
+                         "leaves the denominator; remove it from points")
+    used -= set(not_applicable)
     for key in points:
         if key not in used and codes_complete:
             problems.add((*base, "points", key),

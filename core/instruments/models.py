@@ -217,6 +217,8 @@ class ScoringRule:
     bands: list[Band] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Answer codes meaning "not applicable": the item leaves the denominator (JBI-style).
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def max_points(self) -> float:
@@ -244,6 +246,7 @@ class ScoringRule:
             ],
             options=dict(data.get("options") or {}),
             raw=data,
+            not_applicable=[str(c) for c in data.get("not_applicable") or []],
         )
 
 
