@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidencekit.core.appraisal import Problem
 from evidencekit.core.errors import EvidencekitError, InstrumentError, RecordFormatError
+from evidencekit.core.problems import Problem
 
 LIST_SEPARATOR = ";"
 DIRECTIONS = ("facilitator", "barrier", "unclear")

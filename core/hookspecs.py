@@ -104,6 +104,13 @@ def evidencekit_appraisal_scorers() -> list[AppraisalScorer]:
     checks it (``check_score_result``): ``score`` without ``out_of``, a non-numeric score
     or a percentage outside 0-100 stops with an error naming the plugin. It reads the
     scoring rules the checklist declares and never hard-codes them.
+
+    The checklist's ``scoring`` block (beyond ``method``, ``convention``, ``options``,
+    ``notes``) is the scorer's own. It may declare ``scoring_schema`` (JSON Schema of the
+    whole block), ``check_scoring(checklist) -> [(json_path, message)]`` (semantic checks
+    on the schema-valid checklist data, paths from the document root) and
+    ``scoring_model(scoring)`` (the typed ``Checklist.scoring``, with ``method``,
+    ``options`` and ``raw``); see ``core/instruments/scoring_blocks.py``.
     """
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,23 @@ def _read(source: Path | Any, name: str) -> YamlDocument:
     return load_yaml(name, name=name, text=text)
 
 
-def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS) -> list[str]:
-    """Every problem with one loaded document, as ``file:LINE: $.path: message`` lines."""
+def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS,
+                   scorers: Mapping[str, Any] | None = None) -> list[str]:
+    """Every problem with one loaded document, as ``file:LINE: $.path: message`` lines.
+
+    A checklist's ``scoring`` block is checked by the scorer it names, found in
+    ``scorers`` (name → appraisal scorer; the built-in ones when None).
+    """
+    from evidencekit.core.instruments.scoring_blocks import (
+        scoring_check_problems,
+        scoring_schema_problems,
+    )
     from evidencekit.core.schemas import load_schema, validate_document
+    from evidencekit.core.yaml_loader import json_path
+
+    def located(pairs: Iterable[tuple[tuple[Any, ...], str]]) -> list[str]:
+        return [f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {message}"
+                for path, message in pairs]
 
     data = doc.data
     if not isinstance(data, dict):
@@ -44,26 +58,35 @@ def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS) ->
         what = "is missing" if kind is None else f"is {kind!r}"
         return [f"{doc.name}:{line}: $.kind: {what}; expected one of: {', '.join(kinds)}"]
     problems = validate_document(doc, load_schema(str(kind)))
+    if kind == "checklist":
+        problems += located(scoring_schema_problems(data, scorers))
     if problems:
         return problems
     from evidencekit.core.instruments.checks import semantic_problems
 
-    return semantic_problems(doc)
+    problems = semantic_problems(doc)
+    if kind == "checklist":
+        problems += located(scoring_check_problems(data, scorers))
+    return problems
 
 
-def load_instrument(source: Path | Any, *, name: str | None = None, origin: str = "file") -> Any:
+def load_instrument(source: Path | Any, *, name: str | None = None, origin: str = "file",
+                    scorers: Mapping[str, Any] | None = None) -> Any:
     """Read, validate and type one instrument file.
 
-    Raises :class:`InstrumentError` whose ``problems`` are every error found.
+    ``scorers`` (name → appraisal scorer; the built-in ones when None) check and type a
+    checklist's ``scoring`` block. Raises :class:`InstrumentError` whose ``problems``
+    are every error found.
     """
     from evidencekit.core.instruments.models import build_instrument
 
     display = name or str(source)
     doc = _read(source, display)
-    problems = check_document(doc, kinds=INSTRUMENT_KINDS)
+    problems = check_document(doc, kinds=INSTRUMENT_KINDS, scorers=scorers)
     if problems:
         raise InstrumentError(problems)
-    return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines)
+    return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines,
+                            scorers=scorers)
 
 
 def _yaml_files(folder: Path | Any) -> Iterator[Any]:
@@ -78,6 +101,10 @@ def _yaml_files(folder: Path | Any) -> Iterator[Any]:
 
 def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
     """Validate files and folders (recursively); return (files checked, problems)."""
+    pm = _plugin_manager_or_none()
+    from evidencekit.core.instruments.scoring_blocks import scorers_of
+
+    scorers = scorers_of(pm)
     problems: list[str] = []
     valid: list[tuple[Path, YamlDocument]] = []
     count = 0
@@ -99,7 +126,7 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
             except InstrumentError as exc:
                 problems.extend(exc.problems)
                 continue
-            file_problems = check_document(doc)
+            file_problems = check_document(doc, scorers=scorers)
             if isinstance(doc.data, dict) and doc.data.get("kind") == "review" and \
                     Path(file).name == "review.yaml":
                 # A review file is checked as `run --dry-run` checks it: schema, pins, the
@@ -110,29 +137,37 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
             problems.extend(file_problems)
             if not file_problems and doc.data.get("kind") in INSTRUMENT_KINDS:
                 valid.append((file, doc))
-    problems.extend(_cross_references(valid))
+    problems.extend(_cross_references(valid, pm, scorers))
     return count, problems
 
 
-def _cross_references(valid: list[tuple[Path, YamlDocument]]) -> list[str]:
+def _plugin_manager_or_none() -> Any:
+    """Every plugin (installed ones too), or None when one is broken: then instruments
+    are checked against the built-in plugins only."""
+    from evidencekit.core.errors import EvidencekitError
+    from evidencekit.core.plugin_manager import get_plugin_manager
+
+    try:
+        return get_plugin_manager()
+    except EvidencekitError:
+        return None
+
+
+def _cross_references(valid: list[tuple[Path, YamlDocument]], pm: Any,
+                      scorers: Mapping[str, Any]) -> list[str]:
     """References between instruments (a measure's framework, a crosswalk's entries),
     resolved against the shipped instruments, those of installed plugins, and the files
     being validated."""
     if not valid:
         return []
-    from evidencekit.core.errors import EvidencekitError
     from evidencekit.core.instruments.checks import reference_problems
     from evidencekit.core.instruments.models import build_instrument
-    from evidencekit.core.plugin_manager import get_plugin_manager
 
-    try:
-        pm = get_plugin_manager()
-    except EvidencekitError:  # a broken plugin: check against the shipped instruments only
-        pm = None
     catalog = build_catalog(pm)
     names = set()
     for file, doc in valid:
-        instrument = build_instrument(doc.data, origin="file", path=str(file), lines=doc.lines)
+        instrument = build_instrument(doc.data, origin="file", path=str(file), lines=doc.lines,
+                                      scorers=scorers)
         catalog.add(instrument, origin="file", path=str(file))
         names.add(str(file))
     return [p for p in reference_problems(catalog) if p.split(":", 1)[0] in names]
@@ -176,7 +211,9 @@ class CatalogEntry:
 class Catalog:
     """Instruments by id and version. Later sources override earlier ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, scorers: Mapping[str, Any] | None = None) -> None:
+        #: Appraisal scorers by name, which check and type checklists' scoring blocks.
+        self.scorers = scorers
         self._entries: dict[tuple[str, str], CatalogEntry] = {}
         self.problems: list[str] = []
         #: The same problems by origin (``package``, ``plugin …``, ``review``).
@@ -187,7 +224,8 @@ class Catalog:
         for file in _yaml_files(folder):
             name = str(file) if isinstance(file, Path) else f"{display_root or origin}/{file.name}"
             try:
-                instrument = load_instrument(file, name=name, origin=origin)
+                instrument = load_instrument(file, name=name, origin=origin,
+                                             scorers=self.scorers)
             except InstrumentError as exc:
                 self.problems.extend(exc.problems)
                 self.problems_by_origin.setdefault(origin, []).extend(exc.problems)
@@ -240,7 +278,9 @@ def build_catalog(pm: Any | None = None, review_dir: Path | None = None) -> Cata
     """
     from importlib.resources import files
 
-    catalog = Catalog()
+    from evidencekit.core.instruments.scoring_blocks import scorers_of
+
+    catalog = Catalog(scorers_of(pm))
     package = files("evidencekit.instruments")
     catalog.add_folder(package, "package", "instruments")
     if pm is not None:

@@ -52,12 +52,14 @@ def semantic_problems(doc: YamlDocument) -> list[str]:
     return problems.lines
 
 
-def _listing(values: Iterable[Any]) -> str:
+def listing(values: Iterable[Any]) -> str:
+    """``a, b, c`` (or ``(none)``), for messages."""
     values = list(values)
     return ", ".join(str(v) for v in values) if values else "(none)"
 
 
-def _bool_hint(key: str) -> str:
+def bool_hint(key: str) -> str:
+    """A hint for a key YAML read as a boolean (unquoted yes/no)."""
     # PyYAML reads unquoted yes/no/on/off as booleans; the loader makes such keys "true"/"false".
     if key in ("true", "false"):
         return " (YAML reads unquoted yes/no as true/false: write \"yes\" and \"no\" in quotes)"
@@ -87,7 +89,7 @@ def _check_answer_source(
         problems.add(path, "give either 'answers' (an answer set) or 'options', not both")
     if has_set and item["answers"] not in answer_sets:
         problems.add((*path, "answers"), f"unknown answer set {item['answers']!r}; "
-                                         f"answer sets: {_listing(answer_sets)}")
+                                         f"answer sets: {listing(answer_sets)}")
     if has_options:
         _check_options(item["options"], (*path, "options"), problems)
     if default_type is None:
@@ -113,17 +115,13 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
 
     ids: dict[Any, PathKey] = {}
     numbers: dict[Any, PathKey] = {}
-    codes_by_item: dict[str, list[str]] = {}
-    # A scored item whose answer set is unknown was reported already; its codes are then
-    # unknown too, so the checks of points against codes would only repeat that error.
-    codes_complete = True
     for i, item in enumerate(data["items"]):
         path: PathKey = ("items", i)
         problems.unique(ids, item["id"], (*path, "id"), "item id")
         problems.unique(numbers, str(item["number"]), (*path, "number"), "item number")
         if "section" in item and item["section"] not in section_ids:
             problems.add((*path, "section"), f"unknown section {item['section']!r}; "
-                                             f"sections: {_listing(section_ids)}")
+                                             f"sections: {listing(section_ids)}")
         answer_type = _check_answer_source(item, path, answer_sets, problems)
         scored = item.get("scored", answer_type == "choice")
         if scored and answer_type != "choice":
@@ -135,96 +133,35 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
             problems.unique(ids, part["id"], (*part_path, "id"), "item id")
             _check_answer_source(part, part_path, answer_sets, problems, default_type=answer_type,
                                  inherits_options=answer_type == "choice")
-        if scored and answer_type == "choice":
-            if "options" in item:
-                codes_by_item[item["id"]] = [o["code"] for o in item["options"]]
-            elif item.get("answers") in answer_sets:
-                codes_by_item[item["id"]] = [o["code"] for o in answer_sets[item["answers"]]]
-            else:
-                codes_complete = False
-
-    scoring = data.get("scoring")
-    if scoring and scoring.get("method") == "percentage-bands":
-        _check_percentage_bands(scoring, codes_by_item, problems, codes_complete=codes_complete)
-    if scoring and scoring.get("method") == "domain-judgement":
-        _check_domain_judgement(scoring, data, answer_sets, problems)
+    # The scoring block is checked by the scorer it names (instruments/scoring_blocks.py).
 
 
-def _check_domain_judgement(
-    scoring: dict[str, Any], data: dict[str, Any], answer_sets: dict[str, Any],
-    problems: _Problems,
-) -> None:
-    """Items, answer codes and judgements named by a domain-judgement algorithm exist."""
-    from evidencekit.core.instruments.models import judgement_scheme_problems
+def item_codes(data: dict[str, Any], *, scored_only: bool = False
+               ) -> tuple[dict[str, list[str]], bool]:
+    """Answer codes of each item of checklist ``data`` (of its scored choice items only,
+    if ``scored_only``), and whether every one was known.
 
-    item_codes: dict[str, list[str]] = {}
+    For scorers' own checks. An item whose answer set is unknown was reported already;
+    ``complete`` is then False, so that a check of codes does not repeat that error.
+    """
+    answer_sets = data.get("answer_sets") or {}
+    codes: dict[str, list[str]] = {}
+    complete = True
     for item in data["items"]:
+        answer_type = item.get("answer_type",
+                               "choice" if "answers" in item or "options" in item else "text")
+        if scored_only and not (item.get("scored", answer_type == "choice")
+                                and answer_type == "choice"):
+            continue
         if "options" in item:
-            item_codes[item["id"]] = [o["code"] for o in item["options"]]
+            codes[item["id"]] = [o["code"] for o in item["options"]]
+        elif item.get("answers") in answer_sets:
+            codes[item["id"]] = [o["code"] for o in answer_sets[item["answers"]]]
+        elif scored_only:
+            complete = False
         else:
-            item_codes[item["id"]] = [o["code"] for o in answer_sets.get(item.get("answers"), [])]
-    for path, message in judgement_scheme_problems(scoring, item_codes):
-        problems.add(path, message)
-
-
-def _check_percentage_bands(
-    scoring: dict[str, Any], codes_by_item: dict[str, list[str]], problems: _Problems,
-    *, codes_complete: bool = True,
-) -> None:
-    base: PathKey = ("scoring",)
-    if not codes_by_item and codes_complete:
-        problems.add(base, "the scoring rule has no scored item to count; mark items scored: true "
-                           "or remove 'scoring'")
-        return
-    points = scoring["points"]
-    used = {code for codes in codes_by_item.values() for code in codes}
-    not_applicable = list(scoring.get("not_applicable") or [])
-    for i, code in enumerate(not_applicable):
-        if code not in used and codes_complete:
-            problems.add((*base, "not_applicable", i),
-                         f"{code!r} is not an answer code of any scored item; codes: "
-                         f"{_listing(sorted(used))}")
-        if code in points:
-            problems.add((*base, "points", code),
-                         f"{code!r} is a 'not applicable' code, so it earns no points and "
-                         "leaves the denominator; remove it from points")
-    used -= set(not_applicable)
-    for key in points:
-        if key not in used and codes_complete:
-            problems.add((*base, "points", key),
-                         f"{key!r} is not an answer code of any scored item; codes: "
-                         f"{_listing(sorted(used))}{_bool_hint(key)}")
-    for code in sorted(used - set(points)):
-        users = [item_id for item_id, codes in codes_by_item.items() if code in codes]
-        problems.add((*base, "points"),
-                     f"no points for answer {code!r} (an answer of {_listing(users[:3])}"
-                     f"{' …' if len(users) > 3 else ''}); declare it, e.g. \"{code}\": 0")
-    if points and max(points.values()) <= 0:
-        problems.add((*base, "points"), "no answer earns points above 0, so every score is 0 %")
-
-    bands = scoring["bands"]
-    grades: dict[Any, PathKey] = {}
-    for i, band in enumerate(bands):
-        problems.unique(grades, band["grade"], (*base, "bands", i, "grade"), "grade")
-        if i and band["min_percent"] >= bands[i - 1]["min_percent"]:
-            problems.add((*base, "bands", i, "min_percent"),
-                         f"bands run from best to worst, so min_percent must fall: "
-                         f"{band['min_percent']:g} comes after {bands[i - 1]['min_percent']:g}")
-    if bands and bands[-1]["min_percent"] != 0:
-        problems.add((*base, "bands", len(bands) - 1, "min_percent"),
-                     f"the last band starts at {bands[-1]['min_percent']:g} %, so a lower score "
-                     "would get no grade; make the last band start at 0")
-
-    denominator = scoring.get("denominator", "scored-items")
-    if isinstance(denominator, int):
-        if denominator < len(codes_by_item):
-            problems.add((*base, "denominator"),
-                         f"a fixed denominator of {denominator} is below the {len(codes_by_item)} "
-                         "scored items, so a score could pass 100 %")
-        if scoring.get("unanswered") == "exclude":
-            problems.add((*base, "unanswered"),
-                         "'exclude' leaves unanswered items out of the denominator, which needs "
-                         "denominator: scored-items, not a fixed number")
+            codes[item["id"]] = []
+    return codes, complete
 
 
 # --------------------------------------------------------------------------- framework
@@ -391,7 +328,7 @@ def _check_form(data: dict[str, Any], problems: _Problems) -> None:
         missing = [c for c in REQUIRED_INFLUENCE_COLUMNS if c not in columns]
         if missing:
             problems.add(("coded_influences", "columns"),
-                         f"the coded-influences table needs the columns {_listing(missing)}")
+                         f"the coded-influences table needs the columns {listing(missing)}")
 
 
 # --------------------------------------------------------------------------- crosswalk
@@ -410,9 +347,25 @@ def _check_crosswalk(data: dict[str, Any], problems: _Problems) -> None:
 # --------------------------------------------------------------------------- review
 
 
+#: Top-level sections of review.yaml that commands read besides those the review schema
+#: names. Other sections are allowed (steps may declare settings), so a misspelt section
+#: would be silently ignored; a near miss of one of these is reported instead.
+REVIEW_SECTIONS = ("import", "dedupe", "screening", "appraisal", "extraction", "measure")
+
+
 def _check_review(data: dict[str, Any], problems: _Problems) -> None:
-    # Unknown sections and fields are schema errors (additionalProperties: false), each
-    # with the close match it was probably meant to be.
+    import difflib
+
+    from evidencekit.core.schemas import load_schema
+
+    known = [*load_schema("review")["properties"], *REVIEW_SECTIONS]
+    for key in data:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.8)
+        if close:
+            problems.add((key,), f"unknown section {key!r}: did you mean {close[0]!r}? "
+                                 "Rename it (a misspelt section is otherwise ignored)")
     ids: dict[Any, PathKey] = {}
     for i, step in enumerate(data.get("steps") or []):
         if isinstance(step, dict) and "id" in step:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from evidencekit.core.instruments.scoring_blocks import ScoringBlock
 
 
 def parse_ref(ref: str) -> tuple[str, str | None]:
@@ -190,66 +192,6 @@ class ChecklistItem:
         return None
 
 
-@dataclass(frozen=True)
-class Band:
-    """A grade and the lowest percentage that earns it."""
-
-    grade: str
-    min_percent: float
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class ScoringRule:
-    """How a checklist's answers become a score and a grade.
-
-    ``method`` names the appraisal-scorer provider. For ``percentage-bands``
-    the fields ``points``, ``denominator``, ``unanswered`` and ``bands`` are
-    set; other methods read what they need from ``options`` and ``raw`` (the
-    whole ``scoring`` mapping as written, e.g. a ``domains`` list).
-    """
-
-    method: str
-    convention: str | None = None
-    points: dict[str, float] = field(default_factory=dict)
-    denominator: str | int = "scored-items"
-    unanswered: str = "zero"
-    bands: list[Band] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    #: Answer codes meaning "not applicable": the item leaves the denominator (JBI-style).
-    not_applicable: list[str] = field(default_factory=list)
-
-    @property
-    def max_points(self) -> float:
-        """The most points one item can earn (0 if no points are declared)."""
-        return max(self.points.values(), default=0.0)
-
-    def grade_for(self, percent: float) -> str | None:
-        """The grade of the first band whose ``min_percent`` ``percent`` reaches."""
-        for band in self.bands:
-            if percent >= band.min_percent:
-                return band.grade
-        return None
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScoringRule:
-        return cls(
-            method=data["method"],
-            convention=data.get("convention"),
-            points={str(k): float(v) for k, v in (data.get("points") or {}).items()},
-            denominator=data.get("denominator", "scored-items"),
-            unanswered=data.get("unanswered", "zero"),
-            bands=[
-                Band(grade=b["grade"], min_percent=float(b["min_percent"]), label=b.get("label"))
-                for b in data.get("bands") or []
-            ],
-            options=dict(data.get("options") or {}),
-            raw=data,
-            not_applicable=[str(c) for c in data.get("not_applicable") or []],
-        )
-
-
 def _options(
     data: dict[str, Any], answer_sets: dict[str, list[AnswerOption]]
 ) -> list[AnswerOption]:
@@ -296,7 +238,9 @@ class Checklist(Instrument):
     answer_sets: dict[str, list[AnswerOption]] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     items: list[ChecklistItem] = field(default_factory=list)
-    scoring: ScoringRule | None = None
+    #: The ``scoring`` block as its scorer types it (``scoring_model``), else a
+    #: ``ScoringBlock``; every form has ``method``, ``options`` and ``raw``.
+    scoring: Any = None
 
     __hash__ = Instrument.__hash__
 
@@ -357,7 +301,7 @@ class Checklist(Instrument):
             sections=[Section(s["id"], s["title"], s.get("description"), s.get("label"))
                       for s in data.get("sections") or []],
             items=items,
-            scoring=ScoringRule.from_dict(scoring) if scoring else None,
+            scoring=ScoringBlock.from_dict(scoring) if scoring else None,
         )
 
 
@@ -790,275 +734,21 @@ def build_instrument(
     origin: str = "file",
     path: str = "",
     lines: dict[tuple[Any, ...], int] | None = None,
+    scorers: Mapping[str, Any] | None = None,
 ) -> Instrument:
     """Turn validated instrument data into its typed object.
 
     ``lines`` (from :class:`~evidencekit.core.yaml_loader.YamlDocument`) lets
-    later cross-file checks name the line of a problem.
+    later cross-file checks name the line of a problem. A checklist's ``scoring`` is
+    typed by the scorer it names, found in ``scorers`` (the built-in ones when None).
     """
     cls = MODEL_BY_KIND.get(data["kind"], Instrument)
     instrument = cls.from_dict(data, origin=origin, path=path)
+    if isinstance(instrument, Checklist) and data.get("scoring"):
+        from evidencekit.core.instruments.scoring_blocks import scoring_model
+
+        object.__setattr__(instrument, "scoring", scoring_model(data, scorers))
     if lines:
         # frozen: set once, right after construction, before anyone sees the object
         object.__setattr__(instrument, "lines", dict(lines))
     return instrument
-
-
-# --------------------------------------------------------------------------- domain judgement
-# The declared algorithm of a ``domain-judgement`` checklist (``scoring.method:
-# domain-judgement``), e.g. Cochrane RoB 2: signalling questions → a judgement per
-# domain by rules tried in order → an overall judgement. Built from
-# ``Checklist.scoring.raw`` by :meth:`JudgementScheme.from_checklist`.
-
-
-@dataclass(frozen=True)
-class AnswerCondition:
-    """Holds when every listed item's answer is one of its codes."""
-
-    answers: dict[str, tuple[str, ...]]
-
-    def matches(self, answers: dict[str, str]) -> bool:
-        return all(answers.get(item) in codes for item, codes in self.answers.items())
-
-    def describe(self) -> str:
-        """E.g. ``1.2 is y/py and 1.3 is n/pn/ni``."""
-        return " and ".join(f"{item} is {'/'.join(codes)}" for item, codes in self.answers.items())
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AnswerCondition:
-        return cls({str(k): tuple(str(c) for c in v) for k, v in data.items()})
-
-
-@dataclass(frozen=True)
-class SignallingQuestion:
-    """A checklist item answered within a domain; asked when any ``asked_if`` holds
-    (always, if there is none), otherwise read as not applicable."""
-
-    item: str
-    asked_if: tuple[AnswerCondition, ...] = ()
-    optional: bool = False
-
-    def asked(self, answers: dict[str, str]) -> bool:
-        return not self.asked_if or any(c.matches(answers) for c in self.asked_if)
-
-
-@dataclass(frozen=True)
-class DomainRule:
-    """``when`` the answers match, the domain's judgement is ``judgement``."""
-
-    when: AnswerCondition
-    judgement: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class JudgementDomain:
-    """One domain of a domain-judgement checklist (e.g. RoB 2's randomisation process)."""
-
-    id: str
-    name: str
-    questions: tuple[SignallingQuestion, ...]
-    rules: tuple[DomainRule, ...]
-    default: str | None = None
-    override_item: str | None = None
-    short: str | None = None
-    notes: str | None = None
-
-    @property
-    def label(self) -> str:
-        """Short column label (``short``, else the id)."""
-        return self.short or self.id
-
-
-@dataclass(frozen=True)
-class DomainCondition:
-    """A condition on domain judgements: ``any`` (some domain is one of these),
-    ``all`` (every domain is one of these), ``at_least`` (count, judgements)."""
-
-    any: tuple[str, ...] = ()
-    all: tuple[str, ...] = ()
-    at_least: tuple[int, tuple[str, ...]] | None = None
-
-    def matches(self, judgements: list[str]) -> bool:
-        if self.any and not any(j in self.any for j in judgements):
-            return False
-        if self.all and not all(j in self.all for j in judgements):
-            return False
-        if self.at_least is not None:
-            count, wanted = self.at_least
-            if sum(1 for j in judgements if j in wanted) < count:
-                return False
-        return True
-
-    def describe(self) -> str:
-        parts = []
-        if self.any:
-            parts.append(f"any domain {'/'.join(self.any)}")
-        if self.all:
-            parts.append(f"every domain {'/'.join(self.all)}")
-        if self.at_least is not None:
-            parts.append(f"at least {self.at_least[0]} domains {'/'.join(self.at_least[1])}")
-        return " and ".join(parts)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DomainCondition:
-        at_least = data.get("at_least")
-        return cls(
-            any=tuple(data.get("any") or ()),
-            all=tuple(data.get("all") or ()),
-            at_least=(int(at_least["count"]), tuple(at_least["judgements"])) if at_least else None,
-        )
-
-
-@dataclass(frozen=True)
-class OverallRule:
-    """``when`` the domain judgements match, the overall judgement is ``judgement``."""
-
-    when: DomainCondition
-    judgement: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class OverallFlag:
-    """A message reported with the result when ``when`` holds."""
-
-    when: DomainCondition
-    message: str
-
-
-@dataclass(frozen=True)
-class JudgementScheme:
-    """The whole declared algorithm: judgements (best first), domains, overall rules."""
-
-    judgements: tuple[str, ...]
-    labels: dict[str, str]
-    domains: tuple[JudgementDomain, ...]
-    overall_rules: tuple[OverallRule, ...]
-    overall_default: str | None = None
-    overall_override_item: str | None = None
-    flags: tuple[OverallFlag, ...] = ()
-    not_applicable: str = "na"
-
-    def domain(self, domain_id: str) -> JudgementDomain:
-        """The domain with ``domain_id``; ``KeyError`` if none."""
-        return _by_id(self.domains, domain_id, "no judgement domain")
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> JudgementScheme:
-        """Build from a ``scoring`` mapping whose method is ``domain-judgement``."""
-        overall = data["overall"]
-        return cls(
-            judgements=tuple(j["id"] for j in data["judgements"]),
-            labels={j["id"]: j["label"] for j in data["judgements"]},
-            domains=tuple(
-                JudgementDomain(
-                    id=d["id"],
-                    name=d["name"],
-                    questions=tuple(
-                        SignallingQuestion(
-                            item=str(q["item"]),
-                            asked_if=tuple(AnswerCondition.from_dict(c)
-                                           for c in q.get("asked_if") or ()),
-                            optional=bool(q.get("optional", False)),
-                        )
-                        for q in d["questions"]
-                    ),
-                    rules=tuple(DomainRule(AnswerCondition.from_dict(r["when"]), r["judgement"],
-                                           r.get("note")) for r in d["rules"]),
-                    default=d.get("default"),
-                    override_item=d.get("override_item"),
-                    short=d.get("short"),
-                    notes=d.get("notes"),
-                )
-                for d in data["domains"]
-            ),
-            overall_rules=tuple(OverallRule(DomainCondition.from_dict(r["when"]), r["judgement"],
-                                            r.get("note")) for r in overall["rules"]),
-            overall_default=overall.get("default"),
-            overall_override_item=overall.get("override_item"),
-            flags=tuple(OverallFlag(DomainCondition.from_dict(f["when"]), f["message"])
-                        for f in overall.get("flags") or ()),
-            not_applicable=data.get("not_applicable", "na"),
-        )
-
-    @classmethod
-    def from_checklist(cls, checklist: Checklist) -> JudgementScheme:
-        """The scheme a checklist declares; ``ValueError`` if it declares none."""
-        if checklist.scoring is None or checklist.scoring.method != "domain-judgement":
-            raise ValueError(f"checklist {checklist.ref} is not scored by domain-judgement")
-        return cls.from_dict(checklist.scoring.raw)
-
-
-def judgement_scheme_problems(
-    scoring: dict[str, Any], item_codes: dict[str, list[str]]
-) -> list[tuple[tuple[Any, ...], str]]:
-    """Checks a schema cannot express, as (JSON path, message) pairs.
-
-    ``item_codes`` maps every item id of the checklist to its answer codes. Items
-    and codes named in questions and rules must exist, judgements must be
-    declared, and each item may belong to one domain only.
-    """
-    out: list[tuple[tuple[Any, ...], str]] = []
-    base: tuple[Any, ...] = ("scoring",)
-    judgements = [j["id"] for j in scoring.get("judgements") or []]
-    if len(set(judgements)) != len(judgements):
-        out.append(((*base, "judgements"), "each judgement id must appear once"))
-    na = scoring.get("not_applicable", "na")
-
-    def judgement(path: tuple[Any, ...], value: str | None) -> None:
-        if value is not None and value not in judgements:
-            out.append((path, f"unknown judgement {value!r}; judgements: {', '.join(judgements)}"))
-
-    def condition(path: tuple[Any, ...], cond: dict[str, Any]) -> None:
-        for item, codes in cond.items():
-            if item not in item_codes:
-                out.append(((*path, item), f"unknown item {item!r}; items: "
-                                           f"{', '.join(item_codes)}"))
-                continue
-            for code in codes:
-                if code not in item_codes[item] and code != na:
-                    out.append(((*path, item), f"{code!r} is not an answer code of item {item}; "
-                                               f"codes: {', '.join(item_codes[item])}"))
-
-    owner: dict[str, str] = {}
-    override_items = []
-    for i, domain in enumerate(scoring.get("domains") or []):
-        path = (*base, "domains", i)
-        for j, question in enumerate(domain["questions"]):
-            item = str(question["item"])
-            qpath = (*path, "questions", j)
-            if item not in item_codes:
-                out.append(((*qpath, "item"), f"unknown item {item!r}"))
-            elif item in owner:
-                out.append(((*qpath, "item"),
-                            f"item {item} already belongs to domain {owner[item]}"))
-            else:
-                owner[item] = domain["id"]
-            for k, cond in enumerate(question.get("asked_if") or []):
-                condition((*qpath, "asked_if", k), cond)
-        for j, rule in enumerate(domain["rules"]):
-            condition((*path, "rules", j, "when"), rule["when"])
-            judgement((*path, "rules", j, "judgement"), rule["judgement"])
-        judgement((*path, "default"), domain.get("default"))
-        if domain.get("override_item"):
-            override_items.append(((*path, "override_item"), domain["override_item"]))
-    overall = scoring.get("overall") or {}
-    for j, rule in enumerate(overall.get("rules") or []):
-        when = rule["when"]
-        for key in ("any", "all"):
-            for value in when.get(key) or []:
-                judgement((*base, "overall", "rules", j, "when", key), value)
-        for value in (when.get("at_least") or {}).get("judgements") or []:
-            judgement((*base, "overall", "rules", j, "when", "at_least"), value)
-        judgement((*base, "overall", "rules", j, "judgement"), rule["judgement"])
-    judgement((*base, "overall", "default"), overall.get("default"))
-    if overall.get("override_item"):
-        override_items.append(((*base, "overall", "override_item"), overall["override_item"]))
-    for path, item in override_items:
-        if item not in item_codes:
-            out.append((path, f"unknown item {item!r}"))
-        elif set(item_codes[item]) - set(judgements):
-            out.append((path, f"the answers of override item {item} must be judgement ids "
-                              f"({', '.join(judgements)}); found {', '.join(item_codes[item])}"))
-    return out

@@ -29,11 +29,11 @@ from evidencekit.core.scoring import (
     AnswerProblem,
     is_unanswered,
 )
+from evidencekit.plugins.appraisal._judgement_checks import check_domain_judgement, scoring_schema
+from evidencekit.plugins.appraisal._judgement_scheme import JudgementScheme
 
 
-def _scheme(checklist: Any) -> Any:
-    from evidencekit.core.instruments.models import JudgementScheme
-
+def _scheme(checklist: Any) -> JudgementScheme:
     scoring = checklist.scoring
     if scoring is None or scoring.method != "domain-judgement":
         raise InstrumentError(
@@ -85,6 +85,15 @@ class DomainJudgementScorer:
         "judgement, with reviewer overrides (Cochrane RoB 2 style)"
     )
     options_schema = {"type": "object", "properties": {}, "additionalProperties": False}
+
+    @property
+    def scoring_schema(self) -> dict[str, Any]:
+        """JSON Schema of ``scoring: {method: domain-judgement, judgements, domains, ...}``."""
+        return scoring_schema()
+
+    def check_scoring(self, checklist: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        """Items, answer codes and judgements named by the declared algorithm exist."""
+        return check_domain_judgement(dict(checklist))
 
     def check(
         self, checklist: Any, answers: Mapping[str, Any], options: Mapping[str, Any]

@@ -28,6 +28,11 @@ from evidencekit.core.scoring import (
     AnswerProblem,
     is_unanswered,
 )
+from evidencekit.plugins.appraisal._percentage_rule import (
+    ScoringRule,
+    check_percentage_bands,
+    scoring_schema,
+)
 
 BANDS_SCHEMA = {
     "type": "array",
@@ -96,10 +101,26 @@ class PercentageBandsScorer:
         "additionalProperties": False,
     }
 
+    # -- the checklist's scoring block is this scorer's: its schema, checks and typed rule
+
+    @property
+    def scoring_schema(self) -> dict[str, Any]:
+        """JSON Schema of ``scoring: {method: percentage-bands, points, bands, ...}``."""
+        return scoring_schema()
+
+    def check_scoring(self, checklist: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        """Points for every answer code of the scored items, falling bands ending at 0."""
+        return check_percentage_bands(dict(checklist))
+
+    def scoring_model(self, scoring: Mapping[str, Any]) -> ScoringRule:
+        return ScoringRule.from_dict(dict(scoring))
+
     # -- the rule in force: the checklist's, with the review's overrides on top
 
     def _rule(self, checklist: Any, options: Mapping[str, Any]) -> dict[str, Any]:
         declared = checklist.scoring
+        if declared is not None and not isinstance(declared, ScoringRule):
+            declared = ScoringRule.from_dict(declared.raw)  # scored by a review's override
         rule: dict[str, Any] = {
             "points": dict(declared.points) if declared is not None else {},
             "denominator": declared.denominator if declared is not None else "scored-items",

@@ -19,6 +19,7 @@ from evidencekit.core.instruments.models import (
     build_instrument,
     parse_ref,
 )
+from evidencekit.core.instruments.scoring_blocks import ScoringBlock
 
 SOURCE = {"citation": "Someone 2020", "licence": "MIT"}
 
@@ -116,7 +117,9 @@ def test_other_scoring_methods_keep_their_data() -> None:
     data = {**CHECKLIST, "scoring": {"method": "my-scorer", "options": {"k": 1},
                                      "domains": [{"id": "d1"}]}}
     scoring = build_instrument(data).scoring
-    assert scoring.method == "my-scorer" and scoring.points == {} and scoring.bands == []
+    # A scorer the core does not know: the block as written, no percentage-bands fields.
+    assert isinstance(scoring, ScoringBlock) and not hasattr(scoring, "points")
+    assert scoring.method == "my-scorer"
     assert scoring.options == {"k": 1}
     assert scoring.raw["domains"] == [{"id": "d1"}]
 

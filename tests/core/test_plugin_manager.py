@@ -232,6 +232,37 @@ def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_
     }
 
 
+def test_entry_point_scorer_owns_its_scoring_block(tmp_path):
+    """The plugin's scorer declares the schema of the `scoring` block it reads and its own
+    check; the core knows neither, and the errors are located like any other."""
+    root = make_distribution(tmp_path / "site")
+    source = (EXAMPLE / "evidencekit_yes_count/instruments/example-three-questions.yaml"
+              ).read_text("utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text(source, "utf-8")
+    assert _run_cli("instruments", "validate", str(good), pythonpath=root).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.replace('count: ["yes"]', 'count: ["yes", "si"]\n  cutoff: 2'),
+                   "utf-8")
+    result = _run_cli("instruments", "validate", str(bad), pythonpath=root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:1] == [
+        f"error: {bad}:20: $.scoring.cutoff: unknown field 'cutoff'; allowed here: method, "
+        "count, options, notes"]
+    # Once the schema passes, the scorer's own check runs: an answer code it cannot count.
+    bad.write_text(source.replace('count: ["yes"]', 'count: ["yes", "si"]'), "utf-8")
+    result = _run_cli("instruments", "validate", str(bad), pythonpath=root)
+    assert result.stderr.splitlines()[:1] == [
+        f"error: {bad}:19: $.scoring.count[1]: 'si' is not an answer code of this checklist; "
+        "codes: no, yes"]
+    # Without the plugin, nobody owns the block: its own fields are not checked here.
+    env_off = subprocess.run(
+        [sys.executable, "-m", "evidencekit.core", "instruments", "validate", str(bad)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"})
+    assert env_off.returncode == 0, env_off.stderr
+
+
 def test_entry_point_plugin_step_runs_in_the_pipeline(tmp_path):
     """A plugin package adds a pipeline step: `evidencekit plugins` lists it, and
     `evidencekit run` plans and runs it after the built-in appraise step (scored by the

@@ -109,10 +109,15 @@ def test_scoring_method_selects_its_rules() -> None:
     base = {"kind": "checklist", **HEADER,
             "items": [{"id": "q1", "number": 1, "text": "Q?", "options": [
                 {"code": "yes", "label": "Yes"}, {"code": "no", "label": "No"}]}]}
+    from evidencekit.core.instruments.scoring_blocks import scoring_schema_problems
+
     schema = load_schema("checklist")
-    # percentage-bands needs points and bands, and nothing else.
+    # The checklist schema checks the common part of 'scoring'; the scorer its method names
+    # checks the rest against the schema it declares: percentage-bands needs points and bands.
     bands = {**base, "scoring": {"method": "percentage-bands", "points": {"yes": 1, "no": 0}}}
-    assert validation_messages(bands, schema) == ["$.scoring: 'bands' is a required property"]
+    assert validation_messages(bands, schema) == []
+    assert scoring_schema_problems(bands) == [(("scoring",), "'bands' is a required property")]
     # Another scorer's method passes with its own settings under 'options'.
     other = {**base, "scoring": {"method": "my-scorer", "options": {"weights": [1, 2]}}}
     assert validation_messages(other, schema) == []
+    assert scoring_schema_problems(other) == []

@@ -26,12 +26,37 @@ class YesCountScorer:
         "properties": {"minimum": {"type": "integer", "minimum": 0, "default": 5}},
         "additionalProperties": False,
     }
+    # The checklist's `scoring` block is this scorer's own: evidencekit validates it against
+    # this schema (a typo is an error with its line) and then calls check_scoring.
+    scoring_schema = {
+        "type": "object",
+        "required": ["method"],
+        "properties": {
+            "method": {"const": "yes-count"},
+            "count": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                      "description": "the answer codes that count as 'yes' (default: yes)"},
+            "options": {"type": "object"},
+            "notes": {"type": "string"},
+        },
+        "additionalProperties": False,
+    }
+
+    def check_scoring(self, checklist: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+        """Every code under scoring.count is an answer code of the checklist."""
+        codes = {o["code"] for options in (checklist.get("answer_sets") or {}).values()
+                 for o in options}
+        codes |= {o["code"] for item in checklist["items"] for o in item.get("options", [])}
+        return [(("scoring", "count", i), f"{code!r} is not an answer code of this checklist; "
+                                          f"codes: {', '.join(sorted(codes))}")
+                for i, code in enumerate(checklist["scoring"].get("count", []))
+                if code not in codes]
 
     def score(
         self, checklist: Any, answers: Mapping[str, Any], options: Mapping[str, Any]
     ) -> dict[str, Any]:
+        counted = set(checklist.scoring.raw.get("count", ["yes"]))
         scored = [item.id for item in checklist.items if item.scored]
-        yes = sum(1 for item_id in scored if str(answers.get(item_id, "")).lower() == "yes")
+        yes = sum(1 for item_id in scored if str(answers.get(item_id, "")) in counted)
         minimum = int(options.get("minimum", 5))
         return {"score": yes, "out_of": len(scored), "grade": "ok" if yes >= minimum else "low"}
 
