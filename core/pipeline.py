@@ -204,6 +204,7 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
     upstream: str | None = None
+    earlier_ran = False
     try:
         for step in declared:
             saved = state.load_saved(target, step.name)
@@ -220,6 +221,10 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
                 continue
             reasons = ["--force"] if force else state.changes(
                 saved["fingerprint"] if saved else None, finger)
+            if not reasons and earlier_ran:
+                # results flow down: a step after one that runs again runs again too (its
+                # inputs in the store may have been rebuilt, e.g. a deleted store)
+                reasons = ["an earlier step runs again"]
             if not reasons and saved is not None:
                 _restore(saved, step.name, results, reports, instruments)
                 summaries.append({**entry, "status": "skipped",
@@ -231,6 +236,7 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
                              "skipped (--force re-runs it)")
                 upstream = finger["hash"]
                 continue
+            earlier_ran = True
             if dry_run:
                 summaries.append({**entry, "status": "would run", "reason": "; ".join(reasons),
                                   "summary": "", "files": [], "fingerprint": finger["hash"]})

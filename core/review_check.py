@@ -17,6 +17,7 @@ Nothing is written; the store is not opened.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,9 @@ def _appraisal(review: Review) -> Problems:
     return out
 
 
+#: The built-in step that reads each section (its plan-time check repeats the section's).
+STEP_OF_SECTION = {"sources": "import", "dedupe": "dedupe", "appraisal": "appraise"}
+
 #: Checks of the sections steps read, each (path, message) pairs. A plugin's own section is
 #: checked by its step's check at plan time.
 SECTION_CHECKS: tuple[Callable[[Review], Problems], ...] = (_pins, _sources, _dedupe, _appraisal)
@@ -167,6 +171,7 @@ def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review |
     if review is None:
         return None, lines
     found: list[tuple[int, str]] = [(_line(text), text) for text in lines]
+    sections_with_problems: set[str] = set()
     for check in SECTION_CHECKS:
         try:
             pairs = check(review)
@@ -175,10 +180,27 @@ def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review |
         for path, message in pairs:
             line = line_of(review.lines, path)
             found.append((line, f"{review.file}:{line}: {json_path(path)}: {message}"))
-    if plan_check and not lines:
-        # The steps' own checks assume a schema-valid file; with schema errors they would
-        # only repeat them in other words.
-        found += [(_line(text), text) for text in plan_problems(review)]
+            if path:
+                sections_with_problems.add(str(path[0]))
+    if plan_check:
+        # A step whose declaration or section was reported above (at its own line) would
+        # say the same again, in other words, at the step's line: its plan problems are
+        # left out. Every other step is still checked, so all is reported in one pass.
+        for text in lines:
+            match = re.search(r": \$\.(steps\[\d+\]|[a-z_]+)", text)
+            if match:
+                sections_with_problems.add(match.group(1))
+        quiet = {f"({STEP_OF_SECTION[s]})" for s in sections_with_problems
+                 if s in STEP_OF_SECTION}
+        quiet |= {f"$.{s} " for s in sections_with_problems if s.startswith("steps[")}
+        if "steps" in sections_with_problems:
+            quiet.add("$.steps")
+        try:
+            planned = plan_problems(review)
+        except Exception:  # a file the schema refused may not even be plannable
+            planned = []
+        found += [(_line(text), text) for text in planned
+                  if not any(q in text for q in quiet)]
     seen: set[str] = set()
     out = []
     for _, text in sorted(found, key=lambda pair: pair[0]):

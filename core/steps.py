@@ -116,3 +116,24 @@ def need_files(review: Review, options: Mapping[str, Any], key: str, *,
             raise PipelineError(f"options.{key}: no such file {path}")
     if isinstance(value, list) and not many:
         raise PipelineError(f"options.{key} takes one file, not a list")
+
+
+#: The ``plots`` option of a step that draws: true (SVG, the format the report inlines),
+#: false (none), or the formats to write (``[svg, png]``: PNG is a second render of each
+#: figure, so it is drawn only when asked for).
+PLOTS_OPTION: dict[str, Any] = {
+    "anyOf": [{"type": "boolean"},
+              {"type": "array", "minItems": 1, "uniqueItems": True,
+               "items": {"enum": ["svg", "png"]}}],
+    "default": True,
+    "description": "true (SVG), false, or the formats, e.g. [svg, png]",
+}
+
+
+def plot_formats(value: Any) -> list[str]:
+    """The formats a ``plots`` option asks for (empty: draw nothing)."""
+    if value is True:
+        return ["svg"]
+    if not value:
+        return []
+    return list(value)

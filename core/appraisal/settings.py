@@ -245,7 +245,7 @@ class Context:
 
 
 def load_context(
-    review_dir: str | Path = ".",
+    review_dir: str | Path | Any = ".",
     *,
     review_file: str | Path | None = None,
     studies_file: str | Path | None = None,
@@ -265,7 +265,10 @@ def load_context(
                     f"--review {path}: a review file must be called {REVIEW_FILE} (its folder "
                     "is the review folder); rename it or pass the folder")
             review_dir = path.parent
-    review = open_review(review_dir)
+    from evidencekit.core.review import Review
+
+    # An open review (the pipeline's) is used as it is: its catalog is built once per run.
+    review = review_dir if isinstance(review_dir, Review) else open_review(review_dir)
     settings = Settings.from_mapping(review.section("appraisal"), where=str(review.file))
     studies = None
     chosen: Path | None = None

@@ -55,6 +55,8 @@ class ScoringRule:
     bands: list[Band] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Answer codes meaning "not applicable": the item leaves the denominator (JBI-style).
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def max_points(self) -> float:
@@ -82,6 +84,7 @@ class ScoringRule:
             ],
             options=dict(data.get("options") or {}),
             raw=data,
+            not_applicable=[str(c) for c in data.get("not_applicable") or []],
         )
 
 
@@ -105,6 +108,17 @@ def check_percentage_bands(data: dict[str, Any]) -> list[tuple[PathKey, str]]:
         return out
     points = scoring["points"]
     used = {code for codes in codes_by_item.values() for code in codes}
+    not_applicable = list(scoring.get("not_applicable") or [])
+    for i, code in enumerate(not_applicable):
+        if code not in used and codes_complete:
+            add((*base, "not_applicable", i),
+                f"{code!r} is not an answer code of any scored item; codes: "
+                f"{listing(sorted(used))}")
+        if code in points:
+            add((*base, "points", code),
+                f"{code!r} is a 'not applicable' code, so it earns no points and leaves the "
+                "denominator; remove it from points")
+    used -= set(not_applicable)
     for key in points:
         if key not in used and codes_complete:
             add(

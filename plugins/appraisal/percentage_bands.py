@@ -21,6 +21,7 @@ from evidencekit.core import hookimpl
 from evidencekit.core.errors import InstrumentError
 from evidencekit.core.scoring import (
     FAVOURABLE,
+    NOT_APPLICABLE,
     UNANSWERED,
     UNCLEAR,
     UNFAVOURABLE,
@@ -94,6 +95,8 @@ class PercentageBandsScorer:
                 "anyOf": [{"const": "scored-items"}, {"type": "integer", "minimum": 1}]
             },
             "unanswered": {"enum": ["zero", "exclude"]},
+            "not_applicable": {"type": "array", "uniqueItems": True,
+                               "items": {"type": "string", "minLength": 1}},
         },
         "additionalProperties": False,
     }
@@ -125,8 +128,9 @@ class PercentageBandsScorer:
             "bands": [
                 {"grade": b.grade, "min_percent": b.min_percent} for b in declared.bands
             ] if declared is not None else [],
+            "not_applicable": list(getattr(declared, "not_applicable", None) or []),
         }
-        for key in ("points", "denominator", "unanswered", "bands"):
+        for key in ("points", "denominator", "unanswered", "bands", "not_applicable"):
             if key in options:
                 rule[key] = options[key]
         where = f"checklist {checklist.id}@{checklist.version} ({checklist.path or 'no file'})"
@@ -164,7 +168,8 @@ class PercentageBandsScorer:
                     allowed=", ".join(item.codes)))
             else:
                 value = answers[item.id]
-                if not is_unanswered(value) and str(value) not in rule["points"]:
+                if not is_unanswered(value) and str(value) not in rule["points"] and \
+                        str(value) not in rule["not_applicable"]:
                     problems.append(AnswerProblem(
                         item=item.id, value=str(value),
                         message=f"answer {value!r} to scored item {item.id} has no points in "
@@ -186,10 +191,16 @@ class PercentageBandsScorer:
         total = Fraction(0)
         counted = 0
         unanswered: list[str] = []
+        not_applicable: list[str] = []
         levels: dict[str, str] = {}
         for item in checklist.scored_items:
             label = f"Q{item.number}"
             value = answers.get(item.id)
+            if not is_unanswered(value) and str(value) in rule["not_applicable"]:
+                # JBI-style "not applicable": neither points nor a place in the denominator
+                not_applicable.append(item.id)
+                levels[label] = NOT_APPLICABLE
+                continue
             if is_unanswered(value):
                 unanswered.append(item.id)
                 levels[label] = UNANSWERED
@@ -210,7 +221,7 @@ class PercentageBandsScorer:
             # a fixed count (e.g. the paper's "10 items" for an 11-question form); items
             # left out as unanswered come off it too
             excluded = len(unanswered) if rule["unanswered"] == "exclude" else 0
-            items_in_denominator = int(rule["denominator"]) - excluded
+            items_in_denominator = int(rule["denominator"]) - excluded - len(not_applicable)
         out_of = items_in_denominator * best
         if out_of <= 0:
             percent = None
@@ -234,11 +245,13 @@ class PercentageBandsScorer:
             "grades": [b["grade"] for b in rule["bands"]],
             "items_counted": items_in_denominator,
             "unanswered": unanswered,
+            "not_applicable": not_applicable,
             "levels": levels,
             "rule": {
                 "points": {k: float(v) for k, v in points.items()},
                 "denominator": rule["denominator"],
                 "unanswered": rule["unanswered"],
+                "not_applicable": rule["not_applicable"],
                 "bands": rule["bands"],
             },
         }

@@ -224,6 +224,11 @@ def _workbook(tables: list[Any]) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([_number(v) for v in row])
+            for cell, text in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(cell.value, float):
+                    # shown with the decimals the report prints (2.13, 100.0)
+                    places = len(str(text).split(".")[1])
+                    cell.number_format = "0." + "0" * places
         if table.note:
             sheet.append([])
             sheet.append([table.note])

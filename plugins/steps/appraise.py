@@ -8,7 +8,13 @@ from typing import Any
 from evidencekit.core import hookimpl
 from evidencekit.core.providers import PipelineStep
 from evidencekit.core.review import Review
-from evidencekit.core.steps import StepContext, StepOutcome, need_files
+from evidencekit.core.steps import (
+    PLOTS_OPTION,
+    StepContext,
+    StepOutcome,
+    need_files,
+    plot_formats,
+)
 
 _FILES = {"type": "string", "minLength": 1}
 
@@ -25,7 +31,7 @@ class AppraiseStep(PipelineStep):
                         "description": "answers file, or a list of them (default: "
                                        "appraisal.answers of review.yaml)"},
             "studies": {**_FILES, "description": "studies file (study id, design)"},
-            "plots": {"type": "boolean", "default": True},
+            "plots": PLOTS_OPTION,
             "skip_invalid": {"type": "boolean", "default": False},
         },
         "additionalProperties": False,
@@ -65,7 +71,7 @@ class AppraiseStep(PipelineStep):
         answers = options["answers"]
         answers = answers if isinstance(answers, list) else [answers]
         studies = context.path(options["studies"]) if options.get("studies") else None
-        loaded = load_context(context.review.root, studies_file=studies)
+        loaded = load_context(context.review, studies_file=studies)
         report = score_files([context.path(a) for a in answers], loaded,
                              skip_invalid=bool(options.get("skip_invalid", False)))
         data = report.to_dict()
@@ -73,10 +79,12 @@ class AppraiseStep(PipelineStep):
                  context.write_text("quality-table.csv", table_csv(report))]
         for checklist in data.get("checklists", {}):
             context.instruments.setdefault(checklist.split("@")[0], checklist.split("@")[-1])
-        if options.get("plots", True):
+        formats = plot_formats(options.get("plots", True))
+        if formats:
             registry = context.review.registry
             reporter = registry.get("reporter", "quality-plots")
-            plot_options = registry.validate_options("reporter", "quality-plots", {})
+            plot_options = registry.validate_options("reporter", "quality-plots",
+                                                     {"formats": formats})
             for path in reporter.render(data, context.staging, plot_options):
                 files.append(Path(path).name)
         grades = ", ".join(f"{n} {g}" for g, n in data["grades"].items())

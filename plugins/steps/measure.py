@@ -9,7 +9,13 @@ from evidencekit.core import hookimpl
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.providers import PipelineStep
 from evidencekit.core.review import Review
-from evidencekit.core.steps import StepContext, StepOutcome, need_files
+from evidencekit.core.steps import (
+    PLOTS_OPTION,
+    StepContext,
+    StepOutcome,
+    need_files,
+    plot_formats,
+)
 
 _TEXT = {"type": "string", "minLength": 1}
 
@@ -32,7 +38,7 @@ class MeasureStep(PipelineStep):
                                             "properties": {"name": _TEXT}}},
             ]},
             "by": {**_TEXT, "description": "a unit attribute for group means"},
-            "plots": {"type": "boolean", "default": True},
+            "plots": PLOTS_OPTION,
         },
         "additionalProperties": False,
     }
@@ -84,9 +90,11 @@ class MeasureStep(PipelineStep):
             validity = run_validity(measure, ratings, units, analyses, registry)
             data["validity"] = validity
             files.append(context.write_json("measure-validity.json", validity))
-        if options.get("plots", True):
+        formats = plot_formats(options.get("plots", True))
+        if formats:
             reporter = registry.get("reporter", "measure-plots")
-            plot_options = registry.validate_options("reporter", "measure-plots", {})
+            plot_options = registry.validate_options("reporter", "measure-plots",
+                                                     {"formats": formats})
             for path in reporter.render(plot_results(measure, table), context.staging,
                                         plot_options):
                 files.append(Path(path).name)

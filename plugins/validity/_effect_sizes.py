@@ -46,7 +46,10 @@ def cliffs_delta_ci(
     complete separation (|delta| = 1 with no spread of dominance), where the
     formula collapses to 0/0.
     """
-    from scipy.stats import norm
+    # The normal quantile from the standard library (Wichura's AS 241, accurate to about
+    # 1e-15, as scipy's norm.ppf): importing scipy.stats for it alone cost a pipeline run
+    # over a second.
+    from statistics import NormalDist
 
     xs, ys = _array(x), _array(y)
     nx, ny = len(xs), len(ys)
@@ -66,7 +69,7 @@ def cliffs_delta_ci(
     s2 = max(s2, (1 - delta**2) / (pairs - 1))
     if s2 <= 0:
         return None
-    z = norm.ppf(1 - (1 - confidence) / 2)
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     s = math.sqrt(s2)
     root = z * s * math.sqrt((1 - delta**2) ** 2 + z**2 * s2)
     denom = 1 - delta**2 + z**2 * s2
