@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.errors import PipelineError, RecordFormatError
 from evidencekit.core.model import Record
 from evidencekit.core.records.common import (
     ProgressFn,
