@@ -160,7 +160,8 @@ def _number(value: Any, digits: int = 3) -> str:
 def agreement_command(stage: str, reviewers: str | None, review_dir: str, as_json: bool,
                       output: str | None) -> None:
     """Agreement between reviewers at a stage: percent agreement, Cohen's kappa with its
-    95 % CI, and the records they disagree on."""
+    95 % CI, PABAK, Gwet's AC1, prevalence and bias indices (Fleiss' kappa and
+    Krippendorff's alpha for three or more), and the records they disagree on."""
     from evidencekit.core.io import emit
     from evidencekit.core.screening import load_state
     from evidencekit.core.screening.progress import agreement_report
@@ -170,17 +171,33 @@ def agreement_command(stage: str, reviewers: str | None, review_dir: str, as_jso
     if as_json:
         print_json(report, output)
         return
+    emit("\n".join(agreement_lines(report)), output)
+
+
+def agreement_lines(report: dict[str, Any]) -> list[str]:
+    """The agreement report as text, one pair per paragraph."""
     lines = []
-    for pair in report.get("pairs", [report]):
+    for pair in report["pairs"]:
         a, b = pair["reviewers"]
-        lines.append(f"{stage}: {a} and {b}: n={pair['n']}, agreement "
-                     f"{_number(pair['percent'], 1)} %, kappa {_number(pair['kappa'])}"
-                     + (f" (95 % CI {_number(pair['kappa_ci'][0])} to "
-                        f"{_number(pair['kappa_ci'][1])}, {pair['kappa_interpretation']})"
-                        if pair["kappa_ci"] else f" ({pair['kappa_note']})"))
-        for d in pair["disagreements"]:
-            lines.append(f"  disagree: {d['record_id']}: {a} {d[a]}, {b} {d[b]}")
-    emit("\n".join(lines), output)
+        pa, ka = pair["percent_agreement"], pair["cohen_kappa"]
+        pb, ac1 = pair["pabak"], pair["gwet_ac1"]
+        kappa = (f"Cohen's kappa {_number(ka['kappa'])} (95 % CI {_number(ka['ci_low'])} to "
+                 f"{_number(ka['ci_high'])}, {ka['interpretation']})" if ka["kappa"] is not None
+                 else f"Cohen's kappa undefined ({ka['note']})")
+        lines.append(f"{report['stage']}: {a} and {b}: n={pair['n']}, agreement "
+                     f"{_number(pa['percent'], 1)} %, {kappa}")
+        lines.append(f"  PABAK {_number(pb['pabak'])}, Gwet's AC1 {_number(ac1['ac1'])}, "
+                     f"prevalence index {_number(pair['prevalence_index'])}, bias index "
+                     f"{_number(pair['bias_index'])}")
+    for name, key, value in (("Fleiss' kappa", "fleiss_kappa", "kappa"),
+                             ("Krippendorff's alpha", "krippendorff_alpha", "alpha"),
+                             ("Gwet's AC1 (all reviewers)", "gwet_ac1_all", "ac1")):
+        if report.get(key):
+            lines.append(f"{name}: {_number(report[key][value])}")
+    for d in report["disagreements"]:
+        said = ", ".join(f"{who} {what}" for who, what in d["decisions"].items())
+        lines.append(f"  disagree: {d['record_id']}: {said}")
+    return lines
 
 
 @decisions.command("apply-rules")

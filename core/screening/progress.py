@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from itertools import combinations
 from typing import Any
 
 from evidencekit.core.errors import ScreeningError
@@ -75,46 +74,60 @@ def export_csv(state: Any, stage: str | None = None, reviewer: str | None = None
     return buffer.getvalue()
 
 
-def _pair(stage: Any, votes: dict[str, dict[str, str]], a: str, b: str) -> dict[str, Any]:
-    from evidencekit.core.agreement import agreement
-
-    common = sorted(set(votes[a]) & set(votes[b]))
-    ra = [votes[a][r] for r in common]
-    rb = [votes[b][r] for r in common]
-    stats = agreement(ra, rb)
-    return {
-        "reviewers": [a, b], **stats,
-        "disagreements": [{"record_id": r, a: votes[a][r], b: votes[b][r]}
-                          for r in common if votes[a][r] != votes[b][r]],
-    }
-
-
 def agreement_report(state: Any, stage: str, reviewers: list[str] | None = None
                      ) -> dict[str, Any]:
-    """Agreement between reviewers at ``stage`` on the records both decided.
+    """Agreement between reviewers at ``stage`` on the records two or more decided.
 
     Decisions are compared as they count (a ``maybe`` as the stage's ``maybe``
-    setting says). Two reviewers give one pair; more give every pair.
+    setting says). Every pair gets n, percent agreement, Cohen's kappa, PABAK,
+    Gwet's AC1 and the prevalence and bias indices; three or more reviewers also
+    Fleiss' kappa, Krippendorff's alpha and Gwet's AC1 for all of them
+    (:func:`evidencekit.core.agreement.screening_agreement`), with the records they
+    disagree on. Keys: ``stage`` plus those of ``ScreeningAgreement.to_dict()``.
     """
+    from evidencekit.core.agreement import screening_agreement
+
     current = state.config.stage(stage)
     names = reviewers or sorted({d.reviewer for d in state.decisions if d.stage == stage})
     if len(names) < 2:
         raise ScreeningError(
             f"agreement at {stage!r} needs decisions by two reviewers; found "
             f"{', '.join(names) or 'none'}")
-    votes: dict[str, dict[str, str]] = {n: {} for n in names}
+    votes: dict[str, dict[str, str]] = {}
     for d in state.decisions:
-        if d.stage == stage and d.reviewer in votes:
-            votes[d.reviewer][d.record_id] = current.maybe if d.decision == "maybe" \
-                else d.decision
+        if d.stage == stage and d.reviewer in names:
+            votes.setdefault(d.reviewer, {})[d.record_id] = (
+                current.maybe if d.decision == "maybe" else d.decision)
     for name in names:
-        if not votes[name]:
-            raise ScreeningError(f"reviewer {name!r} has no decisions at {stage!r}")
-    pairs = [_pair(current, votes, a, b) for a, b in combinations(names, 2)]
-    out: dict[str, Any] = {"stage": stage, "reviewers": names}
-    if len(pairs) == 1:
-        out.update(pairs[0])
-        out["reviewers"] = names
-    else:
-        out["pairs"] = pairs
+        if name not in votes:
+            raise ScreeningError(f"reviewer {name!r} has no decisions at {stage!r}; reviewers "
+                                 f"with decisions there: {', '.join(sorted(votes)) or 'none'}")
+    try:
+        result = screening_agreement(votes, reviewers=names)
+    except ValueError as err:
+        raise ScreeningError(f"agreement at {stage!r}: {err}") from None
+    return {"stage": stage, **result.to_dict()}
+
+
+def stage_counts(state: Any) -> list[dict[str, Any]]:
+    """Per stage: records screened, the final outcomes, automated exclusions and the
+    exclusion reasons with their counts."""
+    out = []
+    for stage in state.config.stages:
+        finals = state.final(stage.name).values()
+        outcomes = dict.fromkeys(("include", "exclude", "not-retrieved", "pending",
+                                  "conflict"), 0)
+        reasons: dict[str, int] = {}
+        automated = 0
+        for f in finals:
+            outcomes[f.outcome] += 1
+            if f.automated:
+                automated += 1
+            elif f.outcome == "exclude":
+                key = f.reason or "(no reason given)"
+                reasons[key] = reasons.get(key, 0) + 1
+        out.append({"stage": stage.name, "records": len(finals), **outcomes,
+                    "excluded_by_automation": automated,
+                    "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "reviewers": reviewers_at(state, stage.name)})
     return out

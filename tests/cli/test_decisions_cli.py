@@ -182,11 +182,30 @@ def test_agreement_with_kappa_and_disagreements(review: Path) -> None:
     from sklearn.metrics import cohen_kappa_score
 
     counted = ["include" if v == "maybe" else v for v in bob]
-    assert data["n"] == 10 and data["agreed"] == 8 and data["percent"] == pytest.approx(80.0)
-    assert data["kappa"] == pytest.approx(cohen_kappa_score(ann, counted))
+    [pair] = data["pairs"]
+    assert pair["n"] == 10 and pair["percent_agreement"]["agreed"] == 8
+    assert pair["percent_agreement"]["percent"] == pytest.approx(80.0)
+    assert pair["cohen_kappa"]["kappa"] == pytest.approx(cohen_kappa_score(ann, counted))
+    assert pair["pabak"]["pabak"] == pytest.approx(2 * 0.8 - 1)
     assert [d["record_id"] for d in data["disagreements"]] == [ids[3], ids[9]]
+    assert data["disagreements"][0]["decisions"] == {"ann": "include", "bob": "exclude"}
+    assert data["fleiss_kappa"] is None  # two reviewers
     text = run("decisions", "agreement", "--stage", "title-abstract", "--reviewers", "ann,bob",
                "--review", str(review)).stdout
     assert "n=10, agreement 80.0 %" in text and f"disagree: {ids[3]}" in text
+    assert "PABAK 0.600" in text
+    # A third reviewer adds Fleiss' kappa and Krippendorff's alpha.
+    f = write_csv(review / "cy.csv", ["record_id", "decision"],
+                  [[i, v] for i, v in zip(ids, ann, strict=True)])
+    run("decisions", "import", str(f), "--stage", "title-abstract", "--reviewer", "cy",
+        "--review", str(review))
+    three = json.loads(run("decisions", "agreement", "--stage", "title-abstract", "--review",
+                           str(review), "--json").stdout)
+    assert len(three["pairs"]) == 3
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+    table, _ = aggregate_raters([[a, b, a] for a, b in zip(ann, counted, strict=True)])
+    assert three["fleiss_kappa"]["kappa"] == pytest.approx(fleiss_kappa(table))
+    assert three["krippendorff_alpha"]["alpha"] is not None
     one = run("decisions", "agreement", "--stage", "full-text", "--review", str(review))
     assert one.exit_code == 1 and "needs decisions by two reviewers" in one.stderr
