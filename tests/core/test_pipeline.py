@@ -35,8 +35,7 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "screen", "appraise",
-                                                  "synthesize",
-                                                  "measure", "report"]
+                                                  "synthesize", "measure", "prisma", "report"]
     outputs = example / "outputs"
     # Records: the Embase RIS and CSV exports hold the same 6 records.
     counts = json.loads((outputs / "records-by-source.json").read_text())
@@ -66,7 +65,21 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     # Synthesis (tests/cli/test_synthesize_cli.py checks every published figure)
     assert "### Table 1: influences coded in 53 studies" in report
     assert (outputs / "table1.csv").stat().st_size > 0
-    for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
+    # PRISMA 2020: every box follows from the records, clusters and decisions above;
+    # 28 - 6 duplicates - 13 by the rules = 9 screened; 9 - 5 = 4 sought; 4 - 1 = 3; 3 - 1 = 2.
+    prisma = json.loads((outputs / "prisma.json").read_text())["fields"]
+    assert {k: prisma[k] for k in (
+        "database_results", "duplicates", "excluded_automatic", "records_screened",
+        "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_assessed",
+        "dbr_excluded", "new_studies", "new_reports")} == {
+        "database_results": 28, "duplicates": 6, "excluded_automatic": 13,
+        "records_screened": 9, "records_excluded": 5, "dbr_sought_reports": 4,
+        "dbr_notretrieved_reports": 1, "dbr_assessed": 3,
+        "dbr_excluded": "no influences reported, 1", "new_studies": 2, "new_reports": 2}
+    assert "![PRISMA 2020 flow diagram](prisma.svg)" in report
+    assert "| Records screened | 9 |" in report and "The counts do not add up" not in report
+    for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv",
+                 "prisma.png", "prisma.pdf", "prisma.csv"):
         assert (outputs / name).stat().st_size > 0
 
 
@@ -88,7 +101,7 @@ def test_plan_errors_stop_before_anything_runs(example):
     result = run("--review", str(example))
     assert result.exit_code == 1
     assert "review.yaml:51: $.steps[4] (measure): options.ratings: no such file" in result.output
-    assert "review.yaml:58: $.steps[5] (publish): unknown step; known steps: import, dedupe" \
+    assert "review.yaml:59: $.steps[6] (publish): unknown step; known steps: import, dedupe" \
         in result.output
     assert "Traceback" not in result.output
     assert not (example / "evidencekit.sqlite").exists()
