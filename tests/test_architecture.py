@@ -32,13 +32,12 @@ TOO_LONG_FOR_NOW = {
     "core/agreement.py",
 }
 
-#: Hooks that no built-in implements yet: the screening, stopping-rule and synthesis
-#: methods are being written on other branches right now. Remove each name when its first
-#: built-in lands (the test below then requires it to be implemented and called).
+#: Hooks that no built-in implements yet: the screening and stopping-rule methods are
+#: being written on other branches right now. Remove each name when its first built-in
+#: lands (the test below then requires it to be implemented and called).
 PENDING_HOOKS = {
     "evidencekit_screeners",
     "evidencekit_stopping_rules",
-    "evidencekit_synthesis_methods",
 }
 #: Hooks the core covers itself (its own commands, the package's instruments folder), so no
 #: built-in plugin implements them; the documented example plugin does, and is called here.

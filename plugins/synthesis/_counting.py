@@ -130,9 +130,11 @@ def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None
     # influence → study → set of directions
     directions: dict[str, dict[str, set[str]]] = {}
     lines: dict[tuple[str, str], list[int]] = {}
+    by_influence: dict[str, list[Any]] = {}
     for c in rows:
         directions.setdefault(c.influence, {}).setdefault(c.study_id, set()).add(c.direction)
         lines.setdefault((c.study_id, c.influence), []).append(c.line or 0)
+        by_influence.setdefault(c.influence, []).append(c)
     conflicts = [
         {"study_id": study, "influence": influence,
          "lines": sorted(lines[(study, influence)])}
@@ -155,7 +157,7 @@ def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None
                 split["barrier"] += 1
             else:
                 split["unclear"] += 1
-        mine = [c for c in rows if c.influence == entry.id]
+        mine = by_influence.get(entry.id, [])
         entries.append({
             "id": entry.id,
             "name": entry.name,
