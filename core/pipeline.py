@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencekit.core.errors import EvidencekitError, PipelineError
+from evidencekit.core.pipeline_paths import DEFAULT_OUTPUTS, outputs_dir
 from evidencekit.core.providers import ProviderInfo
 from evidencekit.core.review import Review
 from evidencekit.core.steps import ProgressFn, StepContext, StepOutcome
@@ -33,7 +34,6 @@ __all__ = ["DEFAULT_OUTPUTS", "RunResult", "Step", "StepContext", "StepOutcome",
            "outputs_dir", "plan", "run_pipeline"]
 KIND = "pipeline-step"
 
-DEFAULT_OUTPUTS = "outputs"
 
 
 @dataclass
@@ -152,14 +152,6 @@ def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
 
 
 # --------------------------------------------------------------------------- run
-
-
-def outputs_dir(review: Review) -> Path:
-    """The review's outputs folder: review.yaml ``outputs: {dir: ...}``, else ``outputs``."""
-    outputs = review.config.get("outputs")
-    name = outputs.get("dir") if isinstance(outputs, dict) else None
-    path = Path(name or DEFAULT_OUTPUTS)
-    return path if path.is_absolute() else review.root / path
 
 
 def select(steps: list[Step], only: list[str] | None = None,

@@ -3,7 +3,7 @@
 Trust boundary: review.yaml may name files outside the review folder (a shared
 ratings file, an absolute export path, an outputs folder elsewhere). That is
 allowed, but never silent: ``evidencekit run --dry-run`` lists every such path
-before anything runs, and ``run.json`` records them.
+before anything runs (``core/pipeline.py`` gathers them), and ``run.json`` records them.
 
 Outputs: a run publishes the files its steps wrote. A file left in the outputs
 folder by a step that is no longer declared (or by hand) would look like part of
@@ -25,6 +25,15 @@ FILE_OPTIONS = {
     "measure": ("ratings", "units", "analyses"),
 }
 STALE_DIR = ".stale"
+DEFAULT_OUTPUTS = "outputs"
+
+
+def outputs_dir(review: Any) -> Path:
+    """The review's outputs folder: review.yaml ``outputs: {dir: ...}``, else ``outputs``."""
+    outputs = review.config.get("outputs")
+    name = outputs.get("dir") if isinstance(outputs, dict) else None
+    path = Path(name or DEFAULT_OUTPUTS)
+    return path if path.is_absolute() else review.root / path
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -42,7 +51,6 @@ def _resolve(root: Path, value: Any) -> Path:
 
 def declared_paths(review: Any, steps: Iterable[Any]) -> list[dict[str, Any]]:
     """Every file or folder review.yaml names for these steps, with ``inside`` the review."""
-    from evidencekit.core.pipeline import outputs_dir
     from evidencekit.core.store import sqlite_file
 
     root = Path(review.root)
@@ -70,43 +78,6 @@ def declared_paths(review: Any, steps: Iterable[Any]) -> list[dict[str, Any]]:
     if store is not None:
         add("store", store)
     return found
-
-
-def dry_run(review: Any, only: list[str] | None = None) -> dict[str, Any]:
-    """The checked plan, without running it: steps, options, paths, outside paths."""
-    from evidencekit.core.pipeline import outputs_dir, plan
-
-    steps = plan(review, only)
-    paths = declared_paths(review, steps)
-    return {
-        "review": str(review.file),
-        "steps": [{"step": s.name, "index": s.index, "provider": s.provider,
-                   "options": s.options} for s in steps],
-        "outputs": str(outputs_dir(review)),
-        "paths": paths,
-        "outside_review": [p for p in paths if not p["inside"]],
-        "plugins": list(getattr(review, "local_plugins", []) or []),
-    }
-
-
-def render_dry_run(plan_: dict[str, Any]) -> str:
-    """The dry-run plan as lines a person reads."""
-    lines = [f"plan for {plan_['review']} (nothing is run):"]
-    for step in plan_["steps"]:
-        provider = f" ({step['provider']})" if step["provider"] else ""
-        options = ", ".join(f"{k}={v}" for k, v in step["options"].items())
-        lines.append(f"  {step['index'] + 1}. {step['step']}{provider}"
-                     + (f": {options}" if options else ""))
-    lines.append(f"outputs: {plan_['outputs']}")
-    if plan_["plugins"]:
-        lines.append("review-local plugins (their code runs): " + ", ".join(plan_["plugins"]))
-    outside = plan_["outside_review"]
-    if outside:
-        lines.append(f"paths outside the review folder ({len(outside)}):")
-        lines += [f"  {p['what']}: {p['path']}" for p in outside]
-    else:
-        lines.append("every path is inside the review folder")
-    return "\n".join(lines)
 
 
 def kept_outputs(target: Path, declared: Sequence[str], ran: Sequence[str]) -> set[str]:
@@ -143,5 +114,5 @@ def move_aside(target: Path, names: Sequence[str], stamp: str) -> str | None:
     return f"{STALE_DIR}/{stamp}"
 
 
-__all__ = ["declared_paths", "dry_run", "kept_outputs", "move_aside", "render_dry_run",
+__all__ = ["DEFAULT_OUTPUTS", "declared_paths", "kept_outputs", "move_aside", "outputs_dir",
            "stale_outputs"]

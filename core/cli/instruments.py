@@ -79,14 +79,15 @@ def validate(paths: tuple[str, ...]) -> None:
     With no PATH, validates every instrument shipped with evidencekit.
     """
     from evidencekit.core.instruments.catalog import validate_paths
+    from evidencekit.core.review_check import review_problems
 
     if not paths:
         from importlib.resources import as_file, files
 
         with as_file(files("evidencekit.instruments")) as folder:
-            count, problems = validate_paths([folder])
+            count, problems = validate_paths([folder], review_problems)
     else:
-        count, problems = validate_paths(paths)
+        count, problems = validate_paths(paths, review_problems)
     for line in problems:
         click.echo(f"error: {line}", err=True)
     if problems:

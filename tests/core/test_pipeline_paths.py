@@ -4,6 +4,7 @@ run.json; `run --dry-run` shows the plan and every path outside the review folde
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -28,21 +29,27 @@ def run(*args: str):
     return CliRunner().invoke(cli, ["run", *args])
 
 
+def _only_steps(text: str, keep: tuple[str, ...]) -> str:
+    """review.yaml text with only the steps named in ``keep`` (each with its options)."""
+    head, steps = text.split("\nsteps:\n", 1)
+    steps, _, tail = steps.partition("\noutputs:")
+    blocks = re.split(r"(?m)^(?=  - step: )", steps)
+    kept = [b for b in blocks if b.strip() and b.split()[2] in keep]
+    return head + "\nsteps:\n" + "".join(kept).rstrip("\n") + "\noutputs:" + tail
+
+
 def test_stale_outputs_are_moved_aside_and_listed(example):
     text = (example / "review.yaml").read_text()
-    # Only the measure step is declared at first; its files are then stale once it is not.
-    (example / "review.yaml").write_text(text.replace("  - step: import\n  - step: dedupe\n"
-                                                      "  - step: appraise\n    options:\n"
-                                                      "      answers: appraisal-answers.csv\n",
-                                                      ""))
+    # Only the measure and report steps are declared at first; measure's files are then
+    # stale once it is not.
+    (example / "review.yaml").write_text(_only_steps(text, ("measure", "report")))
     assert run("--review", str(example)).exit_code == 0
     outputs = example / "outputs"
     first = {p.name for p in outputs.iterdir() if p.is_file()}
     assert "measure-table2.md" in first
     (outputs / "notes-by-hand.txt").write_text("left here\n")
     # Now measure is no longer declared: its files and the stray one are stale.
-    (example / "review.yaml").write_text(text.replace(
-        text[text.index("  - step: measure"):text.index("  - step: report")], ""))
+    (example / "review.yaml").write_text(_only_steps(text, ("report",)))
     result = run("--review", str(example), "--json")
     assert result.exit_code == 0, result.output
     record = json.loads((outputs / "run.json").read_text())
@@ -73,18 +80,19 @@ def test_dry_run_prints_the_plan_and_paths_outside_the_review(example, tmp_path)
     text = (example / "review.yaml").read_text().replace("ratings: ratings.csv",
                                                          f"ratings: {shared}")
     (example / "review.yaml").write_text(text)
+    steps = [line.split()[2] for line in text.splitlines() if line.startswith("  - step: ")]
+    where = f"steps[{steps.index('measure')}].options.ratings"
     result = run("--review", str(example), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "1. import" in result.stdout and "5. report" in result.stdout
+    assert "import: would run" in result.stdout and "report: would run" in result.stdout
     assert "paths outside the review folder (1):" in result.stdout
-    assert f"steps[3].options.ratings: {shared}" in result.stdout
+    assert f"{where}: {shared}" in result.stdout
     assert not (example / "outputs").exists() and not (example / "evidencekit.sqlite").exists()
     as_json = json.loads(run("--review", str(example), "--dry-run", "--json").stdout)
-    assert [p["path"] for p in as_json["outside_review"]] == [str(shared)]
+    assert as_json["run"]["paths_outside_review"] == [{"what": where, "path": str(shared)}]
     assert run("--review", str(example), "--only", "measure").exit_code == 0
     record = json.loads((example / "outputs" / "run.json").read_text())
-    assert record["paths_outside_review"] == [
-        {"what": "steps[3].options.ratings", "path": str(shared)}]
+    assert record["paths_outside_review"] == [{"what": where, "path": str(shared)}]
 
 
 def test_dry_run_of_a_bad_plan_is_the_plan_error(example):
