@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evidencekit.core.appraisal.answers import AnswerRow, AnswersInvalid, read_answers
-from evidencekit.core.appraisal.consensus import Resolved, resolve_consensus
+from evidencekit.core.appraisal.consensus import resolve_consensus
 from evidencekit.core.appraisal.dual import dual_agreement
 from evidencekit.core.appraisal.settings import Context
 from evidencekit.core.appraisal.validate import Validated, validate_answers
@@ -99,65 +99,46 @@ def appraise(
         problems = problems + _skipped_with_their_appraisal(validated, problems)
 
     grade_order: list[str] = []
-    scores = sorted((_score_study(ctx, validated, res, grade_order) for res in resolved),
-                    key=lambda s: (s.study_id, s.checklist))
+    scores: list[StudyScore] = []
+    for res in resolved:
+        checklist = ctx.checklist(res.checklist_ref)
+        name, result = score_one(ctx, checklist, res.answers)
+        for g in result.get("grades") or []:
+            if g not in grade_order:
+                grade_order.append(g)
+        reviewer_grades: dict[str, str | None] = {}
+        if len(res.reviewers) > 1:
+            key = (res.study_id, res.checklist_ref)
+            by_reviewer = validated.appraisals[key]
+            for reviewer, answers in by_reviewer.items():
+                if reviewer in validated.partial.get(key, ()):
+                    continue  # consensus rows on the disputed items only: no grade of their own
+                _, own = score_one(ctx, checklist, {k: r.answer for k, r in answers.items()})
+                reviewer_grades[reviewer] = own["grade"]
+        design = ctx.design_of(res.study_id) or checklist.design
+        details = {k: v for k, v in result.items() if k not in ("grade", "score_percent")}
+        if res.notes:
+            details["notes"] = res.notes
+        scores.append(StudyScore(
+            study_id=res.study_id, checklist=checklist.id, checklist_version=checklist.version,
+            design=design, scorer=name, score_percent=result["score_percent"],
+            grade=result["grade"], reviewers=res.reviewers, resolution=res.resolution,
+            answers=res.answers, details=details, reviewer_grades=reviewer_grades))
+    scores.sort(key=lambda s: (s.study_id, s.checklist))
 
     def ordered(counter: Counter) -> dict[str, int]:
         keys = [g for g in grade_order if g in counter] + sorted(
             (g for g in counter if g not in grade_order), key=str)
         return {str(k): counter[k] for k in keys}
 
+    grades = ordered(Counter(s.grade for s in scores))
     by_design: dict[str, Counter] = defaultdict(Counter)
     by_checklist: dict[str, Counter] = defaultdict(Counter)
     for s in scores:
         by_design[s.design or "(unknown)"][s.grade] += 1
         by_checklist[s.checklist][s.grade] += 1
-    no_checklist, not_appraised = _coverage(ctx, {s.study_id for s in scores})
-    return AppraisalReport(
-        studies=scores,
-        grades=ordered(Counter(s.grade for s in scores)),
-        by_design={d: ordered(c) for d, c in sorted(by_design.items())},
-        by_checklist={k: ordered(c) for k, c in sorted(by_checklist.items())},
-        no_checklist=no_checklist,
-        not_appraised=not_appraised,
-        skipped=problems,
-        agreement=dual_agreement(validated, ctx),
-        checklists=_checklists_used(ctx, resolved),
-        files=list(files),
-    )
 
-
-def _score_study(ctx: Context, validated: Validated, res: Resolved,
-                 grade_order: list[str]) -> StudyScore:
-    """Score one study's resolved answers (and each reviewer's own, when several
-    appraised it); extend ``grade_order`` with the scorer's grades, best first."""
-    checklist = ctx.checklist(res.checklist_ref)
-    name, result = score_one(ctx, checklist, res.answers)
-    for g in result.get("grades") or []:
-        if g not in grade_order:
-            grade_order.append(g)
-    reviewer_grades: dict[str, str | None] = {}
-    if len(res.reviewers) > 1:
-        key = (res.study_id, res.checklist_ref)
-        for reviewer, answers in validated.appraisals[key].items():
-            if reviewer in validated.partial.get(key, ()):
-                continue  # consensus rows on the disputed items only: no grade of their own
-            _, own = score_one(ctx, checklist, {k: r.answer for k, r in answers.items()})
-            reviewer_grades[reviewer] = own["grade"]
-    details = {k: v for k, v in result.items() if k not in ("grade", "score_percent")}
-    if res.notes:
-        details["notes"] = res.notes
-    return StudyScore(
-        study_id=res.study_id, checklist=checklist.id, checklist_version=checklist.version,
-        design=ctx.design_of(res.study_id) or checklist.design, scorer=name,
-        score_percent=result["score_percent"], grade=result["grade"], reviewers=res.reviewers,
-        resolution=res.resolution, answers=res.answers, details=details,
-        reviewer_grades=reviewer_grades)
-
-
-def _coverage(ctx: Context, appraised: set[str]) -> tuple[list[dict[str, str]], list[str]]:
-    """Studies whose design has no checklist, and studies not appraised (in the studies
-    table's order)."""
+    appraised = {s.study_id for s in scores}
     no_checklist: list[dict[str, str]] = []
     not_appraised: list[str] = []
     if ctx.studies is not None:
@@ -167,17 +148,26 @@ def _coverage(ctx: Context, appraised: set[str]) -> tuple[list[dict[str, str]], 
                 no_checklist.append({"study_id": study_id, "design": design or ""})
             if study_id not in appraised:
                 not_appraised.append(study_id)
-    return no_checklist, not_appraised
 
-
-def _checklists_used(ctx: Context, resolved: Sequence[Resolved]) -> dict[str, dict[str, Any]]:
     checklists = {}
     for ref in sorted({r.checklist_ref for r in resolved}):
         c = ctx.checklist(ref)
         checklists[c.id] = {"version": c.version, "title": c.title, "design": c.design,
                             "items": [{"id": i.id, "number": i.number, "scored": i.scored,
                                        "answer_type": i.answer_type} for i in c.items]}
-    return checklists
+
+    return AppraisalReport(
+        studies=scores,
+        grades=grades,
+        by_design={d: ordered(c) for d, c in sorted(by_design.items())},
+        by_checklist={k: ordered(c) for k, c in sorted(by_checklist.items())},
+        no_checklist=no_checklist,
+        not_appraised=not_appraised,
+        skipped=problems,
+        agreement=dual_agreement(validated, ctx),
+        checklists=checklists,
+        files=list(files),
+    )
 
 
 def _skipped_with_their_appraisal(validated: Validated,
