@@ -137,6 +137,10 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             conn = conn.execution_options(evidencekit_write=True)
             with conn.begin():
+                if not self.is_sqlite:
+                    # Writers queue, as SQLite's BEGIN IMMEDIATE makes them: two imports
+                    # of one file then never race to insert the same record ids.
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(724202)"))
                 yield conn
 
     @contextlib.contextmanager
