@@ -2,12 +2,13 @@
 
 Run by hand (not part of the test suite)::
 
-    /work/bench-venv/bin/python benchmarks/dedupe_accuracy.py          # with bib-dedupe
-    /work/venv/bin/python benchmarks/dedupe_accuracy.py                # ours only
+    python benchmarks/dedupe_accuracy.py                  # with bib-dedupe (its own venv)
+    python benchmarks/dedupe_accuracy.py --no-bib-dedupe  # ours only
+    python benchmarks/dedupe_accuracy.py --loso           # leave one set out
 
-bib-dedupe is installed only in the benchmark's own environment, never as a
-project dependency (see ``benchmarks/README.md``); when it cannot be imported
-its rows are skipped with a message.
+bib-dedupe is installed only in its own virtual environment (``BIB_DEDUPE_PYTHON``),
+never as a project dependency, and run there through a subprocess (see
+``benchmarks/README.md``); when it cannot run its rows are skipped with a message.
 
 Sets (``../shared/datasets/dedup`` from the repository root):
 
