@@ -1,11 +1,17 @@
 """Benchmark: parsing speed of each importer (run by hand; prints figures).
 
-    python benchmarks/importers.py [N]
+    python benchmarks/importers.py [N] [--compare]
 
 For each format, repeats a real export (from ../shared/datasets/exports when present,
 else the excerpts in tests/data/exports) until the file holds about N records (default
 20,000), then times ``read_records`` on it: CPU and wall seconds, records per second and
 megabytes per second. The files are written to a temporary folder and removed.
+
+``--compare`` also times the field's plain parsers on the same files, side by side:
+rispy (RIS), Biopython's ``Bio.Medline`` (MEDLINE) and bibtexparser 2 (BibTeX), each
+given the decoded text, as ours is given the file; and the peak memory of each parse
+(tracemalloc, Python allocations). They are benchmark-only packages, never project
+dependencies (``pip install rispy biopython bibtexparser`` in the benchmark's venv).
 """
 
 from __future__ import annotations
@@ -60,6 +66,83 @@ def _repeat(data: bytes, fmt: str, header_lines: int, copies: int) -> bytes:
     return (data + b"\n") * copies
 
 
+def _theirs(fmt: str):
+    """The plain parser of the field for ``fmt``: (name, function of the text), or None."""
+    if fmt.startswith("ris"):
+        import rispy
+
+        return "rispy " + rispy.__version__ if hasattr(rispy, "__version__") else "rispy", (
+            lambda text: rispy.loads(text)
+        )
+    if fmt == "medline":
+        import io
+
+        from Bio import Medline
+
+        return "Bio.Medline", lambda text: list(Medline.parse(io.StringIO(text)))
+    if fmt == "bibtex":
+        import bibtexparser
+
+        def parse(text: str) -> list:
+            library = bibtexparser.parse_string(text)
+            # A repeated file repeats keys: bibtexparser keeps the repeats as failed blocks.
+            return library.entries + library.failed_blocks
+
+        return "bibtexparser " + bibtexparser.__version__, parse
+    return None
+
+
+def _timed(function, *args):
+    """(result, cpu seconds, peak MB of Python allocations).
+
+    Timed without tracing (tracemalloc slows every allocation, and more for the parser
+    that allocates more), then run again under tracemalloc for the peak.
+    """
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    cpu = time.process_time()
+    result = function(*args)
+    cpu = time.process_time() - cpu
+    del result
+    gc.collect()
+    tracemalloc.start()
+    result = function(*args)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return result, cpu, peak
+
+
+def compare(target: int) -> None:
+    """Ours beside rispy, Bio.Medline and bibtexparser on the same files."""
+    registry = build_registry()
+    print(f"{'format':28} {'parser':22} {'records':>8} {'cpu s':>7} {'rec/s':>8} "
+          f"{'peak MB':>8} {'ours/theirs rec/s':>18}")
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt, (shared, _excerpt, header_lines) in SOURCES.items():
+            other = _theirs(fmt)
+            data = _read(shared)
+            if other is None or not data:
+                continue
+            one = len(read_records(_write(folder, "one", data), registry, source_name="b"))
+            copies = max(1, round(target / max(one, 1)))
+            raw = _repeat(data, fmt, header_lines, copies)
+            path = _write(folder, "many", raw)
+            text = raw.decode("utf-8")
+            ours, cpu_ours, peak_ours = _timed(
+                lambda path=path: read_records(path, registry, source_name="bench",
+                                               options={"missing_title": "warn"})
+            )
+            theirs, cpu_theirs, peak_theirs = _timed(other[1], text)
+            rate_ours, rate_theirs = len(ours) / cpu_ours, len(theirs) / cpu_theirs
+            print(f"{fmt:28} {'evidencekit':22} {len(ours):8d} {cpu_ours:7.2f} "
+                  f"{rate_ours:8.0f} {peak_ours:8.1f}")
+            print(f"{'':28} {other[0]:22} {len(theirs):8d} {cpu_theirs:7.2f} "
+                  f"{rate_theirs:8.0f} {peak_theirs:8.1f} {rate_ours / rate_theirs:18.2f}")
+            del ours, theirs
+
+
 def main(target: int) -> None:
     registry = build_registry()
     print(f"{'format':28} {'records':>8} {'MB':>7} {'cpu s':>7} {'wall s':>7} "
@@ -92,4 +175,6 @@ def _write(folder: str, name: str, data: bytes) -> Path:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    size = int(numbers[0]) if numbers else 20_000
+    compare(size) if "--compare" in sys.argv else main(size)

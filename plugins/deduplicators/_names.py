@@ -97,8 +97,11 @@ def _names(authors: Sequence[Any], limit: int) -> list[tuple[str, str]]:
             family, given = str(author), ""
         else:
             given = getattr(author, "given", "") or ""
-        if _GLUED.search(family) or _GLUED.search(given):
-            text = f"{given} {family}" if _GLUED.search(given) else f"{family} {given}"
+        # A cheap test first: this runs for every author of every record.
+        glued_family = "." in family and _GLUED.search(family) is not None
+        glued_given = len(given) > 5 and "." in given and _GLUED.search(given) is not None
+        if glued_family or glued_given:
+            text = f"{given} {family}" if glued_given else f"{family} {given}"
             for chunk in _GLUED_SPLIT.split(text.strip()):
                 head, _, rest = chunk.strip().partition(" ")
                 if head:

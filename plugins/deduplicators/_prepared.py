@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from evidencekit.plugins.deduplicators import _normalise as norm
@@ -176,7 +177,11 @@ def _is_conference(record: Any) -> bool:
     kind = str(getattr(record, "publication_type", "") or "").strip().lower()
     if kind in _CONFERENCE_TYPES:
         return True
-    venue = str(getattr(record, "journal", "") or "")
+    return _conference_venue(str(getattr(record, "journal", "") or ""))
+
+
+@lru_cache(maxsize=50_000)
+def _conference_venue(venue: str) -> bool:
     return bool(venue) and _CONFERENCE_WORDS.search(venue) is not None
 
 

@@ -17,7 +17,6 @@ from evidencekit.plugins.deduplicators._text import fold
 # A translated title often carries its original language in brackets at the end
 # ("... atherosclerosis. [Japanese]") in one database and not in another.
 _LANG_NOTE = re.compile(r"\s*[\[(]([^\[\]()]{1,40})[\])]\s*\.?\s*$")
-_EMBASE_TRANSLATION = re.compile(r"\.\s*([A-Z][a-z]{2,12})\s*(?:[\r\n].*)?$", re.S)
 _LANGUAGES = frozenset(
     [
         "english",
@@ -159,9 +158,10 @@ def clean_title(title: str) -> tuple[str, bool]:
     if "." in title:
         # Embase: "English title. German\nOriginal title" (the language, then the
         # title in its own language on the next line): keep the English title.
-        match = _EMBASE_TRANSLATION.search(title)
-        if match and match.group(1).lower() in _LANGUAGES:
-            title = title[: match.start()]
+        head, _, tail = title.partition("\n") if "\n" in title else (title, "", "")
+        english, dot, language = head.rpartition(".")
+        if dot and language.strip().lower() in _LANGUAGES and language.strip().istitle():
+            title = english
     for _ in range(3):  # "... [Review] [16 refs] [Romanian]": strip every trailing note
         match = _LANG_NOTE.search(title)
         if not match:
@@ -179,12 +179,15 @@ def clean_title(title: str) -> tuple[str, bool]:
 _FOOTNOTE = re.compile(r"\s*[1-9\u00b9\u00b2\u00b3*\u2020](?:\s*,\s*[1-9*\u2020])*\s*$")
 
 
+_FOOTNOTE_ENDS = frozenset("123456789*\u2020\u00b9\u00b2\u00b3")
 # A footnote mark glued to a title's last word ("... Interorganizational Systems1").
 _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{5})[1-9*\u2020\u00b9]$")
 
 
 def _strip_footnote(title: str) -> str:
     title = title.rstrip()
+    if not title or title[-1] not in _FOOTNOTE_ENDS:  # the common case, without a regex
+        return title
     glued = _GLUED_FOOTNOTE.search(title)
     if glued:
         return title[: glued.start()]
@@ -298,13 +301,14 @@ def title_numbers(words: str) -> str:
     out: list[str] = []
     previous = ""
     for word in words.split():
-        if word.isdigit():
+        if word.isalpha():
+            if word in _ROMAN and (word in _ROMAN_ALONE or previous in _NUMBERED):
+                out.append(_ROMAN[word])
+        elif word.isdigit():
             out.append(word.lstrip("0") or "0")
-        elif not word.isalpha() and not word.isdigit():
+        else:
             # "beta1" / "beta-1", "covid19" / "COVID-19": a number glued to a word is
             # the same number as one after a hyphen (folded to a space).
             out.extend(n.lstrip("0") or "0" for n in _DIGIT_RUN.findall(word))
-        elif word in _ROMAN and (word in _ROMAN_ALONE or previous in _NUMBERED):
-            out.append(_ROMAN[word])
         previous = word
     return " ".join(sorted(out))
