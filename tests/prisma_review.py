@@ -60,14 +60,16 @@ def record(n: int) -> Record:
 
 
 def make_prisma_review(folder: Path, *, screen: bool = True, dedupe: bool = True,
-                       sources: tuple = SOURCES) -> Path:
-    """The review above in ``folder``; ``screen=False`` stops after de-duplication."""
+                       sources: tuple = SOURCES, store: str | None = None) -> Path:
+    """The review above in ``folder``; ``screen=False`` stops after de-duplication;
+    ``store`` is a store URL (e.g. PostgreSQL) instead of the SQLite file."""
     from evidencekit.core.deduplication import run_dedupe
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "review.yaml").write_text(
-        "kind: review\nid: prisma-test\nversion: '1'\ntitle: PRISMA test\n" + SCREENING,
-        encoding="utf-8")
+    head = "kind: review\nid: prisma-test\nversion: '1'\ntitle: PRISMA test\n"
+    if store:
+        head += f"store: {store}\n"
+    (folder / "review.yaml").write_text(head + SCREENING, encoding="utf-8")
     review = open_review(folder)
     for name, kind, numbers in sources:
         import_records(review, [record(n) for n in numbers], source=name, kind=kind,

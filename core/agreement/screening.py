@@ -166,6 +166,8 @@ def screening_agreement(
         stray = sorted({str(v) for v in seen if v not in cats})
         if stray:
             raise ValueError(f"decisions {stray} are not among the categories {list(cats)}")
+        if positive not in cats:
+            raise ValueError(f"positive {positive!r} is not among the categories {list(cats)}")
     records = sorted({rid for r in names for rid in by_reviewer[r]}, key=_sort_key)
     rated_twice = [rid for rid in records
                    if sum(1 for r in names if rid in by_reviewer[r]) >= 2]

@@ -107,6 +107,8 @@ def test_bad_arguments():
         screening_agreement({"A": A})
     with pytest.raises(ValueError, match="not among the categories"):
         screening_agreement({"A": A, "B": B}, categories=["include"])
+    with pytest.raises(ValueError, match="positive 'yes' is not among"):
+        screening_agreement({"A": A, "B": B}, positive="yes", categories=["include", "exclude"])
     with pytest.raises(ValueError, match="named twice"):
         screening_agreement({"A": A, "B": B}, reviewers=["A", "A"])
 

@@ -16,6 +16,7 @@ from prisma_review import (
     record,
 )
 
+from evidencekit.core.errors import RegistryError
 from evidencekit.core.prisma import (
     FIELDS,
     PrismaCounts,
@@ -26,6 +27,7 @@ from evidencekit.core.prisma import (
     prisma_counts,
     prisma_csv,
     prisma_fields,
+    write_prisma,
 )
 from evidencekit.core.records import import_records
 from evidencekit.core.review import open_review
@@ -38,7 +40,21 @@ def screened(tmp_path_factory):
 
 
 def test_counts_equal_the_hand_computed_ones(screened):
-    c = prisma_counts(open_review(screened))
+    check_hand_counts(prisma_counts(open_review(screened)))
+
+
+def test_counts_on_postgresql(tmp_path, postgres):
+    folder = make_prisma_review(tmp_path / "review", store=postgres.new_database())
+    check_hand_counts(prisma_counts(open_review(folder)))
+
+
+def test_write_prisma_writes_nothing_when_the_reporter_is_unknown(screened, tmp_path):
+    with pytest.raises(RegistryError, match="prisma-diagram"):
+        write_prisma(open_review(screened), tmp_path / "out", reporter="prisma-diagrams")
+    assert not (tmp_path / "out").exists()
+
+
+def check_hand_counts(c):
     assert [(s.name, s.kind, s.records) for s in c.sources] == [
         ("MEDLINE", "database", 10), ("PsycINFO", "database", 6),
         ("ClinicalTrials.gov", "register", 2), ("Peer support network website", "website", 3),
