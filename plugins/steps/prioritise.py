@@ -64,8 +64,9 @@ class PrioritiseStep(PipelineStep):
             review.registry.validate_options("stopping-rule", spec.name, spec.options)
         replay = options.get("replay")
         if replay:
-            if not (review.root / replay["file"]).is_file():
-                raise PipelineError(f"prioritise: no such label file {review.root / replay['file']}")
+            path = review.root / replay["file"]
+            if not path.is_file():
+                raise PipelineError(f"prioritise: no such label file {path}")
             if "next_stage" in replay and len(config.stages) < 2:
                 raise PipelineError("prioritise: replay.next_stage needs a second stage")
 
