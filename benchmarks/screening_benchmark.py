@@ -43,15 +43,11 @@ DEFAULT_ASREVIEW = Path("/work/asreview-venv/bin/asreview")
 
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
 GRID: dict[str, tuple[dict, float]] = {
-    "svm-lag0": ({"classifier": "svm"}, 0.0),
     "svm": ({"classifier": "svm"}, 0.02),
-    "svm-bal1": ({"balancer_options": {"ratio": 1.0}}, 0.02),
-    "svm-C1": ({"classifier_options": {"C": 1.0}}, 0.02),
-    "logistic": ({"classifier": "logistic"}, 0.02),
-    "svm+logistic": ({"classifier": "ensemble"}, 0.02),
     "svm+nb": ({"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}},
                0.02),
-    "svm-ngram3": ({"features_options": {"ngram_max": 3}}, 0.02),
+    "logistic": ({"classifier": "logistic"}, 0.02),
+    "svm-lag0": ({"classifier": "svm"}, 0.0),
 }
 
 
@@ -83,9 +79,11 @@ def set_name(path: Path) -> str:
 def run_ours(data, registry, seed: int, options: dict, lag: float, load_seconds: float):
     from evidencekit.core.simulation import simulate
 
+    cpu = time.process_time()
     result = simulate(data, registry, seed=seed, model_options=options, retrain_lag=lag)
+    cpu = time.process_time() - cpu
     hyper = next((p for p in result.stopping if p["rule"] == "hypergeometric"), None)
-    return {**result.metrics, "seconds": result.seconds + load_seconds,
+    return {**result.metrics, "seconds": result.seconds + load_seconds, "cpu_seconds": cpu,
             "hyper_recall": hyper["recall"] if hyper else None}
 
 
@@ -120,6 +118,14 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
     return result
 
 
+def _log(row: dict) -> None:
+    """One line per run in benchmarks/out/screening-runs.jsonl, so a long run that is
+    stopped still leaves its figures."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with (OUT / "screening-runs.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+
+
 def score_order(order: list[int], labels: list[int]) -> dict:
     """Metrics of a (possibly partial) order: records never reached are all irrelevant
     (ASReview stops after the last relevant one), so they are appended in dataset order."""
@@ -144,7 +150,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated set names")
     parser.add_argument("--asreview-only", action="store_true",
                         help="only fill the ASReview cache (benchmarks/out/asreview/)")
-    parser.add_argument("--grid-seeds", type=int, default=3,
+    parser.add_argument("--grid-seeds", type=int, default=2,
                         help="seeds per set for the --loso grid (the first N of --seeds)")
     args = parser.parse_args()
 
@@ -175,20 +181,25 @@ def main() -> None:
                 key = json.dumps([{**DEFAULTS, **options}, lag], sort_keys=True)
                 if key not in done:
                     done[key] = run_ours(data, registry, seed, options, lag, load)
+                    _log({"set": name, "seed": seed, "config": config, **done[key]})
                 rows[name].setdefault(config, []).append(done[key])
             if not args.no_asreview:
                 asr = asreview_order(path, priors, seed, args.asreview)
                 rows[name].setdefault("asreview", []).append(
                     {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]})
+                _log({"set": name, "seed": seed, "config": "asreview",
+                      **rows[name]["asreview"][-1]})
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
     if not args.asreview_only:
         report(rows, configs, args, DEFAULTS)
 
 
 def report(rows: dict, configs: dict, args, defaults: dict) -> None:
-    print(f"\nDefaults: {json.dumps(defaults)}; {args.seeds} seeds, 1 + 1 priors\n")
+    print(f"\nDefaults: {json.dumps(defaults)}; {args.seeds} seeds, 1 + 1 priors")
+    print("wall seconds per simulation (ours: in-process simulate + reading the file; "
+          "ASReview: its whole process, from the cache); cpu s: our process time\n")
     head = f"{'set':<22}{'n':>6}{'incl':>6}  {'WSS@95 ours':>12}{'ASReview':>10}{'diff':>7}"
-    head += f"  {'R@10% ours':>11}{'ASReview':>10}  {'s ours':>7}{'ASReview':>10}"
+    head += f"  {'R@10% ours':>11}{'ASReview':>10}  {'s ours':>7}{'cpu s':>7}{'ASReview':>10}"
     print(head)
     diffs, ours_all, asr_all, t_ours, t_asr = [], [], [], [], []
     for name, by in rows.items():
@@ -203,9 +214,9 @@ def report(rows: dict, configs: dict, args, defaults: dict) -> None:
               f"{100 * w_a:>9.1f}%{100 * (w_o - w_a):>+7.1f}  "
               f"{100 * mean(r['recall_at_10pct'] for r in o):>10.1f}%"
               f"{100 * mean(r['recall_at_10pct'] for r in a):>9.1f}%  "
-              f"{t_ours[-1]:>7.1f}{t_asr[-1]:>10.1f}")
+              f"{t_ours[-1]:>7.1f}{mean(r['cpu_seconds'] for r in o):>7.1f}{t_asr[-1]:>10.1f}")
     print(f"{'mean':<34}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>9.1f}%"
-          f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{mean(t_asr):>10.1f}")
+          f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{'':>7}{mean(t_asr):>10.1f}")
     runs = [r for by in rows.values() for r in by["default"]]
     hits = [r["hyper_recall"] for r in runs if r["hyper_recall"] is not None]
     ok = sum(1 for v in hits if v >= 0.95 - 1e-12)

@@ -76,7 +76,9 @@ def evidencekit_screeners() -> list[Screener]:
 
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``screen(records, options, context)``. Decisions read from files, rules from
-    the protocol's eligibility criteria, or an active-learning ranking all fit.
+    the protocol's eligibility criteria, or an active-learning ranking all fit. A
+    ranking screener gets a ``RankingContext`` and returns a ``Ranking`` of every
+    unlabelled record (``evidencekit.core.prioritisation``; checked by the core).
     Randomness is seeded from ``options`` and the seed is part of the result.
     """
 
@@ -87,7 +89,8 @@ def evidencekit_stopping_rules() -> list[StoppingRule]:
 
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``should_stop(history, options)`` returning whether screening may stop and
-    the plain-language reason.
+    the plain-language reason: ``history`` is a ``ScreeningHistory``, the answer a
+    ``StopVerdict`` (``evidencekit.core.prioritisation``).
     """
 
 

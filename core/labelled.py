@@ -27,10 +27,22 @@ from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Record
 
 #: Column names taken as the inclusion label, in order of preference (case-insensitive).
+#: ``n1`` is where ASReview's RIS export writes ``ASReview_relevant`` / ``ASReview_irrelevant``.
 LABEL_COLUMNS = ("label_included", "included", "inclusion", "label", "asreview_label",
-                 "final_label", "included_final")
-_TRUE = {"1", "1.0", "yes", "y", "true", "include", "included"}
-_FALSE = {"0", "0.0", "no", "n", "false", "exclude", "excluded"}
+                 "final_label", "included_final", "n1")
+_TRUE = {"1", "1.0", "yes", "y", "true", "include", "included", "relevant",
+         "asreview_relevant"}
+_FALSE = {"0", "0.0", "no", "n", "false", "exclude", "excluded", "irrelevant",
+          "asreview_irrelevant"}
+
+
+def _label_text(value: object) -> str:
+    # Tagged formats (RIS) keep a list per tag: take the value that is a label, if any.
+    if isinstance(value, list):
+        known = [str(v).strip().lower() for v in value
+                 if str(v).strip().lower() in _TRUE | _FALSE]
+        return known[0] if known else "; ".join(str(v) for v in value).strip().lower()
+    return str(value if value is not None else "").strip().lower()
 
 
 @dataclass
@@ -78,7 +90,7 @@ def from_records(records: Sequence[Record], source: str, *,
             "or name yours with --label-column", file=source)
     labels: list[int] = []
     for index, record in enumerate(records):
-        value = str(record.raw.get(key, "")).strip().lower()
+        value = _label_text(record.raw.get(key, ""))
         if value in _TRUE:
             labels.append(1)
         elif value in _FALSE:

@@ -96,9 +96,9 @@ def test_known_steps_are_listed_in_pipeline_order(review_dir):
     write_review(review_dir, "  - step: report\n")
     review = open_review(review_dir)
     # By each step's `order` (the plugin's steps take the default, 50), then by name.
-    assert known_steps(review) == ["import", "dedupe", "screen", "appraise", "count-words",
-                                   "crashing", "liar", "malformed", "synthesize", "measure",
-                                   "prisma", "report"]
+    assert known_steps(review) == ["import", "dedupe", "screen", "prioritise", "appraise",
+                                   "count-words", "crashing", "liar", "malformed", "synthesize",
+                                   "measure", "prisma", "report"]
 
 
 def test_step_options_and_provider_are_checked_at_plan_time(review_dir):

@@ -160,3 +160,22 @@ def test_an_alternative_label_column(tmp_path, registry):
             for r in ROWS]
     data = read_labelled(write_csv(tmp_path / "alt.csv", rows), registry, label_column="final")
     assert data.labels == [1, 0, 1, 0, 0]
+
+
+def test_an_asreview_ris_export_is_a_labelled_set(tmp_path, registry):
+    """ASReview's RIS export keeps the label in N1 (ASReview_relevant / _irrelevant)."""
+    blocks = []
+    for i, tag in enumerate(["ASReview_relevant", "ASReview_irrelevant", "ASReview_irrelevant",
+                             "ASReview_relevant"]):
+        blocks.append(f"TY  - JOUR\nTI  - Title {i}\nAB  - Abstract {i}\nN1  - {tag}\nER  - \n")
+    path = tmp_path / "asreview.ris"
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    data = read_labelled(path, registry)
+    assert data.labels == [1, 0, 0, 1] and data.label_column == "N1"
+    unseen = tmp_path / "unseen.ris"
+    unseen.write_text(path.read_text("utf-8").replace("Title 2\nAB  - Abstract 2\nN1  - "
+                                                      "ASReview_irrelevant",
+                                                      "Title 2\nAB  - Abstract 2\nN1  - "
+                                                      "ASReview_not_seen"), encoding="utf-8")
+    with pytest.raises(RecordFormatError, match="asreview_not_seen.*expected 1"):
+        read_labelled(unseen, registry)
