@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,18 +46,28 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(
-    path: str | Path,
-    *,
-    required: Sequence[str] = (),
-    name: str | None = None,
-    what: str = "table",
-) -> Table:
-    """Read a CSV file with a header row.
+@dataclass
+class RawRows:
+    """A CSV file's rows as cell lists, read lazily: ``for line, cells in raw.rows``.
 
-    ``required`` columns must be present (names compared after stripping and
-    lower-casing); otherwise the error lists what is missing and what was found.
-    Empty lines are skipped. Values are stripped of surrounding spaces.
+    ``empty`` is true when the decoded text is blank. Rows whose cells are all blank are
+    skipped; cells are not stripped. A CSV syntax error is raised, while iterating, as a
+    RecordFormatError naming the line.
+    """
+
+    file: str
+    encoding: str
+    empty: bool
+    rows: Iterator[tuple[int, list[str]]]
+
+
+def read_rows(path: str | Path, *, name: str | None = None, what: str = "table") -> RawRows:
+    """Open, size-check and decode a CSV file; its rows follow lazily with their lines.
+
+    The project's one CSV reader: :func:`read_table` and the measure's ratings and
+    units readers are built on it. The delimiter (comma, semicolon or tab) is the one
+    that splits the first line into the most columns; the encoding is detected by
+    :func:`evidencekit.core.encoding.decode_bytes`.
     """
     path = Path(path)
     display = name or str(path)
@@ -74,41 +84,65 @@ def read_table(
     from evidencekit.core.encoding import decode_bytes
 
     decoded = decode_bytes(path.read_bytes(), file=display)
-    text, encoding = decoded.text, decoded.label
+    text = decoded.text
     if not text.strip():
+        return RawRows(display, decoded.label, True, iter(()))
+    first = text.lstrip("\r\n").splitlines()[0]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        # strict: an unclosed quote is an error, not a value that swallows every row below
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first),
+                            strict=True)
+        previous = 0
+        try:
+            for record in reader:
+                start = previous + 1
+                previous = reader.line_num
+                if any(cell.strip() for cell in record):
+                    yield start, record
+        except csv.Error as exc:
+            raise RecordFormatError(_csv_error_text(str(exc)), file=display,
+                                    line=previous + 1) from None
+
+    return RawRows(display, decoded.label, False, rows())
+
+
+def read_table(
+    path: str | Path,
+    *,
+    required: Sequence[str] = (),
+    name: str | None = None,
+    what: str = "table",
+) -> Table:
+    """Read a CSV file with a header row.
+
+    ``required`` columns must be present (names compared after stripping and
+    lower-casing); otherwise the error lists what is missing and what was found.
+    Empty lines are skipped. Values are stripped of surrounding spaces.
+    """
+    raw = read_rows(path, name=name, what=what)
+    display = raw.file
+    if raw.empty:
         article = "an" if what[:1].lower() in "aeiou" else "a"
         raise RecordFormatError(f"the file is empty; expected {article} {what} with a header "
                                 "row", file=display, line=1)
-    first = text.lstrip("\r\n").splitlines()[0]
-    # strict: an unclosed quote is an error, not a value that swallows every row below it
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first),
-                        strict=True)
-    table = Table(file=display, header=[], encoding=encoding)
-    previous = 0
-    try:
-        for record in reader:
-            start = previous + 1
-            previous = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if not table.header:
-                table.header = [c.strip().lower() for c in record]
-                table.header_line = start
-                _check_header(table.header, required, display, start, what)
-                continue
-            overflow = record[len(table.header):]
-            if any(c.strip() for c in overflow):
-                raise RecordFormatError(
-                    f"row has {len(record)} values but the header has {len(table.header)} "
-                    f"columns ({', '.join(table.header)}); quote values that contain the "
-                    "delimiter", file=display, line=start)
-            row = {col: (record[i].strip() if i < len(record) else "")
-                   for i, col in enumerate(table.header) if col}
-            table.rows.append(row)
-            table.lines.append(start)
-    except csv.Error as exc:
-        raise RecordFormatError(_csv_error_text(str(exc)), file=display,
-                                line=previous + 1) from None
+    table = Table(file=display, header=[], encoding=raw.encoding)
+    for start, record in raw.rows:
+        if not table.header:
+            table.header = [c.strip().lower() for c in record]
+            table.header_line = start
+            _check_header(table.header, required, display, start, what)
+            continue
+        overflow = record[len(table.header):]
+        if any(c.strip() for c in overflow):
+            raise RecordFormatError(
+                f"row has {len(record)} values but the header has {len(table.header)} "
+                f"columns ({', '.join(table.header)}); quote values that contain the "
+                "delimiter", file=display, line=start)
+        row = {col: (record[i].strip() if i < len(record) else "")
+               for i, col in enumerate(table.header) if col}
+        table.rows.append(row)
+        table.lines.append(start)
     return table
 
 
@@ -121,7 +155,6 @@ def _csv_error_text(error: str) -> str:
         return ('text follows a closing quote in this row; quote the whole value and double '
                 'any quote inside it ("say ""yes"" here")')
     return f"CSV syntax error: {error}"
-
 
 
 def _check_header(header: list[str], required: Sequence[str], name: str, line: int,

@@ -64,7 +64,7 @@ def evidencekit_deduplicators() -> list[Deduplicator]:
     record ids to ``"same"`` or ``"different"`` as a person decided them; a
     provider must respect them. It returns the links it is sure of (each with the
     reason and the score) and the uncertain pairs for a person to review, as an
-    ``evidencekit.core.dedupe.DedupeResult`` (checked: anything else, or a record id the
+    ``evidencekit.core.duplicate_links.DedupeResult`` (checked: anything else, or a record id the
     store does not hold, is an error naming the plugin). It never deletes or changes a
     record.
     """

@@ -22,7 +22,7 @@ from evidencekit.core.errors import RecordFormatError
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
-    from evidencekit.core.dedupe import DedupeResult
+    from evidencekit.core.duplicate_links import DedupeResult
     from evidencekit.core.model import Record
     from evidencekit.core.results import ScoreResult, ValidityResult
     from evidencekit.core.review import Review

@@ -96,7 +96,7 @@ class Registry:
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
 
-        from evidencekit.core.schemas import validation_messages
+        from evidencekit.core.schema_validation import validation_messages
 
         try:
             Draft202012Validator.check_schema(schema)

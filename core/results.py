@@ -7,7 +7,7 @@ it came from (``who``, e.g. ``appraisal scorer 'yes-count' (evidencekit-yes-coun
 
 - appraisal scorers return a :class:`ScoreResult` or a mapping with the same keys;
 - validity analyses return a :class:`ValidityResult` or a mapping with a ``verdict``;
-- deduplicators return a :class:`~evidencekit.core.dedupe.DedupeResult`;
+- deduplicators return a :class:`~evidencekit.core.duplicate_links.DedupeResult`;
 - importers yield :class:`~evidencekit.core.model.Record` objects;
 - pipeline steps return a :class:`~evidencekit.core.steps.StepOutcome`.
 """
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencekit.core.dedupe import DedupeResult, Link
+from evidencekit.core.duplicate_links import DedupeResult, Link
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.steps import StepOutcome
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ import pytest
 pytest_plugins = ["postgres_fixture"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (a worktree).
+SHARED = Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared")
 DATASETS = SHARED / "datasets"
 REFERENCE = SHARED / "reference"
 
@@ -29,3 +32,31 @@ def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"shared reference not found at {REFERENCE}")
     return REFERENCE
+
+
+WORKED_EXAMPLE = REPO / "docs" / "examples" / "peer-support"
+
+
+def copy_example(target: Path, source: Path = WORKED_EXAMPLE) -> Path:
+    """A copy of a review folder, without outputs or store unless ``source`` is a run one."""
+    ignore = (shutil.ignore_patterns("__pycache__") if source != WORKED_EXAMPLE else
+              shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"))
+    shutil.copytree(source, target, ignore=ignore)
+    return target
+
+
+@pytest.fixture(scope="session")
+def worked_example_run(tmp_path_factory) -> tuple[Path, object]:
+    """The worked example (docs/examples/peer-support) run once for the whole session:
+    (its folder, the CliRunner result of ``evidencekit run --json``).
+
+    The slowest tests share it instead of each running the pipeline again; a test that
+    changes the folder must work on a copy (``copy_example(tmp_path / "x", folder)``).
+    """
+    from click.testing import CliRunner
+
+    from evidencekit.core.cli import cli
+
+    folder = copy_example(tmp_path_factory.mktemp("worked-example") / "peer-support")
+    result = CliRunner().invoke(cli, ["run", "--review", str(folder), "--json"])
+    return folder, result

@@ -11,7 +11,6 @@ from typing import Any
 
 from evidencekit.core.errors import EvidencekitError, InstrumentError
 
-REQUIRED_COLUMNS = ("study_id", "item", "answer")
 CONSENSUS_METHODS = ("consensus-reviewer", "primary", "conservative")
 
 
@@ -105,7 +104,7 @@ class Settings:
     def from_mapping(cls, data: Mapping[str, Any] | None, where: str = "review.yaml") -> Settings:
         """Check and read an ``appraisal:`` mapping (``where`` names it in messages)."""
         data = dict(data or {})
-        from evidencekit.core.schemas import validation_messages
+        from evidencekit.core.schema_validation import validation_messages
 
         bands = data.get("bands")
         if isinstance(bands, Mapping) and not all(

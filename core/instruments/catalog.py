@@ -39,7 +39,7 @@ def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS,
         scoring_check_problems,
         scoring_schema_problems,
     )
-    from evidencekit.core.schemas import load_schema, validate_document
+    from evidencekit.core.schema_validation import load_schema, validate_document
     from evidencekit.core.yaml_loader import json_path
 
     def located(pairs: Iterable[tuple[tuple[Any, ...], str]]) -> list[str]:

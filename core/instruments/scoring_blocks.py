@@ -78,7 +78,7 @@ def _scorer(data: Any, scorers: Scorers | None) -> tuple[Mapping[str, Any], Any]
 def scoring_schema_problems(data: Any, scorers: Scorers | None = None
                             ) -> list[tuple[PathKey, str]]:
     """The ``scoring`` block against its scorer's ``scoring_schema``, as (path, message)."""
-    from evidencekit.core.schemas import located_errors
+    from evidencekit.core.schema_validation import located_errors
 
     found = _scorer(data, scorers)
     schema = getattr(found[1], "scoring_schema", None) if found else None

@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import copy_example
 
 from evidencekit.core.cli import cli
-
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 
 
 @pytest.fixture
 def example(tmp_path) -> Path:
-    target = tmp_path / "peer-support"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(
-        "outputs", "evidencekit.sqlite*", "__pycache__"))
-    return target
+    """A fresh copy of the worked example, never run."""
+    return copy_example(tmp_path / "peer-support")
+
+
+@pytest.fixture
+def example_after_a_run(worked_example_run, tmp_path) -> Path:
+    """A copy of the worked example as the session's one full run left it."""
+    folder, result = worked_example_run
+    assert result.exit_code == 0, result.output
+    return copy_example(tmp_path / "peer-support", folder)
 
 
 def run(*args: str):
     return CliRunner().invoke(cli, ["run", *args])
 
 
-def test_worked_example_runs_end_to_end(example):
-    result = run("--review", str(example), "--json")
+def test_worked_example_runs_end_to_end(worked_example_run):
+    example, result = worked_example_run
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "appraise", "measure",
@@ -54,8 +57,8 @@ def test_worked_example_runs_end_to_end(example):
         assert (outputs / name).stat().st_size > 0
 
 
-def test_rerun_is_idempotent(example):
-    assert run("--review", str(example)).exit_code == 0
+def test_rerun_is_idempotent(example_after_a_run):
+    example = example_after_a_run
     # nothing changed: every step is skipped (tests/core/test_incremental.py); forced, the
     # import finds every record already present and de-duplication gives the same result
     second = run("--review", str(example), "--force", "--only", "import", "--only", "dedupe")
@@ -79,8 +82,8 @@ def test_plan_errors_stop_before_anything_runs(example):
     assert not (example / "outputs").exists()
 
 
-def test_failing_step_leaves_previous_outputs_unchanged(example):
-    assert run("--review", str(example)).exit_code == 0
+def test_failing_step_leaves_previous_outputs_unchanged(example_after_a_run):
+    example = example_after_a_run
     before = {p.name: p.read_bytes() for p in (example / "outputs").rglob("*") if p.is_file()}
     ratings = example / "ratings.csv"
     lines = ratings.read_text().splitlines()

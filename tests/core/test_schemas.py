@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from evidencekit.core.instruments.catalog import SCHEMA_KINDS
-from evidencekit.core.schemas import (
+from evidencekit.core.schema_validation import (
     SCHEMA_BASE,
     load_schema,
     schema_names,

@@ -1,0 +1,246 @@
+"""Export files parsed and stored: records prepared in batches, files already imported
+recognised by their hash, everything in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evidencekit.core.errors import RecordFormatError
+from evidencekit.core.model import Record
+from evidencekit.core.records.common import (
+    ProgressFn,
+    _no_progress,
+    bulk_work,
+    file_sha256,
+    make_record_id,
+)
+from evidencekit.core.records.specs import FileImport, ImportReport, ImportSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlalchemy as sa
+
+    from evidencekit.core.review import Review
+
+
+@dataclass
+class _Parsed:
+    records: list[Record]
+    format: str
+    encoding: str | None
+    sha256: str
+    warnings: list[str]
+
+
+@dataclass
+class _Batch:
+    """A file to import: its spec, content hash, and how to read its records."""
+
+    spec: ImportSpec
+    sha256: str
+    read: Callable[[], _Parsed]
+
+
+def _read_file(spec: ImportSpec, registry: Any, require_title: bool) -> _Parsed:
+    from evidencekit.core import importing  # the importer front end (format, encoding)
+
+    path = Path(spec.path)
+    options = dict(spec.options or {})
+    if require_title:
+        options["missing_title"] = "error"
+    result = importing.read_records(
+        path, registry, format=spec.format, source_name=spec.source,
+        source_kind=spec.kind, date_searched=spec.date_searched, options=options or None,
+    )
+    if hasattr(result, "records"):
+        records = list(result.records)
+        fmt = getattr(result, "format", None) or spec.format or ""
+        encoding = getattr(result, "encoding", None)
+        warnings = [str(w) for w in getattr(result, "warnings", None) or []]
+    else:
+        records, encoding, warnings = list(result), None, []
+        fmt = spec.format or ""
+    if not fmt and records and records[0].provenance:
+        fmt = records[0].provenance.format
+    return _Parsed(records, fmt or "unknown", encoding, file_sha256(path), warnings)
+
+
+def _prepare(spec: ImportSpec, parsed: _Parsed, check_titles: bool | None
+             ) -> tuple[list[tuple[str, int, str, Record]], list[str]]:
+    """(record_id, position, source_key, record) for one file, and its warnings.
+
+    ``check_titles``: None leaves titles to the importer front end (which warns
+    or refuses already); False warns about a record without a title; True
+    refuses it. The caller's records are not changed: a missing position or
+    source key is filled in the stored row only.
+    """
+    file = str(spec.path)
+    seen: set[int] = set()
+    prepared = []
+    warnings = list(parsed.warnings)
+    for index, record in enumerate(parsed.records, 1):
+        prov = record.provenance
+        position = prov.position if prov and prov.position else index
+        if position in seen:
+            raise RecordFormatError(
+                f"two records at position {position}; the importer must number records "
+                "uniquely (report this as a bug)", file=file,
+            )
+        seen.add(position)
+        source_key = record.source_key or str(position)
+        if check_titles is not None and not record.title.strip():
+            line = prov.line if prov else None
+            where = f"{file}:{line}" if line else file
+            what = f"record {position} (source key {source_key})"
+            if check_titles:
+                raise RecordFormatError(
+                    f"{what} has no title and review.yaml sets import: require_title: true; "
+                    "add the title to the export or remove the setting",
+                    file=file, line=line,
+                )
+            warnings.append(f"{where}: {what} has no title; imported without one")
+        prepared.append((make_record_id(parsed.sha256, position), position, source_key, record))
+    return prepared, warnings
+
+
+def _store_batches(
+    review: Review,
+    batches: Iterable[_Batch],
+    check_titles: bool | None,
+    *,
+    command: str,
+    progress: ProgressFn = _no_progress,
+) -> ImportReport:
+    from evidencekit.core.store.db import utc_now
+
+    started = utc_now()
+    with bulk_work():
+        return _store_all(review, batches, check_titles, command=command, progress=progress,
+                          started=started)
+
+
+def _store_all(
+    review: Review,
+    batches: Iterable[_Batch],
+    check_titles: bool | None,
+    *,
+    command: str,
+    progress: ProgressFn,
+    started: str,
+) -> ImportReport:
+    from evidencekit.core import __version__
+    from evidencekit.core.store import open_store, rows, sqlite_file
+
+    store_path = sqlite_file(review)
+    created = store_path is not None and not store_path.exists()
+    report = ImportReport()
+    formats: dict[str, str] = {}
+    try:
+        with open_store(review, create=True) as store, contextlib.ExitStack() as stack:
+            conn: sa.Connection | None = None
+            for batch in batches:
+                spec = batch.spec
+                with contextlib.ExitStack() as reading:
+                    look = conn or reading.enter_context(store.read())
+                    done = _already_imported(look, batch)
+                if done is not None:  # the same content, every record stored: not read again
+                    report.files.append(done)
+                    continue
+                parsed = batch.read()
+                prepared, warnings = _prepare(spec, parsed, check_titles)
+                if conn is None:  # take the write lock once the first file is parsed
+                    conn = stack.enter_context(store.write())
+                report.files.append(
+                    _store_file(conn, spec, parsed, prepared, warnings, progress)
+                )
+                formats[parsed.format] = _origin(review, parsed.format)
+            if conn is not None:
+                report.run_id = rows.add_run(
+                    conn, command,
+                    options={"files": [
+                        {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format}
+                        for f in report.files
+                    ]},
+                    versions={"evidencekit": __version__, "importers": formats},
+                    summary=report.to_dict(),
+                    started_at=started,
+                )
+    except BaseException:
+        if created:  # a failed first import leaves no store behind
+            _remove_sqlite(store_path)
+        raise
+    return report
+
+
+def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
+    """What a re-import of a file whose content is fully stored would find."""
+    from evidencekit.core.store import rows
+
+    earlier = rows.imports_of_file(conn, batch.sha256)
+    if not earlier or sum(i.new_records for i in earlier) != earlier[-1].record_count:
+        return None
+    last = earlier[-1]
+    spec = batch.spec
+    return FileImport(
+        file=str(spec.path), source=spec.source, kind=spec.kind, format=last.format,
+        encoding=last.encoding, sha256=batch.sha256, records=last.record_count, new=0,
+        already_present=last.record_count, earlier_sources=sorted({i.source for i in earlier}),
+    )
+
+
+def _origin(review: Review, fmt: str) -> str:
+    try:
+        return review.registry.info("importer", fmt).origin
+    except Exception:  # in-memory records or a format name the registry does not know
+        return ""
+
+
+def _store_file(
+    conn: sa.Connection,
+    spec: ImportSpec,
+    parsed: _Parsed,
+    prepared: list[tuple[str, int, str, Record]],
+    warnings: list[str],
+    progress: ProgressFn,
+) -> FileImport:
+    from evidencekit.core.store import rows
+
+    file = str(spec.path)
+    earlier = rows.imports_of_file(conn, parsed.sha256)
+    present = rows.existing_ids(conn, (p[0] for p in prepared)) if earlier else set()
+    new = [p for p in prepared if p[0] not in present]
+    result = FileImport(
+        file=file, source=spec.source, kind=spec.kind, format=parsed.format,
+        encoding=parsed.encoding, sha256=parsed.sha256, records=len(prepared), new=len(new),
+        already_present=len(prepared) - len(new), warnings=warnings,
+        earlier_sources=sorted({i.source for i in earlier}),
+    )
+    if not new:
+        return result
+    import_id = rows.add_import(
+        conn, source=spec.source, kind=spec.kind, file=file, sha256=parsed.sha256,
+        date_searched=spec.date_searched, format=parsed.format, encoding=parsed.encoding,
+        record_count=len(prepared), new_records=len(new), warnings=warnings,
+    )
+    result.import_id = import_id
+    chunk = 10_000
+    for start in range(0, len(new), chunk):
+        batch = new[start:start + chunk]
+        rows.add_records(conn, [
+            rows.record_row(rec, rid, import_id, position=pos, source_key=key)
+            for rid, pos, key, rec in batch
+        ])
+        progress(f"storing {Path(file).name}", start + len(batch), len(new))
+    return result
+
+
+def _remove_sqlite(path: Path | None) -> None:
+    if path is None:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
