@@ -61,9 +61,14 @@ def _message(error: Any) -> str:
         missing = [name for sub in subs for name in sub.validator_value
                    if name not in error.instance]
         return f"needs {' or '.join(repr(m) for m in dict.fromkeys(missing))}"
-    # For oneOf/anyOf failures the useful message is in the best sub-error.
+    # For oneOf/anyOf failures the useful message is in the best sub-error, taken from an
+    # alternative of the instance's own type (a mapping's fault inside the mapping form,
+    # not "is not of type 'array'").
     if error.context:
-        sub = best_match(error.context)
+        wrong_type = {sub.schema_path[0] for sub in subs
+                      if sub.validator == "type" and not sub.relative_path}
+        fitting = [sub for sub in subs if sub.schema_path[0] not in wrong_type]
+        sub = best_match(fitting or error.context)
         if sub is not None:
             return _plain(sub)
     return _plain(error)
@@ -75,6 +80,8 @@ def _plain(error: Any) -> str:
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "pattern" and schema.get("description"):
         return f"{error.instance!r} is not valid here: {schema['description']}"
+    if error.validator == "enum" and isinstance(error.instance, str):
+        return error.message + _did_you_mean(error.instance, list(error.validator_value))
     return error.message + _quote_hint(error)
 
 
@@ -124,9 +131,18 @@ def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
                   if k not in known and not any(p.search(str(k)) for p in patterns)]
         if extras:
             allowed = ", ".join(known) or "(none)"
-            return [((*path, key), f"unknown field {key!r}; allowed here: {allowed}")
+            return [((*path, key), f"unknown field {key!r}{_did_you_mean(key, known)}; "
+                                   f"allowed here: {allowed}")
                     for key in extras]
     return [(path, _message(error))]
+
+
+def _did_you_mean(value: Any, choices: list[Any]) -> str:
+    """`` (did you mean 'X'?)`` for the closest of ``choices`` (difflib), or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def located_errors(data: Any, schema: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:

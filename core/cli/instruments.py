@@ -86,7 +86,19 @@ def validate(paths: tuple[str, ...]) -> None:
         with as_file(files("evidencekit.instruments")) as folder:
             count, problems = validate_paths([folder])
     else:
-        count, problems = validate_paths(paths)
+        # A review.yaml is checked as `run --dry-run` checks it (schema, pins, the files and
+        # providers it names, the plan), relative to its own folder; the rest as instruments.
+        from pathlib import Path
+
+        reviews = [p for p in paths if Path(p).name == "review.yaml" and Path(p).is_file()]
+        count, problems = validate_paths([p for p in paths if p not in reviews]) \
+            if len(reviews) < len(paths) else (0, [])
+        if reviews:
+            from evidencekit.core.review_check import review_problems
+
+            for review in reviews:
+                problems += review_problems(Path(review).parent)
+            count += len(reviews)
     for line in problems:
         click.echo(f"error: {line}", err=True)
     if problems:

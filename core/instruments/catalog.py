@@ -127,13 +127,6 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
                 problems.extend(exc.problems)
                 continue
             file_problems = check_document(doc, scorers=scorers)
-            if isinstance(doc.data, dict) and doc.data.get("kind") == "review" and \
-                    Path(file).name == "review.yaml":
-                # A review file is checked as `run --dry-run` checks it: schema, pins, the
-                # files and providers it names, and the plan (relative to its folder).
-                from evidencekit.core.review_check import review_problems
-
-                file_problems = review_problems(Path(file).parent)
             problems.extend(file_problems)
             if not file_problems and doc.data.get("kind") in INSTRUMENT_KINDS:
                 valid.append((file, doc))
