@@ -100,12 +100,17 @@ def fingerprint(review: Any, step: Any, upstream: str | None) -> dict[str, Any]:
 
     provider = step.runner.provider
     declared = getattr(provider, "inputs", None)
-    inputs = dict(declared(review, step.options) if callable(declared)
-                  else option_files(review, step.options))
     sections = getattr(provider, "reads_sections", None)
     if sections is None:
         # a step that does not say what it reads: the whole review.yaml but its steps
         sections = sorted(k for k in review.config if k != "steps")
+    if callable(declared):
+        inputs = dict(declared(review, step.options))
+    else:
+        # by default every file its options or the sections it reads name (a screening
+        # step's decision files under screening.files, say), hashed
+        inputs = option_files(review, [step.options,
+                                       *(review.config.get(k) for k in sections)])
     for name in sections:
         if name in review.config:
             inputs[f"review.yaml:{name}"] = sha256_json(review.config[name])
