@@ -175,7 +175,8 @@ def evidencekit_pipeline_steps() -> list[PipelineStep]:
       ``evidencekit.core.steps.StepOutcome(summary, data, files, report="")``. Files are
       published only when every step has succeeded; store changes are the step's own
       transactions. A ``PipelineError`` it raises is reported as
-      ``step N (NAME) failed: ...``.
+      ``step N (NAME) failed: ...``; any other exception (a bug) as one line naming
+      the plugin, and nothing is published.
     """
 
 

@@ -29,8 +29,8 @@ from evidencekit.core.providers import ProviderInfo
 from evidencekit.core.review import Review
 from evidencekit.core.steps import ProgressFn, StepContext, StepOutcome
 
-__all__ = ["DEFAULT_OUTPUTS", "RunResult", "Step", "StepContext", "StepOutcome", "outputs_dir",
-           "plan", "run_pipeline"]
+__all__ = ["DEFAULT_OUTPUTS", "RunResult", "Step", "StepContext", "StepOutcome", "known_steps",
+           "outputs_dir", "plan", "run_pipeline"]
 KIND = "pipeline-step"
 
 DEFAULT_OUTPUTS = "outputs"
@@ -100,6 +100,8 @@ def plan(review: Review, only: list[str] | None = None) -> list[Step]:
             _check(review, step)
         except EvidencekitError as exc:
             problems.append(f"{where}: {exc}")
+        except Exception as exc:  # third-party code: name it instead of a traceback
+            problems.append(f"{where}: {_crashed(step, 'check', exc)}")
         steps.append(step)
     if problems:
         raise PipelineError("\n".join(problems) if len(problems) > 1 else problems[0])
@@ -123,6 +125,12 @@ def _check(review: Review, step: Step) -> None:
 
 
 # --------------------------------------------------------------------------- run
+
+
+def _crashed(step: Step, method: str, exc: Exception) -> str:
+    origin = step.runner.origin if step.runner is not None else "?"
+    return (f"pipeline-step {step.name!r} ({origin}) raised {type(exc).__name__} in {method}(): "
+            f"{exc}; report this to the plugin's authors")
 
 
 def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
@@ -255,6 +263,11 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
             except PipelineError as exc:
                 raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") \
                     from exc
+            except EvidencekitError:
+                raise
+            except Exception as exc:  # third-party code: name it instead of a traceback
+                raise PipelineError(f"step {step.index + 1} ({step.name}) failed: "
+                                    f"{_crashed(step, 'run', exc)}") from exc
             results[step.name] = dict(outcome.data)
             if outcome.report:
                 reports[step.name] = outcome.report

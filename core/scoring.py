@@ -1,6 +1,6 @@
 """What appraisal scorers share with the core: answer levels and answer problems.
 
-Kept apart from ``core/appraisal.py`` (reading, validating and scoring answer
+Kept apart from ``core/appraisal/`` (reading, validating and scoring answer
 files) so that scorer plugins import only this small module at start-up.
 """
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,38 +149,31 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
     ``record_a`` and ``record_b`` or by ``pair_id``; an optional ``note`` (and
     ``decided_by``) column is kept with the decision.
     """
-    from evidencekit.core.encoding import decode_bytes
+    from evidencekit.core.csvfile import read_table
     from evidencekit.core.store import rows
 
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RecordFormatError("no such file; check the path", file=name) from None
-    # A spreadsheet may save the list in its own code page (Excel: Windows-1252, or
-    # UTF-16 for "Unicode text") and with ";" or tabs between cells (European Excel).
-    text = decode_bytes(data, file=name).text
-    header = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    reader.fieldnames = columns
+    if not Path(path).exists():
+        raise RecordFormatError("no such file; check the path", file=name)
+    # The project's one CSV reader: a spreadsheet may save the list in its own code page
+    # (Excel: Windows-1252, or UTF-16 for "Unicode text") and with ";" or tabs between cells.
+    table = read_table(path, name=name, what="decisions list")
+    columns = [c for c in table.header if c]
     if "decision" not in columns or not (
         "pair_id" in columns or {"record_a", "record_b"} <= set(columns)
     ):
         raise RecordFormatError(
             "expected a 'decision' column and either 'pair_id' or 'record_a' and 'record_b' "
             f"(found: {', '.join(columns) or 'no header'}); export the list with "
-            "`evidencekit dedupe review --csv -o FILE`", file=name, line=1,
+            "`evidencekit dedupe review --csv -o FILE`", file=name, line=table.header_line,
         )
     who = who or default_who()
     decisions = []
     skipped = 0
     with open_existing(review) as store, store.write() as conn:
         known = _known_pairs(conn)
-        for row in reader:
-            line = reader.line_num
-            value = (row.get("decision") or "").strip()
+        for line, row in table:
+            value = row.get("decision", "")
             if not value:
                 skipped += 1
                 continue
@@ -191,8 +182,8 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
                     f"decision {value!r} must be 'same', 'different' or empty", file=name,
                     line=line,
                 )
-            a, b = (row.get("record_a") or "").strip(), (row.get("record_b") or "").strip()
-            pid = (row.get("pair_id") or "").strip()
+            a, b = row.get("record_a", ""), row.get("record_b", "")
+            pid = row.get("pair_id", "")
             if a and b:
                 a, b = pair_key(a, b)
                 if pid and pid != make_pair_id(a, b):
@@ -207,8 +198,8 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
                                         file=name, line=line)
             decisions.append((line, {
                 "a": a, "b": b, "decision": value.lower(),
-                "who": (row.get("decided_by") or "").strip() or who,
-                "note": (row.get("note") or "").strip(),
+                "who": row.get("decided_by") or who,
+                "note": row.get("note", ""),
             }))
         ids = {i for _, d in decisions for i in (d["a"], d["b"])}
         present = rows.existing_ids(conn, ids)

@@ -6,8 +6,6 @@ import functools
 import json
 from typing import Any
 
-from evidencekit.core.instruments.checks import item_codes as checklist_item_codes
-
 SCHEMA_FILE = "domain-judgement.scoring.schema.json"
 
 
@@ -108,5 +106,8 @@ def judgement_scheme_problems(
 
 def check_domain_judgement(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """Items, answer codes and judgements named by the algorithm exist."""
+    # Imported here: this module is loaded at start-up, the checks only when validating.
+    from evidencekit.core.instruments.checks import item_codes as checklist_item_codes
+
     codes, _ = checklist_item_codes(data)
     return judgement_scheme_problems(data["scoring"], codes)

@@ -11,8 +11,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencekit.core.instruments.checks import bool_hint, item_codes, listing
-
 PathKey = tuple[Any, ...]
 
 
@@ -91,6 +89,9 @@ class ScoringRule:
 def check_percentage_bands(data: dict[str, Any]) -> list[tuple[PathKey, str]]:
     """Points for every answer code of the scored items and none other, falling bands
     ending at 0, a fixed denominator that fits: (JSON path, message) pairs."""
+    # Imported here: this module is loaded at start-up, the checks only when validating.
+    from evidencekit.core.instruments.checks import bool_hint, item_codes, listing
+
     out: list[tuple[PathKey, str]] = []
 
     def add(path: PathKey, message: str) -> None:

@@ -49,9 +49,18 @@ class Liar(PipelineStep):
         return StepOutcome("done", {}, ["never-written.txt"])
 
 
+class Crashing(PipelineStep):
+    name = "crashing"
+    description = "a bug in the plugin: raises KeyError"
+    options_schema = None
+
+    def run(self, context):
+        return {}["missing"]
+
+
 @hookimpl
 def evidencekit_pipeline_steps():
-    return [Count(), Malformed(), Liar()]
+    return [Count(), Malformed(), Liar(), Crashing()]
 '''
 
 
@@ -87,8 +96,8 @@ def test_known_steps_are_listed_in_pipeline_order(review_dir):
     write_review(review_dir, "  - step: report\n")
     review = open_review(review_dir)
     # By each step's `order` (the plugin's steps take the default, 50), then by name.
-    assert known_steps(review) == ["import", "dedupe", "appraise", "count-words", "liar",
-                                   "malformed", "measure", "report"]
+    assert known_steps(review) == ["import", "dedupe", "appraise", "count-words", "crashing",
+                                   "liar", "malformed", "measure", "report"]
 
 
 def test_step_options_and_provider_are_checked_at_plan_time(review_dir):
@@ -109,6 +118,8 @@ def test_step_options_and_provider_are_checked_at_plan_time(review_dir):
     ("malformed", "pipeline-step 'malformed' (local:my_steps) returned dict, not a StepOutcome"),
     ("liar", "pipeline-step 'liar' (local:my_steps) returned a malformed StepOutcome: files it "
              "lists were not written: never-written.txt"),
+    ("crashing", "pipeline-step 'crashing' (local:my_steps) raised KeyError in run(): "
+                 "'missing'; report this to the plugin's authors"),
 ])
 def test_malformed_outcome_names_the_plugin_and_publishes_nothing(review_dir, step, message):
     write_review(review_dir, f"  - step: count-words\n  - step: {step}\n")
