@@ -20,6 +20,7 @@ skipped only if that record is there, its fingerprint is equal and its files sti
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -68,22 +69,25 @@ def option_files(review: Any, options: Any) -> dict[str, str]:
 
 @functools.cache
 def _distribution_version(top_module: str) -> str:
-    """The installed distribution's version of a top-level module ('' if none)."""
-    from importlib.metadata import packages_distributions
+    """The version of the installed distribution named like a top-level module ('' if
+    none). A name lookup, not a scan of every installed package (which took a second)."""
+    from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as dist_version
 
     try:
-        dists = packages_distributions().get(top_module) or []
-        return dist_version(dists[0]) if dists else ""
-    except Exception:  # metadata lookups must never stop a run
+        return dist_version(top_module)
+    except (PackageNotFoundError, ValueError):
         return ""
 
 
 def _plugin_version(provider: Any) -> str:
-    """``module version``: the module's ``__version__``, else its distribution's version."""
+    """``module version``: the module's ``__version__``, else its distribution's version.
+    Built-in steps (``evidencekit.*``) are versioned by evidencekit's own version."""
     import sys
 
     module_name = type(provider).__module__
+    if module_name.startswith("evidencekit."):
+        return module_name
     module = sys.modules.get(module_name)
     version = getattr(module, "__version__", None) or _distribution_version(
         module_name.split(".")[0])
@@ -96,12 +100,17 @@ def fingerprint(review: Any, step: Any, upstream: str | None) -> dict[str, Any]:
 
     provider = step.runner.provider
     declared = getattr(provider, "inputs", None)
-    inputs = dict(declared(review, step.options) if callable(declared)
-                  else option_files(review, step.options))
     sections = getattr(provider, "reads_sections", None)
     if sections is None:
         # a step that does not say what it reads: the whole review.yaml but its steps
         sections = sorted(k for k in review.config if k != "steps")
+    if callable(declared):
+        inputs = dict(declared(review, step.options))
+    else:
+        # by default every file its options or the sections it reads name (a screening
+        # step's decision files under screening.files, say), hashed
+        inputs = option_files(review, [step.options,
+                                       *(review.config.get(k) for k in sections)])
     for name in sections:
         if name in review.config:
             inputs[f"review.yaml:{name}"] = sha256_json(review.config[name])
@@ -160,22 +169,41 @@ def load_saved(outputs: Path, step_name: str) -> dict[str, Any] | None:
 def store_state(review: Any, what: str) -> str:
     """A token of the store's state a step depends on: ``imports`` (the file contents
     imported so far) or ``decisions`` (every duplicate decision a person recorded).
-    "no store" when there is none yet, so deleting the store re-runs the steps."""
-    from evidencekit.core.errors import StoreError
-    from evidencekit.core.store import open_store, sqlite_file
+    "no store" when there is none yet, so deleting the store re-runs the steps.
+
+    A SQLite store is read with the standard library (read-only): loading SQLAlchemy for
+    two small queries was most of a re-run's time. Other stores go through the store API.
+    """
+    from evidencekit.core.store import sqlite_file
 
     file = sqlite_file(review)
-    if file is not None and not file.exists():
-        return "no store"
+    if file is not None:
+        if not file.exists():
+            return "no store"
+        import sqlite3
+
+        query = ("SELECT sha256 FROM imports" if what == "imports"
+                 else "SELECT a, b, decision FROM pair_decisions ORDER BY decision_id")
+        try:
+            with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro",
+                                                    uri=True)) as conn:
+                found = conn.execute(query).fetchall()
+        except sqlite3.Error as exc:
+            return f"unreadable store: {exc}"
+        if what == "imports":
+            return sha256_json(sorted(row[0] for row in found))
+        latest = {(a, b): decision for a, b, decision in found}  # the latest decision wins
+        return sha256_json(sorted([a, b, d] for (a, b), d in latest.items()))
+    from evidencekit.core.errors import StoreError
+    from evidencekit.core.store import open_store
+
     try:
         with open_store(review) as store, store.read() as conn:
             from evidencekit.core.store import rows
 
             if what == "imports":
-                data: Any = sorted(i.sha256 for i in rows.imports(conn).values())
-            else:
-                data = sorted([list(k), v.get("decision")]
-                              for k, v in rows.latest_decisions(conn).items())
+                return sha256_json(sorted(i.sha256 for i in rows.imports(conn).values()))
+            return sha256_json(sorted([k[0], k[1], v.get("decision")]
+                                      for k, v in rows.latest_decisions(conn).items()))
     except StoreError as exc:
         return f"unreadable store: {exc}"
-    return sha256_json(data)

@@ -137,6 +137,14 @@ def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     return [(path, _message(error))]
 
 
+def _did_you_mean(value: Any, choices: list[Any]) -> str:
+    """`` (did you mean 'X'?)`` for the closest of ``choices`` (difflib), or nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def located_errors(data: Any, schema: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     """Every error as (JSON path, message), the best match first."""
     return [pair for error in iter_schema_errors(data, schema) for pair in _located(error)]

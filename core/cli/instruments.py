@@ -79,15 +79,26 @@ def validate(paths: tuple[str, ...]) -> None:
     With no PATH, validates every instrument shipped with evidencekit.
     """
     from evidencekit.core.instruments.catalog import validate_paths
-    from evidencekit.core.review_check import review_problems
 
     if not paths:
         from importlib.resources import as_file, files
 
         with as_file(files("evidencekit.instruments")) as folder:
-            count, problems = validate_paths([folder], review_problems)
+            count, problems = validate_paths([folder])
     else:
-        count, problems = validate_paths(paths, review_problems)
+        # A review.yaml is checked as `run --dry-run` checks it (schema, pins, the files and
+        # providers it names, the plan), relative to its own folder; the rest as instruments.
+        from pathlib import Path
+
+        reviews = [p for p in paths if Path(p).name == "review.yaml" and Path(p).is_file()]
+        count, problems = validate_paths([p for p in paths if p not in reviews]) \
+            if len(reviews) < len(paths) else (0, [])
+        if reviews:
+            from evidencekit.core.review_check import review_problems
+
+            for review in reviews:
+                problems += review_problems(Path(review).parent)
+            count += len(reviews)
     for line in problems:
         click.echo(f"error: {line}", err=True)
     if problems:

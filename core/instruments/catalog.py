@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,16 +99,8 @@ def _yaml_files(folder: Path | Any) -> Iterator[Any]:
             yield entry
 
 
-def validate_paths(
-    paths: Iterable[str | Path],
-    review_checker: Callable[[Path], list[str]] | None = None,
-) -> tuple[int, list[str]]:
-    """Validate files and folders (recursively); return (files checked, problems).
-
-    ``review_checker`` (folder → problems) checks a ``review.yaml`` as ``run --dry-run``
-    does; the CLI passes :func:`evidencekit.core.review_check.review_problems`. It is a
-    parameter, not an import, because that check builds a review, which loads this
-    catalogue (no import cycle)."""
+def validate_paths(paths: Iterable[str | Path]) -> tuple[int, list[str]]:
+    """Validate files and folders (recursively); return (files checked, problems)."""
     pm = _plugin_manager_or_none()
     from evidencekit.core.instruments.scoring_blocks import scorers_of
 
@@ -135,11 +127,6 @@ def validate_paths(
                 problems.extend(exc.problems)
                 continue
             file_problems = check_document(doc, scorers=scorers)
-            if review_checker is not None and isinstance(doc.data, dict) and \
-                    doc.data.get("kind") == "review" and Path(file).name == "review.yaml":
-                # A review file is checked as `run --dry-run` checks it: schema, pins, the
-                # files and providers it names, and the plan (relative to its folder).
-                file_problems = review_checker(Path(file).parent)
             problems.extend(file_problems)
             if not file_problems and doc.data.get("kind") in INSTRUMENT_KINDS:
                 valid.append((file, doc))

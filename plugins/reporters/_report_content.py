@@ -97,16 +97,22 @@ def methods(bundle: Mapping[str, Any]) -> Section:
                     + (f" ({shown})" if shown else " (default options)")
                     + f"; {dedupe.get('uncertain', 0)} uncertain pair(s) were left for a person.")
     for name, data in results.items():
-        sample = data.get("sample") if isinstance(data, Mapping) else None
-        if isinstance(sample, Mapping) and sample.get("fraction") is not None:
+        if not isinstance(data, Mapping):
+            continue
+        sample = data.get("sample")
+        if isinstance(sample, Mapping) and (sample.get("fraction") is not None
+                                            or sample.get("n") is not None):
+            size = (f"{fmt(100 * float(sample['fraction']), 1, whole=True)} %"
+                    if sample.get("fraction") is not None else f"{sample['n']}-record")
             seed = f" (seed {sample['seed']})" if sample.get("seed") is not None else ""
-            text.append(f"In {name}, a random {fmt(100 * float(sample['fraction']), 0)} % "
-                        f"sample{seed} was checked by a second reviewer.")
-        agreement = data.get("agreement") if isinstance(data, Mapping) else None
-        if isinstance(agreement, Mapping) and agreement.get("percent") is not None:
-            text.append(f"Agreement in {name}: {fmt(agreement['percent'], 1)} %"
-                        + (f", Cohen's kappa {fmt(agreement['kappa'], 2)}"
-                           if agreement.get("kappa") is not None else "") + ".")
+            where = f" at {sample['stage']}" if sample.get("stage") else ""
+            text.append(f"In {name}{where}, a random {size} sample{seed} was screened "
+                        "independently by a second reviewer.")
+        for label, pair in _agreements(data.get("agreement")):
+            kappa = pair.get("kappa")
+            text.append(f"Agreement in {name}{label}: {fmt(pair['percent'], 1)} %"
+                        + (f", Cohen's kappa {fmt(kappa, 2)}" if kappa is not None else "")
+                        + ".")
     appraisal = results.get("appraise")
     if appraisal:
         text += _appraisal_methods(appraisal)
@@ -128,6 +134,31 @@ def methods(bundle: Mapping[str, Any]) -> Section:
     text.append(f"Numbers in every table are rounded {RULE}; they equal the unrounded values "
                 "in the JSON files rounded by that rule.")
     return Section("methods", "Methods", paragraphs=[" ".join(text)])
+
+
+def _agreements(agreement: Any, label: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """(label, {percent, kappa}) for each reviewer pair an ``agreement`` result holds, in
+    any of the shapes steps report: ``{percent, kappa}`` (core.agreement), ``{pairs: [...]}``
+    (appraisal), ``{STAGE: {pairs: [...]}}`` (screening, with ``percent_agreement`` and
+    ``cohen_kappa`` blocks)."""
+    if not isinstance(agreement, Mapping):
+        return []
+    if agreement.get("percent") is not None:
+        return [(label, {"percent": agreement["percent"], "kappa": agreement.get("kappa")})]
+    if isinstance(agreement.get("percent_agreement"), Mapping):
+        kappa = agreement.get("cohen_kappa")
+        return [(label, {"percent": agreement["percent_agreement"].get("percent"),
+                         "kappa": kappa.get("kappa") if isinstance(kappa, Mapping) else None})]
+    out: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(agreement.get("pairs"), list):
+        for pair in agreement["pairs"]:
+            who = " and ".join(str(r) for r in pair.get("reviewers") or [])
+            out += _agreements(pair, f"{label} ({who})" if who else label)
+        return [(lab, p) for lab, p in out if p["percent"] is not None]
+    for stage, value in agreement.items():
+        if isinstance(value, Mapping):
+            out += _agreements(value, f"{label} at {stage}")
+    return out
 
 
 def _appraisal_methods(appraisal: Mapping[str, Any]) -> list[str]:

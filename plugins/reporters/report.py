@@ -42,6 +42,16 @@ def _inline_svg(svg: str, prefix: str) -> str:
     return body
 
 
+def _inline_images(html: str, figures: Mapping[str, str]) -> str:
+    """A step's Markdown may show a figure it wrote (``![PRISMA](prisma.svg)``): the image
+    becomes the inline SVG, so report.html stays one self-contained file."""
+    def swap(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return _inline_svg(figures[name], _slug(name)) if name in figures else match.group(0)
+
+    return re.sub(r'<img src="([^"/]+\.svg)"[^>]*>', swap, html)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "figure"
 
@@ -78,7 +88,8 @@ class HtmlReport:
                 lines = section.markdown.splitlines()
                 body = "\n".join(lines[1:]) if lines and lines[0].startswith("#") else \
                     section.markdown
-                section.html = Markup(MarkdownIt("js-default").render(body))
+                section.html = Markup(_inline_images(
+                    MarkdownIt("js-default").render(body), bundle.get("figures") or {}))
             else:
                 section.html = ""
             for figure in section.figures:

@@ -22,7 +22,7 @@ from records_review import EMBASE, MEDLINE, make_review, pipe
 from evidencekit.core import deduplication as dd
 from evidencekit.core import records as R
 from evidencekit.core.dedupe import DedupeResult, Link
-from evidencekit.core.errors import PipelineError, RecordFormatError, StoreError
+from evidencekit.core.errors import InstrumentError, PipelineError, RecordFormatError, StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.review import open_review
 
@@ -265,8 +265,10 @@ def test_method_and_options_come_from_review_and_are_validated(tmp_path: Path) -
     with pytest.raises(Exception, match=r"unknown deduplicator 'nope'; known: .*doi-test"):
         R.run_dedupe(open_review(folder), "nope")
     bad = make_review(tmp_path / "s", "  threshold: 3\n")
-    with pytest.raises(PipelineError, match="dedupe: unknown key"):
-        dd.dedupe_settings(open_review(bad))
+    # review.yaml's schema refuses it when the review is opened, with the line
+    with pytest.raises(InstrumentError, match=r"review.yaml:\d+: \$\.dedupe\.threshold: "
+                                              r"unknown field 'threshold'"):
+        open_review(bad)
 
 
 def test_records_imported_after_dedupe_are_their_own_clusters(review_dir: Path) -> None:

@@ -95,3 +95,25 @@ def test_heatmap_groups_units_by_level(results):
     assert _grouped_units(table) == (["Ulm", "Pune", "Kampala", "Bern"],
                                      [("no", 0, 0), ("yes", 1, 2), ("(none)", 3, 3)])
     assert _grouped_units(dict(table, groups={})) == (table["units"], [])
+
+
+def test_profile_colours_stay_distinct_past_ten_units_and_items_are_named(reporter):
+    """tab10 repeats its colours from the 11th unit on; up to 20 units each gets its own."""
+    from evidencekit.plugins.reporters.measure_plots import _Figures
+
+    measure = build_catalog().get("peer-support-implementation-measure", kind="measure")
+    names = [f"Site {n:02d}" for n in range(1, 16)]
+    ratings = build_ratings(measure, [(u, "lead", j, (i * j) % 4)
+                                      for i, u in enumerate(names) for j in range(1, 9)])
+    results = {"table": table2(ratings.scores, None, None), "scale": {"min": 0, "max": 3},
+               "title": measure.title}
+    fig = reporter._profile(_Figures(), results)
+    ax = fig.axes[0]
+    unit_lines = [line for line in ax.lines if line.get_label() in names]
+    assert len(unit_lines) == 15
+    colours = {line.get_color() if isinstance(line.get_color(), str)
+               else tuple(line.get_color()) for line in unit_lines}
+    assert len(colours) == 15
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0].startswith("1. Organisational culture")
+    assert all(". " in label for label in labels)

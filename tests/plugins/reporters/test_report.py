@@ -195,13 +195,38 @@ def test_a_step_adds_its_own_section(tmp_path):
 
 
 def test_a_steps_markdown_section_is_escaped_in_html(tmp_path):
-    bundle = {**_bundle(), "markdown_sections": {"follow": "## Follow-up\n\n- s2: <b>x</b>\n"},
-              "results": {"follow": {}}}
+    svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g id="a"/></svg>'
+    bundle = {**_bundle(), "results": {"follow": {}}, "figures": {"flow.svg": svg},
+              "markdown_sections": {"follow": "## Follow-up\n\n- s2: <b>x</b>\n\n"
+                                              "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+                                              "![flow](flow.svg)\n"}}
     html = HtmlReport().render(bundle, tmp_path, {})[0].read_text("utf-8")
     assert "<h2>Follow-up</h2>" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<td>1</td>" in html  # tables render
+    # the step's figure is inlined (ids prefixed), not linked: the file stays self-contained
+    assert '<g id="flow-svg-a"/>' in html and "<img" not in html
+    md = MarkdownReport().render(bundle, tmp_path, {})[0].read_text("utf-8")
+    assert "## Follow-up\n\n- s2: <b>x</b>" in md and "![flow](flow.svg)" in md
 
 
 @pytest.mark.parametrize("value,places,text", [(0.5, 0, "1"), (2.125, 2, "2.13"),
                                                (-0.5, 0, "-1"), (1.005, 2, "1.01")])
 def test_half_away_helper(value, places, text):
     assert half_away(value, places) == text
+
+
+def test_methods_reads_sample_and_agreement_in_the_shapes_steps_report():
+    from evidencekit.plugins.reporters._report_content import methods
+
+    screen = {"sample": {"stage": "title-abstract", "fraction": 0.05, "seed": 20180731,
+                         "n": None},
+              "agreement": {"title-abstract": {"pairs": [
+                  {"reviewers": ["R1", "R2"], "percent_agreement": {"percent": 93.04},
+                   "cohen_kappa": {"kappa": 0.615}}]}}}
+    text = methods(_bundle(screen=screen)).paragraphs[0]
+    assert ("In screen at title-abstract, a random 5 % sample (seed 20180731) was screened "
+            "independently by a second reviewer.") in text
+    assert "Agreement in screen at title-abstract (R1 and R2): 93.0 %, Cohen's kappa 0.62." \
+        in text
+    extraction = {"agreement": {"percent": 90.0, "kappa": None}}
+    assert "Agreement in extract: 90.0 %." in methods(_bundle(extract=extraction)).paragraphs[0]
