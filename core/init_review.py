@@ -28,14 +28,16 @@ TEMPLATES = ("peer-support", "blank")
 #: What the peer-support template copies from the worked example (the construction
 #: scripts stay in the docs: they document how the data were made, they are not inputs).
 EXAMPLE_FILES = ("review.yaml", "README.md", "appraisal-answers.csv", "ratings.csv",
-                 "units.csv", "validity.yaml")
+                 "units.csv", "validity.yaml", "studies.csv", "codings.csv")
+#: Folders of the worked example copied whole: the search exports and the screening decisions.
+EXAMPLE_FOLDERS = ("exports", "decisions")
 #: Shipped instruments the worked example uses, copied into the review's instruments/.
 EXAMPLE_INSTRUMENTS = (
     "checklists/casp-qualitative.yaml", "checklists/casp-rct.yaml",
     "checklists/casp-cohort.yaml", "checklists/casp-case-control.yaml",
     "measures/peer-support-implementation-measure.yaml",
     "frameworks/peer-support-influences.yaml", "forms/peer-support-extraction.yaml",
-    "crosswalks/peer-support-to-cfir-2009.yaml",
+    "crosswalks/peer-support-to-cfir-2009.yaml", "frameworks/cfir-2009.yaml",
 )
 
 BLANK_REVIEW = """\
@@ -122,7 +124,8 @@ def init_review(directory: str | Path, template: str = "peer-support") -> list[P
             example = _example_root()
             for name in EXAMPLE_FILES:
                 (staging / name).write_bytes(example.joinpath(name).read_bytes())
-            _copy_tree(example.joinpath("exports"), staging / "exports")
+            for folder in EXAMPLE_FOLDERS:
+                _copy_tree(example.joinpath(folder), staging / folder)
             shipped = files("evidencekit.instruments")
             for rel in EXAMPLE_INSTRUMENTS:
                 out = staging / "instruments" / rel.split("/")[-1]

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 AUTHOR_COLUMNS = ("first_author", "author", "authors")
+#: Every studies-table column a label is read from; allowed beside a form's study attributes.
+LABEL_COLUMNS = ("label", *AUTHOR_COLUMNS, "year")
 
 
 def _surname(authors: str) -> tuple[str, bool]:

@@ -160,8 +160,13 @@ def load_yaml(
     node = _compose_fast(text)
     if node is not None:
         doc = YamlDocument(data=None, name=display)
-        doc.data = _Builder(display, doc.lines).build(node, ())
-        return doc
+        try:
+            doc.data = _Builder(display, doc.lines).build(node, ())
+            return doc
+        except InstrumentError:
+            # A limit or a circular alias: the pure-Python loader reads it again, checking
+            # depth and size while it composes, so the message names the line it is at.
+            pass
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,15 +33,7 @@ def reference() -> Path:
     return REFERENCE
 
 
-WORKED_EXAMPLE = REPO / "docs" / "examples" / "peer-support"
-
-
-def copy_example(target: Path, source: Path = WORKED_EXAMPLE) -> Path:
-    """A copy of a review folder, without outputs or store unless ``source`` is a run one."""
-    ignore = (shutil.ignore_patterns("__pycache__") if source != WORKED_EXAMPLE else
-              shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"))
-    shutil.copytree(source, target, ignore=ignore)
-    return target
+from worked_example import WORKED_EXAMPLE, copy_example  # noqa: E402,F401  (re-exported)
 
 
 @pytest.fixture(scope="session")

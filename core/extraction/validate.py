@@ -113,17 +113,22 @@ def validate_records(path: str | Path, form: Any, *,
 def validate_studies(path: str | Path, form: Any) -> Checked:
     """Check studies.csv: ``study_id`` plus study attributes the form declares.
 
-    Columns the form does not declare as study attributes are problems; declared
-    attributes may be left out of the file, but a required one that is present
-    must not be empty.
+    Columns the form does not declare as study attributes are problems, except the
+    columns an "Author Year" label is read from (``label``, ``first_author``, ``author``,
+    ``authors``, ``year``; see :mod:`evidencekit.core.study_labels`), which any studies
+    table may carry; declared attributes may be left out of the file, but a required one
+    that is present must not be empty.
     """
+    from evidencekit.core.study_labels import LABEL_COLUMNS
+
     header, rows = read_rows(path, what="studies table")
     attributes = [s for s in (form.study_attributes or form.fields) if s.id != "study_id"]
     # studies.csv may hold a subset of the attributes: only the columns present are checked
     specs = [s for s in attributes if s.id in header]
     checked = _validate_fields(
         rows, header, specs, file=str(path), what="study", studies=None, unique_study=True,
-        declared=[s.id for s in attributes],
+        declared=[s.id for s in attributes] + [c for c in LABEL_COLUMNS
+                                               if c not in {s.id for s in attributes}],
         columns_are=f"a study attribute of form {form.ref}" if form.study_attributes else
         f"a field of form {form.ref}")
     checked.kind = "studies"

@@ -47,7 +47,9 @@ def synthesis_section(runs: Sequence[Mapping[str, Any]]) -> str:
         else:  # a third-party method: its summary if it gives one
             summary = result.get("summary") or result.get("verdict") or ""
             out += [f"### {cell(method)}", "", cell(summary), ""]
-        plots = [f for f in run.get("files", []) if f.endswith(".png")]
+        # The SVG, as every other figure of the report: report.html inlines it (one
+        # self-contained file) and report.md links it.
+        plots = [f for f in run.get("files", []) if f.endswith(".svg")]
         if plots:
             out += [" ".join(f"![{cell(f)}]({f})" for f in plots), ""]
     return "\n".join(out).rstrip() + "\n"

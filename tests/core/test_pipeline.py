@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_example
+from worked_example import copy_example
 
 from evidencekit.core.cli import cli
 
@@ -100,9 +100,15 @@ def test_plan_errors_stop_before_anything_runs(example):
     (example / "review.yaml").write_text(text)
     result = run("--review", str(example))
     assert result.exit_code == 1
-    assert "review.yaml:51: $.steps[4] (measure): options.ratings: no such file" in result.output
-    assert "review.yaml:59: $.steps[6] (publish): unknown step; known steps: import, dedupe" \
-        in result.output
+    lines = text.splitlines()
+    steps = [n for n, line in enumerate(lines) if line.startswith("  - step: ")]
+
+    def where(name: str) -> str:  # review.yaml:LINE: $.steps[N] of the step called `name`
+        index = next(i for i, n in enumerate(steps) if lines[n].split()[2] == name)
+        return f"review.yaml:{steps[index] + 1}: $.steps[{index}] ({name})"
+
+    assert f"{where('measure')}: options.ratings: no such file" in result.output
+    assert f"{where('publish')}: unknown step; known steps: import, dedupe" in result.output
     assert "Traceback" not in result.output
     assert not (example / "evidencekit.sqlite").exists()
     assert not (example / "outputs").exists()

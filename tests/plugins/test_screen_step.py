@@ -51,8 +51,9 @@ def test_screen_step_applies_rules_sample_and_files_and_reruns(tmp_path: Path) -
     assert len(data["sample"]["record_ids"]) == 2 and data["sample"]["new"]
     assert data["imports"][0]["written"] == 9
     assert data["stages"][0]["include"] == 4 and data["stages"][0]["exclude"] == 8
-    # A re-run keeps the recorded sample and replaces decisions, never adds.
-    assert run("--review", str(folder)).exit_code == 0
+    # A re-run keeps the recorded sample and replaces decisions, never adds (forced: with
+    # nothing changed the incremental runner would skip the step).
+    assert run("--review", str(folder), "--force").exit_code == 0
     assert len(samples(open_review(folder))) == 1
     again = json.loads((folder / "outputs" / "screening.json").read_text())
     assert again["stages"] == data["stages"] and not again["sample"]["new"]

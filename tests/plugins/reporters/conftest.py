@@ -20,14 +20,16 @@ def ran_review(tmp_path_factory) -> Path:
     """The worked example, with labels and hostile text, run end to end once."""
     folder = tmp_path_factory.mktemp("report") / "review"
     assert cli_run("init", str(folder)).exit_code == 0
-    studies = sorted({row["study_id"] for row in csv.DictReader(
-        (folder / "appraisal-answers.csv").open(encoding="utf-8"))})
+    # The example's studies.csv (the synthesis attributes) gains "Author Year" columns.
+    with (folder / "studies.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(sorted(rows, key=lambda r: r["study_id"])):
+        row["authors"] = HOSTILE if number == 0 else f"Author{number:02d}, A.; Other, B."
+        row["year"] = str(2000 + number % 19)
     with (folder / "studies.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["study_id", "authors", "year"])
-        for number, study_id in enumerate(studies):
-            author = HOSTILE if number == 0 else f"Author{number:02d}, A.; Other, B."
-            writer.writerow([study_id, author, 2000 + number % 19])
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys()])
+        writer.writeheader()
+        writer.writerows(rows)
     text = (folder / "review.yaml").read_text("utf-8")
     text = text.replace('name: "Web of Science"', 'name: "Web of Science <b>bold</b>"')
     (folder / "review.yaml").write_text(text, "utf-8")
