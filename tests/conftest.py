@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-# The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests.
-pytest_plugins = ["postgres_fixture"]
+# The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests; `ran_review`
+# (the worked example run once per session) for the report tests.
+pytest_plugins = ["postgres_fixture", "report_review"]
 
 REPO = Path(__file__).resolve().parents[1]
 # ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (a worktree).

@@ -1,8 +1,20 @@
-"""Helpers the report tests share (the review itself is built in
-tests/plugins/reporters/conftest.py)."""
+"""What the report tests share: a worked-example review run once per test session.
+
+The review is `evidencekit init --template peer-support` plus a studies table that
+gives every study an "Author Year" label, one of them carrying markup
+(``<script>``) as hostile record text would, and a source whose name carries markup.
+The root conftest loads this module as a plugin (``pytest_plugins``), so ``ran_review`` is a
+fixture everywhere; a conftest.py beside the report tests would shadow the root one for
+``from conftest import ...``.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from evidencekit.core.cli import cli
@@ -14,3 +26,27 @@ HOSTILE = "<script>alert('x')</script>"
 def cli_run(*args: str):
     """``evidencekit ARGS`` in-process; the click result."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def ran_review(tmp_path_factory) -> Path:
+    """The worked example, with labels and hostile text, run end to end once."""
+    folder = tmp_path_factory.mktemp("report") / "review"
+    assert cli_run("init", str(folder)).exit_code == 0
+    # The example's studies.csv (the synthesis attributes) gains "Author Year" columns.
+    with (folder / "studies.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(sorted(rows, key=lambda r: r["study_id"])):
+        row["authors"] = HOSTILE if number == 0 else f"Author{number:02d}, A.; Other, B."
+        row["year"] = str(2000 + number % 19)
+    with (folder / "studies.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys()])
+        writer.writeheader()
+        writer.writerows(rows)
+    text = (folder / "review.yaml").read_text("utf-8")
+    text = text.replace('name: "Web of Science"', 'name: "Web of Science <b>bold</b>"')
+    (folder / "review.yaml").write_text(text, "utf-8")
+    result = cli_run("run", "--review", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["steps"][-1]["step"] == "report"
+    return folder
