@@ -892,28 +892,17 @@ class StudyScore:
         return asdict(self)
 
 
-def _normalise_result(result: Any, scorer_name: str) -> dict[str, Any]:
-    """A scorer's result as a dict with ``grade`` and ``score_percent``."""
-    if hasattr(result, "to_dict"):
-        result = result.to_dict()
-    if not isinstance(result, Mapping) or "grade" not in result:
-        raise EvidencekitError(
-            f"appraisal scorer {scorer_name!r} returned {type(result).__name__}, not a mapping "
-            "with a 'grade'; see docs/plugins.md")
-    out = dict(result)
-    if out.get("score_percent") is None:
-        score, out_of = out.get("score"), out.get("out_of")
-        if isinstance(score, (int, float)) and isinstance(out_of, (int, float)) and out_of:
-            out["score_percent"] = 100.0 * score / out_of
-        else:
-            out.setdefault("score_percent", None)
-    return out
-
-
 def score_one(ctx: Context, checklist: Any, answers: Mapping[str, str]) -> tuple[str, dict]:
-    """Score one set of answers; return (scorer name, normalised result)."""
+    """Score one set of answers; return (scorer name, normalised result).
+
+    The scorer's result is checked at the boundary (``check_score_result``): a malformed
+    one stops with a message naming the scorer and its plugin.
+    """
+    from evidencekit.core.results import check_score_result
+
     name, scorer, options = ctx.scorer_for(checklist)
-    return name, _normalise_result(scorer.score(checklist, dict(answers), options), name)
+    who = f"appraisal scorer {name!r} ({ctx.registry.info('appraisal-scorer', name).origin})"
+    return name, check_score_result(scorer.score(checklist, dict(answers), options), who)
 
 
 @dataclass

@@ -99,6 +99,8 @@ class DedupeSummary:
     stats: dict[str, Any] = field(default_factory=dict)
     by_source: list[dict[str, Any]] = field(default_factory=list)
     run_id: int | None = None
+    #: Screening decisions moved to their record's new cluster primary (docs/screening.md).
+    screening_moved: list[dict[str, Any]] = field(default_factory=list)
     #: The full counts_by_source() of this run (sources, totals, overlaps), so callers
     #: need not reload the store to report them; not part of the JSON summary.
     counts: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -147,8 +149,9 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
         progress(f"finding duplicates ({method})", 0, None)
         result = info.provider.find_duplicates(records, options, both_ways)
         if not isinstance(result, DedupeResult):
-            raise PipelineError(f"deduplicator {method!r} returned {type(result).__name__}, "
-                                "not a DedupeResult")
+            raise PipelineError(f"deduplicator {method!r} ({info.origin}) returned "
+                                f"{type(result).__name__}, not a DedupeResult; report this to "
+                                "the plugin's authors")
         progress(f"finding duplicates ({method})", len(records), len(records))
         known = {r.record_id for r in records}
         _check_ids(method, result, known)
@@ -167,6 +170,9 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
                 summary={}, started_at=started,
             )
             rows.replace_dedupe(conn, run_id, method, cluster_rows, links, uncertain)
+            from evidencekit.core.screening.carry import carry_over
+
+            moved = carry_over(conn, cluster_rows)
             stored = {rid: _Row(cid, p) for rid, cid, p in cluster_rows}
             counts = counts_by_source(clustering=build_clustering(records, stored))
             summary = DedupeSummary(
@@ -180,6 +186,7 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
                 stats={**result.stats, "clusters_split_by_decisions": split},
                 by_source=counts["sources"],
                 run_id=run_id,
+                screening_moved=moved,
                 counts=counts,
             )
             rows.update_run_summary(conn, run_id, summary.to_dict())

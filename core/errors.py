@@ -50,3 +50,7 @@ class StoreError(EvidencekitError):
 
 class OutputError(EvidencekitError):
     """An output file cannot be written (missing or read-only folder, full disk)."""
+
+
+class ScreeningError(EvidencekitError):
+    """A screening decision, decision file, sample or stage that cannot be used."""

@@ -9,7 +9,7 @@ as a third-party package would.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -21,11 +21,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import click
 
+    from evidencekit.core.providers import (
+        AppraisalScorer,
+        Deduplicator,
+        Importer,
+        PipelineStep,
+        Reporter,
+        Screener,
+        StoppingRule,
+        SynthesisMethod,
+        ValidityAnalysis,
+    )
+
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 
 @hookspec
-def evidencekit_importers() -> list[Any]:
+def evidencekit_importers() -> list[Importer]:
     """Return importer providers: database export file → records with provenance.
 
     Each provider has ``name`` (the format name a user passes as ``--format``),
@@ -35,25 +47,31 @@ def evidencekit_importers() -> list[Any]:
     file name), and ``read(source, options)`` yielding ``Record`` objects in file
     order, each with its position and its own identifier (``source_key``). On bad
     input ``read`` raises ``RecordFormatError`` naming the file, the line or record,
-    what was expected and what to do; it never half-yields silently.
+    what was expected and what to do; it never half-yields silently. Subclass
+    ``evidencekit.core.providers.BaseImporter`` (implement ``sniff`` and
+    ``_read(source, options, cursor)``) and any other exception becomes a
+    ``RecordFormatError`` naming the line the cursor reached. Anything yielded that is
+    not a ``Record`` stops the import with an error naming the plugin.
     """
 
 
 @hookspec
-def evidencekit_deduplicators() -> list[Any]:
+def evidencekit_deduplicators() -> list[Deduplicator]:
     """Return deduplicator providers: records → duplicate links with reasons.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``find_duplicates(records, options, decisions)``. ``decisions`` maps a pair of
     record ids to ``"same"`` or ``"different"`` as a person decided them; a
     provider must respect them. It returns the links it is sure of (each with the
-    reason and the score) and the uncertain pairs for a person to review. It never
-    deletes or changes a record.
+    reason and the score) and the uncertain pairs for a person to review, as an
+    ``evidencekit.core.dedupe.DedupeResult`` (checked: anything else, or a record id the
+    store does not hold, is an error naming the plugin). It never deletes or changes a
+    record.
     """
 
 
 @hookspec
-def evidencekit_screeners() -> list[Any]:
+def evidencekit_screeners() -> list[Screener]:
     """Return screener providers: records → decisions or a ranking.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
@@ -64,7 +82,7 @@ def evidencekit_screeners() -> list[Any]:
 
 
 @hookspec
-def evidencekit_stopping_rules() -> list[Any]:
+def evidencekit_stopping_rules() -> list[StoppingRule]:
     """Return stopping-rule providers for prioritised screening.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
@@ -74,19 +92,23 @@ def evidencekit_stopping_rules() -> list[Any]:
 
 
 @hookspec
-def evidencekit_appraisal_scorers() -> list[Any]:
+def evidencekit_appraisal_scorers() -> list[AppraisalScorer]:
     """Return appraisal-scorer providers: checklist + answers → score and grade.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``score(checklist, answers, options)``, where ``checklist`` is a typed
     ``Checklist`` and ``answers`` maps item id to the answer code (or text for a
-    free-text item). It returns the score, the grade and how it was reached. It
-    reads the scoring rules the checklist declares and never hard-codes them.
+    free-text item). It returns an ``evidencekit.core.results.ScoreResult`` (or a
+    mapping with its keys): ``grade``, and the score as ``score_percent`` or as
+    ``score`` with ``out_of`` (or neither, for a judgement), plus any details. The core
+    checks it (``check_score_result``): ``score`` without ``out_of``, a non-numeric score
+    or a percentage outside 0-100 stops with an error naming the plugin. It reads the
+    scoring rules the checklist declares and never hard-codes them.
     """
 
 
 @hookspec
-def evidencekit_synthesis_methods() -> list[Any]:
+def evidencekit_synthesis_methods() -> list[SynthesisMethod]:
     """Return synthesis-method providers: coded studies + framework → results.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
@@ -96,25 +118,57 @@ def evidencekit_synthesis_methods() -> list[Any]:
 
 
 @hookspec
-def evidencekit_validity_analyses() -> list[Any]:
+def evidencekit_validity_analyses() -> list[ValidityAnalysis]:
     """Return validity-analysis providers: measure + ratings → statistics + verdict.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
-    ``analyse(measure, ratings, units, options)`` returning a mapping with its
-    numbers and a ``verdict`` string whose wording reflects the sample size. When
-    the data cannot support the analysis it says so in the result rather than
-    raising.
+    ``analyse(measure, ratings, units, options)`` returning an
+    ``evidencekit.core.results.ValidityResult`` (or a mapping) with its numbers and a
+    ``verdict`` string whose wording reflects the sample size; a result without a
+    verdict is an error naming the plugin. When the data cannot support the analysis
+    it says so in the result rather than raising.
     """
 
 
 @hookspec
-def evidencekit_reporters() -> list[Any]:
+def evidencekit_reporters() -> list[Reporter]:
     """Return reporter providers: results → files a person reads.
 
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``render(results, out_dir, options)`` that writes its files atomically into
     ``out_dir`` and returns their paths. Text from imported records is escaped
     wherever it is rendered.
+    """
+
+
+@hookspec
+def evidencekit_pipeline_steps() -> list[PipelineStep]:
+    """Return pipeline-step providers: what ``- step: NAME`` in review.yaml runs.
+
+    Subclass ``evidencekit.core.providers.PipelineStep`` and set:
+
+    - ``name``: the step name written in review.yaml (unique among steps);
+    - ``description``: one line, shown by ``evidencekit plugins``;
+    - ``options_schema``: JSON Schema of the step's ``options:`` (``None`` = no options);
+      the registry validates them at plan time, with the review.yaml line in the message;
+    - ``order`` (optional): where the step usually sits, used only to list steps;
+    - ``provider_kind`` (optional): the registry kind a ``provider:`` line names.
+
+    and implement:
+
+    - ``check(review, options)`` (``check(review, options, provider=...)`` when
+      ``provider_kind`` is set): plan-time checks a schema cannot express (files exist,
+      instruments found). It raises an ``EvidencekitError`` subclass (usually
+      ``PipelineError``) with a message like ``options.ratings: no such file PATH``; the
+      runner prefixes ``review.yaml:LINE: $.steps[N] (NAME): ``. It writes nothing.
+    - ``run(context)``: ``context`` is an ``evidencekit.core.steps.StepContext`` (the
+      review, the step's options and provider, the ``results`` and ``reports`` of the
+      steps that ran before, ``progress``, the run's ``instruments`` record, and
+      ``path()``, ``write_json()``, ``write_text()`` into the staging folder). It returns an
+      ``evidencekit.core.steps.StepOutcome(summary, data, files, report="")``. Files are
+      published only when every step has succeeded; store changes are the step's own
+      transactions. A ``PipelineError`` it raises is reported as
+      ``step N (NAME) failed: ...``.
     """
 
 

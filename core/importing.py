@@ -502,6 +502,12 @@ def records_from_source(
     gc.disable()
     try:
         for record in importer.read(source, importer_options):
+            if not isinstance(record, Record):  # the contract, checked where the core receives it
+                from evidencekit.core.errors import PipelineError
+
+                raise PipelineError(
+                    f"importer {name!r} ({registry.info('importer', name).origin}) yielded "
+                    f"{type(record).__name__}, not a Record; report this to the plugin's authors")
             position += 1
             provenance = record.provenance or Provenance(source=source_name)
             line = provenance.line

@@ -800,6 +800,8 @@ def run_validity(
     ``verdict``. Input errors (an attribute the units file lacks, a rated unit
     without attributes) raise RatingsError before anything runs.
     """
+    from evidencekit.core.results import check_validity_result
+
     if units is not None:
         check_units(ratings, units)
     results = []
@@ -812,7 +814,9 @@ def run_validity(
         check = getattr(provider, "check_options", None)
         if check is not None:
             check(measure, ratings, units, options)
-        result = provider.analyse(measure, ratings, units, dict(options))
+        who = f"validity analysis {name!r} ({registry.info('validity-analysis', name).origin})"
+        result = check_validity_result(
+            provider.analyse(measure, ratings, units, dict(options)), who)
         results.append({"analysis": name, "options": dict(options), **result})
     return {"measure": {"id": measure.id, "version": measure.version},
             "ratings_file": ratings.file,

@@ -1,9 +1,11 @@
 """The pipeline runner: run the steps a review.yaml declares, in order.
 
 ``evidencekit run`` reads ``steps:`` from review.yaml, checks the whole plan
-before anything runs (unknown steps, missing files, unknown providers, invalid
-options), then runs each step through the same library functions the commands
-use. Output files are written into a staging folder and moved into the
+before anything runs (unknown steps, options against each step's schema, each
+step's own ``check``), then runs each step. Steps are providers of the
+``pipeline-step`` kind found through the ``evidencekit_pipeline_steps`` hook; the
+runner knows none of them by name (the built-in ones live in
+``evidencekit.plugins.steps``). Output files are written into a staging folder and moved into the
 review's outputs folder only when every step has succeeded, so a failed run
 leaves the previous outputs as they were. Store changes (import, dedupe) are
 transactions of their own. ``run.json`` records what ran: steps, options,
@@ -17,58 +19,32 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evidencekit.core.errors import EvidencekitError, PipelineError
+from evidencekit.core.providers import ProviderInfo
 from evidencekit.core.review import Review
+from evidencekit.core.steps import ProgressFn, StepContext, StepOutcome
 
-StepFn = Callable[["StepContext"], dict[str, Any]]
-ProgressFn = Callable[[str, int, int | None], None]
+__all__ = ["DEFAULT_OUTPUTS", "RunResult", "Step", "StepContext", "StepOutcome", "outputs_dir",
+           "plan", "run_pipeline"]
+KIND = "pipeline-step"
 
 DEFAULT_OUTPUTS = "outputs"
 
 
 @dataclass
-class StepContext:
-    """What a running step sees: the review, its declaration, and where to write."""
-
-    review: Review
-    index: int
-    name: str
-    provider: str | None
-    options: dict[str, Any]
-    staging: Path
-    results: dict[str, Any]
-    progress: ProgressFn | None = None
-    instruments: dict[str, str] = field(default_factory=dict)
-
-    def path(self, value: str | os.PathLike[str]) -> Path:
-        """A path from review.yaml, relative to the review folder."""
-        path = Path(value)
-        return path if path.is_absolute() else self.review.root / path
-
-    def write_json(self, name: str, data: Any) -> str:
-        target = self.staging / name
-        target.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                          "utf-8")
-        return name
-
-    def write_text(self, name: str, text: str) -> str:
-        (self.staging / name).write_text(text, "utf-8")
-        return name
-
-
-@dataclass
 class Step:
-    """One declared step."""
+    """One declared step, with the provider that runs it."""
 
     index: int
     name: str
     provider: str | None
     options: dict[str, Any]
+    runner: ProviderInfo | None = None
 
 
 @dataclass
@@ -88,30 +64,38 @@ class RunResult:
 # --------------------------------------------------------------------------- plan
 
 
+def known_steps(review: Review) -> list[str]:
+    """The step names the registry knows, in their usual pipeline order."""
+    infos = review.registry.providers(KIND)
+    return [i.name for i in sorted(infos, key=lambda i: (_order(i.provider), i.name))]
+
+
+def _order(provider: Any) -> float:
+    order = getattr(provider, "order", 50)
+    return order if isinstance(order, int | float) else 50
+
+
 def plan(review: Review, only: list[str] | None = None) -> list[Step]:
     """The declared steps, checked; raise PipelineError naming each problem."""
     declared = review.config.get("steps") or []
+    known = known_steps(review)
     if not declared:
         raise PipelineError(
             f"{review.file}: no 'steps:' declared; list the steps to run "
-            f"({', '.join(STEPS)}), see docs/pipeline.md"
+            f"({', '.join(known)}), see docs/pipeline.md"
         )
     steps = []
     problems = []
     for index, entry in enumerate(declared):
         name = entry["step"]
         where = f"{review.where('steps', index)}: $.steps[{index}] ({name})"
-        if name not in STEPS:
-            problems.append(f"{where}: unknown step; known steps: {', '.join(STEPS)}")
+        if name not in known:
+            problems.append(f"{where}: unknown step; known steps: {', '.join(known)}")
             continue
-        step = Step(index, name, entry.get("provider"), dict(entry.get("options") or {}))
+        info = review.registry.info(KIND, name)
+        step = Step(index, name, entry.get("provider"), dict(entry.get("options") or {}), info)
         try:
-            known = STEP_OPTIONS[name]
-            unknown = sorted(set(step.options) - set(known)) if known is not None else []
-            if unknown:
-                raise PipelineError(f"unknown option(s) {', '.join(unknown)}; known: "
-                                    f"{', '.join(known) or '(none)'}")
-            CHECKS[name](review, step)
+            _check(review, step)
         except EvidencekitError as exc:
             problems.append(f"{where}: {exc}")
         steps.append(step)
@@ -125,203 +109,41 @@ def plan(review: Review, only: list[str] | None = None) -> list[Step]:
     return steps
 
 
-def _need_files(review: Review, options: Mapping[str, Any], key: str, *, many: bool = False
-                ) -> None:
-    value = options.get(key)
-    if value is None:
-        raise PipelineError(f"options.{key} is required")
-    for item in value if isinstance(value, list) else [value]:
-        path = Path(item) if Path(item).is_absolute() else review.root / item
-        if not path.is_file():
-            raise PipelineError(f"options.{key}: no such file {path}")
-    if isinstance(value, list) and not many:
-        raise PipelineError(f"options.{key} takes one file, not a list")
-
-
-def _check_import(review: Review, step: Step) -> None:
-    sources = review.config.get("sources") or []
-    if not sources:
-        raise PipelineError("the import step reads 'sources:' from review.yaml, and there are none")
-    for number, source in enumerate(sources):
-        files = source.get("files") or ([source["file"]] if source.get("file") else [])
-        if not source.get("name") or not files:
-            raise PipelineError(f"sources[{number}] needs 'name' and 'file' (or 'files')")
-        for item in files:
-            path = Path(item) if Path(item).is_absolute() else review.root / item
-            if not path.is_file():
-                raise PipelineError(f"sources[{number}] ({source['name']}): no such file {path}")
-        fmt = source.get("format") or source.get("importer")
-        if fmt:
-            review.registry.info("importer", fmt)
-
-
-def _check_dedupe(review: Review, step: Step) -> None:
-    method = step.provider or review.section("dedupe").get("method") or "fuzzy"
-    options = {**(review.section("dedupe").get("options") or {}), **step.options}
-    review.registry.validate_options("deduplicator", method, options)
-
-
-def _check_appraise(review: Review, step: Step) -> None:
-    _need_files(review, step.options, "answers", many=True)
-    if step.options.get("studies"):
-        _need_files(review, step.options, "studies")
-
-
-def _check_measure(review: Review, step: Step) -> None:
-    options = step.options
-    if not options.get("measure"):
-        raise PipelineError("options.measure is required (a measure id, e.g. "
-                            "peer-support-implementation-measure)")
-    review.instrument(str(options["measure"]), kind="measure")
-    _need_files(review, options, "ratings")
-    if options.get("units"):
-        _need_files(review, options, "units")
-    if isinstance(options.get("analyses"), str):
-        _need_files(review, options, "analyses")
-
-
-def _check_report(review: Review, step: Step) -> None:
-    """The report step has nothing to check beyond its option names."""
-
-
-# --------------------------------------------------------------------------- steps
-
-
-def _step_import(ctx: StepContext) -> dict[str, Any]:
-    from evidencekit.core.records import ImportSpec, import_many
-
-    specs = []
-    for source in ctx.review.config.get("sources") or []:
-        files = source.get("files") or [source["file"]]
-        for item in files:
-            specs.append(ImportSpec(
-                ctx.path(item), source["name"], source.get("kind", "database"),
-                source.get("format") or source.get("importer"),
-                str(source["date_searched"]) if source.get("date_searched") else None,
-                dict(source.get("options") or {}),
-            ))
-    report = import_many(ctx.review, specs, progress=ctx.progress, command="run: import")
-    data = report.to_dict()
-    return {"summary": f"{data['records']} records from {len(specs)} file(s); "
-                       f"{data['new']} new, {data['already_present']} already present",
-            "data": data, "files": [ctx.write_json("import.json", data)]}
-
-
-def _step_dedupe(ctx: StepContext) -> dict[str, Any]:
-    from evidencekit.core.deduplication import run_dedupe
-
-    summary = run_dedupe(ctx.review, ctx.provider, ctx.options or None, progress=ctx.progress)
-    data = summary.to_dict()
-    counts = summary.counts  # computed by the run itself; no second load of the store
-    files = [ctx.write_json("dedupe.json", data), ctx.write_json("records-by-source.json", counts)]
-    return {"summary": f"{data['records']} records, {data['unique']} unique, "
-                       f"{data['duplicates_removed']} duplicates removed ({data['method']})",
-            "data": {**data, "counts_by_source": counts}, "files": files}
-
-
-def _step_appraise(ctx: StepContext) -> dict[str, Any]:
-    from evidencekit.core.appraisal import load_context, score_files, table_csv
-
-    options = ctx.options
-    answers = options["answers"] if isinstance(options["answers"], list) else [options["answers"]]
-    context = load_context(ctx.review.root,
-                           studies_file=ctx.path(options["studies"]) if options.get("studies")
-                           else None)
-    report = score_files([ctx.path(a) for a in answers], context,
-                         skip_invalid=bool(options.get("skip_invalid", False)))
-    data = report.to_dict()
-    files = [ctx.write_json("appraisal.json", data), ctx.write_text("quality-table.csv",
-                                                                   table_csv(report))]
-    for checklist in data.get("checklists", {}):
-        ctx.instruments.setdefault(checklist.split("@")[0], checklist.split("@")[-1])
-    if options.get("plots", True):
-        registry = ctx.review.registry
-        reporter = registry.get("reporter", "quality-plots")
-        plot_options = registry.validate_options("reporter", "quality-plots", {})
-        for path in reporter.render(data, ctx.staging, plot_options):
-            files.append(Path(path).name)
-    grades = ", ".join(f"{n} {g}" for g, n in data["grades"].items())
-    return {"summary": f"{len(data['studies'])} studies appraised: {grades}",
-            "data": data, "files": files}
-
-
-def _step_measure(ctx: StepContext) -> dict[str, Any]:
-    from evidencekit.core.measure import (
-        load_analyses_file,
-        plot_results,
-        read_inputs,
-        render_table2,
-        run_validity,
-        table2,
-    )
-
-    options = ctx.options
-    registry = ctx.review.registry
-    measure = ctx.review.instrument(str(options["measure"]), kind="measure")
-    ctx.instruments[measure.id] = measure.version
-    ratings, units = read_inputs(measure, ctx.path(options["ratings"]),
-                                 ctx.path(options["units"]) if options.get("units") else None)
-    scores = ratings.scores
-    table = table2(scores, units, options.get("by"))
-    files = [ctx.write_json("measure-scores.json", scores.to_dict()),
-             ctx.write_text("measure-table2.md", render_table2(table, "markdown"))]
-    data: dict[str, Any] = {"scores": scores.to_dict(), "table2": table}
-    analyses_opt = options.get("analyses")
-    if isinstance(analyses_opt, str):
-        analyses = load_analyses_file(ctx.path(analyses_opt), registry)
+def _check(review: Review, step: Step) -> None:
+    """Options against the step's schema (the registry's message), then its own check."""
+    assert step.runner is not None
+    provider = step.runner.provider
+    step.options = review.registry.validate_options(KIND, step.name, step.options)
+    provider_kind = getattr(provider, "provider_kind", None)
+    if provider_kind is None:
+        if step.provider is not None:
+            raise PipelineError(f"this step takes no 'provider:' (got {step.provider!r})")
+        provider.check(review, step.options)
     else:
-        analyses = [(a["name"], {k: v for k, v in a.items() if k != "name"})
-                    for a in analyses_opt or []]
-        analyses = [(n, registry.validate_options("validity-analysis", n, o))
-                    for n, o in analyses]
-    if analyses:
-        validity = run_validity(measure, ratings, units, analyses, registry)
-        data["validity"] = validity
-        files.append(ctx.write_json("measure-validity.json", validity))
-    if options.get("plots", True):
-        reporter = registry.get("reporter", "measure-plots")
-        results = plot_results(measure, table)
-        plot_options = registry.validate_options("reporter", "measure-plots", {})
-        for path in reporter.render(results, ctx.staging, plot_options):
-            files.append(Path(path).name)
-    scored = [u for u in scores.to_dict()["units"]]
-    return {"summary": f"{len(scored)} units scored on {measure.ref}; "
-                       f"{len(analyses)} validity analyses",
-            "data": data, "files": files}
+        if step.provider is not None:
+            review.registry.info(provider_kind, step.provider)
+        provider.check(review, step.options, provider=step.provider)
 
 
-def _step_report(ctx: StepContext) -> dict[str, Any]:
-    from evidencekit.core.pipeline_report import markdown_report
-
-    title = ctx.options.get("title") or ctx.review.config.get("title") or "Review"
-    text = markdown_report(title, ctx.results)
-    return {"summary": "report.md written", "data": {}, "files": [ctx.write_text("report.md",
-                                                                                 text)]}
+# --------------------------------------------------------------------------- run
 
 
-STEPS: dict[str, StepFn] = {
-    "import": _step_import,
-    "dedupe": _step_dedupe,
-    "appraise": _step_appraise,
-    "measure": _step_measure,
-    "report": _step_report,
-}
-#: Option names each step takes; None where they are not checked here (dedupe's go to the
-#: deduplicator, which checks them against its schema; import reads review.yaml sources).
-STEP_OPTIONS: dict[str, tuple[str, ...] | None] = {
-    "import": None,
-    "dedupe": None,
-    "appraise": ("answers", "studies", "plots", "skip_invalid"),
-    "measure": ("measure", "ratings", "units", "analyses", "by", "plots"),
-    "report": ("title",),
-}
-CHECKS: dict[str, Callable[[Review, Step], None]] = {
-    "import": _check_import,
-    "dedupe": _check_dedupe,
-    "appraise": _check_appraise,
-    "measure": _check_measure,
-    "report": _check_report,
-}
+def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
+    """The step's outcome, checked at the boundary: a malformed one names the plugin."""
+    assert step.runner is not None
+    who = f"pipeline-step {step.name!r} ({step.runner.origin})"
+    if not isinstance(outcome, StepOutcome):
+        raise PipelineError(f"{who} returned {type(outcome).__name__}, not a StepOutcome; "
+                            "report this to the plugin's authors")
+    problems = outcome.problems()
+    missing = [f for f in outcome.files if isinstance(f, str)
+               and not (staging / f).is_file()] if not problems else []
+    if missing:
+        problems.append(f"files it lists were not written: {', '.join(missing)}")
+    if problems:
+        raise PipelineError(f"{who} returned a malformed StepOutcome: {'; '.join(problems)}; "
+                            "report this to the plugin's authors")
+    return outcome
 
 
 # --------------------------------------------------------------------------- run
@@ -347,6 +169,7 @@ def run_pipeline(review: Review, *, only: list[str] | None = None,
     staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
     started = _dt.datetime.now(_dt.UTC)
     results: dict[str, Any] = {}
+    reports: dict[str, str] = {}
     summaries: list[dict[str, Any]] = []
     instruments = dict(review.section("instruments"))
     try:
@@ -354,16 +177,19 @@ def run_pipeline(review: Review, *, only: list[str] | None = None,
             if announce:
                 announce(f"[{step.index + 1}/{len(review.config['steps'])}] {step.name}")
             ctx = StepContext(review, step.index, step.name, step.provider, step.options,
-                              staging, results, progress, instruments)
+                              staging, results, progress, instruments, reports)
+            assert step.runner is not None
             try:
-                outcome = STEPS[step.name](ctx)
+                outcome = _outcome(step, step.runner.provider.run(ctx), staging)
             except PipelineError as exc:
                 raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") \
                     from exc
-            results[step.name] = outcome["data"]
+            results[step.name] = dict(outcome.data)
+            if outcome.report:
+                reports[step.name] = outcome.report
             summaries.append({"step": step.name, "provider": step.provider,
-                              "options": step.options, "summary": outcome["summary"],
-                              "files": outcome["files"]})
+                              "options": step.options, "summary": outcome.summary,
+                              "files": list(outcome.files)})
         record = {
             "evidencekit": __version__,
             "review": {k: review.config.get(k) for k in ("id", "version", "title")},

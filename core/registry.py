@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "synthesis-method": "evidencekit_synthesis_methods",
     "validity-analysis": "evidencekit_validity_analyses",
     "reporter": "evidencekit_reporters",
+    "pipeline-step": "evidencekit_pipeline_steps",
 }
 
 

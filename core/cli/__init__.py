@@ -17,14 +17,18 @@ from evidencekit.core import __version__
 #: command name → "module:attribute" of a click command, loaded lazily.
 BUILTIN_COMMANDS: dict[str, str] = {
     "appraise": "evidencekit.core.cli.appraise:appraise",
+    "decisions": "evidencekit.core.cli.decisions:decisions",
     "dedupe": "evidencekit.core.cli.dedupe:dedupe",
     "extract": "evidencekit.core.cli.extract:extract",
     "import": "evidencekit.core.cli.records:import_command",
     "instruments": "evidencekit.core.cli.instruments:instruments",
     "measure": "evidencekit.core.cli.measure:measure",
     "plugins": "evidencekit.core.cli.plugins:plugins",
+    "prisma": "evidencekit.core.cli.prisma:prisma",
     "records": "evidencekit.core.cli.records:records",
     "run": "evidencekit.core.cli.run:run",
+    "screen": "evidencekit.core.cli.screen:screen",
+    "studies": "evidencekit.core.cli.studies:studies",
 }
 
 

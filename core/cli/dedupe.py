@@ -50,6 +50,10 @@ def dedupe(ctx: click.Context, method: str | None, review_dir: str, as_json: boo
         summary = run_dedupe(review, method, progress=progress)
     for conflict in summary.conflicts:
         warn(conflict)
+    for move in summary.screening_moved:
+        if not move["kept"]:
+            warn(f"screening: {move['reviewer']}'s {move['decision']} on {move['record_id']} at "
+                 f"{move['stage']} is dropped: {move['note']}")
     if as_json:
         print_json(summary.to_dict(), output)
         return
@@ -62,6 +66,11 @@ def dedupe(ctx: click.Context, method: str | None, review_dir: str, as_json: boo
         f"{summary.uncertain} uncertain pairs to review"
         + (" (evidencekit dedupe review)" if summary.uncertain else ""),
     ]
+    if summary.screening_moved:
+        kept = sum(1 for m in summary.screening_moved if m["kept"])
+        lines.append(f"screening decisions carried to their cluster's primary record: {kept} "
+                     f"moved, {len(summary.screening_moved) - kept} replaced by a later "
+                     "decision of the same reviewer")
     if any(summary.decisions.values()):
         lines.append(f"decisions respected: {summary.decisions['same']} same, "
                      f"{summary.decisions['different']} different")

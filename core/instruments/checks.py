@@ -425,6 +425,14 @@ def _check_review(data: dict[str, Any], problems: _Problems) -> None:
     plugins: dict[Any, PathKey] = {}
     for i, name in enumerate(data.get("plugins") or []):
         problems.unique(plugins, name, ("plugins", i), "plugin module")
+    screening = data.get("screening") or {}
+    stage_ids: dict[Any, PathKey] = {}
+    for i, stage in enumerate(screening.get("stages") or []):
+        problems.unique(stage_ids, stage["id"], ("screening", "stages", i, "id"), "stage id")
+        if stage.get("decision_rule") == "consensus" and not stage.get("reviewer"):
+            problems.add(("screening", "stages", i, "decision_rule"),
+                         "a consensus stage names the reviewer who records the consensus "
+                         "decisions: add 'reviewer: NAME'")
 
 
 _CHECKS: dict[str, Callable[[dict[str, Any], _Problems], None]] = {

@@ -142,12 +142,82 @@ def _v2_import_warnings(conn: sa.Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_records_pmid ON records (pmid)")
 
 
+def _v3_screening(conn: sa.Connection) -> None:
+    # Screening (docs/screening.md). Frozen like migration 1: the tables are
+    # defined here, not taken from schema.py.
+    md = sa.MetaData()
+    sa.Table("records", md, sa.Column("record_id", sa.Text, primary_key=True))
+    sa.Table("runs", md, sa.Column("run_id", sa.Integer, primary_key=True))
+    sa.Table(
+        "screening_stages",
+        md,
+        sa.Column("stage", sa.Text, primary_key=True),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("settings", sa.Text, nullable=False),
+        sa.Column("declared_at", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "screening_decisions",
+        md,
+        sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("reviewer", sa.Text, nullable=False),
+        sa.Column("decision", sa.Text, nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("study_id", sa.Text, nullable=False),
+        sa.Column("decided_at", sa.Text, nullable=False),
+        sa.Column("origin", sa.Text, nullable=False),
+        sa.Column("first_record_id", sa.Text, nullable=False),
+        sa.UniqueConstraint("record_id", "stage", "reviewer", name="uq_screening_decision"),
+        sa.Index("ix_screening_decisions_stage", "stage", "reviewer"),
+    )
+    sa.Table(
+        "automated_exclusions",
+        md,
+        sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
+        sa.Column("stage", sa.Text, primary_key=True),
+        sa.Column("tool", sa.Text, primary_key=True),
+        sa.Column("rule", sa.Text, primary_key=True),
+        sa.Column("detail", sa.Text, nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.run_id")),
+        sa.Column("decided_at", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "screening_samples",
+        md,
+        sa.Column("sample_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("reviewer", sa.Text, nullable=False),
+        sa.Column("seed", sa.BigInteger, nullable=False),
+        sa.Column("fraction", sa.Float),
+        sa.Column("n", sa.Integer),
+        sa.Column("stratify_by", sa.Text),
+        sa.Column("population", sa.Integer, nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "screening_sample_records",
+        md,
+        sa.Column("sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"),
+                  primary_key=True),
+        sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
+    )
+    for name in ("screening_stages", "screening_decisions", "automated_exclusions",
+                 "screening_samples", "screening_sample_records"):
+        md.tables[name].create(conn)
+
+
 #: Every migration, oldest first. The store's version is the last one applied.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: imports, records, clusters, links, decisions, runs",
               _v1_initial),
     Migration(2, "imports.warnings; indexes on records.doi and records.pmid",
               _v2_import_warnings),
+    Migration(3, "screening: stages, decisions, automated exclusions, dual-screen samples",
+              _v3_screening),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

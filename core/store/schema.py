@@ -124,6 +124,79 @@ pair_decisions = sa.Table(
     sa.Index("ix_pair_decisions_pair", "a", "b"),
 )
 
+#: The screening stages as review.yaml declared them when decisions were last
+#: written (settings: the stage's rules as JSON), so the store says which rules held.
+screening_stages = sa.Table(
+    "screening_stages",
+    metadata,
+    sa.Column("stage", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),  # JSON
+    sa.Column("declared_at", sa.Text, nullable=False),
+)
+
+#: One reviewer's current decision on one record at one stage (since v3).
+#: ``record_id`` is the primary record of the record's cluster (decisions move
+#: with the primary when de-duplication changes); ``first_record_id`` is the
+#: record the decision was made on. ``decision``: include | exclude | maybe |
+#: not-retrieved (a full text that could not be obtained). ``origin`` says where
+#: it came from ("screen", "import FILE:ROW", ...).
+screening_decisions = sa.Table(
+    "screening_decisions",
+    metadata,
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), nullable=False),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("reviewer", sa.Text, nullable=False),
+    sa.Column("decision", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("study_id", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.Text, nullable=False),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("first_record_id", sa.Text, nullable=False),
+    sa.UniqueConstraint("record_id", "stage", "reviewer", name="uq_screening_decision"),
+    sa.Index("ix_screening_decisions_stage", "stage", "reviewer"),
+)
+
+#: Records an automation tool found ineligible, with the rule that fired (since v3).
+automated_exclusions = sa.Table(
+    "automated_exclusions",
+    metadata,
+    sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
+    sa.Column("stage", sa.Text, primary_key=True),
+    sa.Column("tool", sa.Text, primary_key=True),
+    sa.Column("rule", sa.Text, primary_key=True),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.run_id")),
+    sa.Column("decided_at", sa.Text, nullable=False),
+)
+
+#: Dual-screen samples: which reviewer screens which seeded sample (since v3).
+screening_samples = sa.Table(
+    "screening_samples",
+    metadata,
+    sa.Column("sample_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("reviewer", sa.Text, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("fraction", sa.Float),
+    sa.Column("n", sa.Integer),
+    sa.Column("stratify_by", sa.Text),
+    sa.Column("population", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+#: The records of each sample.
+screening_sample_records = sa.Table(
+    "screening_sample_records",
+    metadata,
+    sa.Column("sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"),
+              primary_key=True),
+    sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
+)
+
 #: What ran: command, options, the versions of everything it used, a summary.
 runs = sa.Table(
     "runs",
@@ -147,4 +220,9 @@ TABLE_ORDER = (
     dedupe_links,
     uncertain_pairs,
     pair_decisions,
+    screening_stages,
+    screening_decisions,
+    automated_exclusions,
+    screening_samples,
+    screening_sample_records,
 )

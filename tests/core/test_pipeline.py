@@ -31,8 +31,8 @@ def test_worked_example_runs_end_to_end(example):
     result = run("--review", str(example), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "appraise", "measure",
-                                                  "report"]
+    assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "screen", "appraise",
+                                                  "measure", "report"]
     outputs = example / "outputs"
     # Records: the Embase RIS and CSV exports hold the same 6 records.
     counts = json.loads((outputs / "records-by-source.json").read_text())
@@ -48,8 +48,17 @@ def test_worked_example_runs_end_to_end(example):
     run_record = json.loads((outputs / "run.json").read_text())
     assert run_record["instruments"]["peer-support-implementation-measure"] == "2020"
     assert run_record["instruments"]["casp-qualitative"] == "2018"
+    # Screening: the constructed decision files (docs/examples/peer-support/decisions/).
+    screening = json.loads((outputs / "screening.json").read_text())
+    assert screening["automation"]["by_rule"] == {"published_on_or_before": 13}
+    assert [(c["stage"], c["records"], c["include"], c["exclude"], c["not-retrieved"])
+            for c in screening["stages"]] == [("title-abstract", 22, 4, 18, 0),
+                                              ("full-text", 4, 2, 1, 1)]
+    assert len(screening["sample"]["record_ids"]) == 1  # ceil(5 % of 9)
+    assert len(screening["studies"]) == 2
     report = (outputs / "report.md").read_text()
     assert "| all | 47 | 1 | 5 |" in report
+    assert "## Screening" in report and "Studies included: **2**" in report
     for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv"):
         assert (outputs / name).stat().st_size > 0
 
@@ -69,8 +78,8 @@ def test_plan_errors_stop_before_anything_runs(example):
     (example / "review.yaml").write_text(text)
     result = run("--review", str(example))
     assert result.exit_code == 1
-    assert "review.yaml:32: $.steps[3] (measure): options.ratings: no such file" in result.output
-    assert "review.yaml:39: $.steps[4] (publish): unknown step; known steps: import, dedupe" \
+    assert "review.yaml:51: $.steps[4] (measure): options.ratings: no such file" in result.output
+    assert "review.yaml:58: $.steps[5] (publish): unknown step; known steps: import, dedupe" \
         in result.output
     assert "Traceback" not in result.output
     assert not (example / "evidencekit.sqlite").exists()

@@ -232,6 +232,54 @@ def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_
     }
 
 
+def test_entry_point_plugin_step_runs_in_the_pipeline(tmp_path):
+    """A plugin package adds a pipeline step: `evidencekit plugins` lists it, and
+    `evidencekit run` plans and runs it after the built-in appraise step (scored by the
+    plugin's own scorer), without any change to the core."""
+    root = make_distribution(tmp_path / "site")
+    review = tmp_path / "review"
+    review.mkdir()
+    (review / "answers.csv").write_text(
+        "study_id,checklist,item,answer,reviewer\n"
+        "s1,example-three-questions,q1,yes,a\ns1,example-three-questions,q2,yes,a\n"
+        "s1,example-three-questions,q3,no,a\n"
+        "s2,example-three-questions,q1,no,a\ns2,example-three-questions,q2,yes,a\n"
+        "s2,example-three-questions,q3,no,a\n", "utf-8")
+    (review / "review.yaml").write_text(
+        "kind: review\nid: r\nversion: '1'\ntitle: Plugin step\n"
+        "steps:\n"
+        "  - step: appraise\n    options: {answers: answers.csv, plots: false}\n"
+        "  - step: follow-up\n"
+        "  - step: report\n", "utf-8")
+    listed = _run_cli("plugins", "--json", pythonpath=root)
+    steps = {p["name"]: p for p in json.loads(listed.stdout)["providers"]["pipeline-step"]}
+    assert steps["follow-up"]["origin"].startswith("evidencekit-yes-count 0.1.0")
+    assert {"import", "dedupe", "appraise", "measure", "report"} <= set(steps)
+
+    result = _run_cli("run", "--review", str(review), "--json", pythonpath=root)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(s["step"], s["summary"]) for s in data["steps"]][1] == (
+        "follow-up", "1 studies to follow up")
+    outputs = review / "outputs"
+    assert (outputs / "follow-up.csv").read_text("utf-8") == (
+        "study_id,checklist,grade\ns2,example-three-questions,low\n")
+    assert "## Follow-up\n\n- s2: low\n" in (outputs / "report.md").read_text("utf-8")
+    run_record = json.loads((outputs / "run.json").read_text("utf-8"))
+    assert run_record["steps"][1]["files"] == ["follow-up.csv"]
+
+    # The step's options are checked at plan time against its schema, located in review.yaml.
+    text = (review / "review.yaml").read_text("utf-8").replace(
+        "  - step: follow-up\n", "  - step: follow-up\n    options: {grade: low}\n")
+    (review / "review.yaml").write_text(text, "utf-8")
+    bad = _run_cli("run", "--review", str(review), pythonpath=root)
+    assert bad.returncode == 1
+    assert bad.stderr.splitlines()[-1].startswith(
+        f"error: {review / 'review.yaml'}:8: $.steps[1] (follow-up): invalid options for "
+        "pipeline-step 'follow-up': ")
+    assert "grade" in bad.stderr and "Traceback" not in bad.stderr
+
+
 @pytest.mark.parametrize("source,message", [
     ("import does_not_exist_xyz\n",
      r"local plugin module 'bad_local' in .* failed while importing: ModuleNotFoundError: "

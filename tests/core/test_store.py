@@ -116,8 +116,15 @@ def test_version_1_store_is_migrated_and_keeps_its_data(store_url: str) -> None:
     engine.dispose()
 
     with open_store(store_url) as store:
-        assert store.version == LATEST_VERSION == 2
+        assert store.version == LATEST_VERSION == 3
         with store.read() as conn:
+            # v3's screening tables exist, empty, and accept the old record.
+            assert conn.execute(sa.select(sa.func.count()).select_from(
+                schema.screening_decisions)).scalar() == 0
+            conn.execute(schema.screening_decisions.insert().values(
+                record_id="rabc-1", stage="title-abstract", reviewer="ann", decision="include",
+                reason="", note="", study_id="", decided_at="2020-01-02", origin="test",
+                first_record_id="rabc-1"))
             info = rows.imports(conn)[1]
             assert info.warnings == []  # the column v2 added, with its default
             (record,) = rows.load_records(conn)

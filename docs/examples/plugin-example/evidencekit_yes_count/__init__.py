@@ -1,7 +1,9 @@
-"""An example evidencekit plugin: an appraisal scorer, an instrument folder and a command."""
+"""An example evidencekit plugin: a scorer, a pipeline step, an instrument folder, a command."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from importlib.resources import files
 from typing import Any
@@ -9,6 +11,9 @@ from typing import Any
 import click
 
 from evidencekit.core import hookimpl
+from evidencekit.core.errors import PipelineError
+from evidencekit.core.providers import PipelineStep
+from evidencekit.core.steps import StepContext, StepOutcome
 
 
 class YesCountScorer:
@@ -31,9 +36,44 @@ class YesCountScorer:
         return {"score": yes, "out_of": len(scored), "grade": "ok" if yes >= minimum else "low"}
 
 
+class FollowUpStep(PipelineStep):
+    """A pipeline step: list the appraised studies whose grade needs a second look."""
+
+    name = "follow-up"
+    description = "List the studies the appraise step graded low, for a second reviewer"
+    options_schema = {
+        "type": "object",
+        "properties": {"grades": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                                  "default": ["low"]}},
+        "additionalProperties": False,
+    }
+    order = 45  # after appraise
+
+    def run(self, context: StepContext) -> StepOutcome:
+        appraisal = context.results.get("appraise")
+        if appraisal is None:
+            raise PipelineError("declare an 'appraise' step before 'follow-up' in review.yaml")
+        grades = context.options.get("grades", ["low"])
+        rows = [s for s in appraisal["studies"] if s["grade"] in grades]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["study_id", "checklist", "grade"])
+        writer.writerows([s["study_id"], s["checklist"], s["grade"]] for s in rows)
+        report = "## Follow-up\n\n" + "".join(f"- {s['study_id']}: {s['grade']}\n" for s in rows)
+        return StepOutcome(summary=f"{len(rows)} studies to follow up",
+                           data={"studies": [s["study_id"] for s in rows]},
+                           files=[context.write_text("follow-up.csv", out.getvalue())],
+                           report=report)
+
+
 @hookimpl
 def evidencekit_appraisal_scorers() -> list[Any]:
     return [YesCountScorer()]
+
+
+@hookimpl
+def evidencekit_pipeline_steps() -> list[PipelineStep]:
+    return [FollowUpStep()]
 
 
 @hookimpl

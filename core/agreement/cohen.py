@@ -1,8 +1,8 @@
 """Agreement between two raters: percent agreement and Cohen's kappa.
 
-Shared by dual appraisal, double extraction and (later) dual screening. Pure
-Python on purpose: the inputs are small (tens to thousands of paired ratings)
-and the core must stay cheap to import.
+Shared by dual appraisal, double extraction and dual screening. Pure Python on
+purpose: the inputs are small (tens to thousands of paired ratings) and the
+core must stay cheap to import.
 
 * Percent agreement comes with a Wilson score interval, which behaves well near
   0 % and 100 % where the normal approximation does not.
@@ -17,8 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass
-from statistics import NormalDist
 from typing import Any
+
+from evidencekit.core.agreement._common import check_pairs as _check_pairs
+from evidencekit.core.agreement._common import resolve_categories
+from evidencekit.core.agreement._common import z_quantile as _z
 
 WEIGHTS = (None, "linear", "quadratic")
 
@@ -63,17 +66,6 @@ class Kappa:
         out = asdict(self)
         out["categories"] = list(self.categories)
         return out
-
-
-def _check_pairs(a: Sequence[Any], b: Sequence[Any]) -> None:
-    if len(a) != len(b):
-        raise ValueError(f"the two raters have {len(a)} and {len(b)} ratings; they must be paired")
-
-
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -134,19 +126,7 @@ def cohen_kappa(
     _check_pairs(a, b)
     if weights not in WEIGHTS:
         raise ValueError(f"unknown weights {weights!r}; use one of: none, linear, quadratic")
-    if categories is None:
-        seen = set(a) | set(b)
-        try:
-            cats = tuple(sorted(seen))
-        except TypeError:  # mixed types: keep first-seen order
-            cats = tuple(dict.fromkeys([*a, *b]))
-    else:
-        cats = tuple(dict.fromkeys(categories))
-        unknown = (set(a) | set(b)) - set(cats)
-        if unknown:
-            raise ValueError(
-                f"ratings {sorted(map(str, unknown))} are not among the categories {list(cats)}"
-            )
+    cats = resolve_categories([*a, *b], categories)
     n = len(a)
     if n == 0:
         return Kappa(0, None, None, None, None, None, None, weights, cats, confidence,

@@ -1,4 +1,9 @@
-"""The run's Markdown report: records, appraisal and measure results in one page."""
+"""The run's Markdown report: records, appraisal and measure results in one page.
+
+The built-in steps' results are rendered here (this module knows their data); every
+other step contributes the Markdown section it returned as ``StepOutcome.report``,
+appended in the order the steps ran.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +32,13 @@ def _fmt(value: Any, places: int = 2) -> str:
     return "" if value is None else str(value)
 
 
-def markdown_report(title: str, results: Mapping[str, Any]) -> str:
-    """Render the results of the steps that ran (any subset) as Markdown."""
+def markdown_report(title: str, results: Mapping[str, Any],
+                    sections: Mapping[str, str] | None = None) -> str:
+    """Render the results of the steps that ran (any subset) as Markdown.
+
+    ``sections`` maps a step name to the Markdown section that step offered; they
+    follow the built-in sections in the order given.
+    """
     out = [f"# {_cell(title)}", ""]
     if "import" in results or "dedupe" in results:
         out += ["## Records", ""]
@@ -77,4 +87,6 @@ def markdown_report(title: str, results: Mapping[str, Any]) -> str:
                 label = f"{name} ({attribute})" if attribute else name
                 out += [f"- **{_cell(label)}**: {_cell(entry.get('verdict', ''))}"]
             out += [""]
+    for section in (sections or {}).values():
+        out += [section.strip(), ""]
     return "\n".join(out).rstrip() + "\n"

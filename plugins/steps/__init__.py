@@ -1,0 +1,1 @@
+"""The built-in pipeline steps: import, dedupe, appraise, measure, report."""
