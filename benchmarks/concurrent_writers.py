@@ -3,7 +3,8 @@
     python benchmarks/concurrent_writers.py [--writers 4] [--decisions 100] [--postgres URL]
 
 Starts WRITERS processes at once on one review; each records DECISIONS pair decisions
-(one transaction each, as `evidencekit dedupe review --decide` does) and then imports
+(as `evidencekit dedupe review --decide` does) and DECISIONS screening decisions
+(`evidencekit.core.screening.record_decisions`), one transaction each, and then imports
 two files of its own plus one every writer shares. Prints the decisions per second held
 (all decisions over the slowest writer's time), and checks that every write is present
 exactly once. Runs on a SQLite store, and on PostgreSQL when a URL is given or when the
@@ -23,9 +24,10 @@ from concurrency import check_store, make_review, run_writers  # noqa: E402
 
 
 def bench(label: str, folder: Path, url: str | None, writers: int, decisions: int) -> None:
-    make_review(folder, url)
+    base = max(40, decisions)  # one screening decision per record and writer
+    make_review(folder, url, records=base)
     outcome = run_writers(folder, writers, decisions, 2)
-    state = check_store(folder, writers, decisions, 2)
+    state = check_store(folder, writers, decisions, 2, base=base)
     errors = sum(len(r["errors"]) for r in outcome["reports"])
     ok = state["decisions_ok"] and state["duplicate_ids"] == 0 and \
         state["records"] == state["records_expected"] and errors == 0

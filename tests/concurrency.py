@@ -1,8 +1,9 @@
 """Concurrent writers into one store (issue 12): shared by
 tests/core/test_concurrent_writers.py and benchmarks/concurrent_writers.py.
 
-Each writer process records pair decisions (``dedupe review --decide``: one transaction
-each, the store's "decision" write) and imports files of its own, plus one file every
+Each writer process records pair decisions (``dedupe review --decide``) and screening
+decisions (``evidencekit.core.screening.record_decisions``), one transaction each, and
+imports files of its own, plus one file every
 writer imports (the same content: stored once). Afterwards every write must be present
 exactly once.
 """
@@ -41,7 +42,9 @@ def record_ids(folder: Path) -> list[str]:
 
 def writer(folder: str, number: int, decisions: int, imports: int, ids: list[str],
            results: Any) -> None:
-    """One writer process: ``decisions`` decisions and ``imports`` + 1 imports."""
+    """One writer: ``decisions`` pair and as many screening decisions (``decisions`` must
+    not exceed the records: one screening decision per record and reviewer), then
+    ``imports`` + 1 imports."""
     import os
 
     os.environ.setdefault("EVIDENCEKIT_STORE_TIMEOUT", "120")
@@ -63,6 +66,17 @@ def writer(folder: str, number: int, decisions: int, imports: int, ids: list[str
             done += 1
         except Exception as exc:  # noqa: BLE001 - reported, and the test fails on any
             errors.append(f"decision {i}: {exc}")
+    # Screening decisions (one transaction each), each writer a reviewer of its own.
+    from evidencekit.core.screening import NewDecision, record_decisions
+
+    for i in range(decisions):
+        try:
+            record_decisions(review, [NewDecision(ids[i % len(ids)], "title-abstract",
+                                                  f"writer{number}", "include",
+                                                  note=f"s{number}-{i}")])
+            done += 1
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"screening decision {i}: {exc}")
     took = time.perf_counter() - start
     shared = Path(folder) / "shared.txt"
     for i in range(imports + 1):
@@ -111,8 +125,11 @@ def check_store(folder: Path, writers: int, decisions: int, imports: int,
 
     with open_store(open_review(folder)) as store, store.read() as conn:
         notes = [row[0] for row in conn.execute(sa.text("SELECT note FROM pair_decisions"))]
+        notes += [row[0] for row in conn.execute(
+            sa.text("SELECT note FROM screening_decisions"))]
         ids = [row[0] for row in conn.execute(sa.text("SELECT record_id FROM records"))]
-    expected_notes = {f"w{n}-{i}" for n in range(writers) for i in range(decisions)}
+    expected_notes = {f"{kind}{n}-{i}" for kind in "ws" for n in range(writers)
+                      for i in range(decisions)}
     return {
         "decisions_ok": sorted(notes) == sorted(expected_notes),
         "decisions": len(notes),
