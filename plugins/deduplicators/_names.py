@@ -84,31 +84,24 @@ _GLUED = re.compile(r"[A-Z]\.[A-Z][a-z]")
 _GLUED_SPLIT = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")
 
 
-def _names(authors: Sequence[Any], limit: int) -> list[tuple[str, str]]:
-    """``(family, given)`` of the first ``limit`` authors, glued name strings split.
+@lru_cache(maxsize=50_000)
+def _unglue(family: str, given: str) -> tuple[tuple[str, str], ...]:
+    """``(family, given)`` pairs of a name that may be several names run together.
 
     "Hirata T.Fukuse T.Ishikawa S." (read by an importer as one odd name) is three
     authors, each "Family Initials"; so is "Kunz Sebastian N.Calkins Hugh".
     """
-    out: list[tuple[str, str]] = []
-    for author in list(authors)[:limit]:
-        family = getattr(author, "family", None)
-        if family is None:
-            family, given = str(author), ""
-        else:
-            given = getattr(author, "given", "") or ""
-        # A cheap test first: this runs for every author of every record.
-        glued_family = "." in family and _GLUED.search(family) is not None
-        glued_given = len(given) > 5 and "." in given and _GLUED.search(given) is not None
-        if glued_family or glued_given:
-            text = f"{given} {family}" if glued_given else f"{family} {given}"
-            for chunk in _GLUED_SPLIT.split(text.strip()):
-                head, _, rest = chunk.strip().partition(" ")
-                if head:
-                    out.append((head, rest))
-        else:
-            out.append((family, given))
-    return out[:limit]
+    glued_family = "." in family and _GLUED.search(family) is not None
+    glued_given = len(given) > 5 and "." in given and _GLUED.search(given) is not None
+    if not (glued_family or glued_given):
+        return ((family, given),)
+    text = f"{given} {family}" if glued_given else f"{family} {given}"
+    out = []
+    for chunk in _GLUED_SPLIT.split(text.strip()):
+        head, _, rest = chunk.strip().partition(" ")
+        if head:
+            out.append((head, rest))
+    return tuple(out)
 
 
 def author_keys(authors: Sequence[Any], limit: int = 12) -> tuple[list[str], str]:
@@ -116,17 +109,30 @@ def author_keys(authors: Sequence[Any], limit: int = 12) -> tuple[list[str], str
 
     The second view serves exports that swap family and given names
     ("Ching-yi, Wu") or put a whole name in the family field ("Si Hyun Kang").
-    "et al", "Anonymous" and empty names are skipped.
+    "et al", "Anonymous" and empty names are skipped; names run together without a
+    separator are split first (``_unglue``).
     """
     families: list[str] = []
     words: list[str] = []
-    for family, given in _names(authors, limit):
-        name, family_words = _family_key(family, bool(given))
-        if name:
-            families.append(name)
-        words.extend(family_words)
-        if given:
-            words.extend(_given_words(given))
+    seen = 0
+    for author in authors:
+        if seen >= limit:
+            break
+        raw_family = getattr(author, "family", None)
+        if raw_family is None:
+            raw_family, raw_given = str(author), ""
+        else:
+            raw_given = getattr(author, "given", "") or ""
+        for family, given in _unglue(raw_family, raw_given):
+            seen += 1
+            if seen > limit:
+                break
+            name, family_words = _family_key(family, bool(given))
+            if name:
+                families.append(name)
+            words.extend(family_words)
+            if given:
+                words.extend(_given_words(given))
     return families, " ".join(words)
 
 

@@ -133,6 +133,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # conflicting volume or page only when the titles are the same words.
     everything_agrees = (
         title_alike
+        & ~f.title_numbers_differ  # "Part I" with its own DOI is another publication
+        & ~f.kind_differs
         & authors_alike
         & year_same
         & f.journal_related

@@ -239,3 +239,16 @@ def test_errata_and_co_publications_with_other_dois_are_kept_apart() -> None:
                       pages="10-15", doi="10.1/lancet.1")
     assert not together([article, erratum])
     assert not together([article, copublished])
+
+
+def test_part_one_with_its_own_doi_and_the_same_first_page_is_not_linked() -> None:
+    """Found by the 100k scale benchmark: a one-page record of the article ("59") and
+    "... Part I" (pp 59-68, its own DOI) in the same issue. The DOI-typo exception must
+    not excuse two different DOIs when the titles' numbers differ."""
+    title = "Assimilation of Enterprise Systems: The Effect of Institutional Pressures"
+    au = "Liang; Saraf; Hu; Xue"
+    a = rec("a", title, au, 2007, journal="MIS Quar", volume="31", issue="1", pages="59",
+            doi="10.2307/25148781")
+    b = rec("b", title + ". Part I", au, 2007, journal="MIS Quarterly", volume="31", issue="1",
+            pages="59-68", doi="10.3117/ek.96")
+    assert not together([a, b])
