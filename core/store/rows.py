@@ -1,4 +1,5 @@
-"""Reading and writing the store's rows: records, imports, clusters, decisions, runs.
+"""Reading and writing the store's rows: records, imports, clusters, decisions, runs
+(the run history itself in :mod:`evidencekit.core.store.runs`).
 
 Plain functions taking a connection from :meth:`Store.read` or
 :meth:`Store.write`, so callers decide what one transaction holds.
@@ -361,51 +362,13 @@ def latest_decisions(conn: sa.Connection) -> dict[tuple[str, str], dict[str, Any
     return out
 
 
-# -- runs ---------------------------------------------------------------------------
-def add_run(
-    conn: sa.Connection,
-    command: str,
-    *,
-    options: Mapping[str, Any],
-    versions: Mapping[str, Any],
-    summary: Mapping[str, Any],
-    started_at: str,
-) -> int:
-    """Record one run in the history; return its id."""
-    result = conn.execute(
-        schema.runs.insert().values(
-            command=command, options=_dumps(dict(options)), versions=_dumps(dict(versions)),
-            summary=_dumps(dict(summary)), started_at=started_at, finished_at=utc_now(),
-        )
-    )
-    return int(result.inserted_primary_key[0])
-
-
-def update_run_summary(conn: sa.Connection, run_id: int, summary: Mapping[str, Any]) -> None:
-    """Replace a run's summary (written once its numbers are known)."""
-    conn.execute(
-        schema.runs.update()
-        .where(schema.runs.c.run_id == run_id)
-        .values(summary=_dumps(dict(summary)), finished_at=utc_now())
-    )
-
-
-def runs(conn: sa.Connection, command: str | None = None) -> list[dict[str, Any]]:
-    """The run history, oldest first, with JSON columns decoded."""
-    t = schema.runs
-    query = sa.select(t).order_by(t.c.run_id)
-    if command is not None:
-        query = query.where(t.c.command == command)
-    out = []
-    for row in conn.execute(query):
-        item = dict(row._mapping)
-        for key in ("options", "versions", "summary"):
-            item[key] = json.loads(item[key])
-        out.append(item)
-    return out
-
-
 def iter_chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     """``items`` in slices of at most ``size``."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+# The run history lives in runs.py; its functions are part of this module's API.
+from evidencekit.core.store.runs import add_run as add_run  # noqa: E402
+from evidencekit.core.store.runs import runs as runs  # noqa: E402
+from evidencekit.core.store.runs import update_run_summary as update_run_summary  # noqa: E402

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from evidencekit.core.model import Author
-from evidencekit.plugins.importers._normalise import clean  # defined before it imports us
+from evidencekit.plugins.importers._text import clean
 
 _INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u00de][a-z]?\.?-?){1,4}$")
 _CORPORATE = re.compile(
