@@ -109,9 +109,11 @@ def test_studies_table_against_the_form(form, tmp_path):
     checked = validate_studies(path, form)
     messages = [str(p) for p in checked.problems]
     (budget,) = [p for p in checked.problems if p.item == "budget"]
-    # every declared study attribute is allowed, not only the columns present in the file
+    # every declared study attribute is allowed, not only the columns present in the file,
+    # and the columns an "Author Year" label is read from
     assert "not a study attribute of form peer-support-extraction@2020" in budget.message
-    assert budget.allowed == "design, country, setting, modality, income_level"
+    assert budget.allowed == ("design, country, setting, modality, income_level, "
+                              "label, first_author, author, authors, year")
     assert any("'survey' is not an allowed value" in m for m in messages)
     assert any("a second study row" in m for m in messages)
     with pytest.raises(RecordFormatError, match="appears twice"):
