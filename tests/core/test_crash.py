@@ -3,7 +3,8 @@ random moments; the store stays consistent, and re-running finishes the work.
 
 The kill points are drawn from a seeded generator over the time an uninterrupted run
 takes, so the same moments are tried on every run of the suite (the figures in the
-report: 4 imports, 4 de-duplications, 2 pipeline runs = 10 kill points).
+report: 4 imports, 4 de-duplications, 2 pipeline runs, 3 screening sessions = 13
+kill points).
 """
 
 from __future__ import annotations
@@ -125,3 +126,46 @@ def test_pipeline_run_killed_at_random_points(tmp_path: Path) -> None:
         assert again.returncode == 0, again.stderr
         assert sorted(p.name for p in outputs.iterdir() if p.is_file()) == expected
         assert (outputs / "run.json").read_text() and (outputs / "report.md").stat().st_size
+
+
+_SCREENER = """
+import sys
+from evidencekit.core.review import open_review
+from evidencekit.core.screening import NewDecision, primary_of, record_decisions
+review = open_review(sys.argv[1])
+for number, record_id in enumerate(sorted(primary_of(review))):
+    record_decisions(review, [NewDecision(record_id, "title-abstract", "ann", "include",
+                                          note=f"n{number}")])
+    print(record_id, flush=True)  # printed only once the transaction has committed
+"""
+
+
+def test_screening_session_killed_at_random_points(tmp_path: Path) -> None:
+    """Every decision committed before the kill is in the store; re-running finishes."""
+    import sys
+
+    review = _review(tmp_path / "review")
+    export = write_ris(tmp_path / "small.ris", 300, seed=3)
+    assert run(review, "import", str(export), "--source", "S").returncode == 0
+    args = [sys.executable, "-c", _SCREENER, str(review)]
+    store = review / "evidencekit.sqlite"
+    rng = random.Random(78)
+    for _ in range(3):
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(1.0, 4.0))
+        os.kill(process.pid, signal.SIGKILL)
+        written, _ = process.communicate()
+        reported = set(written.split())
+        state = store_state(store)
+        assert state["integrity"] == "ok"
+        import sqlite3
+
+        with sqlite3.connect(store) as conn:
+            stored = {row[0] for row in conn.execute(
+                "SELECT record_id FROM screening_decisions WHERE reviewer = 'ann'")}
+        assert reported <= stored  # nothing reported as written is lost
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(store) as conn:
+        count = conn.execute("SELECT count(*) FROM screening_decisions").fetchone()[0]
+    assert count == 300
