@@ -16,6 +16,7 @@ the store queues their writes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class ScreeningSession:
             self.queue = self.ranker.order(self.queue)
         elif order != "store":
             raise EvidencekitError(f"--order is 'store' or 'ranked', not {order!r}")
+        self.store: Any = None  # open while run() runs: one engine for the session
 
     # -- state -------------------------------------------------------------------
     @property
@@ -108,10 +110,11 @@ class ScreeningSession:
         if record_id not in self._records:
             from evidencekit.core.store import open_store, rows
 
-            with open_store(self.review) as store, store.read() as conn:
-                ids = self.queue[self.position:self.position + 20]
-                for r in rows.load_records(conn, record_ids=ids or [record_id],
-                                           with_raw=False):
+            with contextlib.ExitStack() as stack:
+                store = self.store or stack.enter_context(open_store(self.review))
+                conn = stack.enter_context(store.read())
+                ids = [record_id, *self.queue[self.position:self.position + 20]]
+                for r in rows.load_records(conn, record_ids=ids, with_raw=False):
                     self._records[r.record_id] = r
         return self._records[record_id]
 
@@ -122,7 +125,8 @@ class ScreeningSession:
             return
         try:
             record_decisions(self.review, [NewDecision(
-                record_id, self.stage.name, self.reviewer, decision, reason, origin="screen")])
+                record_id, self.stage.name, self.reviewer, decision, reason, origin="screen")],
+                store=self.store)
         except EvidencekitError as err:  # e.g. the store is busy: keep the record, say so
             self.message = f"not saved: {err}"
             self.summary.errors.append(str(err))
@@ -142,7 +146,8 @@ class ScreeningSession:
             return
         record_id = self.history[-1]
         try:
-            remove_decision(self.review, record_id, self.stage.name, self.reviewer)
+            remove_decision(self.review, record_id, self.stage.name, self.reviewer,
+                            store=self.store)
         except EvidencekitError as err:
             self.message = f"not undone: {err}"
             return
@@ -287,6 +292,12 @@ class ScreeningSession:
 
     def run(self, *, input: Any = None, output: Any = None) -> SessionSummary:
         """Screen until the reviewer quits; return what was done."""
-        self.application(input=input, output=output).run()
+        from evidencekit.core.store import open_store
+
+        with open_store(self.review) as self.store:
+            try:
+                self.application(input=input, output=output).run()
+            finally:
+                self.store = None
         self.summary.remaining = len(self.queue) - len(self.summary.decided)
         return self.summary

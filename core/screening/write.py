@@ -7,8 +7,9 @@ decision is stored on the primary record of the record's cluster.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,10 +105,12 @@ def sync_stages(conn: Any, config: ScreeningConfig) -> None:
 
 
 def write_decisions(conn: Any, config: ScreeningConfig, items: Sequence[NewDecision],
-                    primary_of: dict[str, str]) -> int:
+                    primary_of: Mapping[str, str]) -> int:
     """Store checked decisions through ``conn``; each replaces the reviewer's earlier
-    decision on the same (primary) record and stage. Returns how many were written."""
-    from evidencekit.core.store import schema
+    decision on the same (primary) record and stage (the last of several on one record in
+    ``items`` wins). ``primary_of`` must cover the records of ``items`` and every member
+    of their clusters. Returns how many were written."""
+    from evidencekit.core.store import rows, schema
     from evidencekit.core.store.db import utc_now
 
     t = schema.screening_decisions
@@ -116,50 +119,99 @@ def write_decisions(conn: Any, config: ScreeningConfig, items: Sequence[NewDecis
     for record, primary in primary_of.items():
         members.setdefault(primary, []).append(record)
     sync_stages(conn, config)
+    latest: dict[tuple[str, str, str], NewDecision] = {}
     for item in items:
-        primary = primary_of.get(item.record_id, item.record_id)
-        # Also drop a decision of the same reviewer stored on another record of the cluster.
-        same_cluster = members.get(primary) or [primary]
-        conn.execute(t.delete().where(
-            t.c.record_id.in_(same_cluster), t.c.stage == item.stage,
-            t.c.reviewer == item.reviewer))
-        conn.execute(t.insert().values(
-            record_id=primary, stage=item.stage, reviewer=item.reviewer,
-            decision=item.decision, reason=item.reason, note=item.note,
-            study_id=item.study_id, decided_at=now, origin=item.origin or "api",
-            first_record_id=item.record_id))
-    return len(items)
+        latest[(primary_of.get(item.record_id, item.record_id), item.stage, item.reviewer)] = item
+    by_group: dict[tuple[str, str], set[str]] = {}
+    for primary, stage, reviewer in latest:
+        # Also clear a decision of the same reviewer stored on another record of the cluster.
+        by_group.setdefault((stage, reviewer), set()).update(members.get(primary) or [primary])
+    for (stage, reviewer), ids in by_group.items():
+        for chunk in rows.iter_chunks(sorted(ids)):
+            conn.execute(t.delete().where(t.c.record_id.in_(list(chunk)), t.c.stage == stage,
+                                          t.c.reviewer == reviewer))
+    new_rows = [
+        {"record_id": primary, "stage": stage, "reviewer": reviewer, "decision": item.decision,
+         "reason": item.reason, "note": item.note, "study_id": item.study_id,
+         "decided_at": now, "origin": item.origin or "api", "first_record_id": item.record_id}
+        for (primary, stage, reviewer), item in latest.items()
+    ]
+    if new_rows:
+        conn.execute(t.insert(), new_rows)
+    return len(new_rows)
 
 
-def record_decisions(review: Any, items: Sequence[NewDecision]) -> int:
+def primaries_for(conn: Any, record_ids: Iterable[str]) -> dict[str, str]:
+    """record id → its cluster's primary, for ``record_ids`` that exist and every other
+    member of their clusters (a few indexed queries; :func:`primary_map` reads them all)."""
+    import sqlalchemy as sa
+
+    from evidencekit.core.store import rows, schema
+
+    ids = sorted(set(record_ids))
+    known = rows.existing_ids(conn, ids)
+    c = schema.clusters
+    cluster_of: dict[str, str] = {}
+    for chunk in rows.iter_chunks(sorted(known)):
+        for row in conn.execute(sa.select(c.c.record_id, c.c.cluster_id)
+                                .where(c.c.record_id.in_(list(chunk)))):
+            cluster_of[row.record_id] = row.cluster_id
+    out = {r: r for r in known if r not in cluster_of}
+    clusters = sorted(set(cluster_of.values()))
+    for chunk in rows.iter_chunks(clusters):
+        found = conn.execute(sa.select(c.c.record_id, c.c.cluster_id, c.c.is_primary)
+                             .where(c.c.cluster_id.in_(list(chunk)))).all()
+        primary = {row.cluster_id: row.record_id for row in found if row.is_primary}
+        for row in found:
+            out[row.record_id] = primary.get(row.cluster_id, row.record_id)
+    return out
+
+
+def _lookup(conn: Any, items: Sequence[NewDecision]) -> dict[str, str]:
+    from evidencekit.core.screening.state import primary_map
+
+    # A few decisions (the terminal screener writes one at a time): ask for those records
+    # only; a file of decisions: read the whole map once.
+    if len(items) <= 200:
+        return primaries_for(conn, [i.record_id for i in items])
+    return primary_map(conn)
+
+
+def record_decisions(review: Any, items: Sequence[NewDecision], *, store: Any = None) -> int:
     """Check every decision, then store them all in one transaction.
 
     A decision on a duplicate is stored on its cluster's primary record. Any
     problem (unknown stage, record or reason, a missing reason where the stage
-    requires one) raises :class:`ScreeningError` and nothing is written.
+    requires one) raises :class:`ScreeningError` and nothing is written. ``store``
+    reuses an open store (the terminal screener keeps one for the session).
     """
-    from evidencekit.core.screening.state import primary_map
     from evidencekit.core.store import open_store
 
     config = screening_config(review)
-    with open_store(review) as store, store.write() as conn:
-        primary_of = primary_map(conn)
-        checked = [check_decision(config, item, primary_of) for item in items]
-        return write_decisions(conn, config, checked, primary_of)
+    with contextlib.ExitStack() as stack:
+        if store is None:
+            store = stack.enter_context(open_store(review))
+        with store.write() as conn:
+            primary_of = _lookup(conn, items)
+            checked = [check_decision(config, item, primary_of) for item in items]
+            return write_decisions(conn, config, checked, primary_of)
 
 
-def remove_decision(review: Any, record_id: str, stage: str, reviewer: str) -> bool:
+def remove_decision(review: Any, record_id: str, stage: str, reviewer: str, *,
+                    store: Any = None) -> bool:
     """Withdraw a reviewer's decision on a record (undo); True if there was one."""
-    from evidencekit.core.screening.state import primary_map
     from evidencekit.core.store import open_store, schema
 
     screening_config(review).stage(stage)
     t = schema.screening_decisions
-    with open_store(review) as store, store.write() as conn:
-        primary = primary_map(conn).get(record_id, record_id)
-        result = conn.execute(t.delete().where(
-            t.c.record_id == primary, t.c.stage == stage, t.c.reviewer == reviewer))
-        return bool(result.rowcount)
+    with contextlib.ExitStack() as stack:
+        if store is None:
+            store = stack.enter_context(open_store(review))
+        with store.write() as conn:
+            primary = primaries_for(conn, [record_id]).get(record_id, record_id)
+            result = conn.execute(t.delete().where(
+                t.c.record_id == primary, t.c.stage == stage, t.c.reviewer == reviewer))
+            return bool(result.rowcount)
 
 
 def replace_automated(conn: Any, stage: str, tool: str,

@@ -78,8 +78,8 @@ def test_plan_errors_stop_before_anything_runs(example):
     (example / "review.yaml").write_text(text)
     result = run("--review", str(example))
     assert result.exit_code == 1
-    assert "review.yaml:32: $.steps[3] (measure): options.ratings: no such file" in result.output
-    assert "review.yaml:39: $.steps[4] (publish): unknown step; known steps: import, dedupe" \
+    assert "review.yaml:51: $.steps[4] (measure): options.ratings: no such file" in result.output
+    assert "review.yaml:58: $.steps[5] (publish): unknown step; known steps: import, dedupe" \
         in result.output
     assert "Traceback" not in result.output
     assert not (example / "evidencekit.sqlite").exists()

@@ -145,3 +145,32 @@ def test_rayyan_notes_round_trip(votes: dict[str, str], reasons: list[str]) -> N
     parsed, found = parse_rayyan_notes(notes)
     assert parsed == votes
     assert found == [r.strip() for r in reasons]
+
+
+cell_text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=40)
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from(["include", "exclude", "maybe",
+                                                "not-retrieved"]), cell_text, cell_text),
+                     min_size=1, max_size=8))
+def test_csv_reader_reads_back_what_export_writes(rows) -> None:
+    """Any reason or note (commas, quotes, semicolons, non-ASCII) survives the CSV."""
+    import csv
+    import tempfile
+
+    from evidencekit.core.screening.progress import EXPORT_COLUMNS
+    from evidencekit.plugins.screeners.decision_files import CsvDecisions
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(EXPORT_COLUMNS)
+            for i, (decision, reason, note) in enumerate(rows):
+                writer.writerow([f"r{i:012x}-1", "title-abstract", "ann", decision, reason, note,
+                                 "2020-01-01T00:00:00+00:00"])
+        read = CsvDecisions().read_decisions(path, {"reviewer": "ann",
+                                                    "stage": "title-abstract"})
+    assert [(r.record_id, r.decision, r.reason, r.note) for r in read] == [
+        (f"r{i:012x}-1", d, reason.strip(), note.strip())
+        for i, (d, reason, note) in enumerate(rows)]
