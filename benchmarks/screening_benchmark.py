@@ -150,6 +150,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated set names")
     parser.add_argument("--asreview-only", action="store_true",
                         help="only fill the ASReview cache (benchmarks/out/asreview/)")
+    parser.add_argument("--grid-only", action="store_true",
+                        help="run only the --loso grid's other settings (log them)")
+    parser.add_argument("--report", action="store_true",
+                        help="no runs: report from benchmarks/out/screening-runs.jsonl")
     parser.add_argument("--grid-seeds", type=int, default=2,
                         help="seeds per set for the --loso grid (the first N of --seeds)")
     args = parser.parse_args()
@@ -159,12 +163,18 @@ def main() -> None:
     from evidencekit.core.simulation import DEFAULT_RETRAIN_LAG, choose_priors
     from evidencekit.plugins.screeners.active_learning.screener import DEFAULTS
 
+    if args.report:
+        report_from_log(args, DEFAULTS)
+        return
     registry = build_registry()
     sets = labelled_sets(shared_dir() / "datasets" / "screening")
     if args.only:
         sets = [s for s in sets if set_name(s) in args.only.split(",")]
     configs = dict(GRID) if args.loso else {}
-    configs["default"] = ({}, DEFAULT_RETRAIN_LAG)
+    if args.grid_only:
+        configs.pop("svm", None)  # the defaults: run by the main benchmark
+    else:
+        configs["default"] = ({}, DEFAULT_RETRAIN_LAG)
     rows: dict[str, dict[str, list[dict]]] = {}
     for path in sets:
         name = set_name(path)
@@ -225,6 +235,28 @@ def report(rows: dict, configs: dict, args, defaults: dict) -> None:
           f"({100 * ok / max(len(hits), 1):.0f} %)")
     if len(configs) > 1:
         loso(rows, configs)
+
+
+def report_from_log(args, defaults: dict) -> None:
+    """Rebuild the tables from the per-run log (runs of several processes together)."""
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for line in (OUT / "screening-runs.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        by = rows.setdefault(row["set"], {})
+        by.setdefault(row["config"], [])
+        if all(r["seed"] != row["seed"] for r in by[row["config"]]):
+            by[row["config"]].append(row)
+    seeds = min(len(by.get("default", [])) for by in rows.values())
+    args.seeds = seeds
+    # The grid's "svm" is the defaults; on the grid's seeds only.
+    grid_seeds = {r["seed"] for by in rows.values() for c, rs in by.items()
+                  if c not in ("default", "asreview") for r in rs}
+    for by in rows.values():
+        by["svm"] = [r for r in by.get("default", []) if r["seed"] in grid_seeds]
+    names = {c for by in rows.values() for c in by} - {"asreview"}
+    configs = {c: None for c in sorted(names)}
+    complete = [c for c in configs if all(by.get(c) for by in rows.values())]
+    report(rows, {c: None for c in complete}, args, defaults)
 
 
 def loso(rows: dict, configs: dict) -> None:
