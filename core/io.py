@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -78,3 +79,14 @@ def emit(text: str, output: str | Path | None) -> None:
             sys.stdout.write("\n")
     else:
         atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name_part(text: str) -> str:
+    """``text`` (an attribute, an id: data, not a path) as part of an output file name:
+    every character other than letters, digits, ``.``, ``_`` and ``-`` becomes ``-`` and
+    leading dots are dropped, so a name built from data never leaves its folder."""
+    return _UNSAFE_NAME.sub("-", str(text)).lstrip(".") or "-"

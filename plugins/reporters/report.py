@@ -183,10 +183,8 @@ class TablesReport:
     def render(self, bundle: Mapping[str, Any], out_dir: Path,
                options: Mapping[str, Any]) -> list[Path]:
         """Write the workbook and the CSV files atomically; return their paths."""
-        import csv
-        import io
-
-        from evidencekit.core.io import atomic_write_bytes, atomic_write_text
+        from evidencekit.core.io import atomic_write_bytes, atomic_write_text, file_name_part
+        from evidencekit.core.safe_cells import csv_text
         from evidencekit.plugins.reporters._report_content import build
 
         tables = [t for s in build(bundle) for t in s.tables]
@@ -194,12 +192,10 @@ class TablesReport:
         written = []
         if "csv" in formats:
             for table in tables:
-                buffer = io.StringIO()
-                writer = csv.writer(buffer, lineterminator="\n")
-                writer.writerow(table.columns)
-                writer.writerows(table.rows)
-                path = Path(out_dir) / f"table-{table.name}.csv"
-                atomic_write_text(path, buffer.getvalue())
+                # Record text reaches these tables (titles, sources): a cell a spreadsheet
+                # would run as a formula is neutralised (core/safe_cells.py).
+                path = Path(out_dir) / f"table-{file_name_part(table.name)}.csv"
+                atomic_write_text(path, csv_text(table.columns, table.rows))
                 written.append(path)
         if "xlsx" in formats and tables:
             path = Path(out_dir) / str(options.get("file", "report-tables.xlsx"))
@@ -228,12 +224,13 @@ def _workbook(tables: list[Any]) -> bytes:
             n += 1
         used.add(name.lower())
         sheet = book.create_sheet(name)
-        sheet.append([table.title])
+        sheet.append([_number(table.title)])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.columns)
+        sheet.append([_number(c) for c in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
+            # numbers as numbers; text neutralised, or openpyxl would store "=..." as a formula
             sheet.append([_number(v) for v in row])
             for cell, text in zip(sheet[sheet.max_row], row, strict=False):
                 if isinstance(cell.value, float):
@@ -242,7 +239,7 @@ def _workbook(tables: list[Any]) -> bytes:
                     cell.number_format = "0." + "0" * places
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append([_number(table.note)])
     # Reproducible bytes: a fixed creation time in the document properties.
     import datetime as _dt
 
@@ -255,10 +252,13 @@ def _workbook(tables: list[Any]) -> bytes:
 
 
 def _number(value: Any) -> Any:
+    """A cell's value: a number as a number, text neutralised (core/safe_cells.py)."""
+    from evidencekit.core.safe_cells import neutralise
+
     text = str(value)
     if _NUMBER.match(text):
         return int(text) if "." not in text else float(text)
-    return text
+    return neutralise(text)
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from typing import Any
 
 from evidencekit.core import hookimpl
 from evidencekit.core.errors import PipelineError
+from evidencekit.core.io import file_name_part
 from evidencekit.core.providers import PipelineStep
 from evidencekit.core.review import Review
 from evidencekit.core.steps import StepContext, StepOutcome, need_files
@@ -103,7 +104,7 @@ class SynthesizeStep(PipelineStep):
             elif name == "crosswalk":
                 files.append(context.write_text(f"{stem}.md", crosswalk_markdown(result)))
             elif name == "derive-measure":
-                target = f"{result['measure']['id']}.yaml"
+                target = f"{file_name_part(result['measure']['id'])}.yaml"
                 write_measure(result["measure"], context.staging / target)
                 files.append(target)
                 run["file"] = target
@@ -128,7 +129,8 @@ class SynthesizeStep(PipelineStep):
         reporter = registry.get("reporter", "synthesis-plots")
         plot_options = registry.validate_options("reporter", "synthesis-plots",
                                                  {"plots": [plot]})
-        suffix = f"-{result.get('attribute', '')}" if name == "subgroup" else ""
+        # the attribute is a studies.csv column: data, so made safe to put in a file name
+        suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
         suffix += f"-{number}" if number > 1 else ""
         # drawn into a private folder, then renamed: two subgroup plots must not collide
         with tempfile.TemporaryDirectory(dir=context.staging) as folder:
