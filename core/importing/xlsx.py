@@ -26,6 +26,26 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _check_inflated_size(data: bytes, display: str) -> None:
+    """Refuse a workbook whose parts inflate past the import limit, before any is read.
+
+    An .xlsx file is a zip archive: a small file can inflate to gigabytes (a zip bomb). The
+    sizes its directory declares are checked; openpyxl's reads are then bounded by them
+    (zipfile stops a member at its declared size)."""
+    import zipfile
+
+    from evidencekit.core.limits import input_too_large, max_input_bytes
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable zip: openpyxl's own error explains it below
+    if inflated > max_input_bytes():
+        raise input_too_large(f"the .xlsx workbook inflates to {inflated:,} bytes,",
+                              max_input_bytes(), display)
+
+
 def xlsx_rows(data: bytes, display: str, sheet: str | None = None) -> tuple[str, list[list[str]]]:
     """The rows of one worksheet of an .xlsx workbook as lists of cell texts.
 
@@ -35,6 +55,7 @@ def xlsx_rows(data: bytes, display: str, sheet: str | None = None) -> tuple[str,
     """
     import openpyxl  # why here: heavy, and only XLSX files need it
 
+    _check_inflated_size(data, display)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files

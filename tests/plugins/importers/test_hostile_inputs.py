@@ -121,3 +121,21 @@ def test_continuation_lines_join_like_before(load) -> None:
     assert ris[0].raw["TI"] == ["First\nsecond\nthird"] and ris[0].raw["AB"] == ["abstract"]
     med = load("PMID- 1\nTI  - First\n      second\nthird\nAB  - x\n      y\n", "m.nbib")
     assert med[0].raw["TI"] == ["First second third"] and med[0].raw["AB"] == ["x y"]
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_read(monkeypatch):
+    """An .xlsx is a zip: a worksheet part inflating past the limit is refused from the
+    sizes the archive declares, before openpyxl inflates anything."""
+    import io
+    import zipfile
+
+    from evidencekit.core.importing.xlsx import xlsx_rows
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<x>" + b" " * (3 * 1024 * 1024))
+    data = buffer.getvalue()
+    assert len(data) < 20_000  # a small file ...
+    monkeypatch.setenv(limits.INPUT_ENV, "1")  # ... inflating to 3 MB, over a 1 MB limit
+    with pytest.raises(RecordFormatError, match=rf"inflates to .*{limits.INPUT_ENV}"):
+        xlsx_rows(data, "bomb.xlsx")
