@@ -45,11 +45,24 @@ def _inline_svg(svg: str, prefix: str) -> str:
 def _inline_images(html: str, figures: Mapping[str, str]) -> str:
     """A step's Markdown may show a figure it wrote (``![PRISMA](prisma.svg)``): the image
     becomes the inline SVG, so report.html stays one self-contained file."""
-    def swap(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return _inline_svg(figures[name], _slug(name)) if name in figures else match.group(0)
+    import html as _html
 
-    return re.sub(r'<img src="([^"/]+\.svg)"[^>]*>', swap, html)
+    def swap(match: re.Match[str]) -> str:
+        name = _html.unescape(match.group(1))
+        if name not in figures:
+            return match.group(0)
+        # The same <figure> as the report's own figures (id, data-file, caption from the
+        # image's alt text), so every figure is found and styled alike.
+        file = _html.escape(name, quote=True)
+        caption = match.group(2) or ""
+        return (f'<figure id="figure-{file}" data-file="{file}"><div class="svg">'
+                f"{_inline_svg(figures[name], _slug(name))}</div>"
+                f"<figcaption>{caption}</figcaption></figure>")
+
+    image = r'<img src="([^"/]+\.svg)"(?: alt="([^"]*)")?[^>]*>'
+    # A paragraph of images only becomes its figures (a <figure> cannot sit inside a <p>).
+    html = re.sub(rf"<p>((?:{image}\s*)+)</p>", lambda m: m.group(1), html)
+    return re.sub(image, swap, html)
 
 
 def _slug(text: str) -> str:
