@@ -11,7 +11,13 @@ from evidencekit.core.errors import PipelineError
 from evidencekit.core.io import file_name_part
 from evidencekit.core.providers import PipelineStep
 from evidencekit.core.review import Review
-from evidencekit.core.steps import StepContext, StepOutcome, need_files
+from evidencekit.core.steps import (
+    PLOTS_OPTION,
+    StepContext,
+    StepOutcome,
+    need_files,
+    plot_formats,
+)
 
 _FILE = {"type": "string", "minLength": 1}
 
@@ -36,7 +42,8 @@ class SynthesizeStep(PipelineStep):
             "framework": {**_FILE, "description": "default: extraction.framework"},
             "form": {**_FILE, "description": "default: extraction.form"},
             "appraisal": {**_FILE, "description": "grades for sensitivity analyses"},
-            "plots": {"type": "boolean", "default": True},
+            # true (SVG), false (none) or the formats: the same option as appraise/measure
+            "plots": PLOTS_OPTION,
         },
         "additionalProperties": False,
     }
@@ -108,8 +115,9 @@ class SynthesizeStep(PipelineStep):
                 write_measure(result["measure"], context.staging / target)
                 files.append(target)
                 run["file"] = target
-            if options.get("plots", True) and name in ("vote-count", "subgroup"):
-                files += self._plot(registry, context, name, result, counts[name])
+            formats = plot_formats(options.get("plots", True))
+            if formats and name in ("vote-count", "subgroup"):
+                files += self._plot(registry, context, name, result, counts[name], formats)
             run["files"] = files
             runs.append(run)
         summary = "; ".join(_summary(r) for r in runs)
@@ -120,7 +128,7 @@ class SynthesizeStep(PipelineStep):
 
     @staticmethod
     def _plot(registry: Any, context: StepContext, name: str, result: dict[str, Any],
-              number: int) -> list[str]:
+              number: int, formats: list[str]) -> list[str]:
         """Draw the shares (vote-count) or the subgroup dot plot into the staging folder."""
         import tempfile
 
@@ -128,7 +136,7 @@ class SynthesizeStep(PipelineStep):
         key = "vote_count" if name == "vote-count" else "subgroup"
         reporter = registry.get("reporter", "synthesis-plots")
         plot_options = registry.validate_options("reporter", "synthesis-plots",
-                                                 {"plots": [plot]})
+                                                 {"plots": [plot], "formats": formats})
         # the attribute is a studies.csv column: data, so made safe to put in a file name
         suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
         suffix += f"-{number}" if number > 1 else ""

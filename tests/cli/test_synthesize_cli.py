@@ -259,7 +259,7 @@ def test_synthesize_step_in_evidencekit_run(tmp_path, facts, framework):
     measure = yaml.safe_load((outputs / "derived-implementation-measure.yaml").read_text("utf-8"))
     shipped = build_catalog().get("peer-support-implementation-measure", kind="measure")
     assert [i["influence"] for i in measure["items"]] == [i.influence for i in shipped.items]
-    for name in ("table1.csv", "table1.md", "synthesis-subgroup.md", "synthesis-shares.png",
+    for name in ("table1.csv", "table1.md", "synthesis-subgroup.md", "synthesis-shares.svg",
                  "synthesis-subgroups-modality.svg", "synthesis-crosswalk.md"):
         assert (outputs / name).is_file(), name
     report = (outputs / "report.md").read_text("utf-8")
