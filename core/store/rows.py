@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,9 @@ import sqlalchemy as sa
 
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.store import schema
+from evidencekit.core.store.bulk import _CHUNK as _CHUNK
+from evidencekit.core.store.bulk import bulk_insert as bulk_insert
+from evidencekit.core.store.bulk import iter_chunks as iter_chunks
 from evidencekit.core.store.db import utc_now
 
 #: Text fields of a record stored in their own column, in export order.
@@ -26,7 +29,6 @@ TEXT_FIELDS = (
 )
 LIST_FIELDS = ("issn", "isbn", "keywords")
 
-_CHUNK = 900  # below SQLite's default limit of bound parameters per IN (...)
 
 
 #: One encoder for every row (json.dumps with options builds a new one per call).
@@ -156,29 +158,6 @@ def record_row(record: Record, record_id: str, import_id: int, *, position: int,
     return row
 
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]
-                ) -> None:
-    """Insert many rows: one DB-API ``executemany`` per chunk of 20,000.
-
-    The statement is compiled once by SQLAlchemy for the connection's dialect
-    and run through ``exec_driver_sql``, which skips SQLAlchemy's per-row
-    parameter processing (a fifth of an import's time at 100,000 records).
-    Every row must have the same keys.
-    """
-    if not rows:
-        return
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    sql = str(compiled)
-    order = compiled.positiontup  # None for named parameter styles
-    for start in range(0, len(rows), 20_000):
-        chunk = rows[start:start + 20_000]
-        if order is not None:
-            params: list[Any] = [tuple(row[name] for name in order) for row in chunk]
-        else:
-            params = [dict(row) for row in chunk]
-        conn.exec_driver_sql(sql, params)
-
-
 def add_records(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert records (rows from :func:`record_row`) in bulk."""
     bulk_insert(conn, schema.records, rows)
@@ -286,89 +265,15 @@ def import_keys(conn: sa.Connection) -> dict[str, tuple[int, int]]:
     }
 
 
-# -- clusters, links, uncertain pairs -------------------------------------------
-@dataclass(frozen=True)
-class ClusterRow:
-    """A record's place in the last de-duplication."""
-
-    cluster_id: str
-    is_primary: bool
-
-
-def cluster_map(conn: sa.Connection) -> dict[str, ClusterRow]:
-    """record_id → its cluster, for records the last run clustered."""
-    t = schema.clusters
-    return {
-        row.record_id: ClusterRow(row.cluster_id, bool(row.is_primary))
-        for row in conn.execute(sa.select(t.c.record_id, t.c.cluster_id, t.c.is_primary))
-    }
-
-
-def replace_dedupe(
-    conn: sa.Connection,
-    run_id: int,
-    method: str,
-    cluster_rows: Sequence[tuple[str, str, bool]],
-    links: Sequence[tuple[str, str, str, float]],
-    uncertain: Sequence[tuple[str, str, str, str, float]],
-) -> None:
-    """Replace the last run's clusters, links and uncertain pairs with a new run's."""
-    for table in (schema.clusters, schema.dedupe_links, schema.uncertain_pairs):
-        conn.execute(table.delete())
-    bulk_insert(conn, schema.clusters, [
-        {"record_id": r, "cluster_id": c, "is_primary": bool(p), "run_id": run_id}
-        for r, c, p in cluster_rows
-    ])
-    bulk_insert(conn, schema.dedupe_links, [
-        {"a": a, "b": b, "reason": reason, "score": float(score), "method": method,
-         "run_id": run_id}
-        for a, b, reason, score in links
-    ])
-    bulk_insert(conn, schema.uncertain_pairs, [
-        {"pair_id": pid, "a": a, "b": b, "reason": reason, "score": float(score),
-         "method": method, "run_id": run_id}
-        for pid, a, b, reason, score in uncertain
-    ])
-
-
-def links(conn: sa.Connection) -> list[dict[str, Any]]:
-    """The last run's duplicate links."""
-    t = schema.dedupe_links
-    return [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(t.c.a, t.c.b))]
-
-
-def uncertain_pairs(conn: sa.Connection) -> list[dict[str, Any]]:
-    """The last run's uncertain pairs, most similar first."""
-    t = schema.uncertain_pairs
-    query = sa.select(t).order_by(t.c.score.desc(), t.c.a, t.c.b)
-    return [dict(r._mapping) for r in conn.execute(query)]
-
-
-# -- decisions --------------------------------------------------------------------
-def add_decisions(conn: sa.Connection, decisions: Sequence[Mapping[str, Any]]) -> None:
-    """Record decisions (``a``, ``b``, ``decision``, ``who``, ``note``); a < b."""
-    now = utc_now()
-    rows = [{"decided_at": now, "note": "", **d} for d in decisions]
-    if rows:
-        conn.execute(schema.pair_decisions.insert(), rows)
-
-
-def latest_decisions(conn: sa.Connection) -> dict[tuple[str, str], dict[str, Any]]:
-    """The latest decision on each pair, keyed by the (smaller, larger) record ids."""
-    t = schema.pair_decisions
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in conn.execute(sa.select(t).order_by(t.c.decision_id)):
-        out[(row.a, row.b)] = dict(row._mapping)
-    return out
-
-
-def iter_chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    """``items`` in slices of at most ``size``."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-# The run history lives in runs.py; its functions are part of this module's API.
+# The run history (runs.py) and the de-duplication rows (dedupe_rows.py) are part of this
+# module's API.
+from evidencekit.core.store.dedupe_rows import ClusterRow as ClusterRow  # noqa: E402
+from evidencekit.core.store.dedupe_rows import add_decisions as add_decisions  # noqa: E402
+from evidencekit.core.store.dedupe_rows import cluster_map as cluster_map  # noqa: E402
+from evidencekit.core.store.dedupe_rows import latest_decisions as latest_decisions  # noqa: E402
+from evidencekit.core.store.dedupe_rows import links as links  # noqa: E402
+from evidencekit.core.store.dedupe_rows import replace_dedupe as replace_dedupe  # noqa: E402
+from evidencekit.core.store.dedupe_rows import uncertain_pairs as uncertain_pairs  # noqa: E402
 from evidencekit.core.store.runs import add_run as add_run  # noqa: E402
 from evidencekit.core.store.runs import runs as runs  # noqa: E402
 from evidencekit.core.store.runs import update_run_summary as update_run_summary  # noqa: E402
