@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evidencekit.core import pipeline_paths as pp
 from evidencekit.core.errors import EvidencekitError, PipelineError
 from evidencekit.core.pipeline_paths import DEFAULT_OUTPUTS, outputs_dir
 from evidencekit.core.providers import ProviderInfo
@@ -214,7 +214,7 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
             if step.index not in chosen:
                 # Not selected: later steps see its last result (and chain on its fingerprint).
                 if saved:
-                    _restore(saved, step.name, results, reports, instruments)
+                    state.restore_saved(saved, step.name, results, reports, instruments)
                     upstream = saved["fingerprint"]["hash"]
                 else:
                     upstream = finger["hash"]
@@ -226,7 +226,7 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
                 # inputs in the store may have been rebuilt, e.g. a deleted store)
                 reasons = ["an earlier step runs again"]
             if not reasons and saved is not None:
-                _restore(saved, step.name, results, reports, instruments)
+                state.restore_saved(saved, step.name, results, reports, instruments)
                 summaries.append({**entry, "status": "skipped",
                                   "reason": f"unchanged since {saved.get('finished', '?')}",
                                   "summary": saved["summary"], "files": saved["files"],
@@ -284,14 +284,14 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
             "selection": {"only": list(only or []), "from": start, "force": force},
             "instruments": dict(sorted(instruments.items())),
             "plugins": review.local_plugins,
-            "seeds": seeds_of(results),
+            "seeds": state.seeds_of(results),
             "steps": summaries,
         }
         if dry_run:
-            record["paths_outside_review"] = _outside(review, declared)
+            record["paths_outside_review"] = pp.outside_paths(review, declared)
             return RunResult(summaries, target, [], record)
         assert staging is not None
-        files = _finish(review, declared, staging, target, record, started)
+        files = pp.finish_outputs(review, declared, staging, target, record, started)
         for name, saved in saved_now.items():
             # After publishing: a state file is only ever written for published outputs.
             from evidencekit.core.io import atomic_write_text
@@ -306,67 +306,8 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
     return RunResult(summaries, target, files, record)
 
 
-def _restore(saved: dict[str, Any], name: str, results: dict[str, Any],
-             reports: dict[str, str], instruments: dict[str, str]) -> None:
-    """A skipped step's last result, as if it had just run."""
-    results[name] = saved.get("data") or {}
-    if saved.get("report"):
-        reports[name] = saved["report"]
-    for key, value in (saved.get("instruments") or {}).items():
-        instruments.setdefault(key, value)
-
-
 def seeds_of(results: dict[str, Any]) -> dict[str, Any]:
-    """Every seed a step's result reports (``seed``, or ``sample.seed``), by step."""
-    seeds = {}
-    for name, data in results.items():
-        if not isinstance(data, dict):
-            continue
-        seed = data.get("seed")
-        if seed is None and isinstance(data.get("sample"), dict):
-            seed = data["sample"].get("seed")
-        if seed is not None:
-            seeds[name] = seed
-    return seeds
+    """Every seed a step's result reports, by step (:func:`pipeline_state.seeds_of`)."""
+    from evidencekit.core.pipeline_state import seeds_of as _seeds_of
 
-
-def _outside(review: Review, steps: list[Step]) -> list[dict[str, str]]:
-    """Every path review.yaml names outside the review folder (shown, never refused)."""
-    from evidencekit.core import pipeline_paths as pp
-
-    return [{"what": p["what"], "path": p["path"]}
-            for p in pp.declared_paths(review, steps) if not p["inside"]]
-
-
-def _finish(review: Review, steps: list[Step], staging: Path, target: Path,
-            record: dict[str, Any], started: _dt.datetime) -> list[str]:
-    """Record outside paths and stale outputs in run.json, move the stale aside, publish."""
-    from evidencekit.core import pipeline_paths as pp
-
-    record["paths_outside_review"] = _outside(review, steps)
-    declared = [entry["step"] for entry in review.config.get("steps") or []]
-    ran = [s["step"] for s in record["steps"] if s.get("status") == "ran"]
-    # Outputs of steps skipped as unchanged (or not selected) are still current: kept.
-    keep = pp.kept_outputs(target, declared, ran)
-    keep.update(f for s in record["steps"] if s.get("status") != "ran" for f in s["files"])
-    produced = [p.name for p in staging.iterdir() if p.is_file()]
-    stale = pp.stale_outputs(target, produced, keep)
-    stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    record["stale_outputs"] = {"moved_to": f"{pp.STALE_DIR}/{stamp}" if stale else None,
-                               "files": stale}
-    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
-                                      "utf-8")
-    pp.move_aside(target, stale, stamp)
-    return _publish(staging, target)
-
-
-def _publish(staging: Path, target: Path) -> list[str]:
-    """Move every staged file into ``target``, each by an atomic rename."""
-    target.mkdir(parents=True, exist_ok=True)
-    mask = os.umask(0)
-    os.umask(mask)
-    names = sorted(p.name for p in staging.iterdir() if p.is_file())
-    for name in names:
-        os.chmod(staging / name, 0o666 & ~mask)
-        os.replace(staging / name, target / name)
-    return names
+    return _seeds_of(results)

@@ -114,5 +114,43 @@ def move_aside(target: Path, names: Sequence[str], stamp: str) -> str | None:
     return f"{STALE_DIR}/{stamp}"
 
 
-__all__ = ["DEFAULT_OUTPUTS", "declared_paths", "kept_outputs", "move_aside", "outputs_dir",
-           "stale_outputs"]
+def outside_paths(review: Any, steps: Sequence[Any]) -> list[dict[str, str]]:
+    """Every path review.yaml names outside the review folder (shown, never refused)."""
+    return [{"what": p["what"], "path": p["path"]}
+            for p in declared_paths(review, steps) if not p["inside"]]
+
+
+def finish_outputs(review: Any, steps: Sequence[Any], staging: Path, target: Path,
+                   record: dict[str, Any], started: Any) -> list[str]:
+    """Record outside paths and stale outputs in run.json, move the stale aside, publish."""
+    record["paths_outside_review"] = outside_paths(review, steps)
+    declared = [entry["step"] for entry in review.config.get("steps") or []]
+    ran = [s["step"] for s in record["steps"] if s.get("status") == "ran"]
+    # Outputs of steps skipped as unchanged (or not selected) are still current: kept.
+    keep = kept_outputs(target, declared, ran)
+    keep.update(f for s in record["steps"] if s.get("status") != "ran" for f in s["files"])
+    produced = [p.name for p in staging.iterdir() if p.is_file()]
+    stale = stale_outputs(target, produced, keep)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    record["stale_outputs"] = {"moved_to": f"{STALE_DIR}/{stamp}" if stale else None,
+                               "files": stale}
+    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
+                                      "utf-8")
+    move_aside(target, stale, stamp)
+    return publish(staging, target)
+
+
+def publish(staging: Path, target: Path) -> list[str]:
+    """Move every staged file into ``target``, each by an atomic rename."""
+    target.mkdir(parents=True, exist_ok=True)
+    mask = os.umask(0)
+    os.umask(mask)
+    names = sorted(p.name for p in staging.iterdir() if p.is_file())
+    for name in names:
+        os.chmod(staging / name, 0o666 & ~mask)
+        os.replace(staging / name, target / name)
+    return names
+
+
+__all__ = ["DEFAULT_OUTPUTS", "declared_paths", "finish_outputs", "kept_outputs", "move_aside",
+           "outputs_dir", "outside_paths", "publish", "stale_outputs"]

@@ -207,3 +207,27 @@ def store_state(review: Any, what: str) -> str:
                                       for k, v in rows.latest_decisions(conn).items()))
     except StoreError as exc:
         return f"unreadable store: {exc}"
+
+
+def restore_saved(saved: dict[str, Any], name: str, results: dict[str, Any],
+             reports: dict[str, str], instruments: dict[str, str]) -> None:
+    """A skipped step's last result, as if it had just run."""
+    results[name] = saved.get("data") or {}
+    if saved.get("report"):
+        reports[name] = saved["report"]
+    for key, value in (saved.get("instruments") or {}).items():
+        instruments.setdefault(key, value)
+
+
+def seeds_of(results: dict[str, Any]) -> dict[str, Any]:
+    """Every seed a step's result reports (``seed``, or ``sample.seed``), by step."""
+    seeds = {}
+    for name, data in results.items():
+        if not isinstance(data, dict):
+            continue
+        seed = data.get("seed")
+        if seed is None and isinstance(data.get("sample"), dict):
+            seed = data["sample"].get("seed")
+        if seed is not None:
+            seeds[name] = seed
+    return seeds
