@@ -20,7 +20,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "decisions": "evidencekit.core.cli.decisions:decisions",
     "dedupe": "evidencekit.core.cli.dedupe:dedupe",
     "extract": "evidencekit.core.cli.extract:extract",
-    "import": "evidencekit.core.cli.records:import_command",
+    "import": "evidencekit.core.cli.import_files:import_command",
     "init": "evidencekit.core.cli.init:init",
     "instruments": "evidencekit.core.cli.instruments:instruments",
     "measure": "evidencekit.core.cli.measure:measure",
