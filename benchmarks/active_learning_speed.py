@@ -54,8 +54,10 @@ def main() -> None:
     cache: dict = {}
     started, cpu = time.perf_counter(), time.process_time()
     screener.features(records, screener.settings({}), cache)
-    print(f"{len(records)} records; features (once): {time.perf_counter() - started:.2f} s "
-          f"wall, {time.process_time() - cpu:.2f} s CPU")
+    print(
+        f"{len(records)} records; features (once): {time.perf_counter() - started:.2f} s "
+        f"wall, {time.process_time() - cpu:.2f} s CPU"
+    )
     order = list(range(len(records)))
     rng.shuffle(order)
     for n_labelled in (100, 1_000, 5_000):
@@ -68,9 +70,11 @@ def main() -> None:
             screener.screen(records, {}, RankingContext(known, seed=0, cache=cache))
             times.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
-        print(f"  {n_labelled:>5} labelled: median {statistics.median(times):.3f} s wall, "
-              f"{statistics.median(cpus):.3f} s CPU per retrain and rank "
-              f"(max {max(times):.3f} s wall)")
+        print(
+            f"  {n_labelled:>5} labelled: median {statistics.median(times):.3f} s wall, "
+            f"{statistics.median(cpus):.3f} s CPU per retrain and rank "
+            f"(max {max(times):.3f} s wall)"
+        )
 
 
 if __name__ == "__main__":

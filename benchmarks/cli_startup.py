@@ -34,10 +34,15 @@ def main() -> None:
     for label, command in commands.items():
         time_command(command, 2)  # warm the file cache
         times = time_command(command, runs)
-        print(f"{label:45s} median {statistics.median(times) * 1000:7.1f} ms   "
-              f"min {min(times) * 1000:7.1f} ms   max {max(times) * 1000:7.1f} ms   (n={runs})")
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "evidencekit.core", "--help"],
-                         capture_output=True, text=True).stderr.splitlines()
+        print(
+            f"{label:45s} median {statistics.median(times) * 1000:7.1f} ms   "
+            f"min {min(times) * 1000:7.1f} ms   max {max(times) * 1000:7.1f} ms   (n={runs})"
+        )
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "evidencekit.core", "--help"],
+        capture_output=True,
+        text=True,
+    ).stderr.splitlines()
     rows = []
     for line in out:
         if line.startswith("import time:") and "|" in line:

@@ -29,12 +29,19 @@ def bench(label: str, folder: Path, url: str | None, writers: int, decisions: in
     outcome = run_writers(folder, writers, decisions, 2)
     state = check_store(folder, writers, decisions, 2, base=base)
     errors = sum(len(r["errors"]) for r in outcome["reports"])
-    ok = state["decisions_ok"] and state["duplicate_ids"] == 0 and \
-        state["records"] == state["records_expected"] and errors == 0
-    print(f"{label:<11} {writers} writers  {outcome['decisions']:>5} decisions  "
-          f"{outcome['decisions_per_second']:7.1f} decisions/s  "
-          f"records {state['records']}/{state['records_expected']}  errors {errors}  "
-          f"{'all writes present once' if ok else 'WRITES LOST OR DUPLICATED'}", flush=True)
+    ok = (
+        state["decisions_ok"]
+        and state["duplicate_ids"] == 0
+        and state["records"] == state["records_expected"]
+        and errors == 0
+    )
+    print(
+        f"{label:<11} {writers} writers  {outcome['decisions']:>5} decisions  "
+        f"{outcome['decisions_per_second']:7.1f} decisions/s  "
+        f"records {state['records']}/{state['records_expected']}  errors {errors}  "
+        f"{'all writes present once' if ok else 'WRITES LOST OR DUPLICATED'}",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -385,9 +385,7 @@ LOSO_GRID: list[dict] = [  # most conservative first
 LOSO_RECALL_SLACK = 0.002
 
 
-def leave_one_set_out(
-    sets: list[LabelledSet], bib: dict[str, Score] | None = None
-) -> list[dict]:
+def leave_one_set_out(sets: list[LabelledSet], bib: dict[str, Score] | None = None) -> list[dict]:
     """Per held-out set: the options tuned on the others, and our and bib-dedupe's figures."""
     runs: dict[tuple[str, int], tuple[Score, int]] = {}
     for data in sets:

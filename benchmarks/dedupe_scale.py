@@ -93,8 +93,20 @@ def pool() -> list[Work]:
             if r.record_id in duplicate or not r.title or key in seen:
                 continue
             seen.add(key)
-            works.append(Work(r.title, [(a.family, a.given) for a in r.authors], r.year or 2015,
-                              r.journal, r.volume, r.issue, r.pages, r.doi, r.pmid, r.abstract))
+            works.append(
+                Work(
+                    r.title,
+                    [(a.family, a.given) for a in r.authors],
+                    r.year or 2015,
+                    r.journal,
+                    r.volume,
+                    r.issue,
+                    r.pages,
+                    r.doi,
+                    r.pmid,
+                    r.abstract,
+                )
+            )
     for path in sorted(SCREENING.rglob("*.csv.gz")):
         text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         for row in csv.DictReader(io.StringIO(text)):
@@ -108,8 +120,20 @@ def pool() -> list[Work]:
                 family, _, given = part.strip().partition(",")
                 if family:
                     authors.append((family.strip(), given.strip()))
-            works.append(Work(title, authors, 0, "", "", "", "", "", row.get("pubmedID") or "",
-                              row.get("abstract") or ""))
+            works.append(
+                Work(
+                    title,
+                    authors,
+                    0,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    row.get("pubmedID") or "",
+                    row.get("abstract") or "",
+                )
+            )
     return works
 
 
@@ -135,8 +159,10 @@ class Generator:
 
     def _authors(self) -> list[tuple[str, str]]:
         rng = self.rng
-        return [(rng.choice(self.families), rng.choice(self.givens))
-                for _ in range(rng.choice([1, 2, 3, 3, 4, 5, 6, 8]))]
+        return [
+            (rng.choice(self.families), rng.choice(self.givens))
+            for _ in range(rng.choice([1, 2, 3, 3, 4, 5, 6, 8]))
+        ]
 
     def _bib(self, work: Work) -> None:
         rng = self.rng
@@ -152,8 +178,18 @@ class Generator:
             work.doi = self._doi()
 
     def real_work(self, base: Work) -> Work:
-        work = Work(base.title, list(base.authors) or self._authors(), base.year, base.journal,
-                    base.volume, base.issue, base.pages, base.doi, base.pmid, base.abstract)
+        work = Work(
+            base.title,
+            list(base.authors) or self._authors(),
+            base.year,
+            base.journal,
+            base.volume,
+            base.issue,
+            base.pages,
+            base.doi,
+            base.pmid,
+            base.abstract,
+        )
         self._bib(work)
         return work
 
@@ -163,7 +199,7 @@ class Generator:
         a, b = rng.choice(self.titles).split(), rng.choice(self.titles).split()
         if len(a) < 4 or len(b) < 4:
             return self.new_work()
-        title = " ".join(a[: rng.randint(2, len(a) - 1)] + b[rng.randint(1, len(b) - 2):])
+        title = " ".join(a[: rng.randint(2, len(a) - 1)] + b[rng.randint(1, len(b) - 2) :])
         work = Work(title, self._authors(), 0, "", "", "", "")
         self._bib(work)
         return work
@@ -173,23 +209,53 @@ class Generator:
         rng = self.rng
         kind = rng.choice(["abstract", "parts", "erratum", "generic"])
         if kind == "abstract":  # the same study as a conference abstract a year earlier
-            work = Work(other.title, other.authors[:3], other.year - 1, rng.choice(self.journals),
-                        str(rng.randint(1, 300)), "Suppl 1", f"S{rng.randint(1, 900)}")
+            work = Work(
+                other.title,
+                other.authors[:3],
+                other.year - 1,
+                rng.choice(self.journals),
+                str(rng.randint(1, 300)),
+                "Suppl 1",
+                f"S{rng.randint(1, 900)}",
+            )
             work.abstract = other.abstract
             return [work]
         if kind == "parts":  # a two-part series
             start = rng.randint(1, 2000)
-            one = Work(other.title + ". Part I", other.authors, other.year, other.journal,
-                       other.volume, other.issue, f"{start}-{start + 9}", self._doi())
-            two = Work(other.title + ". Part II", other.authors, other.year, other.journal,
-                       other.volume, other.issue, f"{start + 10}-{start + 19}", self._doi())
+            one = Work(
+                other.title + ". Part I",
+                other.authors,
+                other.year,
+                other.journal,
+                other.volume,
+                other.issue,
+                f"{start}-{start + 9}",
+                self._doi(),
+            )
+            two = Work(
+                other.title + ". Part II",
+                other.authors,
+                other.year,
+                other.journal,
+                other.volume,
+                other.issue,
+                f"{start + 10}-{start + 19}",
+                self._doi(),
+            )
             for w in (one, two):
                 w.abstract = rng.choice(self.abstracts)
             return [one, two]
         if kind == "erratum":
             page = rng.randint(1, 3000)
-            work = Work("Erratum: " + other.title, other.authors[:1], other.year, other.journal,
-                        other.volume, str(rng.randint(1, 12)), f"{page}-{page}")
+            work = Work(
+                "Erratum: " + other.title,
+                other.authors[:1],
+                other.year,
+                other.journal,
+                other.volume,
+                str(rng.randint(1, 12)),
+                f"{page}-{page}",
+            )
             return [work]
         # the same generic title by other authors elsewhere
         work = Work(other.title, self._authors(), rng.randint(1985, 2024), "", "", "", "")
@@ -210,8 +276,7 @@ class Generator:
             if rng.random() < 0.08:
                 group += self.near_miss(work)
             for w in group:
-                w.copies = [{} for _ in range(rng.choices([1, 2, 3, 4, 5],
-                                                          [62, 22, 10, 5, 1])[0])]
+                w.copies = [{} for _ in range(rng.choices([1, 2, 3, 4, 5], [62, 22, 10, 5, 1])[0])]
                 total += len(w.copies)
             out.extend(group)
         return out
@@ -234,8 +299,11 @@ def vary_title(rng: random.Random, title: str) -> str:
         title = title.rstrip(".") if title.endswith(".") else title + "."
     if rng.random() < 0.06 and len(title) > 30:  # a typo
         k = rng.randint(5, len(title) - 5)
-        title = (title[:k] + title[k + 1:]) if rng.random() < 0.5 else (
-            title[:k] + title[k + 1] + title[k] + title[k + 2:])
+        title = (
+            (title[:k] + title[k + 1 :])
+            if rng.random() < 0.5
+            else (title[:k] + title[k + 1] + title[k] + title[k + 2 :])
+        )
     if rng.random() < 0.03:
         title += rng.choice([" [Review]", " [Spanish]", " [corrected]"])
     if rng.random() < 0.02:
@@ -272,8 +340,9 @@ def export(rng: random.Random, work: Work) -> dict:
     """One database's copy of ``work``."""
     authors = work.authors
     if rng.random() < 0.4:
-        authors = [(f, " ".join(p[0] + "." for p in g.replace("-", " ").split() if p))
-                   for f, g in authors]
+        authors = [
+            (f, " ".join(p[0] + "." for p in g.replace("-", " ").split() if p)) for f, g in authors
+        ]
     if rng.random() < 0.1 and len(authors) > 3:
         authors = authors[:3]
     doi = work.doi
@@ -374,10 +443,13 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
 
     result: dict = {}
     (folder / "review.yaml").write_text(
-        "kind: review\nid: bench\nversion: '1'\ntitle: Benchmark\n"
-        "dedupe:\n  method: fuzzy\n", "utf-8")
-    specs = [R.ImportSpec(path=path, source=path.stem.replace("_", " "))
-             for path in sorted(folder.glob("*.ris"))]
+        "kind: review\nid: bench\nversion: '1'\ntitle: Benchmark\ndedupe:\n  method: fuzzy\n",
+        "utf-8",
+    )
+    specs = [
+        R.ImportSpec(path=path, source=path.stem.replace("_", " "))
+        for path in sorted(folder.glob("*.ris"))
+    ]
     review = open_review(folder)
     start = time.perf_counter()
     report = R.import_many(review, specs)
@@ -394,11 +466,20 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
     with open_store(review) as store:
         clustering = R.load_clustering(store)
     key_of = {rid: r.source_key for rid, r in clustering.records.items()}
-    found = pair_set([[key_of[r] for r in members]
-                      for members in clustering.members.values() if len(members) > 1])
+    found = pair_set(
+        [
+            [key_of[r] for r in members]
+            for members in clustering.members.values()
+            if len(members) > 1
+        ]
+    )
     true = pair_set(json.loads((folder / "truth.json").read_text("utf-8")))
-    result.update(truth_pairs=len(true), found_pairs=len(found), tp=len(found & true),
-                  false_pairs=len(found - true))
+    result.update(
+        truth_pairs=len(true),
+        found_pairs=len(found),
+        tp=len(found & true),
+        false_pairs=len(found - true),
+    )
     result["false_examples"] = sorted(found - true)[:10]
     if bib_dedupe:
         result.update(run_bib_dedupe(clustering, true))
@@ -412,13 +493,23 @@ def run_bib_dedupe(clustering, true: set) -> dict:
 
     rows = []
     for r in clustering.records.values():
-        rows.append({
-            "ID": r.source_key, "ENTRYTYPE": "article", "title": r.title,
-            "author": " and ".join(f"{a.family}, {a.given}" if a.given else a.family
-                                   for a in r.authors),
-            "year": str(r.year or ""), "journal": r.journal, "volume": r.volume,
-            "number": r.issue, "pages": r.pages, "doi": r.doi, "abstract": r.abstract,
-        })
+        rows.append(
+            {
+                "ID": r.source_key,
+                "ENTRYTYPE": "article",
+                "title": r.title,
+                "author": " and ".join(
+                    f"{a.family}, {a.given}" if a.given else a.family for a in r.authors
+                ),
+                "year": str(r.year or ""),
+                "journal": r.journal,
+                "volume": r.volume,
+                "number": r.issue,
+                "pages": r.pages,
+                "doi": r.doi,
+                "abstract": r.abstract,
+            }
+        )
     frame = pd.DataFrame(rows).fillna("")
     start = time.perf_counter()
     prepared = bd.prep(frame, verbosity_level=0, cpu=2)
@@ -427,8 +518,11 @@ def run_bib_dedupe(clustering, true: set) -> dict:
     clusters = bd.cluster(matched, verbosity_level=0)
     seconds = time.perf_counter() - start
     found = pair_set(clusters)
-    return {"bib_dedupe_s": seconds, "bib_dedupe_tp": len(found & true),
-            "bib_dedupe_false_pairs": len(found - true)}
+    return {
+        "bib_dedupe_s": seconds,
+        "bib_dedupe_tp": len(found & true),
+        "bib_dedupe_false_pairs": len(found - true),
+    }
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -440,16 +534,19 @@ def growth_exponent(sizes: Sequence[float], seconds: Sequence[float]) -> float:
     ys = [math.log(t) for t in seconds]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs)
+        (x - mx) ** 2 for x in xs
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000,
-                                                                  200_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000, 200_000])
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--bib-dedupe", action="store_true",
-                        help="also run bib-dedupe on each size (slow; needs its venv)")
+    parser.add_argument(
+        "--bib-dedupe",
+        action="store_true",
+        help="also run bib-dedupe on each size (slow; needs its venv)",
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
@@ -471,35 +568,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             return done.returncode
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = results[-1]
-        print(f"{n:>7,}: import {r['import_s']:6.1f} s, dedupe {r['dedupe_s']:6.1f} s "
-              f"(find_duplicates {r['find_duplicates_s']:5.1f} s), peak {r['peak_rss_mb']:6.0f} MB",
-              file=sys.stderr, flush=True)
-    head = (f"{'records':>8} {'import s':>9} {'dedupe s':>9} {'find s':>7} {'total s':>8} "
-            f"{'peak MB':>8} {'cand. pairs':>12} {'precision':>9} {'recall':>7} {'false':>6}")
+        print(
+            f"{n:>7,}: import {r['import_s']:6.1f} s, dedupe {r['dedupe_s']:6.1f} s "
+            f"(find_duplicates {r['find_duplicates_s']:5.1f} s), peak {r['peak_rss_mb']:6.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+    head = (
+        f"{'records':>8} {'import s':>9} {'dedupe s':>9} {'find s':>7} {'total s':>8} "
+        f"{'peak MB':>8} {'cand. pairs':>12} {'precision':>9} {'recall':>7} {'false':>6}"
+    )
     print(head)
     print("-" * len(head))
     for r in results:
         precision = r["tp"] / r["found_pairs"] if r["found_pairs"] else 1.0
         recall = r["tp"] / r["truth_pairs"] if r["truth_pairs"] else 1.0
-        print(f"{r['records']:>8,} {r['import_s']:>9.1f} {r['dedupe_s']:>9.1f} "
-              f"{r['find_duplicates_s']:>7.1f} {r['import_s'] + r['dedupe_s']:>8.1f} "
-              f"{r['peak_rss_mb']:>8.0f} {int(r['candidate_pairs']):>12,} {precision:>9.4f} "
-              f"{recall:>7.4f} {r['false_pairs']:>6}")
+        print(
+            f"{r['records']:>8,} {r['import_s']:>9.1f} {r['dedupe_s']:>9.1f} "
+            f"{r['find_duplicates_s']:>7.1f} {r['import_s'] + r['dedupe_s']:>8.1f} "
+            f"{r['peak_rss_mb']:>8.0f} {int(r['candidate_pairs']):>12,} {precision:>9.4f} "
+            f"{recall:>7.4f} {r['false_pairs']:>6}"
+        )
     for r in results:
         if "bib_dedupe_s" in r:
-            print(f"bib-dedupe on {r['records']:,}: {r['bib_dedupe_s']:.1f} s "
-                  f"({r['bib_dedupe_s'] / r['find_duplicates_s']:.0f}x our find_duplicates, "
-                  f"{r['bib_dedupe_s'] / r['dedupe_s']:.0f}x our whole dedupe step); "
-                  f"{r['bib_dedupe_tp']:,} of {r['truth_pairs']:,} true pairs "
-                  f"(recall {r['bib_dedupe_tp'] / r['truth_pairs']:.4f}), "
-                  f"{r['bib_dedupe_false_pairs']} false; ours {r['tp']:,} true, "
-                  f"{r['false_pairs']} false")
+            print(
+                f"bib-dedupe on {r['records']:,}: {r['bib_dedupe_s']:.1f} s "
+                f"({r['bib_dedupe_s'] / r['find_duplicates_s']:.0f}x our find_duplicates, "
+                f"{r['bib_dedupe_s'] / r['dedupe_s']:.0f}x our whole dedupe step); "
+                f"{r['bib_dedupe_tp']:,} of {r['truth_pairs']:,} true pairs "
+                f"(recall {r['bib_dedupe_tp'] / r['truth_pairs']:.4f}), "
+                f"{r['bib_dedupe_false_pairs']} false; ours {r['tp']:,} true, "
+                f"{r['false_pairs']} false"
+            )
     if len(results) > 1:
         sizes = [r["records"] for r in results]
-        print(f"growth exponent (time ~ N^b): import+dedupe b = "
-              f"{growth_exponent(sizes, [r['import_s'] + r['dedupe_s'] for r in results]):.2f}, "
-              f"find_duplicates b = "
-              f"{growth_exponent(sizes, [r['find_duplicates_s'] for r in results]):.2f}")
+        print(
+            f"growth exponent (time ~ N^b): import+dedupe b = "
+            f"{growth_exponent(sizes, [r['import_s'] + r['dedupe_s'] for r in results]):.2f}, "
+            f"find_duplicates b = "
+            f"{growth_exponent(sizes, [r['find_duplicates_s'] for r in results]):.2f}"
+        )
     for r in results:
         if r["false_examples"]:
             print(f"false pairs at {r['records']:,} (first 10): {r['false_examples']}")

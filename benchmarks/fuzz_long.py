@@ -37,8 +37,9 @@ from evidencekit.core.registry import build_registry  # noqa: E402
 def run(name: str, target, seeds: list[bytes], examples: int) -> Counter:
     counts: Counter = Counter()
 
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(mutated(seeds))
     def check(data: bytes) -> None:
         counts[target(data)] += 1
@@ -46,8 +47,11 @@ def run(name: str, target, seeds: list[bytes], examples: int) -> Counter:
     start = time.perf_counter()
     check()
     took = time.perf_counter() - start
-    print(f"{name:<28} {sum(counts.values()):>7} inputs  {counts['parsed']:>6} parsed  "
-          f"{counts['refused']:>6} refused  {took:7.1f} s", flush=True)
+    print(
+        f"{name:<28} {sum(counts.values()):>7} inputs  {counts['parsed']:>6} parsed  "
+        f"{counts['refused']:>6} refused  {took:7.1f} s",
+        flush=True,
+    )
     return counts
 
 
@@ -59,17 +63,23 @@ def main() -> None:
     seeds = importer_seeds()
     total: Counter = Counter()
     for fmt in sorted(seeds):
-        total += run(f"import --format {fmt}", import_target(fmt, registry), seeds[fmt],
-                     args.examples)
+        total += run(
+            f"import --format {fmt}", import_target(fmt, registry), seeds[fmt], args.examples
+        )
     every = [s for group in seeds.values() for s in group]
-    total += run("import (format detected)", import_target(None, registry), every,
-                 args.examples)
+    total += run("import (format detected)", import_target(None, registry), every, args.examples)
     total += run("instrument loader", instrument_target, yaml_seeds(), args.examples)
-    total += run("review loader", review_target,
-                 [s for s in yaml_seeds() if b"kind: review" in s], args.examples)
+    total += run(
+        "review loader",
+        review_target,
+        [s for s in yaml_seeds() if b"kind: review" in s],
+        args.examples,
+    )
     total += run("CSV reader (csvfile)", csv_target, csv_seeds(), args.examples)
-    print(f"{'total':<28} {sum(total.values()):>7} inputs  {total['parsed']:>6} parsed  "
-          f"{total['refused']:>6} refused  (no other outcome)")
+    print(
+        f"{'total':<28} {sum(total.values()):>7} inputs  {total['parsed']:>6} parsed  "
+        f"{total['refused']:>6} refused  (no other outcome)"
+    )
 
 
 if __name__ == "__main__":

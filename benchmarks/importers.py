@@ -117,8 +117,10 @@ def _timed(function, *args):
 def compare(target: int) -> None:
     """Ours beside rispy, Bio.Medline and bibtexparser on the same files."""
     registry = build_registry()
-    print(f"{'format':28} {'parser':22} {'records':>8} {'cpu s':>7} {'rec/s':>8} "
-          f"{'peak MB':>8} {'ours/theirs rec/s':>18}")
+    print(
+        f"{'format':28} {'parser':22} {'records':>8} {'cpu s':>7} {'rec/s':>8} "
+        f"{'peak MB':>8} {'ours/theirs rec/s':>18}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for fmt, (shared, _excerpt, header_lines) in SOURCES.items():
             other = _theirs(fmt)
@@ -131,22 +133,29 @@ def compare(target: int) -> None:
             path = _write(folder, "many", raw)
             text = raw.decode("utf-8")
             ours, cpu_ours, peak_ours = _timed(
-                lambda path=path: read_records(path, registry, source_name="bench",
-                                               options={"missing_title": "warn"})
+                lambda path=path: read_records(
+                    path, registry, source_name="bench", options={"missing_title": "warn"}
+                )
             )
             theirs, cpu_theirs, peak_theirs = _timed(other[1], text)
             rate_ours, rate_theirs = len(ours) / cpu_ours, len(theirs) / cpu_theirs
-            print(f"{fmt:28} {'evidencekit':22} {len(ours):8d} {cpu_ours:7.2f} "
-                  f"{rate_ours:8.0f} {peak_ours:8.1f}")
-            print(f"{'':28} {other[0]:22} {len(theirs):8d} {cpu_theirs:7.2f} "
-                  f"{rate_theirs:8.0f} {peak_theirs:8.1f} {rate_ours / rate_theirs:18.2f}")
+            print(
+                f"{fmt:28} {'evidencekit':22} {len(ours):8d} {cpu_ours:7.2f} "
+                f"{rate_ours:8.0f} {peak_ours:8.1f}"
+            )
+            print(
+                f"{'':28} {other[0]:22} {len(theirs):8d} {cpu_theirs:7.2f} "
+                f"{rate_theirs:8.0f} {peak_theirs:8.1f} {rate_ours / rate_theirs:18.2f}"
+            )
             del ours, theirs
 
 
 def main(target: int) -> None:
     registry = build_registry()
-    print(f"{'format':28} {'records':>8} {'MB':>7} {'cpu s':>7} {'wall s':>7} "
-          f"{'rec/s':>8} {'MB/s':>6}")
+    print(
+        f"{'format':28} {'records':>8} {'MB':>7} {'cpu s':>7} {'wall s':>7} "
+        f"{'rec/s':>8} {'MB/s':>6}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for fmt, (shared, excerpt, header_lines) in SOURCES.items():
             data = _read(shared)
@@ -159,12 +168,15 @@ def main(target: int) -> None:
             copies = max(1, round(target / max(one, 1)))
             path = _write(folder, "many", _repeat(data, fmt, header_lines, copies))
             cpu, wall = time.process_time(), time.perf_counter()
-            result = read_records(path, registry, source_name="bench",
-                                  options={"missing_title": "warn"})
+            result = read_records(
+                path, registry, source_name="bench", options={"missing_title": "warn"}
+            )
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             size = path.stat().st_size / 1e6
-            print(f"{fmt:28} {len(result):8d} {size:7.1f} {cpu:7.2f} {wall:7.2f} "
-                  f"{len(result) / cpu:8.0f} {size / cpu:6.1f}")
+            print(
+                f"{fmt:28} {len(result):8d} {size:7.1f} {cpu:7.2f} {wall:7.2f} "
+                f"{len(result) / cpu:8.0f} {size / cpu:6.1f}"
+            )
             del result
 
 

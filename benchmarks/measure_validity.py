@@ -35,9 +35,9 @@ def main() -> None:
             lines.append(f"site{u},rater{r}," + ",".join(map(str, scores)))
     (folder / "ratings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     units = ["unit,psw_experience,income"] + [
-        f"site{u},{'yes' if experience[u] else 'no'},"
-        f"{rng.choice(['low', 'lower-middle', 'high'])}"
-        for u in range(n_units)]
+        f"site{u},{'yes' if experience[u] else 'no'},{rng.choice(['low', 'lower-middle', 'high'])}"
+        for u in range(n_units)
+    ]
     (folder / "units.csv").write_text("\n".join(units) + "\n", encoding="utf-8")
 
     t0 = time.perf_counter()
@@ -54,8 +54,15 @@ def main() -> None:
         ("known-groups", {"attribute": "psw_experience", "expect": "differ", "higher": "yes"}),
         # income has three levels: every level compared (permutation F test), then pooled
         ("known-groups", {"attribute": "income", "expect": "similar"}),
-        ("known-groups", {"attribute": "income", "expect": "similar", "test": "mann-whitney",
-                          "groups": {"lmic": ["low", "lower-middle"], "hic": ["high"]}}),
+        (
+            "known-groups",
+            {
+                "attribute": "income",
+                "expect": "similar",
+                "test": "mann-whitney",
+                "groups": {"lmic": ["low", "lower-middle"], "hic": ["high"]},
+            },
+        ),
         ("internal-consistency", {}),
         ("inter-rater", {"per_item": True}),
     ]

@@ -48,18 +48,27 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             review = Path(tmp) / "peer-support"
-            shutil.copytree(EXAMPLE, review, ignore=shutil.ignore_patterns(
-                "outputs", "evidencekit.sqlite*", "__pycache__"))
+            shutil.copytree(
+                EXAMPLE,
+                review,
+                ignore=shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"),
+            )
             fresh.append(timed([*command, str(review)]))
             again.append(timed([*command, str(review)]))
-    print(f"machine: {os.cpu_count()} CPU(s), load average "
-          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    for label, rounds, target in (("fresh run", fresh, 5.0),
-                                  ("re-run, nothing changed", again, 1.0)):
+    print(
+        f"machine: {os.cpu_count()} CPU(s), load average "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    for label, rounds, target in (
+        ("fresh run", fresh, 5.0),
+        ("re-run, nothing changed", again, 1.0),
+    ):
         wall = min(r[0] for r in rounds)
         cpu = min(r[1] for r in rounds)
-        print(f"{label:>24}: {wall:6.2f} s wall, {cpu:6.2f} s CPU (best of {len(rounds)}; "
-              f"target < {target:g} s)")
+        print(
+            f"{label:>24}: {wall:6.2f} s wall, {cpu:6.2f} s CPU (best of {len(rounds)}; "
+            f"target < {target:g} s)"
+        )
 
 
 if __name__ == "__main__":

@@ -29,25 +29,46 @@ def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "review.yaml").write_text(
-            "kind: review\nid: bench\nversion: '1'\ntitle: Bench\n", encoding="utf-8")
+            "kind: review\nid: bench\nversion: '1'\ntitle: Bench\n", encoding="utf-8"
+        )
         review = open_review(folder)
-        import_records(review, [Record(title=f"Peer support study {i}", year=2000 + i % 19,
-                                       doi=f"10.1/{i}", authors=[Author("Smith", "A")],
-                                       abstract="word " * 200) for i in range(n)],
-                       source="bench")
+        import_records(
+            review,
+            [
+                Record(
+                    title=f"Peer support study {i}",
+                    year=2000 + i % 19,
+                    doi=f"10.1/{i}",
+                    authors=[Author("Smith", "A")],
+                    abstract="word " * 200,
+                )
+                for i in range(n)
+            ],
+            source="bench",
+        )
         ids = sorted(screening.primary_of(review))
         times = []
         with open_store(review) as store:  # as `evidencekit screen` keeps one open
             for rid in ids[:200]:
                 start = time.perf_counter()
-                screening.record_decisions(review, [screening.NewDecision(
-                    rid, "title-abstract", "ann", "include", origin="screen")], store=store)
+                screening.record_decisions(
+                    review,
+                    [
+                        screening.NewDecision(
+                            rid, "title-abstract", "ann", "include", origin="screen"
+                        )
+                    ],
+                    store=store,
+                )
                 times.append(time.perf_counter() - start)
-        print(f"{n} records: one decision in its own transaction: median "
-              f"{statistics.median(times) * 1000:.1f} ms (200 decisions)")
+        print(
+            f"{n} records: one decision in its own transaction: median "
+            f"{statistics.median(times) * 1000:.1f} ms (200 decisions)"
+        )
         csv = folder / "bob.csv"
-        csv.write_text("record_id,decision\n" + "".join(f"{r},exclude\n" for r in ids),
-                       encoding="utf-8")
+        csv.write_text(
+            "record_id,decision\n" + "".join(f"{r},exclude\n" for r in ids), encoding="utf-8"
+        )
         start = time.perf_counter()
         import_decision_file(review, csv, stage="title-abstract", reviewer="bob")
         print(f"import a decision file of {n} rows: {time.perf_counter() - start:.2f} s")

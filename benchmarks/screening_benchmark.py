@@ -44,8 +44,7 @@ DEFAULT_ASREVIEW = Path("/work/asreview-venv/bin/asreview")
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
 GRID: dict[str, tuple[dict, float]] = {
     "svm": ({"classifier": "svm"}, 0.02),
-    "svm+nb": ({"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}},
-               0.02),
+    "svm+nb": ({"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}}, 0.02),
     "logistic": ({"classifier": "logistic"}, 0.02),
     "svm-lag0": ({"classifier": "svm"}, 0.0),
 }
@@ -83,8 +82,12 @@ def run_ours(data, registry, seed: int, options: dict, lag: float, load_seconds:
     result = simulate(data, registry, seed=seed, model_options=options, retrain_lag=lag)
     cpu = time.process_time() - cpu
     hyper = next((p for p in result.stopping if p["rule"] == "hypergeometric"), None)
-    return {**result.metrics, "seconds": result.seconds + load_seconds, "cpu_seconds": cpu,
-            "hyper_recall": hyper["recall"] if hyper else None}
+    return {
+        **result.metrics,
+        "seconds": result.seconds + load_seconds,
+        "cpu_seconds": cpu,
+        "hyper_recall": hyper["recall"] if hyper else None,
+    }
 
 
 def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
@@ -101,18 +104,36 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
             shutil.copyfileobj(src, dst)
         project = Path(tmp) / "sim.asreview"
         started = time.perf_counter()
-        subprocess.run([str(exe), "simulate", str(csv_path), "--prior-idx",
-                        *map(str, priors), "--seed", str(seed), "-o", str(project)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(exe),
+                "simulate",
+                str(csv_path),
+                "--prior-idx",
+                *map(str, priors),
+                "--seed",
+                str(seed),
+                "-o",
+                str(project),
+            ],
+            check=True,
+            capture_output=True,
+        )
         seconds = time.perf_counter() - started
         with zipfile.ZipFile(project) as archive:
             archive.extract("results.db", tmp)
         con = sqlite3.connect(Path(tmp) / "results.db")
-        rows = con.execute("SELECT r.dataset_row FROM results s JOIN record r "
-                           "ON r.record_id = s.record_id ORDER BY s.rowid").fetchall()
+        rows = con.execute(
+            "SELECT r.dataset_row FROM results s JOIN record r "
+            "ON r.record_id = s.record_id ORDER BY s.rowid"
+        ).fetchall()
         con.close()
-    result = {"priors": priors, "seed": seed, "order": [int(r[0]) for r in rows],
-              "seconds": seconds}
+    result = {
+        "priors": priors,
+        "seed": seed,
+        "order": [int(r[0]) for r in rows],
+        "seconds": seconds,
+    }
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(result), "utf-8")
     return result
@@ -148,14 +169,27 @@ def main() -> None:
     parser.add_argument("--no-asreview", action="store_true")
     parser.add_argument("--loso", action="store_true", help="also run the grid, leave-one-out")
     parser.add_argument("--only", default="", help="comma-separated set names")
-    parser.add_argument("--asreview-only", action="store_true",
-                        help="only fill the ASReview cache (benchmarks/out/asreview/)")
-    parser.add_argument("--grid-only", action="store_true",
-                        help="run only the --loso grid's other settings (log them)")
-    parser.add_argument("--report", action="store_true",
-                        help="no runs: report from benchmarks/out/screening-runs.jsonl")
-    parser.add_argument("--grid-seeds", type=int, default=2,
-                        help="seeds per set for the --loso grid (the first N of --seeds)")
+    parser.add_argument(
+        "--asreview-only",
+        action="store_true",
+        help="only fill the ASReview cache (benchmarks/out/asreview/)",
+    )
+    parser.add_argument(
+        "--grid-only",
+        action="store_true",
+        help="run only the --loso grid's other settings (log them)",
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="no runs: report from benchmarks/out/screening-runs.jsonl",
+    )
+    parser.add_argument(
+        "--grid-seeds",
+        type=int,
+        default=2,
+        help="seeds per set for the --loso grid (the first N of --seeds)",
+    )
     args = parser.parse_args()
 
     from evidencekit.core.labelled import read_labelled
@@ -196,9 +230,11 @@ def main() -> None:
             if not args.no_asreview:
                 asr = asreview_order(path, priors, seed, args.asreview)
                 rows[name].setdefault("asreview", []).append(
-                    {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]})
-                _log({"set": name, "seed": seed, "config": "asreview",
-                      **rows[name]["asreview"][-1]})
+                    {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]}
+                )
+                _log(
+                    {"set": name, "seed": seed, "config": "asreview", **rows[name]["asreview"][-1]}
+                )
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
     if not args.asreview_only:
         report(rows, configs, args, DEFAULTS)
@@ -206,8 +242,10 @@ def main() -> None:
 
 def report(rows: dict, configs: dict, args, defaults: dict) -> None:
     print(f"\nDefaults: {json.dumps(defaults)}; {args.seeds} seeds, 1 + 1 priors")
-    print("wall seconds per simulation (ours: in-process simulate + reading the file; "
-          "ASReview: its whole process, from the cache); cpu s: our process time\n")
+    print(
+        "wall seconds per simulation (ours: in-process simulate + reading the file; "
+        "ASReview: its whole process, from the cache); cpu s: our process time\n"
+    )
     head = f"{'set':<22}{'n':>6}{'incl':>6}  {'WSS@95 ours':>12}{'ASReview':>10}{'diff':>7}"
     head += f"  {'R@10% ours':>11}{'ASReview':>10}  {'s ours':>7}{'cpu s':>7}{'ASReview':>10}"
     print(head)
@@ -220,19 +258,25 @@ def report(rows: dict, configs: dict, args, defaults: dict) -> None:
         asr_all.append(w_a)
         t_ours.append(mean(r["seconds"] for r in o))
         t_asr.append(mean(r["seconds"] for r in a))
-        print(f"{name:<22}{o[0]['n']:>6}{o[0]['n_included']:>6}  {100 * w_o:>11.1f}%"
-              f"{100 * w_a:>9.1f}%{100 * (w_o - w_a):>+7.1f}  "
-              f"{100 * mean(r['recall_at_10pct'] for r in o):>10.1f}%"
-              f"{100 * mean(r['recall_at_10pct'] for r in a):>9.1f}%  "
-              f"{t_ours[-1]:>7.1f}{mean(r['cpu_seconds'] for r in o):>7.1f}{t_asr[-1]:>10.1f}")
-    print(f"{'mean':<34}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>9.1f}%"
-          f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{'':>7}{mean(t_asr):>10.1f}")
+        print(
+            f"{name:<22}{o[0]['n']:>6}{o[0]['n_included']:>6}  {100 * w_o:>11.1f}%"
+            f"{100 * w_a:>9.1f}%{100 * (w_o - w_a):>+7.1f}  "
+            f"{100 * mean(r['recall_at_10pct'] for r in o):>10.1f}%"
+            f"{100 * mean(r['recall_at_10pct'] for r in a):>9.1f}%  "
+            f"{t_ours[-1]:>7.1f}{mean(r['cpu_seconds'] for r in o):>7.1f}{t_asr[-1]:>10.1f}"
+        )
+    print(
+        f"{'mean':<34}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>9.1f}%"
+        f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{'':>7}{mean(t_asr):>10.1f}"
+    )
     runs = [r for by in rows.values() for r in by["default"]]
     hits = [r["hyper_recall"] for r in runs if r["hyper_recall"] is not None]
     ok = sum(1 for v in hits if v >= 0.95 - 1e-12)
-    print(f"\nhypergeometric rule (recall 95 %, confidence 95 %): fired in {len(hits)} of "
-          f"{len(runs)} runs; recall >= 95 % when it fired in {ok} of {len(hits)} "
-          f"({100 * ok / max(len(hits), 1):.0f} %)")
+    print(
+        f"\nhypergeometric rule (recall 95 %, confidence 95 %): fired in {len(hits)} of "
+        f"{len(runs)} runs; recall >= 95 % when it fired in {ok} of {len(hits)} "
+        f"({100 * ok / max(len(hits), 1):.0f} %)"
+    )
     if len(configs) > 1:
         loso(rows, configs)
 
@@ -249,8 +293,13 @@ def report_from_log(args, defaults: dict) -> None:
     seeds = min(len(by.get("default", [])) for by in rows.values())
     args.seeds = seeds
     # The grid's "svm" is the defaults; on the grid's seeds only.
-    grid_seeds = {r["seed"] for by in rows.values() for c, rs in by.items()
-                  if c not in ("default", "asreview") for r in rs}
+    grid_seeds = {
+        r["seed"]
+        for by in rows.values()
+        for c, rs in by.items()
+        if c not in ("default", "asreview")
+        for r in rs
+    }
     for by in rows.values():
         by["svm"] = [r for r in by.get("default", []) if r["seed"] in grid_seeds]
     names = {c for by in rows.values() for c in by} - {"asreview"}
@@ -266,8 +315,11 @@ def loso(rows: dict, configs: dict) -> None:
     print("\nGrid, mean WSS@95 per set:")
     print(f"{'config':<18}" + "".join(f"{s[:10]:>11}" for s in names) + f"{'mean':>8}")
     for c in grid:
-        print(f"{c:<18}" + "".join(f"{100 * table[c][s]:>10.1f}%" for s in names)
-              + f"{100 * mean(table[c].values()):>7.1f}%")
+        print(
+            f"{c:<18}"
+            + "".join(f"{100 * table[c][s]:>10.1f}%" for s in names)
+            + f"{100 * mean(table[c].values()):>7.1f}%"
+        )
     held = []
     print("\nLeave-one-set-out (setting chosen on the other sets → WSS@95 on this one):")
     for s in names:

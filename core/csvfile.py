@@ -80,7 +80,8 @@ def read_rows(path: str | Path, *, name: str | None = None, what: str = "table")
     if size > MAX_BYTES:
         raise RecordFormatError(
             f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed for a {what}",
-            file=display)
+            file=display,
+        )
     from evidencekit.core.encoding import decode_bytes
 
     decoded = decode_bytes(path.read_bytes(), file=display)
@@ -91,8 +92,9 @@ def read_rows(path: str | Path, *, name: str | None = None, what: str = "table")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # strict: an unclosed quote is an error, not a value that swallows every row below
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first),
-                            strict=True)
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first), strict=True
+        )
         previous = 0
         try:
             for record in reader:
@@ -101,8 +103,9 @@ def read_rows(path: str | Path, *, name: str | None = None, what: str = "table")
                 if any(cell.strip() for cell in record):
                     yield start, record
         except csv.Error as exc:
-            raise RecordFormatError(_csv_error_text(str(exc)), file=display,
-                                    line=previous + 1) from None
+            raise RecordFormatError(
+                _csv_error_text(str(exc)), file=display, line=previous + 1
+            ) from None
 
     return RawRows(display, decoded.label, False, rows())
 
@@ -124,8 +127,9 @@ def read_table(
     display = raw.file
     if raw.empty:
         article = "an" if what[:1].lower() in "aeiou" else "a"
-        raise RecordFormatError(f"the file is empty; expected {article} {what} with a header "
-                                "row", file=display, line=1)
+        raise RecordFormatError(
+            f"the file is empty; expected {article} {what} with a header row", file=display, line=1
+        )
     table = Table(file=display, header=[], encoding=raw.encoding)
     for start, record in raw.rows:
         if not table.header:
@@ -133,14 +137,20 @@ def read_table(
             table.header_line = start
             _check_header(table.header, required, display, start, what)
             continue
-        overflow = record[len(table.header):]
+        overflow = record[len(table.header) :]
         if any(c.strip() for c in overflow):
             raise RecordFormatError(
                 f"row has {len(record)} values but the header has {len(table.header)} "
                 f"columns ({', '.join(table.header)}); quote values that contain the "
-                "delimiter", file=display, line=start)
-        row = {col: (record[i].strip() if i < len(record) else "")
-               for i, col in enumerate(table.header) if col}
+                "delimiter",
+                file=display,
+                line=start,
+            )
+        row = {
+            col: (record[i].strip() if i < len(record) else "")
+            for i, col in enumerate(table.header)
+            if col
+        }
         table.rows.append(row)
         table.lines.append(start)
     return table
@@ -149,25 +159,33 @@ def read_table(
 def _csv_error_text(error: str) -> str:
     """The csv module's message in words a spreadsheet user can act on."""
     if "unexpected end of data" in error:
-        return ('a quoted value that starts in this row is never closed; add the closing '
-                'quote (") or remove the opening one')
+        return (
+            "a quoted value that starts in this row is never closed; add the closing "
+            'quote (") or remove the opening one'
+        )
     if "expected after" in error:
-        return ('text follows a closing quote in this row; quote the whole value and double '
-                'any quote inside it ("say ""yes"" here")')
+        return (
+            "text follows a closing quote in this row; quote the whole value and double "
+            'any quote inside it ("say ""yes"" here")'
+        )
     return f"CSV syntax error: {error}"
 
 
-def _check_header(header: list[str], required: Sequence[str], name: str, line: int,
-                  what: str) -> None:
+def _check_header(
+    header: list[str], required: Sequence[str], name: str, line: int, what: str
+) -> None:
     seen: set[str] = set()
     for col in header:
         if col and col in seen:
-            raise RecordFormatError(f"column {col!r} appears twice in the header; keep one",
-                                    file=name, line=line)
+            raise RecordFormatError(
+                f"column {col!r} appears twice in the header; keep one", file=name, line=line
+            )
         seen.add(col)
     missing = [c for c in required if c not in seen]
     if missing:
         raise RecordFormatError(
             f"the {what} lacks column(s) {', '.join(missing)}; found: "
             f"{', '.join(c for c in header if c) or '(none)'}; required: {', '.join(required)}",
-            file=name, line=line)
+            file=name,
+            line=line,
+        )

@@ -137,8 +137,20 @@ def _check_text(text: str, label: str, file: str) -> None:
 #: Control characters that never belong in a record's text (C0 but tab and line breaks,
 #: DEL, C1). They come from damaged files; they are removed from records with a warning.
 _SCRUB = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_TEXT_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid",
-                "language", "publication_type", "url", "source_key")
+_TEXT_FIELDS = (
+    "title",
+    "abstract",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "language",
+    "publication_type",
+    "url",
+    "source_key",
+)
 
 
 def scrub_record(record: Any) -> list[str]:

@@ -27,17 +27,29 @@ TEMPLATES = ("peer-support", "blank")
 
 #: What the peer-support template copies from the worked example (the construction
 #: scripts stay in the docs: they document how the data were made, they are not inputs).
-EXAMPLE_FILES = ("review.yaml", "README.md", "appraisal-answers.csv", "ratings.csv",
-                 "units.csv", "validity.yaml", "studies.csv", "codings.csv")
+EXAMPLE_FILES = (
+    "review.yaml",
+    "README.md",
+    "appraisal-answers.csv",
+    "ratings.csv",
+    "units.csv",
+    "validity.yaml",
+    "studies.csv",
+    "codings.csv",
+)
 #: Folders of the worked example copied whole: the search exports and the screening decisions.
 EXAMPLE_FOLDERS = ("exports", "decisions")
 #: Shipped instruments the worked example uses, copied into the review's instruments/.
 EXAMPLE_INSTRUMENTS = (
-    "checklists/casp-qualitative.yaml", "checklists/casp-rct.yaml",
-    "checklists/casp-cohort.yaml", "checklists/casp-case-control.yaml",
+    "checklists/casp-qualitative.yaml",
+    "checklists/casp-rct.yaml",
+    "checklists/casp-cohort.yaml",
+    "checklists/casp-case-control.yaml",
     "measures/peer-support-implementation-measure.yaml",
-    "frameworks/peer-support-influences.yaml", "forms/peer-support-extraction.yaml",
-    "crosswalks/peer-support-to-cfir-2009.yaml", "frameworks/cfir-2009.yaml",
+    "frameworks/peer-support-influences.yaml",
+    "forms/peer-support-extraction.yaml",
+    "crosswalks/peer-support-to-cfir-2009.yaml",
+    "frameworks/cfir-2009.yaml",
 )
 
 BLANK_REVIEW = """\
@@ -104,13 +116,14 @@ def init_review(directory: str | Path, template: str = "peer-support") -> list[P
     moved in at the end, so a failure leaves the folder as it was.
     """
     if template not in TEMPLATES:
-        raise PipelineError(f"unknown template {template!r}; choose one of: "
-                            f"{', '.join(TEMPLATES)}")
+        raise PipelineError(f"unknown template {template!r}; choose one of: {', '.join(TEMPLATES)}")
     target = Path(directory)
     for name in (REVIEW_FILE, STORE_FILE):
         if (target / name).exists():
-            raise PipelineError(f"{target / name} already exists: {target} is a review "
-                                "already; init writes new reviews only (choose another folder)")
+            raise PipelineError(
+                f"{target / name} already exists: {target} is a review "
+                "already; init writes new reviews only (choose another folder)"
+            )
     if target.exists() and not target.is_dir():
         raise PipelineError(f"{target} is a file, not a folder")
     target.mkdir(parents=True, exist_ok=True)
@@ -135,8 +148,10 @@ def init_review(directory: str | Path, template: str = "peer-support") -> list[P
         for path in sorted(p for p in staging.rglob("*") if p.is_file()):
             rel = path.relative_to(staging)
             if (target / rel).exists():
-                raise PipelineError(f"{target / rel} already exists; init never overwrites a "
-                                    "file (choose an empty folder)")
+                raise PipelineError(
+                    f"{target / rel} already exists; init never overwrites a "
+                    "file (choose an empty folder)"
+                )
             written.append(rel)
         for rel in written:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -23,8 +23,9 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
-        with os.fdopen(fd, mode, encoding=None if binary else encoding,
-                       newline=None if binary else "") as handle:
+        with os.fdopen(
+            fd, mode, encoding=None if binary else encoding, newline=None if binary else ""
+        ) as handle:
             yield handle
             try:
                 handle.flush()
@@ -49,8 +50,10 @@ def _cannot_write(path: Path, exc: OSError) -> Exception:
     reason = exc.strerror or str(exc)
     if isinstance(exc, (FileExistsError, NotADirectoryError)) and not path.is_dir():
         reason = "part of its folder path is a file, not a folder"
-    return OutputError(f"cannot write {path}: {reason}; check that the folder exists (or can be "
-                       "created) and is writable, or choose another file")
+    return OutputError(
+        f"cannot write {path}: {reason}; check that the folder exists (or can be "
+        "created) and is writable, or choose another file"
+    )
 
 
 def _umask() -> int:
@@ -79,7 +82,6 @@ def emit(text: str, output: str | Path | None) -> None:
             sys.stdout.write("\n")
     else:
         atomic_write_text(output, text if text.endswith("\n") else text + "\n")
-
 
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

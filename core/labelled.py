@@ -28,19 +28,34 @@ from evidencekit.core.model import Record
 
 #: Column names taken as the inclusion label, in order of preference (case-insensitive).
 #: ``n1`` is where ASReview's RIS export writes ``ASReview_relevant`` / ``ASReview_irrelevant``.
-LABEL_COLUMNS = ("label_included", "included", "inclusion", "label", "asreview_label",
-                 "final_label", "included_final", "n1")
-_TRUE = {"1", "1.0", "yes", "y", "true", "include", "included", "relevant",
-         "asreview_relevant"}
-_FALSE = {"0", "0.0", "no", "n", "false", "exclude", "excluded", "irrelevant",
-          "asreview_irrelevant"}
+LABEL_COLUMNS = (
+    "label_included",
+    "included",
+    "inclusion",
+    "label",
+    "asreview_label",
+    "final_label",
+    "included_final",
+    "n1",
+)
+_TRUE = {"1", "1.0", "yes", "y", "true", "include", "included", "relevant", "asreview_relevant"}
+_FALSE = {
+    "0",
+    "0.0",
+    "no",
+    "n",
+    "false",
+    "exclude",
+    "excluded",
+    "irrelevant",
+    "asreview_irrelevant",
+}
 
 
 def _label_text(value: object) -> str:
     # Tagged formats (RIS) keep a list per tag: take the value that is a label, if any.
     if isinstance(value, list):
-        known = [str(v).strip().lower() for v in value
-                 if str(v).strip().lower() in _TRUE | _FALSE]
+        known = [str(v).strip().lower() for v in value if str(v).strip().lower() in _TRUE | _FALSE]
         return known[0] if known else "; ".join(str(v) for v in value).strip().lower()
     return str(value if value is not None else "").strip().lower()
 
@@ -75,8 +90,9 @@ def _where(record: Record, index: int) -> str:
     return f"line {line}" if line else f"record {index + 1}"
 
 
-def from_records(records: Sequence[Record], source: str, *,
-                 label_column: str | None = None) -> LabelledSet:
+def from_records(
+    records: Sequence[Record], source: str, *, label_column: str | None = None
+) -> LabelledSet:
     """Find the inclusion label of each imported record and check the set can be simulated."""
     if not records:
         raise RecordFormatError("the dataset holds no records", file=source)
@@ -87,7 +103,9 @@ def from_records(records: Sequence[Record], source: str, *,
         raise RecordFormatError(
             f"no inclusion label column ({wanted}) found; its columns are: {columns}. "
             "Add a column label_included with 1 for included and 0 for excluded records, "
-            "or name yours with --label-column", file=source)
+            "or name yours with --label-column",
+            file=source,
+        )
     labels: list[int] = []
     for index, record in enumerate(records):
         value = _label_text(record.raw.get(key, ""))
@@ -99,8 +117,10 @@ def from_records(records: Sequence[Record], source: str, *,
             line = record.provenance.line if record.provenance else None
             raise RecordFormatError(
                 f"{key} is {value!r} in {_where(record, index)}; expected 1 (included) or "
-                "0 (excluded). Label every record, or remove the unlabelled ones", file=source,
-                line=line)
+                "0 (excluded). Label every record, or remove the unlabelled ones",
+                file=source,
+                line=line,
+            )
     data = LabelledSet(list(records), labels, source, key)
     check_simulable(data)
     data.warnings.extend(_text_warnings(data))
@@ -113,11 +133,15 @@ def check_simulable(data: LabelledSet) -> None:
     if included == 0:
         raise RecordFormatError(
             f"no record is labelled included (1) in {data.label_column}; a simulation needs "
-            "at least one included and one excluded record", file=data.source)
+            "at least one included and one excluded record",
+            file=data.source,
+        )
     if included == len(data.labels):
         raise RecordFormatError(
             f"every record is labelled included (1) in {data.label_column}; a simulation needs "
-            "at least one excluded (0) record", file=data.source)
+            "at least one excluded (0) record",
+            file=data.source,
+        )
 
 
 def _text_warnings(data: LabelledSet) -> list[str]:
@@ -132,19 +156,26 @@ def _text_warnings(data: LabelledSet) -> list[str]:
             seen.add(key)
     out = []
     if no_abstract:
-        out.append(f"{data.source}: {no_abstract} of {len(data.records)} records have no "
-                   "abstract; their title alone is used")
+        out.append(
+            f"{data.source}: {no_abstract} of {len(data.records)} records have no "
+            "abstract; their title alone is used"
+        )
     if no_text:
-        out.append(f"{data.source}: {no_text} records have neither title nor abstract; they "
-                   "are ranked on no text")
+        out.append(
+            f"{data.source}: {no_text} records have neither title nor abstract; they "
+            "are ranked on no text"
+        )
     if repeats:
-        out.append(f"{data.source}: {repeats} rows repeat an earlier row's title and abstract; "
-                   "each is screened as its own record (de-duplicate first to screen them once)")
+        out.append(
+            f"{data.source}: {repeats} rows repeat an earlier row's title and abstract; "
+            "each is screened as its own record (de-duplicate first to screen them once)"
+        )
     return out
 
 
-def read_labelled(path: str | Path, registry: Any, *, format: str | None = None,
-                  label_column: str | None = None) -> LabelledSet:
+def read_labelled(
+    path: str | Path, registry: Any, *, format: str | None = None, label_column: str | None = None
+) -> LabelledSet:
     """Read a labelled export file (any importable format, ``.gz`` too)."""
     from evidencekit.core.importing import read_records
 

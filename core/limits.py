@@ -100,6 +100,13 @@ def check_line_lengths(text: str, file: str, limit: int | None = None) -> None:
 
 
 __all__ = [
-    "DEFAULT_FIELD_MB", "DEFAULT_INPUT_MB", "FIELD_ENV", "INPUT_ENV", "check_line_lengths",
-    "field_too_large", "input_too_large", "max_field_chars", "max_input_bytes",
+    "DEFAULT_FIELD_MB",
+    "DEFAULT_INPUT_MB",
+    "FIELD_ENV",
+    "INPUT_ENV",
+    "check_line_lengths",
+    "field_too_large",
+    "input_too_large",
+    "max_field_chars",
+    "max_input_bytes",
 ]

@@ -20,8 +20,7 @@ def table(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[str]:
     def cell(value: Any) -> str:
         return markdown_cell(fmt(value) if isinstance(value, float) else value)
 
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
-             "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return lines + [""]
 

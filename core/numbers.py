@@ -35,7 +35,8 @@ def fmt(value: Any, places: int = 2, *, whole: bool = False) -> str:
         return str(int(value))
     if value != value:  # NaN
         return ""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places),
-                                                   rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+    )
     text = f"{rounded:f}"
     return text[1:] if text.startswith("-") and rounded == 0 else text  # never "-0.00"

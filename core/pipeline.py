@@ -30,10 +30,18 @@ from evidencekit.core.providers import ProviderInfo
 from evidencekit.core.review import Review
 from evidencekit.core.steps import ProgressFn, StepContext, StepOutcome
 
-__all__ = ["DEFAULT_OUTPUTS", "RunResult", "Step", "StepContext", "StepOutcome", "known_steps",
-           "outputs_dir", "plan", "run_pipeline"]
+__all__ = [
+    "DEFAULT_OUTPUTS",
+    "RunResult",
+    "Step",
+    "StepContext",
+    "StepOutcome",
+    "known_steps",
+    "outputs_dir",
+    "plan",
+    "run_pipeline",
+]
 KIND = "pipeline-step"
-
 
 
 @dataclass
@@ -57,8 +65,12 @@ class RunResult:
     record: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"outputs": str(self.outputs), "files": self.files, "steps": self.steps,
-                "run": self.record}
+        return {
+            "outputs": str(self.outputs),
+            "files": self.files,
+            "steps": self.steps,
+            "run": self.record,
+        }
 
 
 # --------------------------------------------------------------------------- plan
@@ -129,8 +141,10 @@ def _check(review: Review, step: Step) -> None:
 
 def _crashed(step: Step, method: str, exc: Exception) -> str:
     origin = step.runner.origin if step.runner is not None else "?"
-    return (f"pipeline-step {step.name!r} ({origin}) raised {type(exc).__name__} in {method}(): "
-            f"{exc}; report this to the plugin's authors")
+    return (
+        f"pipeline-step {step.name!r} ({origin}) raised {type(exc).__name__} in {method}(): "
+        f"{exc}; report this to the plugin's authors"
+    )
 
 
 def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
@@ -138,45 +152,62 @@ def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
     assert step.runner is not None
     who = f"pipeline-step {step.name!r} ({step.runner.origin})"
     if not isinstance(outcome, StepOutcome):
-        raise PipelineError(f"{who} returned {type(outcome).__name__}, not a StepOutcome; "
-                            "report this to the plugin's authors")
+        raise PipelineError(
+            f"{who} returned {type(outcome).__name__}, not a StepOutcome; "
+            "report this to the plugin's authors"
+        )
     problems = outcome.problems()
-    missing = [f for f in outcome.files if isinstance(f, str)
-               and not (staging / f).is_file()] if not problems else []
+    missing = (
+        [f for f in outcome.files if isinstance(f, str) and not (staging / f).is_file()]
+        if not problems
+        else []
+    )
     if missing:
         problems.append(f"files it lists were not written: {', '.join(missing)}")
     if problems:
-        raise PipelineError(f"{who} returned a malformed StepOutcome: {'; '.join(problems)}; "
-                            "report this to the plugin's authors")
+        raise PipelineError(
+            f"{who} returned a malformed StepOutcome: {'; '.join(problems)}; "
+            "report this to the plugin's authors"
+        )
     return outcome
 
 
 # --------------------------------------------------------------------------- run
 
 
-def select(steps: list[Step], only: list[str] | None = None,
-           start: str | None = None) -> list[Step]:
+def select(
+    steps: list[Step], only: list[str] | None = None, start: str | None = None
+) -> list[Step]:
     """The steps ``--only`` (names) or ``--from`` (a name: it and every later one) pick."""
     names = [s.name for s in steps]
     if start is not None:
         if start not in names:
-            raise PipelineError(f"--from {start}: not a step of review.yaml; its steps: "
-                                f"{', '.join(names)}")
+            raise PipelineError(
+                f"--from {start}: not a step of review.yaml; its steps: {', '.join(names)}"
+            )
         first = names.index(start)
         return [s for s in steps if s.index >= steps[first].index]
     if only:
         unknown = sorted(set(only) - set(names))
         if unknown:
-            raise PipelineError(f"--only {', '.join(unknown)}: not a step of review.yaml; its "
-                                f"steps: {', '.join(names)}")
+            raise PipelineError(
+                f"--only {', '.join(unknown)}: not a step of review.yaml; its "
+                f"steps: {', '.join(names)}"
+            )
         return [s for s in steps if s.name in only]
     return list(steps)
 
 
-def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | None = None,
-                 force: bool = False, dry_run: bool = False,
-                 progress: ProgressFn | None = None,
-                 announce: Callable[[str], None] | None = None) -> RunResult:
+def run_pipeline(
+    review: Review,
+    *,
+    only: list[str] | None = None,
+    start: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: ProgressFn | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> RunResult:
     """Run the declared steps; publish their outputs only if every step succeeds.
 
     A selected step (all, ``only`` or ``start`` onwards) whose fingerprint equals that of
@@ -209,8 +240,11 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
         for step in declared:
             saved = state.load_saved(target, step.name)
             finger = state.fingerprint(review, step, upstream)
-            entry: dict[str, Any] = {"step": step.name, "provider": step.provider,
-                                     "options": step.options}
+            entry: dict[str, Any] = {
+                "step": step.name,
+                "provider": step.provider,
+                "options": step.options,
+            }
             if step.index not in chosen:
                 # Not selected: later steps see its last result (and chain on its fingerprint).
                 if saved:
@@ -219,47 +253,76 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
                 else:
                     upstream = finger["hash"]
                 continue
-            reasons = ["--force"] if force else state.changes(
-                saved["fingerprint"] if saved else None, finger)
+            reasons = (
+                ["--force"]
+                if force
+                else state.changes(saved["fingerprint"] if saved else None, finger)
+            )
             if not reasons and earlier_ran:
                 # results flow down: a step after one that runs again runs again too (its
                 # inputs in the store may have been rebuilt, e.g. a deleted store)
                 reasons = ["an earlier step runs again"]
             if not reasons and saved is not None:
                 state.restore_saved(saved, step.name, results, reports, instruments)
-                summaries.append({**entry, "status": "skipped",
-                                  "reason": f"unchanged since {saved.get('finished', '?')}",
-                                  "summary": saved["summary"], "files": saved["files"],
-                                  "seconds": 0.0, "fingerprint": finger["hash"]})
+                summaries.append(
+                    {
+                        **entry,
+                        "status": "skipped",
+                        "reason": f"unchanged since {saved.get('finished', '?')}",
+                        "summary": saved["summary"],
+                        "files": saved["files"],
+                        "seconds": 0.0,
+                        "fingerprint": finger["hash"],
+                    }
+                )
                 if announce:
-                    announce(f"[{step.index + 1}/{len(declared)}] {step.name}: unchanged, "
-                             "skipped (--force re-runs it)")
+                    announce(
+                        f"[{step.index + 1}/{len(declared)}] {step.name}: unchanged, "
+                        "skipped (--force re-runs it)"
+                    )
                 upstream = finger["hash"]
                 continue
             earlier_ran = True
             if dry_run:
-                summaries.append({**entry, "status": "would run", "reason": "; ".join(reasons),
-                                  "summary": "", "files": [], "fingerprint": finger["hash"]})
+                summaries.append(
+                    {
+                        **entry,
+                        "status": "would run",
+                        "reason": "; ".join(reasons),
+                        "summary": "",
+                        "files": [],
+                        "fingerprint": finger["hash"],
+                    }
+                )
                 upstream = finger["hash"]
                 continue
             if announce:
                 announce(f"[{step.index + 1}/{len(declared)}] {step.name}")
             assert staging is not None and step.runner is not None
-            ctx = StepContext(review, step.index, step.name, step.provider, step.options,
-                              staging, results, progress, instruments, reports,
-                              run={"evidencekit": __version__, "started": started,
-                                   "steps": summaries})
+            ctx = StepContext(
+                review,
+                step.index,
+                step.name,
+                step.provider,
+                step.options,
+                staging,
+                results,
+                progress,
+                instruments,
+                reports,
+                run={"evidencekit": __version__, "started": started, "steps": summaries},
+            )
             began = time.perf_counter()
             try:
                 outcome = _outcome(step, step.runner.provider.run(ctx), staging)
             except PipelineError as exc:
-                raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") \
-                    from exc
+                raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") from exc
             except EvidencekitError:
                 raise
             except Exception as exc:  # third-party code: name it instead of a traceback
-                raise PipelineError(f"step {step.index + 1} ({step.name}) failed: "
-                                    f"{_crashed(step, 'run', exc)}") from exc
+                raise PipelineError(
+                    f"step {step.index + 1} ({step.name}) failed: {_crashed(step, 'run', exc)}"
+                ) from exc
             results[step.name] = dict(outcome.data)
             if outcome.report:
                 reports[step.name] = outcome.report
@@ -267,12 +330,25 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
             # Fingerprinted again once it ran: a step may change what it depends on (the
             # import step fills the store), and the saved state must match what is now.
             finger = state.fingerprint(review, step, upstream)
-            summaries.append({**entry, "status": "ran", "reason": "; ".join(reasons),
-                              "summary": outcome.summary, "files": list(outcome.files),
-                              "seconds": seconds, "fingerprint": finger["hash"]})
-            saved_now[step.name] = {"summary": outcome.summary, "data": results[step.name],
-                                    "files": list(outcome.files), "report": outcome.report,
-                                    "instruments": dict(instruments), "fingerprint": finger}
+            summaries.append(
+                {
+                    **entry,
+                    "status": "ran",
+                    "reason": "; ".join(reasons),
+                    "summary": outcome.summary,
+                    "files": list(outcome.files),
+                    "seconds": seconds,
+                    "fingerprint": finger["hash"],
+                }
+            )
+            saved_now[step.name] = {
+                "summary": outcome.summary,
+                "data": results[step.name],
+                "files": list(outcome.files),
+                "report": outcome.report,
+                "instruments": dict(instruments),
+                "fingerprint": finger,
+            }
             upstream = finger["hash"]
         finished = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         record = {
@@ -298,8 +374,9 @@ def run_pipeline(review: Review, *, only: list[str] | None = None, start: str | 
 
             path = state.state_file(target, name)
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, json.dumps({**saved, "finished": finished}, default=str,
-                                               ensure_ascii=False))
+            atomic_write_text(
+                path, json.dumps({**saved, "finished": finished}, default=str, ensure_ascii=False)
+            )
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

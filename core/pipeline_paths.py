@@ -89,8 +89,7 @@ def kept_outputs(target: Path, declared: Sequence[str], ran: Sequence[str]) -> s
         return set()
     keep: set[str] = set()
     for step in previous.get("steps", []) if isinstance(previous, dict) else []:
-        if isinstance(step, dict) and step.get("step") in declared and \
-                step.get("step") not in ran:
+        if isinstance(step, dict) and step.get("step") in declared and step.get("step") not in ran:
             keep.update(str(f) for f in step.get("files") or [])
     return keep
 
@@ -116,12 +115,21 @@ def move_aside(target: Path, names: Sequence[str], stamp: str) -> str | None:
 
 def outside_paths(review: Any, steps: Sequence[Any]) -> list[dict[str, str]]:
     """Every path review.yaml names outside the review folder (shown, never refused)."""
-    return [{"what": p["what"], "path": p["path"]}
-            for p in declared_paths(review, steps) if not p["inside"]]
+    return [
+        {"what": p["what"], "path": p["path"]}
+        for p in declared_paths(review, steps)
+        if not p["inside"]
+    ]
 
 
-def finish_outputs(review: Any, steps: Sequence[Any], staging: Path, target: Path,
-                   record: dict[str, Any], started: Any) -> list[str]:
+def finish_outputs(
+    review: Any,
+    steps: Sequence[Any],
+    staging: Path,
+    target: Path,
+    record: dict[str, Any],
+    started: Any,
+) -> list[str]:
     """Record outside paths and stale outputs in run.json, move the stale aside, publish."""
     record["paths_outside_review"] = outside_paths(review, steps)
     declared = [entry["step"] for entry in review.config.get("steps") or []]
@@ -132,10 +140,11 @@ def finish_outputs(review: Any, steps: Sequence[Any], staging: Path, target: Pat
     produced = [p.name for p in staging.iterdir() if p.is_file()]
     stale = stale_outputs(target, produced, keep)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    record["stale_outputs"] = {"moved_to": f"{STALE_DIR}/{stamp}" if stale else None,
-                               "files": stale}
-    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n",
-                                      "utf-8")
+    record["stale_outputs"] = {
+        "moved_to": f"{STALE_DIR}/{stamp}" if stale else None,
+        "files": stale,
+    }
+    (staging / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
     move_aside(target, stale, stamp)
     return publish(staging, target)
 
@@ -152,5 +161,14 @@ def publish(staging: Path, target: Path) -> list[str]:
     return names
 
 
-__all__ = ["DEFAULT_OUTPUTS", "declared_paths", "finish_outputs", "kept_outputs", "move_aside",
-           "outputs_dir", "outside_paths", "publish", "stale_outputs"]
+__all__ = [
+    "DEFAULT_OUTPUTS",
+    "declared_paths",
+    "finish_outputs",
+    "kept_outputs",
+    "move_aside",
+    "outputs_dir",
+    "outside_paths",
+    "publish",
+    "stale_outputs",
+]

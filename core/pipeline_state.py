@@ -90,7 +90,8 @@ def _plugin_version(provider: Any) -> str:
         return module_name
     module = sys.modules.get(module_name)
     version = getattr(module, "__version__", None) or _distribution_version(
-        module_name.split(".")[0])
+        module_name.split(".")[0]
+    )
     return f"{module_name} {version}".strip()
 
 
@@ -109,14 +110,16 @@ def fingerprint(review: Any, step: Any, upstream: str | None) -> dict[str, Any]:
     else:
         # by default every file its options or the sections it reads name (a screening
         # step's decision files under screening.files, say), hashed
-        inputs = option_files(review, [step.options,
-                                       *(review.config.get(k) for k in sections)])
+        inputs = option_files(review, [step.options, *(review.config.get(k) for k in sections)])
     for name in sections:
         if name in review.config:
             inputs[f"review.yaml:{name}"] = sha256_json(review.config[name])
     own = review.root / "instruments"
-    local = {str(p.relative_to(own)): sha256_file(p) for p in sorted(own.rglob("*.yaml"))} \
-        if own.is_dir() else {}
+    local = (
+        {str(p.relative_to(own)): sha256_file(p) for p in sorted(own.rglob("*.yaml"))}
+        if own.is_dir()
+        else {}
+    )
     parts = {
         "options": sha256_json({"provider": step.provider, "options": step.options}),
         "inputs": inputs,
@@ -135,8 +138,9 @@ def changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
     if old.get("options") != new["options"]:
         out.append("its options changed")
     old_inputs, new_inputs = old.get("inputs") or {}, new["inputs"]
-    changed = sorted(k for k in set(old_inputs) | set(new_inputs)
-                     if old_inputs.get(k) != new_inputs.get(k))
+    changed = sorted(
+        k for k in set(old_inputs) | set(new_inputs) if old_inputs.get(k) != new_inputs.get(k)
+    )
     if changed:
         out.append("input changed: " + ", ".join(changed))
     if old.get("instruments") != new["instruments"]:
@@ -182,11 +186,15 @@ def store_state(review: Any, what: str) -> str:
             return "no store"
         import sqlite3
 
-        query = ("SELECT sha256 FROM imports" if what == "imports"
-                 else "SELECT a, b, decision FROM pair_decisions ORDER BY decision_id")
+        query = (
+            "SELECT sha256 FROM imports"
+            if what == "imports"
+            else "SELECT a, b, decision FROM pair_decisions ORDER BY decision_id"
+        )
         try:
-            with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro",
-                                                    uri=True)) as conn:
+            with contextlib.closing(
+                sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+            ) as conn:
                 found = conn.execute(query).fetchall()
         except sqlite3.Error as exc:
             return f"unreadable store: {exc}"
@@ -203,14 +211,22 @@ def store_state(review: Any, what: str) -> str:
 
             if what == "imports":
                 return sha256_json(sorted(i.sha256 for i in rows.imports(conn).values()))
-            return sha256_json(sorted([k[0], k[1], v.get("decision")]
-                                      for k, v in rows.latest_decisions(conn).items()))
+            return sha256_json(
+                sorted(
+                    [k[0], k[1], v.get("decision")] for k, v in rows.latest_decisions(conn).items()
+                )
+            )
     except StoreError as exc:
         return f"unreadable store: {exc}"
 
 
-def restore_saved(saved: dict[str, Any], name: str, results: dict[str, Any],
-             reports: dict[str, str], instruments: dict[str, str]) -> None:
+def restore_saved(
+    saved: dict[str, Any],
+    name: str,
+    results: dict[str, Any],
+    reports: dict[str, str],
+    instruments: dict[str, str],
+) -> None:
     """A skipped step's last result, as if it had just run."""
     results[name] = saved.get("data") or {}
     if saved.get("report"):

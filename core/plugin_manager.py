@@ -61,8 +61,11 @@ def _block_unlisted(pm: pluggy.PluginManager, allowed: set[str]) -> list[str]:
     blocked = []
     for dist in distributions():
         for ep in dist.entry_points:
-            if ep.group == ENTRY_POINT_GROUP and ep.name not in allowed and \
-                    (dist.metadata["Name"] or "") not in allowed:
+            if (
+                ep.group == ENTRY_POINT_GROUP
+                and ep.name not in allowed
+                and (dist.metadata["Name"] or "") not in allowed
+            ):
                 pm.set_blocked(ep.name)
                 blocked.append(ep.name)
     return blocked
@@ -130,14 +133,17 @@ def _broken_entry_point(exc: BaseException) -> str:
             try:
                 ep.load()
             except Exception:
-                culprit = (f"the plugin {ep.name!r} ({ep.value}) of "
-                           f"{dist.metadata['Name']} {dist.version}")
+                culprit = (
+                    f"the plugin {ep.name!r} ({ep.value}) of {dist.metadata['Name']} {dist.version}"
+                )
                 break
         else:
             continue
         break
-    return (f"{culprit} cannot be loaded: {type(exc).__name__}: {exc}. Fix or uninstall it, "
-            f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins")
+    return (
+        f"{culprit} cannot be loaded: {type(exc).__name__}: {exc}. Fix or uninstall it, "
+        f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins"
+    )
 
 
 def _import_local(name: str, path: Path | None) -> object:

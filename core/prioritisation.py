@@ -87,18 +87,27 @@ class RuleSpec:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def rank(registry: Any, name: str, records: Sequence[Any], options: Mapping[str, Any],
-         context: RankingContext) -> Ranking:
+def rank(
+    registry: Any,
+    name: str,
+    records: Sequence[Any],
+    options: Mapping[str, Any],
+    context: RankingContext,
+) -> Ranking:
     """Call the ranking screener ``name`` and check its answer covers every unlabelled record."""
     info = registry.info("screener", name)
     result = info.provider.screen(records, options, context)
     if not isinstance(result, Ranking):
-        raise RegistryError(f"screener {name!r} ({info.origin}) returned "
-                            f"{type(result).__name__}, not a ranking; it cannot order a queue")
+        raise RegistryError(
+            f"screener {name!r} ({info.origin}) returned "
+            f"{type(result).__name__}, not a ranking; it cannot order a queue"
+        )
     expected = set(range(len(records))) - set(context.labels)
     if len(result.order) != len(expected) or set(result.order) != expected:
-        raise RegistryError(f"screener {name!r} ({info.origin}) returned a ranking that is not "
-                            "a permutation of the unlabelled records; report this to its authors")
+        raise RegistryError(
+            f"screener {name!r} ({info.origin}) returned a ranking that is not "
+            "a permutation of the unlabelled records; report this to its authors"
+        )
     return result
 
 
@@ -106,15 +115,22 @@ def check_verdict(verdict: Any, name: str, origin: str) -> StopVerdict:
     """Accept a :class:`StopVerdict` (or a ``(bool, str)`` pair) from stopping rule ``name``."""
     if isinstance(verdict, StopVerdict):
         return verdict
-    if (isinstance(verdict, tuple) and len(verdict) == 2 and isinstance(verdict[0], bool)
-            and isinstance(verdict[1], str)):
+    if (
+        isinstance(verdict, tuple)
+        and len(verdict) == 2
+        and isinstance(verdict[0], bool)
+        and isinstance(verdict[1], str)
+    ):
         return StopVerdict(verdict[0], verdict[1])
-    raise RegistryError(f"stopping rule {name!r} ({origin}) returned {type(verdict).__name__}; "
-                        "expected a StopVerdict (stop, reason)")
+    raise RegistryError(
+        f"stopping rule {name!r} ({origin}) returned {type(verdict).__name__}; "
+        "expected a StopVerdict (stop, reason)"
+    )
 
 
-def evaluate(registry: Any, rules: Sequence[RuleSpec], history: ScreeningHistory
-             ) -> list[tuple[RuleSpec, StopVerdict]]:
+def evaluate(
+    registry: Any, rules: Sequence[RuleSpec], history: ScreeningHistory
+) -> list[tuple[RuleSpec, StopVerdict]]:
     """Each rule's verdict on ``history``, options checked against the rule's schema."""
     out = []
     for spec in rules:
@@ -134,8 +150,7 @@ def combined(verdicts: Sequence[tuple[RuleSpec, StopVerdict]], how: str = "any")
     stops = [spec.name for spec, verdict in verdicts if verdict.stop]
     if how == "any":
         stop = bool(stops)
-        reason = (f"{', '.join(stops)} says stop" if stop
-                  else "no rule says stop yet")
+        reason = f"{', '.join(stops)} says stop" if stop else "no rule says stop yet"
     else:
         stop = len(stops) == len(verdicts)
         waiting = [spec.name for spec, verdict in verdicts if not verdict.stop]
@@ -152,8 +167,10 @@ def parse_rule(text: str) -> RuleSpec:
     for part in filter(None, (p.strip() for p in rest.split(","))):
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
-            raise EvidencekitError(f"stopping rule {text!r}: write options as key=value, "
-                                   f"e.g. hypergeometric:recall=0.95,confidence=0.95")
+            raise EvidencekitError(
+                f"stopping rule {text!r}: write options as key=value, "
+                f"e.g. hypergeometric:recall=0.95,confidence=0.95"
+            )
         options[key.strip()] = yaml.safe_load(value)
     if not name.strip():
         raise EvidencekitError(f"stopping rule {text!r} has no name")

@@ -50,8 +50,9 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items()
-               if v not in (None, [], "") and k != "item_label"}
+        out = {
+            k: v for k, v in asdict(self).items() if v not in (None, [], "") and k != "item_label"
+        }
         out["text"] = str(self)
         return out
 

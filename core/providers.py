@@ -54,7 +54,9 @@ class Deduplicator(Provider, Protocol):
     """Records → duplicate links with the reason for each."""
 
     def find_duplicates(
-        self, records: Sequence[Record], options: Mapping[str, Any],
+        self,
+        records: Sequence[Record],
+        options: Mapping[str, Any],
         decisions: Mapping[tuple[str, str], str],
     ) -> DedupeResult:
         """Return links (pairs with reasons and scores) and uncertain pairs."""
@@ -81,16 +83,16 @@ class StoppingRule(Provider, Protocol):
 class AppraisalScorer(Provider, Protocol):
     """Checklist + answers → score and grade."""
 
-    def score(self, checklist: Any, answers: Mapping[str, Any], options: Mapping[str, Any]
-              ) -> ScoreResult | Mapping[str, Any]:
+    def score(
+        self, checklist: Any, answers: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> ScoreResult | Mapping[str, Any]:
         """Return the score and grade of one appraisal (checked by ``check_score_result``)."""
 
 
 class SynthesisMethod(Provider, Protocol):
     """Coded studies + framework → ranked influences, comparisons, a derived measure."""
 
-    def run(self, studies: Any, framework: Any, options: Mapping[str, Any]
-            ) -> Mapping[str, Any]:
+    def run(self, studies: Any, framework: Any, options: Mapping[str, Any]) -> Mapping[str, Any]:
         """Return the synthesis result as a mapping of plain data. ``studies`` is an
         ``evidencekit.core.synthesis.SynthesisData``; the result is checked by
         ``evidencekit.core.synthesis.run_method`` (docs/synthesis.md)."""
@@ -99,8 +101,9 @@ class SynthesisMethod(Provider, Protocol):
 class ValidityAnalysis(Provider, Protocol):
     """Measure + ratings → statistics with a plain-language verdict."""
 
-    def analyse(self, measure: Any, ratings: Any, units: Any, options: Mapping[str, Any]
-                ) -> ValidityResult | Mapping[str, Any]:
+    def analyse(
+        self, measure: Any, ratings: Any, units: Any, options: Mapping[str, Any]
+    ) -> ValidityResult | Mapping[str, Any]:
         """Return numbers and a ``verdict`` string (checked by ``check_validity_result``)."""
 
 
@@ -192,8 +195,7 @@ class PipelineStep:
     #: receive the declared provider name (None when the review names none).
     provider_kind: str | None = None
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.
 
         ``options`` have already passed ``options_schema``. Nothing may be written here.

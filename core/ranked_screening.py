@@ -60,8 +60,9 @@ def settings(review: Any) -> PrioritySettings:
         options=dict(section.get("options") or {}),
         seed=int(section.get("seed", 0)),
         combine=str(stopping.get("combine", "any")),
-        rules=None if rules is None else [RuleSpec(str(r["name"]), dict(r.get("options") or {}))
-                                         for r in rules],
+        rules=None
+        if rules is None
+        else [RuleSpec(str(r["name"]), dict(r.get("options") or {})) for r in rules],
     )
 
 
@@ -69,8 +70,10 @@ def _records(review: Any, record_ids: Sequence[str]) -> list[Any]:
     from evidencekit.core.store import open_store, rows
 
     with open_store(review) as store, store.read() as conn:
-        loaded = {r.record_id: r for r in rows.load_records(conn, record_ids=list(record_ids),
-                                                             with_raw=False)}
+        loaded = {
+            r.record_id: r
+            for r in rows.load_records(conn, record_ids=list(record_ids), with_raw=False)
+        }
     return [loaded[r] for r in record_ids]
 
 
@@ -88,16 +91,18 @@ class RankedQueue:
         self.review = review
         self.settings = settings(review)
         self.registry = review.registry
-        self.options = self.registry.validate_options("screener", self.settings.model,
-                                                      self.settings.options)
+        self.options = self.registry.validate_options(
+            "screener", self.settings.model, self.settings.options
+        )
         state = load_state(review)
         self.stage = stage
         self.population = state.population(stage)
         self.index = {r: i for i, r in enumerate(self.population)}
         self.records = _records(review, self.population)
         self.cache: dict[str, Any] = {}
-        self.labels = {r: LABEL[f.outcome] for r, f in state.final(stage).items()
-                       if f.outcome in LABEL}
+        self.labels = {
+            r: LABEL[f.outcome] for r, f in state.final(stage).items() if f.outcome in LABEL
+        }
         self.parameters: dict[str, Any] = {}
 
     def record(self, record_id: str, decision: str) -> None:
@@ -115,8 +120,13 @@ class RankedQueue:
         known = {self.index[r]: v for r, v in self.labels.items() if r in self.index}
         if len(set(known.values())) < 2:
             return list(queue)  # nothing to learn from yet: keep the store's order
-        ranking = rank(self.registry, self.settings.model, self.records, self.options,
-                       RankingContext(known, seed=self.settings.seed, cache=self.cache))
+        ranking = rank(
+            self.registry,
+            self.settings.model,
+            self.records,
+            self.options,
+            RankingContext(known, seed=self.settings.seed, cache=self.cache),
+        )
         self.parameters = ranking.parameters
         position = {self.population[p]: i for i, p in enumerate(ranking.order)}
         late = len(position)
@@ -132,13 +142,14 @@ def history(review: Any, stage: str) -> ScreeningHistory:
     finals = state.final(stage)
     population = state.population(stage)
     first: dict[str, str] = {}
-    for decision in sorted((d for d in state.decisions if d.stage == stage),
-                           key=lambda d: (d.time, d.decision_id)):
+    for decision in sorted(
+        (d for d in state.decisions if d.stage == stage), key=lambda d: (d.time, d.decision_id)
+    ):
         first.setdefault(decision.record_id, decision.time)
-    decided = sorted((r for r in first if r in finals and finals[r].outcome in LABEL),
-                     key=lambda r: first[r])
-    return ScreeningHistory([LABEL[finals[r].outcome] for r in decided],
-                            n_total=len(population))
+    decided = sorted(
+        (r for r in first if r in finals and finals[r].outcome in LABEL), key=lambda r: first[r]
+    )
+    return ScreeningHistory([LABEL[finals[r].outcome] for r in decided], n_total=len(population))
 
 
 def status(review: Any, stage: str | None = None) -> dict[str, Any]:
@@ -152,17 +163,26 @@ def status(review: Any, stage: str | None = None) -> dict[str, Any]:
     else:
         config.stage(stage)  # unknown stage: an error naming the declared ones
     prio = settings(review)
-    rules = prio.rules if prio.rules is not None else [
-        RuleSpec(n) for n in review.registry.names("stopping-rule")]
+    rules = (
+        prio.rules
+        if prio.rules is not None
+        else [RuleSpec(n) for n in review.registry.names("stopping-rule")]
+    )
     past = history(review, stage)
     verdicts = evaluate(review.registry, rules, past)
     overall: StopVerdict = combined(verdicts, prio.combine)
     return {
-        "stage": stage, "screened": past.n_screened, "relevant": past.n_relevant,
-        "records": past.n_total, "combine": prio.combine,
-        "rules": [{"rule": spec.name, "options": spec.options, "stop": v.stop,
-                   "reason": v.reason} for spec, v in verdicts],
-        "stop": overall.stop, "reason": overall.reason,
+        "stage": stage,
+        "screened": past.n_screened,
+        "relevant": past.n_relevant,
+        "records": past.n_total,
+        "combine": prio.combine,
+        "rules": [
+            {"rule": spec.name, "options": spec.options, "stop": v.stop, "reason": v.reason}
+            for spec, v in verdicts
+        ],
+        "stop": overall.stop,
+        "reason": overall.reason,
     }
 
 
@@ -188,15 +208,23 @@ def labelled_from_review(review: Any, stage: str | None = None) -> Any:
     finals = state.final(stage)
     ids = [r for r in state.population(stage) if finals[r].outcome in LABEL]
     if not ids:
-        raise EvidencekitError(f"{review.root}: no record has a final include/exclude decision "
-                               f"at {stage}; record decisions first (evidencekit decisions "
-                               "import, evidencekit screen)")
-    data = LabelledSet(_records(review, ids), [LABEL[finals[r].outcome] for r in ids],
-                       f"{review.root} ({stage})", f"final decision at {stage}")
+        raise EvidencekitError(
+            f"{review.root}: no record has a final include/exclude decision "
+            f"at {stage}; record decisions first (evidencekit decisions "
+            "import, evidencekit screen)"
+        )
+    data = LabelledSet(
+        _records(review, ids),
+        [LABEL[finals[r].outcome] for r in ids],
+        f"{review.root} ({stage})",
+        f"final decision at {stage}",
+    )
     check_simulable(data)
     left = len(finals) - len(ids)
     if left:
-        data.warnings.append(f"{review.root}: {left} records of {stage} have no final "
-                             "include/exclude decision (pending, conflict or not retrieved); "
-                             "they are left out of the simulation")
+        data.warnings.append(
+            f"{review.root}: {left} records of {stage} have no final "
+            "include/exclude decision (pending, conflict or not retrieved); "
+            "they are left out of the simulation"
+        )
     return data

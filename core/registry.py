@@ -107,9 +107,7 @@ class Registry:
             ) from None
         problems = validation_messages(options, schema)
         if problems:
-            raise RegistryError(
-                f"invalid options for {kind} {name!r}: " + "; ".join(problems)
-            )
+            raise RegistryError(f"invalid options for {kind} {name!r}: " + "; ".join(problems))
         return options
 
     def _check_kind(self, kind: str) -> None:

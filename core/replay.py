@@ -21,8 +21,10 @@ from typing import Any
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.prioritisation import ScreeningHistory, StopVerdict, check_verdict, combined
 
-_TRUE, _FALSE = {"1", "yes", "true", "include", "included"}, {"0", "no", "false", "exclude",
-                                                                   "excluded"}
+_TRUE, _FALSE = (
+    {"1", "yes", "true", "include", "included"},
+    {"0", "no", "false", "exclude", "excluded"},
+)
 
 
 def read_labels(path: Path, id_column: str, label_column: str) -> dict[str, int]:
@@ -33,8 +35,10 @@ def read_labels(path: Path, id_column: str, label_column: str) -> dict[str, int]
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
     missing = {id_column, label_column} - set(reader.fieldnames or ())
     if missing:
-        raise PipelineError(f"{path}: no column {', '.join(sorted(missing))}; its columns are "
-                            f"{', '.join(reader.fieldnames or ())}")
+        raise PipelineError(
+            f"{path}: no column {', '.join(sorted(missing))}; its columns are "
+            f"{', '.join(reader.fieldnames or ())}"
+        )
     labels: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         value = (row[label_column] or "").strip().lower()
@@ -49,14 +53,23 @@ def _labels_of_population(ranker: Any, labels: Mapping[str, int], path: Path) ->
     for record in ranker.records:
         key = record.source_key
         if key not in labels:
-            raise PipelineError(f"{path}: no label for record {record.record_id} (its id in "
-                                f"its export is {key!r}); every record of the stage needs one")
+            raise PipelineError(
+                f"{path}: no label for record {record.record_id} (its id in "
+                f"its export is {key!r}); every record of the stage needs one"
+            )
         out[record.record_id] = labels[key]
     return out
 
 
-def replay(review: Any, stage: str, labels: Mapping[str, int], path: Path, *,
-           reviewer: str = "replay", retrain_lag: float = 0.02) -> dict[str, Any]:
+def replay(
+    review: Any,
+    stage: str,
+    labels: Mapping[str, int],
+    path: Path,
+    *,
+    reviewer: str = "replay",
+    retrain_lag: float = 0.02,
+) -> dict[str, Any]:
     """Screen ``stage`` in ranked order with decisions from ``labels`` until the stopping
     rules say stop; store the decisions and the automated exclusions. Returns a summary."""
     from evidencekit.core.ranked_screening import RankedQueue, history, settings
@@ -71,16 +84,25 @@ def replay(review: Any, stage: str, labels: Mapping[str, int], path: Path, *,
     registry = review.registry
     rules = prio.rules if prio.rules is not None else []
     if not rules:
-        raise PipelineError("replaying needs stopping rules: declare "
-                            "screening.prioritisation.stopping.rules in review.yaml")
-    checked = [(spec, registry.validate_options("stopping-rule", spec.name, spec.options),
-                registry.info("stopping-rule", spec.name)) for spec in rules]
+        raise PipelineError(
+            "replaying needs stopping rules: declare "
+            "screening.prioritisation.stopping.rules in review.yaml"
+        )
+    checked = [
+        (
+            spec,
+            registry.validate_options("stopping-rule", spec.name, spec.options),
+            registry.info("stopping-rule", spec.name),
+        )
+        for spec in rules
+    ]
     ranker = RankedQueue(review, stage)
     truth = _labels_of_population(ranker, labels, path)
     state = load_state(review)
     finals = state.final(stage)
-    queue = [r for r in ranker.population
-             if finals[r].outcome == "pending" and not finals[r].automated]
+    queue = [
+        r for r in ranker.population if finals[r].outcome == "pending" and not finals[r].automated
+    ]
     past = list(history(review, stage).labels)
     n_total = len(ranker.population)
     decided: list[tuple[str, int]] = []
@@ -95,8 +117,13 @@ def replay(review: Any, stage: str, labels: Mapping[str, int], path: Path, *,
         past.append(label)
         ranker.record(record_id, "include" if label else "exclude")
         current = ScreeningHistory(past, n_total=n_total)
-        verdicts = [(spec, check_verdict(info.provider.should_stop(current, options), spec.name,
-                                         info.origin)) for spec, options, info in checked]
+        verdicts = [
+            (
+                spec,
+                check_verdict(info.provider.should_stop(current, options), spec.name, info.origin),
+            )
+            for spec, options, info in checked
+        ]
         verdict = combined(verdicts, prio.combine)
         if verdict.stop:
             break
@@ -105,28 +132,51 @@ def replay(review: Any, stage: str, labels: Mapping[str, int], path: Path, *,
             queue = ranker.order(queue)
             since = 0
     if decided:
-        record_decisions(review, [NewDecision(r, stage, reviewer,
-                                              "include" if v else "exclude", origin="replay")
-                                  for r, v in decided])
+        record_decisions(
+            review,
+            [
+                NewDecision(r, stage, reviewer, "include" if v else "exclude", origin="replay")
+                for r, v in decided
+            ],
+        )
     if verdict.stop and queue:
-        record_automated_exclusions(review, stage, prio.model, [
-            (r, "stopping rule", verdict.reason) for r in queue])
+        record_automated_exclusions(
+            review, stage, prio.model, [(r, "stopping rule", verdict.reason) for r in queue]
+        )
     missed = sum(truth[r] for r in queue)
     found = sum(past)
     return {
-        "stage": stage, "records": n_total, "screened": len(past), "skipped": len(queue),
-        "included": found, "included_in_labels": found + missed, "missed": missed,
+        "stage": stage,
+        "records": n_total,
+        "screened": len(past),
+        "skipped": len(queue),
+        "included": found,
+        "included_in_labels": found + missed,
+        "missed": missed,
         "recall": found / (found + missed) if found + missed else None,
-        "stopped": verdict.stop, "reason": verdict.reason,
-        "rules": [{"rule": s.name, "options": s.options, "stop": v.stop, "reason": v.reason}
-                  for s, v in verdicts],
-        "model": prio.model, "model_parameters": ranker.parameters, "seed": prio.seed,
+        "stopped": verdict.stop,
+        "reason": verdict.reason,
+        "rules": [
+            {"rule": s.name, "options": s.options, "stop": v.stop, "reason": v.reason}
+            for s, v in verdicts
+        ],
+        "model": prio.model,
+        "model_parameters": ranker.parameters,
+        "seed": prio.seed,
         "order": [r for r, _ in decided],
     }
 
 
-def replay_next_stage(review: Any, stage: str, previous: str, labels: Mapping[str, int],
-                      path: Path, *, reviewer: str, reason: str) -> dict[str, int]:
+def replay_next_stage(
+    review: Any,
+    stage: str,
+    previous: str,
+    labels: Mapping[str, int],
+    path: Path,
+    *,
+    reviewer: str,
+    reason: str,
+) -> dict[str, int]:
     """Decide every record of ``stage`` (those included at ``previous``) from ``labels``."""
     from evidencekit.core.ranked_screening import _records
     from evidencekit.core.screening import NewDecision, load_state, record_decisions
@@ -140,10 +190,21 @@ def replay_next_stage(review: Any, stage: str, previous: str, labels: Mapping[st
         if record.source_key not in labels:
             raise PipelineError(f"{path}: no label for record {record.record_id}")
         included = labels[record.source_key]
-        items.append(NewDecision(record.record_id, stage, reviewer,
-                                 "include" if included else "exclude",
-                                 "" if included else reason, origin="replay"))
+        items.append(
+            NewDecision(
+                record.record_id,
+                stage,
+                reviewer,
+                "include" if included else "exclude",
+                "" if included else reason,
+                origin="replay",
+            )
+        )
     if items:
         record_decisions(review, items)
-    return {"stage": stage, "after": previous, "decided": len(items),
-            "included": sum(1 for i in items if i.decision == "include")}
+    return {
+        "stage": stage,
+        "after": previous,
+        "decided": len(items),
+        "included": sum(1 for i in items if i.decision == "include"),
+    }

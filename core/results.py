@@ -22,8 +22,16 @@ from evidencekit.core.duplicate_links import DedupeResult, Link
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.steps import StepOutcome
 
-__all__ = ["DedupeResult", "Link", "ProviderResultError", "ScoreResult", "StepOutcome",
-           "ValidityResult", "check_score_result", "check_validity_result"]
+__all__ = [
+    "DedupeResult",
+    "Link",
+    "ProviderResultError",
+    "ScoreResult",
+    "StepOutcome",
+    "ValidityResult",
+    "check_score_result",
+    "check_validity_result",
+]
 
 _NUMBER = (int, float)
 
@@ -70,7 +78,8 @@ def check_score_result(result: Any, who: str) -> dict[str, Any]:
     if not isinstance(result, Mapping) or "grade" not in result:
         raise ProviderResultError(
             f"{who} returned {type(result).__name__}, not a mapping with a 'grade'; "
-            "see docs/plugins.md")
+            "see docs/plugins.md"
+        )
     out = dict(result)
     problems = []
     if out["grade"] is not None and not isinstance(out["grade"], str):
@@ -78,8 +87,10 @@ def check_score_result(result: Any, who: str) -> dict[str, Any]:
     score, out_of = out.get("score"), out.get("out_of")
     if (score is None) != (out_of is None) and out.get("score_percent") is None:
         given, missing = ("score", "out_of") if out_of is None else ("out_of", "score")
-        problems.append(f"'{given}' without '{missing}', so no percentage can be computed; "
-                        "return both, or 'score_percent'")
+        problems.append(
+            f"'{given}' without '{missing}', so no percentage can be computed; "
+            "return both, or 'score_percent'"
+        )
     for key in ("score", "out_of", "score_percent"):
         if out.get(key) is not None and not _is_number(out[key]):
             problems.append(f"'{key}' is {out[key]!r}, not a number")
@@ -87,11 +98,14 @@ def check_score_result(result: Any, who: str) -> dict[str, Any]:
     if _is_number(percent) and not 0 <= percent <= 100:
         problems.append(f"'score_percent' is {percent}, outside 0-100")
     if problems:
-        raise ProviderResultError(f"{who} returned a malformed score: {'; '.join(problems)}; "
-                                  "report this to the plugin's authors")
+        raise ProviderResultError(
+            f"{who} returned a malformed score: {'; '.join(problems)}; "
+            "report this to the plugin's authors"
+        )
     if percent is None:
-        out["score_percent"] = (100.0 * score / out_of
-                                if _is_number(score) and _is_number(out_of) and out_of else None)
+        out["score_percent"] = (
+            100.0 * score / out_of if _is_number(score) and _is_number(out_of) and out_of else None
+        )
     return out
 
 
@@ -119,10 +133,12 @@ def check_validity_result(result: Any, who: str) -> dict[str, Any]:
     if not isinstance(result, Mapping):
         raise ProviderResultError(
             f"{who} returned {type(result).__name__}, not a mapping with a 'verdict'; "
-            "report this to the plugin's authors")
+            "report this to the plugin's authors"
+        )
     verdict = result.get("verdict")
     if not isinstance(verdict, str) or not verdict.strip():
         raise ProviderResultError(
             f"{who} returned a result without a 'verdict' sentence; report this to the "
-            "plugin's authors")
+            "plugin's authors"
+        )
     return dict(result)

@@ -80,11 +80,14 @@ class Review:
         """
         broken = self.catalog.problems_by_origin.get("review")
         if broken:
-            raise InstrumentError([
-                *broken,
-                f"{self.root / 'instruments'}: fix the review's own instruments first; a broken "
-                f"file there is skipped, so {ref!r} could be another version than the review's",
-            ])
+            raise InstrumentError(
+                [
+                    *broken,
+                    f"{self.root / 'instruments'}: fix the review's own instruments first; a "
+                    f"broken file there is skipped, so {ref!r} could be another version than "
+                    "the review's",
+                ]
+            )
         pins = self.section("instruments")
         if "@" not in ref and ref in pins:
             ref = f"{ref}@{pins[ref]}"

@@ -44,8 +44,10 @@ def _load(root: Path) -> tuple[Review | None, list[str]]:
 
     file = root / REVIEW_FILE
     if not file.is_file():
-        return None, [f"{root} is not a review folder: it has no {REVIEW_FILE}; start one with "
-                      "`evidencekit init DIR`"]
+        return None, [
+            f"{root} is not a review folder: it has no {REVIEW_FILE}; start one with "
+            "`evidencekit init DIR`"
+        ]
     try:
         doc = load_yaml(file, name=str(file))
     except InstrumentError as exc:
@@ -66,15 +68,23 @@ def _pins(review: Review) -> Problems:
     for instrument_id, version in pins.items():
         versions = catalog.versions(str(instrument_id))
         if not versions:
-            out.append((("instruments", instrument_id),
-                        f"no instrument with id {instrument_id!r}"
-                        f"{did_you_mean(instrument_id, known_ids)}; see `evidencekit "
-                        "instruments list`, or add its YAML to the review's instruments/"))
+            out.append(
+                (
+                    ("instruments", instrument_id),
+                    f"no instrument with id {instrument_id!r}"
+                    f"{did_you_mean(instrument_id, known_ids)}; see `evidencekit "
+                    "instruments list`, or add its YAML to the review's instruments/",
+                )
+            )
         elif str(version) not in versions:
-            out.append((("instruments", instrument_id),
-                        f"{instrument_id!r} has no version {str(version)!r}; versions found: "
-                        f"{', '.join(versions)}; pin one of those or add the version's YAML "
-                        "to the review's instruments/"))
+            out.append(
+                (
+                    ("instruments", instrument_id),
+                    f"{instrument_id!r} has no version {str(version)!r}; versions found: "
+                    f"{', '.join(versions)}; pin one of those or add the version's YAML "
+                    "to the review's instruments/",
+                )
+            )
     for problem in catalog.problems_by_origin.get("review", []):
         out.append(((), problem))
     return out
@@ -100,8 +110,13 @@ def _sources(review: Review) -> Problems:
         for field in ("format", "importer"):
             name = source.get(field)
             if isinstance(name, str) and name not in importers:
-                out.append((("sources", n, field), f"unknown importer {name!r}"
-                            f"{did_you_mean(name, importers)}; known: {', '.join(importers)}"))
+                out.append(
+                    (
+                        ("sources", n, field),
+                        f"unknown importer {name!r}"
+                        f"{did_you_mean(name, importers)}; known: {', '.join(importers)}",
+                    )
+                )
     return out
 
 
@@ -112,12 +127,16 @@ def _dedupe(review: Review) -> Problems:
     method = section.get("method")
     names = review.registry.names("deduplicator")
     if isinstance(method, str) and method not in names:
-        return [(("dedupe", "method"), f"unknown deduplicator {method!r}"
-                 f"{did_you_mean(method, names)}; known: {', '.join(names)}")]
+        return [
+            (
+                ("dedupe", "method"),
+                f"unknown deduplicator {method!r}"
+                f"{did_you_mean(method, names)}; known: {', '.join(names)}",
+            )
+        ]
     if isinstance(section.get("options"), dict):
         try:
-            review.registry.validate_options("deduplicator", method or "fuzzy",
-                                             section["options"])
+            review.registry.validate_options("deduplicator", method or "fuzzy", section["options"])
         except EvidencekitError as exc:
             return [(("dedupe", "options"), str(exc))]
     return []
@@ -140,9 +159,13 @@ def _appraisal(review: Review) -> Problems:
         for design, ids in checklists.items():
             for ref in [ids] if isinstance(ids, str) else list(ids or []):
                 if str(ref).split("@")[0] not in known:
-                    out.append((("appraisal", "checklists", design),
-                                f"unknown checklist {ref!r}{did_you_mean(ref, known)}; "
-                                f"known: {', '.join(known)}"))
+                    out.append(
+                        (
+                            ("appraisal", "checklists", design),
+                            f"unknown checklist {ref!r}{did_you_mean(ref, known)}; "
+                            f"known: {', '.join(known)}",
+                        )
+                    )
     return out
 
 
@@ -160,8 +183,7 @@ def review_problems(root: str | Path, *, plan_check: bool = True) -> list[str]:
     return check_review(root, plan_check=plan_check)[1]
 
 
-def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review | None,
-                                                                        list[str]]:
+def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review | None, list[str]]:
     """:func:`review_problems`, with the review it opened (to run it without reading and
     checking everything a second time); the review is None if the file cannot be read."""
     from evidencekit.core.yaml_loader import line_of
@@ -190,8 +212,7 @@ def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review |
             match = re.search(r": \$\.(steps\[\d+\]|[a-z_]+)", text)
             if match:
                 sections_with_problems.add(match.group(1))
-        quiet = {f"({STEP_OF_SECTION[s]})" for s in sections_with_problems
-                 if s in STEP_OF_SECTION}
+        quiet = {f"({STEP_OF_SECTION[s]})" for s in sections_with_problems if s in STEP_OF_SECTION}
         quiet |= {f"$.{s} " for s in sections_with_problems if s.startswith("steps[")}
         if "steps" in sections_with_problems:
             quiet.add("$.steps")
@@ -199,8 +220,7 @@ def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review |
             planned = plan_problems(review)
         except Exception:  # a file the schema refused may not even be plannable
             planned = []
-        found += [(_line(text), text) for text in planned
-                  if not any(q in text for q in quiet)]
+        found += [(_line(text), text) for text in planned if not any(q in text for q in quiet)]
     seen: set[str] = set()
     out = []
     for _, text in sorted(found, key=lambda pair: pair[0]):

@@ -69,8 +69,6 @@ def csv_text(
     return buffer.getvalue()
 
 
-
-
 # Characters that open code, emphasis, links or a new cell. Underscores are left alone:
 # inside a word (psw_experience) GitHub-flavoured Markdown does not read them as emphasis.
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]|"})
@@ -87,5 +85,11 @@ def markdown_cell(value: Any) -> str:
 
 
 __all__ = [
-    "FORMULA_START", "PREFIX", "RAW_HELP", "csv_text", "markdown_cell", "neutralise", "safe_row",
+    "FORMULA_START",
+    "PREFIX",
+    "RAW_HELP",
+    "csv_text",
+    "markdown_cell",
+    "neutralise",
+    "safe_row",
 ]

@@ -56,17 +56,23 @@ def _message(error: Any) -> str:
 
     # "Give A or B": every alternative failed only because a property is missing.
     subs = list(error.context or [])
-    if (error.validator in ("anyOf", "oneOf") and subs and isinstance(error.instance, Mapping)
-            and all(sub.validator == "required" and not sub.relative_path for sub in subs)):
-        missing = [name for sub in subs for name in sub.validator_value
-                   if name not in error.instance]
+    if (
+        error.validator in ("anyOf", "oneOf")
+        and subs
+        and isinstance(error.instance, Mapping)
+        and all(sub.validator == "required" and not sub.relative_path for sub in subs)
+    ):
+        missing = [
+            name for sub in subs for name in sub.validator_value if name not in error.instance
+        ]
         return f"needs {' or '.join(repr(m) for m in dict.fromkeys(missing))}"
     # For oneOf/anyOf failures the useful message is in the best sub-error, taken from an
     # alternative of the instance's own type (a mapping's fault inside the mapping form,
     # not "is not of type 'array'").
     if error.context:
-        wrong_type = {sub.schema_path[0] for sub in subs
-                      if sub.validator == "type" and not sub.relative_path}
+        wrong_type = {
+            sub.schema_path[0] for sub in subs if sub.validator == "type" and not sub.relative_path
+        }
         fitting = [sub for sub in subs if sub.schema_path[0] not in wrong_type]
         sub = best_match(fitting or error.context)
         if sub is not None:
@@ -89,8 +95,9 @@ def _quote_hint(error: Any) -> str:
     """A hint when YAML read an unquoted value as a number or boolean but text was wanted
     (``version: 2018``, ``code: yes``)."""
     wanted = error.validator_value
-    if error.validator != "type" or "string" not in (wanted if isinstance(wanted, list)
-                                                     else [wanted]):
+    if error.validator != "type" or "string" not in (
+        wanted if isinstance(wanted, list) else [wanted]
+    ):
         return ""
     if isinstance(error.instance, bool):
         return "; YAML reads unquoted yes/no/on/off as true/false: put the value in quotes"
@@ -121,19 +128,29 @@ def _located(error: Any) -> list[tuple[tuple[Any, ...], str]]:
     """
     path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    if (error.validator == "additionalProperties" and error.validator_value is False
-            and isinstance(error.instance, Mapping)):
+    if (
+        error.validator == "additionalProperties"
+        and error.validator_value is False
+        and isinstance(error.instance, Mapping)
+    ):
         import re
 
         known = list(schema.get("properties", {}))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
-        extras = [k for k in error.instance
-                  if k not in known and not any(p.search(str(k)) for p in patterns)]
+        extras = [
+            k
+            for k in error.instance
+            if k not in known and not any(p.search(str(k)) for p in patterns)
+        ]
         if extras:
             allowed = ", ".join(known) or "(none)"
-            return [((*path, key), f"unknown field {key!r}{_did_you_mean(key, known)}; "
-                                   f"allowed here: {allowed}")
-                    for key in extras]
+            return [
+                (
+                    (*path, key),
+                    f"unknown field {key!r}{_did_you_mean(key, known)}; allowed here: {allowed}",
+                )
+                for key in extras
+            ]
     return [(path, _message(error))]
 
 

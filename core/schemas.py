@@ -13,5 +13,13 @@ from evidencekit.core.schema_validation import (
     validation_messages,
 )
 
-__all__ = ["SCHEMA_BASE", "SCHEMA_PACKAGE", "iter_schema_errors", "load_schema",
-           "located_errors", "schema_names", "validate_document", "validation_messages"]
+__all__ = [
+    "SCHEMA_BASE",
+    "SCHEMA_PACKAGE",
+    "iter_schema_errors",
+    "load_schema",
+    "located_errors",
+    "schema_names",
+    "validate_document",
+    "validation_messages",
+]

@@ -35,8 +35,7 @@ DEFAULT_MODEL = "active-learning"
 DEFAULT_RETRAIN_LAG = 0.02
 
 
-def choose_priors(labels: Sequence[int], n_included: int, n_excluded: int,
-                  seed: int) -> list[int]:
+def choose_priors(labels: Sequence[int], n_included: int, n_excluded: int, seed: int) -> list[int]:
     """Seeded choice of prior records: ``n_included`` included then ``n_excluded`` excluded.
 
     Uses Python's ``random.Random`` (its ``sample`` is stable across versions and
@@ -49,10 +48,12 @@ def choose_priors(labels: Sequence[int], n_included: int, n_excluded: int,
     if n_included > len(included) or n_excluded > len(excluded):
         raise EvidencekitError(
             f"asked for {n_included} included and {n_excluded} excluded prior records, but the "
-            f"dataset has {len(included)} included and {len(excluded)} excluded; ask for fewer")
+            f"dataset has {len(included)} included and {len(excluded)} excluded; ask for fewer"
+        )
     if n_included + n_excluded == 0:
-        raise EvidencekitError("give at least one prior record (--prior-included 1 "
-                               "--prior-excluded 1 is usual)")
+        raise EvidencekitError(
+            "give at least one prior record (--prior-included 1 --prior-excluded 1 is usual)"
+        )
     rng = random.Random(seed)
     return rng.sample(included, n_included) + rng.sample(excluded, n_excluded)
 
@@ -71,17 +72,30 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` object: figures first, then order, stopping points, parameters."""
-        return {**self.metrics, "seconds": round(self.seconds, 3), "order": self.order,
-                "stopping": self.stopping, "parameters": self.parameters,
-                "warnings": self.warnings}
+        return {
+            **self.metrics,
+            "seconds": round(self.seconds, 3),
+            "order": self.order,
+            "stopping": self.stopping,
+            "parameters": self.parameters,
+            "warnings": self.warnings,
+        }
 
 
-def simulate(data: LabelledSet, registry: Any, *, prior_included: int = 1,
-             prior_excluded: int = 1, seed: int = 0, model: str = DEFAULT_MODEL,
-             model_options: Mapping[str, Any] | None = None,
-             rules: Sequence[RuleSpec] | None = None, batch_size: int = 1,
-             retrain_lag: float = DEFAULT_RETRAIN_LAG,
-             progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+def simulate(
+    data: LabelledSet,
+    registry: Any,
+    *,
+    prior_included: int = 1,
+    prior_excluded: int = 1,
+    seed: int = 0,
+    model: str = DEFAULT_MODEL,
+    model_options: Mapping[str, Any] | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+    batch_size: int = 1,
+    retrain_lag: float = DEFAULT_RETRAIN_LAG,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
     """Replay ``data`` through screener ``model``; see the module docstring."""
     if batch_size < 1:
         raise EvidencekitError("--batch-size must be at least 1")
@@ -123,16 +137,30 @@ def simulate(data: LabelledSet, registry: Any, *, prior_included: int = 1,
     stopping = stopping_points(registry, rules, labels_in_order, n_prior=len(priors))
     seconds = time.perf_counter() - started
     parameters = {
-        "dataset": data.source, "label_column": data.label_column, "seed": seed,
-        "prior_included": prior_included, "prior_excluded": prior_excluded,
-        "priors": priors, "model": model, "model_options": dict(options),
+        "dataset": data.source,
+        "label_column": data.label_column,
+        "seed": seed,
+        "prior_included": prior_included,
+        "prior_excluded": prior_excluded,
+        "priors": priors,
+        "model": model,
+        "model_options": dict(options),
         "model_parameters": ranking.parameters if ranking is not None else {},
-        "batch_size": batch_size, "retrain_lag": retrain_lag, "retrains": retrains,
+        "batch_size": batch_size,
+        "retrain_lag": retrain_lag,
+        "retrains": retrains,
         "ranking_seconds": round(ranking_seconds, 3),
         "stopping_rules": [{"name": s.name, "options": s.options} for s in rules],
     }
-    return SimulationResult(order, labels_in_order, summary(labels_in_order), seconds,
-                            stopping, parameters, list(data.warnings))
+    return SimulationResult(
+        order,
+        labels_in_order,
+        summary(labels_in_order),
+        seconds,
+        stopping,
+        parameters,
+        list(data.warnings),
+    )
 
 
 def default_rules(registry: Any) -> list[RuleSpec]:
@@ -140,8 +168,9 @@ def default_rules(registry: Any) -> list[RuleSpec]:
     return [RuleSpec(name) for name in registry.names("stopping-rule")]
 
 
-def stopping_points(registry: Any, rules: Sequence[RuleSpec], labels_in_order: Sequence[int],
-                    *, n_prior: int) -> list[dict[str, Any]]:
+def stopping_points(
+    registry: Any, rules: Sequence[RuleSpec], labels_in_order: Sequence[int], *, n_prior: int
+) -> list[dict[str, Any]]:
     """For each rule: after how many records it first says stop, and the recall then."""
     n, total = len(labels_in_order), sum(labels_in_order)
     found_after = [0]
@@ -149,17 +178,28 @@ def stopping_points(registry: Any, rules: Sequence[RuleSpec], labels_in_order: S
         found_after.append(found_after[-1] + label)
     out = []
     for spec in rules:
-        point: dict[str, Any] = {"rule": spec.name, "options": spec.options, "fired_at": None,
-                                 "fraction_screened": None, "recall": None, "reason": ""}
+        point: dict[str, Any] = {
+            "rule": spec.name,
+            "options": spec.options,
+            "fired_at": None,
+            "fraction_screened": None,
+            "recall": None,
+            "reason": "",
+        }
         options = registry.validate_options("stopping-rule", spec.name, spec.options)
         info = registry.info("stopping-rule", spec.name)
         for k in range(max(n_prior, 1), n + 1):
             history = ScreeningHistory(labels_in_order[:k], n_total=n, n_prior=n_prior)
-            verdict = check_verdict(info.provider.should_stop(history, options), spec.name,
-                                    info.origin)
+            verdict = check_verdict(
+                info.provider.should_stop(history, options), spec.name, info.origin
+            )
             if verdict.stop:
-                point.update(fired_at=k, fraction_screened=k / n,
-                             recall=found_after[k] / total, reason=verdict.reason)
+                point.update(
+                    fired_at=k,
+                    fraction_screened=k / n,
+                    recall=found_after[k] / total,
+                    reason=verdict.reason,
+                )
                 break
         else:
             point["reason"] = "never said stop before every record was screened"
@@ -167,8 +207,13 @@ def stopping_points(registry: Any, rules: Sequence[RuleSpec], labels_in_order: S
     return out
 
 
-def load_dataset(dataset: str, *, fmt: str | None = None, label_column: str | None = None,
-                 stage: str | None = None) -> tuple[Any, LabelledSet]:
+def load_dataset(
+    dataset: str,
+    *,
+    fmt: str | None = None,
+    label_column: str | None = None,
+    stage: str | None = None,
+) -> tuple[Any, LabelledSet]:
     """The registry and the labelled set of ``dataset``: an export file, or a review folder
     whose store holds final decisions at ``stage`` (default: the first stage)."""
     from pathlib import Path
@@ -202,15 +247,18 @@ def describe(result: SimulationResult) -> str:
         if point["fired_at"] is None:
             lines.append(f"  {point['rule']}: {point['reason']}")
         else:
-            lines.append(f"  {point['rule']}: stops after {point['fired_at']} records "
-                         f"({100 * point['fraction_screened']:.1f} %), recall then "
-                         f"{100 * point['recall']:.1f} %")
+            lines.append(
+                f"  {point['rule']}: stops after {point['fired_at']} records "
+                f"({100 * point['fraction_screened']:.1f} %), recall then "
+                f"{100 * point['recall']:.1f} %"
+            )
     lines.append(f"{result.seconds:.1f} s, {p['retrains']} retrains")
     return "\n".join(lines)
 
 
-def write_outputs(result: SimulationResult, data: LabelledSet, registry: Any,
-                  out_dir: Any) -> list[Any]:
+def write_outputs(
+    result: SimulationResult, data: LabelledSet, registry: Any, out_dir: Any
+) -> list[Any]:
     """Write ``order.csv``, ``simulation.json`` and the recall curve into ``out_dir``.
 
     Everything is built in memory first and each file written atomically, so a failure
@@ -229,18 +277,33 @@ def write_outputs(result: SimulationResult, data: LabelledSet, registry: Any,
     writer.writerow(["step", "row", "record", "title", "label", "prior", "recall"])
     found, total = 0, max(sum(result.labels_in_order), 1)
     n_prior = len(result.parameters["priors"])
-    for step, (row, label) in enumerate(zip(result.order, result.labels_in_order,
-                                            strict=True), start=1):
+    for step, (row, label) in enumerate(
+        zip(result.order, result.labels_in_order, strict=True), start=1
+    ):
         found += label
         record = data.records[row]
-        writer.writerow([step, row, record.source_key, record.title, label,
-                         int(step <= n_prior), f"{found / total:.4f}"])
+        writer.writerow(
+            [
+                step,
+                row,
+                record.source_key,
+                record.title,
+                label,
+                int(step <= n_prior),
+                f"{found / total:.4f}",
+            ]
+        )
     name = Path(str(result.parameters["dataset"])).name.removesuffix(".gz")
     plots = registry.get("reporter", "recall-curve").render(
-        {"labels_in_order": result.labels_in_order, "stopping": result.stopping,
-         "title": f"{name}: WSS@95 {100 * result.metrics['wss_95']:.1f} %, "
-                  f"seed {result.parameters['seed']}"},
-        out_dir, {})
+        {
+            "labels_in_order": result.labels_in_order,
+            "stopping": result.stopping,
+            "title": f"{name}: WSS@95 {100 * result.metrics['wss_95']:.1f} %, "
+            f"seed {result.parameters['seed']}",
+        },
+        out_dir,
+        {},
+    )
     order_path, json_path = out_dir / "order.csv", out_dir / "simulation.json"
     atomic_write_text(order_path, buffer.getvalue())
     atomic_write_text(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

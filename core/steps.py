@@ -60,8 +60,9 @@ class StepContext:
     def write_json(self, name: str, data: Any) -> str:
         """Write ``data`` as JSON to ``name`` in the staging folder; return ``name``."""
         target = self.staging / name
-        target.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
-                          "utf-8")
+        target.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8"
+        )
         return name
 
     def write_text(self, name: str, text: str) -> str:
@@ -100,8 +101,7 @@ class StepOutcome:
         return found
 
 
-def need_files(review: Review, options: Mapping[str, Any], key: str, *,
-               many: bool = False) -> None:
+def need_files(review: Review, options: Mapping[str, Any], key: str, *, many: bool = False) -> None:
     """Plan-time check that ``options[key]`` names existing file(s) in the review folder.
 
     Raises ``PipelineError("options.KEY is required")``, ``"options.KEY: no such file
@@ -122,9 +122,10 @@ def need_files(review: Review, options: Mapping[str, Any], key: str, *,
 #: false (none), or the formats to write (``[svg, png]``: PNG is a second render of each
 #: figure, so it is drawn only when asked for).
 PLOTS_OPTION: dict[str, Any] = {
-    "anyOf": [{"type": "boolean"},
-              {"type": "array", "minItems": 1, "uniqueItems": True,
-               "items": {"enum": ["svg", "png"]}}],
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": ["svg", "png"]}},
+    ],
     "default": True,
     "description": "true (SVG), false, or the formats, e.g. [svg, png]",
 }

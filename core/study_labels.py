@@ -1,4 +1,4 @@
-""""Author Year" labels for studies, from the studies table (studies.csv).
+""" "Author Year" labels for studies, from the studies table (studies.csv).
 
 Tables and plots name a study as a reader of the paper knows it ("Smith et al. 2010"),
 not by an internal id. The label comes from the studies table: a ``label`` column if
@@ -37,8 +37,9 @@ def _surname(authors: str) -> tuple[str, bool]:
     return (words[-1] if words else ""), several
 
 
-def study_labels(studies: Mapping[str, Mapping[str, str]] | None,
-                 study_ids: Iterable[str]) -> dict[str, str]:
+def study_labels(
+    studies: Mapping[str, Mapping[str, str]] | None, study_ids: Iterable[str]
+) -> dict[str, str]:
     """study id → label for each of ``study_ids`` (the id itself when the table says
     nothing better)."""
     ids = sorted(dict.fromkeys(str(s) for s in study_ids))

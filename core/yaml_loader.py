@@ -52,14 +52,20 @@ class _Loader(yaml.SafeLoader):
         self._nodes += 1
         if self._nodes > MAX_NODES:
             line = self.peek_event().start_mark.line + 1
-            raise _LimitError(line, f"more than {MAX_NODES:,} YAML nodes; an instrument or "
-                                    "review file is never that large")
+            raise _LimitError(
+                line,
+                f"more than {MAX_NODES:,} YAML nodes; an instrument or "
+                "review file is never that large",
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 line = self.peek_event().start_mark.line + 1
-                raise _LimitError(line, f"lists and mappings nested more than {MAX_DEPTH} "
-                                        "deep; an instrument or review file is never that deep")
+                raise _LimitError(
+                    line,
+                    f"lists and mappings nested more than {MAX_DEPTH} "
+                    "deep; an instrument or review file is never that deep",
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -75,6 +81,7 @@ _Loader.yaml_implicit_resolvers = {
 #: text with the pure-Python loader, so messages are the same with or without libyaml.
 _CLoader: Any = None
 if getattr(yaml, "__with_libyaml__", False):
+
     class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
         """CSafeLoader without the timestamp resolver."""
 
@@ -341,8 +348,8 @@ class _Builder:
             raise InstrumentError(
                 f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the value "
                 f"{node.value[:20]!r}... cannot be read ({exc}); write it as text in quotes"
-                if len(node.value) > 20 else
-                f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the value "
+                if len(node.value) > 20
+                else f"{self.name}:{node.start_mark.line + 1}: {json_path(path)}: the value "
                 f"{node.value!r} cannot be read ({exc}); write it as text in quotes"
             ) from None
 

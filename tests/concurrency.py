@@ -40,8 +40,9 @@ def record_ids(folder: Path) -> list[str]:
     return [r["record_id"] for r in R.list_records(open_review(folder))["records"]]
 
 
-def writer(folder: str, number: int, decisions: int, imports: int, ids: list[str],
-           results: Any) -> None:
+def writer(
+    folder: str, number: int, decisions: int, imports: int, ids: list[str], results: Any
+) -> None:
     """One writer: ``decisions`` pair and as many screening decisions (``decisions`` must
     not exceed the records: one screening decision per record and reviewer), then
     ``imports`` + 1 imports."""
@@ -61,8 +62,13 @@ def writer(folder: str, number: int, decisions: int, imports: int, ids: list[str
     for i in range(decisions):
         a, b = ids[(number + i) % len(ids)], ids[(number + i + 1) % len(ids)]
         try:
-            dd.decide(review, f"{a},{b}", "different" if i % 2 else "same",
-                      who=f"writer{number}", note=f"w{number}-{i}")
+            dd.decide(
+                review,
+                f"{a},{b}",
+                "different" if i % 2 else "same",
+                who=f"writer{number}",
+                note=f"w{number}-{i}",
+            )
             done += 1
         except Exception as exc:  # noqa: BLE001 - reported, and the test fails on any
             errors.append(f"decision {i}: {exc}")
@@ -71,19 +77,36 @@ def writer(folder: str, number: int, decisions: int, imports: int, ids: list[str
 
     for i in range(decisions):
         try:
-            record_decisions(review, [NewDecision(ids[i % len(ids)], "title-abstract",
-                                                  f"writer{number}", "include",
-                                                  note=f"s{number}-{i}")])
+            record_decisions(
+                review,
+                [
+                    NewDecision(
+                        ids[i % len(ids)],
+                        "title-abstract",
+                        f"writer{number}",
+                        "include",
+                        note=f"s{number}-{i}",
+                    )
+                ],
+            )
             done += 1
         except Exception as exc:  # noqa: BLE001
             errors.append(f"screening decision {i}: {exc}")
     took = time.perf_counter() - start
     shared = Path(folder) / "shared.txt"
     for i in range(imports + 1):
-        path = shared if i == imports else pipe(
-            Path(folder), f"w{number}-{i}.txt",
-            [f"Writer {number} file {i} record {k}|2020|10.8/w{number}-{i}-{k}|W, W"
-             for k in range(5)])
+        path = (
+            shared
+            if i == imports
+            else pipe(
+                Path(folder),
+                f"w{number}-{i}.txt",
+                [
+                    f"Writer {number} file {i} record {k}|2020|10.8/w{number}-{i}-{k}|W, W"
+                    for k in range(5)
+                ],
+            )
+        )
         try:
             R.import_files(review, [path], source=f"Writer {number}")
         except Exception as exc:  # noqa: BLE001
@@ -99,8 +122,10 @@ def run_writers(folder: Path, writers: int, decisions: int, imports: int) -> dic
     ids = record_ids(folder) if decisions else []
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    processes = [context.Process(target=writer, args=(str(folder), n, decisions, imports,
-                                                      ids, results)) for n in range(writers)]
+    processes = [
+        context.Process(target=writer, args=(str(folder), n, decisions, imports, ids, results))
+        for n in range(writers)
+    ]
     start = time.perf_counter()
     for process in processes:
         process.start()
@@ -110,13 +135,18 @@ def run_writers(folder: Path, writers: int, decisions: int, imports: int) -> dic
     elapsed = time.perf_counter() - start
     slowest = max(r["seconds"] for r in reports)
     total = sum(r["decisions"] for r in reports)
-    return {"reports": sorted(reports, key=lambda r: r["writer"]), "elapsed": elapsed,
-            "decisions": total, "decisions_per_second": total / slowest if slowest else 0.0,
-            "exit_codes": [p.exitcode for p in processes]}
+    return {
+        "reports": sorted(reports, key=lambda r: r["writer"]),
+        "elapsed": elapsed,
+        "decisions": total,
+        "decisions_per_second": total / slowest if slowest else 0.0,
+        "exit_codes": [p.exitcode for p in processes],
+    }
 
 
-def check_store(folder: Path, writers: int, decisions: int, imports: int,
-                base: int = 40) -> dict[str, Any]:
+def check_store(
+    folder: Path, writers: int, decisions: int, imports: int, base: int = 40
+) -> dict[str, Any]:
     """Every write present exactly once: decisions by note, records by id and count."""
     import sqlalchemy as sa
 
@@ -125,11 +155,11 @@ def check_store(folder: Path, writers: int, decisions: int, imports: int,
 
     with open_store(open_review(folder)) as store, store.read() as conn:
         notes = [row[0] for row in conn.execute(sa.text("SELECT note FROM pair_decisions"))]
-        notes += [row[0] for row in conn.execute(
-            sa.text("SELECT note FROM screening_decisions"))]
+        notes += [row[0] for row in conn.execute(sa.text("SELECT note FROM screening_decisions"))]
         ids = [row[0] for row in conn.execute(sa.text("SELECT record_id FROM records"))]
-    expected_notes = {f"{kind}{n}-{i}" for kind in "ws" for n in range(writers)
-                      for i in range(decisions)}
+    expected_notes = {
+        f"{kind}{n}-{i}" for kind in "ws" for n in range(writers) for i in range(decisions)
+    }
     return {
         "decisions_ok": sorted(notes) == sorted(expected_notes),
         "decisions": len(notes),

@@ -10,8 +10,20 @@ import sys
 from pathlib import Path
 
 WORDS = [
-    "peer", "support", "workers", "mental", "health", "recovery", "implementation",
-    "barriers", "facilitators", "training", "supervision", "role", "clarity", "culture",
+    "peer",
+    "support",
+    "workers",
+    "mental",
+    "health",
+    "recovery",
+    "implementation",
+    "barriers",
+    "facilitators",
+    "training",
+    "supervision",
+    "role",
+    "clarity",
+    "culture",
 ]
 
 
@@ -22,10 +34,12 @@ def write_ris(path: Path, count: int, seed: int, prefix: str = "") -> Path:
         for i in range(count):
             title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
             doi = f"10.{1000 + seed}/{prefix}{i // 2 if i % 7 == 0 else i}"
-            out.write(f"TY  - JOUR\nTI  - {prefix}{title} {i}\nAU  - Smith, {chr(65 + i % 26)}\n"
-                      f"PY  - {1990 + i % 30}\nJO  - Journal of {rng.choice(WORDS)}\n"
-                      f"DO  - {doi}\nAB  - {' '.join(rng.choice(WORDS) for _ in range(60))}\n"
-                      "ER  - \n")
+            out.write(
+                f"TY  - JOUR\nTI  - {prefix}{title} {i}\nAU  - Smith, {chr(65 + i % 26)}\n"
+                f"PY  - {1990 + i % 30}\nJO  - Journal of {rng.choice(WORDS)}\n"
+                f"DO  - {doi}\nAB  - {' '.join(rng.choice(WORDS) for _ in range(60))}\n"
+                "ER  - \n"
+            )
     return path
 
 
@@ -35,8 +49,7 @@ def command(review: Path, *args: str) -> list[str]:
 
 
 def run(review: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(command(review, *args), capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(command(review, *args), capture_output=True, text=True, timeout=timeout)
 
 
 def store_state(path: Path) -> dict[str, object]:
@@ -49,10 +62,17 @@ def store_state(path: Path) -> dict[str, object]:
         new = conn.execute("SELECT coalesce(sum(new_records), 0) FROM imports").fetchone()[0]
         clustered = conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
         orphans = conn.execute(
-            "SELECT count(*) FROM clusters WHERE record_id NOT IN "
-            "(SELECT record_id FROM records)").fetchone()[0]
+            "SELECT count(*) FROM clusters WHERE record_id NOT IN (SELECT record_id FROM records)"
+        ).fetchone()[0]
         runs = dict(conn.execute("SELECT command, count(*) FROM runs GROUP BY command"))
     finally:
         conn.close()
-    return {"integrity": integrity, "records": records, "distinct": distinct,
-            "new_in_imports": new, "clustered": clustered, "orphans": orphans, "runs": runs}
+    return {
+        "integrity": integrity,
+        "records": records,
+        "distinct": distinct,
+        "new_in_imports": new,
+        "clustered": clustered,
+        "orphans": orphans,
+        "runs": runs,
+    }

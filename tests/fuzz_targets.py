@@ -26,8 +26,11 @@ EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 
 #: Seeds per importer format, beyond what the excerpts hold (small shared files).
 _SHARED_SEEDS = {
-    "ris": ["synthesisr/Ovid_ris_example.ris", "synthesisr/Scopus_ris_example.ris",
-            "asreview/pubmed_zotero.ris"],
+    "ris": [
+        "synthesisr/Ovid_ris_example.ris",
+        "synthesisr/Scopus_ris_example.ris",
+        "asreview/pubmed_zotero.ris",
+    ],
     "medline": ["synthesisr/PubMed_example.txt", "asreview/pubmed_endnote.txt"],
     "bibtex": ["synthesisr/Scopus_bib_example.bib"],
     "wos": ["synthesisr/WoS_txt_example.txt", "synthesisr/WoS_ciw_example.ciw"],
@@ -42,10 +45,10 @@ _EXCERPT_SEEDS = {
     "scopus-csv": ["litstudy_scopus.csv"],
 }
 _INLINE_BIBTEX = (
-    b"@string{jmh = {J Ment Health}}\n@article{smith2019,\n  author = {M{\\\"u}ller, J and"
+    b'@string{jmh = {J Ment Health}}\n@article{smith2019,\n  author = {M{\\"u}ller, J and'
     b" Lee, K},\n  title = {Peer support {workers}: a review},\n  journal = jmh,\n"
     b"  year = 2019,\n  pages = {123--30},\n  doi = {10.1080/0963},\n}\n"
-    b"@inproceedings{lee2020, title = \"Conference\", booktitle = \"Proc\", year = 2020}\n"
+    b'@inproceedings{lee2020, title = "Conference", booktitle = "Proc", year = 2020}\n'
 )
 
 
@@ -62,10 +65,38 @@ def importer_seeds() -> dict[str, list[bytes]]:
     return seeds
 
 
-_SPECIAL = [b"\x00", b"\xff", b"\xef\xbb\xbf", b"\r", b"\n", b"\n\n", b"@", b"{", b"}", b"\"",
-            b",", b";", b"\t", b"<", b">", b"&", b"&#0;", b"ER  - \n", b"TY  - JOUR\n",
-            b"PMID- 1\n", b"      ", b"<record>", b"</record>", b"#", b"=cmd", b"\xc3",
-            b"\xe2\x80\xa8", b"\x1b[31m", b"9" * 50, b"-" * 5]
+_SPECIAL = [
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\n",
+    b"\n\n",
+    b"@",
+    b"{",
+    b"}",
+    b'"',
+    b",",
+    b";",
+    b"\t",
+    b"<",
+    b">",
+    b"&",
+    b"&#0;",
+    b"ER  - \n",
+    b"TY  - JOUR\n",
+    b"PMID- 1\n",
+    b"      ",
+    b"<record>",
+    b"</record>",
+    b"#",
+    b"=cmd",
+    b"\xc3",
+    b"\xe2\x80\xa8",
+    b"\x1b[31m",
+    b"9" * 50,
+    b"-" * 5,
+]
 
 
 @st.composite
@@ -83,7 +114,7 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
         elif action == "flip":
             data[at] = draw(st.integers(0, 255))
         elif action == "delete":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         elif action == "insert":
             data[at:at] = draw(st.sampled_from(_SPECIAL) | st.binary(max_size=8))
         elif action == "repeat":
@@ -98,7 +129,8 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
 def _located(exc: BaseException, name: str) -> None:
     text = str(exc)
     assert text.startswith(name) or name in text.split("\n")[0], (
-        f"error does not name its file {name!r}: {text[:200]}")
+        f"error does not name its file {name!r}: {text[:200]}"
+    )
 
 
 def import_target(fmt: str | None, registry: object) -> Callable[[bytes], str]:

@@ -22,8 +22,9 @@ def ris_continuation(size: int) -> bytes:
 def medline_continuation(size: int) -> bytes:
     """One MEDLINE record whose abstract runs on over six-space continuation lines."""
     line = "      " + WORDS
-    return ("PMID- 1\nTI  - A title\nAB  - Start\n" + line * max(1, size // len(line))
-            + "\n").encode()
+    return (
+        "PMID- 1\nTI  - A title\nAB  - Start\n" + line * max(1, size // len(line)) + "\n"
+    ).encode()
 
 
 def csv_wide_header(size: int) -> bytes:
@@ -36,14 +37,21 @@ def csv_wide_header(size: int) -> bytes:
 def endnote_deep(size: int) -> bytes:
     """EndNote XML with elements nested ever deeper (refused beyond 100 levels)."""
     depth = max(1, size // 7)
-    return ("<xml><records><record><titles><title>T</title></titles>\n" + "<a>" * depth
-            + "</a>" * depth + "</record></records></xml>\n").encode()
+    return (
+        "<xml><records><record><titles><title>T</title></titles>\n"
+        + "<a>" * depth
+        + "</a>" * depth
+        + "</record></records></xml>\n"
+    ).encode()
 
 
 def bibtex_huge_field(size: int) -> bytes:
     """One BibTeX entry with one enormous abstract (spread over lines)."""
-    return ("@article{a,\n  title = {A title},\n  year = 2019,\n  abstract = {"
-            + WORDS * max(1, size // len(WORDS)) + "}\n}\n").encode()
+    return (
+        "@article{a,\n  title = {A title},\n  year = 2019,\n  abstract = {"
+        + WORDS * max(1, size // len(WORDS))
+        + "}\n}\n"
+    ).encode()
 
 
 #: name → (importer format, file name, maker)
@@ -63,8 +71,9 @@ def parse(shape: str, size: int, registry: object) -> str:
 
     fmt, name, make = SHAPES[shape]
     try:
-        result = records_from_source(source_from_bytes(make(size), name), registry,
-                                     format=fmt, source_name="Pathological")
+        result = records_from_source(
+            source_from_bytes(make(size), name), registry, format=fmt, source_name="Pathological"
+        )
     except EvidencekitError as exc:
         return "refused: " + re.sub(r"^[^:]+(:\d+)?: ", "", str(exc))[:60]
     return f"{len(result)} record(s)"

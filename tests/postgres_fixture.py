@@ -66,12 +66,34 @@ class PostgresCluster:
         subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run(self.initdb, "-D", str(self.data), "-U", "evidencekit", "--auth=trust",
-                  "-E", "UTF8", "--no-sync")
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c full_page_writes=off")
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", options,
-                  "-l", str(self.folder / "log"), "-w", "-t", "60", "start")
+        self._run(
+            self.initdb,
+            "-D",
+            str(self.data),
+            "-U",
+            "evidencekit",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            self.pg_ctl,
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -105,8 +127,10 @@ def postgres() -> Iterator[PostgresCluster]:
     except ImportError:
         pytest.skip("psycopg is not installed (pip install 'psycopg[binary]')")
     if pg_tool("initdb") is None or pg_tool("pg_ctl") is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; "
-                    "apt-get install postgresql to run the PostgreSQL store tests")
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found; "
+            "apt-get install postgresql to run the PostgreSQL store tests"
+        )
     cluster = PostgresCluster()
     try:
         cluster.start()

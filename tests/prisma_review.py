@@ -40,27 +40,50 @@ SOURCES = (
     ("Citation searching", "citations", [16, 16]),
 )
 
-TITLE_ABSTRACT = {0: "exclude", 1: "exclude", 2: "exclude", 3: "exclude", 5: "exclude",
-                  15: "exclude"}
+TITLE_ABSTRACT = {
+    0: "exclude",
+    1: "exclude",
+    2: "exclude",
+    3: "exclude",
+    5: "exclude",
+    15: "exclude",
+}
 AUTOMATED = (12,)
-FULL_TEXT = {4: ("include", "", "S1"), 6: ("include", "", "S1"), 7: ("include", "", ""),
-             8: ("exclude", "wrong population", ""), 9: ("exclude", "wrong population", ""),
-             10: ("exclude", "no influences reported", ""), 11: ("not-retrieved", "", ""),
-             13: ("include", "", ""), 14: ("include", "", ""),
-             16: ("exclude", "wrong intervention", "")}
+FULL_TEXT = {
+    4: ("include", "", "S1"),
+    6: ("include", "", "S1"),
+    7: ("include", "", ""),
+    8: ("exclude", "wrong population", ""),
+    9: ("exclude", "wrong population", ""),
+    10: ("exclude", "no influences reported", ""),
+    11: ("not-retrieved", "", ""),
+    13: ("include", "", ""),
+    14: ("include", "", ""),
+    16: ("exclude", "wrong intervention", ""),
+}
 
 
 def record(n: int) -> Record:
     return Record(
         title=f"Peer support work in mental health services: study number {n}",
-        abstract=f"Abstract of study {n}.", authors=[Author(f"Author{n}", "Jo")],
-        year=2000 + n, journal="Psychiatric Services", doi=f"10.1000/p.{n}",
-        language="eng", publication_type="Journal Article",
+        abstract=f"Abstract of study {n}.",
+        authors=[Author(f"Author{n}", "Jo")],
+        year=2000 + n,
+        journal="Psychiatric Services",
+        doi=f"10.1000/p.{n}",
+        language="eng",
+        publication_type="Journal Article",
     )
 
 
-def make_prisma_review(folder: Path, *, screen: bool = True, dedupe: bool = True,
-                       sources: tuple = SOURCES, store: str | None = None) -> Path:
+def make_prisma_review(
+    folder: Path,
+    *,
+    screen: bool = True,
+    dedupe: bool = True,
+    sources: tuple = SOURCES,
+    store: str | None = None,
+) -> Path:
     """The review above in ``folder``; ``screen=False`` stops after de-duplication;
     ``store`` is a store URL (e.g. PostgreSQL) instead of the SQLite file."""
     from evidencekit.core.deduplication import run_dedupe
@@ -72,8 +95,9 @@ def make_prisma_review(folder: Path, *, screen: bool = True, dedupe: bool = True
     (folder / "review.yaml").write_text(head + SCREENING, encoding="utf-8")
     review = open_review(folder)
     for name, kind, numbers in sources:
-        import_records(review, [record(n) for n in numbers], source=name, kind=kind,
-                       file=f"{name}.ris")
+        import_records(
+            review, [record(n) for n in numbers], source=name, kind=kind, file=f"{name}.ris"
+        )
     if dedupe:
         run_dedupe(review, "exact")
     if screen:
@@ -112,5 +136,9 @@ def decide(folder: Path, title_abstract: dict, full_text: dict, automated=()) ->
         items.append(NewDecision(ids[n], "full-text", "ann", decision, reason, study_id=study))
     record_decisions(review, items)
     if automated:
-        record_automated_exclusions(review, "title-abstract", "rules",
-                                    [(ids[n], "language", "not English") for n in automated])
+        record_automated_exclusions(
+            review,
+            "title-abstract",
+            "rules",
+            [(ids[n], "language", "not English") for n in automated],
+        )

@@ -32,13 +32,17 @@ def record(i: int) -> Record:
         title=f"Peer support work in mental health services, part {i}",
         abstract=f"Abstract {i}: peer support workers in a trial, with a protocol note.",
         authors=[Author(f"Author{i}", "Jo"), Author("Smith", "Ann")],
-        year=2010 + i % 12, journal="Psychiatric Services", doi=f"10.1000/ps.{i}",
-        language=LANGUAGES[i % len(LANGUAGES)], publication_type="Journal Article",
+        year=2010 + i % 12,
+        journal="Psychiatric Services",
+        doi=f"10.1000/ps.{i}",
+        language=LANGUAGES[i % len(LANGUAGES)],
+        publication_type="Journal Article",
     )
 
 
-def make_screening_review(folder: Path, n: int = 20, extra: str = "",
-                          store: str | None = None) -> Path:
+def make_screening_review(
+    folder: Path, n: int = 20, extra: str = "", store: str | None = None
+) -> Path:
     """A review in ``folder`` holding ``n`` records (one source)."""
     folder.mkdir(parents=True, exist_ok=True)
     text = "kind: review\nid: screening-test\nversion: '1'\ntitle: Screening test\n"

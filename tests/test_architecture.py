@@ -82,8 +82,9 @@ def import_graph() -> dict[str, set[str]]:
                     anchor = package.split(".")
                     anchor = anchor[: len(anchor) - (node.level - 1)]
                     base = ".".join([*anchor, base] if base else anchor)
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in names else base
-                           for a in node.names]
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in names else base for a in node.names
+                ]
             for target in targets:
                 if target in names and target != name:
                     graph[name].add(target)
@@ -140,8 +141,9 @@ def test_the_import_graph_sees_function_local_imports():
 
 def test_no_import_cycles():
     found = cycles(import_graph())
-    assert not found, "import cycles (break each, e.g. by moving the shared name to a " \
-                      f"neutral module): {found}"
+    assert not found, (
+        f"import cycles (break each, e.g. by moving the shared name to a neutral module): {found}"
+    )
 
 
 def test_no_module_is_too_long():
@@ -159,8 +161,9 @@ def test_the_allow_list_names_only_long_files():
     for rel in TOO_LONG_FOR_NOW - {"core/agreement.py"}:
         path = REPO / rel
         if path.exists():  # a split removes the file; then delete its line above
-            assert len(path.read_text("utf-8").splitlines()) > MAX_LINES, \
+            assert len(path.read_text("utf-8").splitlines()) > MAX_LINES, (
                 f"{rel} is short now: remove it from TOO_LONG_FOR_NOW"
+            )
 
 
 # --------------------------------------------------------------------------- hooks
@@ -188,8 +191,11 @@ def pm_with_example():
 @pytest.mark.parametrize("name", hook_names())
 def test_every_hook_has_a_builtin_implementation(name):
     pm = get_plugin_manager(autoload=False)
-    builtins = [i for i in getattr(pm.hook, name).get_hookimpls()
-                if (pm.get_name(i.plugin) or "").startswith("evidencekit.plugins.")]
+    builtins = [
+        i
+        for i in getattr(pm.hook, name).get_hookimpls()
+        if (pm.get_name(i.plugin) or "").startswith("evidencekit.plugins.")
+    ]
     if name in PENDING_HOOKS:
         pytest.skip(f"{name}: built-ins are being written on another branch")
     if name in EXAMPLE_PLUGIN_HOOKS:
@@ -233,11 +239,11 @@ def test_every_provider_hook_called_through_the_hook_returns_providers(kind, pm_
 
 
 def test_instrument_folders_called_through_the_hook(pm_with_example):
-    folders = [f for batch in pm_with_example.hook.evidencekit_instrument_folders()
-               for f in batch]
+    folders = [f for batch in pm_with_example.hook.evidencekit_instrument_folders() for f in batch]
     assert folders and all(f.is_dir() for f in folders)
-    assert any(entry.name == "example-three-questions.yaml" for f in folders
-               for entry in f.iterdir())
+    assert any(
+        entry.name == "example-three-questions.yaml" for f in folders for entry in f.iterdir()
+    )
 
 
 def test_cli_commands_called_through_the_hook(pm_with_example):
@@ -255,11 +261,11 @@ RESULT_CHECKS = {
     "validity-analysis": "tests/core/test_provider_results.py::test_validity_results_need",
     "pipeline-step": "tests/core/test_pipeline_steps.py::test_malformed_outcome_names_the",
     "synthesis-method": "tests/plugins/synthesis/test_vote_count.py::"
-                        "test_a_malformed_result_names_the_plugin",
+    "test_a_malformed_result_names_the_plugin",
     "screener": "tests/core/test_prioritisation_contracts.py::"
-                "test_a_malformed_ranking_names_the_screener",
+    "test_a_malformed_ranking_names_the_screener",
     "stopping-rule": "tests/core/test_prioritisation_contracts.py::"
-                     "test_a_malformed_verdict_names_the_rule",
+    "test_a_malformed_verdict_names_the_rule",
 }
 #: Kinds whose result is not checked yet: reporters (their files are listed by the step
 #: that calls them, and a listed file that was not written is an error there).

@@ -14,8 +14,12 @@ from evidencekit.core import hookspecs
 from evidencekit.core.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGE_ROOTS = {"core": "evidencekit.core", "plugins": "evidencekit.plugins",
-                 "instruments": "evidencekit.instruments", "schemas": "evidencekit.schemas"}
+PACKAGE_ROOTS = {
+    "core": "evidencekit.core",
+    "plugins": "evidencekit.plugins",
+    "instruments": "evidencekit.instruments",
+    "schemas": "evidencekit.schemas",
+}
 
 
 def hook_names() -> list[str]:
@@ -77,8 +81,10 @@ def test_packages_list_matches_folders():
     declared = set(config["tool"]["setuptools"]["packages"])
     mapping = config["tool"]["setuptools"]["package-dir"]
     # docs/examples ships as package data (the worked example `evidencekit init` copies)
-    assert mapping == {**{v: k for k, v in PACKAGE_ROOTS.items()},
-                       "evidencekit.examples": "docs/examples"}
+    assert mapping == {
+        **{v: k for k, v in PACKAGE_ROOTS.items()},
+        "evidencekit.examples": "docs/examples",
+    }
     found = {"evidencekit.examples"}
     for folder, dotted in PACKAGE_ROOTS.items():
         for init in (REPO / folder).rglob("__init__.py"):
@@ -119,8 +125,20 @@ def test_plugin_docs_example_matches_the_tested_package():
     assert source in blocks
 
 
-HEAVY = ("numpy", "scipy", "matplotlib", "sqlalchemy", "rapidfuzz", "openpyxl", "pandas",
-         "jsonschema", "rich", "rispy", "bibtexparser", "sklearn")
+HEAVY = (
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "sqlalchemy",
+    "rapidfuzz",
+    "openpyxl",
+    "pandas",
+    "jsonschema",
+    "rich",
+    "rispy",
+    "bibtexparser",
+    "sklearn",
+)
 
 
 def test_cli_start_imports_no_heavy_module():
@@ -153,10 +171,13 @@ def _schema_fields(schema: object, out: set[str]) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("schema", sorted((REPO / "schemas").glob("*.schema.json"))
-                         # the scoring blocks the built-in scorers own (not the core's schemas)
-                         + sorted((REPO / "plugins" / "appraisal").glob("*.scoring.schema.json")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "schema",
+    sorted((REPO / "schemas").glob("*.schema.json"))
+    # the scoring blocks the built-in scorers own (not the core's schemas)
+    + sorted((REPO / "plugins" / "appraisal").glob("*.scoring.schema.json")),
+    ids=lambda p: p.name,
+)
 def test_every_instrument_field_is_documented(schema: Path) -> None:
     """docs/instruments.md covers every field of every kind (the domain-judgement scoring
     fields of RoB 2-style checklists are in docs/appraisal.md, which it points to)."""

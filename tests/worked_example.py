@@ -15,7 +15,10 @@ WORKED_EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 
 def copy_example(target: Path, source: Path = WORKED_EXAMPLE) -> Path:
     """A copy of a review folder, without outputs or store unless ``source`` is a run one."""
-    ignore = (shutil.ignore_patterns("__pycache__") if source != WORKED_EXAMPLE else
-              shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"))
+    ignore = (
+        shutil.ignore_patterns("__pycache__")
+        if source != WORKED_EXAMPLE
+        else shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__")
+    )
     shutil.copytree(source, target, ignore=ignore)
     return target

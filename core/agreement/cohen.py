@@ -129,8 +129,9 @@ def cohen_kappa(
     cats = resolve_categories([*a, *b], categories)
     n = len(a)
     if n == 0:
-        return Kappa(0, None, None, None, None, None, None, weights, cats, confidence,
-                     "no paired ratings")
+        return Kappa(
+            0, None, None, None, None, None, None, weights, cats, confidence, "no paired ratings"
+        )
     index = {c: i for i, c in enumerate(cats)}
     k = len(cats)
     # joint proportions p[i][j]: rater a said category i, rater b category j
@@ -143,9 +144,20 @@ def cohen_kappa(
     observed = sum(w[i][j] * p[i][j] for i in range(k) for j in range(k))
     expected = sum(w[i][j] * row[i] * col[j] for i in range(k) for j in range(k))
     if math.isclose(expected, 1.0, abs_tol=1e-12):
-        return Kappa(n, None, None, None, None, observed, expected, weights, cats, confidence,
-                     "kappa is undefined: both raters used a single, identical category, "
-                     "so chance agreement is 100%")
+        return Kappa(
+            n,
+            None,
+            None,
+            None,
+            None,
+            observed,
+            expected,
+            weights,
+            cats,
+            confidence,
+            "kappa is undefined: both raters used a single, identical category, "
+            "so chance agreement is 100%",
+        )
     # Clamped: kappa lies in [-1, 1]; rounding can push a perfect disagreement past -1.
     kappa = min(1.0, max(-1.0, (observed - expected) / (1.0 - expected)))
     # Fleiss, Cohen & Everitt (1969) large-sample variance, general weighted form;
@@ -180,8 +192,12 @@ def interpret_kappa(kappa: float | None) -> str:
         return "undefined"
     if kappa < 0:
         return "poor (less than chance)"
-    for upper, word in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
-                        (0.80, "substantial")):
+    for upper, word in (
+        (0.20, "slight"),
+        (0.40, "fair"),
+        (0.60, "moderate"),
+        (0.80, "substantial"),
+    ):
         if kappa <= upper:
             return word
     return "almost perfect"

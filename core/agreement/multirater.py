@@ -124,7 +124,10 @@ def _shares(counts: list[list[int]], k: int) -> list[float]:
 
 
 def _linearised_se(
-    counts: list[list[int]], coefficient: float, pa_i: list[float], pe: float,
+    counts: list[list[int]],
+    coefficient: float,
+    pa_i: list[float],
+    pe: float,
     pe_i: list[float],
 ) -> float:
     """Gwet's (2008, 2014) variance: each subject's share of the coefficient, corrected
@@ -149,31 +152,56 @@ def _coefficient(
     n = len(counts)
     n2 = sum(1 for line in counts if sum(line) >= 2)
     if n2 == 0:
-        return (n, n2, raters, None, None, None, None, None, None, cats,
-                "no subject was rated by two or more raters")
+        return (
+            n,
+            n2,
+            raters,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            cats,
+            "no subject was rated by two or more raters",
+        )
     pa_i = _pa_by_subject(counts)
     pa = sum(pa_i) / n2
     pi = _shares(counts, k)
     if kind == "fleiss":
         pe = sum(q * q for q in pi)
         pe_i = [sum(line[j] * pi[j] for j in range(k)) / sum(line) for line in counts]
-        undefined = "kappa is undefined: every rating is in one category, so chance " \
-                    "agreement is 100%"
+        undefined = (
+            "kappa is undefined: every rating is in one category, so chance agreement is 100%"
+        )
     else:
         pe = sum(q * (1 - q) for q in pi) / (k - 1) if k >= 2 else 1.0
-        pe_i = [sum(line[j] * (1 - pi[j]) for j in range(k)) / sum(line) / (k - 1)
-                for line in counts] if k >= 2 else [1.0] * n
+        pe_i = (
+            [sum(line[j] * (1 - pi[j]) for j in range(k)) / sum(line) / (k - 1) for line in counts]
+            if k >= 2
+            else [1.0] * n
+        )
         undefined = "AC1 is undefined with a single category; declare the categories"
     if math.isclose(pe, 1.0, abs_tol=1e-12):
         return (n, n2, raters, None, None, None, None, pa, pe, cats, undefined)
     value = (pa - pe) / (1 - pe)
     if n < 2:
-        return (n, n2, raters, value, None, None, None, pa, pe, cats,
-                "one subject: no standard error")
+        return (
+            n,
+            n2,
+            raters,
+            value,
+            None,
+            None,
+            None,
+            pa,
+            pe,
+            cats,
+            "one subject: no standard error",
+        )
     se = _linearised_se(counts, value, pa_i, pe, pe_i)
     half = _t(confidence, n - 1) * se
-    return (n, n2, raters, value, se, clamp(value - half), clamp(value + half), pa, pe,
-            cats, "")
+    return (n, n2, raters, value, se, clamp(value - half), clamp(value + half), pa, pe, cats, "")
 
 
 def fleiss_kappa(
@@ -184,7 +212,8 @@ def fleiss_kappa(
 ) -> FleissKappa:
     """Fleiss' kappa for ``ratings`` (one row per subject, ``None`` where missing)."""
     n, n2, raters, value, se, low, high, pa, pe, cats, note = _coefficient(
-        "fleiss", ratings, categories, confidence)
+        "fleiss", ratings, categories, confidence
+    )
     return FleissKappa(n, n2, raters, value, se, low, high, pa, pe, cats, confidence, note)
 
 
@@ -199,7 +228,8 @@ def gwet_ac1_raters(
     ``GwetAC1.n`` counts subjects with at least one rating.
     """
     n, _n2, raters, value, se, low, high, pa, pe, cats, note = _coefficient(
-        "ac1", ratings, categories, confidence)
+        "ac1", ratings, categories, confidence
+    )
     return GwetAC1(n, raters, value, se, low, high, pa, pe, cats, confidence, note)
 
 
@@ -211,8 +241,16 @@ def krippendorff_alpha(
     k = len(cats)
     pairable = [line for line in counts if sum(line) >= 2]
     if not pairable:
-        return KrippendorffAlpha(len(counts), 0, raters, None, None, None, cats,
-                                 "no unit was rated by two or more raters")
+        return KrippendorffAlpha(
+            len(counts),
+            0,
+            raters,
+            None,
+            None,
+            None,
+            cats,
+            "no unit was rated by two or more raters",
+        )
     # Coincidence matrix: every ordered pair of values within a unit, weighted 1/(m_u - 1).
     coincidence = [[0.0] * k for _ in range(k)]
     for line in pairable:
@@ -228,10 +266,20 @@ def krippendorff_alpha(
     total = sum(n_c)
     observed = sum(coincidence[c][d] for c in range(k) for d in range(k) if c != d) / total
     expected = sum(n_c[c] * n_c[d] for c in range(k) for d in range(k) if c != d) / (
-        total * (total - 1))
+        total * (total - 1)
+    )
     if math.isclose(expected, 0.0, abs_tol=1e-15):
-        return KrippendorffAlpha(len(counts), int(round(total)), raters, None, observed,
-                                 expected, cats, "alpha is undefined: every pairable rating "
-                                 "is in one category, so no disagreement is expected")
-    return KrippendorffAlpha(len(counts), int(round(total)), raters, 1 - observed / expected,
-                             observed, expected, cats)
+        return KrippendorffAlpha(
+            len(counts),
+            int(round(total)),
+            raters,
+            None,
+            observed,
+            expected,
+            cats,
+            "alpha is undefined: every pairable rating "
+            "is in one category, so no disagreement is expected",
+        )
+    return KrippendorffAlpha(
+        len(counts), int(round(total)), raters, 1 - observed / expected, observed, expected, cats
+    )

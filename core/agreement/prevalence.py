@@ -129,8 +129,16 @@ def pabak(
     po = agreed / n
     k = len(cats)
     if k < 2:
-        return Pabak(n, None, None, None, po, cats, confidence,
-                     "PABAK is undefined with a single category; declare the categories")
+        return Pabak(
+            n,
+            None,
+            None,
+            None,
+            po,
+            cats,
+            confidence,
+            "PABAK is undefined with a single category; declare the categories",
+        )
     low, high = wilson_interval(agreed, n, confidence)
 
     def line(p: float) -> float:
@@ -170,8 +178,13 @@ def prevalence_bias(
     second = sum(1 for x, y in zip(a, b, strict=True) if x != positive and y == positive)
     both_neg = n - both_pos - first - second
     return PrevalenceBias(
-        n=n, positive=positive, negative=negative, both_positive=both_pos,
-        first_only=first, second_only=second, both_negative=both_neg,
+        n=n,
+        positive=positive,
+        negative=negative,
+        both_positive=both_pos,
+        first_only=first,
+        second_only=second,
+        both_negative=both_neg,
         prevalence_index=(both_pos - both_neg) / n if n else None,
         bias_index=(first - second) / n if n else None,
     )
@@ -195,8 +208,9 @@ def gwet_ac1(
     n = len(a)
     k = len(cats)
     if n == 0:
-        return GwetAC1(0, 2, None, None, None, None, None, None, cats, confidence,
-                       "no paired ratings")
+        return GwetAC1(
+            0, 2, None, None, None, None, None, None, cats, confidence, "no paired ratings"
+        )
     index = {c: i for i, c in enumerate(cats)}
     counts = [[0] * k for _ in range(k)]
     for x, y in zip(a, b, strict=True):
@@ -204,26 +218,37 @@ def gwet_ac1(
     p = [[c / n for c in line] for line in counts]  # counted first: no 0.999... from sums
     pa = sum(p[i][i] for i in range(k))
     if k < 2:
-        return GwetAC1(n, 2, None, None, None, None, pa, None, cats, confidence,
-                       "AC1 is undefined with a single category; declare the categories")
+        return GwetAC1(
+            n,
+            2,
+            None,
+            None,
+            None,
+            None,
+            pa,
+            None,
+            cats,
+            confidence,
+            "AC1 is undefined with a single category; declare the categories",
+        )
     row = [sum(p[i]) for i in range(k)]
     col = [sum(p[i][j] for i in range(k)) for j in range(k)]
     pi = [(row[i] + col[i]) / 2 for i in range(k)]
     pe = sum(q * (1 - q) for q in pi) / (k - 1)
     ac1 = (pa - pe) / (1 - pe)
     if n < 2:
-        return GwetAC1(n, 2, ac1, None, None, None, pa, pe, cats, confidence,
-                       "one subject: no standard error")
+        return GwetAC1(
+            n, 2, ac1, None, None, None, pa, pe, cats, confidence, "one subject: no standard error"
+        )
     # Gwet (2008) eq. for two raters, in the linearised form of his irrCAC package:
     # each cell's contribution to pa minus its contribution to pe.
     total = sum(
-        p[i][j] * ((1.0 if i == j else 0.0)
-                   - 2 * (1 - ac1) * (1 - (pi[i] + pi[j]) / 2) / (k - 1)) ** 2
+        p[i][j]
+        * ((1.0 if i == j else 0.0) - 2 * (1 - ac1) * (1 - (pi[i] + pi[j]) / 2) / (k - 1)) ** 2
         for i in range(k)
         for j in range(k)
     )
     var = (total - (pa - 2 * (1 - ac1) * pe) ** 2) / (n * (1 - pe) ** 2)
     se = math.sqrt(max(var, 0.0))
     half = t_quantile(confidence, n - 1) * se
-    return GwetAC1(n, 2, ac1, se, clamp(ac1 - half), clamp(ac1 + half), pa, pe, cats,
-                   confidence)
+    return GwetAC1(n, 2, ac1, se, clamp(ac1 - half), clamp(ac1 + half), pa, pe, cats, confidence)

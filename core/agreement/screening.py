@@ -69,8 +69,10 @@ class PairAgreement:
             "reviewers": list(self.reviewers),
             "n": self.n,
             "percent_agreement": self.percent.to_dict(),
-            "cohen_kappa": {**self.kappa.to_dict(),
-                            "interpretation": interpret_kappa(self.kappa.kappa)},
+            "cohen_kappa": {
+                **self.kappa.to_dict(),
+                "interpretation": interpret_kappa(self.kappa.kappa),
+            },
             "pabak": self.pabak.to_dict(),
             "gwet_ac1": self.ac1.to_dict(),
             "prevalence_index": pb.prevalence_index if pb else None,
@@ -150,8 +152,7 @@ def screening_agreement(
         raise ValueError(f"a reviewer is named twice: {', '.join(names)}")
     if len(names) < 2:
         raise ValueError(f"agreement needs two or more reviewers; got {', '.join(names) or 0}")
-    by_reviewer = {r: {str(k): v for k, v in decisions[r].items() if v is not None}
-                   for r in names}
+    by_reviewer = {r: {str(k): v for k, v in decisions[r].items() if v is not None} for r in names}
     seen = [v for r in names for v in by_reviewer[r].values()]
     if categories is None:
         cats_list = list(dict.fromkeys(seen))
@@ -169,30 +170,32 @@ def screening_agreement(
         if positive not in cats:
             raise ValueError(f"positive {positive!r} is not among the categories {list(cats)}")
     records = sorted({rid for r in names for rid in by_reviewer[r]}, key=_sort_key)
-    rated_twice = [rid for rid in records
-                   if sum(1 for r in names if rid in by_reviewer[r]) >= 2]
+    rated_twice = [rid for rid in records if sum(1 for r in names if rid in by_reviewer[r]) >= 2]
 
     pairs = []
     for first, second in combinations(names, 2):
-        common = [rid for rid in rated_twice if rid in by_reviewer[first]
-                  and rid in by_reviewer[second]]
+        common = [
+            rid for rid in rated_twice if rid in by_reviewer[first] and rid in by_reviewer[second]
+        ]
         a = [by_reviewer[first][rid] for rid in common]
         b = [by_reviewer[second][rid] for rid in common]
-        pb = (prevalence_bias(a, b, positive=positive, categories=cats)
-              if len(cats) <= 2 else None)
-        pairs.append(PairAgreement(
-            reviewers=(first, second),
-            n=len(common),
-            percent=percent_agreement(a, b, confidence=confidence),
-            kappa=cohen_kappa(a, b, categories=cats, confidence=confidence),
-            pabak=pabak(a, b, categories=cats, confidence=confidence),
-            ac1=gwet_ac1(a, b, categories=cats, confidence=confidence),
-            prevalence_bias=pb,
-            disagreements=tuple(
-                Disagreement(rid, {first: x, second: y})
-                for rid, x, y in zip(common, a, b, strict=True) if x != y
-            ),
-        ))
+        pb = prevalence_bias(a, b, positive=positive, categories=cats) if len(cats) <= 2 else None
+        pairs.append(
+            PairAgreement(
+                reviewers=(first, second),
+                n=len(common),
+                percent=percent_agreement(a, b, confidence=confidence),
+                kappa=cohen_kappa(a, b, categories=cats, confidence=confidence),
+                pabak=pabak(a, b, categories=cats, confidence=confidence),
+                ac1=gwet_ac1(a, b, categories=cats, confidence=confidence),
+                prevalence_bias=pb,
+                disagreements=tuple(
+                    Disagreement(rid, {first: x, second: y})
+                    for rid, x, y in zip(common, a, b, strict=True)
+                    if x != y
+                ),
+            )
+        )
 
     rows = [[by_reviewer[r].get(rid) for r in names] for rid in rated_twice]
     many = len(names) >= 3

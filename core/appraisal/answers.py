@@ -25,7 +25,8 @@ class AnswersInvalid(EvidencekitError):
         self.problems = problems
         super().__init__(
             f"{len(problems)} problem(s) in the appraisal answers; nothing was scored:\n"
-            + "\n".join(str(p) for p in problems))
+            + "\n".join(str(p) for p in problems)
+        )
 
 
 @dataclass
@@ -43,11 +44,15 @@ def read_answers(paths: str | Path | Iterable[str | Path]) -> list[AnswerRow]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in {".csv", ".yaml", ".yml"} and p.is_file())
+            files = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in {".csv", ".yaml", ".yml"} and p.is_file()
+            )
             if not files:
-                raise RecordFormatError("no .csv or .yaml answer files in this folder",
-                                        file=str(path))
+                raise RecordFormatError(
+                    "no .csv or .yaml answer files in this folder", file=str(path)
+                )
         elif path.exists():
             files = [path]
         else:
@@ -70,17 +75,19 @@ def _read_csv_answers(path: Path) -> list[AnswerRow]:
     out = []
     for line, row in table:
         extra = {k: v for k, v in row.items() if k not in ANSWER_COLUMNS}
-        out.append(AnswerRow(
-            study_id=row.get("study_id", ""),
-            checklist=row.get("checklist", ""),
-            item=row.get("item", ""),
-            answer=row.get("answer", ""),
-            reviewer=row.get("reviewer", ""),
-            note=row.get("note", ""),
-            row=line,
-            file=str(path),
-            extra=extra,
-        ))
+        out.append(
+            AnswerRow(
+                study_id=row.get("study_id", ""),
+                checklist=row.get("checklist", ""),
+                item=row.get("item", ""),
+                answer=row.get("answer", ""),
+                reviewer=row.get("reviewer", ""),
+                note=row.get("note", ""),
+                row=line,
+                file=str(path),
+                extra=extra,
+            )
+        )
     return out
 
 
@@ -108,30 +115,43 @@ def _read_yaml_answers(path: Path) -> list[AnswerRow]:
         entries = data["appraisals"]
         base: tuple[Any, ...] = ("appraisals",)
         if not isinstance(entries, list):
-            raise RecordFormatError("'appraisals' must be a list of appraisals", file=name,
-                                    line=doc.line_of(base))
+            raise RecordFormatError(
+                "'appraisals' must be a list of appraisals", file=name, line=doc.line_of(base)
+            )
     elif isinstance(data, dict):
         entries, base = [data], ()
     else:
         raise RecordFormatError(
             "expected a mapping with study_id, checklist, reviewer and answers "
-            "(or a list of them under 'appraisals')", file=name, line=1)
+            "(or a list of them under 'appraisals')",
+            file=name,
+            line=1,
+        )
     out: list[AnswerRow] = []
     for index, entry in enumerate(entries):
         path_prefix = (*base, index) if base else ()
         line = doc.line_of(path_prefix)
         if not isinstance(entry, dict):
-            raise RecordFormatError("each appraisal must be a mapping with study_id, "
-                                    "checklist, reviewer and answers", file=name, line=line)
+            raise RecordFormatError(
+                "each appraisal must be a mapping with study_id, checklist, reviewer and answers",
+                file=name,
+                line=line,
+            )
         unknown = set(entry) - {"study_id", "checklist", "reviewer", "answers", "note", "notes"}
         if unknown:
             raise RecordFormatError(
                 f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: study_id, "
-                "checklist, reviewer, answers, notes", file=name, line=line)
+                "checklist, reviewer, answers, notes",
+                file=name,
+                line=line,
+            )
         answers = entry.get("answers")
         if not isinstance(answers, dict) or not answers:
-            raise RecordFormatError("'answers' must map each item to its answer",
-                                    file=name, line=doc.line_of((*path_prefix, "answers")))
+            raise RecordFormatError(
+                "'answers' must map each item to its answer",
+                file=name,
+                line=doc.line_of((*path_prefix, "answers")),
+            )
         for item, value in answers.items():
             note = ""
             item_line = doc.line_of((*path_prefix, "answers", item))
@@ -140,17 +160,22 @@ def _read_yaml_answers(path: Path) -> list[AnswerRow]:
                 if extra_keys:
                     raise RecordFormatError(
                         f"item {item}: unknown key(s) {', '.join(sorted(map(str, extra_keys)))};"
-                        " write 'answer' and optionally 'note'", file=name, line=item_line)
+                        " write 'answer' and optionally 'note'",
+                        file=name,
+                        line=item_line,
+                    )
                 note = _scalar(value.get("note"))
                 value = value.get("answer")
-            out.append(AnswerRow(
-                study_id=_scalar(entry.get("study_id")),
-                checklist=_scalar(entry.get("checklist")),
-                item=_scalar(item),
-                answer=_scalar(value),
-                reviewer=_scalar(entry.get("reviewer")),
-                note=note,
-                row=item_line,
-                file=name,
-            ))
+            out.append(
+                AnswerRow(
+                    study_id=_scalar(entry.get("study_id")),
+                    checklist=_scalar(entry.get("checklist")),
+                    item=_scalar(item),
+                    answer=_scalar(value),
+                    reviewer=_scalar(entry.get("reviewer")),
+                    note=note,
+                    row=item_line,
+                    file=name,
+                )
+            )
     return out

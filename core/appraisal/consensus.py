@@ -49,16 +49,33 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
         checklist = ctx.checklist(ref)
         partial = validated.partial.get((study_id, ref), set())
 
-        def done(answers: Mapping[str, AnswerRow], how: str, study_id: str = study_id,
-                 ref: str = ref, reviewers: list[str] = reviewers, rows: list[int] = rows,
-                 file: str = file, checklist: Any = checklist,
-                 check: bool = bool(partial)) -> None:
-            if check and not _merged_complete(ctx, checklist, answers, study_id, file,
-                                              rows, problems):
+        def done(
+            answers: Mapping[str, AnswerRow],
+            how: str,
+            study_id: str = study_id,
+            ref: str = ref,
+            reviewers: list[str] = reviewers,
+            rows: list[int] = rows,
+            file: str = file,
+            checklist: Any = checklist,
+            check: bool = bool(partial),
+        ) -> None:
+            if check and not _merged_complete(
+                ctx, checklist, answers, study_id, file, rows, problems
+            ):
                 return
-            out.append(Resolved(study_id, ref, {k: r.answer for k, r in answers.items()},
-                                {k: r.note for k, r in answers.items() if r.note},
-                                reviewers, how, rows, file))
+            out.append(
+                Resolved(
+                    study_id,
+                    ref,
+                    {k: r.answer for k, r in answers.items()},
+                    {k: r.note for k, r in answers.items() if r.note},
+                    reviewers,
+                    how,
+                    rows,
+                    file,
+                )
+            )
 
         if len(by_reviewer) == 1:
             done(next(iter(by_reviewer.values())), "single")
@@ -66,11 +83,17 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
         if method == "primary":
             primary = ctx.settings.consensus_reviewer
             if primary not in by_reviewer:
-                problems.append(Problem(
-                    message=f"appraised by {', '.join(reviewers)} but not by the primary "
-                            f"reviewer {primary!r} named in appraisal.consensus",
-                    file=file, rows=rows, study_id=study_id, checklist=checklist.id,
-                    allowed=primary))
+                problems.append(
+                    Problem(
+                        message=f"appraised by {', '.join(reviewers)} but not by the primary "
+                        f"reviewer {primary!r} named in appraisal.consensus",
+                        file=file,
+                        rows=rows,
+                        study_id=study_id,
+                        checklist=checklist.id,
+                        allowed=primary,
+                    )
+                )
                 continue
             done(by_reviewer[primary], "primary")
             continue
@@ -102,20 +125,31 @@ def resolve_consensus(validated: Validated, ctx: Context) -> tuple[list[Resolved
                 disagreements.append((item_id, given))
         if disagreements:
             listed = "; ".join(
-                f"item {i}: " + ", ".join(f"{r or '(unnamed)'} {row.answer!r}"
-                                          for r, row in g.items())
-                for i, g in disagreements)
-            hint = (f"add rows from reviewer {consensus_name!r} with the agreed answers to "
-                    "these items" if method == "consensus-reviewer" else
-                    "these items have no points to compare; add rows from reviewer "
-                    f"{consensus_name!r} with the agreed answers")
-            problems.append(Problem(
-                message=f"reviewers disagree and there is no consensus ({listed}); {hint}",
-                file=file, rows=rows, study_id=study_id, checklist=checklist.id,
-                allowed="one agreed answer per item"))
+                f"item {i}: "
+                + ", ".join(f"{r or '(unnamed)'} {row.answer!r}" for r, row in g.items())
+                for i, g in disagreements
+            )
+            hint = (
+                f"add rows from reviewer {consensus_name!r} with the agreed answers to these items"
+                if method == "consensus-reviewer"
+                else "these items have no points to compare; add rows from reviewer "
+                f"{consensus_name!r} with the agreed answers"
+            )
+            problems.append(
+                Problem(
+                    message=f"reviewers disagree and there is no consensus ({listed}); {hint}",
+                    file=file,
+                    rows=rows,
+                    study_id=study_id,
+                    checklist=checklist.id,
+                    allowed="one agreed answer per item",
+                )
+            )
             continue
-        done(agreed, "consensus" if settled else
-             "conservative" if method == "conservative" else "agreed")
+        done(
+            agreed,
+            "consensus" if settled else "conservative" if method == "conservative" else "agreed",
+        )
     return out, problems
 
 
@@ -127,27 +161,51 @@ def _is_text_item(checklist: Any, item_id: str) -> bool:
 def _side_by_side(given: Mapping[str, AnswerRow]) -> AnswerRow:
     """Differing free-text answers of several reviewers, kept together (not scored)."""
     first = next(iter(given.values()))
-    text = " | ".join(f"{r or '(unnamed)'}: {row.answer}" for r, row in given.items()
-                      if not is_unanswered(row.answer))
-    notes = " | ".join(f"{r or '(unnamed)'}: {row.note}" for r, row in given.items()
-                       if row.note)
-    return AnswerRow(study_id=first.study_id, checklist=first.checklist, item=first.item,
-                     answer=text, reviewer="", note=notes, row=first.row, file=first.file)
+    text = " | ".join(
+        f"{r or '(unnamed)'}: {row.answer}"
+        for r, row in given.items()
+        if not is_unanswered(row.answer)
+    )
+    notes = " | ".join(f"{r or '(unnamed)'}: {row.note}" for r, row in given.items() if row.note)
+    return AnswerRow(
+        study_id=first.study_id,
+        checklist=first.checklist,
+        item=first.item,
+        answer=text,
+        reviewer="",
+        note=notes,
+        row=first.row,
+        file=first.file,
+    )
 
 
-def _merged_complete(ctx: Context, checklist: Any, answers: Mapping[str, AnswerRow],
-                     study_id: str, file: str, rows: list[int],
-                     problems: list[Problem]) -> bool:
+def _merged_complete(
+    ctx: Context,
+    checklist: Any,
+    answers: Mapping[str, AnswerRow],
+    study_id: str,
+    file: str,
+    rows: list[int],
+    problems: list[Problem],
+) -> bool:
     """Check answers merged from raters and partial consensus rows; report what is missing."""
     _, scorer, options = ctx.scorer_for(checklist)
     found = _scorer_problems(scorer, checklist, answers, options)
     for p in found:
         row_of_item = answers.get(p.item) if p.item else None
-        problems.append(Problem(
-            message=f"after consensus: {p.message}", file=file,
-            row=row_of_item.row if row_of_item else None,
-            rows=[] if row_of_item else rows, study_id=study_id, checklist=checklist.id,
-            item=p.item, value=p.value, allowed=p.allowed))
+        problems.append(
+            Problem(
+                message=f"after consensus: {p.message}",
+                file=file,
+                row=row_of_item.row if row_of_item else None,
+                rows=[] if row_of_item else rows,
+                study_id=study_id,
+                checklist=checklist.id,
+                item=p.item,
+                value=p.value,
+                allowed=p.allowed,
+            )
+        )
     return not found
 
 

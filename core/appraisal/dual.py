@@ -19,16 +19,21 @@ def dual_agreement(validated: Validated, ctx: Context) -> dict[str, Any]:
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     consensus_name = ctx.settings.consensus_reviewer
     for (study_id, ref), by_reviewer in validated.appraisals.items():
-        raters = sorted(r for r in by_reviewer if r != consensus_name or
-                        ctx.settings.consensus_method == "primary")
+        raters = sorted(
+            r
+            for r in by_reviewer
+            if r != consensus_name or ctx.settings.consensus_method == "primary"
+        )
         if len(raters) < 2:
             continue
         checklist = ctx.checklist(ref)
         choice_items = [i.id for i in checklist.items if i.answer_type == "choice"]
         for i, a in enumerate(raters):
-            for b in raters[i + 1:]:
-                slot = pairs.setdefault((a, b), {"a": [], "b": [], "studies": set(),
-                                                 "disagreements": [], "by_checklist": {}})
+            for b in raters[i + 1 :]:
+                slot = pairs.setdefault(
+                    (a, b),
+                    {"a": [], "b": [], "studies": set(), "disagreements": [], "by_checklist": {}},
+                )
                 per = slot["by_checklist"].setdefault(checklist.id, {"a": [], "b": []})
                 slot["studies"].add(study_id)
                 for item_id in choice_items:
@@ -42,14 +47,24 @@ def dual_agreement(validated: Validated, ctx: Context) -> dict[str, Any]:
                     per["b"].append(vb)
                     if va != vb:
                         slot["disagreements"].append(
-                            {"study_id": study_id, "checklist": checklist.id, "item": item_id,
-                             a or "(unnamed)": va, b or "(unnamed)": vb})
+                            {
+                                "study_id": study_id,
+                                "checklist": checklist.id,
+                                "item": item_id,
+                                a or "(unnamed)": va,
+                                b or "(unnamed)": vb,
+                            }
+                        )
     out = []
     for (a, b), slot in sorted(pairs.items()):
-        entry = {"reviewers": [a, b], "studies": len(slot["studies"]),
-                 **agreement(slot["a"], slot["b"]),
-                 "by_checklist": {c: agreement(v["a"], v["b"])
-                                  for c, v in sorted(slot["by_checklist"].items())},
-                 "disagreements": slot["disagreements"]}
+        entry = {
+            "reviewers": [a, b],
+            "studies": len(slot["studies"]),
+            **agreement(slot["a"], slot["b"]),
+            "by_checklist": {
+                c: agreement(v["a"], v["b"]) for c, v in sorted(slot["by_checklist"].items())
+            },
+            "disagreements": slot["disagreements"],
+        }
         out.append(entry)
     return {"pairs": out}

@@ -121,11 +121,22 @@ def appraise(
         details = {k: v for k, v in result.items() if k not in ("grade", "score_percent")}
         if res.notes:
             details["notes"] = res.notes
-        scores.append(StudyScore(
-            study_id=res.study_id, checklist=checklist.id, checklist_version=checklist.version,
-            design=design, scorer=name, score_percent=result["score_percent"],
-            grade=result["grade"], reviewers=res.reviewers, resolution=res.resolution,
-            answers=res.answers, details=details, reviewer_grades=reviewer_grades))
+        scores.append(
+            StudyScore(
+                study_id=res.study_id,
+                checklist=checklist.id,
+                checklist_version=checklist.version,
+                design=design,
+                scorer=name,
+                score_percent=result["score_percent"],
+                grade=result["grade"],
+                reviewers=res.reviewers,
+                resolution=res.resolution,
+                answers=res.answers,
+                details=details,
+                reviewer_grades=reviewer_grades,
+            )
+        )
     scores.sort(key=lambda s: (s.study_id, s.checklist))
     from evidencekit.core.study_labels import study_labels
 
@@ -135,7 +146,8 @@ def appraise(
 
     def ordered(counter: Counter) -> dict[str, int]:
         keys = [g for g in grade_order if g in counter] + sorted(
-            (g for g in counter if g not in grade_order), key=str)
+            (g for g in counter if g not in grade_order), key=str
+        )
         return {str(k): counter[k] for k in keys}
 
     grades = ordered(Counter(s.grade for s in scores))
@@ -159,10 +171,21 @@ def appraise(
     checklists = {}
     for ref in sorted({r.checklist_ref for r in resolved}):
         c = ctx.checklist(ref)
-        checklists[c.id] = {"version": c.version, "title": c.title, "design": c.design,
-                            "items": [{"id": i.id, "number": i.number, "scored": i.scored,
-                                       "answer_type": i.answer_type, "text": i.text}
-                                      for i in c.items]}
+        checklists[c.id] = {
+            "version": c.version,
+            "title": c.title,
+            "design": c.design,
+            "items": [
+                {
+                    "id": i.id,
+                    "number": i.number,
+                    "scored": i.scored,
+                    "answer_type": i.answer_type,
+                    "text": i.text,
+                }
+                for i in c.items
+            ],
+        }
 
     return AppraisalReport(
         studies=scores,
@@ -178,8 +201,9 @@ def appraise(
     )
 
 
-def _skipped_with_their_appraisal(validated: Validated,
-                                  problems: Sequence[Problem]) -> list[Problem]:
+def _skipped_with_their_appraisal(
+    validated: Validated, problems: Sequence[Problem]
+) -> list[Problem]:
     """Valid rows skipped because their appraisal has an invalid row, one entry per
     appraisal, so that ``--skip-invalid`` lists every row it leaves out."""
     named = {(p.file, p.row) for p in problems if p.row is not None}
@@ -188,11 +212,18 @@ def _skipped_with_their_appraisal(validated: Validated,
     for row in validated.skipped_rows:
         if row.row is not None and (row.file, row.row) not in named:
             groups[(row.file, row.study_id, row.checklist, row.reviewer)].append(row.row)
-    return [Problem(message="valid rows skipped with the rest of this appraisal, which has "
-                            "the problem(s) above: an appraisal is scored whole or not at all",
-                    file=file, rows=rows, study_id=study_id or None,
-                    checklist=checklist or None, reviewer=reviewer or None)
-            for (file, study_id, checklist, reviewer), rows in groups.items()]
+    return [
+        Problem(
+            message="valid rows skipped with the rest of this appraisal, which has "
+            "the problem(s) above: an appraisal is scored whole or not at all",
+            file=file,
+            rows=rows,
+            study_id=study_id or None,
+            checklist=checklist or None,
+            reviewer=reviewer or None,
+        )
+        for (file, study_id, checklist, reviewer), rows in groups.items()
+    ]
 
 
 def score_files(

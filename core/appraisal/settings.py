@@ -108,16 +108,19 @@ class Settings:
 
         bands = data.get("bands")
         if isinstance(bands, Mapping) and not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in bands.values()):
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in bands.values()
+        ):
             # the schema's anyOf would only say "not of type 'array'"
             raise EvidencekitError(
                 f"{where}: appraisal.bands must map each grade to its lowest percentage, "
-                f"e.g. {{good: 60, fair: 45, poor: 0}}; found {dict(bands)!r}")
+                f"e.g. {{good: 60, fair: 45, poor: 0}}; found {dict(bands)!r}"
+            )
         problems = validation_messages(data, SETTINGS_SCHEMA)
         if problems:
             raise EvidencekitError(
-                f"{where}: appraisal section: " + "; ".join(
-                    p.replace("$", "$.appraisal", 1) for p in problems))
+                f"{where}: appraisal section: "
+                + "; ".join(p.replace("$", "$.appraisal", 1) for p in problems)
+            )
         settings = cls()
         for design, ids in (data.get("checklists") or {}).items():
             key = _norm(design)
@@ -130,8 +133,9 @@ class Settings:
         for checklist_id, override in (data.get("overrides") or {}).items():
             override = dict(override)
             if "bands" in override:
-                override["bands"] = _bands_list(override["bands"],
-                                                f"{where}: appraisal.overrides.{checklist_id}")
+                override["bands"] = _bands_list(
+                    override["bands"], f"{where}: appraisal.overrides.{checklist_id}"
+                )
             settings.overrides[checklist_id] = override
         consensus = data.get("consensus") or {}
         settings.consensus_method = consensus.get("method", "consensus-reviewer")
@@ -140,7 +144,8 @@ class Settings:
         elif settings.consensus_method == "primary":
             raise EvidencekitError(
                 f"{where}: appraisal.consensus.method 'primary' needs 'reviewer': the name of "
-                "the reviewer whose answers count")
+                "the reviewer whose answers count"
+            )
         settings.answers = data.get("answers")
         settings.studies = data.get("studies")
         settings.design_column = data.get("design_column", "design")
@@ -170,7 +175,8 @@ class Context:
             review = open_review(".")
         self.review = review
         self.settings = settings or Settings.from_mapping(
-            review.section("appraisal"), where=str(review.file))
+            review.section("appraisal"), where=str(review.file)
+        )
         self.studies = dict(studies) if studies is not None else None
         self.studies_file = studies_file
         self._checklists: dict[str, Any] = {}
@@ -220,7 +226,8 @@ class Context:
             raise InstrumentError(
                 f"checklist {checklist.ref} ({checklist.path}) declares no scoring method and the "
                 "review names no scorer for it; add scoring.method to the checklist or "
-                f"appraisal.overrides.{checklist.id}.scorer to review.yaml")
+                f"appraisal.overrides.{checklist.id}.scorer to review.yaml"
+            )
         try:
             provider = self.registry.get("appraisal-scorer", name)
         except RegistryError as exc:
@@ -240,7 +247,8 @@ class Context:
         except RegistryError as exc:
             raise RegistryError(
                 f"checklist {checklist.ref}: {exc} (options come from the checklist's scoring "
-                f"block and {review_file}: appraisal.options, .bands and .overrides)") from None
+                f"block and {review_file}: appraisal.options, .bands and .overrides)"
+            ) from None
         return name, provider, options
 
 
@@ -263,7 +271,8 @@ def load_context(
             if path.name != REVIEW_FILE:
                 raise EvidencekitError(
                     f"--review {path}: a review file must be called {REVIEW_FILE} (its folder "
-                    "is the review folder); rename it or pass the folder")
+                    "is the review folder); rename it or pass the folder"
+                )
             review_dir = path.parent
     from evidencekit.core.review import Review
 
@@ -284,5 +293,6 @@ def load_context(
         from evidencekit.core.extraction import read_studies
 
         studies = read_studies(chosen)
-    return Context(review, settings=settings, studies=studies,
-                   studies_file=str(chosen) if chosen else None)
+    return Context(
+        review, settings=settings, studies=studies, studies_file=str(chosen) if chosen else None
+    )

@@ -24,12 +24,25 @@ def quality_table(report: AppraisalReport) -> tuple[list[str], list[dict[str, An
             if item["answer_type"] == "choice":
                 name = f"{checklist_id}:{item['id']}" if several else item["id"]
                 columns.append((name, checklist_id, item["id"]))
-    header = ["study_id", "label", "checklist", "design", *(c for c, _, _ in columns),
-              "score_percent", "grade", "reviewers", "resolution"]
+    header = [
+        "study_id",
+        "label",
+        "checklist",
+        "design",
+        *(c for c, _, _ in columns),
+        "score_percent",
+        "grade",
+        "reviewers",
+        "resolution",
+    ]
     rows = []
     for s in report.studies:
-        row: dict[str, Any] = {"study_id": s.study_id, "label": s.label or s.study_id,
-                               "checklist": s.checklist, "design": s.design or ""}
+        row: dict[str, Any] = {
+            "study_id": s.study_id,
+            "label": s.label or s.study_id,
+            "checklist": s.checklist,
+            "design": s.design or "",
+        }
         for name, checklist_id, item_id in columns:
             row[name] = s.answers.get(item_id, "") if checklist_id == s.checklist else ""
         row["score_percent"] = fmt(s.score_percent, 1)

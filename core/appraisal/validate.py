@@ -49,7 +49,8 @@ def _find_item(checklist: Any, raw: str) -> Any | None:
 def _allowed_items(checklist: Any) -> str:
     parts = [p.id for i in checklist.items for p in i.parts]
     return ", ".join(i.id for i in checklist.items) + (
-        f" (parts: {', '.join(parts)})" if parts else "")
+        f" (parts: {', '.join(parts)})" if parts else ""
+    )
 
 
 def _fold(text: str) -> str:
@@ -77,12 +78,16 @@ class _Found:
     # completeness check does not report them a second time as missing
     bad_items: set[tuple[str, str, str, str]] = field(default_factory=set)
     grouped: dict[tuple[str, str], dict[str, dict[str, AnswerRow]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
     known_checklists: list[str] | None = None
 
     def row_problem(self, row: AnswerRow, message: str, ref: str = "", **kw: Any) -> None:
-        self.problems.append(Problem(message=message, file=row.file, row=row.row,
-                                     study_id=row.study_id or None, **kw))
+        self.problems.append(
+            Problem(
+                message=message, file=row.file, row=row.row, study_id=row.study_id or None, **kw
+            )
+        )
         self.bad_rows.add(id(row))
         if "item" in kw and kw.get("checklist"):
             self.bad_items.add((row.study_id, ref, row.reviewer, kw["item"]))
@@ -95,8 +100,12 @@ def validate_answers(rows: Sequence[AnswerRow], ctx: Context) -> Validated:
         _check_row(row, ctx, found)
     partial = _check_complete(ctx, found)
     skipped = [r for r in rows if id(r) in found.bad_rows]
-    return Validated(appraisals={k: dict(v) for k, v in found.grouped.items()},
-                     problems=found.problems, skipped_rows=skipped, partial=partial)
+    return Validated(
+        appraisals={k: dict(v) for k, v in found.grouped.items()},
+        problems=found.problems,
+        skipped_rows=skipped,
+        partial=partial,
+    )
 
 
 def _checklist_of(row: AnswerRow, ctx: Context, found: _Found) -> Any | None:
@@ -107,8 +116,11 @@ def _checklist_of(row: AnswerRow, ctx: Context, found: _Found) -> Any | None:
         return None
     if ctx.studies is not None and row.study_id not in ctx.studies:
         found.row_problem(
-            row, f"unknown study; it is not in {ctx.studies_file or 'the studies table'}",
-            value=row.study_id, allowed=f"the {len(ctx.studies)} study ids of that file")
+            row,
+            f"unknown study; it is not in {ctx.studies_file or 'the studies table'}",
+            value=row.study_id,
+            allowed=f"the {len(ctx.studies)} study ids of that file",
+        )
         return None
     design = ctx.design_of(row.study_id)
     mapped = ctx.settings.checklists_for(design)
@@ -116,9 +128,11 @@ def _checklist_of(row: AnswerRow, ctx: Context, found: _Found) -> Any | None:
     if not ref:
         if len(mapped) != 1:
             found.row_problem(
-                row, "the checklist is empty and the review maps no single checklist "
-                     f"to this study's design ({design or 'unknown design'})",
-                allowed="a checklist id, or appraisal.checklists in review.yaml")
+                row,
+                "the checklist is empty and the review maps no single checklist "
+                f"to this study's design ({design or 'unknown design'})",
+                allowed="a checklist id, or appraisal.checklists in review.yaml",
+            )
             return None
         ref = row.checklist = mapped[0]
     try:
@@ -127,15 +141,29 @@ def _checklist_of(row: AnswerRow, ctx: Context, found: _Found) -> Any | None:
         if found.known_checklists is None:
             found.known_checklists = ctx.known_checklists()
         broken = ctx.review.catalog.problems
-        hint = (f" ({len(broken)} instrument file(s) failed to load, e.g. {broken[0]}; "
-                "check them with `evidencekit instruments validate`)") if broken else ""
-        found.row_problem(row, "unknown checklist" + hint, value=ref,
-                          allowed=", ".join(found.known_checklists) or "(none installed)")
+        hint = (
+            (
+                f" ({len(broken)} instrument file(s) failed to load, e.g. {broken[0]}; "
+                "check them with `evidencekit instruments validate`)"
+            )
+            if broken
+            else ""
+        )
+        found.row_problem(
+            row,
+            "unknown checklist" + hint,
+            value=ref,
+            allowed=", ".join(found.known_checklists) or "(none installed)",
+        )
         return None
     if mapped and checklist.id not in [m.split("@")[0] for m in mapped]:
-        found.row_problem(row, f"the review maps design '{design}' to {', '.join(mapped)}, "
-                               f"not to {checklist.id}", checklist=checklist.id, value=ref,
-                          allowed=", ".join(mapped))
+        found.row_problem(
+            row,
+            f"the review maps design '{design}' to {', '.join(mapped)}, not to {checklist.id}",
+            checklist=checklist.id,
+            value=ref,
+            allowed=", ".join(mapped),
+        )
         return None
     return checklist
 
@@ -148,28 +176,45 @@ def _check_row(row: AnswerRow, ctx: Context, found: _Found) -> None:
         return
     item = _find_item(checklist, row.item)
     if item is None:
-        found.row_problem(row, "unknown item for this checklist", checklist=checklist.id,
-                          value=row.item, allowed=_allowed_items(checklist))
+        found.row_problem(
+            row,
+            "unknown item for this checklist",
+            checklist=checklist.id,
+            value=row.item,
+            allowed=_allowed_items(checklist),
+        )
         return
     row.item = item.id
     if item.answer_type == "choice" and not is_unanswered(row.answer):
         code = _code_for(item, row.answer)
         if code is None:
             found.row_problem(
-                row, "answer not accepted by this item", checklist.ref, checklist=checklist.id,
-                item=item.id, value=row.answer,
-                allowed=", ".join(f"{o.code} ({o.label})" for o in item.options))
+                row,
+                "answer not accepted by this item",
+                checklist.ref,
+                checklist=checklist.id,
+                item=item.id,
+                value=row.answer,
+                allowed=", ".join(f"{o.code} ({o.label})" for o in item.options),
+            )
             return
         row.answer = code
     by_item = found.grouped[(row.study_id, checklist.ref)][row.reviewer]
     earlier = by_item.get(item.id)
     if earlier is not None:
-        where = f"row {earlier.row}" if earlier.file == row.file else \
-            f"{earlier.file}:{earlier.row}"
+        where = (
+            f"row {earlier.row}" if earlier.file == row.file else f"{earlier.file}:{earlier.row}"
+        )
         found.row_problem(
-            row, f"a second answer from the same reviewer (first at {where})", checklist.ref,
-            checklist=checklist.id, item=item.id, reviewer=row.reviewer or "(unnamed)",
-            value=row.answer, allowed="one answer per study, item and reviewer")
+            row,
+            f"a second answer from the same reviewer (first at {where})",
+            checklist.ref,
+            checklist=checklist.id,
+            item=item.id,
+            reviewer=row.reviewer or "(unnamed)",
+            value=row.answer,
+            allowed="one answer per study, item and reviewer",
+        )
         return
     by_item[item.id] = row
 
@@ -190,26 +235,35 @@ def _check_complete(ctx: Context, found: _Found) -> dict[tuple[str, str], set[st
         # A scorer that cannot be resolved is the review's or the checklist's mistake, not
         # the answers': raised once (naming where), never skipped by --skip-invalid.
         _, scorer, options = ctx.scorer_for(checklist)
-        exempt = consensus_may_be_partial and consensus_name in by_reviewer and \
-            len(by_reviewer) > 1
+        exempt = consensus_may_be_partial and consensus_name in by_reviewer and len(by_reviewer) > 1
         for reviewer, answers in list(by_reviewer.items()):
             missing = _scorer_problems(scorer, checklist, answers, options)
             if missing and exempt and reviewer == consensus_name:
                 missing = []
                 partial.setdefault((study_id, ref), set()).add(reviewer)
             failed = bool(missing) or any(
-                k[:3] == (study_id, ref, reviewer) for k in found.bad_items)
-            missing = [p for p in missing
-                       if (study_id, ref, reviewer, p.item) not in found.bad_items]
+                k[:3] == (study_id, ref, reviewer) for k in found.bad_items
+            )
+            missing = [
+                p for p in missing if (study_id, ref, reviewer, p.item) not in found.bad_items
+            ]
             for p in missing:
                 first = next(iter(answers.values()))
                 row_of_item = answers.get(p.item) if p.item else None
-                found.problems.append(Problem(
-                    message=p.message, file=first.file,
-                    row=row_of_item.row if row_of_item else None,
-                    rows=[] if row_of_item else [r.row for r in answers.values() if r.row],
-                    study_id=study_id, checklist=checklist.id, item=p.item, value=p.value,
-                    allowed=p.allowed, reviewer=reviewer or None))
+                found.problems.append(
+                    Problem(
+                        message=p.message,
+                        file=first.file,
+                        row=row_of_item.row if row_of_item else None,
+                        rows=[] if row_of_item else [r.row for r in answers.values() if r.row],
+                        study_id=study_id,
+                        checklist=checklist.id,
+                        item=p.item,
+                        value=p.value,
+                        allowed=p.allowed,
+                        reviewer=reviewer or None,
+                    )
+                )
             if failed:
                 # an incomplete appraisal cannot be scored: all its rows are skipped
                 for r in answers.values():
@@ -220,13 +274,20 @@ def _check_complete(ctx: Context, found: _Found) -> dict[tuple[str, str], set[st
     return partial
 
 
-def _scorer_problems(scorer: Any, checklist: Any, answers: Mapping[str, AnswerRow],
-                     options: Mapping[str, Any]) -> list[AnswerProblem]:
+def _scorer_problems(
+    scorer: Any, checklist: Any, answers: Mapping[str, AnswerRow], options: Mapping[str, Any]
+) -> list[AnswerProblem]:
     values = {item: row.answer for item, row in answers.items()}
     check = getattr(scorer, "check", None)
     if check is not None:
         return list(check(checklist, values, options))
     # A scorer without its own check: every scored item needs an answer row.
-    return [AnswerProblem(message=f"scored item {i.id} has no answer row; add one", item=i.id,
-                          allowed=", ".join(i.codes) or "free text")
-            for i in checklist.scored_items if i.id not in values]
+    return [
+        AnswerProblem(
+            message=f"scored item {i.id} has no answer row; add one",
+            item=i.id,
+            allowed=", ".join(i.codes) or "free text",
+        )
+        for i in checklist.scored_items
+        if i.id not in values
+    ]

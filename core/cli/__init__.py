@@ -94,8 +94,11 @@ def add_plugin_commands(group: click.Group) -> None:
         try:
             impl.function(cli=group)
         except Exception as exc:  # a broken plugin must not stop the built-in commands
-            click.echo(f"warning: {plugin_origin(pm, impl.plugin)} could not add its commands: "
-                       f"{type(exc).__name__}: {exc}", err=True)
+            click.echo(
+                f"warning: {plugin_origin(pm, impl.plugin)} could not add its commands: "
+                f"{type(exc).__name__}: {exc}",
+                err=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,7 +22,7 @@ answers_option = click.option(
     multiple=True,
     type=click.Path(path_type=str),
     help="Answers file (CSV or YAML) or folder; repeat for several. Default: the review's "
-         "appraisal.answers.",
+    "appraisal.answers.",
 )
 studies_option = click.option(
     "--studies",
@@ -43,8 +43,9 @@ def appraise() -> None:
     """Score quality appraisals with the checklists' scorers, and plot them."""
 
 
-def _report(review: str, answers: tuple[str, ...], studies: str | None,
-            skip_invalid: bool) -> tuple[Any, Any]:
+def _report(
+    review: str, answers: tuple[str, ...], studies: str | None, skip_invalid: bool
+) -> tuple[Any, Any]:
     """(context, report) for the answers given, or those the review declares."""
     from pathlib import Path
 
@@ -57,7 +58,8 @@ def _report(review: str, answers: tuple[str, ...], studies: str | None,
         declared = ctx.settings.answers
         if not declared:
             raise EvidencekitError(
-                "no answers given: pass --answers FILE or set appraisal.answers in review.yaml")
+                "no answers given: pass --answers FILE or set appraisal.answers in review.yaml"
+            )
         paths = [str(Path(ctx.review.root) / declared)]
     return ctx, score_files(paths, ctx, skip_invalid=skip_invalid)
 
@@ -67,8 +69,11 @@ def _fail_on_problems(exc: Any) -> None:
         click.echo(f"error: {problem}", err=True)
     if len(exc.problems) > 200:
         click.echo(f"error: … and {len(exc.problems) - 200} more", err=True)
-    click.echo(f"{len(exc.problems)} problem(s); nothing was scored. Fix them, or pass "
-               "--skip-invalid to score the rest and list what was skipped.", err=True)
+    click.echo(
+        f"{len(exc.problems)} problem(s); nothing was scored. Fix them, or pass "
+        "--skip-invalid to score the rest and list what was skipped.",
+        err=True,
+    )
     raise SystemExit(1)
 
 
@@ -85,11 +90,24 @@ def _list_skipped(report: Any) -> None:
 @skip_option
 @json_option
 @output_option
-@click.option("--table", "table_file", type=click.Path(dir_okay=False, path_type=str),
-              default=None, help="Also write the study × items table (CSV) to FILE.")
+@click.option(
+    "--table",
+    "table_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Also write the study × items table (CSV) to FILE.",
+)
 @raw_option
-def score(answers: tuple[str, ...], review: str, studies: str | None, skip_invalid: bool,
-          as_json: bool, output: str | None, table_file: str | None, raw: bool) -> None:
+def score(
+    answers: tuple[str, ...],
+    review: str,
+    studies: str | None,
+    skip_invalid: bool,
+    as_json: bool,
+    output: str | None,
+    table_file: str | None,
+    raw: bool,
+) -> None:
     """Validate appraisal answers and score every study.
 
     Each checklist names its scorer (percentage-bands for CASP, domain-judgement for
@@ -120,29 +138,39 @@ def _text(report: Any) -> str:
     lines = [f"{'study':<24} {'checklist':<22} {'score':>7}  grade"]
     for s in report.studies:
         shown = "" if s.score_percent is None else f"{s.score_percent:6.1f}%"
-        extra = f"  (reviewers: {', '.join(s.reviewers)}; {s.resolution})" \
-            if len(s.reviewers) > 1 else ""
+        extra = (
+            f"  (reviewers: {', '.join(s.reviewers)}; {s.resolution})"
+            if len(s.reviewers) > 1
+            else ""
+        )
         lines.append(f"{s.study_id:<24} {s.checklist:<22} {shown:>7}  {s.grade}{extra}")
     lines.append("")
     lines.append("grades: " + ", ".join(f"{g} {n}" for g, n in report.grades.items()))
     for design, counts in report.by_design.items():
         lines.append(f"  {design}: " + ", ".join(f"{g} {n}" for g, n in counts.items()))
     if report.no_checklist:
-        lines.append("no checklist for the design of: " + ", ".join(
-            f"{x['study_id']} ({x['design'] or 'no design'})" for x in report.no_checklist))
+        lines.append(
+            "no checklist for the design of: "
+            + ", ".join(
+                f"{x['study_id']} ({x['design'] or 'no design'})" for x in report.no_checklist
+            )
+        )
     if report.not_appraised:
         lines.append("not appraised: " + ", ".join(report.not_appraised))
     for pair in report.agreement.get("pairs", []):
         kappa = "undefined" if pair["kappa"] is None else f"{pair['kappa']:.2f}"
         if pair["percent"] is None:
-            lines.append(f"agreement {pair['reviewers'][0]} vs {pair['reviewers'][1]}: "
-                         "no choice items answered by both")
+            lines.append(
+                f"agreement {pair['reviewers'][0]} vs {pair['reviewers'][1]}: "
+                "no choice items answered by both"
+            )
             continue
         lines.append(
             f"agreement {pair['reviewers'][0]} vs {pair['reviewers'][1]}: "
             f"{pair['percent']:.1f}% of {pair['n']} items in {pair['studies']} "
             f"stud{'y' if pair['studies'] == 1 else 'ies'}, "
-            f"kappa {kappa}")
+            f"kappa {kappa}"
+        )
     if report.skipped:
         lines.append(f"skipped: {len(report.skipped)} problem(s), listed on standard error")
     return "\n".join(lines)
@@ -153,19 +181,46 @@ def _text(report: Any) -> str:
 @review_path_option
 @studies_option
 @skip_option
-@click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=str),
-              default="appraisal-plots", show_default=True,
-              help="Folder to write the plots into.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["svg", "png"]),
-              help="File format(s); default both SVG and PNG.")
-@click.option("--plot", "plots", multiple=True, type=click.Choice(["traffic-light", "summary"]),
-              help="Which plot(s); default both.")
-@click.option("--reporter", default="quality-plots", show_default=True,
-              help="Reporter plugin that draws the plots.")
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default="appraisal-plots",
+    show_default=True,
+    help="Folder to write the plots into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["svg", "png"]),
+    help="File format(s); default both SVG and PNG.",
+)
+@click.option(
+    "--plot",
+    "plots",
+    multiple=True,
+    type=click.Choice(["traffic-light", "summary"]),
+    help="Which plot(s); default both.",
+)
+@click.option(
+    "--reporter",
+    default="quality-plots",
+    show_default=True,
+    help="Reporter plugin that draws the plots.",
+)
 @json_option
-def plot(answers: tuple[str, ...], review: str, studies: str | None, skip_invalid: bool,
-         out_dir: str, formats: tuple[str, ...], plots: tuple[str, ...], reporter: str,
-         as_json: bool) -> None:
+def plot(
+    answers: tuple[str, ...],
+    review: str,
+    studies: str | None,
+    skip_invalid: bool,
+    out_dir: str,
+    formats: tuple[str, ...],
+    plots: tuple[str, ...],
+    reporter: str,
+    as_json: bool,
+) -> None:
     """Draw a traffic-light plot (study × items) and a stacked summary plot."""
     from pathlib import Path
 
@@ -186,8 +241,9 @@ def plot(answers: tuple[str, ...], review: str, studies: str | None, skip_invali
     options = registry.validate_options("reporter", reporter, options)
     paths = registry.get("reporter", reporter).render(report.to_dict(), Path(out_dir), options)
     if as_json:
-        print_json({"files": [str(p) for p in paths],
-                    "skipped": [p.to_dict() for p in report.skipped]})
+        print_json(
+            {"files": [str(p) for p in paths], "skipped": [p.to_dict() for p in report.skipped]}
+        )
         return
     for path in paths:
         click.echo(str(path))

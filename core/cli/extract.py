@@ -30,14 +30,18 @@ def _form(review: Any, form_ref: str | None) -> Any:
 
     ref = form_ref or review.section("extraction").get("form")
     if not ref:
-        raise EvidencekitError("no form given: pass --form ID or set extraction.form in "
-                               "review.yaml")
+        raise EvidencekitError(
+            "no form given: pass --form ID or set extraction.form in review.yaml"
+        )
     return review.instrument(str(ref), kind="form")
 
 
 def _framework(review: Any, form: Any, framework_ref: str | None) -> Any | None:
-    ref = framework_ref or review.section("extraction").get("framework") or \
-        getattr(form, "influence_framework", None)
+    ref = (
+        framework_ref
+        or review.section("extraction").get("framework")
+        or getattr(form, "influence_framework", None)
+    )
     return review.instrument(str(ref), kind="framework") if ref else None
 
 
@@ -55,8 +59,9 @@ def _studies(review: Any, studies: str | None) -> tuple[dict[str, Any] | None, s
     return read_studies(studies), studies
 
 
-def _check(path: str, kind: str, form: Any, framework: Any | None,
-           studies: dict[str, Any] | None) -> Any:
+def _check(
+    path: str, kind: str, form: Any, framework: Any | None, studies: dict[str, Any] | None
+) -> Any:
     from evidencekit.core.errors import EvidencekitError
     from evidencekit.core.extraction import (
         sniff_kind,
@@ -72,23 +77,39 @@ def _check(path: str, kind: str, form: Any, framework: Any | None,
             raise EvidencekitError(
                 f"{path}: coded influences are checked against a framework; pass --framework "
                 "ID, or name one in the form (coded_influences.framework) or review.yaml "
-                "(extraction.framework)")
+                "(extraction.framework)"
+            )
         return validate_influences(path, form, framework, studies=studies)
     if kind == "studies":
         return validate_studies(path, form)
     return validate_records(path, form, studies=studies)
 
 
-form_option = click.option("--form", "form_ref", default=None,
-                           help="Extraction form id (default: the review's extraction.form).")
+form_option = click.option(
+    "--form",
+    "form_ref",
+    default=None,
+    help="Extraction form id (default: the review's extraction.form).",
+)
 framework_option = click.option(
-    "--framework", "framework_ref", default=None,
-    help="Framework for influence ids (default: the review's or the form's).")
-kind_option = click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True,
-                           help="What the files hold; 'auto' decides from the columns.")
+    "--framework",
+    "framework_ref",
+    default=None,
+    help="Framework for influence ids (default: the review's or the form's).",
+)
+kind_option = click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="What the files hold; 'auto' decides from the columns.",
+)
 studies_option = click.option(
-    "--studies", type=click.Path(dir_okay=False, path_type=str), default=None,
-    help="studies.csv: study ids must be in it (default: the review's extraction.studies).")
+    "--studies",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="studies.csv: study ids must be in it (default: the review's extraction.studies).",
+)
 
 
 @extract.command("validate")
@@ -99,8 +120,15 @@ studies_option = click.option(
 @studies_option
 @review_option
 @json_option
-def validate(files: tuple[str, ...], form_ref: str | None, framework_ref: str | None, kind: str,
-             studies: str | None, review_dir: str, as_json: bool) -> None:
+def validate(
+    files: tuple[str, ...],
+    form_ref: str | None,
+    framework_ref: str | None,
+    kind: str,
+    studies: str | None,
+    review_dir: str,
+    as_json: bool,
+) -> None:
     """Check extraction FILES against the form: types, required fields, allowed values,
     lists, influence ids; exit 1 if any problem is found."""
     review = load_review(review_dir)
@@ -110,36 +138,62 @@ def validate(files: tuple[str, ...], form_ref: str | None, framework_ref: str | 
     results = [_check(path, kind, form, framework, known) for path in files]
     problems = [p for r in results for p in r.problems]
     if as_json:
-        print_json({
-            "form": form.ref,
-            "framework": framework.ref if framework else None,
-            "files": [{"file": r.file, "kind": r.kind, "rows_valid": len(r.rows),
-                       "problems": [p.to_dict() for p in r.problems]} for r in results],
-            "valid": not problems,
-        })
+        print_json(
+            {
+                "form": form.ref,
+                "framework": framework.ref if framework else None,
+                "files": [
+                    {
+                        "file": r.file,
+                        "kind": r.kind,
+                        "rows_valid": len(r.rows),
+                        "problems": [p.to_dict() for p in r.problems],
+                    }
+                    for r in results
+                ],
+                "valid": not problems,
+            }
+        )
     else:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         for r in results:
-            click.echo(f"{r.file}: {r.kind}, {len(r.rows)} valid row(s), "
-                       f"{len(r.problems)} problem(s)")
+            click.echo(
+                f"{r.file}: {r.kind}, {len(r.rows)} valid row(s), {len(r.problems)} problem(s)"
+            )
     if problems:
         raise SystemExit(1)
 
 
 @extract.command("sample")
-@click.option("--fraction", type=float, default=None,
-              help="Share of studies to sample, e.g. 0.1 (rounded up).")
+@click.option(
+    "--fraction",
+    type=float,
+    default=None,
+    help="Share of studies to sample, e.g. 0.1 (rounded up).",
+)
 @click.option("-n", "--n", "size", type=int, default=None, help="Number of studies to sample.")
-@click.option("--seed", type=int, default=None,
-              help="Random seed; without it one is drawn and reported. Record it.")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Random seed; without it one is drawn and reported. Record it.",
+)
 @studies_option
 @raw_option
 @review_option
 @json_option
 @output_option
-def sample(fraction: float | None, size: int | None, seed: int | None, studies: str | None,
-           raw: bool, review_dir: str, as_json: bool, output: str | None) -> None:
+def sample(
+    fraction: float | None,
+    size: int | None,
+    seed: int | None,
+    studies: str | None,
+    raw: bool,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Draw a seeded random sample of studies for a second extractor.
 
     Writes a CSV (study_id, seed, population, n) so the seed travels with the sample.
@@ -150,8 +204,10 @@ def sample(fraction: float | None, size: int | None, seed: int | None, studies: 
     review = load_review(review_dir)
     known, source = _studies(review, studies)
     if known is None:
-        raise EvidencekitError("no studies to sample from: pass --studies studies.csv or set "
-                               "extraction.studies in review.yaml")
+        raise EvidencekitError(
+            "no studies to sample from: pass --studies studies.csv or set "
+            "extraction.studies in review.yaml"
+        )
     if fraction is None and size is None:
         fraction = review.section("extraction").get("second_extractor_fraction")
         if fraction is None:
@@ -164,19 +220,36 @@ def sample(fraction: float | None, size: int | None, seed: int | None, studies: 
     from evidencekit.core.io import emit
     from evidencekit.core.safe_cells import csv_text
 
-    emit(csv_text(["study_id", "seed", "population", "n"],
-                  ([study_id, drawn["seed"], drawn["population"], drawn["n"]]
-                   for study_id in drawn["study_ids"]), raw=raw), output)
-    click.echo(f"sampled {drawn['n']} of {drawn['population']} studies with seed "
-               f"{drawn['seed']} (record it: the same seed gives the same sample)", err=True)
+    emit(
+        csv_text(
+            ["study_id", "seed", "population", "n"],
+            (
+                [study_id, drawn["seed"], drawn["population"], drawn["n"]]
+                for study_id in drawn["study_ids"]
+            ),
+            raw=raw,
+        ),
+        output,
+    )
+    click.echo(
+        f"sampled {drawn['n']} of {drawn['population']} studies with seed "
+        f"{drawn['seed']} (record it: the same seed gives the same sample)",
+        err=True,
+    )
 
 
 @extract.command("agreement")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--reviewers", default=None,
-              help="With one file: the two reviewers to compare, as A,B.")
-@click.option("--sample", "sample_file", type=click.Path(dir_okay=False, path_type=str),
-              default=None, help="Only the studies listed in this sample CSV (study_id column).")
+@click.option(
+    "--reviewers", default=None, help="With one file: the two reviewers to compare, as A,B."
+)
+@click.option(
+    "--sample",
+    "sample_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Only the studies listed in this sample CSV (study_id column).",
+)
 @form_option
 @framework_option
 @kind_option
@@ -184,9 +257,18 @@ def sample(fraction: float | None, size: int | None, seed: int | None, studies: 
 @review_option
 @json_option
 @output_option
-def agreement(files: tuple[str, ...], reviewers: str | None, sample_file: str | None,
-              form_ref: str | None, framework_ref: str | None, kind: str, studies: str | None,
-              review_dir: str, as_json: bool, output: str | None) -> None:
+def agreement(
+    files: tuple[str, ...],
+    reviewers: str | None,
+    sample_file: str | None,
+    form_ref: str | None,
+    framework_ref: str | None,
+    kind: str,
+    studies: str | None,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Field-level agreement between two extractors: two FILES, or one with a reviewer
     column. For coded influences: agreement on which influences were coded and on their
     direction."""
@@ -211,15 +293,18 @@ def agreement(files: tuple[str, ...], reviewers: str | None, sample_file: str | 
             raise EvidencekitError(
                 "the files hold different things ("
                 + ", ".join(f"{path}: {k}" for path, k in kinds.items())
-                + "); compare two files of the same kind")
+                + "); compare two files of the same kind"
+            )
         kind = kinds[files[0]]
     checked = [_check(path, kind, form, framework, known) for path in files]
     problems = [p for c in checked for p in c.problems]
     if problems:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(problems)} problem(s); fix them first (see `evidencekit extract "
-                   "validate`)", err=True)
+        click.echo(
+            f"{len(problems)} problem(s); fix them first (see `evidencekit extract validate`)",
+            err=True,
+        )
         raise SystemExit(1)
     names = [str(p) for p in files]
     if len(checked) == 1:
@@ -247,12 +332,15 @@ def _agreement_text(result: dict[str, Any], kind: str) -> str:
             return "no pairs"
         text = f"{entry['percent']:.1f}% ({entry['agreed']}/{entry['n']})"
         if "kappa" in entry:
-            text += ", kappa " + ("undefined" if entry["kappa"] is None
-                                  else f"{entry['kappa']:.2f}")
+            text += ", kappa " + (
+                "undefined" if entry["kappa"] is None else f"{entry['kappa']:.2f}"
+            )
         return text
 
-    lines = [f"{len(result['studies'])} studies compared: {result['compared'][0]} vs "
-             f"{result['compared'][1]}"]
+    lines = [
+        f"{len(result['studies'])} studies compared: {result['compared'][0]} vs "
+        f"{result['compared'][1]}"
+    ]
     if kind == "influences":
         lines.append(f"influence coded or not: {fmt(result['presence'])}")
         lines.append(f"direction, where both coded: {fmt(result['direction'])}")
@@ -265,10 +353,8 @@ def _agreement_text(result: dict[str, Any], kind: str) -> str:
     names = {"first": result["compared"][0], "second": result["compared"][1]}
     for side in ("first", "second"):
         if missing.get(side):
-            how = ("compared as coding no influence" if kind == "influences" else
-                   "not compared")
-            lines.append(f"sampled but not in {names[side]} ({how}): "
-                         + ", ".join(missing[side]))
+            how = "compared as coding no influence" if kind == "influences" else "not compared"
+            lines.append(f"sampled but not in {names[side]} ({how}): " + ", ".join(missing[side]))
     if missing.get("both"):
         lines.append("sampled but in neither (not compared): " + ", ".join(missing["both"]))
     return "\n".join(lines)

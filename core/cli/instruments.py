@@ -34,9 +34,22 @@ def list_(review_dir: str, kind: str | None, as_json: bool, output: str | None) 
     for problem in catalog.problems:
         click.echo(f"warning: {problem}", err=True)
     if as_json:
-        print_json({"instruments": [
-            {"id": e.id, "version": e.version, "kind": e.kind, "title": e.title,
-             "origin": e.origin, "path": e.path} for e in entries]}, output)
+        print_json(
+            {
+                "instruments": [
+                    {
+                        "id": e.id,
+                        "version": e.version,
+                        "kind": e.kind,
+                        "title": e.title,
+                        "origin": e.origin,
+                        "path": e.path,
+                    }
+                    for e in entries
+                ]
+            },
+            output,
+        )
         return
     from rich.table import Table
 
@@ -91,8 +104,11 @@ def validate(paths: tuple[str, ...]) -> None:
         from pathlib import Path
 
         reviews = [p for p in paths if Path(p).name == "review.yaml" and Path(p).is_file()]
-        count, problems = validate_paths([p for p in paths if p not in reviews]) \
-            if len(reviews) < len(paths) else (0, [])
+        count, problems = (
+            validate_paths([p for p in paths if p not in reviews])
+            if len(reviews) < len(paths)
+            else (0, [])
+        )
         if reviews:
             from evidencekit.core.review_check import review_problems
 

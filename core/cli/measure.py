@@ -19,24 +19,35 @@ from evidencekit.core.cli.options import (
 )
 
 measure_option = click.option(
-    "--measure", "measure_ref", required=True, metavar="ID[@VERSION]|FILE",
+    "--measure",
+    "measure_ref",
+    required=True,
+    metavar="ID[@VERSION]|FILE",
     help="The measure: an instrument id (as `evidencekit instruments list --kind measure` "
-         "shows) or a measure YAML file.")
+    "shows) or a measure YAML file.",
+)
 ratings_option = click.option(
-    "--ratings", "ratings_file", required=True, type=click.Path(dir_okay=False, path_type=str),
-    help="Ratings CSV: wide (unit, rater, one column per item) or long (unit, rater, item, "
-         "score).")
+    "--ratings",
+    "ratings_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Ratings CSV: wide (unit, rater, one column per item) or long (unit, rater, item, score).",
+)
 
 
 def units_option(required: bool = False) -> Callable:
     return click.option(
-        "--units", "units_file", required=required,
+        "--units",
+        "units_file",
+        required=required,
         type=click.Path(dir_okay=False, path_type=str),
-        help="Units CSV: unit, then one column per attribute (income, psw_experience, …).")
+        help="Units CSV: unit, then one column per attribute (income, psw_experience, …).",
+    )
 
 
-by_option = click.option("--by", "by", metavar="ATTRIBUTE",
-                         help="Add group means by this attribute of the units file.")
+by_option = click.option(
+    "--by", "by", metavar="ATTRIBUTE", help="Add group means by this attribute of the units file."
+)
 
 
 def reports_problems(func: Callable) -> Callable:
@@ -56,8 +67,9 @@ def reports_problems(func: Callable) -> Callable:
     return wrapper
 
 
-def _load(review_dir: str, measure_ref: str, ratings_file: str,
-          units_file: str | None) -> tuple[Any, Any, Any, Any]:
+def _load(
+    review_dir: str, measure_ref: str, ratings_file: str, units_file: str | None
+) -> tuple[Any, Any, Any, Any]:
     """(review, measure, ratings, units) — everything validated before any output."""
     from evidencekit.core.measure import read_inputs
 
@@ -98,15 +110,30 @@ def measure() -> None:
 @ratings_option
 @units_option()
 @by_option
-@click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "csv"]), default="rich",
-              show_default=True, help="How to print Table 2 (items × units).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["rich", "markdown", "csv"]),
+    default="rich",
+    show_default=True,
+    help="How to print Table 2 (items × units).",
+)
 @raw_option
 @review_option
 @json_option
 @output_option
 @reports_problems
-def score(measure_ref: str, ratings_file: str, units_file: str | None, by: str | None,
-          fmt: str, raw: bool, review_dir: str, as_json: bool, output: str | None) -> None:
+def score(
+    measure_ref: str,
+    ratings_file: str,
+    units_file: str | None,
+    by: str | None,
+    fmt: str,
+    raw: bool,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Total and mean item score per unit, and Table 2 (items × units).
 
     Item scores are averaged over raters when several rated a unit. A unit with
@@ -138,8 +165,12 @@ def _print_rich(table: dict[str, Any], scores: Any, output: str | None) -> None:
     header, body = table2_rows(table)
     rich_table = Table(title=f"{scores.measure.title} — item scores per unit")
     for i, column in enumerate(header):
-        rich_table.add_column(column, justify="left" if i == 0 else "right",
-                              overflow="fold", max_width=48 if i == 0 else None)
+        rich_table.add_column(
+            column,
+            justify="left" if i == 0 else "right",
+            overflow="fold",
+            max_width=48 if i == 0 else None,
+        )
     for index, cells in enumerate(body):
         rich_table.add_row(*cells, end_section=index == len(body) - 3)
     if output is None:
@@ -158,22 +189,38 @@ def _print_rich(table: dict[str, Any], scores: Any, output: str | None) -> None:
 @measure_option
 @ratings_option
 @units_option()
-@click.option("--analysis", "analysis_specs", multiple=True, metavar="SPEC",
-              help="An analysis and its options, repeatable: 'floor-ceiling', "
-                   "'known-groups:psw_experience=differ;higher=yes', "
-                   "'known-groups:income=similar;groups=low+lower-middle/high;margin=0.5', "
-                   "'internal-consistency:min_units=30', 'inter-rater:form=ICC2', or "
-                   "'NAME:{json options}'. Default: floor-ceiling, internal-consistency, "
-                   "inter-rater.")
-@click.option("--analyses", "analyses_file", type=click.Path(dir_okay=False, path_type=str),
-              help="YAML list of analyses, each '- name: NAME' with its options.")
+@click.option(
+    "--analysis",
+    "analysis_specs",
+    multiple=True,
+    metavar="SPEC",
+    help="An analysis and its options, repeatable: 'floor-ceiling', "
+    "'known-groups:psw_experience=differ;higher=yes', "
+    "'known-groups:income=similar;groups=low+lower-middle/high;margin=0.5', "
+    "'internal-consistency:min_units=30', 'inter-rater:form=ICC2', or "
+    "'NAME:{json options}'. Default: floor-ceiling, internal-consistency, "
+    "inter-rater.",
+)
+@click.option(
+    "--analyses",
+    "analyses_file",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="YAML list of analyses, each '- name: NAME' with its options.",
+)
 @review_option
 @json_option
 @output_option
 @reports_problems
-def validity(measure_ref: str, ratings_file: str, units_file: str | None,
-             analysis_specs: tuple[str, ...], analyses_file: str | None, review_dir: str,
-             as_json: bool, output: str | None) -> None:
+def validity(
+    measure_ref: str,
+    ratings_file: str,
+    units_file: str | None,
+    analysis_specs: tuple[str, ...],
+    analyses_file: str | None,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Validity analyses of the measure from the ratings, each with a verdict.
 
     Verdicts say how much the sample can carry: with a handful of units they
@@ -186,8 +233,7 @@ def validity(measure_ref: str, ratings_file: str, units_file: str | None,
         run_validity,
     )
 
-    review, measure_obj, ratings, units = _load(review_dir, measure_ref, ratings_file,
-                                                units_file)
+    review, measure_obj, ratings, units = _load(review_dir, measure_ref, ratings_file, units_file)
     registry = review.registry
     analyses = [parse_analysis_spec(spec, registry) for spec in analysis_specs]
     if analyses_file:
@@ -206,11 +252,14 @@ def validity(measure_ref: str, ratings_file: str, units_file: str | None,
 
     lines = [f"{measure_obj.title} ({measure_obj.ref}): {result['n_units']} scored units", ""]
     for entry in result["analyses"]:
-        options = ", ".join(f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
-                            for k, v in entry["options"].items())
+        options = ", ".join(
+            f"{k}={json.dumps(v) if isinstance(v, (dict, list)) else v}"
+            for k, v in entry["options"].items()
+        )
         lines.append(f"{entry['analysis']}" + (f" ({options})" if options else ""))
-        lines.extend(textwrap.wrap(entry["verdict"], 96, initial_indent="  ",
-                                   subsequent_indent="  "))
+        lines.extend(
+            textwrap.wrap(entry["verdict"], 96, initial_indent="  ", subsequent_indent="  ")
+        )
         lines.append("")
     emit("\n".join(lines), output)
 
@@ -220,29 +269,53 @@ def validity(measure_ref: str, ratings_file: str, units_file: str | None,
 @ratings_option
 @units_option()
 @by_option
-@click.option("-o", "--out", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=str),
-              help="Folder to write the plots into (created if needed).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["svg", "png"]),
-              help="File formats (repeatable; default both).")
-@click.option("--plot", "plots", multiple=True, type=click.Choice(["heatmap", "profile"]),
-              help="Which plots (repeatable; default both).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Folder to write the plots into (created if needed).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["svg", "png"]),
+    help="File formats (repeatable; default both).",
+)
+@click.option(
+    "--plot",
+    "plots",
+    multiple=True,
+    type=click.Choice(["heatmap", "profile"]),
+    help="Which plots (repeatable; default both).",
+)
 @review_option
 @json_option
 @reports_problems
-def plot(measure_ref: str, ratings_file: str, units_file: str | None, by: str | None,
-         out_dir: str, formats: tuple[str, ...], plots: tuple[str, ...], review_dir: str,
-         as_json: bool) -> None:
+def plot(
+    measure_ref: str,
+    ratings_file: str,
+    units_file: str | None,
+    by: str | None,
+    out_dir: str,
+    formats: tuple[str, ...],
+    plots: tuple[str, ...],
+    review_dir: str,
+    as_json: bool,
+) -> None:
     """An items × units heat map and a profile plot (SVG and PNG)."""
     from evidencekit.core.measure import plot_results, table2
 
-    review, measure_obj, ratings, units = _load(review_dir, measure_ref, ratings_file,
-                                                units_file)
+    review, measure_obj, ratings, units = _load(review_dir, measure_ref, ratings_file, units_file)
     scores = ratings.scores
     table = table2(scores, units, by)
     _warn_unscored(scores)
-    options = {"formats": list(formats or ("svg", "png")),
-               "plots": list(plots or ("heatmap", "profile"))}
+    options = {
+        "formats": list(formats or ("svg", "png")),
+        "plots": list(plots or ("heatmap", "profile")),
+    }
     options = review.registry.validate_options("reporter", "measure-plots", options)
     reporter = review.registry.get("reporter", "measure-plots")
     results = plot_results(measure_obj, table)

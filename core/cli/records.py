@@ -42,17 +42,35 @@ def records() -> None:
 
 @records.command("list")
 @click.option("--source", default=None, help="Only records from this source.")
-@click.option("--primary", "primary_only", is_flag=True,
-              help="Only one record per de-duplicated study (each cluster's primary).")
-@click.option("--by-source", is_flag=True,
-              help="Counts per source: imported, kept after de-duplication, overlaps.")
-@click.option("--limit", type=click.IntRange(min=0), default=None,
-              help="Show at most N records (the count still covers all).")
+@click.option(
+    "--primary",
+    "primary_only",
+    is_flag=True,
+    help="Only one record per de-duplicated study (each cluster's primary).",
+)
+@click.option(
+    "--by-source",
+    is_flag=True,
+    help="Counts per source: imported, kept after de-duplication, overlaps.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Show at most N records (the count still covers all).",
+)
 @review_option
 @json_option
 @output_option
-def list_command(source: str | None, primary_only: bool, by_source: bool, limit: int | None,
-                 review_dir: str, as_json: bool, output: str | None) -> None:
+def list_command(
+    source: str | None,
+    primary_only: bool,
+    by_source: bool,
+    limit: int | None,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """List the stored records (or, with --by-source, counts per source)."""
     from rich.table import Table
 
@@ -65,16 +83,28 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
             print_json(counts, output)
             return
         table = Table(title="Records by source")
-        columns = ("source", "kind", "files", "records", "kept", "duplicates_removed",
-                   "distinct", "only_here")
+        columns = (
+            "source",
+            "kind",
+            "files",
+            "records",
+            "kept",
+            "duplicates_removed",
+            "distinct",
+            "only_here",
+        )
         for column in columns:
-            table.add_column(column.replace("_", " "),
-                             justify="left" if column in ("source", "kind") else "right")
+            table.add_column(
+                column.replace("_", " "),
+                justify="left" if column in ("source", "kind") else "right",
+            )
         for row in counts["sources"]:
             table.add_row(*cells(*(row[c] for c in columns)))
         t = counts["totals"]
-        table.add_row(*cells("total", "", "", t["records"], t["unique"],
-                             t["duplicates_removed"], "", ""), style="bold")
+        table.add_row(
+            *cells("total", "", "", t["records"], t["unique"], t["duplicates_removed"], "", ""),
+            style="bold",
+        )
         print_table(table, output)
         _stale_warning(t["unclustered"], t["deduplicated"])
         return
@@ -83,16 +113,23 @@ def list_command(source: str | None, primary_only: bool, by_source: bool, limit:
         print_json(data, output)
         return
     table = Table(title=f"{data['shown']} of {data['count']} records", highlight=False)
-    for column in ("record_id", "cluster_id", "primary", "source", "year", "first author",
-                   "title"):
+    for column in ("record_id", "cluster_id", "primary", "source", "year", "first author", "title"):
         if column == "title":
             table.add_column(column, overflow="fold", ratio=1, min_width=20)
         else:
             table.add_column(column, overflow="ellipsis", no_wrap=True)
     for row in data["records"]:
-        table.add_row(*cells(row["record_id"], row["cluster_id"],
-                             "yes" if row["is_primary"] else "", row["source"], row["year"],
-                             row["first_author"], row["title"]))
+        table.add_row(
+            *cells(
+                row["record_id"],
+                row["cluster_id"],
+                "yes" if row["is_primary"] else "",
+                row["source"],
+                row["year"],
+                row["first_author"],
+                row["title"],
+            )
+        )
     print_table(table, output)
     _stale_warning(data["unclustered"], data["deduplicated"])
 
@@ -101,8 +138,10 @@ def _stale_warning(unclustered: int, deduplicated: bool) -> None:
     if not deduplicated:
         warn("not de-duplicated yet; run `evidencekit dedupe`")
     elif unclustered:
-        warn(f"{unclustered} records were imported after the last de-duplication; "
-             "run `evidencekit dedupe` again")
+        warn(
+            f"{unclustered} records were imported after the last de-duplication; "
+            "run `evidencekit dedupe` again"
+        )
 
 
 @records.command("show")
@@ -111,8 +150,9 @@ def _stale_warning(unclustered: int, deduplicated: bool) -> None:
 @review_option
 @json_option
 @output_option
-def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
-                 output: str | None) -> None:
+def show_command(
+    record_id: str, raw: bool, review_dir: str, as_json: bool, output: str | None
+) -> None:
     """Show one record: its fields, provenance, cluster and duplicate links."""
     from evidencekit.core.io import emit
     from evidencekit.core.records import show_record
@@ -122,31 +162,55 @@ def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
         print_json(data, output)
         return
     lines = [f"record {data['record_id']}"]
-    for name in ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi",
-                 "pmid", "issn", "isbn", "language", "keywords", "publication_type", "url",
-                 "source_key", "abstract"):
+    for name in (
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+        "issn",
+        "isbn",
+        "language",
+        "keywords",
+        "publication_type",
+        "url",
+        "source_key",
+        "abstract",
+    ):
         value = data[name]
         if name == "authors":
-            value = "; ".join(f"{a['family']}, {a['given']}" if a["given"] else a["family"]
-                              for a in value)
+            value = "; ".join(
+                f"{a['family']}, {a['given']}" if a["given"] else a["family"] for a in value
+            )
         elif isinstance(value, list):
             value = "; ".join(value)
         if value not in (None, ""):
             lines.append(f"  {name}: {value}")
     prov = data["provenance"]
-    lines.append(f"  source: {prov['source']} ({prov['kind']}), {prov['file']} record "
-                 f"{prov['position']}" + (f" line {prov['line']}" if prov["line"] else "")
-                 + f", format {prov['format']}"
-                 + (f", searched {prov['date_searched']}" if prov["date_searched"] else ""))
+    lines.append(
+        f"  source: {prov['source']} ({prov['kind']}), {prov['file']} record "
+        f"{prov['position']}"
+        + (f" line {prov['line']}" if prov["line"] else "")
+        + f", format {prov['format']}"
+        + (f", searched {prov['date_searched']}" if prov["date_searched"] else "")
+    )
     cluster = data["cluster"]
-    lines.append(f"cluster {cluster['cluster_id']} ({len(cluster['members'])} records; this "
-                 f"record is {'the primary' if cluster['is_primary'] else 'a duplicate'})")
+    lines.append(
+        f"cluster {cluster['cluster_id']} ({len(cluster['members'])} records; this "
+        f"record is {'the primary' if cluster['is_primary'] else 'a duplicate'})"
+    )
     for member in cluster["members"]:
         mark = "*" if member["is_primary"] else " "
         lines.append(f"  {mark} {member['record_id']}  {member['source']}: {member['title']}")
     for link in cluster["links"]:
-        lines.append(f"  link {link['a']} = {link['b']}: {link['reason']} "
-                     f"(score {link['score']:.3f}, {link['method']})")
+        lines.append(
+            f"  link {link['a']} = {link['b']}: {link['reason']} "
+            f"(score {link['score']:.3f}, {link['method']})"
+        )
     if raw:
         lines.append("raw fields:")
         lines.extend(f"  {key}: {value}" for key, value in data["raw"].items())
@@ -154,19 +218,39 @@ def show_command(record_id: str, raw: bool, review_dir: str, as_json: bool,
 
 
 @records.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "bibtex"]), default="csv",
-              show_default=True, help="Output format.")
-@click.option("--all", "all_records", is_flag=True,
-              help="Every imported record with its cluster, not one per de-duplicated record.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "ris", "bibtex"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--all",
+    "all_records",
+    is_flag=True,
+    help="Every imported record with its cluster, not one per de-duplicated record.",
+)
 @raw_option
-@click.option("--require-deduped", is_flag=True,
-              help="Refuse to export when records were imported after the last dedupe "
-                   "(or none ran), instead of warning.")
+@click.option(
+    "--require-deduped",
+    is_flag=True,
+    help="Refuse to export when records were imported after the last dedupe "
+    "(or none ran), instead of warning.",
+)
 @review_option
 @json_option
 @output_option
-def export_command(fmt: str, all_records: bool, raw: bool, require_deduped: bool,
-                   review_dir: str, as_json: bool, output: str | None) -> None:
+def export_command(
+    fmt: str,
+    all_records: bool,
+    raw: bool,
+    require_deduped: bool,
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Export the records as CSV, RIS or BibTeX.
 
     By default one entry per de-duplicated record (its cluster's primary, gaps
@@ -184,12 +268,21 @@ def export_command(fmt: str, all_records: bool, raw: bool, require_deduped: bool
     from evidencekit.core.records import export_records
 
     state: dict[str, Any] = {}
-    text = export_records(load_review(review_dir), fmt, all_records=all_records, raw=raw,
-                          state=state,
-                          require_deduped=require_deduped)
+    text = export_records(
+        load_review(review_dir),
+        fmt,
+        all_records=all_records,
+        raw=raw,
+        state=state,
+        require_deduped=require_deduped,
+    )
     if as_json:
-        data = {"format": fmt, "deduplicated": state["deduplicated"],
-                "imported_after_dedupe": state["unclustered"], "output": output}
+        data = {
+            "format": fmt,
+            "deduplicated": state["deduplicated"],
+            "imported_after_dedupe": state["unclustered"],
+            "output": output,
+        }
         if output is not None and output != "-":
             emit(text, output)
         else:

@@ -9,19 +9,33 @@ from evidencekit.core.cli.options import json_option, print_json, review_option
 
 @click.command()
 @review_option
-@click.option("--only", "only", multiple=True,
-              help="Run only this step (repeatable), e.g. --only measure; the others' last "
-                   "results are used.")
-@click.option("--from", "start", default=None, metavar="STEP",
-              help="Run this step and every step after it.")
-@click.option("--force", is_flag=True,
-              help="Run the selected steps even if nothing they depend on changed.")
-@click.option("--dry-run", is_flag=True,
-              help="Check review.yaml and show the plan: which steps would run and why; "
-                   "nothing is run or written.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    help="Run only this step (repeatable), e.g. --only measure; the others' last results are used.",
+)
+@click.option(
+    "--from", "start", default=None, metavar="STEP", help="Run this step and every step after it."
+)
+@click.option(
+    "--force", is_flag=True, help="Run the selected steps even if nothing they depend on changed."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check review.yaml and show the plan: which steps would run and why; "
+    "nothing is run or written.",
+)
 @json_option
-def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, dry_run: bool,
-        as_json: bool) -> None:
+def run(
+    review_dir: str,
+    only: tuple[str, ...],
+    start: str | None,
+    force: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Run the pipeline declared under 'steps:' in review.yaml.
 
     Every problem with review.yaml (schema, files, providers, options, instrument pins)
@@ -40,8 +54,10 @@ def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, 
     from pathlib import Path
 
     if not (Path(review_dir) / REVIEW_FILE).is_file():
-        raise PipelineError(f"{review_dir} is not a review folder: it has no {REVIEW_FILE}; "
-                            "pass --review DIR, or start a review with `evidencekit init DIR`")
+        raise PipelineError(
+            f"{review_dir} is not a review folder: it has no {REVIEW_FILE}; "
+            "pass --review DIR, or start a review with `evidencekit init DIR`"
+        )
     review, problems = check_review(review_dir)
     if problems or review is None:
         raise InstrumentError(problems)
@@ -49,8 +65,14 @@ def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, 
     def announce(text: str) -> None:
         click.echo(text, err=True)
 
-    result = run_pipeline(review, only=list(only) or None, start=start, force=force,
-                          dry_run=dry_run, announce=None if as_json else announce)
+    result = run_pipeline(
+        review,
+        only=list(only) or None,
+        start=start,
+        force=force,
+        dry_run=dry_run,
+        announce=None if as_json else announce,
+    )
     if as_json:
         print_json(result.to_dict())
         return
@@ -62,8 +84,7 @@ def run(review_dir: str, only: tuple[str, ...], start: str | None, force: bool, 
             else:
                 click.echo(f"{step['step']}: unchanged, would be skipped ({step['reason']})")
         if review.local_plugins:
-            click.echo("review-local plugins (their code runs): "
-                       + ", ".join(review.local_plugins))
+            click.echo("review-local plugins (their code runs): " + ", ".join(review.local_plugins))
         outside = result.record.get("paths_outside_review") or []
         if outside:
             click.echo(f"paths outside the review folder ({len(outside)}):")

@@ -37,8 +37,14 @@ def list_command(review_dir: str, as_json: bool, output: str | None) -> None:
     for column in ("study_id", "reports", "record_ids", "title"):
         table.add_column(column, overflow="fold")
     for s in found:
-        table.add_row(*cells(s.study_id + ("" if s.declared else " *"), len(s.record_ids),
-                             "; ".join(s.record_ids), s.title))
+        table.add_row(
+            *cells(
+                s.study_id + ("" if s.declared else " *"),
+                len(s.record_ids),
+                "; ".join(s.record_ids),
+                s.title,
+            )
+        )
     print_table(table, output)
     if any(not s.declared for s in found):
         click.echo("* label generated from the first author and year", err=True)
@@ -56,19 +62,37 @@ def export_command(review_dir: str, output: str | None) -> None:
 
 
 @studies.command("check")
-@click.option("--studies", "studies_file", default=None,
-              type=click.Path(dir_okay=False, exists=True),
-              help="studies.csv (default: appraisal.studies, extraction.studies or the "
-                   "review's studies.csv).")
-@click.option("--appraisal", multiple=True, type=click.Path(dir_okay=False, exists=True),
-              help="An appraisal answers file (repeatable).")
-@click.option("--codings", multiple=True, type=click.Path(dir_okay=False, exists=True),
-              help="An extraction or coded-influences file (repeatable).")
+@click.option(
+    "--studies",
+    "studies_file",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="studies.csv (default: appraisal.studies, extraction.studies or the "
+    "review's studies.csv).",
+)
+@click.option(
+    "--appraisal",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An appraisal answers file (repeatable).",
+)
+@click.option(
+    "--codings",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="An extraction or coded-influences file (repeatable).",
+)
 @review_option
 @json_option
 @output_option
-def check_command(studies_file: str | None, appraisal: tuple[str, ...], codings: tuple[str, ...],
-                  review_dir: str, as_json: bool, output: str | None) -> None:
+def check_command(
+    studies_file: str | None,
+    appraisal: tuple[str, ...],
+    codings: tuple[str, ...],
+    review_dir: str,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Check studies.csv, appraisal answers and codings against the included studies.
 
     Reports a study that was appraised or coded but never included, and an
@@ -80,8 +104,9 @@ def check_command(studies_file: str | None, appraisal: tuple[str, ...], codings:
 
     review = load_review(review_dir)
     if studies_file is None:
-        declared = (review.section("appraisal").get("studies")
-                    or review.section("extraction").get("studies"))
+        declared = review.section("appraisal").get("studies") or review.section("extraction").get(
+            "studies"
+        )
         default = review.root / (declared or "studies.csv")
         studies_file = str(default) if default.is_file() else None
     report = check_studies(review, studies=studies_file, appraisal=appraisal, codings=codings)
@@ -90,11 +115,19 @@ def check_command(studies_file: str | None, appraisal: tuple[str, ...], codings:
     else:
         lines = [f"{len(report['included'])} included studies"]
         for f in report["files"]:
-            lines.append(f"{f['file']} ({f['kind']}): {f['studies']} studies"
-                         + (f"; never included: {', '.join(f['never_included'])}"
-                            if f["never_included"] else ""))
-        for key, words in (("not_in_studies", "missing from studies.csv"),
-                           ("not_appraised", "never appraised"), ("not_coded", "never coded")):
+            lines.append(
+                f"{f['file']} ({f['kind']}): {f['studies']} studies"
+                + (
+                    f"; never included: {', '.join(f['never_included'])}"
+                    if f["never_included"]
+                    else ""
+                )
+            )
+        for key, words in (
+            ("not_in_studies", "missing from studies.csv"),
+            ("not_appraised", "never appraised"),
+            ("not_coded", "never coded"),
+        ):
             if report.get(key):
                 lines.append(f"included but {words}: {', '.join(report[key])}")
         emit("\n".join(lines), output)

@@ -29,9 +29,16 @@ def progress_bar() -> Iterator[Any]:
     )
 
     tasks: dict[str, Any] = {}
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+
         def update(label: str, done: int, total: int | None) -> None:
             if label not in tasks:
                 tasks[label] = bar.add_task(label, total=total)

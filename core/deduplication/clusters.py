@@ -92,8 +92,9 @@ def resolve_clusters(
     return sorted((sorted(c) for c in clusters.values()), key=lambda c: c[0]), conflicts, split
 
 
-def _join(uf: UnionFind, sets: dict[str, set[str]], a: str, b: str,
-          apart: Mapping[str, set[str]]) -> bool:
+def _join(
+    uf: UnionFind, sets: dict[str, set[str]], a: str, b: str, apart: Mapping[str, set[str]]
+) -> bool:
     """Union a and b unless their groups hold a pair decided different."""
     sa_, sb = sets[a], sets[b]
     if sa_ is sb:
@@ -108,8 +109,9 @@ def _join(uf: UnionFind, sets: dict[str, set[str]], a: str, b: str,
     return True
 
 
-def assign_primaries(records: Sequence[Record], clusters: Sequence[Sequence[str]]
-                     ) -> list[tuple[str, str, bool]]:
+def assign_primaries(
+    records: Sequence[Record], clusters: Sequence[Sequence[str]]
+) -> list[tuple[str, str, bool]]:
     """(record_id, cluster_id, is_primary) for every record.
 
     The primary is the most complete record (see ``primary_rank``); the cluster
@@ -128,8 +130,11 @@ def assign_primaries(records: Sequence[Record], clusters: Sequence[Sequence[str]
     return out
 
 
-def _final_links(links: Sequence[Link], decided: Mapping[tuple[str, str], Mapping[str, Any]],
-                 cluster_of: Mapping[str, str]) -> list[tuple[str, str, str, float]]:
+def _final_links(
+    links: Sequence[Link],
+    decided: Mapping[tuple[str, str], Mapping[str, Any]],
+    cluster_of: Mapping[str, str],
+) -> list[tuple[str, str, str, float]]:
     out: dict[tuple[str, str], tuple[str, float]] = {}
     for link in links:
         key = pair_key(link.a, link.b)
@@ -144,8 +149,11 @@ def _final_links(links: Sequence[Link], decided: Mapping[tuple[str, str], Mappin
     return [(a, b, reason, score) for (a, b), (reason, score) in sorted(out.items())]
 
 
-def _open_pairs(uncertain: Sequence[Link], decisions: Mapping[tuple[str, str], str],
-                cluster_of: Mapping[str, str]) -> list[tuple[str, str, str, str, float]]:
+def _open_pairs(
+    uncertain: Sequence[Link],
+    decisions: Mapping[tuple[str, str], str],
+    cluster_of: Mapping[str, str],
+) -> list[tuple[str, str, str, str, float]]:
     out: dict[str, tuple[str, str, str, str, float]] = {}
     for link in uncertain:
         a, b = pair_key(link.a, link.b)

@@ -37,13 +37,21 @@ def review_pairs(review: Review, *, include_decided: bool = False) -> list[dict[
         extra = []
         if include_decided:
             extra = [
-                {"pair_id": make_pair_id(a, b), "a": a, "b": b, "score": None,
-                 "reason": "decided by a person", "method": ""}
-                for (a, b) in decided if (a, b) not in listed
+                {
+                    "pair_id": make_pair_id(a, b),
+                    "a": a,
+                    "b": b,
+                    "score": None,
+                    "reason": "decided by a person",
+                    "method": "",
+                }
+                for (a, b) in decided
+                if (a, b) not in listed
             ]
         ids = {i for p in (*pairs, *extra) for i in (p["a"], p["b"])}
-        records = {r.record_id: r for r in rows.load_records(conn, record_ids=sorted(ids),
-                                                              with_raw=False)}
+        records = {
+            r.record_id: r for r in rows.load_records(conn, record_ids=sorted(ids), with_raw=False)
+        }
     out = []
     for pair in (*pairs, *extra):
         key = pair_key(pair["a"], pair["b"])
@@ -54,12 +62,15 @@ def review_pairs(review: Review, *, include_decided: bool = False) -> list[dict[
     return out
 
 
-def _pair_row(pair: Mapping[str, Any], a: Record, b: Record,
-              decision: Mapping[str, Any] | None) -> dict[str, Any]:
+def _pair_row(
+    pair: Mapping[str, Any], a: Record, b: Record, decision: Mapping[str, Any] | None
+) -> dict[str, Any]:
     from evidencekit.core.export_records import field_text
 
     row: dict[str, Any] = {
-        "pair_id": pair["pair_id"], "record_a": a.record_id, "record_b": b.record_id,
+        "pair_id": pair["pair_id"],
+        "record_a": a.record_id,
+        "record_b": b.record_id,
         "score": None if pair["score"] is None else round(float(pair["score"]), 4),
         "reason": pair["reason"],
     }
@@ -120,8 +131,9 @@ def _known_pairs(conn: Any) -> dict[str, tuple[str, str]]:
     return known
 
 
-def decide(review: Review, pair: str, decision: str, *, who: str | None = None,
-           note: str = "") -> dict[str, Any]:
+def decide(
+    review: Review, pair: str, decision: str, *, who: str | None = None, note: str = ""
+) -> dict[str, Any]:
     """Record that a pair is the same study or different studies.
 
     ``pair`` is a pair id or ``RECORD_A,RECORD_B``. The decision is kept and
@@ -142,8 +154,7 @@ def decide(review: Review, pair: str, decision: str, *, who: str | None = None,
     return {"pair_id": make_pair_id(a, b), **row}
 
 
-def import_decisions(review: Review, path: str | Path, *, who: str | None = None
-                     ) -> dict[str, Any]:
+def import_decisions(review: Review, path: str | Path, *, who: str | None = None) -> dict[str, Any]:
     """Read decisions back from a review CSV (its ``decision`` column), all or nothing.
 
     Rows with an empty decision are skipped. Each row names its pair by
@@ -166,7 +177,9 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
         raise RecordFormatError(
             "expected a 'decision' column and either 'pair_id' or 'record_a' and 'record_b' "
             f"(found: {', '.join(columns) or 'no header'}); export the list with "
-            "`evidencekit dedupe review --csv -o FILE`", file=name, line=table.header_line,
+            "`evidencekit dedupe review --csv -o FILE`",
+            file=name,
+            line=table.header_line,
         )
     who = who or default_who()
     decisions = []
@@ -180,7 +193,8 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
                 continue
             if value.lower() not in DECISIONS:
                 raise RecordFormatError(
-                    f"decision {value!r} must be 'same', 'different' or empty", file=name,
+                    f"decision {value!r} must be 'same', 'different' or empty",
+                    file=name,
                     line=line,
                 )
             a, b = row.get("record_a", ""), row.get("record_b", "")
@@ -189,26 +203,34 @@ def import_decisions(review: Review, path: str | Path, *, who: str | None = None
                 a, b = pair_key(a, b)
                 if pid and pid != make_pair_id(a, b):
                     raise RecordFormatError(
-                        f"pair_id {pid!r} does not belong to records {a} and {b}", file=name,
+                        f"pair_id {pid!r} does not belong to records {a} and {b}",
+                        file=name,
                         line=line,
                     )
             elif pid in known:
                 a, b = known[pid]
             else:
-                raise RecordFormatError(f"unknown pair {pid!r}; give record_a and record_b",
-                                        file=name, line=line)
-            decisions.append((line, {
-                "a": a, "b": b, "decision": value.lower(),
-                "who": row.get("decided_by") or who,
-                "note": row.get("note", ""),
-            }))
+                raise RecordFormatError(
+                    f"unknown pair {pid!r}; give record_a and record_b", file=name, line=line
+                )
+            decisions.append(
+                (
+                    line,
+                    {
+                        "a": a,
+                        "b": b,
+                        "decision": value.lower(),
+                        "who": row.get("decided_by") or who,
+                        "note": row.get("note", ""),
+                    },
+                )
+            )
         ids = {i for _, d in decisions for i in (d["a"], d["b"])}
         present = rows.existing_ids(conn, ids)
         for line, d in decisions:
             for rid in (d["a"], d["b"]):
                 if rid not in present:
-                    raise RecordFormatError(f"no record {rid!r} in the store", file=name,
-                                            line=line)
+                    raise RecordFormatError(f"no record {rid!r} in the store", file=name, line=line)
         rows.add_decisions(conn, [d for _, d in decisions])
     counts = {k: sum(1 for _, d in decisions if d["decision"] == k) for k in DECISIONS}
     return {"decisions": len(decisions), **counts, "skipped": skipped}

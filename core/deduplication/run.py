@@ -74,8 +74,9 @@ def run_dedupe(
         return _run(review, method, options, progress)
 
 
-def _run(review: Review, method: str, options: dict[str, Any], progress: ProgressFn
-         ) -> DedupeSummary:
+def _run(
+    review: Review, method: str, options: dict[str, Any], progress: ProgressFn
+) -> DedupeSummary:
     from evidencekit.core import __version__
     from evidencekit.core.store import rows
     from evidencekit.core.store.db import utc_now
@@ -93,9 +94,11 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
         progress(f"finding duplicates ({method})", 0, None)
         result = info.provider.find_duplicates(records, options, both_ways)
         if not isinstance(result, DedupeResult):
-            raise PipelineError(f"deduplicator {method!r} ({info.origin}) returned "
-                                f"{type(result).__name__}, not a DedupeResult; report this to "
-                                "the plugin's authors")
+            raise PipelineError(
+                f"deduplicator {method!r} ({info.origin}) returned "
+                f"{type(result).__name__}, not a DedupeResult; report this to "
+                "the plugin's authors"
+            )
         progress(f"finding duplicates ({method})", len(records), len(records))
         known = {r.record_id for r in records}
         _check_ids(method, result, known)
@@ -108,10 +111,16 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
         uncertain = _open_pairs(result.uncertain, decisions, cluster_of)
         with store.write() as conn:
             run_id = rows.add_run(
-                conn, "dedupe", options={"method": method, "options": options},
-                versions={"evidencekit": __version__, "deduplicator": method,
-                          "plugin": info.origin},
-                summary={}, started_at=started,
+                conn,
+                "dedupe",
+                options={"method": method, "options": options},
+                versions={
+                    "evidencekit": __version__,
+                    "deduplicator": method,
+                    "plugin": info.origin,
+                },
+                summary={},
+                started_at=started,
             )
             rows.replace_dedupe(conn, run_id, method, cluster_rows, links, uncertain)
             from evidencekit.core.screening.carry import carry_over
@@ -120,10 +129,13 @@ def _run(review: Review, method: str, options: dict[str, Any], progress: Progres
             stored = {rid: _Row(cid, p) for rid, cid, p in cluster_rows}
             counts = counts_by_source(clustering=build_clustering(records, stored))
             summary = DedupeSummary(
-                method=method, options=dict(options), records=len(records),
+                method=method,
+                options=dict(options),
+                records=len(records),
                 unique=counts["totals"]["unique"],
                 duplicates_removed=counts["totals"]["duplicates_removed"],
-                clusters=sum(1 for c in final if len(c) > 1), links=len(links),
+                clusters=sum(1 for c in final if len(c) > 1),
+                links=len(links),
                 uncertain=len(uncertain),
                 decisions={d: sum(1 for v in decisions.values() if v == d) for d in DECISIONS},
                 conflicts=conflicts,

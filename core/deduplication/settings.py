@@ -20,10 +20,31 @@ DECISIONS = ("same", "different")
 
 #: Columns of ``dedupe review --csv``; ``decision`` (same / different / empty) is read back.
 REVIEW_COLUMNS = (
-    "pair_id", "record_a", "record_b", "score", "reason", "title_a", "title_b", "year_a",
-    "year_b", "authors_a", "authors_b", "journal_a", "journal_b", "volume_a", "volume_b",
-    "pages_a", "pages_b", "doi_a", "doi_b", "pmid_a", "pmid_b", "source_a", "source_b",
-    "note", "decision",
+    "pair_id",
+    "record_a",
+    "record_b",
+    "score",
+    "reason",
+    "title_a",
+    "title_b",
+    "year_a",
+    "year_b",
+    "authors_a",
+    "authors_b",
+    "journal_a",
+    "journal_b",
+    "volume_a",
+    "volume_b",
+    "pages_a",
+    "pages_b",
+    "doi_a",
+    "doi_b",
+    "pmid_a",
+    "pmid_b",
+    "source_a",
+    "source_b",
+    "note",
+    "decision",
 )
 
 
@@ -38,8 +59,9 @@ def make_pair_id(a: str, b: str) -> str:
     return "p" + hashlib.sha256(f"{x}|{y}".encode()).hexdigest()[:10]
 
 
-def dedupe_settings(review: Review, method: str | None = None,
-                    options: Mapping[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+def dedupe_settings(
+    review: Review, method: str | None = None, options: Mapping[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
     """The method and its validated options.
 
     review.yaml may say ``dedupe: {method: NAME, options: {...}}``; ``options``

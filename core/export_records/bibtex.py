@@ -9,23 +9,46 @@ from evidencekit.core.export_records.ris import RIS_TYPE_CODES, _one_line, split
 from evidencekit.core.model import Record
 
 _BIB_TYPES = (
-    ("book section", "incollection"), ("chapter", "incollection"),
-    ("incollection", "incollection"), ("inbook", "incollection"), ("book", "book"),
+    ("book section", "incollection"),
+    ("chapter", "incollection"),
+    ("incollection", "incollection"),
+    ("inbook", "incollection"),
+    ("book", "book"),
     ("unpublished", "unpublished"),
-    ("conference", "inproceedings"), ("proceeding", "inproceedings"),
-    ("thesis", "phdthesis"), ("dissertation", "phdthesis"), ("report", "techreport"),
-    ("journal", "article"), ("article", "article"), ("review", "article"),
+    ("conference", "inproceedings"),
+    ("proceeding", "inproceedings"),
+    ("thesis", "phdthesis"),
+    ("dissertation", "phdthesis"),
+    ("report", "techreport"),
+    ("journal", "article"),
+    ("article", "article"),
+    ("review", "article"),
 )
 #: RIS reference types (a record imported from RIS) as BibTeX entry types.
 _RIS_TO_BIB = {
-    "CONF": "inproceedings", "CPAPER": "inproceedings", "CHAP": "incollection",
-    "ECHAP": "incollection", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
-    "THES": "phdthesis", "RPRT": "techreport", "UNPB": "unpublished", "GEN": "misc",
+    "CONF": "inproceedings",
+    "CPAPER": "inproceedings",
+    "CHAP": "incollection",
+    "ECHAP": "incollection",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "THES": "phdthesis",
+    "RPRT": "techreport",
+    "UNPB": "unpublished",
+    "GEN": "misc",
 }
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-    "&": r"\&", "%": r"\%",
-    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
 _KEY_BAD = re.compile(r"[^A-Za-z0-9_:\-.]")
@@ -69,13 +92,20 @@ def bibtex_entry(record: Record, *, sources: Sequence[str] = (), note: str = "")
     entry_type = bibtex_type(record)
     fields: list[tuple[str, str]] = []
     if record.authors:
-        fields.append(("author", " and ".join(
-            _bib_author(latex_escape(a.family), latex_escape(a.given)) for a in record.authors
-        )))
+        fields.append(
+            (
+                "author",
+                " and ".join(
+                    _bib_author(latex_escape(a.family), latex_escape(a.given))
+                    for a in record.authors
+                ),
+            )
+        )
     fields.append(("title", latex_escape(record.title)))
     # A book's container is its series (the BibTeX importer reads it back from there).
-    container = {"inproceedings": "booktitle", "incollection": "booktitle",
-                 "book": "series"}.get(entry_type, "journal")
+    container = {"inproceedings": "booktitle", "incollection": "booktitle", "book": "series"}.get(
+        entry_type, "journal"
+    )
     fields.append((container, latex_escape(record.journal)))
     if record.year is not None:
         fields.append(("year", str(record.year)))
@@ -83,24 +113,29 @@ def bibtex_entry(record: Record, *, sources: Sequence[str] = (), note: str = "")
     # Escaped here, part by part: the "--" between them is BibTeX's page range.
     pages = f"{latex_escape(start)}--{latex_escape(end)}" if end else latex_escape(start)
     for name, value in (
-        ("volume", record.volume), ("number", record.issue), ("pages", pages),
-        ("doi", record.doi), ("pmid", record.pmid), ("issn", ", ".join(record.issn)),
-        ("isbn", ", ".join(record.isbn)), ("language", record.language),
+        ("volume", record.volume),
+        ("number", record.issue),
+        ("pages", pages),
+        ("doi", record.doi),
+        ("pmid", record.pmid),
+        ("issn", ", ".join(record.issn)),
+        ("isbn", ", ".join(record.isbn)),
+        ("language", record.language),
         # "; " because a keyword may hold a comma ("Feedback, Psychological").
-        ("keywords", "; ".join(record.keywords)), ("url", record.url),
+        ("keywords", "; ".join(record.keywords)),
+        ("url", record.url),
         ("abstract", record.abstract),
     ):
         if name != "pages":
             value = _verbatim(value) if name in ("doi", "url") else latex_escape(value)
         fields.append((name, value))
     if sources:
-        fields.append(("note", latex_escape("Sources: " + "; ".join(sources)
-                                            + (f". {note}" if note else ""))))
+        fields.append(
+            ("note", latex_escape("Sources: " + "; ".join(sources) + (f". {note}" if note else "")))
+        )
     elif note:
         fields.append(("note", latex_escape(note)))
-    body = ",\n".join(
-        f"  {name} = {{{value}}}" for name, value in fields if value
-    )
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     key = _KEY_BAD.sub("_", record.record_id) or "record"
     return f"@{entry_type}{{{key},\n{body}\n}}\n"
 

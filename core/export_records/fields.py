@@ -11,19 +11,50 @@ EXPORT_FORMATS = ("csv", "ris", "bibtex")
 
 #: Bibliographic columns after the identifying ones, in this order.
 FIELD_COLUMNS = (
-    "journal", "volume", "issue", "pages", "pmid", "issn", "isbn", "language",
-    "keywords", "publication_type", "url", "abstract",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "pmid",
+    "issn",
+    "isbn",
+    "language",
+    "keywords",
+    "publication_type",
+    "url",
+    "abstract",
 )
 #: ``--all``: every imported record, its cluster and where it came from.
 ALL_COLUMNS = (
-    "record_id", "cluster_id", "is_primary", "source", "source_key", "title", "authors",
-    "year", "doi", *FIELD_COLUMNS, "kind", "file", "position", "line", "format",
+    "record_id",
+    "cluster_id",
+    "is_primary",
+    "source",
+    "source_key",
+    "title",
+    "authors",
+    "year",
+    "doi",
+    *FIELD_COLUMNS,
+    "kind",
+    "file",
+    "position",
+    "line",
+    "format",
     "date_searched",
 )
 #: Default: one row per de-duplicated record (the primary, gaps filled from its cluster).
 MERGED_COLUMNS = (
-    "record_id", "cluster_id", "n_records", "sources", "title", "authors", "year", "doi",
-    *FIELD_COLUMNS, "record_ids",
+    "record_id",
+    "cluster_id",
+    "n_records",
+    "sources",
+    "title",
+    "authors",
+    "year",
+    "doi",
+    *FIELD_COLUMNS,
+    "record_ids",
 )
 
 
@@ -44,8 +75,7 @@ def field_text(record: Record, name: str) -> str:
     return str(value)
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *,
-           raw: bool = False) -> str:
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, raw: bool = False) -> str:
     """CSV text with a header row and one line per mapping.
 
     Cells that a spreadsheet would run as a formula are neutralised unless

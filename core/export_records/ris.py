@@ -7,20 +7,82 @@ from collections.abc import Iterable, Sequence
 
 from evidencekit.core.model import Record
 
-RIS_TYPE_CODES = frozenset({
-    "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP",
-    "CHART", "CLSWK", "COMP", "CONF", "CPAPER", "CTLG", "DATA", "DBASE", "DICT", "EBOOK",
-    "ECHAP", "EDBOOK", "EJOUR", "ELEC", "ENCYC", "EQUA", "FIGURE", "GEN", "GOVDOC", "GRANT",
-    "HEAR", "ICOMM", "INPR", "JFULL", "JOUR", "LEGAL", "MANSCPT", "MAP", "MGZN", "MPCT",
-    "MULTI", "MUSIC", "NEWS", "PAMP", "PAT", "PCOMM", "RPRT", "SER", "SLIDE", "SOUND",
-    "STAND", "STAT", "THES", "UNBILL", "UNPB", "VIDEO",
-})
+RIS_TYPE_CODES = frozenset(
+    {
+        "ABST",
+        "ADVS",
+        "AGGR",
+        "ANCIENT",
+        "ART",
+        "BILL",
+        "BLOG",
+        "BOOK",
+        "CASE",
+        "CHAP",
+        "CHART",
+        "CLSWK",
+        "COMP",
+        "CONF",
+        "CPAPER",
+        "CTLG",
+        "DATA",
+        "DBASE",
+        "DICT",
+        "EBOOK",
+        "ECHAP",
+        "EDBOOK",
+        "EJOUR",
+        "ELEC",
+        "ENCYC",
+        "EQUA",
+        "FIGURE",
+        "GEN",
+        "GOVDOC",
+        "GRANT",
+        "HEAR",
+        "ICOMM",
+        "INPR",
+        "JFULL",
+        "JOUR",
+        "LEGAL",
+        "MANSCPT",
+        "MAP",
+        "MGZN",
+        "MPCT",
+        "MULTI",
+        "MUSIC",
+        "NEWS",
+        "PAMP",
+        "PAT",
+        "PCOMM",
+        "RPRT",
+        "SER",
+        "SLIDE",
+        "SOUND",
+        "STAND",
+        "STAT",
+        "THES",
+        "UNBILL",
+        "UNPB",
+        "VIDEO",
+    }
+)
 _RIS_TYPES = (
-    ("book section", "CHAP"), ("chapter", "CHAP"), ("incollection", "CHAP"),
-    ("inbook", "CHAP"), ("book", "BOOK"), ("unpublished", "UNPB"),
-    ("conference", "CPAPER"), ("proceeding", "CPAPER"), ("thesis", "THES"),
-    ("dissertation", "THES"), ("report", "RPRT"), ("preprint", "JOUR"),
-    ("journal", "JOUR"), ("article", "JOUR"), ("review", "JOUR"),
+    ("book section", "CHAP"),
+    ("chapter", "CHAP"),
+    ("incollection", "CHAP"),
+    ("inbook", "CHAP"),
+    ("book", "BOOK"),
+    ("unpublished", "UNPB"),
+    ("conference", "CPAPER"),
+    ("proceeding", "CPAPER"),
+    ("thesis", "THES"),
+    ("dissertation", "THES"),
+    ("report", "RPRT"),
+    ("preprint", "JOUR"),
+    ("journal", "JOUR"),
+    ("article", "JOUR"),
+    ("review", "JOUR"),
 )
 _PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]+\s*([^\s\-–—]+)\s*$")
 
@@ -87,7 +149,8 @@ def ris_entry(record: Record, *, sources: Sequence[str] = (), note: str = "") ->
         lines.append(("N1", note))
     out = [
         f"{tag}  - " + ("\n".join(_abstract_lines(value)) if tag == "AB" else _one_line(value))
-        for tag, value in lines if _one_line(value)
+        for tag, value in lines
+        if _one_line(value)
     ]
     out.append("ER  - ")
     return "\n".join(out) + "\n"

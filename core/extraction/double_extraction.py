@@ -13,7 +13,10 @@ from evidencekit.core.extraction.validate import Checked
 
 
 def draw_sample(
-    study_ids: Iterable[str], *, fraction: float | None = None, n: int | None = None,
+    study_ids: Iterable[str],
+    *,
+    fraction: float | None = None,
+    n: int | None = None,
     seed: int | None = None,
 ) -> dict[str, Any]:
     """A seeded random sample of studies for a second extractor.
@@ -37,7 +40,8 @@ def draw_sample(
             raise EvidencekitError(f"the sample size must be at least 1, got {size}")
     if size > len(population):
         raise EvidencekitError(
-            f"cannot sample {size} studies from {len(population)}; lower the number")
+            f"cannot sample {size} studies from {len(population)}; lower the number"
+        )
     if seed is None:
         import secrets
 
@@ -45,8 +49,13 @@ def draw_sample(
     import random
 
     chosen = random.Random(seed).sample(population, size)
-    return {"seed": seed, "fraction": fraction, "n": size, "population": len(population),
-            "study_ids": sorted(chosen)}
+    return {
+        "seed": seed,
+        "fraction": fraction,
+        "n": size,
+        "population": len(population),
+        "study_ids": sorted(chosen),
+    }
 
 
 def _comparable(spec: Any, value: Any) -> Any:
@@ -61,7 +70,11 @@ def _comparable(spec: Any, value: Any) -> Any:
 
 
 def field_agreement(
-    first: Checked, second: Checked, form: Any, *, only: Iterable[str] | None = None,
+    first: Checked,
+    second: Checked,
+    form: Any,
+    *,
+    only: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Field-level agreement between two extractors on the studies both extracted.
 
@@ -96,14 +109,24 @@ def field_agreement(
             entry = agreement([str(v) for v in va], [str(v) for v in vb])
         else:
             pa = percent_agreement(va, vb)
-            entry = {"n": pa.n, "agreed": pa.agreed, "percent": pa.percent,
-                     "percent_ci": [pa.ci_low, pa.ci_high] if pa.percent is not None else None}
+            entry = {
+                "n": pa.n,
+                "agreed": pa.agreed,
+                "percent": pa.percent,
+                "percent_ci": [pa.ci_low, pa.ci_high] if pa.percent is not None else None,
+            }
         entry["type"] = spec.type
         fields[spec.id] = entry
         for s, x, y in zip(shared, va, vb, strict=True):
             if x != y:
-                disagreements.append({"study_id": s, "field": spec.id,
-                                      "first": a[s].get(spec.id), "second": b[s].get(spec.id)})
+                disagreements.append(
+                    {
+                        "study_id": s,
+                        "field": spec.id,
+                        "first": a[s].get(spec.id),
+                        "second": b[s].get(spec.id),
+                    }
+                )
     overall = percent_agreement(all_a, all_b)
     return {
         "studies": shared,
@@ -111,15 +134,23 @@ def field_agreement(
         "only_in_second": sorted(set(b) - set(a)),
         "sample_missing": missing,
         "fields": fields,
-        "overall": {"n": overall.n, "agreed": overall.agreed, "percent": overall.percent,
-                    "percent_ci": [overall.ci_low, overall.ci_high]
-                    if overall.percent is not None else None},
+        "overall": {
+            "n": overall.n,
+            "agreed": overall.agreed,
+            "percent": overall.percent,
+            "percent_ci": [overall.ci_low, overall.ci_high]
+            if overall.percent is not None
+            else None,
+        },
         "disagreements": disagreements,
     }
 
 
 def influence_agreement(
-    first: Checked, second: Checked, framework: Any | None, *,
+    first: Checked,
+    second: Checked,
+    framework: Any | None,
+    *,
     only: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Agreement on coded influences for the studies both coders coded.
@@ -147,9 +178,11 @@ def influence_agreement(
         wanted = set(only)
         coded = set(a) | set(b)
         shared = sorted(wanted & coded)
-        missing = {"first": sorted((wanted & coded) - set(a)),
-                   "second": sorted((wanted & coded) - set(b)),
-                   "both": sorted(wanted - coded)}
+        missing = {
+            "first": sorted((wanted & coded) - set(a)),
+            "second": sorted((wanted & coded) - set(b)),
+            "both": sorted(wanted - coded),
+        }
     if framework is not None:
         influences = sorted(framework.ids())
     else:
@@ -167,12 +200,18 @@ def influence_agreement(
                 direction_a.append(da)
                 direction_b.append(db)
                 if da != db:
-                    disagreements.append({"study_id": s, "influence": influence,
-                                          "first": da, "second": db})
+                    disagreements.append(
+                        {"study_id": s, "influence": influence, "first": da, "second": db}
+                    )
             elif in_a or in_b:
-                disagreements.append({"study_id": s, "influence": influence,
-                                      "first": "coded" if in_a else "not coded",
-                                      "second": "coded" if in_b else "not coded"})
+                disagreements.append(
+                    {
+                        "study_id": s,
+                        "influence": influence,
+                        "first": "coded" if in_a else "not coded",
+                        "second": "coded" if in_b else "not coded",
+                    }
+                )
     return {
         "studies": shared,
         "sample_missing": missing,
@@ -183,8 +222,9 @@ def influence_agreement(
     }
 
 
-def split_by_reviewer(checked: Checked, reviewers: Sequence[str] | None = None
-                      ) -> tuple[Checked, Checked, list[str]]:
+def split_by_reviewer(
+    checked: Checked, reviewers: Sequence[str] | None = None
+) -> tuple[Checked, Checked, list[str]]:
     """Split one file's rows by the ``reviewer`` column into two extractors' rows."""
     names = list(dict.fromkeys(str(r.get("reviewer") or "") for r in checked.rows))
     if reviewers:
@@ -192,15 +232,22 @@ def split_by_reviewer(checked: Checked, reviewers: Sequence[str] | None = None
         if missing:
             raise EvidencekitError(
                 f"{checked.file}: no rows from reviewer(s) {', '.join(missing)}; reviewers in "
-                f"the file: {', '.join(n or '(unnamed)' for n in names)}")
+                f"the file: {', '.join(n or '(unnamed)' for n in names)}"
+            )
         names = list(reviewers)
     if len(names) != 2:
         raise EvidencekitError(
             f"{checked.file}: agreement needs exactly two reviewers; the file has "
             f"{len(names)} ({', '.join(n or '(unnamed)' for n in names)}); name two with "
-            "--reviewers A,B or give two files")
+            "--reviewers A,B or give two files"
+        )
     parts = []
     for name in names:
-        parts.append(Checked(rows=[r for r in checked.rows if str(r.get("reviewer") or "") == name],
-                             kind=checked.kind, file=checked.file))
+        parts.append(
+            Checked(
+                rows=[r for r in checked.rows if str(r.get("reviewer") or "") == name],
+                kind=checked.kind,
+                file=checked.file,
+            )
+        )
     return parts[0], parts[1], names

@@ -33,7 +33,10 @@ def influence_specs(form: Any) -> list[Any]:
 
 
 def validate_influences(
-    path: str | Path, form: Any, framework: Any | None, *,
+    path: str | Path,
+    form: Any,
+    framework: Any | None,
+    *,
     studies: Mapping[str, Any] | None = None,
 ) -> Checked:
     """Check coded influences: columns, directions, and influence ids in the framework.
@@ -43,18 +46,29 @@ def validate_influences(
     """
     specs = [s for s in influence_specs(form) if s.id != "study_id"]
     header, rows = read_rows(path, required=("study_id", "influence"), what="coded influences")
-    checked = _validate_fields(rows, header, specs, file=str(path), what="influence",
-                               studies=studies, unique_study=False,
-                               columns_are="a column of the coded-influences table")
+    checked = _validate_fields(
+        rows,
+        header,
+        specs,
+        file=str(path),
+        what="influence",
+        studies=studies,
+        unique_study=False,
+        columns_are="a column of the coded-influences table",
+    )
     checked.kind = "influences"
-    framework_specs = [s for s in specs if getattr(s, "values_from", None) == "framework"] or \
-        [s for s in specs if s.id == "influence"]
+    framework_specs = [s for s in specs if getattr(s, "values_from", None) == "framework"] or [
+        s for s in specs if s.id == "influence"
+    ]
     if framework is None:
         return checked
     ids = sorted(framework.ids())
-    allowed = (", ".join(ids) if len(ids) <= 30 else
-               f"the {len(ids)} entry ids of {framework.ref} (see `evidencekit instruments "
-               f"show {framework.id}`)")
+    allowed = (
+        ", ".join(ids)
+        if len(ids) <= 30
+        else f"the {len(ids)} entry ids of {framework.ref} (see `evidencekit instruments "
+        f"show {framework.id}`)"
+    )
     # Every row is checked, also rows with other problems, so one run lists everything.
     resolved: dict[tuple[int | None, str], str] = {}
     bad_lines: set[int | None] = set()
@@ -67,11 +81,19 @@ def validate_influences(
                 resolved[(row.line, spec.id)] = framework.resolve(str(value).strip()).id
             except KeyError:
                 close = difflib.get_close_matches(str(value), ids, n=3, cutoff=0.5)
-                checked.problems.append(Problem(
-                    message=f"not an influence of framework {framework.ref}"
-                            + (f"; did you mean {', '.join(close)}?" if close else ""),
-                    file=str(path), row=row.line, study_id=row.study_id or None,
-                    item=spec.id, item_label="column", value=str(value), allowed=allowed))
+                checked.problems.append(
+                    Problem(
+                        message=f"not an influence of framework {framework.ref}"
+                        + (f"; did you mean {', '.join(close)}?" if close else ""),
+                        file=str(path),
+                        row=row.line,
+                        study_id=row.study_id or None,
+                        item=spec.id,
+                        item_label="column",
+                        value=str(value),
+                        allowed=allowed,
+                    )
+                )
                 bad_lines.add(row.line)
     kept = []
     for out in checked.rows:
@@ -82,7 +104,7 @@ def validate_influences(
                 out[spec.id] = resolved[(out["_line"], spec.id)]
         kept.append(out)
     checked.rows = kept
-    checked.problems.sort(key=lambda p: (p.row or 0))
+    checked.problems.sort(key=lambda p: p.row or 0)
     return checked
 
 

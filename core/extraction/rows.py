@@ -37,8 +37,9 @@ class Row:
         return str(self.values.get("study_id", "") or "").strip()
 
 
-def read_rows(path: str | Path, *, required: Sequence[str] = ("study_id",),
-              what: str = "table") -> tuple[list[str], list[Row]]:
+def read_rows(
+    path: str | Path, *, required: Sequence[str] = ("study_id",), what: str = "table"
+) -> tuple[list[str], list[Row]]:
     """Read a CSV (or, for records, a YAML) file into rows with line numbers."""
     path = Path(path)
     if path.suffix.lower() in {".yaml", ".yml"}:
@@ -64,15 +65,17 @@ def _read_yaml_rows(path: Path, required: Sequence[str], what: str) -> tuple[lis
     if isinstance(data, dict):
         data, base = [data], None  # one record
     if not isinstance(data, list):
-        raise RecordFormatError(f"expected a list of {what} rows (mappings) or 'records: [...]'",
-                                file=str(path), line=1)
+        raise RecordFormatError(
+            f"expected a list of {what} rows (mappings) or 'records: [...]'", file=str(path), line=1
+        )
     rows: list[Row] = []
     header: list[str] = []
     for index, entry in enumerate(data):
         line = doc.line_of(() if base is None else (*base, index))
         if not isinstance(entry, dict):
-            raise RecordFormatError(f"each {what} row must be a mapping of field → value",
-                                    file=str(path), line=line)
+            raise RecordFormatError(
+                f"each {what} row must be a mapping of field → value", file=str(path), line=line
+            )
         for key in entry:
             if str(key) not in header:
                 header.append(str(key))
@@ -91,14 +94,21 @@ def read_studies(path: str | Path) -> dict[str, dict[str, str]]:
     for row in rows:
         study_id = row.study_id
         if not study_id:
-            raise RecordFormatError("the study_id is empty; every study needs an id",
-                                    file=row.file, line=row.line)
+            raise RecordFormatError(
+                "the study_id is empty; every study needs an id", file=row.file, line=row.line
+            )
         if study_id in out:
             raise RecordFormatError(
                 f"study {study_id!r} appears twice (first at line {first_line[study_id]}); "
-                "keep one row per study", file=row.file, line=row.line)
-        out[study_id] = {k: ("" if v is None else str(v).strip())
-                         for k, v in row.values.items() if k != "study_id"}
+                "keep one row per study",
+                file=row.file,
+                line=row.line,
+            )
+        out[study_id] = {
+            k: ("" if v is None else str(v).strip())
+            for k, v in row.values.items()
+            if k != "study_id"
+        }
         first_line[study_id] = row.line
     return out
 

@@ -108,8 +108,11 @@ def _allowed_text(spec: Any) -> str:
         several = spec.multiple or spec.type == "list"
         return f"any of {joined}, separated by ';'" if several else f"one of {joined}"
     text = {
-        "integer": "a whole number", "number": "a number", "boolean": "yes or no",
-        "date": "YYYY, YYYY-MM or YYYY-MM-DD", "list": "entries separated by ';'",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "yes or no",
+        "date": "YYYY, YYYY-MM or YYYY-MM-DD",
+        "list": "entries separated by ';'",
     }.get(spec.type, "any text")
     low, high = getattr(spec, "min", None), getattr(spec, "max", None)
     if spec.type in ("integer", "number") and (low is not None or high is not None):

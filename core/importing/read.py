@@ -190,7 +190,8 @@ def records_from_source(
 
                 raise PipelineError(
                     f"importer {name!r} ({registry.info('importer', name).origin}) yielded "
-                    f"{type(record).__name__}, not a Record; report this to the plugin's authors")
+                    f"{type(record).__name__}, not a Record; report this to the plugin's authors"
+                )
             position += 1
             provenance = record.provenance or Provenance(source=source_name)
             line = provenance.line
@@ -205,8 +206,11 @@ def records_from_source(
                 record.source_key = str(position)
             scrubbed = scrub_record(record)
             if scrubbed:
-                controls.add(f"record {position} (id {record.source_key}): control characters "
-                             f"removed from {', '.join(scrubbed)} (a damaged file?)", line)
+                controls.add(
+                    f"record {position} (id {record.source_key}): control characters "
+                    f"removed from {', '.join(scrubbed)} (a damaged file?)",
+                    line,
+                )
             if record.year is not None and not YEAR_MIN <= record.year <= last_year:
                 label = f"record {position} (id {record.source_key})"
                 # EndNote writes "PY  - 0000" for "no year": a placeholder, not a mistake.
@@ -218,8 +222,11 @@ def records_from_source(
                         file=source.display,
                         line=line,
                     )
-                what = "no year (written as 0000)" if record.year == 0 else (
-                    f"impossible year {record.year}")
+                what = (
+                    "no year (written as 0000)"
+                    if record.year == 0
+                    else (f"impossible year {record.year}")
+                )
                 bad_year.add(f"{label}: {what}; stored without a year", line)
                 record.year = None
             if not record.title.strip():

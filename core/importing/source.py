@@ -134,14 +134,14 @@ def source_from_bytes(
         text = _rows_to_csv(rows)
         if not text.strip():
             raise RecordFormatError(
-                "the workbook is empty: none of its sheets has any data. Export the records "
-                "again",
+                "the workbook is empty: none of its sheets has any data. Export the records again",
                 file=display,
                 line=1,
             )
         label = "xlsx" if container == "" else "xlsx (gzip)"
-        return ImportSource(path, data, text, f"{label}, sheet {sheet!r}", display,
-                            container="xlsx")
+        return ImportSource(
+            path, data, text, f"{label}, sheet {sheet!r}", display, container="xlsx"
+        )
     if data.startswith(b"%PDF-"):
         raise RecordFormatError(
             "this is a PDF document, not an export; export the records from the database "
@@ -158,8 +158,7 @@ def source_from_bytes(
         )
     if not data or data.isspace():  # why not strip(): it would copy a 200 MB file
         raise RecordFormatError(
-            "the file is empty; export the records again (an empty search result needs no "
-            "import)",
+            "the file is empty; export the records again (an empty search result needs no import)",
             file=display,
             line=1,
         )
@@ -190,8 +189,9 @@ def read_source(path: str | Path, *, encoding: str | None = None) -> ImportSourc
     path = Path(path)
     try:
         if path.stat().st_size > max_input_bytes():  # refused before it is read
-            raise input_too_large(f"the file holds {path.stat().st_size:,} bytes,",
-                                  max_input_bytes(), str(path))
+            raise input_too_large(
+                f"the file holds {path.stat().st_size:,} bytes,", max_input_bytes(), str(path)
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise RecordFormatError("no such file; check the path", file=str(path)) from None

@@ -42,8 +42,9 @@ def _check_inflated_size(data: bytes, display: str) -> None:
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # not a readable zip: openpyxl's own error explains it below
     if inflated > max_input_bytes():
-        raise input_too_large(f"the .xlsx workbook inflates to {inflated:,} bytes,",
-                              max_input_bytes(), display)
+        raise input_too_large(
+            f"the .xlsx workbook inflates to {inflated:,} bytes,", max_input_bytes(), display
+        )
 
 
 def xlsx_rows(data: bytes, display: str, sheet: str | None = None) -> tuple[str, list[list[str]]]:
@@ -78,8 +79,9 @@ def xlsx_rows(data: bytes, display: str, sheet: str | None = None) -> tuple[str,
             while rows and not any(cell.strip() for cell in rows[-1]):
                 rows.pop()
             if rows or sheet is not None:
-                width = max((i + 1 for row in rows for i, c in enumerate(row) if c.strip()),
-                            default=0)
+                width = max(
+                    (i + 1 for row in rows for i, c in enumerate(row) if c.strip()), default=0
+                )
                 return name, [row[:width] for row in rows]
         return names[0] if names else "", []
     finally:

@@ -28,8 +28,12 @@ def _read(source: Path | Any, name: str) -> YamlDocument:
     return load_yaml(name, name=name, text=text)
 
 
-def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS,
-                   scorers: Mapping[str, Any] | None = None) -> list[str]:
+def check_document(
+    doc: YamlDocument,
+    *,
+    kinds: Iterable[str] = SCHEMA_KINDS,
+    scorers: Mapping[str, Any] | None = None,
+) -> list[str]:
     """Every problem with one loaded document, as ``file:LINE: $.path: message`` lines.
 
     A checklist's ``scoring`` block is checked by the scorer it names, found in
@@ -43,14 +47,18 @@ def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS,
     from evidencekit.core.yaml_loader import json_path
 
     def located(pairs: Iterable[tuple[tuple[Any, ...], str]]) -> list[str]:
-        return [f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {message}"
-                for path, message in pairs]
+        return [
+            f"{doc.name}:{doc.line_of(path)}: {json_path(path)}: {message}"
+            for path, message in pairs
+        ]
 
     data = doc.data
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
-        return [f"{doc.name}:1: $: expected a mapping with 'kind', 'id', 'version', 'title', "
-                f"'source'; found {found}"]
+        return [
+            f"{doc.name}:1: $: expected a mapping with 'kind', 'id', 'version', 'title', "
+            f"'source'; found {found}"
+        ]
     kind = data.get("kind")
     kinds = tuple(kinds)
     if kind not in kinds:
@@ -70,8 +78,13 @@ def check_document(doc: YamlDocument, *, kinds: Iterable[str] = SCHEMA_KINDS,
     return problems
 
 
-def load_instrument(source: Path | Any, *, name: str | None = None, origin: str = "file",
-                    scorers: Mapping[str, Any] | None = None) -> Any:
+def load_instrument(
+    source: Path | Any,
+    *,
+    name: str | None = None,
+    origin: str = "file",
+    scorers: Mapping[str, Any] | None = None,
+) -> Any:
     """Read, validate and type one instrument file.
 
     ``scorers`` (name → appraisal scorer; the built-in ones when None) check and type a
@@ -85,8 +98,7 @@ def load_instrument(source: Path | Any, *, name: str | None = None, origin: str 
     problems = check_document(doc, kinds=INSTRUMENT_KINDS, scorers=scorers)
     if problems:
         raise InstrumentError(problems)
-    return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines,
-                            scorers=scorers)
+    return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines, scorers=scorers)
 
 
 def _yaml_files(folder: Path | Any) -> Iterator[Any]:
@@ -146,8 +158,9 @@ def _plugin_manager_or_none() -> Any:
         return None
 
 
-def _cross_references(valid: list[tuple[Path, YamlDocument]], pm: Any,
-                      scorers: Mapping[str, Any]) -> list[str]:
+def _cross_references(
+    valid: list[tuple[Path, YamlDocument]], pm: Any, scorers: Mapping[str, Any]
+) -> list[str]:
     """References between instruments (a measure's framework, a crosswalk's entries),
     resolved against the shipped instruments, those of installed plugins, and the files
     being validated."""
@@ -159,8 +172,9 @@ def _cross_references(valid: list[tuple[Path, YamlDocument]], pm: Any,
     catalog = build_catalog(pm)
     names = set()
     for file, doc in valid:
-        instrument = build_instrument(doc.data, origin="file", path=str(file), lines=doc.lines,
-                                      scorers=scorers)
+        instrument = build_instrument(
+            doc.data, origin="file", path=str(file), lines=doc.lines, scorers=scorers
+        )
         catalog.add(instrument, origin="file", path=str(file))
         names.add(str(file))
     return [p for p in reference_problems(catalog) if p.split(":", 1)[0] in names]
@@ -217,8 +231,7 @@ class Catalog:
         for file in _yaml_files(folder):
             name = str(file) if isinstance(file, Path) else f"{display_root or origin}/{file.name}"
             try:
-                instrument = load_instrument(file, name=name, origin=origin,
-                                             scorers=self.scorers)
+                instrument = load_instrument(file, name=name, origin=origin, scorers=self.scorers)
             except InstrumentError as exc:
                 self.problems.extend(exc.problems)
                 self.problems_by_origin.setdefault(origin, []).extend(exc.problems)
@@ -233,9 +246,7 @@ class Catalog:
         return sorted(out, key=lambda e: (e.kind, e.id, version_key(e.version)))
 
     def versions(self, instrument_id: str) -> list[str]:
-        return sorted(
-            (v for (i, v) in self._entries if i == instrument_id), key=version_key
-        )
+        return sorted((v for (i, v) in self._entries if i == instrument_id), key=version_key)
 
     def entry(
         self, ref: str, version: str | None = None, *, kind: str | None = None
@@ -285,13 +296,15 @@ def build_catalog(pm: Any | None = None, review_dir: Path | None = None) -> Cata
             try:
                 folders = list(impl.function() or [])
             except Exception as exc:  # third-party code
-                catalog.problems.append(f"{origin}: evidencekit_instrument_folders failed: "
-                                        f"{type(exc).__name__}: {exc}")
+                catalog.problems.append(
+                    f"{origin}: evidencekit_instrument_folders failed: {type(exc).__name__}: {exc}"
+                )
                 continue
             for folder in folders:
                 if not folder.is_dir():
-                    catalog.problems.append(f"{origin}: instrument folder {folder} does not "
-                                            "exist or is not a folder")
+                    catalog.problems.append(
+                        f"{origin}: instrument folder {folder} does not exist or is not a folder"
+                    )
                     continue
                 catalog.add_folder(folder, f"plugin {origin}", str(folder))
     if review_dir is not None:

@@ -41,8 +41,12 @@ class ScoringBlock:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoringBlock:
-        return cls(method=str(data["method"]), convention=data.get("convention"),
-                   options=dict(data.get("options") or {}), raw=dict(data))
+        return cls(
+            method=str(data["method"]),
+            convention=data.get("convention"),
+            options=dict(data.get("options") or {}),
+            raw=dict(data),
+        )
 
 
 @functools.cache
@@ -75,8 +79,7 @@ def _scorer(data: Any, scorers: Scorers | None) -> tuple[Mapping[str, Any], Any]
     return (scoring, found) if found is not None else None
 
 
-def scoring_schema_problems(data: Any, scorers: Scorers | None = None
-                            ) -> list[tuple[PathKey, str]]:
+def scoring_schema_problems(data: Any, scorers: Scorers | None = None) -> list[tuple[PathKey, str]]:
     """The ``scoring`` block against its scorer's ``scoring_schema``, as (path, message)."""
     from evidencekit.core.schema_validation import located_errors
 
@@ -87,8 +90,7 @@ def scoring_schema_problems(data: Any, scorers: Scorers | None = None
     return [(("scoring", *path), message) for path, message in located_errors(found[0], schema)]
 
 
-def scoring_check_problems(data: Any, scorers: Scorers | None = None
-                           ) -> list[tuple[PathKey, str]]:
+def scoring_check_problems(data: Any, scorers: Scorers | None = None) -> list[tuple[PathKey, str]]:
     """The scorer's own semantic check of a schema-valid checklist, as (path, message)."""
     found = _scorer(data, scorers)
     check = getattr(found[1], "check_scoring", None) if found else None

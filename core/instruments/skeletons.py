@@ -144,6 +144,7 @@ steps: []
 """,
 }
 
+
 def _scalar(value: str) -> str:
     """``value`` as a YAML scalar that reads back as the same text (ids such as
     '0', '1.0' or 'yes' need quotes)."""
@@ -165,11 +166,14 @@ def skeleton(kind: str, instrument_id: str) -> str:
     lower-case identifier.
     """
     if kind not in _BODIES:
-        raise InstrumentError(f"cannot write a skeleton of kind {kind!r}; kinds: "
-                              f"{', '.join(SKELETON_KINDS)}")
+        raise InstrumentError(
+            f"cannot write a skeleton of kind {kind!r}; kinds: {', '.join(SKELETON_KINDS)}"
+        )
     if not _ID.match(instrument_id):
-        raise InstrumentError(f"id {instrument_id!r} is not valid: use lower-case letters, "
-                              "digits, '.', '_' and '-', starting with a letter or digit")
+        raise InstrumentError(
+            f"id {instrument_id!r} is not valid: use lower-case letters, "
+            "digits, '.', '_' and '-', starting with a letter or digit"
+        )
     title = "TODO " + instrument_id.replace("-", " ").replace("_", " ")
     text = _HEADER.format(kind=kind, id=_scalar(instrument_id), title=title)
     if kind != "review":

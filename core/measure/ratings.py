@@ -95,13 +95,17 @@ def _parse_score(raw: str, measure: Any) -> tuple[float | None, str | None]:
     try:
         value = float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
     except ValueError:
-        return None, (f"score {raw!r} is not a number; expected {_scale_text(measure)} "
-                      "(leave the cell empty if the item was not rated)")
+        return None, (
+            f"score {raw!r} is not a number; expected {_scale_text(measure)} "
+            "(leave the cell empty if the item was not rated)"
+        )
     if not math.isfinite(value) or not value.is_integer() or int(value) not in measure.scale:
         anchors = measure.scale.anchors
         meaning = "; ".join(f"{k} = {v}" for k, v in sorted(anchors.items())) if anchors else ""
-        return None, (f"score {raw} is off the scale; expected {_scale_text(measure)}"
-                      + (f" ({meaning})" if meaning else ""))
+        return None, (
+            f"score {raw} is off the scale; expected {_scale_text(measure)}"
+            + (f" ({meaning})" if meaning else "")
+        )
     return float(int(value)), None
 
 
@@ -113,16 +117,21 @@ def read_ratings(path: str | Path, measure: Any) -> Ratings:
     name, header, rows = read_csv_table(path)
     lowered = [h.lower() for h in header]
     if "unit" not in lowered:
-        raise RatingsError([f"{name}:1: no 'unit' column; the header must start with "
-                            f"'unit, rater, <items>' (wide) or 'unit, rater, item, score' (long), "
-                            f"found: {', '.join(header) or '(nothing)'}"])
+        raise RatingsError(
+            [
+                f"{name}:1: no 'unit' column; the header must start with "
+                f"'unit, rater, <items>' (wide) or 'unit, rater, item, score' (long), "
+                f"found: {', '.join(header) or '(nothing)'}"
+            ]
+        )
     if "item" in lowered and "score" in lowered:
         return _read_long(name, header, rows, measure)
     return _read_wide(name, header, rows, measure)
 
 
-def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
-               measure: Any) -> Ratings:
+def _read_wide(
+    name: str, header: list[str], rows: list[tuple[int, list[str]]], measure: Any
+) -> Ratings:
     resolve = _ItemResolver(measure)
     unit_col = _find_column(header, "unit")
     rater_col = _find_column(header, "rater")
@@ -136,10 +145,13 @@ def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
         if item is None:
             problems.append(
                 f"{name}:1: column {column!r} is not an item of measure {measure.id}; "
-                f"its items are {resolve.listing()}; rename the column or remove it")
+                f"its items are {resolve.listing()}; rename the column or remove it"
+            )
         elif item.id in seen_items:
-            problems.append(f"{name}:1: columns {seen_items[item.id]!r} and {column!r} are both "
-                            f"item {item.number} ({item.id}); keep one")
+            problems.append(
+                f"{name}:1: columns {seen_items[item.id]!r} and {column!r} are both "
+                f"item {item.number} ({item.id}); keep one"
+            )
         else:
             item_cols[index] = item
             seen_items[item.id] = column
@@ -147,7 +159,8 @@ def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
         if item.id not in seen_items:
             problems.append(
                 f"{name}:1: no column for item {item.number} ({item.id}); add it "
-                "(leave a cell empty where the item was not rated)")
+                "(leave a cell empty where the item was not rated)"
+            )
     _problem_list(problems)
     ratings: list[Rating] = []
     lines: dict[tuple[str, str, str], int] = {}
@@ -161,22 +174,27 @@ def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
             problems.append(f"{name}:{line}: the unit is empty; name the site or service rated")
             continue
         if rater_col is not None and not rater:
-            problems.append(f"{name}:{line}: the rater is empty for unit {unit!r}; "
-                            "name the rater (or drop the rater column if each unit has one)")
+            problems.append(
+                f"{name}:{line}: the rater is empty for unit {unit!r}; "
+                "name the rater (or drop the rater column if each unit has one)"
+            )
             continue
         key = (unit, rater)
         if key in first_row:
             who = f" by rater {rater!r}" if rater else ""
-            problems.append(f"{name}:{line}: unit {unit!r} is rated again{who} "
-                            f"(first at line {first_row[key]}); keep one row per unit and rater")
+            problems.append(
+                f"{name}:{line}: unit {unit!r} is rated again{who} "
+                f"(first at line {first_row[key]}); keep one row per unit and rater"
+            )
             continue
         first_row[key] = line
         unit_lines.setdefault(unit, []).append(line)
         for index, item in item_cols.items():
             score, problem = _parse_score(cells[index], measure)
             if problem:
-                problems.append(f"{name}:{line}: unit {unit!r}, item {item.number} "
-                                f"({item.id}): {problem}")
+                problems.append(
+                    f"{name}:{line}: unit {unit!r}, item {item.number} ({item.id}): {problem}"
+                )
                 continue
             ratings.append(Rating(unit=unit, rater=rater, item=item.id, score=score))
             lines[(unit, rater, item.id)] = line
@@ -186,8 +204,9 @@ def _read_wide(name: str, header: list[str], rows: list[tuple[int, list[str]]],
     return Ratings(measure, name, "wide", ratings, lines, unit_lines)
 
 
-def _read_long(name: str, header: list[str], rows: list[tuple[int, list[str]]],
-               measure: Any) -> Ratings:
+def _read_long(
+    name: str, header: list[str], rows: list[tuple[int, list[str]]], measure: Any
+) -> Ratings:
     resolve = _ItemResolver(measure)
     col = {key: _find_column(header, key) for key in ("unit", "rater", "item", "score")}
     problems: list[str] = []
@@ -204,19 +223,24 @@ def _read_long(name: str, header: list[str], rows: list[tuple[int, list[str]]],
             continue
         item = resolve(raw_item)
         if item is None:
-            problems.append(f"{name}:{line}: item {raw_item!r} is not an item of measure "
-                            f"{measure.id}; its items are {resolve.listing()}")
+            problems.append(
+                f"{name}:{line}: item {raw_item!r} is not an item of measure "
+                f"{measure.id}; its items are {resolve.listing()}"
+            )
             continue
         score, problem = _parse_score(cells[col["score"]], measure)
         if problem:
-            problems.append(f"{name}:{line}: unit {unit!r}, item {item.number} ({item.id}): "
-                            f"{problem}")
+            problems.append(
+                f"{name}:{line}: unit {unit!r}, item {item.number} ({item.id}): {problem}"
+            )
             continue
         key = (unit, rater, item.id)
         if key in lines:
             who = f" by rater {rater!r}" if rater else ""
-            problems.append(f"{name}:{line}: unit {unit!r}, item {item.number} is rated again"
-                            f"{who} (first at line {lines[key]}); keep one rating")
+            problems.append(
+                f"{name}:{line}: unit {unit!r}, item {item.number} is rated again"
+                f"{who} (first at line {lines[key]}); keep one rating"
+            )
             continue
         lines[key] = line
         unit_lines.setdefault(unit, []).append(line)
@@ -227,16 +251,21 @@ def _read_long(name: str, header: list[str], rows: list[tuple[int, list[str]]],
     if ratings:
         for item in measure.items:
             if item.id not in rated_items:
-                problems.append(f"{name}: no rating at all for item {item.number} ({item.id}); "
-                                "add its rows (with an empty score where it was not rated)")
+                problems.append(
+                    f"{name}: no rating at all for item {item.number} ({item.id}); "
+                    "add its rows (with an empty score where it was not rated)"
+                )
     _problem_list(problems)
     return Ratings(measure, name, "long", ratings, lines, unit_lines)
 
 
-def build_ratings(measure: Any, records: Iterable[tuple[str, str, str | int, Any]],
-                  name: str = "<ratings>") -> Ratings:
+def build_ratings(
+    measure: Any, records: Iterable[tuple[str, str, str | int, Any]], name: str = "<ratings>"
+) -> Ratings:
     """Ratings from ``(unit, rater, item id or number, score)`` tuples, validated
     exactly as a long CSV file is (``name`` stands for the file in messages)."""
-    rows = [(index + 2, [str(u), str(r), str(i), "" if s is None else str(s)])
-            for index, (u, r, i, s) in enumerate(records)]
+    rows = [
+        (index + 2, [str(u), str(r), str(i), "" if s is None else str(s)])
+        for index, (u, r, i, s) in enumerate(records)
+    ]
     return _read_long(name, ["unit", "rater", "item", "score"], rows, measure)

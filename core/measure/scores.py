@@ -69,8 +69,10 @@ class Scores:
 
         item_ids = [i.id for i in self.measure.items]
         units = self.scored
-        data = np.array([[np.nan if u.items.get(i) is None else u.items[i] for i in item_ids]
-                         for u in units], dtype=float).reshape(len(units), len(item_ids))
+        data = np.array(
+            [[np.nan if u.items.get(i) is None else u.items[i] for i in item_ids] for u in units],
+            dtype=float,
+        ).reshape(len(units), len(item_ids))
         return [u.unit for u in units], item_ids, data
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,19 +80,44 @@ class Scores:
         ``items: [{id, mean, min, max}]``, and more."""
         m = self.measure
         return {
-            "measure": {"id": m.id, "version": m.version, "title": m.title,
-                        "scale": {"min": m.scale.min, "max": m.scale.max},
-                        "total_range": [m.scoring.total_min, m.scoring.total_max],
-                        "missing_rule": {"rule": m.scoring.missing,
-                                         "max_missing_items": m.scoring.max_missing_items}},
+            "measure": {
+                "id": m.id,
+                "version": m.version,
+                "title": m.title,
+                "scale": {"min": m.scale.min, "max": m.scale.max},
+                "total_range": [m.scoring.total_min, m.scoring.total_max],
+                "missing_rule": {
+                    "rule": m.scoring.missing,
+                    "max_missing_items": m.scoring.max_missing_items,
+                },
+            },
             "ratings_file": self.file,
-            "units": [{"unit": u.unit, "total": u.total, "mean_item": u.mean_item,
-                       "scored": u.scored, "n_raters": u.n_raters, "missing_items": u.missing,
-                       "items": u.items, **({"reason": u.reason} if u.reason else {})}
-                      for u in self.units],
-            "items": [{"id": i.id, "number": i.number, "text": i.text, "n": i.n,
-                       "mean": i.mean, "min": i.min, "max": i.max, "range": i.range}
-                      for i in self.items],
+            "units": [
+                {
+                    "unit": u.unit,
+                    "total": u.total,
+                    "mean_item": u.mean_item,
+                    "scored": u.scored,
+                    "n_raters": u.n_raters,
+                    "missing_items": u.missing,
+                    "items": u.items,
+                    **({"reason": u.reason} if u.reason else {}),
+                }
+                for u in self.units
+            ],
+            "items": [
+                {
+                    "id": i.id,
+                    "number": i.number,
+                    "text": i.text,
+                    "n": i.n,
+                    "mean": i.mean,
+                    "min": i.min,
+                    "max": i.max,
+                    "range": i.range,
+                }
+                for i in self.items
+            ],
         }
 
 
@@ -136,23 +163,32 @@ def score_ratings(ratings: Ratings) -> Scores:
     units: list[UnitScore] = []
     for unit in ratings.units:
         values = per_unit.get(unit, {})
-        items = {i: (sum(values[i]) / len(values[i]) if values.get(i) else None)
-                 for i in item_ids}
+        items = {i: (sum(values[i]) / len(values[i]) if values.get(i) else None) for i in item_ids}
         total, mean_item, missing = total_of(measure, items)
         reason = None
         if total is None:
             numbers = ", ".join(str(number[i]) for i in missing)
             where = ratings.first_line(unit)
-            reason = (f"{ratings.file}:{where}: unit {unit!r} not scored: {len(missing)} of "
-                      f"{len(item_ids)} items not rated (item {numbers}); the measure allows "
-                      f"at most {measure.scoring.max_missing_items}")
-        units.append(UnitScore(unit, items, len(raters.get(unit, ())), missing, total,
-                               mean_item, reason))
+            reason = (
+                f"{ratings.file}:{where}: unit {unit!r} not scored: {len(missing)} of "
+                f"{len(item_ids)} items not rated (item {numbers}); the measure allows "
+                f"at most {measure.scoring.max_missing_items}"
+            )
+        units.append(
+            UnitScore(unit, items, len(raters.get(unit, ())), missing, total, mean_item, reason)
+        )
     summaries = []
     for item in measure.items:
         vals = [u.items[item.id] for u in units if u.scored and u.items[item.id] is not None]
-        summaries.append(ItemSummary(
-            item.id, item.number, item.text, len(vals),
-            sum(vals) / len(vals) if vals else None,
-            min(vals) if vals else None, max(vals) if vals else None))
+        summaries.append(
+            ItemSummary(
+                item.id,
+                item.number,
+                item.text,
+                len(vals),
+                sum(vals) / len(vals) if vals else None,
+                min(vals) if vals else None,
+                max(vals) if vals else None,
+            )
+        )
     return Scores(measure, units, summaries, ratings.file)

@@ -30,8 +30,9 @@ class RatingsError(RecordFormatError):
     def __init__(self, problems: Sequence[str]):
         self.problems = list(problems)
         extra = len(self.problems) - 1
-        message = self.problems[0] + (f" (and {extra} more problem{'s' * (extra > 1)})"
-                                      if extra else "")
+        message = self.problems[0] + (
+            f" (and {extra} more problem{'s' * (extra > 1)})" if extra else ""
+        )
         super().__init__(message)
 
 
@@ -55,8 +56,12 @@ def read_csv_table(path: str | Path) -> tuple[str, list[str], list[tuple[int, li
     if not path.is_file():
         raise RatingsError([f"{name}: no such file; check the path"])
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise RatingsError([f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB; "
-                            "is it really a ratings table?"])
+        raise RatingsError(
+            [
+                f"{name}: the file is larger than {MAX_FILE_BYTES // 2**20} MB; "
+                "is it really a ratings table?"
+            ]
+        )
     # The project's one CSV reader and decoder (core/csvfile.read_rows, encoding.decode_bytes).
     from evidencekit.core.csvfile import read_rows
 
@@ -78,13 +83,17 @@ def read_csv_table(path: str | Path) -> tuple[str, list[str], list[tuple[int, li
     for i in unnamed:
         used = next((line for line, cells in rows if i < len(cells) and cells[i]), None)
         if used is not None:
-            problems.append(f"{name}:{used}: column {i + 1} has a value but no name in the "
-                            "header; name the column or clear it")
+            problems.append(
+                f"{name}:{used}: column {i + 1} has a value but no name in the "
+                "header; name the column or clear it"
+            )
     width = len(header)
     for line, cells in rows:
         if len(cells) > width and any(cells[width:]):
-            problems.append(f"{name}:{line}: {len(cells)} cells but the header has {width} "
-                            "columns; remove the extra cells or name their column")
+            problems.append(
+                f"{name}:{line}: {len(cells)} cells but the header has {width} "
+                "columns; remove the extra cells or name their column"
+            )
     _problem_list(problems)
     keep = [i for i in range(width) if i not in unnamed]
     if unnamed:
@@ -100,6 +109,11 @@ def _find_column(header: Sequence[str], wanted: str) -> int | None:
 
 def _problem_list(problems: list[str]) -> None:
     if problems:
-        raise RatingsError(problems[:MAX_PROBLEMS] + (
-            [f"… {len(problems) - MAX_PROBLEMS} more not shown"]
-            if len(problems) > MAX_PROBLEMS else []))
+        raise RatingsError(
+            problems[:MAX_PROBLEMS]
+            + (
+                [f"… {len(problems) - MAX_PROBLEMS} more not shown"]
+                if len(problems) > MAX_PROBLEMS
+                else []
+            )
+        )

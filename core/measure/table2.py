@@ -1,4 +1,4 @@
-""""Table 2": item and total scores per unit, with group means, as rows, Markdown or CSV;
+""" "Table 2": item and total scores per unit, with group means, as rows, Markdown or CSV;
 and the data the measure plots draw."""
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ from evidencekit.core.measure.units import Units
 
 def plot_results(measure: Any, table: Mapping[str, Any]) -> dict[str, Any]:
     """What the ``measure-plots`` reporter draws: a Table 2 with the measure's scale."""
-    return {"kind": "measure-table", "table": table, "title": measure.title,
-            "scale": {"min": measure.scale.min, "max": measure.scale.max,
-                      "anchors": {str(k): v for k, v in measure.scale.anchors.items()}}}
+    return {
+        "kind": "measure-table",
+        "table": table,
+        "title": measure.title,
+        "scale": {
+            "min": measure.scale.min,
+            "max": measure.scale.max,
+            "anchors": {str(k): v for k, v in measure.scale.anchors.items()},
+        },
+    }
 
 
 def table2(scores: Scores, units: Units | None = None, by: str | None = None) -> dict[str, Any]:
@@ -41,19 +48,31 @@ def table2(scores: Scores, units: Units | None = None, by: str | None = None) ->
         return sum(vals) / len(vals) if vals else None
 
     def row(label: str, number: int | None, text: str, values: dict[str, float | None]):
-        return {"item": label, "number": number, "text": text,
-                "scores": values, "mean": mean(list(values.values())),
-                "groups": {g: mean([values[u] for u in members])
-                           for g, members in groups.items()}}
+        return {
+            "item": label,
+            "number": number,
+            "text": text,
+            "scores": values,
+            "mean": mean(list(values.values())),
+            "groups": {g: mean([values[u] for u in members]) for g, members in groups.items()},
+        }
 
-    rows = [row(i.id, i.number, i.text, {u.unit: u.items[i.id] for u in scored})
-            for i in scores.measure.items]
+    rows = [
+        row(i.id, i.number, i.text, {u.unit: u.items[i.id] for u in scored})
+        for i in scores.measure.items
+    ]
     total = row("total", None, "Total score", {u.unit: u.total for u in scored})
     mean_item = row("mean_item", None, "Mean item score", {u.unit: u.mean_item for u in scored})
-    return {"measure": scores.measure.id, "units": [u.unit for u in scored],
-            "by": by, "groups": groups, "rows": rows, "total": total, "mean_item": mean_item,
-            "not_scored": [{"unit": u.unit, "reason": u.reason} for u in scores.units
-                           if not u.scored]}
+    return {
+        "measure": scores.measure.id,
+        "units": [u.unit for u in scored],
+        "by": by,
+        "groups": groups,
+        "rows": rows,
+        "total": total,
+        "mean_item": mean_item,
+        "not_scored": [{"unit": u.unit, "reason": u.reason} for u in scores.units if not u.scored],
+    }
 
 
 def _fmt(value: float | None, places: int = 2, whole: bool = True) -> str:
@@ -76,10 +95,14 @@ def table2_rows(table: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
         # Scores and totals are whole numbers with one rater; means always get two
         # decimals, so a column of means reads alike (1.00 next to 1.88, not 1).
         is_mean_row = r is table["mean_item"]
-        body.append([label, *(_fmt(r["scores"][u], whole=not is_mean_row)
-                              for u in table["units"]),
-                     _fmt(r["mean"], whole=False),
-                     *(_fmt(r["groups"][g], whole=False) for g in groups)])
+        body.append(
+            [
+                label,
+                *(_fmt(r["scores"][u], whole=not is_mean_row) for u in table["units"]),
+                _fmt(r["mean"], whole=False),
+                *(_fmt(r["groups"][g], whole=False) for g in groups),
+            ]
+        )
     return header, body
 
 
@@ -98,7 +121,9 @@ def render_table2(table: Mapping[str, Any], fmt: str = "markdown", *, raw: bool 
 
     from evidencekit.core.safe_cells import markdown_cell as esc  # units.csv is user text
 
-    lines = ["| " + " | ".join(esc(h) for h in header) + " |",
-             "|" + "|".join(["---", *(["---:"] * (len(header) - 1))]) + "|"]
+    lines = [
+        "| " + " | ".join(esc(h) for h in header) + " |",
+        "|" + "|".join(["---", *(["---:"] * (len(header) - 1))]) + "|",
+    ]
     lines += ["| " + " | ".join(esc(c) for c in cells) + " |" for cells in body]
     return "\n".join(lines) + "\n"

@@ -44,8 +44,9 @@ def parse_analysis_spec(spec: str, registry: Any) -> tuple[str, dict[str, Any]]:
         try:
             options = json.loads(rest)
         except json.JSONDecodeError as exc:
-            raise RegistryError(f"--analysis {spec!r}: the options are not valid JSON ({exc})"
-                                ) from None
+            raise RegistryError(
+                f"--analysis {spec!r}: the options are not valid JSON ({exc})"
+            ) from None
         if not isinstance(options, dict):
             raise RegistryError(f"--analysis {spec!r}: the options must be a JSON object")
     else:
@@ -72,8 +73,9 @@ def load_analyses_file(path: str | Path, registry: Any) -> list[tuple[str, dict[
     if isinstance(data, dict) and "analyses" in data:
         data = data["analyses"]
     if not isinstance(data, list):
-        raise RatingsError([f"{path}:1: expected a list of analyses, each "
-                            "'- name: <analysis>' with its options"])
+        raise RatingsError(
+            [f"{path}:1: expected a list of analyses, each '- name: <analysis>' with its options"]
+        )
     out = []
     for index, entry in enumerate(data):
         if not isinstance(entry, dict) or "name" not in entry:
@@ -110,17 +112,24 @@ def run_validity(
         provider = registry.get("validity-analysis", name)
         needs_units = getattr(provider, "needs_units", False)
         if needs_units and units is None:
-            raise RatingsError([f"the {name} analysis groups units by an attribute: "
-                                "give the units file with --units FILE"])
+            raise RatingsError(
+                [
+                    f"the {name} analysis groups units by an attribute: "
+                    "give the units file with --units FILE"
+                ]
+            )
         check = getattr(provider, "check_options", None)
         if check is not None:
             check(measure, ratings, units, options)
         who = f"validity analysis {name!r} ({registry.info('validity-analysis', name).origin})"
         result = check_validity_result(
-            provider.analyse(measure, ratings, units, dict(options)), who)
+            provider.analyse(measure, ratings, units, dict(options)), who
+        )
         results.append({"analysis": name, "options": dict(options), **result})
-    return {"measure": {"id": measure.id, "version": measure.version},
-            "ratings_file": ratings.file,
-            "units_file": units.file if units is not None else None,
-            "n_units": len(ratings.scores.scored),
-            "analyses": results}
+    return {
+        "measure": {"id": measure.id, "version": measure.version},
+        "ratings_file": ratings.file,
+        "units_file": units.file if units is not None else None,
+        "n_units": len(ratings.scores.scored),
+        "analyses": results,
+    }

@@ -55,8 +55,9 @@ def _reasons(excluded: Counter[str], declared: Sequence[str]) -> tuple[ReasonCou
     return tuple(ReasonCount(r, excluded[r]) for r in names)
 
 
-def _flow(finals: Mapping[str, Any], records: Sequence[str], declared: Sequence[str]
-          ) -> tuple[ReportFlow, list[str]]:
+def _flow(
+    finals: Mapping[str, Any], records: Sequence[str], declared: Sequence[str]
+) -> tuple[ReportFlow, list[str]]:
     """The report column of ``records`` (the reports sought) at the full-text stage."""
     outcomes: Counter[str] = Counter()
     excluded: Counter[str] = Counter()
@@ -70,10 +71,14 @@ def _flow(finals: Mapping[str, Any], records: Sequence[str], declared: Sequence[
         elif outcome == "include":
             included.append(rid)
     flow = ReportFlow(
-        sought=len(records), not_retrieved=outcomes["not-retrieved"],
+        sought=len(records),
+        not_retrieved=outcomes["not-retrieved"],
         assessed=outcomes["include"] + outcomes["exclude"],
-        excluded=_reasons(excluded, declared), included=outcomes["include"],
-        pending=outcomes["pending"], conflict=outcomes["conflict"])
+        excluded=_reasons(excluded, declared),
+        included=outcomes["include"],
+        pending=outcomes["pending"],
+        conflict=outcomes["conflict"],
+    )
     return flow, included
 
 
@@ -92,13 +97,16 @@ def prisma_counts_from_state(
     config = state.config
     kinds = {name: kind for name, (_n, kind) in sources.items()}
     per_source = Counter(record_import.values())
-    source_counts = tuple(SourceCount(name, kinds[name], per_source.get(name, 0))
-                          for name in sources)
+    source_counts = tuple(
+        SourceCount(name, kinds[name], per_source.get(name, 0)) for name in sources
+    )
     problems: list[str] = []
     notes: list[str] = []
     if not record_import:
-        problems.append("the store holds no records; import the search results first "
-                        "(evidencekit import FILE --source NAME)")
+        problems.append(
+            "the store holds no records; import the search results first "
+            "(evidencekit import FILE --source NAME)"
+        )
 
     # Clusters and their side: a cluster with any database/register record is on the left.
     members: dict[str, list[str]] = defaultdict(list)
@@ -118,11 +126,13 @@ def prisma_counts_from_state(
     if record_import and not clustered:
         problems.append(
             f"the {len(record_import)} records were never de-duplicated, so no duplicates "
-            "are removed; run evidencekit dedupe first")
+            "are removed; run evidencekit dedupe first"
+        )
     elif clustered and len(clustered) < len(record_import):
         problems.append(
             f"{len(record_import) - len(clustered)} records were imported after the last "
-            "de-duplication and were not checked for duplicates; run evidencekit dedupe again")
+            "de-duplication and were not checked for duplicates; run evidencekit dedupe again"
+        )
 
     before, full = _stages(config)
     screening_stage = before[0].name if before else ""
@@ -156,31 +166,43 @@ def prisma_counts_from_state(
     else:
         finals, population = {}, []
         last = before[-1].name if before else ""
-        population = [r for r, f in (state.final(last).items() if last else [])
-                      if f.outcome == "include"]
+        population = [
+            r for r, f in (state.final(last).items() if last else []) if f.outcome == "include"
+        ]
         problems.append(
             "the review declares no full-text stage, so no report was assessed for "
-            "eligibility; declare one under screening.stages in review.yaml")
+            "eligibility; declare one under screening.stages in review.yaml"
+        )
     dbr_flow, dbr_included = _flow(
-        finals, [r for r in population if side.get(r, "dbr") == "dbr"], declared)
+        finals, [r for r in population if side.get(r, "dbr") == "dbr"], declared
+    )
     other_flow, other_included = _flow(
-        finals, [r for r in population if side.get(r) == "other"], declared)
+        finals, [r for r in population if side.get(r) == "other"], declared
+    )
     included = dbr_included + other_included
     studies = {finals[r].study_id or r for r in included} if full is not None else set()
 
     other_not_sought = other_in_dbr + other_dupes + other_screened_out + other_unresolved
     if other_not_sought:
-        parts = [f"{n} {text}" for n, text in (
-            (other_in_dbr, "also found in databases or registers"),
-            (other_dupes, "duplicates of other-method records"),
-            (other_screened_out, "excluded before the full-text stage"),
-            (other_unresolved, "awaiting a decision before the full-text stage")) if n]
+        parts = [
+            f"{n} {text}"
+            for n, text in (
+                (other_in_dbr, "also found in databases or registers"),
+                (other_dupes, "duplicates of other-method records"),
+                (other_screened_out, "excluded before the full-text stage"),
+                (other_unresolved, "awaiting a decision before the full-text stage"),
+            )
+            if n
+        ]
         notes.append(
             f"{other_not_sought} records from other methods are not among the reports sought "
-            f"({', '.join(parts)}); PRISMA 2020 has no box for them")
+            f"({', '.join(parts)}); PRISMA 2020 has no box for them"
+        )
     if any(s.kind == "expert" for s in source_counts):
-        notes.append("records from experts are drawn under other methods; the PRISMA2020 R "
-                     "package has no field for them, so its CSV counts them with organisations")
+        notes.append(
+            "records from experts are drawn under other methods; the PRISMA2020 R "
+            "package has no field for them, so its CSV counts them with organisations"
+        )
 
     counts = PrismaCounts(
         sources=source_counts,
@@ -214,8 +236,10 @@ def prisma_counts(review: Any) -> PrismaCounts:
     config = screening_config(review)
     with open_store(review) as store, store.read() as conn:
         imports = conn.execute(
-            sa.select(schema.imports.c.import_id, schema.imports.c.source,
-                      schema.imports.c.kind).order_by(schema.imports.c.import_id)).all()
+            sa.select(
+                schema.imports.c.import_id, schema.imports.c.source, schema.imports.c.kind
+            ).order_by(schema.imports.c.import_id)
+        ).all()
         source_of_import = {row.import_id: row.source for row in imports}
         sources: dict[str, tuple[str, str]] = {}
         for row in imports:

@@ -18,8 +18,12 @@ from typing import Any
 #: Source kinds on the databases-and-registers side; every other kind is "other methods".
 DBR_KINDS = ("database", "register")
 #: Other methods, in the order the diagram lists them, with their PRISMA wording.
-OTHER_KINDS = {"website": "Websites", "organisation": "Organisations",
-               "citations": "Citation searching", "expert": "Experts"}
+OTHER_KINDS = {
+    "website": "Websites",
+    "organisation": "Organisations",
+    "citations": "Citation searching",
+    "expert": "Experts",
+}
 
 
 @dataclass(frozen=True)
@@ -163,23 +167,43 @@ def counts_from_dict(data: Mapping[str, Any]) -> PrismaCounts:
     def flow(raw: Mapping[str, Any] | None) -> ReportFlow:
         raw = raw or {}
         return ReportFlow(
-            sought=int(raw.get("sought", 0)), not_retrieved=int(raw.get("not_retrieved", 0)),
-            assessed=int(raw.get("assessed", 0)), included=int(raw.get("included", 0)),
-            excluded=tuple(ReasonCount(str(r["reason"]), int(r["n"]))
-                           for r in raw.get("excluded", ())),
-            pending=int(raw.get("pending", 0)), conflict=int(raw.get("conflict", 0)))
+            sought=int(raw.get("sought", 0)),
+            not_retrieved=int(raw.get("not_retrieved", 0)),
+            assessed=int(raw.get("assessed", 0)),
+            included=int(raw.get("included", 0)),
+            excluded=tuple(
+                ReasonCount(str(r["reason"]), int(r["n"])) for r in raw.get("excluded", ())
+            ),
+            pending=int(raw.get("pending", 0)),
+            conflict=int(raw.get("conflict", 0)),
+        )
 
     return PrismaCounts(
-        sources=tuple(SourceCount(str(s["name"]), str(s["kind"]), int(s["records"]))
-                      for s in data.get("sources", ())),
-        **{name: int(data.get(name, 0)) for name in (
-            "duplicates", "excluded_automatic", "excluded_other", "records_screened",
-            "records_excluded", "screening_pending", "screening_conflict", "other_not_sought",
-            "new_studies", "new_reports")},
-        dbr=flow(data.get("dbr")), other=flow(data.get("other")),
+        sources=tuple(
+            SourceCount(str(s["name"]), str(s["kind"]), int(s["records"]))
+            for s in data.get("sources", ())
+        ),
+        **{
+            name: int(data.get(name, 0))
+            for name in (
+                "duplicates",
+                "excluded_automatic",
+                "excluded_other",
+                "records_screened",
+                "records_excluded",
+                "screening_pending",
+                "screening_conflict",
+                "other_not_sought",
+                "new_studies",
+                "new_reports",
+            )
+        },
+        dbr=flow(data.get("dbr")),
+        other=flow(data.get("other")),
         screening_stage=str(data.get("screening_stage", "")),
         full_text_stage=str(data.get("full_text_stage", "")),
-        problems=tuple(data.get("problems", ())), notes=tuple(data.get("notes", ())),
+        problems=tuple(data.get("problems", ())),
+        notes=tuple(data.get("notes", ())),
     )
 
 
@@ -195,8 +219,10 @@ def _unresolved(pending: int, conflict: int, stage: str) -> str:
         parts.append(f"{conflict} where reviewers disagree and nobody is named to settle it")
     if not parts:
         return ""
-    return (f" at {stage!r}: {' and '.join(parts)}; finish screening (evidencekit decisions "
-            "queue) or resolve the disagreements (evidencekit decisions agreement)")
+    return (
+        f" at {stage!r}: {' and '.join(parts)}; finish screening (evidencekit decisions "
+        "queue) or resolve the disagreements (evidencekit decisions agreement)"
+    )
 
 
 def _flow_problems(flow: ReportFlow, label: str, stage: str) -> list[str]:
@@ -207,18 +233,21 @@ def _flow_problems(flow: ReportFlow, label: str, stage: str) -> list[str]:
             f"{label}: reports sought ({flow.sought}) minus reports not retrieved "
             f"({flow.not_retrieved}) is {flow.sought - flow.not_retrieved}, but "
             f"{flow.assessed} were assessed for eligibility; {gap} reports"
-            + (_unresolved(flow.pending, flow.conflict, stage) or " are unaccounted for"))
+            + (_unresolved(flow.pending, flow.conflict, stage) or " are unaccounted for")
+        )
     if flow.assessed - flow.excluded_total != flow.included:
         problems.append(
             f"{label}: reports assessed ({flow.assessed}) minus reports excluded "
             f"({flow.excluded_total}) is {flow.assessed - flow.excluded_total}, but "
-            f"{flow.included} reports were included")
+            f"{flow.included} reports were included"
+        )
     unnamed = [r.n for r in flow.excluded if not r.reason]
     if unnamed:
         problems.append(
             f"{label}: {_n(sum(unnamed), 'report')} excluded at {stage!r} without a reason; "
             "PRISMA 2020 asks for the reason of every excluded report (give one from "
-            "screening.reasons in review.yaml)")
+            "screening.reasons in review.yaml)"
+        )
     return problems
 
 
@@ -235,21 +264,32 @@ def check_counts(counts: PrismaCounts) -> list[str]:
     c = counts
     problems: list[str] = []
     stage, ft = c.screening_stage or "screening", c.full_text_stage or "full text"
-    negative = [name for name, value in (
-        ("duplicates", c.duplicates), ("excluded_automatic", c.excluded_automatic),
-        ("excluded_other", c.excluded_other), ("records_screened", c.records_screened),
-        ("records_excluded", c.records_excluded), ("new_studies", c.new_studies),
-        ("new_reports", c.new_reports)) if value < 0]
+    negative = [
+        name
+        for name, value in (
+            ("duplicates", c.duplicates),
+            ("excluded_automatic", c.excluded_automatic),
+            ("excluded_other", c.excluded_other),
+            ("records_screened", c.records_screened),
+            ("records_excluded", c.records_excluded),
+            ("new_studies", c.new_studies),
+            ("new_reports", c.new_reports),
+        )
+        if value < 0
+    ]
     if negative:
-        problems.append(f"negative counts: {', '.join(negative)}; the store is inconsistent "
-                        "(run evidencekit dedupe again)")
+        problems.append(
+            f"negative counts: {', '.join(negative)}; the store is inconsistent "
+            "(run evidencekit dedupe again)"
+        )
     removed = c.duplicates + c.excluded_automatic + c.excluded_other
     if c.identified_dbr - removed != c.records_screened:
         problems.append(
             f"records identified from databases and registers ({c.identified_dbr}) minus those "
             f"removed before screening ({removed}: {c.duplicates} duplicates, "
             f"{c.excluded_automatic} by automation tools, {c.excluded_other} for other reasons) "
-            f"is {c.identified_dbr - removed}, but {c.records_screened} records were screened")
+            f"is {c.identified_dbr - removed}, but {c.records_screened} records were screened"
+        )
     expected_sought = c.records_screened - c.records_excluded
     if expected_sought != c.dbr.sought:
         detail = _unresolved(c.screening_pending, c.screening_conflict, stage)
@@ -257,7 +297,8 @@ def check_counts(counts: PrismaCounts) -> list[str]:
             f"records screened ({c.records_screened}) minus records excluded "
             f"({c.records_excluded}) is {expected_sought}, but {c.dbr.sought} reports were "
             f"sought for retrieval; {abs(expected_sought - c.dbr.sought)} records"
-            + (detail or " are unaccounted for"))
+            + (detail or " are unaccounted for")
+        )
     problems += _flow_problems(c.dbr, "databases and registers", ft)
     if c.other_methods_used:
         problems += _flow_problems(c.other, "other methods", ft)
@@ -265,10 +306,13 @@ def check_counts(counts: PrismaCounts) -> list[str]:
         problems.append(
             f"reports included from databases and registers ({c.dbr.included}) and from "
             f"other methods ({c.other.included}) make {c.dbr.included + c.other.included}, "
-            f"but the review includes {c.new_reports} reports")
+            f"but the review includes {c.new_reports} reports"
+        )
     if c.new_studies > c.new_reports:
-        problems.append(f"{_n(c.new_studies, 'study', 'studies')} included but only "
-                        f"{_n(c.new_reports, 'report')}: every study needs a report")
+        problems.append(
+            f"{_n(c.new_studies, 'study', 'studies')} included but only "
+            f"{_n(c.new_reports, 'report')}: every study needs a report"
+        )
     if c.new_reports and not c.new_studies:
         problems.append(f"{_n(c.new_reports, 'report')} included but no study")
     return problems

@@ -32,8 +32,11 @@ class PrismaOutput:
 
     def fields_json(self) -> dict[str, Any]:
         """The PRISMA2020 CSV fields with their counts, plus problems and notes."""
-        return {**prisma_fields(self.counts), "problems": list(self.counts.problems),
-                "notes": list(self.counts.notes)}
+        return {
+            **prisma_fields(self.counts),
+            "problems": list(self.counts.problems),
+            "notes": list(self.counts.notes),
+        }
 
 
 def write_prisma(

@@ -13,7 +13,6 @@ from evidencekit.core.model import Record
 from evidencekit.core.records.common import COMPLETENESS_FIELDS
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from evidencekit.core.review import Review
     from evidencekit.core.store.db import Store
 

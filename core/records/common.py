@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from evidencekit.core.model import Record
 
 if TYPE_CHECKING:  # pragma: no cover
-
     pass
 
 
@@ -24,8 +23,22 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 
 #: Fields that count towards a record's completeness (choosing a cluster's primary).
 COMPLETENESS_FIELDS = (
-    "title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi",
-    "pmid", "issn", "isbn", "language", "keywords", "publication_type", "url",
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "isbn",
+    "language",
+    "keywords",
+    "publication_type",
+    "url",
 )
 
 

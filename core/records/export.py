@@ -9,14 +9,19 @@ from evidencekit.core.model import Record
 from evidencekit.core.records.clustering import Clustering, load_clustering, open_existing
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from evidencekit.core.review import Review
 
 
 # -- export ----------------------------------------------------------------------------
-def export_records(review: Review, format: str = "csv", *, all_records: bool = False,
-                   raw: bool = False, state: dict[str, Any] | None = None,
-                   require_deduped: bool = False) -> str:
+def export_records(
+    review: Review,
+    format: str = "csv",
+    *,
+    all_records: bool = False,
+    raw: bool = False,
+    state: dict[str, Any] | None = None,
+    require_deduped: bool = False,
+) -> str:
     """The store's records as CSV, RIS or BibTeX text.
 
     By default one entry per de-duplicated record: the cluster's primary with
@@ -30,24 +35,32 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
     from evidencekit.core import export_records as ex
 
     if format not in ex.EXPORT_FORMATS:
-        raise PipelineError(f"export format {format!r} is not one of: "
-                            f"{', '.join(ex.EXPORT_FORMATS)}")
+        raise PipelineError(
+            f"export format {format!r} is not one of: {', '.join(ex.EXPORT_FORMATS)}"
+        )
     with open_existing(review) as store:
         clustering = load_clustering(store)
     if state is not None:
         state.update(deduplicated=clustering.deduplicated, unclustered=clustering.unclustered)
     if require_deduped and not clustering.deduplicated:
-        raise PipelineError("the records were never de-duplicated; run `evidencekit dedupe` "
-                            "first (or export without --require-deduped)")
+        raise PipelineError(
+            "the records were never de-duplicated; run `evidencekit dedupe` "
+            "first (or export without --require-deduped)"
+        )
     if require_deduped and clustering.unclustered:
-        raise PipelineError(f"{clustering.unclustered} records were imported after the last "
-                            "de-duplication; run `evidencekit dedupe` again first (or export "
-                            "without --require-deduped)")
+        raise PipelineError(
+            f"{clustering.unclustered} records were imported after the last "
+            "de-duplication; run `evidencekit dedupe` again first (or export "
+            "without --require-deduped)"
+        )
     if all_records:
         entries = [
-            (record, [record.provenance.source],
-             f"evidencekit cluster {clustering.cluster_of[rid]} "
-             f"({'primary' if clustering.is_primary(rid) else 'duplicate'})")
+            (
+                record,
+                [record.provenance.source],
+                f"evidencekit cluster {clustering.cluster_of[rid]} "
+                f"({'primary' if clustering.is_primary(rid) else 'duplicate'})",
+            )
             for rid, record in clustering.records.items()
         ]
     else:
@@ -60,13 +73,15 @@ def export_records(review: Review, format: str = "csv", *, all_records: bool = F
     if format == "bibtex":
         return ex.to_bibtex(entries)
     if all_records:
-        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS,
-                         raw=raw)
+        return ex.to_csv((_all_row(r, clustering) for r, _, _ in entries), ex.ALL_COLUMNS, raw=raw)
     order = _cluster_order(clustering)
     return ex.to_csv(
-        (_merged_row(cid, record, clustering)
-         for cid, (record, _, _) in zip(order, entries, strict=True)),
-        ex.MERGED_COLUMNS, raw=raw,
+        (
+            _merged_row(cid, record, clustering)
+            for cid, (record, _, _) in zip(order, entries, strict=True)
+        ),
+        ex.MERGED_COLUMNS,
+        raw=raw,
     )
 
 
@@ -92,8 +107,12 @@ def _all_row(record: Record, clustering: Clustering) -> dict[str, Any]:
         "source": prov.source,
         "source_key": record.source_key,
         **_fields(record),
-        "kind": prov.kind, "file": prov.file, "position": prov.position,
-        "line": prov.line, "format": prov.format, "date_searched": prov.date_searched,
+        "kind": prov.kind,
+        "file": prov.file,
+        "position": prov.position,
+        "line": prov.line,
+        "format": prov.format,
+        "date_searched": prov.date_searched,
     }
 
 

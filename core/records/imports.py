@@ -19,7 +19,6 @@ from evidencekit.core.records.specs import (
 from evidencekit.core.records.storing import _Batch, _Parsed, _read_file, _store_batches
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from evidencekit.core.review import Review
 
 
@@ -66,8 +65,9 @@ def import_many(
         check_source(spec.source, spec.kind, spec.date_searched)
         path = Path(spec.path)
         if path.is_dir():
-            raise RecordFormatError("this is a folder, not a file; name the export files "
-                                    "inside it", file=str(spec.path))
+            raise RecordFormatError(
+                "this is a folder, not a file; name the export files inside it", file=str(spec.path)
+            )
         if not path.is_file():
             raise RecordFormatError("no such file; check the path", file=str(spec.path))
     require_title = require_title_setting(review)
@@ -76,8 +76,11 @@ def import_many(
     def batches() -> Iterable[_Batch]:
         for number, spec in enumerate(specs, 1):
             progress("reading files", number - 1, len(specs))
-            yield _Batch(spec, file_sha256(spec.path),
-                         lambda spec=spec: _read_file(spec, registry, require_title))
+            yield _Batch(
+                spec,
+                file_sha256(spec.path),
+                lambda spec=spec: _read_file(spec, registry, require_title),
+            )
         progress("reading files", len(specs), len(specs))
 
     # The importer front end checks titles itself (warning, or refusing the file).
@@ -104,5 +107,9 @@ def import_records(
     spec = ImportSpec(file, source, kind, format, date_searched)
     sha = sha256 or content_sha256(records)
     parsed = _Parsed(list(records), format, None, sha, [])
-    return _store_batches(review, [_Batch(spec, sha, lambda: parsed)],
-                          require_title_setting(review), command="import-records")
+    return _store_batches(
+        review,
+        [_Batch(spec, sha, lambda: parsed)],
+        require_title_setting(review),
+        command="import-records",
+    )

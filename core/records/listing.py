@@ -10,7 +10,6 @@ from evidencekit.core.model import Record
 from evidencekit.core.records.clustering import Clustering, load_clustering, open_existing
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from evidencekit.core.review import Review
 
 
@@ -55,8 +54,13 @@ def list_records(
     total = len(out)
     if limit is not None:
         out = out[:limit]
-    return {"count": total, "shown": len(out), "unclustered": clustering.unclustered,
-            "deduplicated": clustering.deduplicated, "records": out}
+    return {
+        "count": total,
+        "shown": len(out),
+        "unclustered": clustering.unclustered,
+        "deduplicated": clustering.deduplicated,
+        "records": out,
+    }
 
 
 def show_record(review: Review, record_id: str) -> dict[str, Any]:
@@ -72,9 +76,7 @@ def show_record(review: Review, record_id: str) -> dict[str, Any]:
                     "the ids"
                 )
             stored = rows.cluster_map(conn)
-            links = [
-                link for link in rows.links(conn) if record_id in (link["a"], link["b"])
-            ]
+            links = [link for link in rows.links(conn) if record_id in (link["a"], link["b"])]
         record = found[0]
         row = stored.get(record_id)
         cluster_id = row.cluster_id if row else record_id
@@ -86,19 +88,24 @@ def show_record(review: Review, record_id: str) -> dict[str, Any]:
         "cluster_id": cluster_id,
         "is_primary": bool(row.is_primary) if row else True,
         "members": [
-            {"record_id": m.record_id, "source": m.provenance.source, "title": m.title,
-             "is_primary": bool(stored[m.record_id].is_primary) if m.record_id in stored
-             else True}
+            {
+                "record_id": m.record_id,
+                "source": m.provenance.source,
+                "title": m.title,
+                "is_primary": bool(stored[m.record_id].is_primary)
+                if m.record_id in stored
+                else True,
+            }
             for m in members
         ],
-        "links": [{k: link[k] for k in ("a", "b", "reason", "score", "method")}
-                  for link in links],
+        "links": [{k: link[k] for k in ("a", "b", "reason", "score", "method")} for link in links],
     }
     return data
 
 
-def counts_by_source(review: Review | None = None, *, clustering: Clustering | None = None
-                     ) -> dict[str, Any]:
+def counts_by_source(
+    review: Review | None = None, *, clustering: Clustering | None = None
+) -> dict[str, Any]:
     """Records per source before and after de-duplication, and the overlaps.
 
     Per source: ``records`` imported, ``kept`` (records that are the primary of
@@ -133,10 +140,14 @@ def counts_by_source(review: Review | None = None, *, clustering: Clustering | N
                     overlaps[name][other] += 1
     table = [
         {
-            "source": name, "kind": kinds[name], "files": len(files[name]),
-            "records": c["records"], "kept": c["kept"],
+            "source": name,
+            "kind": kinds[name],
+            "files": len(files[name]),
+            "records": c["records"],
+            "kept": c["kept"],
             "duplicates_removed": c["records"] - c["kept"],
-            "distinct": c["distinct"], "only_here": c["only_here"],
+            "distinct": c["distinct"],
+            "only_here": c["only_here"],
         }
         for name, c in per.items()
     ]
@@ -145,8 +156,11 @@ def counts_by_source(review: Review | None = None, *, clustering: Clustering | N
     return {
         "sources": table,
         "totals": {
-            "records": total, "unique": unique, "duplicates_removed": total - unique,
-            "unclustered": clustering.unclustered, "deduplicated": clustering.deduplicated,
+            "records": total,
+            "unique": unique,
+            "duplicates_removed": total - unique,
+            "unclustered": clustering.unclustered,
+            "deduplicated": clustering.deduplicated,
         },
         "overlaps": {name: dict(sorted(o.items())) for name, o in sorted(overlaps.items())},
     }

@@ -12,7 +12,6 @@ from evidencekit.core.model import SOURCE_KINDS
 from evidencekit.core.records.common import _DATE
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from evidencekit.core.review import Review
 
 

@@ -53,8 +53,13 @@ def _read_file(spec: ImportSpec, registry: Any, require_title: bool) -> _Parsed:
     if require_title:
         options["missing_title"] = "error"
     result = importing.read_records(
-        path, registry, format=spec.format, source_name=spec.source,
-        source_kind=spec.kind, date_searched=spec.date_searched, options=options or None,
+        path,
+        registry,
+        format=spec.format,
+        source_name=spec.source,
+        source_kind=spec.kind,
+        date_searched=spec.date_searched,
+        options=options or None,
     )
     if hasattr(result, "records"):
         records = list(result.records)
@@ -69,8 +74,9 @@ def _read_file(spec: ImportSpec, registry: Any, require_title: bool) -> _Parsed:
     return _Parsed(records, fmt or "unknown", encoding, file_sha256(path), warnings)
 
 
-def _prepare(spec: ImportSpec, parsed: _Parsed, check_titles: bool | None
-             ) -> tuple[list[tuple[str, int, str, Record]], list[str]]:
+def _prepare(
+    spec: ImportSpec, parsed: _Parsed, check_titles: bool | None
+) -> tuple[list[tuple[str, int, str, Record]], list[str]]:
     """(record_id, position, source_key, record) for one file, and its warnings.
 
     ``check_titles``: None leaves titles to the importer front end (which warns
@@ -88,7 +94,8 @@ def _prepare(spec: ImportSpec, parsed: _Parsed, check_titles: bool | None
         if position in seen:
             raise RecordFormatError(
                 f"two records at position {position}; the importer must number records "
-                "uniquely (report this as a bug)", file=file,
+                "uniquely (report this as a bug)",
+                file=file,
             )
         seen.add(position)
         source_key = record.source_key or str(position)
@@ -100,7 +107,8 @@ def _prepare(spec: ImportSpec, parsed: _Parsed, check_titles: bool | None
                 raise RecordFormatError(
                     f"{what} has no title and review.yaml sets import: require_title: true; "
                     "add the title to the export or remove the setting",
-                    file=file, line=line,
+                    file=file,
+                    line=line,
                 )
             warnings.append(f"{where}: {what} has no title; imported without one")
         prepared.append((make_record_id(parsed.sha256, position), position, source_key, record))
@@ -119,8 +127,9 @@ def _store_batches(
 
     started = utc_now()
     with bulk_work():
-        return _store_all(review, batches, check_titles, command=command, progress=progress,
-                          started=started)
+        return _store_all(
+            review, batches, check_titles, command=command, progress=progress, started=started
+        )
 
 
 def _store_all(
@@ -171,12 +180,21 @@ def _store_all(
             formats[parsed.format] = _origin(review, parsed.format)
         if conn is not None:
             report.run_id = rows.add_run(
-                conn, command,
-                options={"files": [
-                    {"file": f.file, "source": f.source, "kind": f.kind, "format": f.format,
-                     "sha256": f.sha256, "options": file_options.get(f.sha256, {})}
-                    for f in report.files
-                ]},
+                conn,
+                command,
+                options={
+                    "files": [
+                        {
+                            "file": f.file,
+                            "source": f.source,
+                            "kind": f.kind,
+                            "format": f.format,
+                            "sha256": f.sha256,
+                            "options": file_options.get(f.sha256, {}),
+                        }
+                        for f in report.files
+                    ]
+                },
                 versions={"evidencekit": __version__, "importers": formats},
                 summary=report.to_dict(),
                 started_at=started,
@@ -195,9 +213,16 @@ def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
     spec = batch.spec
     _check_same_reading(conn, batch, last.format)
     return FileImport(
-        file=str(spec.path), source=spec.source, kind=spec.kind, format=last.format,
-        encoding=last.encoding, sha256=batch.sha256, records=last.record_count, new=0,
-        already_present=last.record_count, earlier_sources=sorted({i.source for i in earlier}),
+        file=str(spec.path),
+        source=spec.source,
+        kind=spec.kind,
+        format=last.format,
+        encoding=last.encoding,
+        sha256=batch.sha256,
+        records=last.record_count,
+        new=0,
+        already_present=last.record_count,
+        earlier_sources=sorted({i.source for i in earlier}),
     )
 
 
@@ -225,7 +250,8 @@ def _check_same_reading(conn: sa.Connection, batch: _Batch, stored_format: str) 
         changed.append(f"options {shown} (it was read with {was})")
     if changed:
         raise PipelineError(
-            f"{spec.path}: this file is already imported; " + " and ".join(changed)
+            f"{spec.path}: this file is already imported; "
+            + " and ".join(changed)
             + " would not be applied. Re-import it with --replace to read it again that way, "
             "or leave out the changed --format/--option"
         )
@@ -253,25 +279,43 @@ def _store_file(
     present = rows.existing_ids(conn, (p[0] for p in prepared)) if earlier else set()
     new = [p for p in prepared if p[0] not in present]
     result = FileImport(
-        file=file, source=spec.source, kind=spec.kind, format=parsed.format,
-        encoding=parsed.encoding, sha256=parsed.sha256, records=len(prepared), new=len(new),
-        already_present=len(prepared) - len(new), warnings=warnings,
+        file=file,
+        source=spec.source,
+        kind=spec.kind,
+        format=parsed.format,
+        encoding=parsed.encoding,
+        sha256=parsed.sha256,
+        records=len(prepared),
+        new=len(new),
+        already_present=len(prepared) - len(new),
+        warnings=warnings,
         earlier_sources=sorted({i.source for i in earlier}),
     )
     if not new:
         return result
     import_id = rows.add_import(
-        conn, source=spec.source, kind=spec.kind, file=file, sha256=parsed.sha256,
-        date_searched=spec.date_searched, format=parsed.format, encoding=parsed.encoding,
-        record_count=len(prepared), new_records=len(new), warnings=warnings,
+        conn,
+        source=spec.source,
+        kind=spec.kind,
+        file=file,
+        sha256=parsed.sha256,
+        date_searched=spec.date_searched,
+        format=parsed.format,
+        encoding=parsed.encoding,
+        record_count=len(prepared),
+        new_records=len(new),
+        warnings=warnings,
     )
     result.import_id = import_id
     chunk = 10_000
     for start in range(0, len(new), chunk):
-        batch = new[start:start + chunk]
-        rows.add_records(conn, [
-            rows.record_row(rec, rid, import_id, position=pos, source_key=key)
-            for rid, pos, key, rec in batch
-        ])
+        batch = new[start : start + chunk]
+        rows.add_records(
+            conn,
+            [
+                rows.record_row(rec, rid, import_id, position=pos, source_key=key)
+                for rid, pos, key, rec in batch
+            ],
+        )
         progress(f"storing {Path(file).name}", start + len(batch), len(new))
     return result

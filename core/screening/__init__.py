@@ -74,11 +74,15 @@ def stage_population(review: Any, stage: str) -> list[str]:
     return load_state(review).population(stage)
 
 
-def decisions(review: Any, stage: str | None = None, reviewer: str | None = None
-              ) -> list[ScreeningDecision]:
+def decisions(
+    review: Any, stage: str | None = None, reviewer: str | None = None
+) -> list[ScreeningDecision]:
     """The current decisions, optionally of one stage and/or reviewer."""
-    return [d for d in load_state(review).decisions
-            if (stage is None or d.stage == stage) and (reviewer is None or d.reviewer == reviewer)]
+    return [
+        d
+        for d in load_state(review).decisions
+        if (stage is None or d.stage == stage) and (reviewer is None or d.reviewer == reviewer)
+    ]
 
 
 def automated_exclusions(review: Any, stage: str | None = None) -> list[AutomatedExclusion]:
@@ -97,10 +101,29 @@ def primary_of(review: Any) -> dict[str, str]:
 
 
 __all__ = [
-    "AUTOMATION_REASON", "DECISIONS", "DECISION_RULES", "MAYBE_COUNTS", "OUTCOMES",
-    "AutomatedExclusion", "FinalDecision", "NewDecision", "Sample", "ScreeningConfig",
-    "ScreeningDecision", "ScreeningState", "Stage", "automated_exclusions", "decisions",
-    "final_decisions", "load_state", "primary_of", "record_automated_exclusions",
-    "record_decisions", "remove_decision", "samples", "screening_config", "stage_population",
+    "AUTOMATION_REASON",
+    "DECISIONS",
+    "DECISION_RULES",
+    "MAYBE_COUNTS",
+    "OUTCOMES",
+    "AutomatedExclusion",
+    "FinalDecision",
+    "NewDecision",
+    "Sample",
+    "ScreeningConfig",
+    "ScreeningDecision",
+    "ScreeningState",
+    "Stage",
+    "automated_exclusions",
+    "decisions",
+    "final_decisions",
+    "load_state",
+    "primary_of",
+    "record_automated_exclusions",
+    "record_decisions",
+    "remove_decision",
+    "samples",
+    "screening_config",
+    "stage_population",
     "stages",
 ]

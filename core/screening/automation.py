@@ -29,8 +29,9 @@ class AutomationReport:
         return asdict(self)
 
 
-def apply_rules(review: Any, *, tool: str = "rules", rules: dict[str, Any] | None = None
-                ) -> AutomationReport:
+def apply_rules(
+    review: Any, *, tool: str = "rules", rules: dict[str, Any] | None = None
+) -> AutomationReport:
     """Run ``tool`` with the review's declared rules and store what it excludes."""
     from evidencekit.core.records import load_clustering, open_existing
     from evidencekit.core.screening.config import screening_config
@@ -54,8 +55,10 @@ def apply_rules(review: Any, *, tool: str = "rules", rules: dict[str, Any] | Non
     known = set(population)
     for item in found:
         if not (isinstance(item, tuple) and len(item) == 3 and item[0] in known):
-            raise ScreeningError(f"screener {tool!r} returned {item!r}; expected (record_id, "
-                                 "rule, detail) for a record it was given")
+            raise ScreeningError(
+                f"screener {tool!r} returned {item!r}; expected (record_id, "
+                "rule, detail) for a record it was given"
+            )
     with open_existing(review) as store, store.write() as conn:
         sync_stages(conn, config)
         replace_automated(conn, stage, tool, [(r, str(rule), str(d)) for r, rule, d in found])

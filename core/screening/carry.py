@@ -36,14 +36,31 @@ def carry_over(conn: Any, cluster_rows: Sequence[tuple[str, str, bool]]) -> list
         keep = rows_[-1]
         for row in rows_[:-1]:
             conn.execute(t.delete().where(t.c.decision_id == row.decision_id))
-            report.append({"record_id": row.record_id, "primary": target, "stage": stage,
-                           "reviewer": reviewer, "decision": row.decision, "kept": False,
-                           "note": f"a later decision by {reviewer} on {keep.record_id} "
-                                   f"({keep.decision}) stands for the cluster"})
+            report.append(
+                {
+                    "record_id": row.record_id,
+                    "primary": target,
+                    "stage": stage,
+                    "reviewer": reviewer,
+                    "decision": row.decision,
+                    "kept": False,
+                    "note": f"a later decision by {reviewer} on {keep.record_id} "
+                    f"({keep.decision}) stands for the cluster",
+                }
+            )
         if keep.record_id != target:
-            conn.execute(t.update().where(t.c.decision_id == keep.decision_id)
-                         .values(record_id=target))
-            report.append({"record_id": keep.record_id, "primary": target, "stage": stage,
-                           "reviewer": reviewer, "decision": keep.decision, "kept": True,
-                           "note": "moved to the cluster's primary record"})
+            conn.execute(
+                t.update().where(t.c.decision_id == keep.decision_id).values(record_id=target)
+            )
+            report.append(
+                {
+                    "record_id": keep.record_id,
+                    "primary": target,
+                    "stage": stage,
+                    "reviewer": reviewer,
+                    "decision": keep.decision,
+                    "kept": True,
+                    "note": "moved to the cluster's primary record",
+                }
+            )
     return report

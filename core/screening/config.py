@@ -60,9 +60,13 @@ class Stage:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.name, "position": self.position, "maybe": self.maybe,
-            "decision_rule": self.decision_rule, "reviewer": self.reviewer,
-            "reason_required": self.reason_required, "full_text": self.full_text,
+            "id": self.name,
+            "position": self.position,
+            "maybe": self.maybe,
+            "decision_rule": self.decision_rule,
+            "reviewer": self.reviewer,
+            "reason_required": self.reason_required,
+            "full_text": self.full_text,
         }
 
 
@@ -122,8 +126,9 @@ def screening_config(review: Any) -> ScreeningConfig:
     """The review's screening settings (``review.section("screening")``) with defaults."""
     section = review.section("screening") if hasattr(review, "section") else dict(review or {})
     raw_stages = section.get("stages") or []
-    stages = (tuple(_stage(s, i) for i, s in enumerate(raw_stages, 1))
-              if raw_stages else DEFAULT_STAGES)
+    stages = (
+        tuple(_stage(s, i) for i, s in enumerate(raw_stages, 1)) if raw_stages else DEFAULT_STAGES
+    )
     terms = section.get("terms") or {}
     return ScreeningConfig(
         stages=stages,

@@ -81,10 +81,15 @@ def normalise_title(title: str) -> str:
 def normalise_doi(doi: str) -> str:
     """A DOI without resolver prefix, lower case."""
     text = doi.strip().lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
-                   "http://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return text.strip()
 
 
@@ -130,17 +135,28 @@ def decision_reader(review: Any, fmt: str) -> Any:
     from evidencekit.core.errors import RegistryError
 
     registry = review.registry
-    names = [i.name for i in registry.providers("screener")
-             if getattr(i.provider, "reads_decision_files", False)]
+    names = [
+        i.name
+        for i in registry.providers("screener")
+        if getattr(i.provider, "reads_decision_files", False)
+    ]
     if fmt not in names:
-        raise RegistryError(f"unknown decision file format {fmt!r}; known: "
-                            f"{', '.join(sorted(names)) or '(none)'}")
+        raise RegistryError(
+            f"unknown decision file format {fmt!r}; known: {', '.join(sorted(names)) or '(none)'}"
+        )
     return registry.info("screener", fmt).provider
 
 
-def import_decision_file(review: Any, path: str | Path, *, stage: str, reviewer: str,
-                         fmt: str = "csv", decision: str | None = None,
-                         skip_unmatched: bool = False) -> DecisionImport:
+def import_decision_file(
+    review: Any,
+    path: str | Path,
+    *,
+    stage: str,
+    reviewer: str,
+    fmt: str = "csv",
+    decision: str | None = None,
+    skip_unmatched: bool = False,
+) -> DecisionImport:
     """Read ``path`` with the ``fmt`` screener, match its rows and store the decisions.
 
     Every unmatched or ambiguous row is reported; unless ``skip_unmatched`` they stop
@@ -161,10 +177,18 @@ def import_decision_file(review: Any, path: str | Path, *, stage: str, reviewer:
     report.skipped = [{"row": r.row, "why": r.note} for r in file_rows if not r.decision]
     file_rows = [r for r in file_rows if r.decision]
     if not file_rows:
-        first = (f" ({len(report.skipped)} rows skipped, e.g. row {report.skipped[0]['row']}: "
-                 f"{report.skipped[0]['why']})") if report.skipped else ""
-        raise ScreeningError(f"{display}: no decisions to import{first}; check --reviewer and "
-                             "--stage; nothing was written")
+        first = (
+            (
+                f" ({len(report.skipped)} rows skipped, e.g. row {report.skipped[0]['row']}: "
+                f"{report.skipped[0]['why']})"
+            )
+            if report.skipped
+            else ""
+        )
+        raise ScreeningError(
+            f"{display}: no decisions to import{first}; check --reviewer and "
+            "--stage; nothing was written"
+        )
     with open_store(review) as store, store.write() as conn:
         primary_of = primary_map(conn)
         index = RecordIndex(rows.load_records(conn, with_raw=False), primary_of)
@@ -172,37 +196,53 @@ def import_decision_file(review: Any, path: str | Path, *, stage: str, reviewer:
         for row in file_rows:
             how, found = index.match(row)
             if len(found) != 1:
-                entry = {"row": row.row, "identifier": _describe(row),
-                         "candidates": sorted(found)}
+                entry = {"row": row.row, "identifier": _describe(row), "candidates": sorted(found)}
                 (report.ambiguous if found else report.unmatched).append(entry)
                 continue
             report.matched_by[how if how != "none" else "title"] += 1
             record_id = found.pop()
-            item = check_decision(config, NewDecision(
-                record_id, stage, reviewer, row.decision, row.reason, row.note, row.study_id,
-                origin=f"import {Path(path).name} row {row.row}",
-                where=f"{display} row {row.row}"))
+            item = check_decision(
+                config,
+                NewDecision(
+                    record_id,
+                    stage,
+                    reviewer,
+                    row.decision,
+                    row.reason,
+                    row.note,
+                    row.study_id,
+                    origin=f"import {Path(path).name} row {row.row}",
+                    where=f"{display} row {row.row}",
+                ),
+            )
             earlier = chosen.get(record_id)
             if earlier is not None:
                 if (earlier[1].decision, earlier[1].reason) != (item.decision, item.reason):
                     raise ScreeningError(
                         f"{display} row {row.row}: {reviewer}'s decision {item.decision!r} on "
                         f"record {record_id} contradicts row {earlier[0].row} "
-                        f"({earlier[1].decision!r}); keep one of the two rows")
-                report.repeated.append({"row": row.row, "same_as_row": earlier[0].row,
-                                        "record_id": record_id})
+                        f"({earlier[1].decision!r}); keep one of the two rows"
+                    )
+                report.repeated.append(
+                    {"row": row.row, "same_as_row": earlier[0].row, "record_id": record_id}
+                )
                 continue
             chosen[record_id] = (row, item)
         problems = report.unmatched + report.ambiguous
         if problems and not skip_unmatched:
             first = problems[0]
-            what = "matches no stored record" if first in report.unmatched else (
-                f"matches {len(first['candidates'])} records ({', '.join(first['candidates'])})")
+            what = (
+                "matches no stored record"
+                if first in report.unmatched
+                else (
+                    f"matches {len(first['candidates'])} records ({', '.join(first['candidates'])})"
+                )
+            )
             raise ScreeningError(
                 f"{display} row {first['row']}: {first['identifier']} {what}"
                 + (f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else "")
                 + "; fix the rows or pass --skip-unmatched to store the others; nothing was "
-                "written")
-        report.written = write_decisions(conn, config, [i for _, i in chosen.values()],
-                                         primary_of)
+                "written"
+            )
+        report.written = write_decisions(conn, config, [i for _, i in chosen.values()], primary_of)
     return report

@@ -25,7 +25,7 @@ from typing import Any
 from evidencekit.core.errors import EvidencekitError
 from evidencekit.core.screening.write import NewDecision, record_decisions, remove_decision
 
-HELP = ("i include  e exclude  m maybe  n not retrieved  u undo  s skip  q quit  ? help")
+HELP = "i include  e exclude  m maybe  n not retrieved  u undo  s skip  q quit  ? help"
 REASON_KEYS = "123456789abcdfghjklmoprtvwxyz"
 
 
@@ -45,18 +45,20 @@ class SessionSummary:
 def highlight(text: str, include: Sequence[str], exclude: Sequence[str]) -> list[tuple[str, str]]:
     """``text`` as prompt_toolkit fragments, the terms marked ``class:include`` or
     ``class:exclude`` (case-insensitive; exclusion terms win where both match)."""
-    terms = [(t, "class:exclude") for t in exclude if t.strip()] + \
-        [(t, "class:include") for t in include if t.strip()]
+    terms = [(t, "class:exclude") for t in exclude if t.strip()] + [
+        (t, "class:include") for t in include if t.strip()
+    ]
     if not terms or not text:
         return [("", text)]
     style = {t.casefold(): s for t, s in reversed(terms)}
-    pattern = re.compile("|".join(re.escape(t) for t, _ in
-                                  sorted(terms, key=lambda x: -len(x[0]))), re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0]))), re.IGNORECASE
+    )
     out: list[tuple[str, str]] = []
     last = 0
     for match in pattern.finditer(text):
         if match.start() > last:
-            out.append(("", text[last:match.start()]))
+            out.append(("", text[last : match.start()]))
         out.append((style.get(match.group(0).casefold(), "class:include"), match.group(0)))
         last = match.end()
     if last < len(text):
@@ -67,8 +69,15 @@ def highlight(text: str, include: Sequence[str], exclude: Sequence[str]) -> list
 class ScreeningSession:
     """One reviewer screening one stage; :meth:`run` drives the terminal application."""
 
-    def __init__(self, review: Any, stage: str, reviewer: str, *, show_others: bool = False,
-                 order: str = "store"):
+    def __init__(
+        self,
+        review: Any,
+        stage: str,
+        reviewer: str,
+        *,
+        show_others: bool = False,
+        order: str = "store",
+    ):
         from evidencekit.core.screening.progress import assignment, to_screen
         from evidencekit.core.screening.state import load_state
 
@@ -81,8 +90,15 @@ class ScreeningSession:
         self.stage = state.config.stage(stage)
         self.queue = to_screen(state, stage, reviewer)
         self.assigned = len(assignment(state, stage, reviewer))
-        self.others = {(d.record_id, d.reviewer): d for d in state.decisions
-                       if d.stage == stage and d.reviewer != reviewer} if show_others else {}
+        self.others = (
+            {
+                (d.record_id, d.reviewer): d
+                for d in state.decisions
+                if d.stage == stage and d.reviewer != reviewer
+            }
+            if show_others
+            else {}
+        )
         self.show_others = show_others
         self.position = 0
         self.history: list[str] = []  # records decided in this session, in order
@@ -113,7 +129,7 @@ class ScreeningSession:
             with contextlib.ExitStack() as stack:
                 store = self.store or stack.enter_context(open_store(self.review))
                 conn = stack.enter_context(store.read())
-                ids = [record_id, *self.queue[self.position:self.position + 20]]
+                ids = [record_id, *self.queue[self.position : self.position + 20]]
                 for r in rows.load_records(conn, record_ids=ids, with_raw=False):
                     self._records[r.record_id] = r
         return self._records[record_id]
@@ -124,9 +140,15 @@ class ScreeningSession:
         if record_id is None:
             return
         try:
-            record_decisions(self.review, [NewDecision(
-                record_id, self.stage.name, self.reviewer, decision, reason, origin="screen")],
-                store=self.store)
+            record_decisions(
+                self.review,
+                [
+                    NewDecision(
+                        record_id, self.stage.name, self.reviewer, decision, reason, origin="screen"
+                    )
+                ],
+                store=self.store,
+            )
         except EvidencekitError as err:  # e.g. the store is busy: keep the record, say so
             self.message = f"not saved: {err}"
             self.summary.errors.append(str(err))
@@ -137,7 +159,7 @@ class ScreeningSession:
         self.position += 1
         if self.ranker is not None:
             self.ranker.record(record_id, decision)
-            self.queue[self.position:] = self.ranker.order(self.queue[self.position:])
+            self.queue[self.position :] = self.ranker.order(self.queue[self.position :])
 
     def undo(self) -> None:
         """Withdraw this session's last decision and show that record again."""
@@ -146,8 +168,9 @@ class ScreeningSession:
             return
         record_id = self.history[-1]
         try:
-            remove_decision(self.review, record_id, self.stage.name, self.reviewer,
-                            store=self.store)
+            remove_decision(
+                self.review, record_id, self.stage.name, self.reviewer, store=self.store
+            )
         except EvidencekitError as err:
             self.message = f"not undone: {err}"
             return
@@ -177,17 +200,23 @@ class ScreeningSession:
         decided = self.assigned - len(self.queue) + len(self.summary.decided)
         head = f"{self.stage.name} · {self.reviewer} · {decided} of {self.assigned} decided"
         if record_id is None:
-            return [("class:title", head + "\n\n"),
-                    ("", "Nothing left to screen. Press q to quit.")]
+            return [
+                ("class:title", head + "\n\n"),
+                ("", "Nothing left to screen. Press q to quit."),
+            ]
         r = self.record(record_id)
         include, exclude = self.config.include_terms, self.config.exclude_terms
         authors = "; ".join(a.family + (f", {a.given}" if a.given else "") for a in r.authors)
         out: list[tuple[str, str]] = [
-            ("class:title", f"{head} · record {self.position + 1} of {len(self.queue)} "
-                            f"in this session\n"),
+            (
+                "class:title",
+                f"{head} · record {self.position + 1} of {len(self.queue)} in this session\n",
+            ),
             ("class:dim", f"{record_id}\n\n"),
-            *[(s or "class:title", t) for s, t in highlight(r.title or "(no title)",
-                                                             include, exclude)],
+            *[
+                (s or "class:title", t)
+                for s, t in highlight(r.title or "(no title)", include, exclude)
+            ],
             ("", "\n"),
             ("class:dim", f"{authors}\n{r.year or ''} {r.journal}\n\n"),
             *highlight(r.abstract or "(no abstract)", include, exclude),
@@ -275,20 +304,38 @@ class ScreeningSession:
                 self.decide("exclude")
 
         for key, reason in zip(REASON_KEYS, self.config.reasons, strict=False):
+
             def _pick(event: Any, reason: str = reason) -> None:
                 self.mode = "record"
                 self.decide("exclude", reason)
 
             kb.add(key, filter=in_reason)(_pick)
 
-        style = Style.from_dict({"include": "bold ansigreen", "exclude": "bold ansired",
-                                 "title": "bold", "dim": "ansigray", "status": "reverse"})
-        layout = Layout(HSplit([
-            Window(FormattedTextControl(self.render), wrap_lines=True),
-            Window(FormattedTextControl(self.status), height=1),
-        ]))
-        return Application(layout=layout, key_bindings=kb, style=style, full_screen=True,
-                           input=input, output=output)
+        style = Style.from_dict(
+            {
+                "include": "bold ansigreen",
+                "exclude": "bold ansired",
+                "title": "bold",
+                "dim": "ansigray",
+                "status": "reverse",
+            }
+        )
+        layout = Layout(
+            HSplit(
+                [
+                    Window(FormattedTextControl(self.render), wrap_lines=True),
+                    Window(FormattedTextControl(self.status), height=1),
+                ]
+            )
+        )
+        return Application(
+            layout=layout,
+            key_bindings=kb,
+            style=style,
+            full_screen=True,
+            input=input,
+            output=output,
+        )
 
     def run(self, *, input: Any = None, output: Any = None) -> SessionSummary:
         """Screen until the reviewer quits; return what was done."""

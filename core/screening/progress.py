@@ -21,8 +21,12 @@ def assignment(state: Any, stage: str, reviewer: str) -> list[str]:
     """The records ``reviewer`` is to screen at ``stage``, in population order."""
     finals = state.final(stage)
     population = [r for r in state.population(stage) if not finals[r].automated]
-    sampled = {r for s in state.samples if s.stage == stage and s.reviewer == reviewer
-               for r in s.record_ids}
+    sampled = {
+        r
+        for s in state.samples
+        if s.stage == stage and s.reviewer == reviewer
+        for r in s.record_ids
+    }
     return [r for r in population if r in sampled] if sampled else population
 
 
@@ -42,8 +46,9 @@ def reviewers_at(state: Any, stage: str) -> list[str]:
     return sorted(names)
 
 
-def queue(state: Any, stage: str | None = None, reviewer: str | None = None
-          ) -> list[dict[str, Any]]:
+def queue(
+    state: Any, stage: str | None = None, reviewer: str | None = None
+) -> list[dict[str, Any]]:
     """One entry per stage × reviewer: assigned, decided, remaining and the remaining ids."""
     stages = [state.config.stage(stage)] if stage else list(state.config.stages)
     out = []
@@ -52,9 +57,16 @@ def queue(state: Any, stage: str | None = None, reviewer: str | None = None
         for name in names:
             assigned = assignment(state, s.name, name)
             remaining = to_screen(state, s.name, name)
-            out.append({"stage": s.name, "reviewer": name, "assigned": len(assigned),
-                        "decided": len(assigned) - len(remaining), "remaining": len(remaining),
-                        "records": remaining})
+            out.append(
+                {
+                    "stage": s.name,
+                    "reviewer": name,
+                    "assigned": len(assigned),
+                    "decided": len(assigned) - len(remaining),
+                    "remaining": len(remaining),
+                    "records": remaining,
+                }
+            )
     return out
 
 
@@ -63,8 +75,11 @@ def export_csv(state: Any, stage: str | None = None, reviewer: str | None = None
     if stage:
         state.config.stage(stage)
     order = {s.name: s.position for s in state.config.stages}
-    rows = [d for d in state.decisions
-            if (stage is None or d.stage == stage) and (reviewer is None or d.reviewer == reviewer)]
+    rows = [
+        d
+        for d in state.decisions
+        if (stage is None or d.stage == stage) and (reviewer is None or d.reviewer == reviewer)
+    ]
     rows.sort(key=lambda d: (order.get(d.stage, 99), d.stage, d.reviewer, d.record_id))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -74,8 +89,7 @@ def export_csv(state: Any, stage: str | None = None, reviewer: str | None = None
     return buffer.getvalue()
 
 
-def agreement_report(state: Any, stage: str, reviewers: list[str] | None = None
-                     ) -> dict[str, Any]:
+def agreement_report(state: Any, stage: str, reviewers: list[str] | None = None) -> dict[str, Any]:
     """Agreement between reviewers at ``stage`` on the records two or more decided.
 
     Decisions are compared as they count (a ``maybe`` as the stage's ``maybe``
@@ -92,16 +106,20 @@ def agreement_report(state: Any, stage: str, reviewers: list[str] | None = None
     if len(names) < 2:
         raise ScreeningError(
             f"agreement at {stage!r} needs decisions by two reviewers; found "
-            f"{', '.join(names) or 'none'}")
+            f"{', '.join(names) or 'none'}"
+        )
     votes: dict[str, dict[str, str]] = {}
     for d in state.decisions:
         if d.stage == stage and d.reviewer in names:
             votes.setdefault(d.reviewer, {})[d.record_id] = (
-                current.maybe if d.decision == "maybe" else d.decision)
+                current.maybe if d.decision == "maybe" else d.decision
+            )
     for name in names:
         if name not in votes:
-            raise ScreeningError(f"reviewer {name!r} has no decisions at {stage!r}; reviewers "
-                                 f"with decisions there: {', '.join(sorted(votes)) or 'none'}")
+            raise ScreeningError(
+                f"reviewer {name!r} has no decisions at {stage!r}; reviewers "
+                f"with decisions there: {', '.join(sorted(votes)) or 'none'}"
+            )
     try:
         result = screening_agreement(votes, reviewers=names)
     except ValueError as err:
@@ -115,8 +133,7 @@ def stage_counts(state: Any) -> list[dict[str, Any]]:
     out = []
     for stage in state.config.stages:
         finals = state.final(stage.name).values()
-        outcomes = dict.fromkeys(("include", "exclude", "not-retrieved", "pending",
-                                  "conflict"), 0)
+        outcomes = dict.fromkeys(("include", "exclude", "not-retrieved", "pending", "conflict"), 0)
         reasons: dict[str, int] = {}
         automated = 0
         for f in finals:
@@ -126,8 +143,14 @@ def stage_counts(state: Any) -> list[dict[str, Any]]:
             elif f.outcome == "exclude":
                 key = f.reason or "(no reason given)"
                 reasons[key] = reasons.get(key, 0) + 1
-        out.append({"stage": stage.name, "records": len(finals), **outcomes,
-                    "excluded_by_automation": automated,
-                    "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-                    "reviewers": reviewers_at(state, stage.name)})
+        out.append(
+            {
+                "stage": stage.name,
+                "records": len(finals),
+                **outcomes,
+                "excluded_by_automation": automated,
+                "reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "reviewers": reviewers_at(state, stage.name),
+            }
+        )
     return out

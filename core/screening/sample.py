@@ -29,14 +29,16 @@ def sample_size(population: int, *, fraction: float | None = None, n: int | None
         raise ScreeningError("give either --fraction or -n, not both and not neither")
     if fraction is not None:
         if not (isinstance(fraction, int | float) and 0 < fraction <= 1):
-            raise ScreeningError(f"sample fraction {fraction} is outside (0, 1]; write e.g. "
-                                 "--fraction 0.05 for 5 %")
+            raise ScreeningError(
+                f"sample fraction {fraction} is outside (0, 1]; write e.g. --fraction 0.05 for 5 %"
+            )
         return math.ceil(round(fraction * population, 9))
     if n is None or n < 1:
         raise ScreeningError(f"sample size -n {n} must be at least 1")
     if n > population:
-        raise ScreeningError(f"sample size -n {n} is more than the {population} records "
-                             "screened at this stage")
+        raise ScreeningError(
+            f"sample size -n {n} is more than the {population} records screened at this stage"
+        )
     return n
 
 
@@ -53,8 +55,9 @@ def allocate(sizes: Mapping[str, int], total: int) -> dict[str, int]:
     return out
 
 
-def draw(ids: Sequence[str], seed: int, size: int,
-         strata: Mapping[str, str] | None = None) -> list[str]:
+def draw(
+    ids: Sequence[str], seed: int, size: int, strata: Mapping[str, str] | None = None
+) -> list[str]:
     """The sampled ids (sorted): the ``size`` smallest seeded keys, per stratum if given."""
     rng = random.Random(seed)
     keys = {rid: rng.random() for rid in sorted(set(ids))}
@@ -66,7 +69,7 @@ def draw(ids: Sequence[str], seed: int, size: int,
     quota = allocate({k: len(v) for k, v in groups.items()}, size)
     chosen: list[str] = []
     for name, members in groups.items():
-        chosen.extend(sorted(members, key=lambda r: (keys[r], r))[:quota[name]])
+        chosen.extend(sorted(members, key=lambda r: (keys[r], r))[: quota[name]])
     return sorted(chosen)
 
 
@@ -87,9 +90,16 @@ def _strata(review: Any, ids: Sequence[str], attribute: str) -> dict[str, str]:
     return out
 
 
-def draw_sample(review: Any, stage: str, reviewer: str, *, seed: int,
-                fraction: float | None = None, n: int | None = None,
-                stratify_by: str | None = None) -> Any:
+def draw_sample(
+    review: Any,
+    stage: str,
+    reviewer: str,
+    *,
+    seed: int,
+    fraction: float | None = None,
+    n: int | None = None,
+    stratify_by: str | None = None,
+) -> Any:
     """Draw a sample of ``stage``'s records for ``reviewer`` and record it in the store.
 
     The population is the stage's records (:func:`ScreeningState.population`) less
@@ -113,12 +123,33 @@ def draw_sample(review: Any, stage: str, reviewer: str, *, seed: int,
     chosen = draw(population, seed, size, strata)
     now = utc_now()
     with open_store(review) as store, store.write() as conn:
-        result = conn.execute(schema.screening_samples.insert().values(
-            stage=stage, reviewer=reviewer, seed=seed, fraction=fraction, n=n,
-            stratify_by=stratify_by, population=len(population), size=len(chosen),
-            created_at=now))
+        result = conn.execute(
+            schema.screening_samples.insert().values(
+                stage=stage,
+                reviewer=reviewer,
+                seed=seed,
+                fraction=fraction,
+                n=n,
+                stratify_by=stratify_by,
+                population=len(population),
+                size=len(chosen),
+                created_at=now,
+            )
+        )
         sample_id = int(result.inserted_primary_key[0])
-        conn.execute(schema.screening_sample_records.insert(),
-                     [{"sample_id": sample_id, "record_id": r} for r in chosen])
-    return Sample(sample_id, stage, reviewer, seed, fraction, n, stratify_by, len(population),
-                  tuple(chosen), now)
+        conn.execute(
+            schema.screening_sample_records.insert(),
+            [{"sample_id": sample_id, "record_id": r} for r in chosen],
+        )
+    return Sample(
+        sample_id,
+        stage,
+        reviewer,
+        seed,
+        fraction,
+        n,
+        stratify_by,
+        len(population),
+        tuple(chosen),
+        now,
+    )

@@ -111,14 +111,19 @@ def _vote(stage: Stage, decision: str) -> str:
     return stage.maybe if decision == "maybe" else decision
 
 
-def combine(stage: Stage, record_id: str, human: Sequence[ScreeningDecision],
-            automated: Sequence[AutomatedExclusion] = ()) -> FinalDecision:
+def combine(
+    stage: Stage,
+    record_id: str,
+    human: Sequence[ScreeningDecision],
+    automated: Sequence[AutomatedExclusion] = (),
+) -> FinalDecision:
     """The final decision on ``record_id`` from its decisions at ``stage`` (see :class:`Stage`)."""
     if not human:
         if automated:
             first = sorted(automated, key=lambda a: (a.tool, a.rule))[0]
-            return FinalDecision(record_id, stage.name, "exclude", AUTOMATION_REASON, True,
-                                 first.rule)
+            return FinalDecision(
+                record_id, stage.name, "exclude", AUTOMATION_REASON, True, first.rule
+            )
         return FinalDecision(record_id, stage.name, "pending")
     by_reviewer = {d.reviewer: d for d in sorted(human, key=lambda d: d.reviewer)}
     reviewers = tuple(by_reviewer)
@@ -160,9 +165,14 @@ def combine(stage: Stage, record_id: str, human: Sequence[ScreeningDecision],
 class ScreeningState:
     """Everything screening keeps in the store, read at once, with the review's rules."""
 
-    def __init__(self, config: ScreeningConfig, primary_of: Mapping[str, str],
-                 decisions: Sequence[ScreeningDecision],
-                 automated: Sequence[AutomatedExclusion], samples: Sequence[Sample]):
+    def __init__(
+        self,
+        config: ScreeningConfig,
+        primary_of: Mapping[str, str],
+        decisions: Sequence[ScreeningDecision],
+        automated: Sequence[AutomatedExclusion],
+        samples: Sequence[Sample],
+    ):
         self.config = config
         self.primary_of = dict(primary_of)
         self.all_decisions = list(decisions)
@@ -172,8 +182,7 @@ class ScreeningState:
         current: dict[tuple[str, str, str], ScreeningDecision] = {}
         for d in sorted(decisions, key=lambda d: (d.time, d.decision_id)):
             current[(d.record_id, d.stage, d.reviewer)] = d
-        self.decisions = sorted(current.values(),
-                                key=lambda d: (d.stage, d.reviewer, d.record_id))
+        self.decisions = sorted(current.values(), key=lambda d: (d.stage, d.reviewer, d.record_id))
 
     @functools.cached_property
     def primaries(self) -> list[str]:
@@ -208,8 +217,9 @@ class ScreeningState:
                 auto[self.primary_of.get(a.record_id, a.record_id)].append(a)
         out = {}
         for record_id in self.population(stage):
-            out[record_id] = combine(current, record_id, human.get(record_id, []),
-                                     auto.get(record_id, []))
+            out[record_id] = combine(
+                current, record_id, human.get(record_id, []), auto.get(record_id, [])
+            )
         return out
 
 
@@ -244,16 +254,23 @@ def read_state(conn: Any, config: ScreeningConfig) -> ScreeningState:
     t = schema.screening_decisions
     decisions = [
         ScreeningDecision(
-            record_id=primary_of.get(row.record_id, row.record_id), stage=row.stage,
-            reviewer=row.reviewer, decision=row.decision, reason=row.reason, note=row.note,
-            time=row.decided_at, study_id=row.study_id, origin=row.origin,
-            first_record_id=row.first_record_id, decision_id=row.decision_id)
+            record_id=primary_of.get(row.record_id, row.record_id),
+            stage=row.stage,
+            reviewer=row.reviewer,
+            decision=row.decision,
+            reason=row.reason,
+            note=row.note,
+            time=row.decided_at,
+            study_id=row.study_id,
+            origin=row.origin,
+            first_record_id=row.first_record_id,
+            decision_id=row.decision_id,
+        )
         for row in conn.execute(sa.select(t).order_by(t.c.decision_id))
     ]
     a = schema.automated_exclusions
     automated = [
-        AutomatedExclusion(row.record_id, row.stage, row.tool, row.rule, row.detail,
-                           row.decided_at)
+        AutomatedExclusion(row.record_id, row.stage, row.tool, row.rule, row.detail, row.decided_at)
         for row in conn.execute(sa.select(a).order_by(a.c.stage, a.c.record_id, a.c.rule))
     ]
     members: dict[int, list[str]] = defaultdict(list)
@@ -263,10 +280,18 @@ def read_state(conn: Any, config: ScreeningConfig) -> ScreeningState:
     s = schema.screening_samples
     # A sampled record that has since joined another cluster counts as its primary.
     samples = [
-        Sample(row.sample_id, row.stage, row.reviewer, int(row.seed), row.fraction, row.n,
-               row.stratify_by, row.population,
-               tuple(dict.fromkeys(primary_of.get(r, r) for r in members[row.sample_id])),
-               row.created_at)
+        Sample(
+            row.sample_id,
+            row.stage,
+            row.reviewer,
+            int(row.seed),
+            row.fraction,
+            row.n,
+            row.stratify_by,
+            row.population,
+            tuple(dict.fromkeys(primary_of.get(r, r) for r in members[row.sample_id])),
+            row.created_at,
+        )
         for row in conn.execute(sa.select(s).order_by(s.c.sample_id))
     ]
     return ScreeningState(config, primary_of, decisions, automated, samples)

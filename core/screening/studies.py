@@ -52,8 +52,9 @@ def included_studies(review: Any) -> list[IncludedStudy]:
     included = sorted(r for r, f in state.final(last).items() if f.outcome == "include")
     finals = state.final(last)
     with open_store(review) as store, store.read() as conn:
-        records = {r.record_id: r for r in rows.load_records(conn, record_ids=included,
-                                                              with_raw=False)}
+        records = {
+            r.record_id: r for r in rows.load_records(conn, record_ids=included, with_raw=False)
+        }
     groups: dict[str, list[str]] = defaultdict(list)
     declared: set[str] = set()
     undeclared: list[str] = []
@@ -76,8 +77,9 @@ def included_studies(review: Any) -> list[IncludedStudy]:
     out = []
     for study_id, rids in sorted(groups.items()):
         first = records[rids[0]]
-        out.append(IncludedStudy(study_id, tuple(rids), study_id in declared, first.title,
-                                 first.year))
+        out.append(
+            IncludedStudy(study_id, tuple(rids), study_id in declared, first.title, first.year)
+        )
     return out
 
 
@@ -117,9 +119,13 @@ def study_ids_in(path: str | Path) -> set[str]:
     return {row["study_id"] for row in table.rows if row.get("study_id")}
 
 
-def check_studies(review: Any, *, studies: str | Path | None = None,
-                  appraisal: Iterable[str | Path] = (), codings: Iterable[str | Path] = ()
-                  ) -> dict[str, Any]:
+def check_studies(
+    review: Any,
+    *,
+    studies: str | Path | None = None,
+    appraisal: Iterable[str | Path] = (),
+    codings: Iterable[str | Path] = (),
+) -> dict[str, Any]:
     """Compare the included studies with studies.csv, appraisal answers and codings.
 
     Reports, per file, the study ids that were never included, and, per kind, the
@@ -128,10 +134,16 @@ def check_studies(review: Any, *, studies: str | Path | None = None,
     """
     included = {s.study_id for s in included_studies(review)}
     out: dict[str, Any] = {"included": sorted(included), "files": [], "ok": True}
-    kinds = {"studies": [studies] if studies else [], "appraisal": list(appraisal),
-             "codings": list(codings)}
-    missing_key = {"studies": "not_in_studies", "appraisal": "not_appraised",
-                   "codings": "not_coded"}
+    kinds = {
+        "studies": [studies] if studies else [],
+        "appraisal": list(appraisal),
+        "codings": list(codings),
+    }
+    missing_key = {
+        "studies": "not_in_studies",
+        "appraisal": "not_appraised",
+        "codings": "not_coded",
+    }
     for kind, files in kinds.items():
         if not files:
             continue
@@ -140,8 +152,9 @@ def check_studies(review: Any, *, studies: str | Path | None = None,
             ids = study_ids_in(f)
             named |= ids
             stray = sorted(ids - included)
-            out["files"].append({"file": str(f), "kind": kind, "studies": len(ids),
-                                 "never_included": stray})
+            out["files"].append(
+                {"file": str(f), "kind": kind, "studies": len(ids), "never_included": stray}
+            )
             if stray:
                 out["ok"] = False
         out[missing_key[kind]] = sorted(included - named)

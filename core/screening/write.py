@@ -36,8 +36,9 @@ def _place(item: NewDecision) -> str:
     return f"{item.where}: " if item.where else ""
 
 
-def check_decision(config: ScreeningConfig, item: NewDecision, known: Iterable[str] | None = None
-                   ) -> NewDecision:
+def check_decision(
+    config: ScreeningConfig, item: NewDecision, known: Iterable[str] | None = None
+) -> NewDecision:
     """``item`` with its reason spelled as declared; a ScreeningError if it cannot be stored."""
     where = _place(item)
     try:
@@ -48,28 +49,40 @@ def check_decision(config: ScreeningConfig, item: NewDecision, known: Iterable[s
         raise ScreeningError(f"{where}no reviewer named; give the reviewer's name (--reviewer)")
     if item.decision not in DECISIONS:
         raise ScreeningError(
-            f"{where}decision {item.decision!r} is not one of {', '.join(DECISIONS)}")
+            f"{where}decision {item.decision!r} is not one of {', '.join(DECISIONS)}"
+        )
     if item.decision == "not-retrieved" and not stage.full_text:
-        raise ScreeningError(
-            f"{where}'not-retrieved' is for a full-text stage, not {stage.name!r}")
+        raise ScreeningError(f"{where}'not-retrieved' is for a full-text stage, not {stage.name!r}")
     if known is not None and item.record_id not in known:
         raise ScreeningError(
             f"{where}no record {item.record_id!r} in the store; check the id "
-            "(evidencekit records list)")
+            "(evidencekit records list)"
+        )
     reason = item.reason.strip()
     if reason and config.reasons:
         declared = config.reason(reason)
         if declared is None:
             raise ScreeningError(
                 f"{where}unknown exclusion reason {reason!r}; the review declares: "
-                f"{'; '.join(config.reasons)} (screening.reasons in review.yaml)")
+                f"{'; '.join(config.reasons)} (screening.reasons in review.yaml)"
+            )
         reason = declared
     if item.decision == "exclude" and stage.reason_required and not reason:
         raise ScreeningError(
             f"{where}an exclusion at {stage.name!r} needs a reason"
-            + (f" (one of: {'; '.join(config.reasons)})" if config.reasons else ""))
-    return NewDecision(item.record_id, item.stage, item.reviewer.strip(), item.decision, reason,
-                       item.note, item.study_id.strip(), item.origin, item.where)
+            + (f" (one of: {'; '.join(config.reasons)})" if config.reasons else "")
+        )
+    return NewDecision(
+        item.record_id,
+        item.stage,
+        item.reviewer.strip(),
+        item.decision,
+        reason,
+        item.note,
+        item.study_id.strip(),
+        item.origin,
+        item.where,
+    )
 
 
 def sync_stages(conn: Any, config: ScreeningConfig) -> None:
@@ -84,10 +97,11 @@ def sync_stages(conn: Any, config: ScreeningConfig) -> None:
     from evidencekit.core.store.db import utc_now
 
     t = schema.screening_stages
-    wanted = {s.name: (s.position, json.dumps(s.to_dict(), sort_keys=True))
-              for s in config.stages}
-    stored = {row.stage: (row.position, row.settings)
-              for row in conn.execute(sa.select(t.c.stage, t.c.position, t.c.settings))}
+    wanted = {s.name: (s.position, json.dumps(s.to_dict(), sort_keys=True)) for s in config.stages}
+    stored = {
+        row.stage: (row.position, row.settings)
+        for row in conn.execute(sa.select(t.c.stage, t.c.position, t.c.settings))
+    }
     if stored == wanted:
         return
     if conn.dialect.name == "postgresql":
@@ -97,15 +111,20 @@ def sync_stages(conn: Any, config: ScreeningConfig) -> None:
     now = utc_now()
     conn.execute(t.delete().where(t.c.stage.not_in(list(wanted))))
     for name, (position, settings) in wanted.items():
-        statement = insert(t).values(stage=name, position=position, settings=settings,
-                                     declared_at=now)
-        conn.execute(statement.on_conflict_do_update(
-            index_elements=[t.c.stage],
-            set_={"position": position, "settings": settings, "declared_at": now}))
+        statement = insert(t).values(
+            stage=name, position=position, settings=settings, declared_at=now
+        )
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[t.c.stage],
+                set_={"position": position, "settings": settings, "declared_at": now},
+            )
+        )
 
 
-def write_decisions(conn: Any, config: ScreeningConfig, items: Sequence[NewDecision],
-                    primary_of: Mapping[str, str]) -> int:
+def write_decisions(
+    conn: Any, config: ScreeningConfig, items: Sequence[NewDecision], primary_of: Mapping[str, str]
+) -> int:
     """Store checked decisions through ``conn``; each replaces the reviewer's earlier
     decision on the same (primary) record and stage (the last of several on one record in
     ``items`` wins). ``primary_of`` must cover the records of ``items`` and every member
@@ -128,12 +147,24 @@ def write_decisions(conn: Any, config: ScreeningConfig, items: Sequence[NewDecis
         by_group.setdefault((stage, reviewer), set()).update(members.get(primary) or [primary])
     for (stage, reviewer), ids in by_group.items():
         for chunk in rows.iter_chunks(sorted(ids)):
-            conn.execute(t.delete().where(t.c.record_id.in_(list(chunk)), t.c.stage == stage,
-                                          t.c.reviewer == reviewer))
+            conn.execute(
+                t.delete().where(
+                    t.c.record_id.in_(list(chunk)), t.c.stage == stage, t.c.reviewer == reviewer
+                )
+            )
     new_rows = [
-        {"record_id": primary, "stage": stage, "reviewer": reviewer, "decision": item.decision,
-         "reason": item.reason, "note": item.note, "study_id": item.study_id,
-         "decided_at": now, "origin": item.origin or "api", "first_record_id": item.record_id}
+        {
+            "record_id": primary,
+            "stage": stage,
+            "reviewer": reviewer,
+            "decision": item.decision,
+            "reason": item.reason,
+            "note": item.note,
+            "study_id": item.study_id,
+            "decided_at": now,
+            "origin": item.origin or "api",
+            "first_record_id": item.record_id,
+        }
         for (primary, stage, reviewer), item in latest.items()
     ]
     if new_rows:
@@ -153,14 +184,18 @@ def primaries_for(conn: Any, record_ids: Iterable[str]) -> dict[str, str]:
     c = schema.clusters
     cluster_of: dict[str, str] = {}
     for chunk in rows.iter_chunks(sorted(known)):
-        for row in conn.execute(sa.select(c.c.record_id, c.c.cluster_id)
-                                .where(c.c.record_id.in_(list(chunk)))):
+        for row in conn.execute(
+            sa.select(c.c.record_id, c.c.cluster_id).where(c.c.record_id.in_(list(chunk)))
+        ):
             cluster_of[row.record_id] = row.cluster_id
     out = {r: r for r in known if r not in cluster_of}
     clusters = sorted(set(cluster_of.values()))
     for chunk in rows.iter_chunks(clusters):
-        found = conn.execute(sa.select(c.c.record_id, c.c.cluster_id, c.c.is_primary)
-                             .where(c.c.cluster_id.in_(list(chunk)))).all()
+        found = conn.execute(
+            sa.select(c.c.record_id, c.c.cluster_id, c.c.is_primary).where(
+                c.c.cluster_id.in_(list(chunk))
+            )
+        ).all()
         primary = {row.cluster_id: row.record_id for row in found if row.is_primary}
         for row in found:
             out[row.record_id] = primary.get(row.cluster_id, row.record_id)
@@ -197,8 +232,9 @@ def record_decisions(review: Any, items: Sequence[NewDecision], *, store: Any = 
             return write_decisions(conn, config, checked, primary_of)
 
 
-def remove_decision(review: Any, record_id: str, stage: str, reviewer: str, *,
-                    store: Any = None) -> bool:
+def remove_decision(
+    review: Any, record_id: str, stage: str, reviewer: str, *, store: Any = None
+) -> bool:
     """Withdraw a reviewer's decision on a record (undo); True if there was one."""
     from evidencekit.core.store import open_store, schema
 
@@ -209,14 +245,21 @@ def remove_decision(review: Any, record_id: str, stage: str, reviewer: str, *,
             store = stack.enter_context(open_store(review))
         with store.write() as conn:
             primary = primaries_for(conn, [record_id]).get(record_id, record_id)
-            result = conn.execute(t.delete().where(
-                t.c.record_id == primary, t.c.stage == stage, t.c.reviewer == reviewer))
+            result = conn.execute(
+                t.delete().where(
+                    t.c.record_id == primary, t.c.stage == stage, t.c.reviewer == reviewer
+                )
+            )
             return bool(result.rowcount)
 
 
-def replace_automated(conn: Any, stage: str, tool: str,
-                      exclusions: Iterable[tuple[str, str, str]], run_id: int | None = None
-                      ) -> int:
+def replace_automated(
+    conn: Any,
+    stage: str,
+    tool: str,
+    exclusions: Iterable[tuple[str, str, str]],
+    run_id: int | None = None,
+) -> int:
     """Replace ``tool``'s automated exclusions at ``stage`` with ``(record_id, rule,
     detail)`` triples, through ``conn``. Returns how many were stored."""
     from evidencekit.core.store import schema
@@ -225,16 +268,26 @@ def replace_automated(conn: Any, stage: str, tool: str,
     t = schema.automated_exclusions
     conn.execute(t.delete().where(t.c.stage == stage, t.c.tool == tool))
     now = utc_now()
-    rows = [{"record_id": r, "stage": stage, "tool": tool, "rule": rule, "detail": detail,
-             "run_id": run_id, "decided_at": now}
-            for r, rule, detail in dict.fromkeys(exclusions)]
+    rows = [
+        {
+            "record_id": r,
+            "stage": stage,
+            "tool": tool,
+            "rule": rule,
+            "detail": detail,
+            "run_id": run_id,
+            "decided_at": now,
+        }
+        for r, rule, detail in dict.fromkeys(exclusions)
+    ]
     if rows:
         conn.execute(t.insert(), rows)
     return len(rows)
 
 
-def record_automated_exclusions(review: Any, stage: str, tool: str,
-                                exclusions: Iterable[tuple[str, str, str]]) -> int:
+def record_automated_exclusions(
+    review: Any, stage: str, tool: str, exclusions: Iterable[tuple[str, str, str]]
+) -> int:
     """Replace a tool's automated exclusions at ``stage`` in one transaction."""
     from evidencekit.core.screening.state import primary_map
     from evidencekit.core.store import open_store

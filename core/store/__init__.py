@@ -25,7 +25,7 @@ def store_url(url_or_review: Any) -> str:
     url = str(getattr(url_or_review, "store_url", url_or_review))
     root = getattr(url_or_review, "root", None)
     if root is not None and url.startswith(_SQLITE):
-        database = url[len(_SQLITE):]
+        database = url[len(_SQLITE) :]
         if database not in ("", ":memory:") and not database.startswith("/"):
             url = _SQLITE + str((Path(root) / database).resolve())
     return url
@@ -36,7 +36,7 @@ def sqlite_file(url_or_review: Any) -> Path | None:
     url = store_url(url_or_review)
     if not url.startswith(_SQLITE):
         return None
-    database = url[len(_SQLITE):].split("?", 1)[0]
+    database = url[len(_SQLITE) :].split("?", 1)[0]
     return None if database in ("", ":memory:") else Path(database)
 
 

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 _CHUNK = 900  # below SQLite's default limit of bound parameters per IN (...)
 
 
-def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]
-                ) -> None:
+def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert many rows: one DB-API ``executemany`` per chunk of 20,000.
 
     The statement is compiled once by SQLAlchemy for the connection's dialect
@@ -26,7 +25,7 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     sql = str(compiled)
     order = compiled.positiontup  # None for named parameter styles
     for start in range(0, len(rows), 20_000):
-        chunk = rows[start:start + 20_000]
+        chunk = rows[start : start + 20_000]
         if order is not None:
             params: list[Any] = [tuple(row[name] for name in order) for row in chunk]
         else:
@@ -37,4 +36,4 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
 def iter_chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     """``items`` in slices of at most ``size``."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

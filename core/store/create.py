@@ -49,8 +49,10 @@ def create_sqlite_store(path: Path, *, timeout: float | None = None) -> bool:
         store.close()
         for suffix in SIDE_FILES:  # the log was checkpointed on close; nothing may hang on
             if aside.with_name(aside.name + suffix).exists():
-                raise StoreError(f"could not finish creating the store {path}: SQLite left "
-                                 f"{aside.name}{suffix} behind; try again")
+                raise StoreError(
+                    f"could not finish creating the store {path}: SQLite left "
+                    f"{aside.name}{suffix} behind; try again"
+                )
         try:
             os.link(aside, path)  # atomic, and never replaces an existing store
         except FileExistsError:

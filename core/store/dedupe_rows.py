@@ -42,20 +42,45 @@ def replace_dedupe(
     """Replace the last run's clusters, links and uncertain pairs with a new run's."""
     for table in (schema.clusters, schema.dedupe_links, schema.uncertain_pairs):
         conn.execute(table.delete())
-    bulk_insert(conn, schema.clusters, [
-        {"record_id": r, "cluster_id": c, "is_primary": bool(p), "run_id": run_id}
-        for r, c, p in cluster_rows
-    ])
-    bulk_insert(conn, schema.dedupe_links, [
-        {"a": a, "b": b, "reason": reason, "score": float(score), "method": method,
-         "run_id": run_id}
-        for a, b, reason, score in links
-    ])
-    bulk_insert(conn, schema.uncertain_pairs, [
-        {"pair_id": pid, "a": a, "b": b, "reason": reason, "score": float(score),
-         "method": method, "run_id": run_id}
-        for pid, a, b, reason, score in uncertain
-    ])
+    bulk_insert(
+        conn,
+        schema.clusters,
+        [
+            {"record_id": r, "cluster_id": c, "is_primary": bool(p), "run_id": run_id}
+            for r, c, p in cluster_rows
+        ],
+    )
+    bulk_insert(
+        conn,
+        schema.dedupe_links,
+        [
+            {
+                "a": a,
+                "b": b,
+                "reason": reason,
+                "score": float(score),
+                "method": method,
+                "run_id": run_id,
+            }
+            for a, b, reason, score in links
+        ],
+    )
+    bulk_insert(
+        conn,
+        schema.uncertain_pairs,
+        [
+            {
+                "pair_id": pid,
+                "a": a,
+                "b": b,
+                "reason": reason,
+                "score": float(score),
+                "method": method,
+                "run_id": run_id,
+            }
+            for pid, a, b, reason, score in uncertain
+        ],
+    )
 
 
 def links(conn: sa.Connection) -> list[dict[str, Any]]:

@@ -72,16 +72,24 @@ def _v1_initial(conn: sa.Connection) -> None:
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("line", sa.Integer),
         sa.Column("source_key", sa.Text, nullable=False),
-        *(
-            sa.Column(name, sa.Text, nullable=False)
-            for name in ("title", "abstract", "authors")
-        ),
+        *(sa.Column(name, sa.Text, nullable=False) for name in ("title", "abstract", "authors")),
         sa.Column("year", sa.Integer),
         *(
             sa.Column(name, sa.Text, nullable=False)
             for name in (
-                "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
-                "language", "keywords", "publication_type", "url", "raw",
+                "journal",
+                "volume",
+                "issue",
+                "pages",
+                "doi",
+                "pmid",
+                "issn",
+                "isbn",
+                "language",
+                "keywords",
+                "publication_type",
+                "url",
+                "raw",
             )
         ),
         sa.Index("ix_records_import", "import_id", "position"),
@@ -135,9 +143,7 @@ def _v2_import_warnings(conn: sa.Connection) -> None:
     # Keep each import's warnings (records without a title, ...) so they can be
     # shown again later; index the identifiers the exact deduplicator and
     # `records show` look records up by.
-    conn.exec_driver_sql(
-        "ALTER TABLE imports ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'"
-    )
+    conn.exec_driver_sql("ALTER TABLE imports ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
     conn.exec_driver_sql("CREATE INDEX ix_records_doi ON records (doi)")
     conn.exec_driver_sql("CREATE INDEX ix_records_pmid ON records (pmid)")
 
@@ -201,23 +207,28 @@ def _v3_screening(conn: sa.Connection) -> None:
     sa.Table(
         "screening_sample_records",
         md,
-        sa.Column("sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"),
-                  primary_key=True),
+        sa.Column(
+            "sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"), primary_key=True
+        ),
         sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
     )
-    for name in ("screening_stages", "screening_decisions", "automated_exclusions",
-                 "screening_samples", "screening_sample_records"):
+    for name in (
+        "screening_stages",
+        "screening_decisions",
+        "automated_exclusions",
+        "screening_samples",
+        "screening_sample_records",
+    ):
         md.tables[name].create(conn)
 
 
 #: Every migration, oldest first. The store's version is the last one applied.
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial schema: imports, records, clusters, links, decisions, runs",
-              _v1_initial),
-    Migration(2, "imports.warnings; indexes on records.doi and records.pmid",
-              _v2_import_warnings),
-    Migration(3, "screening: stages, decisions, automated exclusions, dual-screen samples",
-              _v3_screening),
+    Migration(1, "initial schema: imports, records, clusters, links, decisions, runs", _v1_initial),
+    Migration(2, "imports.warnings; indexes on records.doi and records.pmid", _v2_import_warnings),
+    Migration(
+        3, "screening: stages, decisions, automated exclusions, dual-screen samples", _v3_screening
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

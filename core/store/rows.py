@@ -24,11 +24,19 @@ from evidencekit.core.store.db import utc_now
 
 #: Text fields of a record stored in their own column, in export order.
 TEXT_FIELDS = (
-    "title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid",
-    "language", "publication_type", "url",
+    "title",
+    "abstract",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "language",
+    "publication_type",
+    "url",
 )
 LIST_FIELDS = ("issn", "isbn", "keywords")
-
 
 
 #: One encoder for every row (json.dumps with options builds a new one per call).
@@ -66,10 +74,18 @@ class ImportInfo:
 
 def _import_info(row: Any) -> ImportInfo:
     return ImportInfo(
-        import_id=row.import_id, source=row.source, kind=row.kind, file=row.file,
-        sha256=row.sha256, date_searched=row.date_searched, format=row.format,
-        encoding=row.encoding, imported_at=row.imported_at, record_count=row.record_count,
-        new_records=row.new_records, warnings=json.loads(row.warnings or "[]"),
+        import_id=row.import_id,
+        source=row.source,
+        kind=row.kind,
+        file=row.file,
+        sha256=row.sha256,
+        date_searched=row.date_searched,
+        format=row.format,
+        encoding=row.encoding,
+        imported_at=row.imported_at,
+        record_count=row.record_count,
+        new_records=row.new_records,
+        warnings=json.loads(row.warnings or "[]"),
     )
 
 
@@ -137,8 +153,9 @@ def delete_file_records(conn: sa.Connection, sha256: str, file: str) -> int:
 
 
 # -- records --------------------------------------------------------------------
-def record_row(record: Record, record_id: str, import_id: int, *, position: int,
-               source_key: str) -> dict[str, Any]:
+def record_row(
+    record: Record, record_id: str, import_id: int, *, position: int, source_key: str
+) -> dict[str, Any]:
     """The ``records`` row of one record at ``position`` in its file."""
     prov = record.provenance
     row: dict[str, Any] = {
@@ -169,20 +186,39 @@ def existing_ids(conn: sa.Connection, record_ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
     col = schema.records.c.record_id
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+        chunk = ids[start : start + _CHUNK]
         found.update(conn.execute(sa.select(col).where(col.in_(chunk))).scalars())
     return found
 
 
 _COLUMNS = (
-    "record_id", "import_id", "position", "line", "source_key", "title", "abstract",
-    "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
-    "language", "keywords", "publication_type", "url",
+    "record_id",
+    "import_id",
+    "position",
+    "line",
+    "source_key",
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "isbn",
+    "language",
+    "keywords",
+    "publication_type",
+    "url",
 )
 
 
-def _records(rows_: Iterable[tuple[Any, ...]], infos: Mapping[int, ImportInfo],
-             with_raw: bool) -> list[Record]:
+def _records(
+    rows_: Iterable[tuple[Any, ...]], infos: Mapping[int, ImportInfo], with_raw: bool
+) -> list[Record]:
     # Plain tuples in _COLUMNS order (+ raw): building 100,000 records is the
     # hot path of every de-duplication run, so no per-row attribute lookups.
     out = []
@@ -192,20 +228,59 @@ def _records(rows_: Iterable[tuple[Any, ...]], infos: Mapping[int, ImportInfo],
     }
     empty = ("", "", "", "", None)
     for row in rows_:
-        (record_id, import_id, position, line, source_key, title, abstract, authors, year,
-         journal, volume, issue, pages, doi, pmid, issn, isbn, language, keywords,
-         publication_type, url) = row[:21]
+        (
+            record_id,
+            import_id,
+            position,
+            line,
+            source_key,
+            title,
+            abstract,
+            authors,
+            year,
+            journal,
+            volume,
+            issue,
+            pages,
+            doi,
+            pmid,
+            issn,
+            isbn,
+            language,
+            keywords,
+            publication_type,
+            url,
+        ) = row[:21]
         source, kind, file, fmt, date_searched = provs.get(import_id, empty)
         record = Record(
-            title=title, abstract=abstract,
+            title=title,
+            abstract=abstract,
             authors=[Author(f, g) for f, g in _loads_list(authors)],
-            year=year, journal=journal, volume=volume, issue=issue, pages=pages, doi=doi,
-            pmid=pmid, issn=_loads_list(issn), isbn=_loads_list(isbn), language=language,
-            keywords=_loads_list(keywords), publication_type=publication_type, url=url,
-            source_key=source_key, raw=_decode(row[21]) if with_raw else {},
+            year=year,
+            journal=journal,
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            doi=doi,
+            pmid=pmid,
+            issn=_loads_list(issn),
+            isbn=_loads_list(isbn),
+            language=language,
+            keywords=_loads_list(keywords),
+            publication_type=publication_type,
+            url=url,
+            source_key=source_key,
+            raw=_decode(row[21]) if with_raw else {},
             record_id=record_id,
-            provenance=Provenance(source=source, kind=kind, file=file, position=position,
-                                  line=line, format=fmt, date_searched=date_searched),
+            provenance=Provenance(
+                source=source,
+                kind=kind,
+                file=file,
+                position=position,
+                line=line,
+                format=fmt,
+                date_searched=date_searched,
+            ),
         )
         out.append(record)
     return out
@@ -240,9 +315,10 @@ def load_records(
         ids = list(dict.fromkeys(record_ids))
         out: list[Record] = []
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            out.extend(_records(conn.execute(query.where(table.c.record_id.in_(chunk))),
-                                infos, with_raw))
+            chunk = ids[start : start + _CHUNK]
+            out.extend(
+                _records(conn.execute(query.where(table.c.record_id.in_(chunk))), infos, with_raw)
+            )
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -27,8 +27,12 @@ def add_run(
     """Record one run in the history; return its id."""
     result = conn.execute(
         schema.runs.insert().values(
-            command=command, options=_dumps(dict(options)), versions=_dumps(dict(versions)),
-            summary=_dumps(dict(summary)), started_at=started_at, finished_at=utc_now(),
+            command=command,
+            options=_dumps(dict(options)),
+            versions=_dumps(dict(versions)),
+            summary=_dumps(dict(summary)),
+            started_at=started_at,
+            finished_at=utc_now(),
         )
     )
     return int(result.inserted_primary_key[0])

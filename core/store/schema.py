@@ -192,8 +192,9 @@ screening_samples = sa.Table(
 screening_sample_records = sa.Table(
     "screening_sample_records",
     metadata,
-    sa.Column("sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"),
-              primary_key=True),
+    sa.Column(
+        "sample_id", sa.Integer, sa.ForeignKey("screening_samples.sample_id"), primary_key=True
+    ),
     sa.Column("record_id", sa.Text, sa.ForeignKey("records.record_id"), primary_key=True),
 )
 

@@ -30,12 +30,13 @@ class SynthesisInputError(EvidencekitError):
 
     def __init__(self, problems: Sequence[str], what: str = "the synthesis inputs"):
         self.problems = [str(p) for p in problems]
-        shown = self.problems[:self.SHOWN]
+        shown = self.problems[: self.SHOWN]
         more = len(self.problems) - len(shown)
-        super().__init__(f"{len(self.problems)} problem(s) in {what}; nothing was written:\n"
-                         + "\n".join(shown)
-                         + (f"\n… and {more} more of the same kinds; fix these first" if more
-                            else ""))
+        super().__init__(
+            f"{len(self.problems)} problem(s) in {what}; nothing was written:\n"
+            + "\n".join(shown)
+            + (f"\n… and {more} more of the same kinds; fix these first" if more else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,7 @@ def sha256_of(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def read_studies_table(path: str | Path, form: Any | None) -> tuple[dict[str, dict[str, Any]],
-                                                                    int]:
+def read_studies_table(path: str | Path, form: Any | None) -> tuple[dict[str, dict[str, Any]], int]:
     """studies.csv → ({study_id: attributes}, header line), checked against ``form``.
 
     With a form, each attribute is checked and normalised (a ``list`` attribute is
@@ -118,13 +118,13 @@ def read_studies_table(path: str | Path, form: Any | None) -> tuple[dict[str, di
         raise SynthesisInputError([str(p) for p in checked.problems], what=str(path))
     studies: dict[str, dict[str, Any]] = {}
     for row in checked.rows:
-        studies[row["study_id"]] = {k: v for k, v in row.items()
-                                    if k not in ("study_id", "_line")}
+        studies[row["study_id"]] = {k: v for k, v in row.items() if k not in ("study_id", "_line")}
     return studies, line
 
 
-def read_codings(path: str | Path, form: Any | None, framework: Any,
-                 studies: Mapping[str, Any]) -> list[Coding]:
+def read_codings(
+    path: str | Path, form: Any | None, framework: Any, studies: Mapping[str, Any]
+) -> list[Coding]:
     """The coded influences, every row checked: columns, directions, influence ids in the
     framework, study ids in the studies table. Raise :class:`SynthesisInputError` listing
     every problem."""
@@ -142,19 +142,26 @@ def read_codings(path: str | Path, form: Any | None, framework: Any,
         raise RecordFormatError(
             f"the coded influences lack column(s) {', '.join(missing)}; found: "
             f"{', '.join(c for c in table.header if c) or '(none)'}; required: "
-            f"{', '.join(required)} (see docs/extraction.md)", file=str(path),
-            line=table.header_line)
+            f"{', '.join(required)} (see docs/extraction.md)",
+            file=str(path),
+            line=table.header_line,
+        )
     checked = validate_influences(path, form, framework, studies=studies)
     if checked.problems:
         raise SynthesisInputError([str(p) for p in checked.problems], what=str(path))
-    return [Coding(study_id=row["study_id"], influence=row["influence"],
-                   direction=str(row.get("direction") or ""),
-                   factor=str(row.get("factor") or "").strip(), line=row.get("_line"))
-            for row in checked.rows]
+    return [
+        Coding(
+            study_id=row["study_id"],
+            influence=row["influence"],
+            direction=str(row.get("direction") or ""),
+            factor=str(row.get("factor") or "").strip(),
+            line=row.get("_line"),
+        )
+        for row in checked.rows
+    ]
 
 
-def read_grades(path: str | Path, studies: Mapping[str, Any] | None = None
-                ) -> dict[str, list[str]]:
+def read_grades(path: str | Path, studies: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
     """Appraisal grades per study from ``appraise score --json`` output (or the pipeline's
     ``appraisal.json``), or from a CSV with ``study_id`` and ``grade`` columns (such as
     ``quality-table.csv``). A study appraised with several checklists has several grades.
@@ -167,13 +174,18 @@ def read_grades(path: str | Path, studies: Mapping[str, Any] | None = None
         try:
             data = json.loads(path.read_text("utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RecordFormatError(f"cannot read the appraisal result as JSON: {exc}; give "
-                                    "the output of `evidencekit appraise score --json`",
-                                    file=str(path)) from None
+            raise RecordFormatError(
+                f"cannot read the appraisal result as JSON: {exc}; give "
+                "the output of `evidencekit appraise score --json`",
+                file=str(path),
+            ) from None
         entries = data.get("studies") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise RecordFormatError("expected the JSON of `evidencekit appraise score --json` "
-                                    "(an object with a 'studies' list)", file=str(path))
+            raise RecordFormatError(
+                "expected the JSON of `evidencekit appraise score --json` "
+                "(an object with a 'studies' list)",
+                file=str(path),
+            )
         for number, entry in enumerate(entries):
             if not isinstance(entry, dict) or not entry.get("study_id"):
                 raise RecordFormatError(f"studies[{number}] has no study_id", file=str(path))
@@ -191,7 +203,9 @@ def read_grades(path: str | Path, studies: Mapping[str, Any] | None = None
                 f"grades for {len(unknown)} stud{'y' if len(unknown) == 1 else 'ies'} not in "
                 f"the studies table: {', '.join(unknown[:10])}"
                 f"{' …' if len(unknown) > 10 else ''}; the appraisal and studies.csv must "
-                "name studies alike", file=str(path))
+                "name studies alike",
+                file=str(path),
+            )
     return grades
 
 

@@ -38,8 +38,9 @@ def load_framework(review: Any, ref: str | None, form: Any | None = None) -> Any
     default: ``extraction.framework``, else the form's coded-influences framework."""
     ref = ref or _declared(review, "framework") or getattr(form, "influence_framework", None)
     if not ref:
-        raise EvidencekitError("no framework given: pass --framework ID or set "
-                               "extraction.framework in review.yaml")
+        raise EvidencekitError(
+            "no framework given: pass --framework ID or set extraction.framework in review.yaml"
+        )
     path = Path(str(ref))
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.is_absolute() and not path.is_file():
@@ -50,8 +51,7 @@ def load_framework(review: Any, ref: str | None, form: Any | None = None) -> Any
 
         framework = load_instrument(path)
         if framework.kind != "framework":
-            raise EvidencekitError(f"{ref}: this instrument is a {framework.kind}, not a "
-                                   "framework")
+            raise EvidencekitError(f"{ref}: this instrument is a {framework.kind}, not a framework")
         return framework
     return review.instrument(str(ref), kind="framework")
 
@@ -73,12 +73,12 @@ def declared_answers(review: Any) -> list[str]:
                 break
     if not answers:
         return []
-    return [_review_path(review, a) for a in (answers if isinstance(answers, list) else
-                                              [answers])]
+    return [_review_path(review, a) for a in (answers if isinstance(answers, list) else [answers])]
 
 
-def load_grades(review: Any, appraisal: str | None, studies_file: str,
-                studies: dict[str, Any]) -> tuple[dict[str, list[str]] | None, str | None]:
+def load_grades(
+    review: Any, appraisal: str | None, studies_file: str, studies: dict[str, Any]
+) -> tuple[dict[str, list[str]] | None, str | None]:
     """(grades per study, where they came from), or (None, None) if nothing gives them."""
     if appraisal:
         return read_grades(appraisal, studies), appraisal
@@ -106,22 +106,33 @@ def load_synthesis(
     appraisal grades. Raises an error naming file and line for anything wrong."""
     form_obj = load_form(review, form)
     framework_obj = load_framework(review, framework, form_obj)
-    studies = studies or (_review_path(review, _declared(review, "studies"))
-                          if _declared(review, "studies") else None)
-    codings = codings or (_review_path(review, _declared(review, "codings"))
-                          if _declared(review, "codings") else None)
+    studies = studies or (
+        _review_path(review, _declared(review, "studies")) if _declared(review, "studies") else None
+    )
+    codings = codings or (
+        _review_path(review, _declared(review, "codings")) if _declared(review, "codings") else None
+    )
     if not studies:
-        raise EvidencekitError("no studies table: pass --studies studies.csv or set "
-                               "extraction.studies in review.yaml (every included study, "
-                               "one row each: the denominator of every share)")
+        raise EvidencekitError(
+            "no studies table: pass --studies studies.csv or set "
+            "extraction.studies in review.yaml (every included study, "
+            "one row each: the denominator of every share)"
+        )
     if not codings:
-        raise EvidencekitError("no coded influences: pass --codings FILE or set "
-                               "extraction.codings in review.yaml")
+        raise EvidencekitError(
+            "no coded influences: pass --codings FILE or set extraction.codings in review.yaml"
+        )
     table, header_line = read_studies_table(studies, form_obj)
     rows = read_codings(codings, form_obj, framework_obj, table)
-    data = SynthesisData(studies=table, codings=rows, studies_file=studies,
-                         codings_file=codings, codings_sha256=sha256_of(codings),
-                         studies_header_line=header_line, instrument=review.instrument)
+    data = SynthesisData(
+        studies=table,
+        codings=rows,
+        studies_file=studies,
+        codings_file=codings,
+        codings_sha256=sha256_of(codings),
+        studies_header_line=header_line,
+        instrument=review.instrument,
+    )
     if grades:
         data.grades, data.grades_source = load_grades(review, appraisal, studies, table)
     return data, framework_obj

@@ -13,15 +13,22 @@ from evidencekit.core.results import ProviderResultError
 RESULT_KEYS: dict[str, tuple[str, ...]] = {
     "vote-count": ("n_studies", "influences"),
     "subgroup": ("subgroups",),
-    "sensitivity": ("n_excluded", "n_studies", "influences", "dropped", "order_changed",
-                    "content_changed"),
+    "sensitivity": (
+        "n_excluded",
+        "n_studies",
+        "influences",
+        "dropped",
+        "order_changed",
+        "content_changed",
+    ),
     "derive-measure": ("items", "threshold", "measure"),
     "crosswalk": ("domains",),
 }
 
 
-def run_method(registry: Any, name: str, data: Any, framework: Any,
-               options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def run_method(
+    registry: Any, name: str, data: Any, framework: Any, options: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Run the synthesis method ``name`` with ``options`` (checked against its schema).
 
     The result is checked at the boundary: a mapping, with the keys its contract names
@@ -31,13 +38,17 @@ def run_method(registry: Any, name: str, data: Any, framework: Any,
     checked = registry.validate_options("synthesis-method", name, options or {})
     result = info.provider.run(data, framework, checked)
     if not isinstance(result, Mapping):
-        raise ProviderResultError(f"synthesis method {name!r} ({info.origin}) returned "
-                                  f"{type(result).__name__}, not a mapping; see "
-                                  "docs/plugins.md")
+        raise ProviderResultError(
+            f"synthesis method {name!r} ({info.origin}) returned "
+            f"{type(result).__name__}, not a mapping; see "
+            "docs/plugins.md"
+        )
     missing = [k for k in RESULT_KEYS.get(name, ()) if k not in result]
     if missing:
-        raise ProviderResultError(f"synthesis method {name!r} ({info.origin}) returned no "
-                                  f"{', '.join(missing)}; see docs/synthesis.md")
+        raise ProviderResultError(
+            f"synthesis method {name!r} ({info.origin}) returned no "
+            f"{', '.join(missing)}; see docs/synthesis.md"
+        )
     return dict(result)
 
 
@@ -49,7 +60,8 @@ def measure_yaml(data: Mapping[str, Any]) -> str:
     header = (
         f"# Derived by `evidencekit synthesize derive-measure` from {derived.get('codings')}\n"
         f"# (sha256 {derived.get('codings_sha256')}), framework {derived.get('framework')},\n"
-        f"# threshold {derived.get('threshold')}. Edit the item texts freely; keep the ids.\n")
+        f"# threshold {derived.get('threshold')}. Edit the item texts freely; keep the ids.\n"
+    )
     return header + yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=96)
 
 
@@ -65,7 +77,8 @@ def write_measure(data: Mapping[str, Any], path: str | Path) -> Path:
     doc = load_yaml(str(path), name=str(path), text=text)
     problems = check_document(doc, kinds=("measure",))
     if problems:
-        raise InstrumentError([*problems, f"{path}: the derived measure is not valid; "
-                               "nothing was written"])
+        raise InstrumentError(
+            [*problems, f"{path}: the derived measure is not valid; nothing was written"]
+        )
     atomic_write_text(path, text)
     return path

@@ -13,8 +13,17 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-TABLE1_HEADER = ["rank", "influence_id", "influence", "n_studies", "percent", "share",
-                 "facilitators", "barriers", "unclear"]
+TABLE1_HEADER = [
+    "rank",
+    "influence_id",
+    "influence",
+    "n_studies",
+    "percent",
+    "share",
+    "facilitators",
+    "barriers",
+    "unclear",
+]
 
 
 def pct(share: float | None) -> str:
@@ -33,13 +42,24 @@ def table1_rows(result: Mapping[str, Any]) -> list[list[str]]:
     """Table 1 rows: the ranked influences, then those of unclear direction."""
     rows = []
     for entry in (*result["influences"], *result.get("unclear_direction", [])):
-        rank = str(entry["rank"]) if entry.get("direction") != "unclear" else \
-            f"unclear {entry['rank']}"
-        rows.append([rank, entry["id"], entry["name"], str(entry["n_studies"]),
-                     pct(entry["share"]),
-                     "" if entry["share"] is None else f"{entry['share']:.4f}",
-                     factors(entry["facilitators"]), factors(entry["barriers"]),
-                     factors(entry["unclear"])])
+        rank = (
+            str(entry["rank"])
+            if entry.get("direction") != "unclear"
+            else f"unclear {entry['rank']}"
+        )
+        rows.append(
+            [
+                rank,
+                entry["id"],
+                entry["name"],
+                str(entry["n_studies"]),
+                pct(entry["share"]),
+                "" if entry["share"] is None else f"{entry['share']:.4f}",
+                factors(entry["facilitators"]),
+                factors(entry["barriers"]),
+                factors(entry["unclear"]),
+            ]
+        )
     return rows
 
 
@@ -60,11 +80,13 @@ def cell(value: Any) -> str:
     return " ".join(text.split())
 
 
-def markdown(header: Sequence[str], rows: Sequence[Sequence[Any]],
-             align_right: Sequence[int] = ()) -> str:
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
-             "|" + "|".join("---:" if i in align_right else "---"
-                            for i in range(len(header))) + "|"]
+def markdown(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], align_right: Sequence[int] = ()
+) -> str:
+    lines = [
+        "| " + " | ".join(cell(h) for h in header) + " |",
+        "|" + "|".join("---:" if i in align_right else "---" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -79,29 +101,51 @@ def table1_markdown(result: Mapping[str, Any]) -> str:
     n = result["n_studies"]
 
     def row(e: Mapping[str, Any]) -> list[str]:
-        return [str(e["rank"]), e["name"], f"{e['n_studies']} ({pct(e['share'])} %)",
-                factors(e["facilitators"]), factors(e["barriers"])]
+        return [
+            str(e["rank"]),
+            e["name"],
+            f"{e['n_studies']} ({pct(e['share'])} %)",
+            factors(e["facilitators"]),
+            factors(e["barriers"]),
+        ]
 
-    text = markdown(["rank", "influence", f"studies (of {n})", "facilitators (studies)",
-                     "barriers (studies)"], [row(e) for e in result["influences"]], (0, 2))
+    text = markdown(
+        ["rank", "influence", f"studies (of {n})", "facilitators (studies)", "barriers (studies)"],
+        [row(e) for e in result["influences"]],
+        (0, 2),
+    )
     unclear = result.get("unclear_direction") or []
     if unclear:
         text += "\nOf unclear direction:\n\n" + markdown(
             ["rank", "influence", f"studies (of {n})", "factors (studies)"],
-            [[str(e["rank"]), e["name"], f"{e['n_studies']} ({pct(e['share'])} %)",
-              factors(e["unclear"])] for e in unclear], (0, 2))
+            [
+                [
+                    str(e["rank"]),
+                    e["name"],
+                    f"{e['n_studies']} ({pct(e['share'])} %)",
+                    factors(e["unclear"]),
+                ]
+                for e in unclear
+            ],
+            (0, 2),
+        )
     text += f"\nShares of {result['denominator']}. Ties: {result['tie_rule']}.\n"
     if result.get("conflicts"):
-        text += (f"{len(result['conflicts'])} study-influence pair(s) were coded both as "
-                 "facilitator and as barrier; each counts under both.\n")
+        text += (
+            f"{len(result['conflicts'])} study-influence pair(s) were coded both as "
+            "facilitator and as barrier; each counts under both.\n"
+        )
     return text
 
 
 def subgroup_rows(result: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Influences × (whole, each subgroup): the percentage and rank in each."""
     groups = result["subgroups"]
-    header = ["influence", f"all ({result['n_studies']})",
-              *(f"{g['level']} ({g['n_studies']})" for g in groups)]
+    header = [
+        "influence",
+        f"all ({result['n_studies']})",
+        *(f"{g['level']} ({g['n_studies']})" for g in groups),
+    ]
     per_group = [{e["id"]: e for e in g["influences"]} for g in groups]
     rows = []
     for e in result["whole"]["influences"]:
@@ -114,9 +158,13 @@ def subgroup_rows(result: Mapping[str, Any]) -> tuple[list[str], list[list[str]]
                 flag = " dropped" if e["id"] in g["dropped"] else ""
                 row.append(f"{pct(mine['share'])} % (#{mine['rank']}){flag}")
         rows.append(row)
-    rows.append(["Kendall's tau-b vs all", "",
-                 *("n/a" if g["kendall_tau"] is None else f"{g['kendall_tau']:.2f}"
-                   for g in groups)])
+    rows.append(
+        [
+            "Kendall's tau-b vs all",
+            "",
+            *("n/a" if g["kendall_tau"] is None else f"{g['kendall_tau']:.2f}" for g in groups),
+        ]
+    )
     return header, rows
 
 
@@ -125,24 +173,35 @@ def subgroup_markdown(result: Mapping[str, Any]) -> str:
     text = markdown(header, rows)
     text += "\n" + "\n".join(f"- {g['summary']}" for g in result["subgroups"]) + "\n"
     if result.get("not_in_any_level"):
-        text += (f"\nIn no subgroup: {len(result['not_in_any_level'])} studies "
-                 f"({', '.join(result['not_in_any_level'][:10])}"
-                 f"{' …' if len(result['not_in_any_level']) > 10 else ''}).\n")
+        text += (
+            f"\nIn no subgroup: {len(result['not_in_any_level'])} studies "
+            f"({', '.join(result['not_in_any_level'][:10])}"
+            f"{' …' if len(result['not_in_any_level']) > 10 else ''}).\n"
+        )
     return text
 
 
 def sensitivity_rows(result: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Influences × (all studies, without the excluded): percentage and rank."""
-    header = ["influence", f"all ({result['n_studies_whole']})",
-              f"without excluded ({result['n_studies']})", "rank change"]
+    header = [
+        "influence",
+        f"all ({result['n_studies_whole']})",
+        f"without excluded ({result['n_studies']})",
+        "rank change",
+    ]
     shares = {e["id"]: e for e in result["influences"]}
     whole = {e["id"]: e for e in result["whole"]["influences"]}
     rows = []
     for move in sorted(result["rank_changes"], key=lambda m: m["rank_whole"]):
         e = shares[move["id"]]
-        rows.append([e["name"], f"{pct(whole[e['id']]['share'])} % (#{move['rank_whole']})",
-                     f"{pct(e['share'])} % (#{e['rank']})",
-                     "" if move["change"] == 0 else f"{move['change']:+d}"])
+        rows.append(
+            [
+                e["name"],
+                f"{pct(whole[e['id']]['share'])} % (#{move['rank_whole']})",
+                f"{pct(e['share'])} % (#{e['rank']})",
+                "" if move["change"] == 0 else f"{move['change']:+d}",
+            ]
+        )
     return header, rows
 
 
@@ -160,13 +219,19 @@ def crosswalk_rows(result: Mapping[str, Any]) -> tuple[list[str], list[list[str]
     rows = []
     for d in result["domains"]:
         inner = "; ".join(
-            f"{i['name']} ({pct(i['share'])} %" + (f", {i['condition']})" if i["condition"]
-                                                    else ")")
-            for i in d["influences"])
+            f"{i['name']} ({pct(i['share'])} %"
+            + (f", {i['condition']})" if i["condition"] else ")")
+            for i in d["influences"]
+        )
         rows.append([d["name"], f"{d['n_studies']} ({pct(d['share'])} %)", inner or "—"])
     if result.get("unmapped"):
-        rows.append(["(not mapped)", "", "; ".join(f"{u['name']} ({pct(u['share'])} %)"
-                                                  for u in result["unmapped"])])
+        rows.append(
+            [
+                "(not mapped)",
+                "",
+                "; ".join(f"{u['name']} ({pct(u['share'])} %)" for u in result["unmapped"]),
+            ]
+        )
     return header, rows
 
 

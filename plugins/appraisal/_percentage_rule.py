@@ -112,13 +112,17 @@ def check_percentage_bands(data: dict[str, Any]) -> list[tuple[PathKey, str]]:
     not_applicable = list(scoring.get("not_applicable") or [])
     for i, code in enumerate(not_applicable):
         if code not in used and codes_complete:
-            add((*base, "not_applicable", i),
+            add(
+                (*base, "not_applicable", i),
                 f"{code!r} is not an answer code of any scored item; codes: "
-                f"{listing(sorted(used))}")
+                f"{listing(sorted(used))}",
+            )
         if code in points:
-            add((*base, "points", code),
+            add(
+                (*base, "points", code),
                 f"{code!r} is a 'not applicable' code, so it earns no points and leaves the "
-                "denominator; remove it from points")
+                "denominator; remove it from points",
+            )
     used -= set(not_applicable)
     for key in points:
         if key not in used and codes_complete:

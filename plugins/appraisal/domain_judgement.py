@@ -38,13 +38,15 @@ def _scheme(checklist: Any) -> JudgementScheme:
     if scoring is None or scoring.method != "domain-judgement":
         raise InstrumentError(
             f"checklist {checklist.ref} ({checklist.path}) declares no domain-judgement "
-            "algorithm (scoring.method: domain-judgement with judgements, domains and overall)")
+            "algorithm (scoring.method: domain-judgement with judgements, domains and overall)"
+        )
     try:
         return JudgementScheme.from_dict(scoring.raw)
     except (KeyError, TypeError) as exc:
         raise InstrumentError(
             f"checklist {checklist.ref} ({checklist.path}): the domain-judgement scoring block "
-            f"is incomplete ({exc}); check it with `evidencekit instruments validate`") from None
+            f"is incomplete ({exc}); check it with `evidencekit instruments validate`"
+        ) from None
 
 
 def _effective(scheme: Any, answers: Mapping[str, Any]) -> tuple[dict[str, str], set[str]]:
@@ -111,25 +113,35 @@ class DomainJudgementScorer:
                 if question.item not in asked:
                     if value not in ("", na):
                         conditions = " or ".join(c.describe() for c in question.asked_if)
-                        problems.append(AnswerProblem(
-                            item=question.item, value=value,
-                            message=f"this question is asked only when {conditions}, which "
-                                    "the other answers rule out; answer it na or leave it out",
-                            allowed=na))
+                        problems.append(
+                            AnswerProblem(
+                                item=question.item,
+                                value=value,
+                                message=f"this question is asked only when {conditions}, which "
+                                "the other answers rule out; answer it na or leave it out",
+                                allowed=na,
+                            )
+                        )
                 elif value == "" and not question.optional:
-                    missing = "has no answer row" if question.item not in given else \
-                        "is left empty"
-                    problems.append(AnswerProblem(
-                        item=question.item,
-                        message=f"question {question.item} of domain {domain.id} {missing}; "
-                                "answer it (ni if the report gives no information)",
-                        allowed=", ".join(codes)))
+                    missing = "has no answer row" if question.item not in given else "is left empty"
+                    problems.append(
+                        AnswerProblem(
+                            item=question.item,
+                            message=f"question {question.item} of domain {domain.id} {missing}; "
+                            "answer it (ni if the report gives no information)",
+                            allowed=", ".join(codes),
+                        )
+                    )
                 elif value == na:
-                    problems.append(AnswerProblem(
-                        item=question.item, value=value,
-                        message="the question applies here (see its asked_if), so 'not "
-                                "applicable' is not an answer to it",
-                        allowed=", ".join(codes)))
+                    problems.append(
+                        AnswerProblem(
+                            item=question.item,
+                            value=value,
+                            message="the question applies here (see its asked_if), so 'not "
+                            "applicable' is not an answer to it",
+                            allowed=", ".join(codes),
+                        )
+                    )
         return problems
 
     def score(
@@ -147,25 +159,33 @@ class DomainJudgementScorer:
                 if rule.when.matches(effective):
                     proposed = rule.judgement
                     why = f"rule {index}: {rule.when.describe()}" + (
-                        f" ({rule.note})" if rule.note else "")
+                        f" ({rule.note})" if rule.note else ""
+                    )
                     break
             if proposed is None:
                 if domain.default is None:
-                    shown = ", ".join(f"{q.item}={effective.get(q.item) or '(none)'}"
-                                      for q in domain.questions)
+                    shown = ", ".join(
+                        f"{q.item}={effective.get(q.item) or '(none)'}" for q in domain.questions
+                    )
                     raise InstrumentError(
                         f"checklist {checklist.ref}: no rule of domain {domain.id} matches the "
                         f"answers ({shown}) and the domain declares no default; the rules do "
-                        "not cover every case")
+                        "not cover every case"
+                    )
                 proposed, why = domain.default, "no rule matched: the domain's default"
             final, overridden = proposed, False
             if domain.override_item:
                 value = answers.get(domain.override_item)
                 if not is_unanswered(value):
                     final, overridden = str(value), str(value) != proposed
-            domains[domain.id] = {"name": domain.name, "label": domain.label,
-                                  "proposed": proposed, "judgement": final,
-                                  "overridden": overridden, "reason": why}
+            domains[domain.id] = {
+                "name": domain.name,
+                "label": domain.label,
+                "proposed": proposed,
+                "judgement": final,
+                "overridden": overridden,
+                "reason": why,
+            }
             judgements.append(final)
             levels[domain.label] = _level(scheme, final)
         overall, why = None, None
@@ -173,13 +193,15 @@ class DomainJudgementScorer:
             if rule.when.matches(judgements):
                 overall = rule.judgement
                 why = f"rule {index}: {rule.when.describe()}" + (
-                    f" ({rule.note})" if rule.note else "")
+                    f" ({rule.note})" if rule.note else ""
+                )
                 break
         if overall is None:
             if scheme.overall_default is None:
                 raise InstrumentError(
                     f"checklist {checklist.ref}: no overall rule matches the domain judgements "
-                    f"({', '.join(judgements)}) and there is no overall default")
+                    f"({', '.join(judgements)}) and there is no overall default"
+                )
             overall, why = scheme.overall_default, "no rule matched: the overall default"
         proposed_overall, overall_overridden = overall, False
         if scheme.overall_override_item:

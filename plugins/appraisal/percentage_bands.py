@@ -55,8 +55,9 @@ def _exact(value: float | int) -> Fraction:
     return Fraction(str(value))
 
 
-def _level(points: dict[str, Fraction], code: str, codes: list[str], best: Fraction,
-           worst: Fraction) -> str:
+def _level(
+    points: dict[str, Fraction], code: str, codes: list[str], best: Fraction, worst: Fraction
+) -> str:
     """Plot colour of an answer: full points favourable, none unfavourable, partial unclear.
 
     When several answers earn nothing (CASP: "can't tell" and "no" both 0), only the
@@ -95,8 +96,11 @@ class PercentageBandsScorer:
                 "anyOf": [{"const": "scored-items"}, {"type": "integer", "minimum": 1}]
             },
             "unanswered": {"enum": ["zero", "exclude"]},
-            "not_applicable": {"type": "array", "uniqueItems": True,
-                               "items": {"type": "string", "minLength": 1}},
+            "not_applicable": {
+                "type": "array",
+                "uniqueItems": True,
+                "items": {"type": "string", "minLength": 1},
+            },
         },
         "additionalProperties": False,
     }
@@ -125,9 +129,9 @@ class PercentageBandsScorer:
             "points": dict(declared.points) if declared is not None else {},
             "denominator": declared.denominator if declared is not None else "scored-items",
             "unanswered": declared.unanswered if declared is not None else "zero",
-            "bands": [
-                {"grade": b.grade, "min_percent": b.min_percent} for b in declared.bands
-            ] if declared is not None else [],
+            "bands": [{"grade": b.grade, "min_percent": b.min_percent} for b in declared.bands]
+            if declared is not None
+            else [],
             "not_applicable": list(getattr(declared, "not_applicable", None) or []),
         }
         for key in ("points", "denominator", "unanswered", "bands", "not_applicable"):
@@ -137,20 +141,26 @@ class PercentageBandsScorer:
         if not rule["points"]:
             raise InstrumentError(
                 f"{where} declares no points per answer; add scoring.points "
-                "(e.g. yes: 1, no: 0, cant_tell: 0) or give 'points' in the review's options")
+                "(e.g. yes: 1, no: 0, cant_tell: 0) or give 'points' in the review's options"
+            )
         if not rule["bands"]:
             raise InstrumentError(
                 f"{where} declares no grade bands; add scoring.bands or set 'bands' "
-                "in the review's appraisal section")
+                "in the review's appraisal section"
+            )
         rule["bands"] = sorted(rule["bands"], key=lambda b: -float(b["min_percent"]))
         if float(rule["bands"][-1]["min_percent"]) != 0:
             # say whose bands they are: a review's override, or the checklist's own
-            whose = ("the bands the review sets (appraisal.bands or appraisal.overrides)"
-                     if "bands" in options else "its scoring.bands")
+            whose = (
+                "the bands the review sets (appraisal.bands or appraisal.overrides)"
+                if "bands" in options
+                else "its scoring.bands"
+            )
             raise InstrumentError(
                 f"{where}, with {whose}: the lowest grade band starts at "
                 f"{rule['bands'][-1]['min_percent']:g}%, so a lower score would have no grade; "
-                "let the last band start at 0")
+                "let the last band start at 0"
+            )
         return rule
 
     def check(
@@ -161,20 +171,30 @@ class PercentageBandsScorer:
         problems = []
         for item in checklist.scored_items:
             if item.id not in answers:
-                problems.append(AnswerProblem(
-                    item=item.id,
-                    message=f"scored item {item.id} has no answer row; add one (leave the "
-                            "answer empty if the item was left unanswered)",
-                    allowed=", ".join(item.codes)))
+                problems.append(
+                    AnswerProblem(
+                        item=item.id,
+                        message=f"scored item {item.id} has no answer row; add one (leave the "
+                        "answer empty if the item was left unanswered)",
+                        allowed=", ".join(item.codes),
+                    )
+                )
             else:
                 value = answers[item.id]
-                if not is_unanswered(value) and str(value) not in rule["points"] and \
-                        str(value) not in rule["not_applicable"]:
-                    problems.append(AnswerProblem(
-                        item=item.id, value=str(value),
-                        message=f"answer {value!r} to scored item {item.id} has no points in "
-                                "the scoring rule",
-                        allowed=", ".join(sorted(rule["points"]))))
+                if (
+                    not is_unanswered(value)
+                    and str(value) not in rule["points"]
+                    and str(value) not in rule["not_applicable"]
+                ):
+                    problems.append(
+                        AnswerProblem(
+                            item=item.id,
+                            value=str(value),
+                            message=f"answer {value!r} to scored item {item.id} has no points in "
+                            "the scoring rule",
+                            allowed=", ".join(sorted(rule["points"])),
+                        )
+                    )
         return problems
 
     def score(
@@ -187,7 +207,8 @@ class PercentageBandsScorer:
         if best <= 0:
             raise InstrumentError(
                 f"checklist {checklist.id}: no answer earns points above 0, so no percentage "
-                "can be computed; check scoring.points")
+                "can be computed; check scoring.points"
+            )
         total = Fraction(0)
         counted = 0
         unanswered: list[str] = []
@@ -211,7 +232,8 @@ class PercentageBandsScorer:
             if code not in points:
                 raise InstrumentError(
                     f"checklist {checklist.id}: answer {code!r} to item {item.id} has no points; "
-                    f"points are declared for: {', '.join(sorted(points))}")
+                    f"points are declared for: {', '.join(sorted(points))}"
+                )
             total += points[code]
             counted += 1
             levels[label] = _level(points, code, item.codes, best, worst)
@@ -228,13 +250,18 @@ class PercentageBandsScorer:
             grade = None
         else:
             percent = total / out_of * 100
-            grade = next(b["grade"] for b in rule["bands"]
-                         if percent >= _exact(b["min_percent"]))
+            grade = next(b["grade"] for b in rule["bands"] if percent >= _exact(b["min_percent"]))
         grade_index = [b["grade"] for b in rule["bands"]].index(grade) if grade else None
         n_bands = len(rule["bands"])
-        grade_level = (None if grade_index is None else
-                       FAVOURABLE if grade_index == 0 else
-                       UNFAVOURABLE if grade_index == n_bands - 1 else UNCLEAR)
+        grade_level = (
+            None
+            if grade_index is None
+            else FAVOURABLE
+            if grade_index == 0
+            else UNFAVOURABLE
+            if grade_index == n_bands - 1
+            else UNCLEAR
+        )
         return {
             "method": self.name,
             "score": float(total),

@@ -313,6 +313,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         abstract=abstract,
         recurring=p.recurring[i] | p.recurring[j],
         conference_differs=p.conference[i] != p.conference[j],
-        cochrane_versions=(p.cochrane[i] != "") & (p.cochrane[i] == p.cochrane[j])
+        cochrane_versions=(p.cochrane[i] != "")
+        & (p.cochrane[i] == p.cochrane[j])
         & (p.doi[i] != p.doi[j]),
     )

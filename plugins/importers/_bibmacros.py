@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping
 
 #: The deepest chain of macros defined by other macros that is followed.
 MAX_DEPTH = 100
-_MONTHS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                     "nov", "dec"})
+_MONTHS = frozenset(
+    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+)
 
 #: A part of a value: (True, literal text) or (False, macro name).
 Part = tuple[bool, str]
@@ -54,7 +55,7 @@ def split_value(raw: str) -> list[Part] | None:
                 j += 1
             if j >= n:
                 return None
-            parts.append((True, raw[i + 1:j]))
+            parts.append((True, raw[i + 1 : j]))
             i = j + 1
         elif char == '"':
             depth, j = 0, i + 1
@@ -66,7 +67,7 @@ def split_value(raw: str) -> list[Part] | None:
                 j += 1
             if j >= n:
                 return None
-            parts.append((True, raw[i + 1:j]))
+            parts.append((True, raw[i + 1 : j]))
             i = j + 1
         else:
             j = i
@@ -134,8 +135,10 @@ class MacroResolver:
                 elif sub in on_stack:
                     problem = f"the @string macro {name!r} is defined in terms of itself"
                 elif len(stack) >= MAX_DEPTH:
-                    problem = (f"the @string macro {name!r} is defined through more than "
-                               f"{MAX_DEPTH} other macros")
+                    problem = (
+                        f"the @string macro {name!r} is defined through more than "
+                        f"{MAX_DEPTH} other macros"
+                    )
                 else:
                     pending = sub
                     break

@@ -17,15 +17,40 @@ _CORPORATE = re.compile(
     re.I,
 )
 #: Family-name particles kept with the family name in "Given Family" order.
-_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
-    "le", "lo", "ten", "ter", "mac", "st.", "st", "bin", "al", "el", "y", "e",
-})
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "lo",
+        "ten",
+        "ter",
+        "mac",
+        "st.",
+        "st",
+        "bin",
+        "al",
+        "el",
+        "y",
+        "e",
+    }
+)
 _HONORIFICS = re.compile(r"^(?:(?:prof|dr|mr|mrs|ms|sir)\.?(?:-ing\.?)?\s+)+", re.I)
 
 
 def _is_initials(token: str) -> bool:
-    """"JA", "D.G.", "J.-P.", "Ch." — not "Li" or "Smith"."""
+    """ "JA", "D.G.", "J.-P.", "Ch." — not "Li" or "Smith"."""
     letters = token.replace(".", "").replace("-", "")
     if not letters or not letters.isalpha():
         return False

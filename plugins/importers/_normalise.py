@@ -24,8 +24,11 @@ _PAGE_SPLIT = re.compile(r"\s*(?:--|[-\u2010\u2011\u2012\u2013\u2014\u2212]|\bto
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*", re.I)
 _PAGE_PART = re.compile(r"^([A-Za-z]*)(\d+)$")
 #: Placeholders some hosts write instead of pages (Ovid: "No-Specified").
-_NO_PAGES = re.compile(r"^(?:no[- ]?specified|not specified|unspecified|n\.?\s?[ap]\.?|"
-                       r"unknown|none|-+)$", re.I)
+_NO_PAGES = re.compile(
+    r"^(?:no[- ]?specified|not specified|unspecified|n\.?\s?[ap]\.?|"
+    r"unknown|none|-+)$",
+    re.I,
+)
 
 
 def first(*values: object) -> str:
@@ -240,7 +243,6 @@ MISSING_MARKERS = frozenset({"NA", "N/A"})
 
 def _present(text: str) -> str:
     return "" if text in MISSING_MARKERS else text
-
 
 
 def make_record(

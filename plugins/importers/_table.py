@@ -62,8 +62,9 @@ def guess_delimiter(header_line: str) -> str:
     return best
 
 
-def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
-              ) -> Iterator[tuple[int, list[str]]]:
+def iter_rows(
+    source: Any, options: Mapping[str, Any], cursor: Cursor
+) -> Iterator[tuple[int, list[str]]]:
     """``(line, cells)`` for every non-empty row, the header first.
 
     Text files: ``line`` is the line where the row starts. XLSX: the sheet's row number.
@@ -95,8 +96,9 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
     text = source.text
     lines = [line for line in text[:65536].split("\n", 50)[:50] if line.strip()]
     # The first line with a delimiter: a title line above the header has none.
-    first_line = next((line for line in lines if any(d in line for d in _DELIMITERS)),
-                      lines[0] if lines else "")
+    first_line = next(
+        (line for line in lines if any(d in line for d in _DELIMITERS)), lines[0] if lines else ""
+    )
     delimiter = options.get("delimiter") or guess_delimiter(first_line)
     consumed = [0]  # how far into the text the reader has read
     reader = csv.reader(_tracked_lines(text, consumed), delimiter=delimiter)
@@ -116,8 +118,9 @@ def iter_rows(source: Any, options: Mapping[str, Any], cursor: Cursor
         if "field larger than field limit" in str(exc):
             from evidencekit.core.limits import field_too_large, max_field_chars
 
-            raise field_too_large("a cell of the row starting here", max_field_chars(),
-                                  source.display, start) from None
+            raise field_too_large(
+                "a cell of the row starting here", max_field_chars(), source.display, start
+            ) from None
         raise RecordFormatError(
             f"the table cannot be read here ({exc}); check the quoting of this row",
             file=source.display,
@@ -154,8 +157,9 @@ def _tracked_lines(text: str, consumed: list[int]) -> Iterator[str]:
         start = end
 
 
-def _chain(first: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]
-           ) -> Iterator[tuple[int, list[str]]]:
+def _chain(
+    first: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
     yield from first
     yield from rest
 
@@ -222,8 +226,14 @@ def read_table(
     width = len(header)
     # Why: Scopus writes a second "Funding Text" cell for some rows without a header for it,
     # shifting every later cell (EID, language, type...) one column to the right.
-    funding = next((i for i in range(width - 1, -1, -1)
-                    if normalise_header(header[i]).startswith("funding text")), None)
+    funding = next(
+        (
+            i
+            for i in range(width - 1, -1, -1)
+            if normalise_header(header[i]).startswith("funding text")
+        ),
+        None,
+    )
     previous: tuple[int, list[str]] | None = None
     short_rows = 0
     for line, row in rows:
@@ -243,8 +253,12 @@ def read_table(
         previous = (line, row)
     if previous is not None:
         line, row = previous
-        if (len(row) < width and not source.text.endswith("\n")
-                and source.container != "xlsx" and short_rows == 1):
+        if (
+            len(row) < width
+            and not source.text.endswith("\n")
+            and source.container != "xlsx"
+            and short_rows == 1
+        ):
             raise RecordFormatError(
                 f"the last row has {len(row)} of the {width} cells and the file ends without "
                 "a line break: the file looks truncated. Export it again",
@@ -254,8 +268,10 @@ def read_table(
         cursor.record += 1
         yield row_to_record(row, columns, line, fmt)
     if short_rows > 1:
-        source.warn(f"{short_rows} rows have fewer cells than the header; the missing cells "
-                    "were taken as empty")
+        source.warn(
+            f"{short_rows} rows have fewer cells than the header; the missing cells "
+            "were taken as empty"
+        )
 
 
 TABLE_OPTIONS_SCHEMA: dict[str, Any] = {
@@ -309,13 +325,15 @@ def sniff_table(head: str) -> tuple[float, list[str]]:
     except (csv.Error, StopIteration):
         return 0.0, []
     header = [cell.strip().strip("\ufeff") for cell in header]
-    if len(header) >= 2 and all(len(cell) <= 80 for cell in header) and \
-            "title" in header_fields(header):
+    if (
+        len(header) >= 2
+        and all(len(cell) <= 80 for cell in header)
+        and "title" in header_fields(header)
+    ):
         return 0.8, header
     for line in lines[1:10]:  # a title line or search summary above the header row
         later = _header_cells(line)
-        if len(later) >= 2 and all(len(c) <= 80 for c in later) and \
-                "title" in header_fields(later):
+        if len(later) >= 2 and all(len(c) <= 80 for c in later) and "title" in header_fields(later):
             return 0.7, later
     if len(header) < 2 or any(len(cell) > 80 for cell in header):
         return 0.0, []
@@ -325,9 +343,23 @@ def sniff_table(head: str) -> tuple[float, list[str]]:
 
 
 __all__ = [
-    "FIELDS", "KEYWORD_COLUMNS", "SYNONYMS", "TABLE_OPTIONS_SCHEMA", "Columns",
-    "abstract_from_inverted_index", "doi_from_url", "guess_delimiter", "header_fields",
-    "is_wos_tab_delimited", "iter_rows", "merge_extra_cells", "missing_title_error",
-    "normalise_header", "parse_authors_cell", "read_table", "row_to_record", "sniff_table",
+    "FIELDS",
+    "KEYWORD_COLUMNS",
+    "SYNONYMS",
+    "TABLE_OPTIONS_SCHEMA",
+    "Columns",
+    "abstract_from_inverted_index",
+    "doi_from_url",
+    "guess_delimiter",
+    "header_fields",
+    "is_wos_tab_delimited",
+    "iter_rows",
+    "merge_extra_cells",
+    "missing_title_error",
+    "normalise_header",
+    "parse_authors_cell",
+    "read_table",
+    "row_to_record",
+    "sniff_table",
     "split_glued_names",
 ]

@@ -29,8 +29,9 @@ _SCOPUS_ID = re.compile(r"\s*\(\d{5,}\)")
 _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u00ff\u0101-\u017f])(?=[A-Z\u00c0-\u00de])")
 #: An initial's full stop followed at once by the next family name ("K.Lewis").
 _GLUED_INITIALS = re.compile(r"(?<=[A-Z\u00c0-\u00de]\.)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
-_NAME_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von",
-                            "St", "Fitz", "O", "D"})
+_NAME_PREFIXES = frozenset(
+    {"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "St", "Fitz", "O", "D"}
+)
 #: Embase's "Source" cell: "Journal (2014) 3:3 (152-160). Date of Publication: 2014".
 _CITATION = re.compile(
     r"^(?P<journal>.+?)\s\((?P<year>\d{4})\)\s*(?P<volume>[^\s:(]*)(?::(?P<issue>[^\s(]+))?"
@@ -83,8 +84,13 @@ def abstract_from_inverted_index(value: str) -> str:
         return ""
     if not isinstance(index, dict):
         return ""
-    placed = [(place, word) for word, places in index.items() if isinstance(places, list)
-              for place in places if isinstance(place, int)]
+    placed = [
+        (place, word)
+        for word, places in index.items()
+        if isinstance(places, list)
+        for place in places
+        if isinstance(place, int)
+    ]
     placed.sort()
     return " ".join(word for _, word in placed)
 
@@ -126,7 +132,11 @@ def row_to_record(row: Sequence[str], columns: Columns, line: int, fmt: str) -> 
         return row[i] if i is not None and i < cells else ""
 
     journal, year, volume, issue, pages = (
-        cell("journal"), cell("year"), cell("volume"), cell("issue"), ""
+        cell("journal"),
+        cell("year"),
+        cell("volume"),
+        cell("issue"),
+        "",
     )
     if columns.journal_is_citation and journal:
         match = _CITATION.match(journal.strip())
@@ -156,15 +166,16 @@ def row_to_record(row: Sequence[str], columns: Columns, line: int, fmt: str) -> 
     if pmid and not pmid.isdigit():
         pmid = pmid.rstrip("/").rsplit("/", 1)[-1]  # OpenAlex: https://pubmed.ncbi.../123
     issn, isbn = split_identifiers([cell("issn"), cell("isbn")])
-    keywords = split_keywords([row[i] for i in columns.keyword_columns if i < cells],
-                              separators=";|")
+    keywords = split_keywords(
+        [row[i] for i in columns.keyword_columns if i < cells], separators=";|"
+    )
     for i in columns.comma_keyword_columns:
         if i < cells and row[i]:
-            keywords.extend(k for k in unique(split_outside_parentheses(row[i]))
-                            if k not in keywords)
+            keywords.extend(
+                k for k in unique(split_outside_parentheses(row[i])) if k not in keywords
+            )
     abstract = cell("abstract")
-    if not abstract and columns.inverted_abstract is not None and \
-            columns.inverted_abstract < cells:
+    if not abstract and columns.inverted_abstract is not None and columns.inverted_abstract < cells:
         abstract = abstract_from_inverted_index(row[columns.inverted_abstract])
     return make_record(
         line=line,

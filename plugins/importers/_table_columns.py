@@ -20,58 +20,205 @@ from evidencekit.core.errors import RecordFormatError
 #: Science (tab-delimited/Excel), Embase, IEEE Xplore, SpringerLink, Lens.org, OpenAlex,
 #: Zotero, EndNote/Covidence/Rayyan/ASReview tables and bib-dedupe/CoLRev CSV.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "document title", "article title", "item title", "primary title",
-              "paper title", "title of article", "ti", "t1", "titles", "display name",
-              "original title"),
-    "abstract": ("abstract", "abstract note", "abstracts", "ab", "n2", "summary",
-                 "original abstract"),
-    "authors": ("author full names", "authors", "author", "author names", "author s",
-                "authorships author display name", "author name", "authors names", "af",
-                "au", "a1", "creators", "creator", "full author names"),
-    "year": ("year", "publication year", "py", "pub year", "year published", "published year",
-             "publication date", "date published", "date of publication", "pubdate", "date",
-             "issue date", "dp", "y1"),
-    "journal": ("source title", "publication title", "journal", "journal title", "journal name",
-                "full journal title", "secondary title", "periodical", "container title",
-                "primary location source display name", "host venue display name",
-                "source name", "so", "jt", "t2", "jf", "jo", "journal iso abbreviation",
-                "journal abbreviation", "abbreviated source title", "source",
-                "booktitle", "book title", "proceedings title", "conference name"),
+    "title": (
+        "title",
+        "document title",
+        "article title",
+        "item title",
+        "primary title",
+        "paper title",
+        "title of article",
+        "ti",
+        "t1",
+        "titles",
+        "display name",
+        "original title",
+    ),
+    "abstract": (
+        "abstract",
+        "abstract note",
+        "abstracts",
+        "ab",
+        "n2",
+        "summary",
+        "original abstract",
+    ),
+    "authors": (
+        "author full names",
+        "authors",
+        "author",
+        "author names",
+        "author s",
+        "authorships author display name",
+        "author name",
+        "authors names",
+        "af",
+        "au",
+        "a1",
+        "creators",
+        "creator",
+        "full author names",
+    ),
+    "year": (
+        "year",
+        "publication year",
+        "py",
+        "pub year",
+        "year published",
+        "published year",
+        "publication date",
+        "date published",
+        "date of publication",
+        "pubdate",
+        "date",
+        "issue date",
+        "dp",
+        "y1",
+    ),
+    "journal": (
+        "source title",
+        "publication title",
+        "journal",
+        "journal title",
+        "journal name",
+        "full journal title",
+        "secondary title",
+        "periodical",
+        "container title",
+        "primary location source display name",
+        "host venue display name",
+        "source name",
+        "so",
+        "jt",
+        "t2",
+        "jf",
+        "jo",
+        "journal iso abbreviation",
+        "journal abbreviation",
+        "abbreviated source title",
+        "source",
+        "booktitle",
+        "book title",
+        "proceedings title",
+        "conference name",
+    ),
     "volume": ("volume", "journal volume", "vol", "vl", "biblio volume"),
-    "issue": ("issue", "journal issue", "number", "issue number", "is", "ip", "biblio issue",
-              "no"),
+    "issue": ("issue", "journal issue", "number", "issue number", "is", "ip", "biblio issue", "no"),
     "pages": ("pages", "page", "page range", "pagination", "pg"),
-    "page_start": ("page start", "start page", "first page", "beginning page", "bp", "sp",
-                   "biblio first page", "spage"),
-    "page_end": ("page end", "end page", "last page", "ending page", "ep", "biblio last page",
-                 "epage"),
+    "page_start": (
+        "page start",
+        "start page",
+        "first page",
+        "beginning page",
+        "bp",
+        "sp",
+        "biblio first page",
+        "spage",
+    ),
+    "page_end": (
+        "page end",
+        "end page",
+        "last page",
+        "ending page",
+        "ep",
+        "biblio last page",
+        "epage",
+    ),
     "article_number": ("art no", "article number", "article no", "ar", "elocation id"),
-    "doi": ("doi", "item doi", "digital object identifier", "di", "do", "doi url",
-            "doi link"),
-    "pmid": ("pmid", "pubmed id", "pubmedid", "pubmed", "ids pmid", "pubmed identifier",
-             "pm", "medline pmid"),
-    "issn": ("issn", "issns", "eissn", "e issn", "print issn", "electronic issn", "issn l",
-             "primary location source issn", "host venue issn", "sn", "ei"),
+    "doi": ("doi", "item doi", "digital object identifier", "di", "do", "doi url", "doi link"),
+    "pmid": (
+        "pmid",
+        "pubmed id",
+        "pubmedid",
+        "pubmed",
+        "ids pmid",
+        "pubmed identifier",
+        "pm",
+        "medline pmid",
+    ),
+    "issn": (
+        "issn",
+        "issns",
+        "eissn",
+        "e issn",
+        "print issn",
+        "electronic issn",
+        "issn l",
+        "primary location source issn",
+        "host venue issn",
+        "sn",
+        "ei",
+    ),
     "isbn": ("isbn", "isbns", "e isbn", "print isbn", "bn"),
     "language": ("language", "language of original document", "languages", "lang", "la"),
-    "publication_type": ("document type", "publication type", "item type", "content type",
-                         "type", "reference type", "ref type", "entrytype", "work type",
-                         "pt", "dt"),
-    "url": ("url", "link", "urls", "source urls", "landing page url",
-            "primary location landing page url", "full text link", "pdf link",
-            "open url link", "ur"),
-    "source_key": ("id", "record id", "record id s", "key", "record number", "eid",
-                   "accession number", "ut unique wos id", "ut", "lens id", "openalex id",
-                   "unique id", "refid", "ref id", "an", "covidence", "rayyan id"),
+    "publication_type": (
+        "document type",
+        "publication type",
+        "item type",
+        "content type",
+        "type",
+        "reference type",
+        "ref type",
+        "entrytype",
+        "work type",
+        "pt",
+        "dt",
+    ),
+    "url": (
+        "url",
+        "link",
+        "urls",
+        "source urls",
+        "landing page url",
+        "primary location landing page url",
+        "full text link",
+        "pdf link",
+        "open url link",
+        "ur",
+    ),
+    "source_key": (
+        "id",
+        "record id",
+        "record id s",
+        "key",
+        "record number",
+        "eid",
+        "accession number",
+        "ut unique wos id",
+        "ut",
+        "lens id",
+        "openalex id",
+        "unique id",
+        "refid",
+        "ref id",
+        "an",
+        "covidence",
+        "rayyan id",
+    ),
 }
 #: Fields whose columns are all gathered (not just the first found).
 KEYWORD_COLUMNS: tuple[str, ...] = (
-    "author keywords", "keywords", "index keywords", "keywords plus", "manual tags",
-    "automatic tags", "mesh terms", "mesh", "ieee terms",
-    "inspec controlled terms", "inspec non controlled terms", "emtree medical index terms",
-    "emtree drug index terms", "emtree medical index terms major focus",
-    "emtree drug index terms major focus", "fields of study", "concepts display name", "subject",
-    "subjects", "kw", "de",
+    "author keywords",
+    "keywords",
+    "index keywords",
+    "keywords plus",
+    "manual tags",
+    "automatic tags",
+    "mesh terms",
+    "mesh",
+    "ieee terms",
+    "inspec controlled terms",
+    "inspec non controlled terms",
+    "emtree medical index terms",
+    "emtree drug index terms",
+    "emtree medical index terms major focus",
+    "emtree drug index terms major focus",
+    "fields of study",
+    "concepts display name",
+    "subject",
+    "subjects",
+    "kw",
+    "de",
 )
 #: Web of Science tab-delimited exports name their columns by tag; there "ID" is Keywords
 #: Plus, not a record id, and "UT" is the accession number.
@@ -109,16 +256,22 @@ def header_fields(header: Sequence[str]) -> dict[str, int]:
 class Columns:
     """Which column feeds which field, decided once per file."""
 
-    def __init__(self, header: Sequence[str], explicit: Mapping[str, str], display: str,
-                 preferred: Mapping[str, Sequence[str]] | None = None):
+    def __init__(
+        self,
+        header: Sequence[str],
+        explicit: Mapping[str, str],
+        display: str,
+        preferred: Mapping[str, Sequence[str]] | None = None,
+    ):
         self.header = list(header)
         self.fields = header_fields(header)
         # Names for the raw fields: a repeated column name gets its position added.
         self.raw_names: list[str] = []
         taken: set[str] = set()  # a set: a list look-up per column was quadratic
         for i, name in enumerate(self.header):
-            raw_name = (name if name and name not in taken
-                        else f"{name or 'column'} (column {i + 1})")
+            raw_name = (
+                name if name and name not in taken else f"{name or 'column'} (column {i + 1})"
+            )
             taken.add(raw_name)
             self.raw_names.append(raw_name)
         normalised = {normalise_header(name): i for i, name in reversed(list(enumerate(header)))}
@@ -150,7 +303,9 @@ class Columns:
         if is_wos_tab_delimited(header):
             keyword_names.add("id")
         self.keyword_columns = [
-            i for i, name in enumerate(header) if normalise_header(name) in keyword_names
+            i
+            for i, name in enumerate(header)
+            if normalise_header(name) in keyword_names
             and not normalise_header(name).startswith("emtree")
         ]
         # Embase separates Emtree terms with commas, and puts commas inside parentheses.
@@ -162,12 +317,18 @@ class Columns:
             self.keyword_columns = []
         if "keywords" in explicit:
             self.keyword_columns = [self.fields.pop("keywords")]
-        self.url_columns = [i for i, name in enumerate(header)
-                            if normalise_header(name) in SYNONYMS["url"]]
+        self.url_columns = [
+            i for i, name in enumerate(header) if normalise_header(name) in SYNONYMS["url"]
+        ]
         # OpenAlex exports carry the abstract only as an inverted index (JSON word → places).
         self.inverted_abstract = next(
-            (i for i, name in enumerate(header)
-             if normalise_header(name) == "abstract inverted index"), None)
+            (
+                i
+                for i, name in enumerate(header)
+                if normalise_header(name) == "abstract inverted index"
+            ),
+            None,
+        )
         journal = self.fields.get("journal")
         self.journal_is_citation = (
             journal is not None and normalise_header(header[journal]) == "source"

@@ -78,7 +78,12 @@ class StrayLines:
 
 
 def unfinished_record(
-    source: Any, start: int, end_tag: str, fmt: str, record_number: int, *,
+    source: Any,
+    start: int,
+    end_tag: str,
+    fmt: str,
+    record_number: int,
+    *,
     ended: bool = False,
 ) -> None:
     """The file ends inside a record that has no end tag.
@@ -136,9 +141,7 @@ def outside_record_error(
 ) -> RecordFormatError:
     """The error for a tag line found outside any record (its start line is missing)."""
     where = (
-        f"after the record that ended on line {last_end}"
-        if last_end
-        else "before the first record"
+        f"after the record that ended on line {last_end}" if last_end else "before the first record"
     )
     return RecordFormatError(
         f"the tag line {line.strip()[:40]!r} is outside any record ({where}); every "

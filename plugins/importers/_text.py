@@ -7,8 +7,11 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"</?(?:i|b|em|strong|sup|sub|inf|span|p|br|scp|u|mml:[a-z]+|jats:[a-z]+)"
-                  r"(?:\s[^<>]*)?/?>", re.I)
+_TAG = re.compile(
+    r"</?(?:i|b|em|strong|sup|sub|inf|span|p|br|scp|u|mml:[a-z]+|jats:[a-z]+)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
 
 
 def clean(value: object) -> str:

@@ -36,10 +36,23 @@ from evidencekit.plugins.importers._normalise import (
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.M)
 _NOT_RECORDS = frozenset({"comment", "string", "preamble"})
 #: Fields the record is built from: a repeated one deserves a warning, others do not.
-_MAPPED = frozenset({
-    "title", "author", "year", "date", "journal", "journaltitle", "booktitle", "volume",
-    "number", "issue", "pages", "doi", "abstract",
-})
+_MAPPED = frozenset(
+    {
+        "title",
+        "author",
+        "year",
+        "date",
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "volume",
+        "number",
+        "issue",
+        "pages",
+        "doi",
+        "abstract",
+    }
+)
 
 
 def _field_text(value: Any) -> str:
@@ -73,7 +86,8 @@ def _resolve_fields(entry: Any, resolver: MacroResolver) -> Any:
     for field in entry.fields:
         if isinstance(field.value, str):
             field.value = resolver.resolve(
-                field.value, f"line {line}: entry {entry.key!r}, field {field.key.lower()!r}")
+                field.value, f"line {line}: entry {entry.key!r}, field {field.key.lower()!r}"
+            )
     return entry
 
 
@@ -94,8 +108,12 @@ def _check_entry_sizes(source: Any) -> None:
         at = len(text) if match is None else match.start()
         if at - previous > limit:
             line = text.count("\n", 0, previous) + 1
-            raise field_too_large(f"the BibTeX entry starting on line {line} "
-                                  f"({at - previous:,} characters)", limit, source.display, line)
+            raise field_too_large(
+                f"the BibTeX entry starting on line {line} ({at - previous:,} characters)",
+                limit,
+                source.display,
+                line,
+            )
         previous = at
 
 
@@ -149,8 +167,11 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
                 doi = normalise_doi(value)
                 if doi:
                     break
-    journal = text("journal", "journaltitle", "booktitle", "series") if entry_type not in (
-        "book", "proceedings") else text("series", "publisher")
+    journal = (
+        text("journal", "journaltitle", "booktitle", "series")
+        if entry_type not in ("book", "proceedings")
+        else text("series", "publisher")
+    )
     keywords = unique(
         k for name in ("keywords", "author_keywords", "mesh") for k in _keywords(text(name))
     )
@@ -163,8 +184,9 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
         line=line,
         format=fmt,
         raw=raw,
-        title=text("title", "booktitle") if entry_type in ("book", "proceedings") else text(
-            "title"),
+        title=text("title", "booktitle")
+        if entry_type in ("book", "proceedings")
+        else text("title"),
         abstract=abstract,
         authors=_authors(fields.get("author", "")),
         year=text("year", "date"),
@@ -231,8 +253,11 @@ class BibtexImporter(BaseImporter):
         _check_entry_sizes(source)
         # Why: bibtexparser's own log lines (from its child loggers, e.g.
         # bibtexparser.splitter) would print on stderr before our located error.
-        logs = [logging.getLogger(name) for name in list(logging.Logger.manager.loggerDict)
-                if name == "bibtexparser" or name.startswith("bibtexparser.")]
+        logs = [
+            logging.getLogger(name)
+            for name in list(logging.Logger.manager.loggerDict)
+            if name == "bibtexparser" or name.startswith("bibtexparser.")
+        ]
         logs.append(logging.getLogger("bibtexparser"))
         previous = [log.disabled for log in logs]
         for log in logs:
@@ -261,7 +286,8 @@ class BibtexImporter(BaseImporter):
                         f"this line starts like a BibTeX entry but cannot be read as one "
                         f"({shown!r}); an entry starts '@type{{key,' (e.g. "
                         "'@article{smith2020,'). Repair the line or export the file again",
-                        file=source.display, line=line,
+                        file=source.display,
+                        line=line,
                     )
                 continue
             elif isinstance(block, model.ParsingFailedBlock) and isinstance(
@@ -269,8 +295,9 @@ class BibtexImporter(BaseImporter):
             ):
                 # A repeated key or repeated field: the entry itself is sound.
                 entry = _resolve_fields(block.ignore_error_block, resolver)
-                repeated = sorted(_MAPPED & {k.lower() for k in getattr(
-                    block, "duplicate_keys", ())})
+                repeated = sorted(
+                    _MAPPED & {k.lower() for k in getattr(block, "duplicate_keys", ())}
+                )
                 if repeated:
                     source.warn(
                         f"entry {entry.key!r} repeats the field(s) {', '.join(repeated)}; "

@@ -21,8 +21,10 @@ class CsvImporter(BaseImporter):
     """A table of records, one per row, with a header row naming the columns."""
 
     name = "csv"
-    description = ("CSV/TSV/XLSX table with a header row (Embase, IEEE, Springer, Lens, "
-                   "OpenAlex, Zotero, WoS tab-delimited, screening tools)")
+    description = (
+        "CSV/TSV/XLSX table with a header row (Embase, IEEE, Springer, Lens, "
+        "OpenAlex, Zotero, WoS tab-delimited, screening tools)"
+    )
     extensions = (".csv", ".tsv", ".tab", ".txt", ".xlsx")
     options_schema = TABLE_OPTIONS_SCHEMA
 

@@ -59,8 +59,9 @@ def to_record(fields: dict[str, list[str]], line: int, fmt: str = "endnote-xml")
                 if doi:
                     break
     accession = clean(first_value(fields, "accession-num"))
-    database = " ".join(fields.get("remote-database-name", []) +
-                        fields.get("remote-database-provider", []))
+    database = " ".join(
+        fields.get("remote-database-name", []) + fields.get("remote-database-provider", [])
+    )
     pmid = accession if accession.isdigit() and _PUBMED.search(database) else ""
     issn, isbn = split_identifiers(fields.get("isbn", []) + fields.get("issn", []))
     return make_record(
@@ -71,8 +72,14 @@ def to_record(fields: dict[str, list[str]], line: int, fmt: str = "endnote-xml")
         abstract=first_value(fields, "abstract"),
         authors=parse_names(fields.get("contributors/authors/author", [])),
         year=first_value(fields, "dates/year", "dates/pub-dates/date"),
-        journal=first_value(fields, "periodical/full-title", "titles/secondary-title",
-                     "periodical/abbr-1", "alt-periodical/full-title", "titles/alt-title"),
+        journal=first_value(
+            fields,
+            "periodical/full-title",
+            "titles/secondary-title",
+            "periodical/abbr-1",
+            "alt-periodical/full-title",
+            "titles/alt-title",
+        ),
         volume=first_value(fields, "volume"),
         issue=first_value(fields, "issue", "number"),
         pages=normalise_pages(first_value(fields, "pages")),

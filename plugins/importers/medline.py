@@ -53,8 +53,11 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     start = 0
     stray = StrayLines()
     for number, line in enumerate(iter_lines(source.text), 1):
-        if parts is not None and not (line.startswith("      ") or line[:1] == "\t") and (
-                not line.strip() or _tag_of(line) is not None):
+        if (
+            parts is not None
+            and not (line.startswith("      ") or line[:1] == "\t")
+            and (not line.strip() or _tag_of(line) is not None)
+        ):
             last[-1] = " ".join(parts)  # type: ignore[index]
             parts = None
         if not line.strip():
@@ -83,8 +86,11 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
         tag, value = tagged
         if record is not None and tag == "PMID" and "PMID" in record:
             # Why: two records without the blank line between them.
-            source.warn(f"a second PMID line in the record starting on line {start}; "
-                        "taken as the start of a new record", number)
+            source.warn(
+                f"a second PMID line in the record starting on line {start}; "
+                "taken as the start of a new record",
+                number,
+            )
             yield start, record
             record = None
         if record is None:
@@ -115,8 +121,9 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "medline") -> Re
     names = tags.get("FAU") or tags.get("AU") or []
     authors = [author for author in map(parse_name, names) if author is not None]
     authors.extend(Author(clean(group)) for group in tags.get("CN", ()) if clean(group))
-    doi_ids = [value for value in tags.get("LID", []) + tags.get("AID", [])
-               if _DOI_ID.search(value)]
+    doi_ids = [
+        value for value in tags.get("LID", []) + tags.get("AID", []) if _DOI_ID.search(value)
+    ]
     issn, isbn = split_identifiers(tags.get("IS", []) + tags.get("ISBN", []))
     title = first_value(tags, "TI", "BTI", "TT")
     journal = first_value(tags, "JT", "JN", "TA")
@@ -172,7 +179,8 @@ class MedlineImporter(BaseImporter):
         if pmid and tagged >= 2:
             return 0.95
         four_letter = sum(
-            1 for line in head.split("\n", 300)[:300]
+            1
+            for line in head.split("\n", 300)[:300]
             if line[:5] in ("FAU -", "OWN -", "STAT-", "DCOM-", "JT  -", "PHST-")
         )
         if four_letter >= 2:
@@ -183,7 +191,10 @@ class MedlineImporter(BaseImporter):
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
         return records_or_error(
-            lex(source, cursor), to_record, self.name, source,
+            lex(source, cursor),
+            to_record,
+            self.name,
+            source,
             "no MEDLINE record found: no tag lines like 'PMID- 12345678' or 'TI  - ...'. "
             "Export from PubMed with 'Save' and format 'PubMed', or choose another format",
         )

@@ -50,8 +50,9 @@ _LOOSE_TAG = re.compile(r"([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$")
 _EMPTY_TAG = re.compile(r"([A-Z][A-Z0-9])  -()\s*$")
 _STANDARD_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ", re.M)
 #: Every two-character RIS tag: a capital letter, then a capital letter or a digit.
-_TAGS = frozenset(a + b for a in string.ascii_uppercase
-                  for b in string.ascii_uppercase + string.digits)
+_TAGS = frozenset(
+    a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits
+)
 _DOI_LINK = re.compile(r"doi\.org/|^\s*doi:?\s*10\.|^\s*10\.\d{3,9}/", re.I)
 _PUBMED_DB = re.compile(r"pubmed|medline|\bnlm\b", re.I)
 _PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
@@ -233,8 +234,10 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record
                     break
     pmid = ""
     accession = clean(first_value(tags, "AN"))
-    if accession.isdigit() and len(accession) <= 9 and _PUBMED_DB.search(
-        " ".join(_all(tags, "DB", "DP"))
+    if (
+        accession.isdigit()
+        and len(accession) <= 9
+        and _PUBMED_DB.search(" ".join(_all(tags, "DB", "DP")))
     ):
         pmid = accession
     if not pmid:  # EBSCO (PsycINFO) notes "Accession Number: 2019-1-001. PMID: 31799775"
@@ -273,8 +276,10 @@ class RisImporter(BaseImporter):
     """RIS (``TY  - `` … ``ER  - ``) from any database or reference manager."""
 
     name = "ris"
-    description = "RIS tagged records (Ovid, Scopus, WoS, EBSCO, ProQuest, PsycINFO, Embase, " \
+    description = (
+        "RIS tagged records (Ovid, Scopus, WoS, EBSCO, ProQuest, PsycINFO, Embase, "
         "PubMed, Zotero/EndNote/Mendeley)"
+    )
     extensions = (".ris", ".txt", ".nbib")
     options_schema = None
 
@@ -294,7 +299,10 @@ class RisImporter(BaseImporter):
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
         return records_or_error(
-            lex(source, cursor), to_record, self.name, source,
+            lex(source, cursor),
+            to_record,
+            self.name,
+            source,
             "no RIS record found: no line starts with 'TY  - '." + _format_hint(source),
         )
 

@@ -43,8 +43,17 @@ SCOPUS_COLUMNS: dict[str, tuple[str, ...]] = {
     "source_key": ("EID",),
     "abstract": ("Abstract",),
 }
-_MARKERS = {normalise_header(name) for name in ("EID", "Source title", "Link", "Art. No.",
-                                                  "Author(s) ID", "Authors with affiliations")}
+_MARKERS = {
+    normalise_header(name)
+    for name in (
+        "EID",
+        "Source title",
+        "Link",
+        "Art. No.",
+        "Author(s) ID",
+        "Authors with affiliations",
+    )
+}
 
 
 class ScopusCsvImporter(BaseImporter):
@@ -68,8 +77,9 @@ class ScopusCsvImporter(BaseImporter):
         return 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
-        return read_table(source, options, cursor, self.name, preferred=SCOPUS_COLUMNS,
-                          required=("Title",))
+        return read_table(
+            source, options, cursor, self.name, preferred=SCOPUS_COLUMNS, required=("Title",)
+        )
 
 
 @hookimpl

@@ -71,9 +71,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             elif tag in _HEADER_TAGS or tag == "ER":
                 last = None
             else:
-                raise outside_record_error(
-                    source, line, number, last_end, "Web of Science", "PT"
-                )
+                raise outside_record_error(source, line, number, last_end, "Web of Science", "PT")
             continue
         if tag == "ER" or tag == "EF":
             if tag == "EF":
@@ -99,8 +97,7 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
             last = values
     stray.report(source, "Web of Science")
     if record is not None:
-        unfinished_record(source, start, "ER", "Web of Science", cursor.record,
-                          ended=last_end > 0)
+        unfinished_record(source, start, "ER", "Web of Science", cursor.record, ended=last_end > 0)
         yield start, record
 
 
@@ -177,7 +174,10 @@ class WosImporter(BaseImporter):
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
         return records_or_error(
-            lex(source, cursor), to_record, self.name, source,
+            lex(source, cursor),
+            to_record,
+            self.name,
+            source,
             "no Web of Science record found: no line starts with 'PT '. Export the records "
             "from Web of Science as 'Plain text file' (or 'Tab delimited' for CSV)",
         )

@@ -15,18 +15,26 @@ FORMATS = ("svg", "png")
 DEFAULT_DPI = 150
 
 
-def plot_options_schema(
-    plots: Sequence[str], **extra: Mapping[str, Any]
-) -> dict[str, Any]:
+def plot_options_schema(plots: Sequence[str], **extra: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON Schema of a plot reporter's options: ``formats``, ``plots`` (out of
     ``plots``), ``dpi``, plus the reporter's own ``extra`` properties."""
     return {
         "type": "object",
         "properties": {
-            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
-                        "uniqueItems": True, "default": list(FORMATS)},
-            "plots": {"type": "array", "items": {"enum": list(plots)}, "minItems": 1,
-                      "uniqueItems": True, "default": list(plots)},
+            "formats": {
+                "type": "array",
+                "items": {"enum": list(FORMATS)},
+                "minItems": 1,
+                "uniqueItems": True,
+                "default": list(FORMATS),
+            },
+            "plots": {
+                "type": "array",
+                "items": {"enum": list(plots)},
+                "minItems": 1,
+                "uniqueItems": True,
+                "default": list(plots),
+            },
             "dpi": {"type": "integer", "minimum": 50, "maximum": 600, "default": DEFAULT_DPI},
             **extra,
         },
@@ -69,8 +77,7 @@ def render_figures(
                     buffer = io.BytesIO()
                     # Reproducible files: no creation date or software in the metadata.
                     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-                    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=bbox,
-                                metadata=metadata)
+                    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=bbox, metadata=metadata)
                     drawn.append((out_dir / f"{prefix}-{name}.{fmt}", buffer.getvalue()))
             finally:
                 if close is not None:

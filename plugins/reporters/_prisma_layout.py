@@ -114,15 +114,24 @@ def wrap(text: str, avail: float, width: Callable[[str], float]) -> list[str]:
     return lines
 
 
-def make_box(key: str, items: list[tuple[str, int]], width: float, *, size: float = SIZE,
-             bold: bool = False, style: str = "box", centred: bool = False) -> Box:
+def make_box(
+    key: str,
+    items: list[tuple[str, int]],
+    width: float,
+    *,
+    size: float = SIZE,
+    bold: bool = False,
+    style: str = "box",
+    centred: bool = False,
+) -> Box:
     """A box of ``width`` holding ``items`` (text, indent level), wrapped and measured."""
     measure = text_width(size, bold)
     lines: list[tuple[str, float]] = []
     for text, level in items:
         offset = PAD + level * INDENT
-        for i, line in enumerate(wrap(text, width - offset - PAD - (HANG if level else 0),
-                                      measure)):
+        for i, line in enumerate(
+            wrap(text, width - offset - PAD - (HANG if level else 0), measure)
+        ):
             lines.append((line, offset + (HANG if i and level else 0)))
     if centred:
         lines = [(line, (width - measure(line)) / 2) for line, _ in lines]
@@ -147,8 +156,14 @@ def _identified(counts: Any, kinds: list[tuple[str, str]]) -> list[tuple[str, in
 
 
 def _excluded(flow: Any) -> list[tuple[str, int]]:
-    items = [(f"Reports excluded {_n(flow.excluded_total)}" if not flow.excluded
-              else "Reports excluded:", 0)]
+    items = [
+        (
+            f"Reports excluded {_n(flow.excluded_total)}"
+            if not flow.excluded
+            else "Reports excluded:",
+            0,
+        )
+    ]
     items += [(f"{r.reason or 'No reason given'} {_n(r.n)}", 1) for r in flow.excluded]
     return items
 
@@ -159,34 +174,55 @@ def layout(counts: Any) -> Layout:
 
     other = counts.other_methods_used
     b: dict[str, Box] = {}
-    b["ident"] = make_box("ident", _identified(
-        counts, [("database", "Databases"), ("register", "Registers")]), MAIN_W)
-    b["removed"] = make_box("removed", [
-        ("Records removed before screening:", 0),
-        (f"Duplicate records removed {_n(counts.duplicates)}", 1),
-        (f"Records marked as ineligible by automation tools {_n(counts.excluded_automatic)}",
-         1),
-        (f"Records removed for other reasons {_n(counts.excluded_other)}", 1)], SIDE_W)
-    b["screened"] = make_box("screened", [(f"Records screened {_n(counts.records_screened)}",
-                                            0)], MAIN_W)
-    b["excluded"] = make_box("excluded", [(f"Records excluded {_n(counts.records_excluded)}",
-                                            0)], SIDE_W)
+    b["ident"] = make_box(
+        "ident", _identified(counts, [("database", "Databases"), ("register", "Registers")]), MAIN_W
+    )
+    b["removed"] = make_box(
+        "removed",
+        [
+            ("Records removed before screening:", 0),
+            (f"Duplicate records removed {_n(counts.duplicates)}", 1),
+            (
+                f"Records marked as ineligible by automation tools {_n(counts.excluded_automatic)}",
+                1,
+            ),
+            (f"Records removed for other reasons {_n(counts.excluded_other)}", 1),
+        ],
+        SIDE_W,
+    )
+    b["screened"] = make_box(
+        "screened", [(f"Records screened {_n(counts.records_screened)}", 0)], MAIN_W
+    )
+    b["excluded"] = make_box(
+        "excluded", [(f"Records excluded {_n(counts.records_excluded)}", 0)], SIDE_W
+    )
     for side, flow in (("dbr", counts.dbr), ("other", counts.other)):
         if side == "other" and not other:
             continue
-        b[f"{side}-sought"] = make_box(f"{side}-sought", [
-            (f"Reports sought for retrieval {_n(flow.sought)}", 0)], MAIN_W)
-        b[f"{side}-notretrieved"] = make_box(f"{side}-notretrieved", [
-            (f"Reports not retrieved {_n(flow.not_retrieved)}", 0)], SIDE_W)
-        b[f"{side}-assessed"] = make_box(f"{side}-assessed", [
-            (f"Reports assessed for eligibility {_n(flow.assessed)}", 0)], MAIN_W)
+        b[f"{side}-sought"] = make_box(
+            f"{side}-sought", [(f"Reports sought for retrieval {_n(flow.sought)}", 0)], MAIN_W
+        )
+        b[f"{side}-notretrieved"] = make_box(
+            f"{side}-notretrieved", [(f"Reports not retrieved {_n(flow.not_retrieved)}", 0)], SIDE_W
+        )
+        b[f"{side}-assessed"] = make_box(
+            f"{side}-assessed",
+            [(f"Reports assessed for eligibility {_n(flow.assessed)}", 0)],
+            MAIN_W,
+        )
         b[f"{side}-excluded"] = make_box(f"{side}-excluded", _excluded(flow), SIDE_W)
-    b["included"] = make_box("included", [
-        (f"Studies included in review {_n(counts.new_studies)}", 0),
-        (f"Reports of included studies {_n(counts.new_reports)}", 0)], MAIN_W)
+    b["included"] = make_box(
+        "included",
+        [
+            (f"Studies included in review {_n(counts.new_studies)}", 0),
+            (f"Reports of included studies {_n(counts.new_reports)}", 0),
+        ],
+        MAIN_W,
+    )
     if other:
-        b["other-ident"] = make_box("other-ident", _identified(
-            counts, list(OTHER_KINDS.items())), MAIN_W)
+        b["other-ident"] = make_box(
+            "other-ident", _identified(counts, list(OTHER_KINDS.items())), MAIN_W
+        )
 
     # Columns: phase bar | main (A) | side (B) [| main (C) | side (D)]
     xa = PHASE_W + 8.0
@@ -194,13 +230,29 @@ def layout(counts: Any) -> Layout:
     xc = xb + SIDE_W + GAP_COL
     xd = xc + MAIN_W + GAP_X
     width = (xd + SIDE_W) if other else (xb + SIDE_W)
-    titles = [make_box("title-dbr", [
-        ("Identification of new studies via databases and registers", 0)],
-        xb + SIDE_W - xa, size=TITLE_SIZE, bold=True, style="title-dbr", centred=True)]
+    titles = [
+        make_box(
+            "title-dbr",
+            [("Identification of new studies via databases and registers", 0)],
+            xb + SIDE_W - xa,
+            size=TITLE_SIZE,
+            bold=True,
+            style="title-dbr",
+            centred=True,
+        )
+    ]
     if other:
-        titles.append(make_box("title-other", [
-            ("Identification of new studies via other methods", 0)], xd + SIDE_W - xc,
-            size=TITLE_SIZE, bold=True, style="title-other", centred=True))
+        titles.append(
+            make_box(
+                "title-other",
+                [("Identification of new studies via other methods", 0)],
+                xd + SIDE_W - xc,
+                size=TITLE_SIZE,
+                bold=True,
+                style="title-other",
+                centred=True,
+            )
+        )
     for box in titles:
         b[box.key] = box
     b["title-dbr"].x = xa
@@ -214,10 +266,22 @@ def layout(counts: Any) -> Layout:
         ["dbr-assessed", "dbr-excluded", "other-assessed", "other-excluded"],
         ["included"],
     ]
-    x_of = {"ident": xa, "screened": xa, "dbr-sought": xa, "dbr-assessed": xa, "included": xa,
-            "removed": xb, "excluded": xb, "dbr-notretrieved": xb, "dbr-excluded": xb,
-            "other-ident": xc, "other-sought": xc, "other-assessed": xc,
-            "other-notretrieved": xd, "other-excluded": xd}
+    x_of = {
+        "ident": xa,
+        "screened": xa,
+        "dbr-sought": xa,
+        "dbr-assessed": xa,
+        "included": xa,
+        "removed": xb,
+        "excluded": xb,
+        "dbr-notretrieved": xb,
+        "dbr-excluded": xb,
+        "other-ident": xc,
+        "other-sought": xc,
+        "other-assessed": xc,
+        "other-notretrieved": xd,
+        "other-excluded": xd,
+    }
     phase_measure = text_width(TITLE_SIZE, True)
     # Rows whose phase label stands beside them alone (Screening spans three rows and
     # always has room); the rotated label must fit the row's height.
@@ -239,12 +303,23 @@ def layout(counts: Any) -> Layout:
         y += row_h + (GAP_Y if index else 8.0)
     height = y - GAP_Y + 4.0
 
-    spans = {"Identification": (row_span[1][0], row_span[1][1]),
-             "Screening": (row_span[2][0], row_span[4][1]),
-             "Included": (row_span[5][0], row_span[5][1])}
+    spans = {
+        "Identification": (row_span[1][0], row_span[1][1]),
+        "Screening": (row_span[2][0], row_span[4][1]),
+        "Included": (row_span[5][0], row_span[5][1]),
+    }
     for name, (top, bottom) in spans.items():
-        box = Box(f"phase-{name}", [(name, 0.0)], PHASE_W, TITLE_SIZE, True, "phase",
-                  x=0.0, y=top, height=bottom - top)
+        box = Box(
+            f"phase-{name}",
+            [(name, 0.0)],
+            PHASE_W,
+            TITLE_SIZE,
+            True,
+            "phase",
+            x=0.0,
+            y=top,
+            height=bottom - top,
+        )
         b[box.key] = box
 
     out = Layout(width=width + 4.0, height=height, boxes=b)
@@ -271,8 +346,9 @@ def layout(counts: Any) -> Layout:
         across("other-assessed", "other-excluded")
         inc = b["included"]
         start = b["other-assessed"]
-        out.arrows.append([(start.mid_x, start.bottom), (start.mid_x, inc.mid_y),
-                           (inc.right, inc.mid_y)])
+        out.arrows.append(
+            [(start.mid_x, start.bottom), (start.mid_x, inc.mid_y), (inc.right, inc.mid_y)]
+        )
     return out
 
 
@@ -281,7 +357,7 @@ def overlaps(lay: Layout) -> list[tuple[str, str]]:
     keys = sorted(lay.boxes)
     found = []
     for i, a in enumerate(keys):
-        for c in keys[i + 1:]:
+        for c in keys[i + 1 :]:
             p, q = lay.boxes[a], lay.boxes[c]
             if p.x < q.right and q.x < p.right and p.y < q.bottom and q.y < p.bottom:
                 found.append((a, c))

@@ -40,26 +40,56 @@ def records(bundle: Mapping[str, Any]) -> Section | None:
         section.paragraphs.append(f"Records imported: {imported['records']}.")
         return section
     counts = dedupe["counts_by_source"]
-    dates = {s.get("name"): s.get("date_searched") or ""
-             for s in (bundle.get("review") or {}).get("sources") or []}
-    section.tables.append(Table(
-        "records-by-source", "Records per source",
-        ["Source", "Kind", "Searched", "Records", "Duplicates removed", "Kept", "Found only here"],
-        [[s["source"], s["kind"], str(dates.get(s["source"], "")), fmt(s["records"]),
-          fmt(s["duplicates_removed"]), fmt(s["kept"]), fmt(s["only_here"])]
-         for s in counts["sources"]]))
+    dates = {
+        s.get("name"): s.get("date_searched") or ""
+        for s in (bundle.get("review") or {}).get("sources") or []
+    }
+    section.tables.append(
+        Table(
+            "records-by-source",
+            "Records per source",
+            [
+                "Source",
+                "Kind",
+                "Searched",
+                "Records",
+                "Duplicates removed",
+                "Kept",
+                "Found only here",
+            ],
+            [
+                [
+                    s["source"],
+                    s["kind"],
+                    str(dates.get(s["source"], "")),
+                    fmt(s["records"]),
+                    fmt(s["duplicates_removed"]),
+                    fmt(s["kept"]),
+                    fmt(s["only_here"]),
+                ]
+                for s in counts["sources"]
+            ],
+        )
+    )
     overlaps = counts.get("overlaps") or {}
     names = [s["source"] for s in counts["sources"]]
     if overlaps:
-        section.tables.append(Table(
-            "source-overlaps", "Records found in both sources (after de-duplication)",
-            ["Source", *names],
-            [[a, *("" if a == b else fmt((overlaps.get(a) or {}).get(b, 0)) for b in names)]
-             for a in names]))
+        section.tables.append(
+            Table(
+                "source-overlaps",
+                "Records found in both sources (after de-duplication)",
+                ["Source", *names],
+                [
+                    [a, *("" if a == b else fmt((overlaps.get(a) or {}).get(b, 0)) for b in names)]
+                    for a in names
+                ],
+            )
+        )
     totals = counts["totals"]
     section.paragraphs.append(
         f"Records identified: {totals['records']}; duplicates removed: "
-        f"{totals['duplicates_removed']}; records after de-duplication: {totals['unique']}.")
+        f"{totals['duplicates_removed']}; records after de-duplication: {totals['unique']}."
+    )
     return section
 
 
@@ -78,46 +108,92 @@ def appraisal(bundle: Mapping[str, Any]) -> Section | None:
     for number, (scale, checklists) in enumerate(sorted(scales.items()), start=1):
         grades = list(scale) or sorted({str(s.get("grade")) for s in data["studies"]})
         by_checklist = data.get("by_checklist") or {}
-        rows = [[c, *(fmt(by_checklist.get(c, {}).get(g, 0)) for g in grades),
-                 fmt(sum(by_checklist.get(c, {}).values()))] for c in sorted(checklists)]
+        rows = [
+            [
+                c,
+                *(fmt(by_checklist.get(c, {}).get(g, 0)) for g in grades),
+                fmt(sum(by_checklist.get(c, {}).values())),
+            ]
+            for c in sorted(checklists)
+        ]
         if len(checklists) > 1:
-            rows.append(["all", *(fmt(sum(by_checklist.get(c, {}).get(g, 0)
-                                          for c in checklists)) for g in grades),
-                         fmt(sum(sum(by_checklist.get(c, {}).values()) for c in checklists))])
+            rows.append(
+                [
+                    "all",
+                    *(
+                        fmt(sum(by_checklist.get(c, {}).get(g, 0) for c in checklists))
+                        for g in grades
+                    ),
+                    fmt(sum(sum(by_checklist.get(c, {}).values()) for c in checklists)),
+                ]
+            )
         name = "grades" if len(scales) == 1 else f"grades-{number}"
-        section.tables.append(Table(name, f"Studies by grade ({' / '.join(grades)})",
-                                    ["Checklist", *grades, "Studies"], rows))
+        section.tables.append(
+            Table(
+                name,
+                f"Studies by grade ({' / '.join(grades)})",
+                ["Checklist", *grades, "Studies"],
+                rows,
+            )
+        )
         total = {g: sum(by_checklist.get(c, {}).get(g, 0) for c in checklists) for g in grades}
         section.paragraphs.append(
-            f"{_join([f'{n} {g}' for g, n in total.items()])} "
-            f"({_join(sorted(checklists))}).")
+            f"{_join([f'{n} {g}' for g, n in total.items()])} ({_join(sorted(checklists))})."
+        )
     for checklist_id, info in sorted((data.get("checklists") or {}).items()):
         items = [i for i in info.get("items") or [] if i.get("answer_type") == "choice"]
-        studies = sorted((s for s in data["studies"] if s["checklist"] == checklist_id),
-                         key=lambda s: (s.get("label") or s["study_id"], s["study_id"]))
+        studies = sorted(
+            (s for s in data["studies"] if s["checklist"] == checklist_id),
+            key=lambda s: (s.get("label") or s["study_id"], s["study_id"]),
+        )
         # the id column only where a label says more than the id
         with_id = any((s.get("label") or s["study_id"]) != s["study_id"] for s in studies)
-        rows = [[s.get("label") or s["study_id"], *([s["study_id"]] if with_id else []),
-                 *(str(s["answers"].get(i["id"], "")) for i in items),
-                 fmt(s.get("score_percent"), 1), str(s.get("grade") or "")] for s in studies]
-        section.tables.append(Table(
-            f"quality-{checklist_id}", f"{info.get('title') or checklist_id}: answers per study",
-            ["Study", *(["ID"] if with_id else []), *(f"Q{i['number']}" for i in items),
-             "Score %", "Grade"], rows,
-            note="Questions: " + "; ".join(f"Q{i['number']} {i.get('text', '')}".strip()
-                                           for i in items)))
+        rows = [
+            [
+                s.get("label") or s["study_id"],
+                *([s["study_id"]] if with_id else []),
+                *(str(s["answers"].get(i["id"], "")) for i in items),
+                fmt(s.get("score_percent"), 1),
+                str(s.get("grade") or ""),
+            ]
+            for s in studies
+        ]
+        section.tables.append(
+            Table(
+                f"quality-{checklist_id}",
+                f"{info.get('title') or checklist_id}: answers per study",
+                [
+                    "Study",
+                    *(["ID"] if with_id else []),
+                    *(f"Q{i['number']}" for i in items),
+                    "Score %",
+                    "Grade",
+                ],
+                rows,
+                note="Questions: "
+                + "; ".join(f"Q{i['number']} {i.get('text', '')}".strip() for i in items),
+            )
+        )
     for file, title, caption in (
-            ("quality-traffic-light.svg", "Answers per study (traffic light)",
-             "Each row a study (Author Year), each column a question; the key under each "
-             "panel gives the question of every column."),
-            ("quality-summary.svg", "Answers per question (summary)",
-             "Share of studies at each level, per question and for the grade.")):
+        (
+            "quality-traffic-light.svg",
+            "Answers per study (traffic light)",
+            "Each row a study (Author Year), each column a question; the key under each "
+            "panel gives the question of every column.",
+        ),
+        (
+            "quality-summary.svg",
+            "Answers per question (summary)",
+            "Share of studies at each level, per question and for the grade.",
+        ),
+    ):
         figure = _figure(bundle, file, title, caption)
         if figure:
             section.figures.append(figure)
     if data.get("no_checklist"):
-        section.paragraphs.append(f"Studies whose design has no checklist: "
-                                  f"{len(data['no_checklist'])}.")
+        section.paragraphs.append(
+            f"Studies whose design has no checklist: {len(data['no_checklist'])}."
+        )
     return section
 
 
@@ -131,18 +207,31 @@ def measure(bundle: Mapping[str, Any]) -> Section | None:
     header, body = table2_rows(data["table2"])
     section.tables.append(Table("table2", "Table 2: item scores per unit", header, body))
     scores = data["scores"]
-    section.tables.append(Table(
-        "measure-items", "Items: mean and range over units", ["Item", "Mean", "Min", "Max"],
-        [[f"{i.get('number', '')}. {i['id']}".lstrip(". "), fmt(i["mean"]),
-          fmt(i["min"], 1, whole=True), fmt(i["max"], 1, whole=True)]
-         for i in scores["items"]]))
+    section.tables.append(
+        Table(
+            "measure-items",
+            "Items: mean and range over units",
+            ["Item", "Mean", "Min", "Max"],
+            [
+                [
+                    f"{i.get('number', '')}. {i['id']}".lstrip(". "),
+                    fmt(i["mean"]),
+                    fmt(i["min"], 1, whole=True),
+                    fmt(i["max"], 1, whole=True),
+                ]
+                for i in scores["items"]
+            ],
+        )
+    )
     validity = (data.get("validity") or {}).get("analyses") or []
     for entry in validity:
         attribute = entry.get("attribute")
         label = entry.get("analysis", "analysis") + (f" ({attribute})" if attribute else "")
         section.bullets.append(f"{label}: {entry.get('verdict', '')}")
-    for file, title in (("measure-heatmap.svg", "Item scores per unit"),
-                        ("measure-profile.svg", "Item profile per unit")):
+    for file, title in (
+        ("measure-heatmap.svg", "Item scores per unit"),
+        ("measure-profile.svg", "Item profile per unit"),
+    ):
         figure = _figure(bundle, file, title)
         if figure:
             section.figures.append(figure)
@@ -151,18 +240,32 @@ def measure(bundle: Mapping[str, Any]) -> Section | None:
 
 def _generic(name: str, block: Mapping[str, Any], bundle: Mapping[str, Any]) -> Section:
     """A section a step describes itself (``results[STEP]['report']``)."""
-    section = Section(name, str(block.get("title") or name),
-                      paragraphs=[str(p) for p in block.get("paragraphs") or []],
-                      bullets=[str(b) for b in block.get("bullets") or []])
+    section = Section(
+        name,
+        str(block.get("title") or name),
+        paragraphs=[str(p) for p in block.get("paragraphs") or []],
+        bullets=[str(b) for b in block.get("bullets") or []],
+    )
     for table in block.get("tables") or []:
-        section.tables.append(Table(
-            str(table["name"]), str(table.get("title") or table["name"]),
-            [str(c) for c in table["columns"]],
-            [[fmt(v, int(table.get("places", 2)), whole=True) for v in row]
-             for row in table["rows"]], str(table.get("note") or "")))
+        section.tables.append(
+            Table(
+                str(table["name"]),
+                str(table.get("title") or table["name"]),
+                [str(c) for c in table["columns"]],
+                [
+                    [fmt(v, int(table.get("places", 2)), whole=True) for v in row]
+                    for row in table["rows"]
+                ],
+                str(table.get("note") or ""),
+            )
+        )
     for figure in block.get("figures") or []:
-        found = _figure(bundle, str(figure["file"]), str(figure.get("title") or ""),
-                        str(figure.get("caption") or ""))
+        found = _figure(
+            bundle,
+            str(figure["file"]),
+            str(figure.get("title") or ""),
+            str(figure.get("caption") or ""),
+        )
         if found:
             section.figures.append(found)
     return section
@@ -172,11 +275,16 @@ def references(bundle: Mapping[str, Any]) -> Section | None:
     refs = bundle.get("references") or []
     if not refs:
         return None
-    return Section("references", "Instruments used", bullets=[
-        f"{r['title']} ({r['id']} {r['version']}): {r['citation']}"
-        + (f" {r['url']}" if r.get("url") and r["url"] not in r["citation"] else "")
-        + f" Licence: {r['licence']}."
-        for r in refs])
+    return Section(
+        "references",
+        "Instruments used",
+        bullets=[
+            f"{r['title']} ({r['id']} {r['version']}): {r['citation']}"
+            + (f" {r['url']}" if r.get("url") and r["url"] not in r["citation"] else "")
+            + f" Licence: {r['licence']}."
+            for r in refs
+        ],
+    )
 
 
 #: Built-in sections, by the step whose results they read.

@@ -32,8 +32,9 @@ class MeasurePlots:
     description = "Items × units heat map and profile plot of measure ratings (SVG, PNG)."
     options_schema = plot_options_schema(PLOTS)
 
-    def render(self, results: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, results: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """Draw every plot in memory first, then write each file atomically.
 
         ``results`` holds ``table`` (from ``evidencekit.core.measure.table2``),
@@ -53,9 +54,12 @@ class MeasurePlots:
             raise EvidencekitError("nothing to plot: no unit has a score")
         # Reproducible files: a fixed hash salt (the metadata is left out by render_figures).
         return render_figures(
-            options, PLOTS,
+            options,
+            PLOTS,
             lambda name: (self._heatmap if name == "heatmap" else self._profile)(plt, results),
-            out_dir, "measure", {"svg.hashsalt": "evidencekit", "font.size": 9},
+            out_dir,
+            "measure",
+            {"svg.hashsalt": "evidencekit", "font.size": 9},
         )
 
     @staticmethod
@@ -71,21 +75,34 @@ class MeasurePlots:
         table, scale = results["table"], results["scale"]
         units, bounds = _grouped_units(table)
         many = len(units) > LABELLED_UNITS
-        data = np.array([[np.nan if r["scores"][u] is None else r["scores"][u] for u in units]
-                         for r in table["rows"]], dtype=float)
+        data = np.array(
+            [
+                [np.nan if r["scores"][u] is None else r["scores"][u] for u in units]
+                for r in table["rows"]
+            ],
+            dtype=float,
+        )
         width = min(MAX_WIDTH, 1.2 + 0.9 * len(units)) if not many else MAX_WIDTH
         fig, ax = plt.subplots(figsize=(max(width, 6.5), 0.9 + 0.45 * len(table["rows"])))
         cmap = plt.get_cmap("RdYlGn")
-        image = ax.imshow(data, cmap=cmap, vmin=scale["min"], vmax=scale["max"],
-                          aspect="auto", interpolation="nearest")
+        image = ax.imshow(
+            data,
+            cmap=cmap,
+            vmin=scale["min"],
+            vmax=scale["max"],
+            aspect="auto",
+            interpolation="nearest",
+        )
         ax.set_yticks(range(len(table["rows"])), labels=self._labels(table))
         if many:
             step = max(1, int(np.ceil(len(units) / MAX_TICKS)))
             ticks = list(range(0, len(units), step))
             ax.set_xticks(ticks, labels=[units[i] for i in ticks], rotation=90, fontsize=6)
-            ax.set_xlabel(f"{len(units)} units" + (f", grouped by {table['by']}"
-                                                   if bounds else "")
-                          + (f" (every {step}th named)" if step > 1 else ""))
+            ax.set_xlabel(
+                f"{len(units)} units"
+                + (f", grouped by {table['by']}" if bounds else "")
+                + (f" (every {step}th named)" if step > 1 else "")
+            )
         else:
             ax.set_xticks(range(len(units)), labels=units, rotation=30, ha="right")
             span = scale["max"] - scale["min"] or 1
@@ -95,19 +112,34 @@ class MeasurePlots:
                         # Dark ends of the colour map get white numbers.
                         r, g, b, _ = cmap((data[i, j] - scale["min"]) / span)
                         dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-                        ax.text(j, i, _num(data[i, j]), ha="center", va="center", fontsize=8,
-                                color="white" if dark else "black")
+                        ax.text(
+                            j,
+                            i,
+                            _num(data[i, j]),
+                            ha="center",
+                            va="center",
+                            fontsize=8,
+                            color="white" if dark else "black",
+                        )
             totals = [table["total"]["scores"][u] for u in units]
             ax.set_xlabel("total: " + ", ".join(_num(t) for t in totals))
         for label, first, last in bounds:
             if first:
                 ax.axvline(first - 0.5, color="black", linewidth=1.5)
-            ax.text((first + last) / 2, -0.7, f"{table['by']} = {label}", ha="center",
-                    va="bottom", fontsize=8, clip_on=False)
+            ax.text(
+                (first + last) / 2,
+                -0.7,
+                f"{table['by']} = {label}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                clip_on=False,
+            )
         bar = fig.colorbar(image, ax=ax, ticks=range(scale["min"], scale["max"] + 1))
         bar.set_label("item score")
-        ax.set_title(f"{results.get('title', 'Measure')}: item scores per unit",
-                     pad=18 if bounds else 6)
+        ax.set_title(
+            f"{results.get('title', 'Measure')}: item scores per unit", pad=18 if bounds else 6
+        )
         return fig
 
     def _profile(self, plt: Any, results: Mapping[str, Any]) -> Any:
@@ -125,22 +157,42 @@ class MeasurePlots:
             y = [r["scores"][unit] for r in table["rows"]]
             y = [float("nan") if v is None else v for v in y]
             if many:
-                ax.plot(x, y, color="grey", linewidth=0.6, alpha=alpha,
-                        label=f"each unit (n = {len(units)})" if index == 0 else None)
+                ax.plot(
+                    x,
+                    y,
+                    color="grey",
+                    linewidth=0.6,
+                    alpha=alpha,
+                    label=f"each unit (n = {len(units)})" if index == 0 else None,
+                )
             else:
-                ax.plot(x, y, marker="o", linewidth=1, alpha=0.8, label=unit,
-                        color=palette(index))
+                ax.plot(x, y, marker="o", linewidth=1, alpha=0.8, label=unit, color=palette(index))
         group_colours = plt.get_cmap("Dark2")
         for index, group in enumerate(table["groups"]):
             y = [r["groups"][group] for r in table["rows"]]
-            ax.plot(x, [float("nan") if v is None else v for v in y], linestyle="--",
-                    linewidth=2.2, color=group_colours(index % 8),
-                    label=f"mean, {table['by']} = {group} (n = {len(table['groups'][group])})")
-        ax.plot(x, [r["mean"] for r in table["rows"]], color="black", linewidth=2.5,
-                label=f"mean of all units (n = {len(units)})")
+            ax.plot(
+                x,
+                [float("nan") if v is None else v for v in y],
+                linestyle="--",
+                linewidth=2.2,
+                color=group_colours(index % 8),
+                label=f"mean, {table['by']} = {group} (n = {len(table['groups'][group])})",
+            )
+        ax.plot(
+            x,
+            [r["mean"] for r in table["rows"]],
+            color="black",
+            linewidth=2.5,
+            label=f"mean of all units (n = {len(units)})",
+        )
         # items by name, not by number only
-        ax.set_xticks(x, labels=[f"{r['number']}. {_short(r['text'], 28)}"
-                                 for r in table["rows"]], rotation=35, ha="right", fontsize=7)
+        ax.set_xticks(
+            x,
+            labels=[f"{r['number']}. {_short(r['text'], 28)}" for r in table["rows"]],
+            rotation=35,
+            ha="right",
+            fontsize=7,
+        )
         ax.set_ylim(scale["min"] - 0.2, scale["max"] + 0.2)
         ax.set_yticks(range(scale["min"], scale["max"] + 1))
         ax.set_ylabel("item score")

@@ -53,8 +53,10 @@ def _counts(results: Any) -> Any:
         return results
     if isinstance(results, Mapping):
         return counts_from_dict(results)
-    raise TypeError("prisma-diagram renders PrismaCounts (evidencekit.core.prisma) or its "
-                    f"to_dict(), not {type(results).__name__}")
+    raise TypeError(
+        "prisma-diagram renders PrismaCounts (evidencekit.core.prisma) or its "
+        f"to_dict(), not {type(results).__name__}"
+    )
 
 
 def draw(counts: Any) -> Any:
@@ -73,24 +75,56 @@ def draw(counts: Any) -> Any:
     ax.axis("off")
     for box in lay.boxes.values():
         face, edge = COLOURS[box.style]
-        ax.add_patch(Rectangle((box.x, box.y), box.width, box.height, facecolor=face,
-                               edgecolor=edge, linewidth=0.8, joinstyle="miter"))
+        ax.add_patch(
+            Rectangle(
+                (box.x, box.y),
+                box.width,
+                box.height,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=0.8,
+                joinstyle="miter",
+            )
+        )
         weight = "bold" if box.bold else "normal"
         if box.style == "phase":
-            ax.text(box.mid_x, box.mid_y, _escape(box.lines[0][0]), rotation=90,
-                    ha="center", va="center", fontsize=box.size, fontweight=weight)
+            ax.text(
+                box.mid_x,
+                box.mid_y,
+                _escape(box.lines[0][0]),
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=box.size,
+                fontweight=weight,
+            )
             continue
         step = box.size * LINE
         top = box.y + (box.height - step * len(box.lines)) / 2
         for i, (line, offset) in enumerate(box.lines):
             # each line centred in its own slot: exact, whatever the font's ascent
-            ax.text(box.x + offset, top + step * (i + 0.5), _escape(line), ha="left",
-                    va="center_baseline", fontsize=box.size, fontweight=weight)
+            ax.text(
+                box.x + offset,
+                top + step * (i + 0.5),
+                _escape(line),
+                ha="left",
+                va="center_baseline",
+                fontsize=box.size,
+                fontweight=weight,
+            )
     for points in lay.arrows:
         codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1)
-        ax.add_patch(FancyArrowPatch(path=MplPath(points, codes), arrowstyle="-|>",
-                                     mutation_scale=8, linewidth=0.8, color="#222222",
-                                     shrinkA=0, shrinkB=0))
+        ax.add_patch(
+            FancyArrowPatch(
+                path=MplPath(points, codes),
+                arrowstyle="-|>",
+                mutation_scale=8,
+                linewidth=0.8,
+                color="#222222",
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
     return fig
 
 
@@ -98,16 +132,27 @@ class PrismaDiagram:
     """Reporter provider: PRISMA 2020 flow diagram files."""
 
     name = "prisma-diagram"
-    description = ("PRISMA 2020 flow diagram (SVG, PNG, PDF) drawn from the counts the "
-                   "store gives; the other-methods column appears only when used")
+    description = (
+        "PRISMA 2020 flow diagram (SVG, PNG, PDF) drawn from the counts the "
+        "store gives; the other-methods column appears only when used"
+    )
     options_schema = {
         "type": "object",
         "properties": {
-            "formats": {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1,
-                        "uniqueItems": True, "default": list(FORMATS)},
+            "formats": {
+                "type": "array",
+                "items": {"enum": list(FORMATS)},
+                "minItems": 1,
+                "uniqueItems": True,
+                "default": list(FORMATS),
+            },
             "dpi": {"type": "integer", "minimum": 72, "maximum": 600, "default": DEFAULT_DPI},
-            "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "default": "prisma",
-                     "description": "file name without extension"},
+            "name": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_.-]+$",
+                "default": "prisma",
+                "description": "file name without extension",
+            },
         },
         "additionalProperties": False,
     }
@@ -131,10 +176,12 @@ class PrismaDiagram:
             for fmt in formats:
                 buffer = io.BytesIO()
                 # Reproducible files: no dates or software versions in the metadata.
-                metadata = {"svg": {"Date": None}, "png": {"Software": None},
-                            "pdf": {"CreationDate": None, "Producer": None}}[fmt]
-                fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata,
-                            facecolor="white")
+                metadata = {
+                    "svg": {"Date": None},
+                    "png": {"Software": None},
+                    "pdf": {"CreationDate": None, "Producer": None},
+                }[fmt]
+                fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
                 drawn.append((out_dir / f"{stem}.{fmt}", buffer.getvalue()))
         for path, data in drawn:  # all drawn before any is written: nothing half-done
             atomic_write_bytes(path, data)

@@ -35,8 +35,12 @@ STYLE = {
     "not-applicable": ("#e6e6e6", "", "not applicable"),
 }
 #: Each symbol as a marker path (mathtext markers render the same glyphs as the text did).
-SYMBOL_MARKERS = {"favourable": "$+$", "unclear": "$?$", "unfavourable": "$\u2212$",
-                  "unanswered": "$\u00b7$"}
+SYMBOL_MARKERS = {
+    "favourable": "$+$",
+    "unclear": "$?$",
+    "unfavourable": "$\u2212$",
+    "unanswered": "$\u00b7$",
+}
 ROW_INCH = 0.2
 COL_INCH = 0.34
 
@@ -54,11 +58,13 @@ def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     panels = []
     info = results.get("checklists", {})
     for checklist_id in sorted(by_checklist):
-        studies = sorted(by_checklist[checklist_id],
-                         key=lambda s: (str(s.get("label") or s["study_id"]), str(s["study_id"])))
+        studies = sorted(
+            by_checklist[checklist_id],
+            key=lambda s: (str(s.get("label") or s["study_id"]), str(s["study_id"])),
+        )
         columns: list[str] = []
         for study in studies:
-            for column in (study.get("details", {}).get("levels") or {}):
+            for column in study.get("details", {}).get("levels") or {}:
                 if column not in columns:
                     columns.append(column)
         grades: list[str] = []
@@ -68,9 +74,16 @@ def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                     grades.append(g)
         title = (info.get(checklist_id) or {}).get("title") or checklist_id
         key = _column_key(studies, (info.get(checklist_id) or {}).get("items") or [])
-        panels.append({"id": checklist_id, "title": title, "studies": studies,
-                       "columns": columns, "grades": grades,
-                       "key": {c: key[c] for c in columns if c in key}})
+        panels.append(
+            {
+                "id": checklist_id,
+                "title": title,
+                "studies": studies,
+                "columns": columns,
+                "grades": grades,
+                "key": {c: key[c] for c in columns if c in key},
+            }
+        )
     return panels
 
 
@@ -79,8 +92,7 @@ def _short(text: str, limit: int = 95) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _column_key(studies: list[Mapping[str, Any]],
-                items: list[Mapping[str, Any]]) -> dict[str, str]:
+def _column_key(studies: list[Mapping[str, Any]], items: list[Mapping[str, Any]]) -> dict[str, str]:
     """Column label → what it stands for: the checklist's question (Q1 → 'Was there a
     clear statement of the aims of the research?') or, where the scorer says, the domain
     name (D1 → 'Bias arising from the randomisation process'), so a reader need not look
@@ -108,8 +120,7 @@ def _grade_level(study: Mapping[str, Any], grades: list[str]) -> str:
     if grade is None or grade not in grades:
         return "unanswered"
     index = grades.index(grade)
-    return ("favourable" if index == 0 else
-            "unfavourable" if index == len(grades) - 1 else "unclear")
+    return "favourable" if index == 0 else "unfavourable" if index == len(grades) - 1 else "unclear"
 
 
 class QualityPlots:
@@ -122,8 +133,9 @@ class QualityPlots:
         prefix={"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "quality"},
     )
 
-    def render(self, results: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, results: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """Draw every plot in memory, then write each file atomically; return the paths."""
         import matplotlib
 
@@ -135,13 +147,23 @@ class QualityPlots:
         panels = _panels(results)
         if not panels:
             raise EvidencekitError("nothing to plot: no study was scored")
-        rc = {"svg.fonttype": "none", "svg.hashsalt": "evidencekit", "font.size": 8,
-              "font.family": "DejaVu Sans"}
+        rc = {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "evidencekit",
+            "font.size": 8,
+            "font.family": "DejaVu Sans",
+        }
         return render_figures(
-            options, PLOTS,
-            lambda plot: self._traffic_light(Figure, panels) if plot == "traffic-light"
-            else self._summary(Figure, panels),
-            out_dir, options.get("prefix", "quality"), rc,
+            options,
+            PLOTS,
+            lambda plot: (
+                self._traffic_light(Figure, panels)
+                if plot == "traffic-light"
+                else self._summary(Figure, panels)
+            ),
+            out_dir,
+            options.get("prefix", "quality"),
+            rc,
         )
 
     # ----------------------------------------------------------------- traffic light
@@ -159,14 +181,18 @@ class QualityPlots:
         top = fig_h
         for panel, height, width, key in zip(panels, heights, widths, keys, strict=True):
             top -= header
-            ax = fig.add_axes([left / fig_w, (top - height) / fig_h, width / fig_w,
-                               height / fig_h])
+            ax = fig.add_axes([left / fig_w, (top - height) / fig_h, width / fig_w, height / fig_h])
             self._traffic_panel(ax, panel)
             top -= height
             for index, (label, name) in enumerate(panel["key"].items()):
-                fig.text(left / fig_w, (top - 0.1 - (index + 0.5) * key_line) / fig_h,
-                         _escape(f"{label}: {name}"), fontsize=7, va="center",
-                         color="#333333")
+                fig.text(
+                    left / fig_w,
+                    (top - 0.1 - (index + 0.5) * key_line) / fig_h,
+                    _escape(f"{label}: {name}"),
+                    fontsize=7,
+                    va="center",
+                    color="#333333",
+                )
             top -= key + gap
         legend_ax = fig.add_axes([0.0, 0.0, 1.0, legend_inch / fig_h])
         legend_ax.axis("off")
@@ -186,25 +212,35 @@ class QualityPlots:
             for col, level in enumerate(values):
                 size = 95 if col < n_cols - 1 else 120
                 cells.setdefault(level if level in STYLE else "unanswered", []).append(
-                    (col, row, size))
+                    (col, row, size)
+                )
         for level, points in cells.items():
             colour, symbol, _ = STYLE[level]
             xs, ys, sizes = zip(*points, strict=True)
-            ax.scatter(xs, ys, s=sizes, color=colour, edgecolors="#555555", linewidths=0.4,
-                       zorder=2)
+            ax.scatter(
+                xs, ys, s=sizes, color=colour, edgecolors="#555555", linewidths=0.4, zorder=2
+            )
             if symbol:
                 # the symbol as a marker (a path drawn once per level), not a text per cell
-                ax.scatter(xs, ys, s=22, marker=SYMBOL_MARKERS[level], linewidths=0,
-                           color="white" if level in ("favourable", "unfavourable")
-                           else "#222222", zorder=3)
+                ax.scatter(
+                    xs,
+                    ys,
+                    s=22,
+                    marker=SYMBOL_MARKERS[level],
+                    linewidths=0,
+                    color="white" if level in ("favourable", "unfavourable") else "#222222",
+                    zorder=3,
+                )
         ax.set_xlim(-0.6, n_cols - 0.4)
         ax.set_ylim(n_rows - 0.5, -0.5)
         ax.set_yticks(range(n_rows))
-        ax.set_yticklabels([_escape(s.get("label") or s["study_id"]) for s in studies],
-                           fontsize=7)
+        ax.set_yticklabels([_escape(s.get("label") or s["study_id"]) for s in studies], fontsize=7)
         ax.set_xticks(range(n_cols))
-        ax.set_xticklabels([_escape(c) for c in columns] + ["Grade"], fontsize=7,
-                           rotation=90 if max((len(c) for c in columns), default=0) > 4 else 0)
+        ax.set_xticklabels(
+            [_escape(c) for c in columns] + ["Grade"],
+            fontsize=7,
+            rotation=90 if max((len(c) for c in columns), default=0) > 4 else 0,
+        )
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.axvline(n_cols - 1.5, color="#999999", linewidth=0.6)
@@ -212,17 +248,32 @@ class QualityPlots:
             spine.set_visible(False)
         ax.set_axisbelow(True)
         ax.grid(True, color="#eeeeee", linewidth=0.5)
-        ax.set_title(_escape(f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
-                             + _grades_text(panel)),
-                     fontsize=8, loc="left", pad=14)
+        ax.set_title(
+            _escape(
+                f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
+                + _grades_text(panel)
+            ),
+            fontsize=8,
+            loc="left",
+            pad=14,
+        )
 
     def _legend(self, ax: Any) -> None:
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([0], [0], marker="o", linestyle="", markersize=8,
-                          markerfacecolor=colour, markeredgecolor="#555555",
-                          label=f"{symbol} {label}" if symbol else label)
-                   for colour, symbol, label in STYLE.values()]
+        handles = [
+            Line2D(
+                [0],
+                [0],
+                marker="o",
+                linestyle="",
+                markersize=8,
+                markerfacecolor=colour,
+                markeredgecolor="#555555",
+                label=f"{symbol} {label}" if symbol else label,
+            )
+            for colour, symbol, label in STYLE.values()
+        ]
         ax.legend(handles=handles, loc="center", ncol=2, frameon=False, fontsize=7)
 
     # ----------------------------------------------------------------- summary
@@ -231,8 +282,9 @@ class QualityPlots:
         heights = [(len(p["columns"]) + 1) * 0.28 + 0.8 for p in panels]
         legend_inch = 0.7
         fig = Figure(figsize=(8.0, sum(heights) + legend_inch))
-        grid = fig.add_gridspec(len(panels) + 1, 1, height_ratios=[*heights, legend_inch],
-                                hspace=0.45)
+        grid = fig.add_gridspec(
+            len(panels) + 1, 1, height_ratios=[*heights, legend_inch], hspace=0.45
+        )
         order = list(STYLE)
         for index, panel in enumerate(panels):
             ax = fig.add_subplot(grid[index])
@@ -244,7 +296,8 @@ class QualityPlots:
                 for study in panel["studies"]:
                     if col < len(panel["columns"]):
                         level = (study.get("details", {}).get("levels") or {}).get(
-                            label, "not-applicable")
+                            label, "not-applicable"
+                        )
                     else:
                         level = _grade_level(study, panel["grades"])
                     counts[level if level in counts else "unanswered"] += 1
@@ -254,26 +307,45 @@ class QualityPlots:
             for level in order:
                 colour, _, _ = STYLE[level]
                 values = shares[level]
-                ax.barh(range(len(labels)), values, left=left, color=colour,
-                        edgecolor="white", linewidth=0.5, height=0.75)
+                ax.barh(
+                    range(len(labels)),
+                    values,
+                    left=left,
+                    color=colour,
+                    edgecolor="white",
+                    linewidth=0.5,
+                    height=0.75,
+                )
                 for y, (x0, v) in enumerate(zip(left, values, strict=True)):
                     if v >= 8:
-                        ax.text(x0 + v / 2, y, f"{v:.0f}%", ha="center", va="center",
-                                fontsize=6.5, color="white" if level in (
-                                    "favourable", "unfavourable") else "#222222")
+                        ax.text(
+                            x0 + v / 2,
+                            y,
+                            f"{v:.0f}%",
+                            ha="center",
+                            va="center",
+                            fontsize=6.5,
+                            color="white" if level in ("favourable", "unfavourable") else "#222222",
+                        )
                 left = [a + b for a, b in zip(left, values, strict=True)]
             ax.set_yticks(range(len(labels)))
             key = panel["key"]
-            ax.set_yticklabels([_escape(f"{lab}: {key[lab]}" if lab in key else lab)
-                                for lab in labels], fontsize=7)
+            ax.set_yticklabels(
+                [_escape(f"{lab}: {key[lab]}" if lab in key else lab) for lab in labels], fontsize=7
+            )
             ax.set_ylim(len(labels) - 0.5, -0.5)
             ax.set_xlim(0, 100)
             ax.set_xlabel("% of studies", fontsize=7)
             ax.tick_params(labelsize=7)
             for spine in ("top", "right"):
                 ax.spines[spine].set_visible(False)
-            ax.set_title(_escape(f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})"
-                                 + _grades_text(panel)), fontsize=8, loc="left")
+            ax.set_title(
+                _escape(
+                    f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})" + _grades_text(panel)
+                ),
+                fontsize=8,
+                loc="left",
+            )
         legend_ax = fig.add_subplot(grid[len(panels)])
         legend_ax.axis("off")
         self._legend(legend_ax)

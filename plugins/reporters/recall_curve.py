@@ -25,8 +25,9 @@ class RecallCurve:
     description = "Recall curve of a screening order against random order (SVG, PNG)."
     options_schema = plot_options_schema(PLOTS)
 
-    def render(self, results: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, results: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """``results`` holds ``labels_in_order`` (1/0), ``stopping`` (rule, fired_at,
         recall) as ``evidencekit simulate`` reports them, ``title`` and ``n_prior``."""
         import matplotlib
@@ -34,10 +35,15 @@ class RecallCurve:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        return render_figures(options, PLOTS, lambda _name: self._draw(plt, results),
-                              out_dir, "simulation",
-                              {"svg.hashsalt": "evidencekit", "font.size": 9},
-                              close=plt.close)
+        return render_figures(
+            options,
+            PLOTS,
+            lambda _name: self._draw(plt, results),
+            out_dir,
+            "simulation",
+            {"svg.hashsalt": "evidencekit", "font.size": 9},
+            close=plt.close,
+        )
 
     @staticmethod
     def _draw(plt: Any, results: Mapping[str, Any]) -> Any:
@@ -49,15 +55,23 @@ class RecallCurve:
         recall = np.concatenate([[0.0], np.cumsum(labels) / total]) * 100
         fig, ax = plt.subplots(figsize=(6.4, 4.6))
         ax.plot(x, recall, color="#1f5fa8", lw=1.8, label="prioritised (this simulation)")
-        ax.plot([0, 100], [0, 100], color="#888888", lw=1.2, ls="--",
-                label="random order (expected)")
+        ax.plot(
+            [0, 100], [0, 100], color="#888888", lw=1.2, ls="--", label="random order (expected)"
+        )
         ax.axhline(95, color="#c0392b", lw=0.8, ls=":", label="95 % recall")
         for i, point in enumerate(results.get("stopping", [])):
             if point.get("fired_at") is None:
                 continue
             px, py = point["fired_at"] / n * 100, point["recall"] * 100
-            ax.plot(px, py, _MARKERS[i % len(_MARKERS)], ms=7, mfc="white", mew=1.5,
-                    label=f"{point['rule']} stops: {px:.0f} % screened, recall {py:.0f} %")
+            ax.plot(
+                px,
+                py,
+                _MARKERS[i % len(_MARKERS)],
+                ms=7,
+                mfc="white",
+                mew=1.5,
+                label=f"{point['rule']} stops: {px:.0f} % screened, recall {py:.0f} %",
+            )
         ax.set_xlim(0, 101)  # room for a marker at 100 %
         ax.set_ylim(0, 102)
         ax.set_xlabel("records screened (%)")

@@ -32,12 +32,13 @@ def _inline_svg(svg: str, prefix: str) -> str:
     body = svg[start:] if start >= 0 else svg
     ids = set(re.findall(r'\bid="([^"]+)"', body))
     if ids:
+
         def swap(match: re.Match[str]) -> str:
             name = match.group(2)
             return f"{match.group(1)}{prefix}-{name}" if name in ids else match.group(0)
 
         body = re.sub(r'(\bid=")([^"]+)', swap, body)
-        body = re.sub(r'(url\(#)([^)]+)', swap, body)
+        body = re.sub(r"(url\(#)([^)]+)", swap, body)
         body = re.sub(r'(href="#)([^"]+)', swap, body)
     return body
 
@@ -55,9 +56,11 @@ def _inline_images(html: str, figures: Mapping[str, str]) -> str:
         # image's alt text), so every figure is found and styled alike.
         file = _html.escape(name, quote=True)
         caption = match.group(2) or ""
-        return (f'<figure id="figure-{file}" data-file="{file}"><div class="svg">'
-                f"{_inline_svg(figures[name], _slug(name))}</div>"
-                f"<figcaption>{caption}</figcaption></figure>")
+        return (
+            f'<figure id="figure-{file}" data-file="{file}"><div class="svg">'
+            f"{_inline_svg(figures[name], _slug(name))}</div>"
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
 
     image = r'<img src="([^"/]+\.svg)"(?: alt="([^"]*)")?[^>]*>'
     # A paragraph of images only becomes its figures (a <figure> cannot sit inside a <p>).
@@ -75,13 +78,16 @@ class HtmlReport:
     name = "report-html"
     description = "The review report as one self-contained HTML file (figures inline as SVG)"
     options_schema: dict[str, Any] = {
-        "type": "object", "properties": {"file": {"type": "string", "default": "report.html",
-                                                  "pattern": "^[A-Za-z0-9._-]+$"}},
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "default": "report.html", "pattern": "^[A-Za-z0-9._-]+$"}
+        },
         "additionalProperties": False,
     }
 
-    def render(self, bundle: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, bundle: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """Render the report and write it atomically; return its path."""
         from importlib.resources import files
 
@@ -99,26 +105,38 @@ class HtmlReport:
                 # "js-default": CommonMark with raw HTML off, so a step's text cannot
                 # inject markup; its own top heading is the section title already.
                 lines = section.markdown.splitlines()
-                body = "\n".join(lines[1:]) if lines and lines[0].startswith("#") else \
-                    section.markdown
-                section.html = Markup(_inline_images(
-                    MarkdownIt("js-default").render(body), bundle.get("figures") or {}))
+                body = (
+                    "\n".join(lines[1:]) if lines and lines[0].startswith("#") else section.markdown
+                )
+                section.html = Markup(
+                    _inline_images(
+                        MarkdownIt("js-default").render(body), bundle.get("figures") or {}
+                    )
+                )
             else:
                 section.html = ""
             for figure in section.figures:
                 # The SVG is matplotlib's output, whose text it has XML-escaped already.
                 figure.inline = Markup(_inline_svg(figure.svg or "", _slug(figure.file)))
-        template_text = files("evidencekit.plugins.reporters").joinpath(
-            "templates/report.html.j2").read_text("utf-8")
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                                 keep_trailing_newline=True)
+        template_text = (
+            files("evidencekit.plugins.reporters")
+            .joinpath("templates/report.html.j2")
+            .read_text("utf-8")
+        )
+        env = jinja2.Environment(
+            autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        )
         env.tests["number_like"] = lambda value: bool(_NUMBER.match(str(value)))
         run = bundle.get("run") or {}
         review = bundle.get("review") or {}
         html = env.from_string(template_text).render(
-            title=bundle.get("title") or "Review", sections=sections,
-            version=run.get("evidencekit", ""), finished=run.get("finished", ""),
-            review_id=review.get("id", ""), review_version=review.get("version", ""))
+            title=bundle.get("title") or "Review",
+            sections=sections,
+            version=run.get("evidencekit", ""),
+            finished=run.get("finished", ""),
+            review_id=review.get("id", ""),
+            review_version=review.get("version", ""),
+        )
         path = Path(out_dir) / str(options.get("file", "report.html"))
         atomic_write_text(path, html)
         return [path]
@@ -138,13 +156,16 @@ class MarkdownReport:
     name = "report-markdown"
     description = "The review report as Markdown, figures linked (SVG beside it)"
     options_schema: dict[str, Any] = {
-        "type": "object", "properties": {"file": {"type": "string", "default": "report.md",
-                                                  "pattern": "^[A-Za-z0-9._-]+$"}},
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "default": "report.md", "pattern": "^[A-Za-z0-9._-]+$"}
+        },
         "additionalProperties": False,
     }
 
-    def render(self, bundle: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, bundle: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """Render the report and write it atomically; return its path."""
         from evidencekit.core.io import atomic_write_text
         from evidencekit.plugins.reporters._report_content import build
@@ -158,18 +179,27 @@ class MarkdownReport:
             for paragraph in section.paragraphs:
                 out += [_md_cell(paragraph), ""]
             for table in section.tables:
-                numeric = [bool(table.rows) and all(_NUMBER.match(str(row[i])) or row[i] == ""
-                                                    for row in table.rows)
-                           for i in range(len(table.columns))]
-                out += [f"### {_md_cell(table.title)}", "",
-                        "| " + " | ".join(_md_cell(c) for c in table.columns) + " |",
-                        "|" + "".join("---:|" if n else "---|" for n in numeric)]
+                numeric = [
+                    bool(table.rows)
+                    and all(_NUMBER.match(str(row[i])) or row[i] == "" for row in table.rows)
+                    for i in range(len(table.columns))
+                ]
+                out += [
+                    f"### {_md_cell(table.title)}",
+                    "",
+                    "| " + " | ".join(_md_cell(c) for c in table.columns) + " |",
+                    "|" + "".join("---:|" if n else "---|" for n in numeric),
+                ]
                 out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
                 out += [""] + ([_md_cell(table.note), ""] if table.note else [])
             for figure in section.figures:
-                out += [f"![{_md_cell(figure.title)}]({figure.file})", "",
-                        f"*{_md_cell(figure.title)}*"
-                        + (f": {_md_cell(figure.caption)}" if figure.caption else ""), ""]
+                out += [
+                    f"![{_md_cell(figure.title)}]({figure.file})",
+                    "",
+                    f"*{_md_cell(figure.title)}*"
+                    + (f": {_md_cell(figure.caption)}" if figure.caption else ""),
+                    "",
+                ]
             if section.bullets:
                 out += [f"- {_md_cell(b)}" for b in section.bullets] + [""]
         path = Path(out_dir) / str(options.get("file", "report.md"))
@@ -185,16 +215,25 @@ class TablesReport:
     options_schema: dict[str, Any] = {
         "type": "object",
         "properties": {
-            "formats": {"type": "array", "items": {"enum": ["xlsx", "csv"]}, "minItems": 1,
-                        "uniqueItems": True, "default": ["xlsx", "csv"]},
-            "file": {"type": "string", "default": "report-tables.xlsx",
-                     "pattern": "^[A-Za-z0-9._-]+\\.xlsx$"},
+            "formats": {
+                "type": "array",
+                "items": {"enum": ["xlsx", "csv"]},
+                "minItems": 1,
+                "uniqueItems": True,
+                "default": ["xlsx", "csv"],
+            },
+            "file": {
+                "type": "string",
+                "default": "report-tables.xlsx",
+                "pattern": "^[A-Za-z0-9._-]+\\.xlsx$",
+            },
         },
         "additionalProperties": False,
     }
 
-    def render(self, bundle: Mapping[str, Any], out_dir: Path,
-               options: Mapping[str, Any]) -> list[Path]:
+    def render(
+        self, bundle: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]
+    ) -> list[Path]:
         """Write the workbook and the CSV files atomically; return their paths."""
         from evidencekit.core.io import atomic_write_bytes, atomic_write_text, file_name_part
         from evidencekit.core.safe_cells import csv_text

@@ -23,10 +23,20 @@ from evidencekit.core.screening.files import FileDecision
 OUR_ID = re.compile(r"^r[0-9a-f]{12}-\d+$")
 
 _WORDS = {
-    "include": "include", "included": "include", "yes": "include", "1": "include",
-    "relevant": "include", "exclude": "exclude", "excluded": "exclude", "no": "exclude",
-    "0": "exclude", "irrelevant": "exclude", "maybe": "maybe", "unsure": "maybe",
-    "not-retrieved": "not-retrieved", "not retrieved": "not-retrieved",
+    "include": "include",
+    "included": "include",
+    "yes": "include",
+    "1": "include",
+    "relevant": "include",
+    "exclude": "exclude",
+    "excluded": "exclude",
+    "no": "exclude",
+    "0": "exclude",
+    "irrelevant": "exclude",
+    "maybe": "maybe",
+    "unsure": "maybe",
+    "not-retrieved": "not-retrieved",
+    "not retrieved": "not-retrieved",
     "not_retrieved": "not-retrieved",
 }
 
@@ -37,7 +47,8 @@ def decision_word(value: str, file: str, row: int) -> str:
     if word is None:
         raise ScreeningError(
             f"{file} row {row}: decision {value!r} is not one of include, exclude, maybe, "
-            "not-retrieved")
+            "not-retrieved"
+        )
     return word
 
 
@@ -83,17 +94,22 @@ class CsvDecisions(_DecisionFile):
     columns (as `decisions export` writes them) keep only the rows of this import."""
 
     name = "csv"
-    description = "Decisions in evidencekit's CSV (record_id or doi or title+year, decision, " \
-        "reason, note)"
+    description = (
+        "Decisions in evidencekit's CSV (record_id or doi or title+year, decision, reason, note)"
+    )
 
     def read_decisions(self, path: Path, options: Mapping[str, Any]) -> list[FileDecision]:
         table = _table(path, "decision file")
         if "decision" not in table.header:
-            raise ScreeningError(f"{path}:{table.header_line}: the decision file has no "
-                                 f"'decision' column; found: {', '.join(table.header)}")
+            raise ScreeningError(
+                f"{path}:{table.header_line}: the decision file has no "
+                f"'decision' column; found: {', '.join(table.header)}"
+            )
         if not {"record_id", "doi", "title"} & set(table.header):
-            raise ScreeningError(f"{path}:{table.header_line}: name each record by a "
-                                 "'record_id', 'doi' or 'title' (+ 'year') column")
+            raise ScreeningError(
+                f"{path}:{table.header_line}: name each record by a "
+                "'record_id', 'doi' or 'title' (+ 'year') column"
+            )
         reviewer = str(options.get("reviewer") or "")
         stage = str(options.get("stage") or "")
         out = []
@@ -105,14 +121,23 @@ class CsvDecisions(_DecisionFile):
                 out.append(_skip(line, f"a decision at stage {row['stage']!r}"))
                 continue
             if not row.get("decision"):
-                raise ScreeningError(f"{path} row {line}: the decision is empty; write "
-                                     "include, exclude, maybe or not-retrieved")
-            out.append(FileDecision(
-                line, decision_word(row["decision"], str(path), line),
-                record_id=row.get("record_id", ""), doi=row.get("doi", ""),
-                title=row.get("title", ""), year=year_of(row.get("year", "")),
-                reason=row.get("reason", ""), note=row.get("note", ""),
-                study_id=row.get("study_id", "")))
+                raise ScreeningError(
+                    f"{path} row {line}: the decision is empty; write "
+                    "include, exclude, maybe or not-retrieved"
+                )
+            out.append(
+                FileDecision(
+                    line,
+                    decision_word(row["decision"], str(path), line),
+                    record_id=row.get("record_id", ""),
+                    doi=row.get("doi", ""),
+                    title=row.get("title", ""),
+                    year=year_of(row.get("year", "")),
+                    reason=row.get("reason", ""),
+                    note=row.get("note", ""),
+                    study_id=row.get("study_id", ""),
+                )
+            )
         return out
 
 
@@ -132,7 +157,7 @@ def parse_rayyan_notes(notes: str) -> tuple[dict[str, str] | None, list[str]]:
         if part.startswith("RAYYAN-INCLUSION:"):
             votes = dict(_RAYYAN_VOTES.findall(part))
         elif part.startswith("RAYYAN-EXCLUSION-REASONS:"):
-            text = part[len("RAYYAN-EXCLUSION-REASONS:"):]
+            text = part[len("RAYYAN-EXCLUSION-REASONS:") :]
             reasons = [r.strip() for r in text.split(",") if r.strip()]
     return votes, reasons
 
@@ -145,14 +170,17 @@ class RayyanDecisions(_DecisionFile):
     decide are reported as skipped."""
 
     name = "rayyan"
-    description = "Rayyan articles.csv export (RAYYAN-INCLUSION / RAYYAN-EXCLUSION-REASONS " \
-        "in notes)"
+    description = (
+        "Rayyan articles.csv export (RAYYAN-INCLUSION / RAYYAN-EXCLUSION-REASONS in notes)"
+    )
 
     def read_decisions(self, path: Path, options: Mapping[str, Any]) -> list[FileDecision]:
         table = _table(path, "Rayyan export")
         if "notes" not in table.header:
-            raise ScreeningError(f"{path}:{table.header_line}: not a Rayyan export: no 'notes' "
-                                 f"column (found: {', '.join(table.header)})")
+            raise ScreeningError(
+                f"{path}:{table.header_line}: not a Rayyan export: no 'notes' "
+                f"column (found: {', '.join(table.header)})"
+            )
         reviewer = str(options.get("reviewer") or "").casefold()
         out = []
         for line, row in table:
@@ -160,20 +188,33 @@ class RayyanDecisions(_DecisionFile):
             if not votes:
                 raise ScreeningError(
                     f"{path} row {line}: the notes carry no decision (no RAYYAN-INCLUSION: "
-                    "{...}); export from Rayyan with decisions included, or remove the row")
+                    "{...}); export from Rayyan with decisions included, or remove the row"
+                )
             by_name = {k.casefold(): v for k, v in votes.items()}
             if reviewer in by_name:
                 vote = by_name[reviewer]
             else:
-                out.append(_skip(line, f"no decision by {options.get('reviewer')!r} (only "
-                                       f"{', '.join(votes)})"))
+                out.append(
+                    _skip(
+                        line,
+                        f"no decision by {options.get('reviewer')!r} (only {', '.join(votes)})",
+                    )
+                )
                 continue
             decision = decision_word(vote, str(path), line)
             note = f"other Rayyan reasons: {', '.join(reasons[1:])}" if len(reasons) > 1 else ""
-            out.append(FileDecision(
-                line, decision, record_id=our_id(row.get("key", "")), doi=row.get("doi", ""),
-                title=row.get("title", ""), year=year_of(row.get("year", "")),
-                reason=reasons[0] if decision == "exclude" and reasons else "", note=note))
+            out.append(
+                FileDecision(
+                    line,
+                    decision,
+                    record_id=our_id(row.get("key", "")),
+                    doi=row.get("doi", ""),
+                    title=row.get("title", ""),
+                    year=year_of(row.get("year", "")),
+                    reason=reasons[0] if decision == "exclude" and reasons else "",
+                    note=note,
+                )
+            )
         return out
 
 
@@ -185,15 +226,19 @@ class CovidenceDecisions(_DecisionFile):
     ``Study``, ``Notes`` ...): one list (included, excluded, irrelevant) per file."""
 
     name = "covidence"
-    description = "Covidence references export of one list (pass the list's decision; " \
+    description = (
+        "Covidence references export of one list (pass the list's decision; "
         "'Exclusion reason:' notes read)"
+    )
 
     def read_decisions(self, path: Path, options: Mapping[str, Any]) -> list[FileDecision]:
         table = _table(path, "Covidence export")
         if "covidence #" not in table.header or "title" not in table.header:
-            raise ScreeningError(f"{path}:{table.header_line}: not a Covidence export: it needs "
-                                 f"'Covidence #' and 'Title' columns (found: "
-                                 f"{', '.join(table.header)})")
+            raise ScreeningError(
+                f"{path}:{table.header_line}: not a Covidence export: it needs "
+                f"'Covidence #' and 'Title' columns (found: "
+                f"{', '.join(table.header)})"
+            )
         given = options.get("decision")
         out = []
         for line, row in table:
@@ -208,14 +253,20 @@ class CovidenceDecisions(_DecisionFile):
             else:
                 raise ScreeningError(
                     f"{path} row {line}: a Covidence export does not say its decision; pass "
-                    "--decision include|exclude for the list it was exported from")
-            out.append(FileDecision(
-                line, decision, record_id=our_id(row.get("ref", ""), row.get("accession number",
-                                                                             "")),
-                doi=row.get("doi", ""), title=row.get("title", ""),
-                year=year_of(row.get("published year", "")),
-                reason=reason if decision == "exclude" else "",
-                study_id=row.get("study", "") if decision == "include" else ""))
+                    "--decision include|exclude for the list it was exported from"
+                )
+            out.append(
+                FileDecision(
+                    line,
+                    decision,
+                    record_id=our_id(row.get("ref", ""), row.get("accession number", "")),
+                    doi=row.get("doi", ""),
+                    title=row.get("title", ""),
+                    year=year_of(row.get("published year", "")),
+                    reason=reason if decision == "exclude" else "",
+                    study_id=row.get("study", "") if decision == "include" else "",
+                )
+            )
         return out
 
 
@@ -240,11 +291,14 @@ class AsreviewDecisions(_DecisionFile):
 
     def _csv(self, path: Path) -> list[FileDecision]:
         table = _table(path, "ASReview export")
-        column = next((c for c in ("asreview_label", "included", "label_included")
-                       if c in table.header), None)
+        column = next(
+            (c for c in ("asreview_label", "included", "label_included") if c in table.header), None
+        )
         if column is None:
-            raise ScreeningError(f"{path}:{table.header_line}: not a labelled ASReview export: "
-                                 "no asreview_label, included or label_included column")
+            raise ScreeningError(
+                f"{path}:{table.header_line}: not a labelled ASReview export: "
+                "no asreview_label, included or label_included column"
+            )
         out = []
         for line, row in table:
             label = row.get(column, "").strip()
@@ -252,15 +306,19 @@ class AsreviewDecisions(_DecisionFile):
                 out.append(_skip(line, "not screened in ASReview"))
                 continue
             if label not in ("0", "1", "0.0", "1.0"):
-                raise ScreeningError(f"{path} row {line}: {column} {label!r} is not 1, 0 or "
-                                     "empty")
+                raise ScreeningError(f"{path} row {line}: {column} {label!r} is not 1, 0 or empty")
             year = row.get("year", "") or row.get("publication_year", "") or row.get("date", "")
-            out.append(FileDecision(
-                line, "include" if label.startswith("1") else "exclude",
-                record_id=our_id(row.get("id", ""), row.get("record_id", "")),
-                doi=row.get("doi", ""), title=row.get("title", "") or row.get("primary_title",
-                                                                                ""),
-                year=year_of(year), note=row.get("asreview_note", "")))
+            out.append(
+                FileDecision(
+                    line,
+                    "include" if label.startswith("1") else "exclude",
+                    record_id=our_id(row.get("id", ""), row.get("record_id", "")),
+                    doi=row.get("doi", ""),
+                    title=row.get("title", "") or row.get("primary_title", ""),
+                    year=year_of(year),
+                    note=row.get("asreview_note", ""),
+                )
+            )
         return out
 
     def _ris(self, source: Any) -> list[FileDecision]:
@@ -272,15 +330,23 @@ class AsreviewDecisions(_DecisionFile):
             notes = " ".join(record.raw.get("N1", []))
             found = _ASREVIEW_LABEL.findall(notes)
             if not found:
-                raise ScreeningError(f"{source.display} row {line}: no ASReview label "
-                                     "(ASReview_relevant / ASReview_irrelevant) in the N1 notes")
+                raise ScreeningError(
+                    f"{source.display} row {line}: no ASReview label "
+                    "(ASReview_relevant / ASReview_irrelevant) in the N1 notes"
+                )
             if found[0] == "not_seen":
                 out.append(_skip(line, "not screened in ASReview"))
                 continue
-            out.append(FileDecision(
-                line, "include" if found[0] == "relevant" else "exclude",
-                record_id=our_id(record.source_key), doi=record.doi, title=record.title,
-                year=record.year))
+            out.append(
+                FileDecision(
+                    line,
+                    "include" if found[0] == "relevant" else "exclude",
+                    record_id=our_id(record.source_key),
+                    doi=record.doi,
+                    title=record.title,
+                    year=record.year,
+                )
+            )
         return out
 
 

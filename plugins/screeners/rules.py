@@ -23,22 +23,71 @@ from evidencekit.core import hookimpl
 
 #: ISO 639 codes (two and three letters) of common languages → the English name.
 LANGUAGE_NAMES = {
-    "en": "english", "eng": "english", "fr": "french", "fre": "french", "fra": "french",
-    "de": "german", "ger": "german", "deu": "german", "es": "spanish", "spa": "spanish",
-    "he": "hebrew", "heb": "hebrew", "lg": "luganda", "lug": "luganda", "sw": "swahili",
-    "swa": "swahili", "it": "italian", "ita": "italian", "pt": "portuguese",
-    "por": "portuguese", "nl": "dutch", "dut": "dutch", "nld": "dutch", "zh": "chinese",
-    "chi": "chinese", "zho": "chinese", "ja": "japanese", "jpn": "japanese", "ru": "russian",
-    "rus": "russian", "ko": "korean", "kor": "korean", "pl": "polish", "pol": "polish",
-    "tr": "turkish", "tur": "turkish", "ar": "arabic", "ara": "arabic", "sv": "swedish",
-    "swe": "swedish", "da": "danish", "dan": "danish", "no": "norwegian", "nor": "norwegian",
-    "fi": "finnish", "fin": "finnish", "el": "greek", "gre": "greek", "ell": "greek",
-    "hu": "hungarian", "hun": "hungarian", "cs": "czech", "cze": "czech", "ces": "czech",
-    "fa": "persian", "per": "persian", "fas": "persian",
+    "en": "english",
+    "eng": "english",
+    "fr": "french",
+    "fre": "french",
+    "fra": "french",
+    "de": "german",
+    "ger": "german",
+    "deu": "german",
+    "es": "spanish",
+    "spa": "spanish",
+    "he": "hebrew",
+    "heb": "hebrew",
+    "lg": "luganda",
+    "lug": "luganda",
+    "sw": "swahili",
+    "swa": "swahili",
+    "it": "italian",
+    "ita": "italian",
+    "pt": "portuguese",
+    "por": "portuguese",
+    "nl": "dutch",
+    "dut": "dutch",
+    "nld": "dutch",
+    "zh": "chinese",
+    "chi": "chinese",
+    "zho": "chinese",
+    "ja": "japanese",
+    "jpn": "japanese",
+    "ru": "russian",
+    "rus": "russian",
+    "ko": "korean",
+    "kor": "korean",
+    "pl": "polish",
+    "pol": "polish",
+    "tr": "turkish",
+    "tur": "turkish",
+    "ar": "arabic",
+    "ara": "arabic",
+    "sv": "swedish",
+    "swe": "swedish",
+    "da": "danish",
+    "dan": "danish",
+    "no": "norwegian",
+    "nor": "norwegian",
+    "fi": "finnish",
+    "fin": "finnish",
+    "el": "greek",
+    "gre": "greek",
+    "ell": "greek",
+    "hu": "hungarian",
+    "hun": "hungarian",
+    "cs": "czech",
+    "cze": "czech",
+    "ces": "czech",
+    "fa": "persian",
+    "per": "persian",
+    "fas": "persian",
 }
 _DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                      "sep", "oct", "nov", "dec"), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def language_name(value: str) -> str:
@@ -55,14 +104,18 @@ def record_languages(value: str) -> list[str]:
 def _month_of(record: Any) -> int | None:
     """The publication month where the raw fields say it (RIS DA/PY, MEDLINE DP, CSV)."""
     for key in ("DA", "PY", "Y1", "DP", "date", "month", "published month"):
-        for value in record.raw.get(key, []) if isinstance(record.raw.get(key), list) else \
-                [record.raw.get(key, "")]:
+        for value in (
+            record.raw.get(key, [])
+            if isinstance(record.raw.get(key), list)
+            else [record.raw.get(key, "")]
+        ):
             text = str(value or "")
             match = re.search(r"\d{4}[/-](\d{1,2})\b", text)
             if match and 1 <= int(match.group(1)) <= 12:
                 return int(match.group(1))
-            match = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text,
-                              re.IGNORECASE)
+            match = re.search(
+                r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text, re.IGNORECASE
+            )
             if match:
                 return MONTHS[match.group(1).lower()]
     return None
@@ -99,31 +152,45 @@ class RulesScreener:
     """Marks records ineligible by the protocol's machine-checkable criteria."""
 
     name = "rules"
-    description = "Eligibility rules: languages, publication-date cut-offs, publication " \
+    description = (
+        "Eligibility rules: languages, publication-date cut-offs, publication "
         "types, exclusion terms in title/abstract"
+    )
     reads_decision_files = False
     options_schema: Mapping[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "stage": {"type": "string", "description": "Stage the exclusions count at "
-                                                       "(default: the first)."},
+            "stage": {
+                "type": "string",
+                "description": "Stage the exclusions count at (default: the first).",
+            },
             "languages": {"type": "array", "items": {"type": "string", "minLength": 1}},
-            "published_on_or_before": {"type": "string", "pattern": _DATE,
-                                       "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
-            "published_on_or_after": {"type": "string", "pattern": _DATE,
-                                      "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+            "published_on_or_before": {
+                "type": "string",
+                "pattern": _DATE,
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+            },
+            "published_on_or_after": {
+                "type": "string",
+                "pattern": _DATE,
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+            },
             "publication_types": {
-                "type": "object", "additionalProperties": False,
-                "properties": {"include": {"type": "array", "items": {"type": "string"}},
-                               "exclude": {"type": "array", "items": {"type": "string"}}},
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "include": {"type": "array", "items": {"type": "string"}},
+                    "exclude": {"type": "array", "items": {"type": "string"}},
+                },
             },
             "exclude_terms": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },
     }
 
-    def screen(self, records: Sequence[Any], options: Mapping[str, Any], context: Any = None
-               ) -> list[tuple[str, str, str]]:
+    def screen(
+        self, records: Sequence[Any], options: Mapping[str, Any], context: Any = None
+    ) -> list[tuple[str, str, str]]:
         """``(record_id, rule, detail)`` for every record a rule excludes (first rule only)."""
         languages = {language_name(v) for v in options.get("languages") or ()}
         before = options.get("published_on_or_before")
@@ -132,22 +199,31 @@ class RulesScreener:
         keep_types = {t.casefold() for t in types.get("include") or ()}
         drop_types = {t.casefold() for t in types.get("exclude") or ()}
         terms = [t for t in options.get("exclude_terms") or () if t.strip()]
-        pattern = re.compile("|".join(r"\b" + re.escape(t) + r"\b" for t in terms),
-                             re.IGNORECASE) if terms else None
+        pattern = (
+            re.compile("|".join(r"\b" + re.escape(t) + r"\b" for t in terms), re.IGNORECASE)
+            if terms
+            else None
+        )
         out = []
         for r in records:
             why = None
             found = record_languages(r.language) if r.language else []
             if languages and found and not set(found) & languages:
-                why = ("language", f"language {r.language!r} is not one of "
-                                   f"{', '.join(sorted(options['languages']))}")
+                why = (
+                    "language",
+                    f"language {r.language!r} is not one of "
+                    f"{', '.join(sorted(options['languages']))}",
+                )
             if why is None and before and (detail := _after(r, str(before))):
                 why = ("published_on_or_before", detail)
             if why is None and after and (detail := _before(r, str(after))):
                 why = ("published_on_or_after", detail)
             kind = r.publication_type.casefold()
-            if why is None and kind and (kind in drop_types
-                                         or (keep_types and kind not in keep_types)):
+            if (
+                why is None
+                and kind
+                and (kind in drop_types or (keep_types and kind not in keep_types))
+            ):
                 why = ("publication_types", f"publication type {r.publication_type!r}")
             if why is None and pattern is not None:
                 match = pattern.search(f"{r.title}\n{r.abstract}")

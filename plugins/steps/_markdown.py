@@ -22,8 +22,7 @@ def _cell(value: Any) -> str:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     """A Markdown table (a list of lines, a blank line last)."""
-    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
-             "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(_fmt(v)) for v in row) + " |" for row in rows]
     return lines + [""]
 

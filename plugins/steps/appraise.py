@@ -27,9 +27,11 @@ class AppraiseStep(PipelineStep):
     options_schema = {
         "type": "object",
         "properties": {
-            "answers": {"anyOf": [_FILES, {"type": "array", "items": _FILES, "minItems": 1}],
-                        "description": "answers file, or a list of them (default: "
-                                       "appraisal.answers of review.yaml)"},
+            "answers": {
+                "anyOf": [_FILES, {"type": "array", "items": _FILES, "minItems": 1}],
+                "description": "answers file, or a list of them (default: "
+                "appraisal.answers of review.yaml)",
+            },
             "studies": {**_FILES, "description": "studies file (study id, design)"},
             "plots": PLOTS_OPTION,
             "skip_invalid": {"type": "boolean", "default": False},
@@ -41,14 +43,15 @@ class AppraiseStep(PipelineStep):
     #: review.yaml sections its result depends on (see core/pipeline_state.py).
     reads_sections = ("appraisal", "extraction")
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         merged = _with_defaults(review, options)
         if merged.get("answers") is None:
             from evidencekit.core.errors import PipelineError
 
-            raise PipelineError("no answers: give options.answers or appraisal.answers in "
-                                "review.yaml (a file, or a list of files)")
+            raise PipelineError(
+                "no answers: give options.answers or appraisal.answers in "
+                "review.yaml (a file, or a list of files)"
+            )
         need_files(review, merged, "answers", many=True)
         if options.get("studies"):
             need_files(review, options, "studies")
@@ -72,24 +75,31 @@ class AppraiseStep(PipelineStep):
         answers = answers if isinstance(answers, list) else [answers]
         studies = context.path(options["studies"]) if options.get("studies") else None
         loaded = load_context(context.review, studies_file=studies)
-        report = score_files([context.path(a) for a in answers], loaded,
-                             skip_invalid=bool(options.get("skip_invalid", False)))
+        report = score_files(
+            [context.path(a) for a in answers],
+            loaded,
+            skip_invalid=bool(options.get("skip_invalid", False)),
+        )
         data = report.to_dict()
-        files = [context.write_json("appraisal.json", data),
-                 context.write_text("quality-table.csv", table_csv(report))]
+        files = [
+            context.write_json("appraisal.json", data),
+            context.write_text("quality-table.csv", table_csv(report)),
+        ]
         for checklist in data.get("checklists", {}):
             context.instruments.setdefault(checklist.split("@")[0], checklist.split("@")[-1])
         formats = plot_formats(options.get("plots", True))
         if formats:
             registry = context.review.registry
             reporter = registry.get("reporter", "quality-plots")
-            plot_options = registry.validate_options("reporter", "quality-plots",
-                                                     {"formats": formats})
+            plot_options = registry.validate_options(
+                "reporter", "quality-plots", {"formats": formats}
+            )
             for path in reporter.render(data, context.staging, plot_options):
                 files.append(Path(path).name)
         grades = ", ".join(f"{n} {g}" for g, n in data["grades"].items())
-        return StepOutcome(summary=f"{len(data['studies'])} studies appraised: {grades}",
-                           data=data, files=files)
+        return StepOutcome(
+            summary=f"{len(data['studies'])} studies appraised: {grades}", data=data, files=files
+        )
 
 
 def _with_defaults(review: Review, options: dict[str, Any]) -> dict[str, Any]:

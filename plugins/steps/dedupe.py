@@ -20,15 +20,16 @@ class DedupeStep(PipelineStep):
     """De-duplicate the store's records, respecting every decision a person recorded."""
 
     name = "dedupe"
-    description = ("De-duplicate the store's records with a deduplicator "
-                   "(provider:, else dedupe.method, else fuzzy)")
+    description = (
+        "De-duplicate the store's records with a deduplicator "
+        "(provider:, else dedupe.method, else fuzzy)"
+    )
     # The options are the deduplicator's own, checked against its schema in check().
     options_schema = {"type": "object"}
     order = 20
     provider_kind = "deduplicator"
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         merged = {**(review.section("dedupe").get("options") or {}), **options}
         review.registry.validate_options("deduplicator", _method(review, provider), merged)
 
@@ -43,16 +44,21 @@ class DedupeStep(PipelineStep):
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.deduplication import run_dedupe
 
-        summary = run_dedupe(context.review, context.provider, context.options or None,
-                             progress=context.progress)
+        summary = run_dedupe(
+            context.review, context.provider, context.options or None, progress=context.progress
+        )
         data = summary.to_dict()
         counts = summary.counts  # computed by the run itself; no second load of the store
-        files = [context.write_json("dedupe.json", data),
-                 context.write_json("records-by-source.json", counts)]
+        files = [
+            context.write_json("dedupe.json", data),
+            context.write_json("records-by-source.json", counts),
+        ]
         return StepOutcome(
             summary=f"{data['records']} records, {data['unique']} unique, "
-                    f"{data['duplicates_removed']} duplicates removed ({data['method']})",
-            data={**data, "counts_by_source": counts}, files=files)
+            f"{data['duplicates_removed']} duplicates removed ({data['method']})",
+            data={**data, "counts_by_source": counts},
+            files=files,
+        )
 
 
 @hookimpl

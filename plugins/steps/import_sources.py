@@ -20,12 +20,12 @@ class ImportStep(PipelineStep):
     options_schema = None  # it reads review.yaml's sources:, not options
     order = 10
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         sources = review.config.get("sources") or []
         if not sources:
             raise PipelineError(
-                "the import step reads 'sources:' from review.yaml, and there are none")
+                "the import step reads 'sources:' from review.yaml, and there are none"
+            )
         for number, source in enumerate(sources):
             files = source.get("files") or ([source["file"]] if source.get("file") else [])
             if not source.get("name") or not files:
@@ -34,7 +34,8 @@ class ImportStep(PipelineStep):
                 path = Path(item) if Path(item).is_absolute() else review.root / item
                 if not path.is_file():
                     raise PipelineError(
-                        f"sources[{number}] ({source['name']}): no such file {path}")
+                        f"sources[{number}] ({source['name']}): no such file {path}"
+                    )
             fmt = source.get("format") or source.get("importer")
             if fmt:
                 review.registry.info("importer", fmt)
@@ -61,19 +62,26 @@ class ImportStep(PipelineStep):
         specs = []
         for source in context.review.config.get("sources") or []:
             for item in source.get("files") or [source["file"]]:
-                specs.append(ImportSpec(
-                    context.path(item), source["name"], source.get("kind", "database"),
-                    source.get("format") or source.get("importer"),
-                    str(source["date_searched"]) if source.get("date_searched") else None,
-                    dict(source.get("options") or {}),
-                ))
-        report = import_many(context.review, specs, progress=context.progress,
-                             command="run: import")
+                specs.append(
+                    ImportSpec(
+                        context.path(item),
+                        source["name"],
+                        source.get("kind", "database"),
+                        source.get("format") or source.get("importer"),
+                        str(source["date_searched"]) if source.get("date_searched") else None,
+                        dict(source.get("options") or {}),
+                    )
+                )
+        report = import_many(
+            context.review, specs, progress=context.progress, command="run: import"
+        )
         data = report.to_dict()
         return StepOutcome(
             summary=f"{data['records']} records from {len(specs)} file(s); "
-                    f"{data['new']} new, {data['already_present']} already present",
-            data=data, files=[context.write_json("import.json", data)])
+            f"{data['new']} new, {data['already_present']} already present",
+            data=data,
+            files=[context.write_json("import.json", data)],
+        )
 
 
 @hookimpl

@@ -28,15 +28,25 @@ class MeasureStep(PipelineStep):
     options_schema = {
         "type": "object",
         "properties": {
-            "measure": {**_TEXT, "description": "a measure id, e.g. "
-                                                "peer-support-implementation-measure"},
+            "measure": {
+                **_TEXT,
+                "description": "a measure id, e.g. peer-support-implementation-measure",
+            },
             "ratings": _TEXT,
             "units": _TEXT,
-            "analyses": {"anyOf": [
-                {**_TEXT, "description": "a file like validity.yaml"},
-                {"type": "array", "items": {"type": "object", "required": ["name"],
-                                            "properties": {"name": _TEXT}}},
-            ]},
+            "analyses": {
+                "anyOf": [
+                    {**_TEXT, "description": "a file like validity.yaml"},
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": _TEXT},
+                        },
+                    },
+                ]
+            },
             "by": {**_TEXT, "description": "a unit attribute for group means"},
             "plots": PLOTS_OPTION,
         },
@@ -44,11 +54,12 @@ class MeasureStep(PipelineStep):
     }
     order = 60
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         if not options.get("measure"):
-            raise PipelineError("options.measure is required (a measure id, e.g. "
-                                "peer-support-implementation-measure)")
+            raise PipelineError(
+                "options.measure is required (a measure id, e.g. "
+                "peer-support-implementation-measure)"
+            )
         review.instrument(str(options["measure"]), kind="measure")
         need_files(review, options, "ratings")
         if options.get("units"):
@@ -76,16 +87,24 @@ class MeasureStep(PipelineStep):
         ratings, units = read_inputs(measure, context.path(options["ratings"]), units_file)
         scores = ratings.scores
         table = table2(scores, units, options.get("by"))
-        files = [context.write_json("measure-scores.json", scores.to_dict()),
-                 context.write_text("measure-table2.md", render_table2(table, "markdown"))]
+        files = [
+            context.write_json("measure-scores.json", scores.to_dict()),
+            context.write_text("measure-table2.md", render_table2(table, "markdown")),
+        ]
         data: dict[str, Any] = {"scores": scores.to_dict(), "table2": table}
         analyses_opt = options.get("analyses")
         if isinstance(analyses_opt, str):
             analyses = load_analyses_file(context.path(analyses_opt), registry)
         else:
-            analyses = [(a["name"], registry.validate_options(
-                "validity-analysis", a["name"], {k: v for k, v in a.items() if k != "name"}))
-                for a in analyses_opt or []]
+            analyses = [
+                (
+                    a["name"],
+                    registry.validate_options(
+                        "validity-analysis", a["name"], {k: v for k, v in a.items() if k != "name"}
+                    ),
+                )
+                for a in analyses_opt or []
+            ]
         if analyses:
             validity = run_validity(measure, ratings, units, analyses, registry)
             data["validity"] = validity
@@ -93,15 +112,19 @@ class MeasureStep(PipelineStep):
         formats = plot_formats(options.get("plots", True))
         if formats:
             reporter = registry.get("reporter", "measure-plots")
-            plot_options = registry.validate_options("reporter", "measure-plots",
-                                                     {"formats": formats})
-            for path in reporter.render(plot_results(measure, table), context.staging,
-                                        plot_options):
+            plot_options = registry.validate_options(
+                "reporter", "measure-plots", {"formats": formats}
+            )
+            for path in reporter.render(
+                plot_results(measure, table), context.staging, plot_options
+            ):
                 files.append(Path(path).name)
         return StepOutcome(
             summary=f"{len(scores.to_dict()['units'])} units scored on {measure.ref}; "
-                    f"{len(analyses)} validity analyses",
-            data=data, files=files)
+            f"{len(analyses)} validity analyses",
+            data=data,
+            files=files,
+        )
 
 
 @hookimpl

@@ -28,10 +28,13 @@ _REPLAY = {
         "label_column": {"type": "string", "minLength": 1},
         "reviewer": {"type": "string", "minLength": 1, "default": "replay"},
         "next_stage": {
-            "type": "object", "required": ["label_column", "reason"],
+            "type": "object",
+            "required": ["label_column", "reason"],
             "additionalProperties": False,
-            "properties": {"label_column": {"type": "string", "minLength": 1},
-                           "reason": {"type": "string", "minLength": 1}},
+            "properties": {
+                "label_column": {"type": "string", "minLength": 1},
+                "reason": {"type": "string", "minLength": 1},
+            },
         },
     },
 }
@@ -41,8 +44,10 @@ class PrioritiseStep(PipelineStep):
     """Rank the stage's unscreened records; optionally replay screening from labels."""
 
     name = "prioritise"
-    description = ("Prioritised screening: the ranked queue and the stopping rules' verdicts; "
-                   "with replay, screening in ranked order with decisions from a label file")
+    description = (
+        "Prioritised screening: the ranked queue and the stopping rules' verdicts; "
+        "with replay, screening in ranked order with decisions from a label file"
+    )
     options_schema = {
         "type": "object",
         "additionalProperties": False,
@@ -50,8 +55,7 @@ class PrioritiseStep(PipelineStep):
     }
     order = 35
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.ranked_screening import settings
         from evidencekit.core.screening import screening_config
 
@@ -87,31 +91,36 @@ class PrioritiseStep(PipelineStep):
             path = context.path(replay["file"])
             id_column = replay.get("id_column", "record_id")
             labels = read_labels(path, id_column, replay["label_column"])
-            result = run_replay(review, stage, labels, path,
-                                reviewer=replay.get("reviewer", "replay"))
+            result = run_replay(
+                review, stage, labels, path, reviewer=replay.get("reviewer", "replay")
+            )
             data["replay"] = result
             if "next_stage" in replay:
                 names = [s.name for s in stages]
                 following = names[names.index(stage) + 1]
                 nxt = replay["next_stage"]
                 data["next_stage"] = replay_next_stage(
-                    review, following, stage, read_labels(path, id_column, nxt["label_column"]),
-                    path, reviewer=replay.get("reviewer", "replay"), reason=nxt["reason"])
+                    review,
+                    following,
+                    stage,
+                    read_labels(path, id_column, nxt["label_column"]),
+                    path,
+                    reviewer=replay.get("reviewer", "replay"),
+                    reason=nxt["reason"],
+                )
             files.append(context.write_text("replay-order.csv", _order_csv(result["order"])))
         else:
             from evidencekit.core.screening import load_state
 
             ranker = RankedQueue(review, stage)
             finals = load_state(review).final(stage)
-            queue = ranker.order([r for r in ranker.population
-                                  if finals[r].outcome == "pending"])
+            queue = ranker.order([r for r in ranker.population if finals[r].outcome == "pending"])
             data["ranking"] = queue
             files.append(context.write_text("ranking.csv", _order_csv(queue)))
         data["status"] = status(review, stage)
         files.append(context.write_json("stopping.json", data["status"]))
         files.insert(0, context.write_json("prioritise.json", data))
-        return StepOutcome(summary=_summary(data), data=data, files=files,
-                           report=_markdown(data))
+        return StepOutcome(summary=_summary(data), data=data, files=files, report=_markdown(data))
 
 
 def _order_csv(ids: list[str]) -> str:
@@ -126,12 +135,16 @@ def _summary(data: dict[str, Any]) -> str:
     if "replay" in data:
         r = data["replay"]
         recall = f"{100 * r['recall']:.1f} %" if r["recall"] is not None else "n/a"
-        return (f"{data['stage']}: {r['screened']} of {r['records']} records screened in "
-                f"ranked order, {r['included']} included (recall {recall}), "
-                f"{r['skipped']} left unscreened: {r['reason']}")
+        return (
+            f"{data['stage']}: {r['screened']} of {r['records']} records screened in "
+            f"ranked order, {r['included']} included (recall {recall}), "
+            f"{r['skipped']} left unscreened: {r['reason']}"
+        )
     s = data["status"]
-    return (f"{data['stage']}: {len(data['ranking'])} records ranked; stopping rules: "
-            f"{'stop' if s['stop'] else 'continue'} ({s['reason']})")
+    return (
+        f"{data['stage']}: {len(data['ranking'])} records ranked; stopping rules: "
+        f"{'stop' if s['stop'] else 'continue'} ({s['reason']})"
+    )
 
 
 def _markdown(data: dict[str, Any]) -> str:
@@ -140,15 +153,19 @@ def _markdown(data: dict[str, Any]) -> str:
     out = ["## Prioritised screening", ""]
     if "replay" in data:
         r = data["replay"]
-        out += [f"Screening of {data['stage']} replayed in the order of the "
-                f"`{r['model']}` ranking (seed {r['seed']}): {r['screened']} of "
-                f"{r['records']} records screened, {r['included']} of the "
-                f"{r['included_in_labels']} included records found; {r['skipped']} records "
-                "were left unscreened and are counted as excluded by an automation tool.", ""]
+        out += [
+            f"Screening of {data['stage']} replayed in the order of the "
+            f"`{r['model']}` ranking (seed {r['seed']}): {r['screened']} of "
+            f"{r['records']} records screened, {r['included']} of the "
+            f"{r['included_in_labels']} included records found; {r['skipped']} records "
+            "were left unscreened and are counted as excluded by an automation tool.",
+            "",
+        ]
     s = data["status"]
-    out += _table(["stopping rule", "verdict", "reason"],
-                  [[x["rule"], "stop" if x["stop"] else "continue", x["reason"]]
-                   for x in s["rules"]])
+    out += _table(
+        ["stopping rule", "verdict", "reason"],
+        [[x["rule"], "stop" if x["stop"] else "continue", x["reason"]] for x in s["rules"]],
+    )
     out += [f"Combined ({s['combine']}): {'stop' if s['stop'] else 'continue'}.", ""]
     return "\n".join(out)
 

@@ -24,25 +24,29 @@ def report_section(counts: Any, image: str | None) -> str:
     lines = ["## PRISMA 2020 flow diagram", ""]
     if image:
         lines += [f"![PRISMA 2020 flow diagram]({image})", ""]
-    rows = [("Records identified from databases", c.database_results),
-            ("Records identified from registers", c.register_results)]
+    rows = [
+        ("Records identified from databases", c.database_results),
+        ("Records identified from registers", c.register_results),
+    ]
     if c.other_methods_used:
         rows.append(("Records identified by other methods", c.identified_other))
-    rows += [("Duplicate records removed", c.duplicates),
-             ("Records marked as ineligible by automation tools", c.excluded_automatic),
-             ("Records screened", c.records_screened),
-             ("Records excluded", c.records_excluded),
-             ("Reports sought for retrieval", c.dbr.sought + c.other.sought),
-             ("Reports not retrieved", c.dbr.not_retrieved + c.other.not_retrieved),
-             ("Reports assessed for eligibility", c.dbr.assessed + c.other.assessed)]
+    rows += [
+        ("Duplicate records removed", c.duplicates),
+        ("Records marked as ineligible by automation tools", c.excluded_automatic),
+        ("Records screened", c.records_screened),
+        ("Records excluded", c.records_excluded),
+        ("Reports sought for retrieval", c.dbr.sought + c.other.sought),
+        ("Reports not retrieved", c.dbr.not_retrieved + c.other.not_retrieved),
+        ("Reports assessed for eligibility", c.dbr.assessed + c.other.assessed),
+    ]
     reasons: dict[str, int] = {}
     for flow in (c.dbr, c.other):
         for r in flow.excluded:
-            reasons[r.reason or "no reason given"] = reasons.get(
-                r.reason or "no reason given", 0) + r.n
+            reasons[r.reason or "no reason given"] = (
+                reasons.get(r.reason or "no reason given", 0) + r.n
+            )
     rows += [(f"Reports excluded: {_escape(reason)}", n) for reason, n in reasons.items()]
-    rows += [("Studies included", c.new_studies), ("Reports of included studies",
-                                                   c.new_reports)]
+    rows += [("Studies included", c.new_studies), ("Reports of included studies", c.new_reports)]
     lines += ["| Box | n |", "|---|---|"]
     lines += [f"| {label} | {n:,} |" for label, n in rows]
     lines.append("")
@@ -58,24 +62,32 @@ class PrismaStep(PipelineStep):
     """Compute the PRISMA 2020 counts and draw the diagram (docs/prisma.md)."""
 
     name = "prisma"
-    description = ("PRISMA 2020 flow diagram (SVG, PNG, PDF), the PRISMA2020 R package's CSV "
-                   "and the counts, computed from the store")
+    description = (
+        "PRISMA 2020 flow diagram (SVG, PNG, PDF), the PRISMA2020 R package's CSV "
+        "and the counts, computed from the store"
+    )
     options_schema = {
         "type": "object",
         "properties": {
-            "formats": {"type": "array", "items": {"enum": ["svg", "png", "pdf"]},
-                        "minItems": 1, "uniqueItems": True},
+            "formats": {
+                "type": "array",
+                "items": {"enum": ["svg", "png", "pdf"]},
+                "minItems": 1,
+                "uniqueItems": True,
+            },
             "dpi": {"type": "integer", "minimum": 72, "maximum": 600},
             "reporter": {"type": "string", "minLength": 1, "default": "prisma-diagram"},
-            "strict": {"type": "boolean", "default": False,
-                       "description": "fail the step when the counts do not add up"},
+            "strict": {
+                "type": "boolean",
+                "default": False,
+                "description": "fail the step when the counts do not add up",
+            },
         },
         "additionalProperties": False,
     }
     order = 70
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.screening import screening_config
 
         screening_config(review)  # a malformed screening section is reported now
@@ -88,21 +100,32 @@ class PrismaStep(PipelineStep):
 
         options = context.options
         result = write_prisma(
-            context.review, context.staging, formats=options.get("formats"),
-            dpi=options.get("dpi"), reporter=str(options.get("reporter") or "prisma-diagram"))
+            context.review,
+            context.staging,
+            formats=options.get("formats"),
+            dpi=options.get("dpi"),
+            reporter=str(options.get("reporter") or "prisma-diagram"),
+        )
         counts = result.counts
         if options.get("strict") and counts.problems:
             raise PipelineError("the PRISMA counts do not add up: " + "; ".join(counts.problems))
         files = [path.name for path in result.files]
-        image = next((f for f in files if f.endswith(".svg")),
-                     next((f for f in files if f.endswith(".png")), None))
-        summary = (f"{counts.records_screened} records screened, {counts.new_studies} studies "
-                   f"({counts.new_reports} reports) included")
+        image = next(
+            (f for f in files if f.endswith(".svg")),
+            next((f for f in files if f.endswith(".png")), None),
+        )
+        summary = (
+            f"{counts.records_screened} records screened, {counts.new_studies} studies "
+            f"({counts.new_reports} reports) included"
+        )
         if counts.problems:
             summary += f"; {len(counts.problems)} count problem(s), see prisma.json"
-        return StepOutcome(summary=summary,
-                           data={"fields": prisma_fields(counts), "counts": counts.to_dict()},
-                           files=files, report=report_section(counts, image))
+        return StepOutcome(
+            summary=summary,
+            data={"fields": prisma_fields(counts), "counts": counts.to_dict()},
+            files=files,
+            report=report_section(counts, image),
+        )
 
 
 def _reporter_options(options: dict[str, Any]) -> dict[str, Any]:

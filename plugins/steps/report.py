@@ -19,25 +19,36 @@ from evidencekit.core.providers import PipelineStep
 from evidencekit.core.review import Review
 from evidencekit.core.steps import StepContext, StepOutcome
 
-FORMATS = {"html": ("report-html", {}), "markdown": ("report-markdown", {}),
-           "xlsx": ("report-tables", {"formats": ["xlsx"]}),
-           "csv": ("report-tables", {"formats": ["csv"]})}
+FORMATS = {
+    "html": ("report-html", {}),
+    "markdown": ("report-markdown", {}),
+    "xlsx": ("report-tables", {"formats": ["xlsx"]}),
+    "csv": ("report-tables", {"formats": ["csv"]}),
+}
 
 
 class ReportStep(PipelineStep):
     """Write the report of every step that ran: report.html, report.md, tables."""
 
     name = "report"
-    description = ("Write the report (report.html, report.md, report-tables.xlsx, table-*.csv) "
-                   "from the results of the steps before it")
+    description = (
+        "Write the report (report.html, report.md, report-tables.xlsx, table-*.csv) "
+        "from the results of the steps before it"
+    )
     options_schema = {
         "type": "object",
         "properties": {
-            "title": {"type": "string", "description": "the report's title (default: "
-                                                       "report.title, else the review's)"},
-            "formats": {"type": "array", "minItems": 1, "uniqueItems": True,
-                        "items": {"enum": list(FORMATS)},
-                        "description": "default: report.formats, else all four"},
+            "title": {
+                "type": "string",
+                "description": "the report's title (default: report.title, else the review's)",
+            },
+            "formats": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": list(FORMATS)},
+                "description": "default: report.formats, else all four",
+            },
         },
         "additionalProperties": False,
     }
@@ -51,8 +62,7 @@ class ReportStep(PipelineStep):
     def run(self, context: StepContext) -> StepOutcome:
         registry = context.review.registry
         settings = context.review.section("report")
-        formats = list(context.options.get("formats") or settings.get("formats")
-                       or list(FORMATS))
+        formats = list(context.options.get("formats") or settings.get("formats") or list(FORMATS))
         bundle = build_bundle(context)
         files: list[str] = []
         wanted: dict[str, dict[str, Any]] = {}
@@ -65,8 +75,9 @@ class ReportStep(PipelineStep):
             provider = registry.get("reporter", reporter)
             valid = registry.validate_options("reporter", reporter, options)
             files += [Path(p).name for p in provider.render(bundle, context.staging, valid)]
-        return StepOutcome(summary=f"report written: {', '.join(files)}",
-                           data={"files": files}, files=files)
+        return StepOutcome(
+            summary=f"report written: {', '.join(files)}", data={"files": files}, files=files
+        )
 
 
 def build_bundle(context: StepContext) -> dict[str, Any]:
@@ -77,8 +88,12 @@ def build_bundle(context: StepContext) -> dict[str, Any]:
 
     review = context.review
     config = review.config
-    title = (context.options.get("title") or review.section("report").get("title")
-             or config.get("title") or "Review")
+    title = (
+        context.options.get("title")
+        or review.section("report").get("title")
+        or config.get("title")
+        or "Review"
+    )
     figures = {p.name: p.read_text("utf-8") for p in sorted(context.staging.glob("*.svg"))}
     outputs = _outputs_dir(context)
     for step_files in (s.get("files") or [] for s in context.run.get("steps") or []):
@@ -89,11 +104,13 @@ def build_bundle(context: StepContext) -> dict[str, Any]:
     return {
         "title": title,
         "review": {k: config.get(k) for k in ("id", "version", "title", "protocol", "sources")},
-        "run": {"evidencekit": context.run.get("evidencekit", ""),
-                "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                "instruments": dict(sorted(context.instruments.items())),
-                "steps": list(context.run.get("steps") or []),
-                "seeds": seeds_of(context.results)},
+        "run": {
+            "evidencekit": context.run.get("evidencekit", ""),
+            "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "instruments": dict(sorted(context.instruments.items())),
+            "steps": list(context.run.get("steps") or []),
+            "seeds": seeds_of(context.results),
+        },
         "results": dict(context.results),
         "markdown_sections": dict(context.reports),
         "figures": figures,
@@ -118,10 +135,17 @@ def references(review: Review, instruments: dict[str, str]) -> list[dict[str, An
         except EvidencekitError:
             continue  # checked at plan time; a reference is never worth failing the run
         source = instrument.source
-        out.append({"id": instrument.id, "version": instrument.version,
-                    "kind": instrument.kind, "title": instrument.title,
-                    "citation": source.citation, "url": source.url,
-                    "licence": source.licence})
+        out.append(
+            {
+                "id": instrument.id,
+                "version": instrument.version,
+                "kind": instrument.kind,
+                "title": instrument.title,
+                "citation": source.citation,
+                "url": source.url,
+                "licence": source.licence,
+            }
+        )
     return out
 
 

@@ -27,16 +27,24 @@ class SynthesizeStep(PipelineStep):
     (docs/synthesis.md)."""
 
     name = "synthesize"
-    description = "Run synthesis methods (vote-count, subgroup, sensitivity, derive-measure, " \
-                  "crosswalk); tables, JSON and plots"
+    description = (
+        "Run synthesis methods (vote-count, subgroup, sensitivity, derive-measure, "
+        "crosswalk); tables, JSON and plots"
+    )
     options_schema = {
         "type": "object",
         "required": ["methods"],
         "properties": {
-            "methods": {"type": "array", "minItems": 1,
-                        "items": {"type": "object", "required": ["method"],
-                                  "properties": {"method": _FILE}},
-                        "description": "each '- method: NAME' with that method's options"},
+            "methods": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["method"],
+                    "properties": {"method": _FILE},
+                },
+                "description": "each '- method: NAME' with that method's options",
+            },
             "codings": {**_FILE, "description": "default: extraction.codings"},
             "studies": {**_FILE, "description": "default: extraction.studies"},
             "framework": {**_FILE, "description": "default: extraction.framework"},
@@ -49,8 +57,7 @@ class SynthesizeStep(PipelineStep):
     }
     order = 50
 
-    def check(self, review: Review, options: dict[str, Any],
-              provider: str | None = None) -> None:
+    def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         for key in ("codings", "studies", "appraisal"):
             if options.get(key):
                 need_files(review, options, key)
@@ -84,10 +91,14 @@ class SynthesizeStep(PipelineStep):
             return str(context.path(options[key])) if options.get(key) else None
 
         data, framework = load_synthesis(
-            review, codings=path("codings"), studies=path("studies"),
-            framework=options.get("framework"), form=options.get("form"),
+            review,
+            codings=path("codings"),
+            studies=path("studies"),
+            framework=options.get("framework"),
+            form=options.get("form"),
             appraisal=path("appraisal"),
-            grades=need_grades and not (appraised and not options.get("appraisal")))
+            grades=need_grades and not (appraised and not options.get("appraisal")),
+        )
         if need_grades and appraised and not options.get("appraisal"):
             # the appraise step of this run already scored the answers: use its grades
             data.grades = grades_from_report(appraised)
@@ -102,8 +113,10 @@ class SynthesizeStep(PipelineStep):
             files = [context.write_json(f"{stem}.json", result)]
             run: dict[str, Any] = {"method": name, "options": method_options, "result": result}
             if name == "vote-count":
-                files += [context.write_text("table1.csv", table1_csv(result)),
-                          context.write_text("table1.md", table1_markdown(result))]
+                files += [
+                    context.write_text("table1.csv", table1_csv(result)),
+                    context.write_text("table1.md", table1_markdown(result)),
+                ]
             elif name == "subgroup":
                 files.append(context.write_text(f"{stem}.md", subgroup_markdown(result)))
             elif name == "sensitivity":
@@ -121,22 +134,31 @@ class SynthesizeStep(PipelineStep):
             run["files"] = files
             runs.append(run)
         summary = "; ".join(_summary(r) for r in runs)
-        return StepOutcome(summary=summary,
-                           data={"runs": [{k: v for k, v in r.items()} for r in runs]},
-                           files=[f for r in runs for f in r["files"]],
-                           report=synthesis_section(runs))
+        return StepOutcome(
+            summary=summary,
+            data={"runs": [{k: v for k, v in r.items()} for r in runs]},
+            files=[f for r in runs for f in r["files"]],
+            report=synthesis_section(runs),
+        )
 
     @staticmethod
-    def _plot(registry: Any, context: StepContext, name: str, result: dict[str, Any],
-              number: int, formats: list[str]) -> list[str]:
+    def _plot(
+        registry: Any,
+        context: StepContext,
+        name: str,
+        result: dict[str, Any],
+        number: int,
+        formats: list[str],
+    ) -> list[str]:
         """Draw the shares (vote-count) or the subgroup dot plot into the staging folder."""
         import tempfile
 
         plot = "shares" if name == "vote-count" else "subgroups"
         key = "vote_count" if name == "vote-count" else "subgroup"
         reporter = registry.get("reporter", "synthesis-plots")
-        plot_options = registry.validate_options("reporter", "synthesis-plots",
-                                                 {"plots": [plot], "formats": formats})
+        plot_options = registry.validate_options(
+            "reporter", "synthesis-plots", {"plots": [plot], "formats": formats}
+        )
         # the attribute is a studies.csv column: data, so made safe to put in a file name
         suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
         suffix += f"-{number}" if number > 1 else ""
@@ -158,14 +180,17 @@ def _split(entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def _summary(run: dict[str, Any]) -> str:
     result = run["result"]
     if run["method"] == "vote-count":
-        return (f"vote-count: {len(result['influences'])} influences ranked over "
-                f"{result['n_studies']} studies")
+        return (
+            f"vote-count: {len(result['influences'])} influences ranked over "
+            f"{result['n_studies']} studies"
+        )
     if run["method"] == "subgroup":
         return f"subgroup by {result['attribute']}: {len(result['subgroups'])} subgroups"
     if run["method"] == "sensitivity":
         changed = result["content_changed"] or result["order_changed"]
-        return (f"sensitivity: {result['n_excluded']} excluded, "
-                f"{'changed' if changed else 'unchanged'}")
+        return (
+            f"sensitivity: {result['n_excluded']} excluded, {'changed' if changed else 'unchanged'}"
+        )
     if run["method"] == "derive-measure":
         return f"derive-measure: {len(result['items'])} items in {run['file']}"
     if run["method"] == "crosswalk":

@@ -60,14 +60,20 @@ class Hypergeometric:
     """Stop when recall >= target is established with the stated confidence."""
 
     name = "hypergeometric"
-    description = ("Statistical rule (Callaghan & Müller-Hansen 2020): stop when the recall "
-                   "target is reached with the stated confidence (hypergeometric test)")
+    description = (
+        "Statistical rule (Callaghan & Müller-Hansen 2020): stop when the recall "
+        "target is reached with the stated confidence (hypergeometric test)"
+    )
     options_schema = {
         "type": "object",
         "properties": {
             "recall": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.95},
-            "confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
-                           "default": 0.95},
+            "confidence": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "exclusiveMaximum": 1,
+                "default": 0.95,
+            },
         },
         "additionalProperties": False,
     }
@@ -79,10 +85,18 @@ class Hypergeometric:
         details: dict[str, Any] = {"p": p, "recall": recall, "confidence": confidence}
         target = f"recall of at least {recall:.0%}"
         if p < 1 - confidence:
-            return StopVerdict(True, f"{target} reached with {confidence:.0%} confidence "
-                                     f"(p = {p:.3g} < {1 - confidence:.3g})", details)
-        return StopVerdict(False, f"cannot yet say with {confidence:.0%} confidence that the "
-                                  f"{target} is reached (p = {p:.3g}); keep screening", details)
+            return StopVerdict(
+                True,
+                f"{target} reached with {confidence:.0%} confidence "
+                f"(p = {p:.3g} < {1 - confidence:.3g})",
+                details,
+            )
+        return StopVerdict(
+            False,
+            f"cannot yet say with {confidence:.0%} confidence that the "
+            f"{target} is reached (p = {p:.3g}); keep screening",
+            details,
+        )
 
 
 @hookimpl

@@ -27,15 +27,22 @@ class ConsecutiveIrrelevant:
     def should_stop(self, history: ScreeningHistory, options: Mapping[str, Any]) -> StopVerdict:
         n = int(options.get("n", 100))
         run = 0
-        for label in reversed(history.labels[history.n_prior:]):
+        for label in reversed(history.labels[history.n_prior :]):
             if label:
                 break
             run += 1
         if run >= n:
-            return StopVerdict(True, f"the last {run} records screened were all irrelevant "
-                                     f"(the rule stops at {n} in a row)", {"run": run, "n": n})
-        return StopVerdict(False, f"{run} irrelevant records in a row so far; the rule stops "
-                                  f"at {n}", {"run": run, "n": n})
+            return StopVerdict(
+                True,
+                f"the last {run} records screened were all irrelevant "
+                f"(the rule stops at {n} in a row)",
+                {"run": run, "n": n},
+            )
+        return StopVerdict(
+            False,
+            f"{run} irrelevant records in a row so far; the rule stops at {n}",
+            {"run": run, "n": n},
+        )
 
 
 class FractionScreened:
@@ -45,22 +52,29 @@ class FractionScreened:
     description = "Stop once a given fraction of the records has been screened"
     options_schema = {
         "type": "object",
-        "properties": {"fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
-                                    "default": 0.5}},
+        "properties": {
+            "fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5}
+        },
         "additionalProperties": False,
     }
 
     def should_stop(self, history: ScreeningHistory, options: Mapping[str, Any]) -> StopVerdict:
         fraction = float(options.get("fraction", 0.5))
         done = history.n_screened / history.n_total if history.n_total else 1.0
-        details = {"screened": history.n_screened, "total": history.n_total,
-                   "fraction": fraction}
+        details = {"screened": history.n_screened, "total": history.n_total, "fraction": fraction}
         if done >= fraction:
-            return StopVerdict(True, f"{history.n_screened} of {history.n_total} records "
-                                     f"({done:.0%}) screened, at least {fraction:.0%}", details)
-        return StopVerdict(False, f"{history.n_screened} of {history.n_total} records "
-                                  f"({done:.0%}) screened; the rule stops at {fraction:.0%}",
-                           details)
+            return StopVerdict(
+                True,
+                f"{history.n_screened} of {history.n_total} records "
+                f"({done:.0%}) screened, at least {fraction:.0%}",
+                details,
+            )
+        return StopVerdict(
+            False,
+            f"{history.n_screened} of {history.n_total} records "
+            f"({done:.0%}) screened; the rule stops at {fraction:.0%}",
+            details,
+        )
 
 
 @hookimpl

@@ -18,7 +18,7 @@ from evidencekit.core.errors import EvidencekitError
 #: How ties (equal numbers of studies) are broken; the first is the default.
 TIE_RULES = {
     "framework-order": "influences coded by the same number of studies keep the order in "
-                       "which framework {framework} lists them",
+    "which framework {framework} lists them",
     "name": "influences coded by the same number of studies are ordered by name (A-Z)",
     "id": "influences coded by the same number of studies are ordered by id (A-Z)",
 }
@@ -31,25 +31,39 @@ DEFAULT_THRESHOLD = 0.10
 SMALL_SUBGROUP = 10
 
 COMMON_OPTIONS: dict[str, Any] = {
-    "tie_rule": {"enum": list(TIE_RULES), "default": "framework-order",
-                 "description": "How influences coded by equally many studies are ordered."},
-    "denominator": {"enum": list(DENOMINATORS), "default": "included",
-                    "description": "included: every study of the studies table; coded: the "
-                                   "studies with at least one coded influence."},
+    "tie_rule": {
+        "enum": list(TIE_RULES),
+        "default": "framework-order",
+        "description": "How influences coded by equally many studies are ordered.",
+    },
+    "denominator": {
+        "enum": list(DENOMINATORS),
+        "default": "included",
+        "description": "included: every study of the studies table; coded: the "
+        "studies with at least one coded influence.",
+    },
 }
 THRESHOLD_OPTION: dict[str, Any] = {
-    "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": DEFAULT_THRESHOLD,
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "maximum": 1,
+    "default": DEFAULT_THRESHOLD,
     "description": "Retention threshold: an influence coded by at least this share of the "
-                   "studies (0.10 = 10 %) is retained in the framework.",
+    "studies (0.10 = 10 %) is retained in the framework.",
 }
 
 
 def check_threshold(value: Any, where: str = "threshold") -> float:
     """A share in (0, 1]; anything else is an error saying what is allowed."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            not math.isfinite(value) or not 0 < value <= 1:
-        raise EvidencekitError(f"{where} {value!r}: must be a share of studies in (0, 1], "
-                               "e.g. 0.10 for 10 %")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0 < value <= 1
+    ):
+        raise EvidencekitError(
+            f"{where} {value!r}: must be a share of studies in (0, 1], e.g. 0.10 for 10 %"
+        )
     return float(value)
 
 
@@ -82,7 +96,8 @@ def check_attribute(studies: Any, attribute: str) -> None:
         raise EvidencekitError(
             f"{studies.studies_file}:{studies.studies_header_line}: the studies table has no "
             f"attribute {attribute!r}; attributes: {', '.join(studies.attributes) or '(none)'}"
-            "; add the column or choose one of these")
+            "; add the column or choose one of these"
+        )
 
 
 def _fold(text: str) -> str:
@@ -108,9 +123,15 @@ def _factors(entries: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     return out
 
 
-def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None, *,
-               tie_rule: str = "framework-order", denominator: str = "included",
-               threshold: float | None = None) -> dict[str, Any]:
+def vote_count(
+    data: Any,
+    framework: Any,
+    study_ids: Iterable[str] | None = None,
+    *,
+    tie_rule: str = "framework-order",
+    denominator: str = "included",
+    threshold: float | None = None,
+) -> dict[str, Any]:
     """Count, for each influence of ``framework``, the studies (of ``study_ids``, default
     all) that coded it. A study coding an influence several times counts once; a study
     coding it both as facilitator and as barrier counts under both and is flagged.
@@ -121,8 +142,9 @@ def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None
     if tie_rule not in TIE_RULES:
         raise EvidencekitError(f"unknown tie rule {tie_rule!r}; known: {', '.join(TIE_RULES)}")
     if denominator not in DENOMINATORS:
-        raise EvidencekitError(f"unknown denominator {denominator!r}; known: "
-                               f"{', '.join(DENOMINATORS)}")
+        raise EvidencekitError(
+            f"unknown denominator {denominator!r}; known: {', '.join(DENOMINATORS)}"
+        )
     wanted = set(data.studies) if study_ids is None else set(study_ids) & set(data.studies)
     rows = [c for c in data.codings if c.study_id in wanted]
     coded_studies = {c.study_id for c in rows}
@@ -136,8 +158,7 @@ def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None
         lines.setdefault((c.study_id, c.influence), []).append(c.line or 0)
         by_influence.setdefault(c.influence, []).append(c)
     conflicts = [
-        {"study_id": study, "influence": influence,
-         "lines": sorted(lines[(study, influence)])}
+        {"study_id": study, "influence": influence, "lines": sorted(lines[(study, influence)])}
         for influence, by_study in sorted(directions.items())
         for study, dirs in sorted(by_study.items())
         if {"facilitator", "barrier"} <= dirs
@@ -158,25 +179,31 @@ def vote_count(data: Any, framework: Any, study_ids: Iterable[str] | None = None
             else:
                 split["unclear"] += 1
         mine = by_influence.get(entry.id, [])
-        entries.append({
-            "id": entry.id,
-            "name": entry.name,
-            "direction": "unclear" if entry.unclear else "facilitator-barrier",
-            "n_studies": n,
-            "share": n / total if total else None,
-            "facilitators": _factors((c.study_id, c.factor) for c in mine
-                                     if c.direction == "facilitator"),
-            "barriers": _factors((c.study_id, c.factor) for c in mine
-                                 if c.direction == "barrier"),
-            "unclear": _factors((c.study_id, c.factor) for c in mine
-                                if c.direction == "unclear"),
-            "studies_by_direction": split,
-            "study_ids": sorted(by_study),
-        })
+        entries.append(
+            {
+                "id": entry.id,
+                "name": entry.name,
+                "direction": "unclear" if entry.unclear else "facilitator-barrier",
+                "n_studies": n,
+                "share": n / total if total else None,
+                "facilitators": _factors(
+                    (c.study_id, c.factor) for c in mine if c.direction == "facilitator"
+                ),
+                "barriers": _factors(
+                    (c.study_id, c.factor) for c in mine if c.direction == "barrier"
+                ),
+                "unclear": _factors(
+                    (c.study_id, c.factor) for c in mine if c.direction == "unclear"
+                ),
+                "studies_by_direction": split,
+                "study_ids": sorted(by_study),
+            }
+        )
 
     def key(e: dict[str, Any]) -> tuple[Any, ...]:
-        tie = {"framework-order": order[e["id"]], "name": e["name"].casefold(),
-               "id": e["id"]}[tie_rule]
+        tie = {"framework-order": order[e["id"]], "name": e["name"].casefold(), "id": e["id"]}[
+            tie_rule
+        ]
         return (-e["n_studies"], tie)
 
     ranked = _rank(sorted((e for e in entries if e["direction"] != "unclear"), key=key))
@@ -242,11 +269,18 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> dict[str, Any]:
                 discordant += 1
     pairs = n * (n - 1) // 2
     denominator = math.sqrt((pairs - ties_x) * (pairs - ties_y))
-    out: dict[str, Any] = {"tau_b": None, "concordant": concordant, "discordant": discordant,
-                           "pairs": pairs}
+    out: dict[str, Any] = {
+        "tau_b": None,
+        "concordant": concordant,
+        "discordant": discordant,
+        "pairs": pairs,
+    }
     if denominator == 0:
-        out["undefined"] = ("every influence has the same share on one side"
-                            if n > 1 else "fewer than two influences")
+        out["undefined"] = (
+            "every influence has the same share on one side"
+            if n > 1
+            else "fewer than two influences"
+        )
         return out
     out["tau_b"] = (concordant - discordant) / denominator
     return out
@@ -261,13 +295,23 @@ def compare(whole: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str, Any]
     order_part = [i for i in kept_part if i in kept_whole]
     rank_whole = {e["id"]: e["rank"] for e in whole["influences"]}
     share_whole = {e["id"]: e["n_studies"] for e in whole["influences"]}
-    moves = [{"id": e["id"], "name": e["name"], "rank": e["rank"],
-              "rank_whole": rank_whole[e["id"]], "change": rank_whole[e["id"]] - e["rank"]}
-             for e in part["influences"]]
+    moves = [
+        {
+            "id": e["id"],
+            "name": e["name"],
+            "rank": e["rank"],
+            "rank_whole": rank_whole[e["id"]],
+            "change": rank_whole[e["id"]] - e["rank"],
+        }
+        for e in part["influences"]
+    ]
     ids = [e["id"] for e in whole["influences"]]
     part_counts = {e["id"]: e["n_studies"] for e in part["influences"]}
-    tau = kendall_tau_b([share_whole[i] for i in ids], [part_counts[i] for i in ids]) \
-        if part["n_studies"] else {"tau_b": None, "undefined": "no studies"}
+    tau = (
+        kendall_tau_b([share_whole[i] for i in ids], [part_counts[i] for i in ids])
+        if part["n_studies"]
+        else {"tau_b": None, "undefined": "no studies"}
+    )
     return {
         "dropped": [i for i in kept_whole if i not in kept_part],
         "added": [i for i in kept_part if i not in kept_whole],
@@ -288,8 +332,9 @@ def percent(share: float | None) -> str:
 
 def names(result: Mapping[str, Any], ids: Iterable[str]) -> list[str]:
     """Influence names for ``ids``, from a vote-count result."""
-    by_id = {e["id"]: e["name"] for e in (*result["influences"],
-                                          *result.get("unclear_direction", []))}
+    by_id = {
+        e["id"]: e["name"] for e in (*result["influences"], *result.get("unclear_direction", []))
+    }
     return [by_id.get(i, i) for i in ids]
 
 

@@ -20,8 +20,10 @@ class VoteCount:
     """Rank the influences of a framework by the share of studies that coded them."""
 
     name = "vote-count"
-    description = ("Share of included studies coding each influence, with its facilitators "
-                   "and barriers, ranked (Table 1).")
+    description = (
+        "Share of included studies coding each influence, with its facilitators "
+        "and barriers, ranked (Table 1)."
+    )
     options_schema = {
         "type": "object",
         "properties": {**COMMON_OPTIONS, "threshold": THRESHOLD_OPTION},
@@ -31,10 +33,13 @@ class VoteCount:
     def run(self, studies: Any, framework: Any, options: Mapping[str, Any]) -> dict[str, Any]:
         """``studies`` is a :class:`~evidencekit.core.synthesis.SynthesisData`."""
         threshold = check_threshold(options.get("threshold", THRESHOLD_OPTION["default"]))
-        result = vote_count(studies, framework,
-                            tie_rule=options.get("tie_rule", "framework-order"),
-                            denominator=options.get("denominator", "included"),
-                            threshold=threshold)
+        result = vote_count(
+            studies,
+            framework,
+            tie_rule=options.get("tie_rule", "framework-order"),
+            denominator=options.get("denominator", "included"),
+            threshold=threshold,
+        )
         result["method"] = self.name
         return result
 

@@ -61,9 +61,13 @@ def permutation_anova(
         f = (ss_between / (k - 1)) / (ss_within / (n - k))
     else:  # no spread within groups: F is infinite, or undefined with none between either
         f = float("inf") if ss_between > tiny else float("nan")
-    result = {"statistic": _finite(f), "f": _finite(f), "df": [k - 1, n - k],
-              "eta_squared": eta_squared(samples),
-              "alternative": "greater"}
+    result = {
+        "statistic": _finite(f),
+        "f": _finite(f),
+        "df": [k - 1, n - k],
+        "eta_squared": eta_squared(samples),
+        "alternative": "greater",
+    }
     result.update(_k_sample_permutation(pooled, sizes, exact_limit, n_resamples, seed))
     return result
 
@@ -94,8 +98,10 @@ def kruskal_wallis(
     correction = 1 - float((counts**3 - counts).sum()) / (n**3 - n) if n > 1 else 0.0
     h = None
     if correction > 0:
-        h = float((12 / (n * (n + 1)) * (rank_sums**2 / np.asarray(sizes)).sum()
-                   - 3 * (n + 1)) / correction)
+        h = float(
+            (12 / (n * (n + 1)) * (rank_sums**2 / np.asarray(sizes)).sum() - 3 * (n + 1))
+            / correction
+        )
     if method == "auto":
         method = "exact" if n_partitions(sizes) <= exact_limit else "asymptotic"
     result: dict[str, Any] = {"statistic": h, "h": h, "df": k - 1, "alternative": "greater"}
@@ -104,6 +110,11 @@ def kruskal_wallis(
         return result
     if method != "asymptotic":
         raise ValueError("method must be 'auto', 'exact' or 'asymptotic'")
-    result.update({"p_value": 1.0 if h is None else float(chi2.sf(h, k - 1)),
-                   "method": "asymptotic", "smallest_possible_p": None})
+    result.update(
+        {
+            "p_value": 1.0 if h is None else float(chi2.sf(h, k - 1)),
+            "method": "asymptotic",
+            "smallest_possible_p": None,
+        }
+    )
     return result

@@ -77,5 +77,10 @@ def join_items(numbers: list[int]) -> str:
     return "items " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
-CONFIDENCE_SCHEMA = {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
-                     "default": 0.95, "description": "Confidence level of the intervals."}
+CONFIDENCE_SCHEMA = {
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "exclusiveMaximum": 1,
+    "default": 0.95,
+    "description": "Confidence level of the intervals.",
+}

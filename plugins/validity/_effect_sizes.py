@@ -63,8 +63,9 @@ def cliffs_delta_ci(
     # sum over pairs of (d_ij - delta)^2, where d_ij^2 is 1 except for ties (0)
     ties = _tied_pairs(xs, ys)
     ss_pairs = (pairs - ties) - 2 * delta * x_dom.sum() + pairs * delta**2
-    s2 = (ny**2 * ((di - delta) ** 2).sum() + nx**2 * ((dj - delta) ** 2).sum()
-          - ss_pairs) / (pairs * (nx - 1) * (ny - 1))
+    s2 = (ny**2 * ((di - delta) ** 2).sum() + nx**2 * ((dj - delta) ** 2).sum() - ss_pairs) / (
+        pairs * (nx - 1) * (ny - 1)
+    )
     # Cliff bounds the estimate below by its smallest admissible value.
     s2 = max(s2, (1 - delta**2) / (pairs - 1))
     if s2 <= 0:
@@ -84,8 +85,9 @@ def _tied_pairs(xs: Any, ys: Any) -> int:
 
     values, x_counts = np.unique(xs, return_counts=True)
     y_sorted = np.sort(ys)
-    y_counts = (np.searchsorted(y_sorted, values, side="right")
-                - np.searchsorted(y_sorted, values, side="left"))
+    y_counts = np.searchsorted(y_sorted, values, side="right") - np.searchsorted(
+        y_sorted, values, side="left"
+    )
     return int((x_counts * y_counts).sum())
 
 
@@ -101,7 +103,8 @@ def hedges_g(x: Sequence[float], y: Sequence[float]) -> float | None:
     if nx + ny < 3 or nx == 0 or ny == 0:
         return None
     pooled_var = ((nx - 1) * xs.var(ddof=1) if nx > 1 else 0.0) + (
-        (ny - 1) * ys.var(ddof=1) if ny > 1 else 0.0)
+        (ny - 1) * ys.var(ddof=1) if ny > 1 else 0.0
+    )
     pooled_var /= nx + ny - 2
     if pooled_var <= 0:
         return None

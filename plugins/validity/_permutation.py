@@ -137,8 +137,10 @@ def _permutation_test(x, y, statistic, alternative, exact_limit, n_resamples, se
     pooled = np.concatenate([xs, ys])
     total = pooled.sum()
     if statistic == "mean-difference":
+
         def stat(sum_x):
             return sum_x / nx - (total - sum_x) / ny
+
         values = pooled
     else:  # Mann-Whitney U of x: rank sum of x minus its minimum
         from scipy.stats import rankdata
@@ -148,6 +150,7 @@ def _permutation_test(x, y, statistic, alternative, exact_limit, n_resamples, se
 
         def stat(sum_x):
             return sum_x - nx * (nx + 1) / 2
+
     observed = float(stat(values[:nx].sum()))
     sums, exact, n_splits = _split_sums(values, nx, exact_limit, n_resamples, seed)
     p = _p_values(stat(sums), observed, alternative, exact)
@@ -191,8 +194,9 @@ def mann_whitney(
     if method == "auto":
         method = "exact" if math.comb(nx + ny, nx) <= exact_limit else "asymptotic"
     if method == "exact":
-        result = _permutation_test(xs, ys, "mann-whitney", alternative, exact_limit,
-                                   n_resamples, seed)
+        result = _permutation_test(
+            xs, ys, "mann-whitney", alternative, exact_limit, n_resamples, seed
+        )
         result["method"] = "exact" if result["method"] == "exact" else "monte-carlo"
         result["u"] = result.pop("statistic")
         return result
@@ -214,8 +218,13 @@ def mann_whitney(
         p = float(norm.cdf((u - mu + 0.5) / sd))
     else:
         p = float(min(1.0, 2 * norm.sf((abs(u - mu) - 0.5) / sd)))
-    return {"u": u, "p_value": p, "alternative": alternative, "method": "asymptotic",
-            "smallest_possible_p": None}
+    return {
+        "u": u,
+        "p_value": p,
+        "alternative": alternative,
+        "method": "asymptotic",
+        "smallest_possible_p": None,
+    }
 
 
 def n_partitions(sizes: Sequence[int]) -> int:
@@ -244,15 +253,17 @@ def _partition_sums(values: Sequence[float], sizes: Sequence[int]) -> Any:
             return
         for chosen in combinations(remaining, sizes[g]):
             taken = set(chosen)
-            deal(tuple(i for i in remaining if i not in taken), g + 1,
-                 [*prefix, sum(vals[i] for i in chosen)])
+            deal(
+                tuple(i for i in remaining if i not in taken),
+                g + 1,
+                [*prefix, sum(vals[i] for i in chosen)],
+            )
 
     deal(tuple(range(len(vals))), 0, [])
     return np.array(rows, dtype=float).reshape(-1, k)
 
 
-def _random_partition_sums(values: Any, sizes: Sequence[int], n_resamples: int,
-                           seed: int) -> Any:
+def _random_partition_sums(values: Any, sizes: Sequence[int], n_resamples: int, seed: int) -> Any:
     """Group sums (n_resamples x k) of random deals, shuffled in chunks so that
     thousands of units never need an n_resamples x n index matrix at once."""
     import numpy as np
@@ -265,12 +276,13 @@ def _random_partition_sums(values: Any, sizes: Sequence[int], n_resamples: int,
     for first in range(0, n_resamples, chunk):
         m = min(chunk, n_resamples - first)
         perms = rng.permuted(np.tile(np.arange(n), (m, 1)), axis=1)
-        out[first:first + m] = np.add.reduceat(values[perms], starts, axis=1)
+        out[first : first + m] = np.add.reduceat(values[perms], starts, axis=1)
     return out
 
 
-def _k_sample_permutation(values: Any, sizes: Sequence[int], exact_limit: int,
-                          n_resamples: int, seed: int) -> dict[str, Any]:
+def _k_sample_permutation(
+    values: Any, sizes: Sequence[int], exact_limit: int, n_resamples: int, seed: int
+) -> dict[str, Any]:
     """Permutation p of a one-way comparison of k groups (values in group order).
 
     Between-group sum of squares, the F statistic and (on ranks) the
@@ -285,15 +297,22 @@ def _k_sample_permutation(values: Any, sizes: Sequence[int], exact_limit: int,
     observed = float((observed_sums**2 / sizes_arr).sum())
     n_splits = n_partitions(sizes)
     exact = n_splits <= exact_limit
-    sums = (_partition_sums(values, sizes) if exact
-            else _random_partition_sums(values, sizes, n_resamples, seed))
+    sums = (
+        _partition_sums(values, sizes)
+        if exact
+        else _random_partition_sums(values, sizes, n_resamples, seed)
+    )
     null = (sums**2 / sizes_arr).sum(axis=1)
     p = _p_values(null, observed, "greater", exact)
     # Groups of equal size can swap labels without changing the statistic, so the observed
     # split always ties with that many others.
     same = math.prod(math.factorial(list(sizes).count(s)) for s in set(sizes))
-    out = {"p_value": p, "method": "exact" if exact else "monte-carlo", "n_splits": n_splits,
-           "smallest_possible_p": same / n_splits if exact else None}
+    out = {
+        "p_value": p,
+        "method": "exact" if exact else "monte-carlo",
+        "n_splits": n_splits,
+        "smallest_possible_p": same / n_splits if exact else None,
+    }
     if not exact:
         out.update({"n_resamples": int(n_resamples), "seed": int(seed)})
     return out

@@ -65,17 +65,33 @@ def alpha_if_deleted(matrix: Any) -> list[float | None]:
 #: absolute agreement, ICC(A,1); ICC3: two-way mixed, consistency, ICC(C,1);
 #: a "k" suffix is the reliability of the mean of k raters.
 ICC_FORMS = {
-    "ICC1": "ICC1", "ICC(1,1)": "ICC1",
-    "ICC2": "ICC2", "ICC(2,1)": "ICC2", "ICC(A,1)": "ICC2",
-    "ICC3": "ICC3", "ICC(3,1)": "ICC3", "ICC(C,1)": "ICC3",
-    "ICC1k": "ICC1k", "ICC(1,k)": "ICC1k",
-    "ICC2k": "ICC2k", "ICC(2,k)": "ICC2k", "ICC(A,k)": "ICC2k",
-    "ICC3k": "ICC3k", "ICC(3,k)": "ICC3k", "ICC(C,k)": "ICC3k",
+    "ICC1": "ICC1",
+    "ICC(1,1)": "ICC1",
+    "ICC2": "ICC2",
+    "ICC(2,1)": "ICC2",
+    "ICC(A,1)": "ICC2",
+    "ICC3": "ICC3",
+    "ICC(3,1)": "ICC3",
+    "ICC(C,1)": "ICC3",
+    "ICC1k": "ICC1k",
+    "ICC(1,k)": "ICC1k",
+    "ICC2k": "ICC2k",
+    "ICC(2,k)": "ICC2k",
+    "ICC(A,k)": "ICC2k",
+    "ICC3k": "ICC3k",
+    "ICC(3,k)": "ICC3k",
+    "ICC(C,k)": "ICC3k",
 }
 
 
-ICC_LABELS = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
-              "ICC1k": "ICC(1,k)", "ICC2k": "ICC(A,k)", "ICC3k": "ICC(C,k)"}
+ICC_LABELS = {
+    "ICC1": "ICC(1,1)",
+    "ICC2": "ICC(A,1)",
+    "ICC3": "ICC(C,1)",
+    "ICC1k": "ICC(1,k)",
+    "ICC2k": "ICC(A,k)",
+    "ICC3k": "ICC(C,k)",
+}
 
 
 def icc(matrix: Any, form: str = "ICC2", confidence: float = 0.95) -> dict[str, Any]:
@@ -104,27 +120,39 @@ def icc(matrix: Any, form: str = "ICC2", confidence: float = 0.95) -> dict[str, 
     mse = ss_err / ((n - 1) * (k - 1))
     msw = (ss_cols + ss_err) / (n * (k - 1))
     tail = 1 - (1 - confidence) / 2
-    result: dict[str, Any] = {"form": canonical, "label": ICC_LABELS[canonical],
-                              "n_units": int(n), "n_raters": int(k)}
+    result: dict[str, Any] = {
+        "form": canonical,
+        "label": ICC_LABELS[canonical],
+        "n_units": int(n),
+        "n_raters": int(k),
+    }
     with np.errstate(divide="ignore", invalid="ignore"):
         if canonical in ("ICC1", "ICC1k"):
             df1, df2 = n - 1, n * (k - 1)
             fval = msr / msw
-            value = ((msr - msw) / (msr + (k - 1) * msw) if canonical == "ICC1"
-                     else (msr - msw) / msr)
+            value = (
+                (msr - msw) / (msr + (k - 1) * msw) if canonical == "ICC1" else (msr - msw) / msr
+            )
             fl = fval / fdist.ppf(tail, df1, df2)
             fu = fval * fdist.ppf(tail, df2, df1)
-            ci = (((fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)) if canonical == "ICC1"
-                  else (1 - 1 / fl, 1 - 1 / fu))
+            ci = (
+                ((fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1))
+                if canonical == "ICC1"
+                else (1 - 1 / fl, 1 - 1 / fu)
+            )
         elif canonical in ("ICC3", "ICC3k"):
             df1, df2 = n - 1, (n - 1) * (k - 1)
             fval = msr / mse
-            value = ((msr - mse) / (msr + (k - 1) * mse) if canonical == "ICC3"
-                     else (msr - mse) / msr)
+            value = (
+                (msr - mse) / (msr + (k - 1) * mse) if canonical == "ICC3" else (msr - mse) / msr
+            )
             fl = fval / fdist.ppf(tail, df1, df2)
             fu = fval * fdist.ppf(tail, df2, df1)
-            ci = (((fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)) if canonical == "ICC3"
-                  else (1 - 1 / fl, 1 - 1 / fu))
+            ci = (
+                ((fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1))
+                if canonical == "ICC3"
+                else (1 - 1 / fl, 1 - 1 / fu)
+            )
         else:
             df1, df2 = n - 1, (n - 1) * (k - 1)
             fval = msr / mse
@@ -139,19 +167,25 @@ def icc(matrix: Any, form: str = "ICC2", confidence: float = 0.95) -> dict[str, 
             f2l = fdist.ppf(tail, v, n - 1)
             lo = n * (msr - f2u * mse) / (f2u * (k * msc + (k * n - k - n) * mse) + n * msr)
             hi = n * (f2l * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f2l * msr)
-            ci = (lo, hi) if canonical == "ICC2" else (
-                lo * k / (1 + lo * (k - 1)), hi * k / (1 + hi * (k - 1)))
+            ci = (
+                (lo, hi)
+                if canonical == "ICC2"
+                else (lo * k / (1 + lo * (k - 1)), hi * k / (1 + hi * (k - 1)))
+            )
         p = fdist.sf(fval, df1, df2)
     value_f = _finite(value)
     lo_f, hi_f = _finite(ci[0]), _finite(ci[1])
-    result.update({
-        "icc": value_f,
-        "ci": [lo_f, hi_f] if value_f is not None and lo_f is not None and hi_f is not None
-        else None,
-        "confidence": confidence,
-        "f": _finite(fval),
-        "df1": int(df1),
-        "df2": int(df2),
-        "p_value": _finite(p),
-    })
+    result.update(
+        {
+            "icc": value_f,
+            "ci": [lo_f, hi_f]
+            if value_f is not None and lo_f is not None and hi_f is not None
+            else None,
+            "confidence": confidence,
+            "f": _finite(fval),
+            "df1": int(df1),
+            "df2": int(df2),
+            "p_value": _finite(p),
+        }
+    )
     return result

@@ -27,47 +27,82 @@ class KnownGroups:
     """Compare two groups of units defined by an attribute of the units file."""
 
     name = "known-groups"
-    description = ("Compare two groups of units (by an attribute) on the mean item score: "
-                   "expected to differ (convergent) or to be similar within a margin "
-                   "(discriminant).")
+    description = (
+        "Compare two groups of units (by an attribute) on the mean item score: "
+        "expected to differ (convergent) or to be similar within a margin "
+        "(discriminant)."
+    )
     needs_units = True
     options_schema = {
         "type": "object",
         "required": ["attribute", "expect"],
         "properties": {
-            "attribute": {"type": "string", "minLength": 1,
-                          "description": "Column of the units file that defines the groups."},
-            "expect": {"enum": ["differ", "similar"],
-                       "description": "differ: convergent validity; similar: discriminant."},
-            "higher": {"type": "string",
-                       "description": "For 'differ': the group (or level) expected to score "
-                                      "higher. Without it the test is two-sided."},
-            "margin": {"type": "number", "minimum": 0, "default": 0.5,
-                       "description": "The smallest difference (in score units) that matters: "
-                                      "for 'similar' the largest still counted as similar; for "
-                                      "'differ' what a small sample's difference must exceed "
-                                      "to count as consistent with a difference."},
-            "groups": {"type": "object", "minProperties": 2, "maxProperties": 2,
-                       "additionalProperties": {"type": "array", "minItems": 1,
-                                                "items": {"type": "string"}},
-                       "description": "How the attribute's levels form two groups, e.g. "
-                                      "{low: [low, lower-middle], high: [high]}. Needed when "
-                                      "the attribute has more than two levels."},
+            "attribute": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Column of the units file that defines the groups.",
+            },
+            "expect": {
+                "enum": ["differ", "similar"],
+                "description": "differ: convergent validity; similar: discriminant.",
+            },
+            "higher": {
+                "type": "string",
+                "description": "For 'differ': the group (or level) expected to score "
+                "higher. Without it the test is two-sided.",
+            },
+            "margin": {
+                "type": "number",
+                "minimum": 0,
+                "default": 0.5,
+                "description": "The smallest difference (in score units) that matters: "
+                "for 'similar' the largest still counted as similar; for "
+                "'differ' what a small sample's difference must exceed "
+                "to count as consistent with a difference.",
+            },
+            "groups": {
+                "type": "object",
+                "minProperties": 2,
+                "maxProperties": 2,
+                "additionalProperties": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string"},
+                },
+                "description": "How the attribute's levels form two groups, e.g. "
+                "{low: [low, lower-middle], high: [high]}. Needed when "
+                "the attribute has more than two levels.",
+            },
             "score": {"enum": ["mean_item", "total"], "default": "mean_item"},
-            "test": {"enum": ["permutation", "mann-whitney"], "default": "permutation",
-                     "description": "Permutation test of the difference in means (exact for "
-                                    "small samples) or Mann-Whitney U."},
-            "exact_limit": {"type": "integer", "minimum": 1, "default": DEFAULT_EXACT_LIMIT,
-                            "description": "Enumerate every split up to this many; beyond it, "
-                                           "Monte Carlo resampling."},
+            "test": {
+                "enum": ["permutation", "mann-whitney"],
+                "default": "permutation",
+                "description": "Permutation test of the difference in means (exact for "
+                "small samples) or Mann-Whitney U.",
+            },
+            "exact_limit": {
+                "type": "integer",
+                "minimum": 1,
+                "default": DEFAULT_EXACT_LIMIT,
+                "description": "Enumerate every split up to this many; beyond it, "
+                "Monte Carlo resampling.",
+            },
             "n_resamples": {"type": "integer", "minimum": 99, "default": DEFAULT_RESAMPLES},
             "seed": {"type": "integer", "default": DEFAULT_SEED},
-            "alpha": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
-                      "default": 0.05, "description": "Significance level for larger samples."},
+            "alpha": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "exclusiveMaximum": 1,
+                "default": 0.05,
+                "description": "Significance level for larger samples.",
+            },
             "confidence": CONFIDENCE_SCHEMA,
-            "ci_min_group_size": {"type": "integer", "minimum": 2, "default": 2,
-                                  "description": "Give intervals only when each group has at "
-                                                 "least this many units."},
+            "ci_min_group_size": {
+                "type": "integer",
+                "minimum": 2,
+                "default": 2,
+                "description": "Give intervals only when each group has at least this many units.",
+            },
         },
         "additionalProperties": False,
     }
@@ -99,11 +134,13 @@ class KnownGroups:
             else:
                 raise RegistryError(
                     f"known-groups: unknown option {key!r}; write ATTRIBUTE=differ|similar "
-                    f"then any of {', '.join(props)} as key=value, separated by ';'")
+                    f"then any of {', '.join(props)} as key=value, separated by ';'"
+                )
         return options
 
-    def check_options(self, measure: Any, ratings: Any, units: Any,
-                      options: Mapping[str, Any]) -> None:
+    def check_options(
+        self, measure: Any, ratings: Any, units: Any, options: Mapping[str, Any]
+    ) -> None:
         """Input errors (exit 1): an attribute the units file lacks, a group level
         or a ``higher`` that matches no unit."""
         from evidencekit.core.measure import RatingsError
@@ -115,36 +152,55 @@ class KnownGroups:
         if len(levels) < 2:
             # Asking to compare groups of an attribute that has no two groups is a mistake
             # in the request or the units file, like naming a column that does not exist.
-            found = (f"every rated unit has {attribute} = {levels[0]!r}" if levels
-                     else f"no rated unit has a value for {attribute}")
-            raise RatingsError([f"{where} is impossible: {found}; a comparison needs at least "
-                                f"two levels. Correct {units.file} or drop this analysis"])
+            found = (
+                f"every rated unit has {attribute} = {levels[0]!r}"
+                if levels
+                else f"no rated unit has a value for {attribute}"
+            )
+            raise RatingsError(
+                [
+                    f"{where} is impossible: {found}; a comparison needs at least "
+                    f"two levels. Correct {units.file} or drop this analysis"
+                ]
+            )
         groups = options.get("groups")
         if groups:
             for label, members in groups.items():
                 for level in members:
                     if level not in levels:
-                        raise RatingsError([
-                            f"{where}: group {label!r} names level {level!r}, which no rated "
-                            f"unit has; the levels are {', '.join(levels) or '(none)'}"])
+                        raise RatingsError(
+                            [
+                                f"{where}: group {label!r} names level {level!r}, which no rated "
+                                f"unit has; the levels are {', '.join(levels) or '(none)'}"
+                            ]
+                        )
             seen: dict[str, str] = {}
             for label, members in groups.items():
                 for level in members:
                     if level in seen:
-                        raise RatingsError([f"{where}: level {level!r} is in both group "
-                                            f"{seen[level]!r} and group {label!r}"])
+                        raise RatingsError(
+                            [
+                                f"{where}: level {level!r} is in both group "
+                                f"{seen[level]!r} and group {label!r}"
+                            ]
+                        )
                     seen[level] = label
         higher = options.get("higher")
         if higher is not None:
             labels = list(groups) if groups else levels
             if higher not in labels and not (groups and any(higher in m for m in groups.values())):
-                raise RatingsError([f"{where}: higher={higher!r} is not one of the groups "
-                                    f"({', '.join(labels) or 'none'})"])
+                raise RatingsError(
+                    [
+                        f"{where}: higher={higher!r} is not one of the groups "
+                        f"({', '.join(labels) or 'none'})"
+                    ]
+                )
 
     # ---------------------------------------------------------------- analysis
 
-    def analyse(self, measure: Any, ratings: Any, units: Any,
-                options: Mapping[str, Any]) -> dict[str, Any]:
+    def analyse(
+        self, measure: Any, ratings: Any, units: Any, options: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Group means, difference, test and effect sizes with a verdict.
 
         When the groups cannot be formed (one level only, several levels and no
@@ -177,12 +233,21 @@ class KnownGroups:
         elif len(levels) > 2:
             return self._levels(options, base, values, levels_of, levels, excluded)
         else:
-            found = (f"every scored unit has {attribute} = {levels[0]!r}" if levels
-                     else f"no scored unit has a value for {attribute}")
-            return {**base, "estimable": False, "levels": levels, "groups": {},
-                    "difference": None, "excluded": excluded,
-                    "verdict": f"Known-groups comparison impossible: {found}; a comparison "
-                               "needs two groups."}
+            found = (
+                f"every scored unit has {attribute} = {levels[0]!r}"
+                if levels
+                else f"no scored unit has a value for {attribute}"
+            )
+            return {
+                **base,
+                "estimable": False,
+                "levels": levels,
+                "groups": {},
+                "difference": None,
+                "excluded": excluded,
+                "verdict": f"Known-groups comparison impossible: {found}; a comparison "
+                "needs two groups.",
+            }
         members: dict[str, list[str]] = {g: [] for g in labels}
         for unit, level in levels_of.items():
             if level in group_of:
@@ -198,19 +263,37 @@ class KnownGroups:
         x_label, y_label = labels
         x = [values[u] for u in members[x_label]]
         y = [values[u] for u in members[y_label]]
-        group_info = {g: {"levels": sorted({levels_of[u] for u in members[g]}),
-                          "units": members[g], "n": len(members[g])} for g in labels}
+        group_info = {
+            g: {
+                "levels": sorted({levels_of[u] for u in members[g]}),
+                "units": members[g],
+                "n": len(members[g]),
+            }
+            for g in labels
+        }
         empty = [g for g in labels if not members[g]]
         if empty:
-            return {**base, "estimable": False, "levels": levels, "groups": {},
-                    "group_details": group_info, "difference": None, "excluded": excluded,
-                    "verdict": f"Known-groups comparison impossible: group {empty[0]!r} has "
-                               "no scored unit; a comparison needs two groups."}
-        result = {**base, "estimable": True, "levels": levels,
-                  "groups": {x_label: sum(x) / len(x), y_label: sum(y) / len(y)},
-                  "group_details": group_info, "excluded": excluded,
-                  "higher": higher if higher in members else None,
-                  "significance_level": float(options.get("alpha", 0.05))}
+            return {
+                **base,
+                "estimable": False,
+                "levels": levels,
+                "groups": {},
+                "group_details": group_info,
+                "difference": None,
+                "excluded": excluded,
+                "verdict": f"Known-groups comparison impossible: group {empty[0]!r} has "
+                "no scored unit; a comparison needs two groups.",
+            }
+        result = {
+            **base,
+            "estimable": True,
+            "levels": levels,
+            "groups": {x_label: sum(x) / len(x), y_label: sum(y) / len(y)},
+            "group_details": group_info,
+            "excluded": excluded,
+            "higher": higher if higher in members else None,
+            "significance_level": float(options.get("alpha", 0.05)),
+        }
         result.update(statistics(x, y, options, higher in members))
         result["difference"] = result["groups"][x_label] - result["groups"][y_label]
         result["comparison"] = f"{x_label} - {y_label}"
@@ -220,16 +303,23 @@ class KnownGroups:
         result["within_margin"] = abs(result["difference"]) <= margin
         if expect == "similar":
             interval = result["difference_ci_equivalence"]
-            result["equivalence_shown"] = (interval is not None and -margin <= interval[0]
-                                           and interval[1] <= margin)
+            result["equivalence_shown"] = (
+                interval is not None and -margin <= interval[0] and interval[1] <= margin
+            )
         result["verdict"] = two_group_verdict(result, attribute, label, x_label, y_label, x, y)
         return result
 
     # ------------------------------------------------------ more than two levels
 
-    def _levels(self, options: Mapping[str, Any], base: dict[str, Any],
-                values: dict[str, float], levels_of: dict[str, str], levels: list[str],
-                excluded: list[dict[str, str]]) -> dict[str, Any]:
+    def _levels(
+        self,
+        options: Mapping[str, Any],
+        base: dict[str, Any],
+        values: dict[str, float],
+        levels_of: dict[str, str],
+        levels: list[str],
+        excluded: list[dict[str, str]],
+    ) -> dict[str, Any]:
         """Each level its own group (see :func:`_known_groups_levels.compare_levels`)."""
         from evidencekit.plugins.validity._known_groups_levels import compare_levels
 
@@ -262,8 +352,10 @@ def parse_groups(text: str) -> dict[str, list[str]]:
             raise RegistryError(f"known-groups: group {chunk!r} names no level")
         groups[label.strip()] = members
     if len(groups) != 2:
-        raise RegistryError(f"known-groups: groups={text!r} must name exactly two groups "
-                            "separated by '/', e.g. groups=low+lower-middle/high")
+        raise RegistryError(
+            f"known-groups: groups={text!r} must name exactly two groups "
+            "separated by '/', e.g. groups=low+lower-middle/high"
+        )
     return groups
 
 

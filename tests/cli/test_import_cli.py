@@ -37,13 +37,22 @@ def count(folder: Path) -> int:
 def test_import_creates_the_store_and_reimport_adds_nothing(review: Path) -> None:
     path = pipe(review, "medline.txt", MEDLINE)
     assert not (review / "evidencekit.sqlite").exists()
-    first = run("import", str(path), "--source", "MEDLINE (Ovid)", "--date-searched",
-                "2020-02-01", "--review", str(review))
+    first = run(
+        "import",
+        str(path),
+        "--source",
+        "MEDLINE (Ovid)",
+        "--date-searched",
+        "2020-02-01",
+        "--review",
+        str(review),
+    )
     assert first.exit_code == 0, first.output
     assert (review / "evidencekit.sqlite").exists()
     assert f"{path}: 3 records as pipe-test (UTF-8): 3 new, 0 already present" in first.stdout
-    assert first.stdout.rstrip().endswith("3 new records, 0 already present (source "
-                                          "'MEDLINE (Ovid)')")
+    assert first.stdout.rstrip().endswith(
+        "3 new records, 0 already present (source 'MEDLINE (Ovid)')"
+    )
     again = run("import", str(path), "--source", "MEDLINE (Ovid)", "--review", str(review))
     assert again.exit_code == 0
     assert "0 new records, 3 already present" in again.stdout
@@ -69,37 +78,61 @@ def test_import_json_is_one_object(review: Path) -> None:
 def test_import_report_goes_to_a_file_with_o(review: Path, tmp_path: Path) -> None:
     path = pipe(review, "m.txt", MEDLINE)
     out = tmp_path / "import.json"
-    result = run("import", str(path), "--source", "MEDLINE", "--review", str(review),
-                 "--json", "-o", str(out))
+    result = run(
+        "import",
+        str(path),
+        "--source",
+        "MEDLINE",
+        "--review",
+        str(review),
+        "--json",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["new"] == 3
     text = tmp_path / "import.txt"
-    again = run("import", str(path), "--source", "MEDLINE", "--review", str(review),
-                "-o", str(text))
+    again = run(
+        "import", str(path), "--source", "MEDLINE", "--review", str(review), "-o", str(text)
+    )
     assert again.stdout == ""
     assert text.read_text(encoding="utf-8").endswith(
-        "0 new records, 3 already present (source 'MEDLINE')\n")
+        "0 new records, 3 already present (source 'MEDLINE')\n"
+    )
 
 
 def test_malformed_file_is_one_line_error_and_store_unchanged(review: Path) -> None:
-    assert run("import", str(pipe(review, "m.txt", MEDLINE)), "--source", "MEDLINE",
-               "--review", str(review)).exit_code == 0
+    assert (
+        run(
+            "import",
+            str(pipe(review, "m.txt", MEDLINE)),
+            "--source",
+            "MEDLINE",
+            "--review",
+            str(review),
+        ).exit_code
+        == 0
+    )
     before = (review / "evidencekit.sqlite").read_bytes()
     good = pipe(review, "good.txt", EMBASE)
     bad = pipe(review, "bad.txt", ["Fine|2001|10.1/x|A, B", "broken line"])
     result = run("import", str(good), str(bad), "--source", "Embase", "--review", str(review))
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: {bad}:3: expected 4 fields title|year|doi|authors, found 1"]
+        f"error: {bad}:3: expected 4 fields title|year|doi|authors, found 1"
+    ]
     assert "Traceback" not in result.output
     assert count(review) == 3
     assert (review / "evidencekit.sqlite").read_bytes() == before or count(review) == 3
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--date-searched", "yesterday"], "error: date searched 'yesterday' is not a date"),
-    (["--format", "nope"], "error: unknown importer 'nope'; known: "),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--date-searched", "yesterday"], "error: date searched 'yesterday' is not a date"),
+        (["--format", "nope"], "error: unknown importer 'nope'; known: "),
+    ],
+)
 def test_bad_options(review: Path, args: list[str], message: str) -> None:
     path = pipe(review, "m.txt", MEDLINE)
     result = run("import", str(path), "--source", "MEDLINE", "--review", str(review), *args)
@@ -109,8 +142,16 @@ def test_bad_options(review: Path, args: list[str], message: str) -> None:
 
 
 def test_unknown_kind_is_a_usage_error(review: Path) -> None:
-    result = run("import", str(pipe(review, "m.txt", MEDLINE)), "--source", "M", "--kind",
-                 "blog", "--review", str(review))
+    result = run(
+        "import",
+        str(pipe(review, "m.txt", MEDLINE)),
+        "--source",
+        "M",
+        "--kind",
+        "blog",
+        "--review",
+        str(review),
+    )
     assert result.exit_code == 2
     assert "'blog' is not one of" in result.stderr
 
@@ -143,8 +184,9 @@ def test_records_commands_without_a_store(review: Path) -> None:
 
 def _two_sources(review: Path) -> None:
     for name, lines, source in (("m.txt", MEDLINE, "MEDLINE"), ("e.txt", EMBASE, "Embase")):
-        result = run("import", str(pipe(review, name, lines)), "--source", source,
-                     "--review", str(review))
+        result = run(
+            "import", str(pipe(review, name, lines)), "--source", source, "--review", str(review)
+        )
         assert result.exit_code == 0, result.output
 
 
@@ -155,17 +197,22 @@ def test_records_list_table_and_by_source(review: Path) -> None:
     assert "6 of 6 records" in table.stdout and "Peer workers and recovery" in table.stdout
     assert "not de-duplicated yet" in table.stderr
     assert run("dedupe", "--review", str(review)).exit_code == 0
-    counts = json.loads(run("records", "list", "--by-source", "--json", "--review",
-                            str(review)).stdout)
+    counts = json.loads(
+        run("records", "list", "--by-source", "--json", "--review", str(review)).stdout
+    )
     assert counts["totals"]["duplicates_removed"] == 1
     assert {r["source"]: r["kept"] for r in counts["sources"]} == {"MEDLINE": 3, "Embase": 2}
     text = run("records", "list", "--by-source", "--review", str(review))
     assert "Records by source" in text.stdout and "Embase" in text.stdout
-    primaries = json.loads(run("records", "list", "--primary", "--json", "--limit", "2",
-                               "--review", str(review)).stdout)
+    primaries = json.loads(
+        run(
+            "records", "list", "--primary", "--json", "--limit", "2", "--review", str(review)
+        ).stdout
+    )
     assert (primaries["count"], primaries["shown"]) == (5, 2)
-    only = json.loads(run("records", "list", "--source", "Embase", "--json", "--review",
-                          str(review)).stdout)
+    only = json.loads(
+        run("records", "list", "--source", "Embase", "--json", "--review", str(review)).stdout
+    )
     assert {r["source"] for r in only["records"]} == {"Embase"}
 
 
@@ -191,13 +238,23 @@ def test_records_export_formats(review: Path, tmp_path: Path) -> None:
     _two_sources(review)
     run("dedupe", "--review", str(review))
     out = tmp_path / "all.csv"
-    result = run("records", "export", "--format", "csv", "--all", "-o", str(out),
-                 "--review", str(review))
+    result = run(
+        "records", "export", "--format", "csv", "--all", "-o", str(out), "--review", str(review)
+    )
     assert result.exit_code == 0 and result.stdout == ""
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert len(rows) == 6 and len({r["cluster_id"] for r in rows}) == 5
-    assert list(rows[0])[:9] == ["record_id", "cluster_id", "is_primary", "source",
-                                 "source_key", "title", "authors", "year", "doi"]
+    assert list(rows[0])[:9] == [
+        "record_id",
+        "cluster_id",
+        "is_primary",
+        "source",
+        "source_key",
+        "title",
+        "authors",
+        "year",
+        "doi",
+    ]
     merged = run("records", "export", "--review", str(review))  # csv by default
     assert len(list(csv.DictReader(io.StringIO(merged.stdout)))) == 5
     ris = run("records", "export", "--format", "ris", "--review", str(review))
@@ -223,8 +280,9 @@ def test_store_on_postgresql_through_the_cli(tmp_path: Path, postgres) -> None:
 def test_record_text_is_shown_verbatim_not_as_markup(review: Path) -> None:
     title = "Effects of [bold]peer[/bold] support [/] on [x] recovery"
     path = pipe(review, "m.txt", [f"{title}|2019|10.1/z|Smith, J"])
-    assert run("import", str(path), "--source", "[red]S[/red]", "--review",
-               str(review)).exit_code == 0
+    assert (
+        run("import", str(path), "--source", "[red]S[/red]", "--review", str(review)).exit_code == 0
+    )
     listed = run("records", "list", "--review", str(review))
     assert listed.exit_code == 0
     assert title in listed.stdout and "[red]S[/red]" in listed.stdout
@@ -238,8 +296,17 @@ def test_importer_options_from_the_command_line(review: Path) -> None:
     refused = run("import", str(data), "--source", "X", "--review", str(review))
     assert refused.exit_code == 1
     assert "years.csv:2: record 1 (id 1): the year 3024 is impossible" in refused.output
-    kept = run("import", str(data), "--source", "X", "--review", str(review),
-               "--option", "impossible_year=warn", "--json")
+    kept = run(
+        "import",
+        str(data),
+        "--source",
+        "X",
+        "--review",
+        str(review),
+        "--option",
+        "impossible_year=warn",
+        "--json",
+    )
     assert kept.exit_code == 0, kept.output
     assert json.loads(kept.stdout)["new"] == 2
     bad = run("import", str(data), "--source", "X", "--review", str(review), "--option", "oops")
@@ -289,8 +356,9 @@ def test_export_says_when_records_came_after_the_last_dedupe(review: Path, tmp_p
     assert "3 records were imported after the last de-duplication" in mixed.stderr
     assert len(list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))) == 6
     blocked = tmp_path / "blocked.csv"
-    strict = run("records", "export", "--require-deduped", "-o", str(blocked),
-                 "--review", str(review))
+    strict = run(
+        "records", "export", "--require-deduped", "-o", str(blocked), "--review", str(review)
+    )
     assert strict.exit_code == 1
     assert strict.stderr.startswith("error: 3 records were imported after the last")
     assert not blocked.exists()  # nothing half-written

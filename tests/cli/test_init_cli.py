@@ -37,10 +37,12 @@ def test_peer_support_template_copies_example_and_instruments(tmp_path: Path) ->
     result = run("init", str(folder), "--template", "peer-support", "--json")
     assert result.exit_code == 0, result.output
     assert (folder / "review.yaml").read_bytes() == (EXAMPLE / "review.yaml").read_bytes()
-    assert (folder / "appraisal-answers.csv").read_bytes() == \
-        (EXAMPLE / "appraisal-answers.csv").read_bytes()
-    assert sorted(p.name for p in (folder / "exports").iterdir()) == \
-        sorted(p.name for p in (EXAMPLE / "exports").iterdir())
+    assert (folder / "appraisal-answers.csv").read_bytes() == (
+        EXAMPLE / "appraisal-answers.csv"
+    ).read_bytes()
+    assert sorted(p.name for p in (folder / "exports").iterdir()) == sorted(
+        p.name for p in (EXAMPLE / "exports").iterdir()
+    )
     own = sorted(p.name for p in (folder / "instruments").glob("*.yaml"))
     assert "casp-qualitative.yaml" in own and "peer-support-implementation-measure.yaml" in own
     # the review's own copy is the one used: listed with origin "review"
@@ -58,10 +60,15 @@ def test_adapting_by_editing_the_review_instruments(tmp_path: Path) -> None:
     text = measure.read_text("utf-8")
     data = yaml.safe_load(text)
     old_title = data["title"]
-    measure.write_text(text.replace(old_title, "Readiness for peer support (adapted)", 1),
-                       "utf-8")
-    result = run("instruments", "show", "peer-support-implementation-measure", "--review",
-                 str(folder), "--json")
+    measure.write_text(text.replace(old_title, "Readiness for peer support (adapted)", 1), "utf-8")
+    result = run(
+        "instruments",
+        "show",
+        "peer-support-implementation-measure",
+        "--review",
+        str(folder),
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["title"] == "Readiness for peer support (adapted)"
 

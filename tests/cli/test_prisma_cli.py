@@ -35,8 +35,9 @@ def test_writes_diagram_csv_and_json(review, tmp_path):
 
 
 def test_json_prints_the_fields_with_their_counts(review, tmp_path):
-    result = run("prisma", "--review", str(review), "-o", str(tmp_path), "--json",
-                 "--format", "png")
+    result = run(
+        "prisma", "--review", str(review), "-o", str(tmp_path), "--json", "--format", "png"
+    )
     data = json.loads(result.stdout)
     assert data["database_results"] == 16 and data["register_results"] == 2
     assert data["website_results"] == 3 and data["citations_results"] == 2
@@ -45,7 +46,10 @@ def test_json_prints_the_fields_with_their_counts(review, tmp_path):
     assert data["other_sought_reports"] == 2 and data["new_studies"] == 4
     assert data["problems"] == []
     assert [f.rsplit("/", 1)[1] for f in data["files"]] == [
-        "prisma.png", "prisma.csv", "prisma.json"]
+        "prisma.png",
+        "prisma.csv",
+        "prisma.json",
+    ]
 
 
 def test_default_folder_is_inside_the_review(review):
@@ -56,19 +60,22 @@ def test_default_folder_is_inside_the_review(review):
 
 def test_problems_are_warnings_and_strict_fails(tmp_path):
     folder = make_prisma_review(tmp_path / "unscreened", screen=False)
-    result = run("prisma", "--review", str(folder), "-o", str(tmp_path / "o"), "--format",
-                 "svg")
+    result = run("prisma", "--review", str(folder), "-o", str(tmp_path / "o"), "--format", "svg")
     assert result.exit_code == 0
-    assert "warning: records screened (14) minus records excluded (0) is 14, but 0 reports " \
-           "were sought" in result.stderr
-    strict = run("prisma", "--review", str(folder), "-o", str(tmp_path / "o"), "--strict",
-                 "--format", "svg")
+    assert (
+        "warning: records screened (14) minus records excluded (0) is 14, but 0 reports "
+        "were sought" in result.stderr
+    )
+    strict = run(
+        "prisma", "--review", str(folder), "-o", str(tmp_path / "o"), "--strict", "--format", "svg"
+    )
     assert strict.exit_code == 1
 
 
 def test_a_folder_without_a_store_is_a_clear_error(tmp_path):
     (tmp_path / "review.yaml").write_text(
-        "kind: review\nid: empty\nversion: '1'\ntitle: Empty\n", encoding="utf-8")
+        "kind: review\nid: empty\nversion: '1'\ntitle: Empty\n", encoding="utf-8"
+    )
     result = run("prisma", "--review", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no store at ")

@@ -18,13 +18,30 @@ def run(*args: str):
 
 
 def test_json_has_the_promised_keys_and_reproduces():
-    args = ["simulate", str(EXCERPT), "--prior-included", "1", "--prior-excluded", "2",
-            "--seed", "3", "--json"]
+    args = [
+        "simulate",
+        str(EXCERPT),
+        "--prior-included",
+        "1",
+        "--prior-excluded",
+        "2",
+        "--seed",
+        "3",
+        "--json",
+    ]
     first = run(*args)
     assert first.exit_code == 0, first.output
     data = json.loads(first.stdout)
-    for key in ("n", "n_included", "wss_95", "wss_100", "recall_at_10pct", "recall_at_20pct",
-                "seconds", "order"):
+    for key in (
+        "n",
+        "n_included",
+        "wss_95",
+        "wss_100",
+        "recall_at_10pct",
+        "recall_at_20pct",
+        "seconds",
+        "order",
+    ):
         assert key in data
     assert data["n"] == 60 and data["n_included"] == 8
     assert sorted(data["order"]) == list(range(60))
@@ -36,14 +53,27 @@ def test_json_has_the_promised_keys_and_reproduces():
 
 def test_output_folder_holds_order_json_and_curves(tmp_path):
     out = tmp_path / "sim"
-    result = run("simulate", str(EXCERPT), "--seed", "1", "-o", str(out),
-                 "--model-option", "classifier=logistic",
-                 "--stop", "hypergeometric:recall=0.9,confidence=0.9")
+    result = run(
+        "simulate",
+        str(EXCERPT),
+        "--seed",
+        "1",
+        "-o",
+        str(out),
+        "--model-option",
+        "classifier=logistic",
+        "--stop",
+        "hypergeometric:recall=0.9,confidence=0.9",
+    )
     assert result.exit_code == 0, result.output
     assert "WSS@95" in result.output and "hypergeometric" in result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["order.csv", "simulation-recall.png", "simulation-recall.svg",
-                     "simulation.json"]
+    assert names == [
+        "order.csv",
+        "simulation-recall.png",
+        "simulation-recall.svg",
+        "simulation.json",
+    ]
     assert (out / "simulation-recall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     saved = json.loads((out / "simulation.json").read_text("utf-8"))
     assert saved["parameters"]["model_options"] == {"classifier": "logistic"}

@@ -19,15 +19,21 @@ def review(tmp_path: Path) -> Path:
     folder = make_screening_review(tmp_path / "review", n=6)
     ids = record_ids(folder)
     rv = open_review(folder)
-    record_decisions(rv, [NewDecision(r, "title-abstract", "ann", "include") for r in ids[:5]]
-                     + [NewDecision(ids[5], "title-abstract", "ann", "exclude")])
-    record_decisions(rv, [
-        NewDecision(ids[0], "full-text", "ann", "include", study_id="UPSIDES-1"),
-        NewDecision(ids[1], "full-text", "ann", "include", study_id="UPSIDES-1"),  # 2nd report
-        NewDecision(ids[2], "full-text", "ann", "include"),
-        NewDecision(ids[3], "full-text", "ann", "exclude", "wrong population"),
-        NewDecision(ids[4], "full-text", "ann", "not-retrieved"),
-    ])
+    record_decisions(
+        rv,
+        [NewDecision(r, "title-abstract", "ann", "include") for r in ids[:5]]
+        + [NewDecision(ids[5], "title-abstract", "ann", "exclude")],
+    )
+    record_decisions(
+        rv,
+        [
+            NewDecision(ids[0], "full-text", "ann", "include", study_id="UPSIDES-1"),
+            NewDecision(ids[1], "full-text", "ann", "include", study_id="UPSIDES-1"),  # 2nd report
+            NewDecision(ids[2], "full-text", "ann", "include"),
+            NewDecision(ids[3], "full-text", "ann", "exclude", "wrong population"),
+            NewDecision(ids[4], "full-text", "ann", "not-retrieved"),
+        ],
+    )
     return folder
 
 
@@ -43,7 +49,8 @@ def test_list_and_export(review: Path) -> None:
     data = json.loads(run("studies", "list", "--review", str(review), "--json").stdout)
     generated = labels(review)[ids[2]]
     assert [(s["study_id"], s["record_ids"], s["declared"]) for s in data["studies"]] == sorted(
-        [("UPSIDES-1", [ids[0], ids[1]], True), (generated, [ids[2]], False)])
+        [("UPSIDES-1", [ids[0], ids[1]], True), (generated, [ids[2]], False)]
+    )
     out = run("studies", "export", "--review", str(review)).stdout
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["study_id", "record_ids"]
@@ -65,8 +72,11 @@ def test_same_generated_label_gets_letters(tmp_path: Path) -> None:
     with open_store(rv) as store, store.write() as conn:
         from evidencekit.core.store import schema
 
-        conn.execute(schema.records.update().where(schema.records.c.record_id.in_(same))
-                     .values(authors='[["Smith", "A"]]'))
+        conn.execute(
+            schema.records.update()
+            .where(schema.records.c.record_id.in_(same))
+            .values(authors='[["Smith", "A"]]')
+        )
     for stage in ("title-abstract", "full-text"):
         record_decisions(rv, [NewDecision(r, stage, "ann", "include") for r in same])
     assert [s.study_id for s in included_studies(rv)] == ["Smith 2010a", "Smith 2010b"]
@@ -76,24 +86,38 @@ def test_same_generated_label_gets_letters(tmp_path: Path) -> None:
 def test_check_reports_both_directions(review: Path) -> None:
     ids = record_ids(review)
     generated = labels(review)[ids[2]]
-    (review / "studies.csv").write_text(f"study_id,design\nUPSIDES-1,qualitative\n"
-                                        f"{generated},cohort\n", encoding="utf-8")
-    (review / "answers.csv").write_text("study_id,checklist,item,answer\n"
-                                        "UPSIDES-1,casp-qualitative,q1,yes\n"
-                                        "ghost2001,casp-qualitative,q1,no\n", encoding="utf-8")
-    result = run("studies", "check", "--appraisal", str(review / "answers.csv"), "--review",
-                 str(review), "--json")
+    (review / "studies.csv").write_text(
+        f"study_id,design\nUPSIDES-1,qualitative\n{generated},cohort\n", encoding="utf-8"
+    )
+    (review / "answers.csv").write_text(
+        "study_id,checklist,item,answer\n"
+        "UPSIDES-1,casp-qualitative,q1,yes\n"
+        "ghost2001,casp-qualitative,q1,no\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "studies",
+        "check",
+        "--appraisal",
+        str(review / "answers.csv"),
+        "--review",
+        str(review),
+        "--json",
+    )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["not_appraised"] == [generated]
     assert data["not_in_studies"] == []
     assert [f["never_included"] for f in data["files"]] == [[], ["ghost2001"]]
-    text = run("studies", "check", "--appraisal", str(review / "answers.csv"), "--review",
-               str(review)).stdout
+    text = run(
+        "studies", "check", "--appraisal", str(review / "answers.csv"), "--review", str(review)
+    ).stdout
     assert "never included: ghost2001" in text and f"never appraised: {generated}" in text
-    (review / "answers.csv").write_text("study_id,checklist,item,answer\n"
-                                        f"UPSIDES-1,c,q1,yes\n{generated},c,q1,no\n",
-                                        encoding="utf-8")
-    ok = run("studies", "check", "--appraisal", str(review / "answers.csv"), "--review",
-             str(review))
+    (review / "answers.csv").write_text(
+        f"study_id,checklist,item,answer\nUPSIDES-1,c,q1,yes\n{generated},c,q1,no\n",
+        encoding="utf-8",
+    )
+    ok = run(
+        "studies", "check", "--appraisal", str(review / "answers.csv"), "--review", str(review)
+    )
     assert ok.exit_code == 0, ok.output

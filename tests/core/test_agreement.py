@@ -51,7 +51,8 @@ def test_wilson_interval_matches_statsmodels():
 def test_kappa_matches_sklearn_and_statsmodels(weights):
     ours = cohen_kappa(ORDINAL_A, ORDINAL_B, weights=weights)
     assert ours.kappa == pytest.approx(
-        cohen_kappa_score(ORDINAL_A, ORDINAL_B, weights=weights), abs=1e-12)
+        cohen_kappa_score(ORDINAL_A, ORDINAL_B, weights=weights), abs=1e-12
+    )
     table = _table(ORDINAL_A, ORDINAL_B, [0, 1, 2, 3])
     ref = sm_kappa(table, wt=weights) if weights else sm_kappa(table)
     assert ours.kappa == pytest.approx(ref.kappa, abs=1e-12)
@@ -72,7 +73,8 @@ def test_category_order_matters_for_weighted_kappa_only():
     cats = ["no", "cant", "yes"]
     ours = cohen_kappa(A, B, weights="linear", categories=cats)
     assert ours.kappa == pytest.approx(
-        cohen_kappa_score(A, B, weights="linear", labels=cats), abs=1e-12)
+        cohen_kappa_score(A, B, weights="linear", labels=cats), abs=1e-12
+    )
     assert cohen_kappa(A, B, categories=cats).kappa == pytest.approx(cohen_kappa(A, B).kappa)
 
 
@@ -159,8 +161,10 @@ def test_kappa_standard_error_and_interval_match_statsmodels(pairs, weights):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@given(
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
 def test_wilson_interval_property_matches_statsmodels(counts, confidence):
     successes, n = counts
     low, high = wilson_interval(successes, n, confidence)
@@ -171,8 +175,7 @@ def test_wilson_interval_property_matches_statsmodels(counts, confidence):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1,
-                max_size=80))
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1, max_size=80))
 def test_percent_agreement_interval_property(pairs):
     a = [x for x, _ in pairs]
     b = [y for _, y in pairs]

@@ -26,13 +26,15 @@ N = None
 # irrCAC package). Published: Fleiss' kappa 0.76117 (SE 0.15302, 95% CI 0.42438 to 1),
 # AC1 0.77544 (SE 0.14295, CI 0.46081 to 1), pa 0.81818, pe 0.23872 / 0.19032;
 # Krippendorff's alpha 0.74342.
-RAW_4RATERS = list(zip(
-    [1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
-    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, N],
-    [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3],
-    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
-    strict=True,
-))
+RAW_4RATERS = list(
+    zip(
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, N],
+        [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
+        strict=True,
+    )
+)
 
 
 def test_published_example_with_missing_ratings():
@@ -59,8 +61,10 @@ def _krippendorff_reference(rows):
 
 
 complete_rows = st.integers(2, 6).flatmap(
-    lambda raters: st.lists(st.lists(st.integers(0, 3), min_size=raters, max_size=raters),
-                            min_size=1, max_size=40))
+    lambda raters: st.lists(
+        st.lists(st.integers(0, 3), min_size=raters, max_size=raters), min_size=1, max_size=40
+    )
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -83,7 +87,10 @@ def test_fleiss_equals_statsmodels_on_complete_data(rows):
 rows_with_missing = st.integers(2, 5).flatmap(
     lambda raters: st.lists(
         st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=raters, max_size=raters),
-        min_size=1, max_size=40))
+        min_size=1,
+        max_size=40,
+    )
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -103,8 +110,10 @@ def test_krippendorff_equals_the_krippendorff_package(rows):
 @given(rows_with_missing)
 def test_many_rater_coefficients_are_bounded(rows):
     assume(sum(1 for row in rows if sum(v is not None for v in row) >= 2) >= 2)
-    for result in (fleiss_kappa(rows, categories=[0, 1, 2, 3]),
-                   gwet_ac1_raters(rows, categories=[0, 1, 2, 3])):
+    for result in (
+        fleiss_kappa(rows, categories=[0, 1, 2, 3]),
+        gwet_ac1_raters(rows, categories=[0, 1, 2, 3]),
+    ):
         value = getattr(result, "kappa", None) if hasattr(result, "kappa") else result.ac1
         if value is None:
             continue
@@ -129,7 +138,8 @@ def test_edge_cases():
     rows = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
     assert fleiss_kappa(rows).kappa == pytest.approx(-0.5)
     assert krippendorff_alpha(rows).alpha == pytest.approx(
-        _krippendorff_reference([[0, 1, 2], [1, 2, 0], [2, 0, 1]]))
+        _krippendorff_reference([[0, 1, 2], [1, 2, 0], [2, 0, 1]])
+    )
     # missing everywhere: nothing pairable
     rows = [["a", None, None], [None, "b", None]]
     assert fleiss_kappa(rows).kappa is None and "two or more" in fleiss_kappa(rows).note

@@ -59,8 +59,12 @@ def test_kappa_paradox_rare_inclusions():
     po = 0.98
     assert pabak(a, b).pabak == pytest.approx(2 * po - 1)
     table = prevalence_bias(a, b, positive="include")
-    assert (table.both_positive, table.first_only, table.second_only,
-            table.both_negative) == (1, 1, 1, 97)
+    assert (table.both_positive, table.first_only, table.second_only, table.both_negative) == (
+        1,
+        1,
+        1,
+        97,
+    )
     assert table.prevalence_index == pytest.approx((1 - 97) / 100)
     assert table.bias_index == 0
     kappa = cohen_kappa_score(a, b)
@@ -73,8 +77,7 @@ def test_kappa_paradox_rare_inclusions():
     assert ac1.ac1 > 0.97
 
 
-pairs_2 = st.lists(st.tuples(st.sampled_from("yn"), st.sampled_from("yn")), min_size=1,
-                   max_size=80)
+pairs_2 = st.lists(st.tuples(st.sampled_from("yn"), st.sampled_from("yn")), min_size=1, max_size=80)
 
 
 @settings(max_examples=150, deadline=None)
@@ -94,13 +97,16 @@ def test_byrt_identity_ties_kappa_to_pabak_and_indices(pairs):
         assert math.isnan(ref) or len(set(a) | set(b)) == 1
         return
     assert (pk - pi**2 + bi**2) / denominator == pytest.approx(ref, abs=1e-9)
-    assert table.both_positive + table.first_only + table.second_only \
-        + table.both_negative == len(pairs)
+    assert table.both_positive + table.first_only + table.second_only + table.both_negative == len(
+        pairs
+    )
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=60),
-       st.sampled_from([0.9, 0.95, 0.99]))
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=60),
+    st.sampled_from([0.9, 0.95, 0.99]),
+)
 def test_pabak_interval_is_the_wilson_interval_mapped(pairs, confidence):
     a = [x for x, _ in pairs]
     b = [y for _, y in pairs]

@@ -17,10 +17,27 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from evidencekit.core.agreement import screening_agreement
 
 # Reviewer A screened 10 records; B screened a sample of 6 of them (and one A did not).
-A = {"1": "exclude", "2": "include", "3": "exclude", "4": "exclude", "5": "include",
-     "6": "exclude", "7": "exclude", "8": "exclude", "9": "exclude", "10": "exclude"}
-B = {"2": "include", "3": "exclude", "5": "exclude", "7": "exclude", "9": "include",
-     "10": "exclude", "11": "include"}
+A = {
+    "1": "exclude",
+    "2": "include",
+    "3": "exclude",
+    "4": "exclude",
+    "5": "include",
+    "6": "exclude",
+    "7": "exclude",
+    "8": "exclude",
+    "9": "exclude",
+    "10": "exclude",
+}
+B = {
+    "2": "include",
+    "3": "exclude",
+    "5": "exclude",
+    "7": "exclude",
+    "9": "include",
+    "10": "exclude",
+    "11": "include",
+}
 
 
 def test_two_reviewers_hand_computed():
@@ -36,8 +53,12 @@ def test_two_reviewers_hand_computed():
     assert pair.kappa.kappa == pytest.approx(cohen_kappa_score(a, b))
     table = pair.prevalence_bias
     # include/include: 2; A only: 5; B only: 9; exclude/exclude: 3, 7, 10
-    assert (table.both_positive, table.first_only, table.second_only,
-            table.both_negative) == (1, 1, 1, 3)
+    assert (table.both_positive, table.first_only, table.second_only, table.both_negative) == (
+        1,
+        1,
+        1,
+        3,
+    )
     assert table.prevalence_index == pytest.approx((1 - 3) / 6)
     assert pair.pabak.pabak == pytest.approx(2 * 4 / 6 - 1)
     assert [d.record_id for d in result.disagreements] == ["5", "9"]
@@ -48,12 +69,31 @@ def test_two_reviewers_hand_computed():
 def test_to_dict_is_json_and_keeps_the_promised_keys():
     out = screening_agreement({"A": A, "B": B}).to_dict()
     json.dumps(out)
-    assert set(out) == {"reviewers", "categories", "positive", "n", "confidence", "pairs",
-                        "fleiss_kappa", "krippendorff_alpha", "gwet_ac1_all", "disagreements"}
+    assert set(out) == {
+        "reviewers",
+        "categories",
+        "positive",
+        "n",
+        "confidence",
+        "pairs",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "gwet_ac1_all",
+        "disagreements",
+    }
     pair = out["pairs"][0]
-    assert set(pair) == {"reviewers", "n", "percent_agreement", "cohen_kappa", "pabak",
-                         "gwet_ac1", "prevalence_index", "bias_index", "table",
-                         "disagreements"}
+    assert set(pair) == {
+        "reviewers",
+        "n",
+        "percent_agreement",
+        "cohen_kappa",
+        "pabak",
+        "gwet_ac1",
+        "prevalence_index",
+        "bias_index",
+        "table",
+        "disagreements",
+    }
     assert pair["cohen_kappa"]["interpretation"] in {"slight", "fair", "moderate"}
 
 
@@ -71,8 +111,7 @@ def test_three_reviewers_with_missing_decisions():
     assert result.fleiss.raters == 3 and result.fleiss.kappa is not None
     assert result.ac1_all.raters == 3
     assert [d.record_id for d in result.disagreements] == ["5", "9"]
-    assert result.disagreements[1].decisions == {"A": "exclude", "B": "include",
-                                                 "C": "exclude"}
+    assert result.disagreements[1].decisions == {"A": "exclude", "B": "include", "C": "exclude"}
 
 
 def test_everyone_excluded_everything():
@@ -133,7 +172,8 @@ def test_pair_matches_statsmodels_and_sklearn(rows):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert pair.kappa.kappa == pytest.approx(
-            cohen_kappa_score(xs, ys, labels=["exclude", "include"]), abs=1e-9)
+            cohen_kappa_score(xs, ys, labels=["exclude", "include"]), abs=1e-9
+        )
         cats = ["exclude", "include"]
         table = [[sum(1 for x, y in both if x == r and y == c) for c in cats] for r in cats]
         ref = cohens_kappa(table)

@@ -40,12 +40,14 @@ appraisal:
 @pytest.fixture
 def review(tmp_path) -> Path:
     """A review folder with studies.csv and the design → checklist mapping."""
+
     def make(extra: str = "") -> Path:
         root = tmp_path / "review"
         root.mkdir(exist_ok=True)
         shutil.copy(DATA / "studies.csv", root / "studies.csv")
         (root / "review.yaml").write_text(MAPPING.format(extra=extra), "utf-8")
         return root
+
     return make
 
 
@@ -62,8 +64,10 @@ def test_valid_answers_hand_computed(review):
     assert by_id["jones2012"].score_percent == pytest.approx(400 / 9)
     assert by_id["jones2012"].grade == "poor"
     assert report.grades == {"good": 1, "poor": 1}
-    assert report.by_design == {"qualitative": {"good": 1},
-                                "randomised controlled trial": {"poor": 1}}
+    assert report.by_design == {
+        "qualitative": {"good": 1},
+        "randomised controlled trial": {"poor": 1},
+    }
     # cross-sectional has no checklist in the mapping; three studies not appraised
     assert report.no_checklist == [{"study_id": "diaz2017", "design": "cross-sectional"}]
     assert report.not_appraised == ["lee2015", "khan2016", "diaz2017"]
@@ -138,7 +142,12 @@ def test_yaml_answers_for_rob2(review):
     by_id = {s.study_id: s for s in report.studies}
     jones = by_id["jones2012"].details["domains"]
     assert [jones[d]["judgement"] for d in ("d1", "d2", "d3", "d4", "d5")] == [
-        "low", "low", "some-concerns", "some-concerns", "some-concerns"]
+        "low",
+        "low",
+        "some-concerns",
+        "some-concerns",
+        "some-concerns",
+    ]
     assert by_id["jones2012"].grade == "some-concerns"
     assert by_id["jones2012"].details["flags"]  # three domains with some concerns
     assert by_id["jones2012"].details["notes"] == {"3.4": "dropouts similar in both arms"}
@@ -148,8 +157,10 @@ def test_yaml_answers_for_rob2(review):
 
 def test_yaml_answer_errors_name_the_line(review, tmp_path):
     path = tmp_path / "one.yaml"
-    path.write_text("study_id: jones2012\nchecklist: rob2-parallel\nreviewer: ni\n"
-                    "answers:\n  '1.1': maybe\n", "utf-8")
+    path.write_text(
+        "study_id: jones2012\nchecklist: rob2-parallel\nreviewer: ni\nanswers:\n  '1.1': maybe\n",
+        "utf-8",
+    )
     ctx = load_context(review())
     with pytest.raises(AnswersInvalid) as caught:
         score_files(path, ctx)
@@ -174,8 +185,7 @@ def test_missing_columns_and_empty_file(tmp_path):
 
 def test_checklist_filled_from_the_design_mapping(review, tmp_path):
     path = tmp_path / "no-checklist.csv"
-    rows = ["study_id,checklist,item,answer"] + [
-        f"smith2010,,q{i},yes" for i in range(1, 10)]
+    rows = ["study_id,checklist,item,answer"] + [f"smith2010,,q{i},yes" for i in range(1, 10)]
     path.write_text("\n".join(rows) + "\n", "utf-8")
     report = score_files(path, load_context(review()))
     assert report.studies[0].checklist == "casp-qualitative"
@@ -204,8 +214,11 @@ def test_consensus_rows_win_and_agreement_is_reported(review):
 
 def test_unresolved_disagreement_is_a_problem(review, tmp_path):
     path = tmp_path / "dual.csv"
-    lines = [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
-             if ",consensus" not in line]
+    lines = [
+        line
+        for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+        if ",consensus" not in line
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     with pytest.raises(AnswersInvalid) as caught:
         score_files(path, load_context(review()))
@@ -215,14 +228,20 @@ def test_unresolved_disagreement_is_a_problem(review, tmp_path):
     assert "'consensus'" in problem.message
 
 
-@pytest.mark.parametrize("consensus,expected", [
-    ("{method: primary, reviewer: dt}", ("primary", 600 / 9)),
-    ("{method: conservative}", ("conservative", 500 / 9)),
-])
+@pytest.mark.parametrize(
+    "consensus,expected",
+    [
+        ("{method: primary, reviewer: dt}", ("primary", 600 / 9)),
+        ("{method: conservative}", ("conservative", 500 / 9)),
+    ],
+)
 def test_other_consensus_rules(review, tmp_path, consensus, expected):
     path = tmp_path / "dual.csv"
-    lines = [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
-             if ",consensus" not in line]
+    lines = [
+        line
+        for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+        if ",consensus" not in line
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     root = review(f"  consensus: {consensus}\n")
     report = score_files(path, load_context(root))
@@ -236,8 +255,12 @@ def test_review_settings_are_checked():
         Settings.from_mapping({"consensus": {"method": "vote"}})
     with pytest.raises(EvidencekitError, match="'primary' needs 'reviewer'"):
         Settings.from_mapping({"consensus": {"method": "primary"}})
-    settings = Settings.from_mapping({"bands": {"good": 70, "fair": 50, "poor": 0},
-                                      "checklists": {"Randomised Controlled Trial": "casp-rct"}})
+    settings = Settings.from_mapping(
+        {
+            "bands": {"good": 70, "fair": 50, "poor": 0},
+            "checklists": {"Randomised Controlled Trial": "casp-rct"},
+        }
+    )
     assert settings.bands[0] == {"grade": "good", "min_percent": 70.0}
     assert settings.checklists_for("randomised-controlled trial") == ["casp-rct"]
 
@@ -281,16 +304,26 @@ def test_quality_table(review):
     other = "casp-rct" if checklist == "casp-qualitative" else "casp-qualitative"
     assert all(rows[1][h] == "" for h in header if h.startswith(other + ":"))
     assert rows[1]["score_percent"] == "66.7" and rows[1]["grade"] == "good"
-    assert table_csv(report).splitlines()[0].startswith(
-        "study_id,label,checklist,design,casp-qualitative:q1,casp-qualitative:q2,")
+    assert (
+        table_csv(report)
+        .splitlines()[0]
+        .startswith("study_id,label,checklist,design,casp-qualitative:q1,casp-qualitative:q2,")
+    )
 
 
 @settings(max_examples=40, deadline=None)
-@given(notes=st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"),
-                                                      include_characters="\n,;\t\""),
-                              max_size=30), min_size=9, max_size=9),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
-       delimiter=st.sampled_from([",", ";", "\t"]))
+@given(
+    notes=st.lists(
+        st.text(
+            alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters='\n,;\t"'),
+            max_size=30,
+        ),
+        min_size=9,
+        max_size=9,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
 def test_answers_csv_round_trip(tmp_path_factory, notes, encoding, delimiter):
     """Any note text (quotes, delimiters, line breaks) in any accepted encoding reads back."""
     import csv
@@ -312,8 +345,11 @@ def test_answers_csv_round_trip(tmp_path_factory, notes, encoding, delimiter):
 
 
 def _dual_without_consensus() -> list[str]:
-    return [line for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
-            if ",consensus" not in line]
+    return [
+        line
+        for line in (DATA / "answers-dual.csv").read_text("utf-8").splitlines()
+        if ",consensus" not in line
+    ]
 
 
 def test_consensus_rows_may_settle_only_the_disputed_items(review, tmp_path):
@@ -348,10 +384,14 @@ def test_consensus_rows_also_settle_items_under_the_conservative_rule(review, tm
 
 def test_partial_consensus_left_alone_is_not_scored(review, tmp_path):
     # both raters' appraisals are invalid, so only three consensus rows remain
-    lines = [line.replace("q1,yes,ni", "q1,maybe,ni").replace("q1,yes,dt", "q1,maybe,dt")
-             for line in _dual_without_consensus()]
-    lines += ["smith2010,casp-qualitative,q3,yes,consensus",
-              "smith2010,casp-qualitative,q6,no,consensus"]
+    lines = [
+        line.replace("q1,yes,ni", "q1,maybe,ni").replace("q1,yes,dt", "q1,maybe,dt")
+        for line in _dual_without_consensus()
+    ]
+    lines += [
+        "smith2010,casp-qualitative,q3,yes,consensus",
+        "smith2010,casp-qualitative,q6,no,consensus",
+    ]
     path = tmp_path / "dual.csv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     report = score_files(path, load_context(review()), skip_invalid=True)
@@ -397,17 +437,27 @@ def test_any_bytes_give_answers_or_a_located_error(tmp_path_factory, data, suffi
         assert all(r.file == str(path) for r in rows)
 
 
-@pytest.mark.parametrize("extra,message", [
-    ("  bands: {good: 60, fair: 45}\n",
-     "with the bands the review sets (appraisal.bands or appraisal.overrides): the lowest "
-     "grade band starts at 45%"),
-    ("  bands: {good: high}\n", "$.appraisal.bands: 'high' is not of type 'number'"),
-    ("  scorer: nope\n", "review.yaml: appraisal.scorer: unknown appraisal-scorer 'nope'; "
-                         "known: domain-judgement, percentage-bands"),
-    ("  overrides: {casp-qualitative: {scorer: nah}}\n",
-     "appraisal.overrides.casp-qualitative.scorer: unknown appraisal-scorer 'nah'"),
-    ("  options: {denominator: 0}\n", "checklist casp-qualitative@2018: invalid options"),
-])
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        (
+            "  bands: {good: 60, fair: 45}\n",
+            "with the bands the review sets (appraisal.bands or appraisal.overrides): the lowest "
+            "grade band starts at 45%",
+        ),
+        ("  bands: {good: high}\n", "$.appraisal.bands: 'high' is not of type 'number'"),
+        (
+            "  scorer: nope\n",
+            "review.yaml: appraisal.scorer: unknown appraisal-scorer 'nope'; "
+            "known: domain-judgement, percentage-bands",
+        ),
+        (
+            "  overrides: {casp-qualitative: {scorer: nah}}\n",
+            "appraisal.overrides.casp-qualitative.scorer: unknown appraisal-scorer 'nah'",
+        ),
+        ("  options: {denominator: 0}\n", "checklist casp-qualitative@2018: invalid options"),
+    ],
+)
 def test_review_configuration_errors_are_raised_once_and_say_where(review, extra, message):
     """A wrong scorer, bands or options is the review's mistake, not the answers': one
     error naming review.yaml, even with skip_invalid (which must not skip every study)."""

@@ -41,5 +41,7 @@ def test_concurrent_first_imports_into_a_new_review(tmp_path: Path) -> None:
     assert [r["errors"] for r in outcome["reports"]] == [[]] * WRITERS
     state = check_store(folder, WRITERS, 0, IMPORTS, base=0)
     assert state["records"] == state["records_expected"] and state["duplicate_ids"] == 0
-    assert sorted(p.name for p in folder.glob("*evidencekit.sqlite*")
-                  if p.name.endswith(".creating")) == []
+    assert (
+        sorted(p.name for p in folder.glob("*evidencekit.sqlite*") if p.name.endswith(".creating"))
+        == []
+    )

@@ -31,7 +31,8 @@ def _review(folder: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "review.yaml").write_text(
         "kind: review\nid: crash\nversion: '1'\ntitle: Crash test\ndedupe:\n  method: fuzzy\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -105,8 +106,11 @@ def test_dedupe_killed_at_random_points(tmp_path: Path) -> None:
 def test_pipeline_run_killed_at_random_points(tmp_path: Path) -> None:
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(
-            "outputs", "evidencekit.sqlite*", "__pycache__"))
+        shutil.copytree(
+            EXAMPLE,
+            target,
+            ignore=shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"),
+        )
         return target
 
     reference = copy("reference")
@@ -161,8 +165,12 @@ def test_screening_session_killed_at_random_points(tmp_path: Path) -> None:
         import sqlite3
 
         with sqlite3.connect(store) as conn:
-            stored = {row[0] for row in conn.execute(
-                "SELECT record_id FROM screening_decisions WHERE reviewer = 'ann'")}
+            stored = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT record_id FROM screening_decisions WHERE reviewer = 'ann'"
+                )
+            }
         assert reported <= stored  # nothing reported as written is lost
     done = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr

@@ -12,8 +12,7 @@ from evidencekit.core.errors import RecordFormatError
 def test_an_unclosed_quote_is_an_error_at_the_row_it_opens(tmp_path):
     path = tmp_path / "answers.csv"
     # without strict quoting, the open quote on line 3 would swallow lines 4-5 into one value
-    path.write_text('study_id,item,answer\nS1,q1,yes\nS1,q2,"yes\nS1,q3,no\nS1,q4,no\n',
-                    "utf-8")
+    path.write_text('study_id,item,answer\nS1,q1,yes\nS1,q2,"yes\nS1,q3,no\nS1,q4,no\n', "utf-8")
     with pytest.raises(RecordFormatError) as caught:
         read_table(path, what="answers file")
     assert caught.value.line == 3

@@ -104,8 +104,10 @@ def test_any_bytes_decode_or_raise_a_record_format_error(data: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=200),
-       st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=200),
+    st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
+)
 def test_any_text_round_trips_through_a_unicode_encoding(text: str, codec: str) -> None:
     decoded = decode_bytes(text.encode(codec), file="x")
     assert decoded.text == text

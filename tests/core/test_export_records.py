@@ -23,21 +23,47 @@ from evidencekit.core.review import open_review
 
 REGISTRY = build_registry()
 
-FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-          "issn", "isbn", "language", "keywords", "url", "abstract")
+FIELDS = (
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "isbn",
+    "language",
+    "keywords",
+    "url",
+    "abstract",
+)
 
 
 def rich_record() -> Record:
     return Record(
         record_id="r0123456789ab-1",
         title="Peer support & recovery -- 100% {braced} $cost_ #1 ~ ^ \\ done: miR-106b~25",
-        authors=[Author("Ó Briain", "Seán"), Author("van der Berg", "A. B."),
-                 Author("World Health Organization")],
-        year=2019, journal="Psychiatric Services", volume="70", issue="3", pages="123-129",
-        doi="10.1176/appi.ps.2019", pmid="30123456", issn=["1075-2730"],
-        isbn=["9783161484100"], language="eng",
+        authors=[
+            Author("Ó Briain", "Seán"),
+            Author("van der Berg", "A. B."),
+            Author("World Health Organization"),
+        ],
+        year=2019,
+        journal="Psychiatric Services",
+        volume="70",
+        issue="3",
+        pages="123-129",
+        doi="10.1176/appi.ps.2019",
+        pmid="30123456",
+        issn=["1075-2730"],
+        isbn=["9783161484100"],
+        language="eng",
         keywords=["peer support", "Feedback, Psychological", "a--b"],
-        publication_type="CONF", url="https://example.org/~lee/a--b_c?x=1&y=2",
+        publication_type="CONF",
+        url="https://example.org/~lee/a--b_c?x=1&y=2",
         abstract="Background: first paragraph.\nMethods: second paragraph.\nER  - trap",
     )
 
@@ -64,8 +90,7 @@ def test_every_field_survives_ris_and_bibtex(fmt: str, name: str) -> None:
         expected["abstract"] = " ".join(record.abstract.split())
     else:
         # Paragraphs are continuation lines, except one that would read as a tag line.
-        expected["abstract"] = ("Background: first paragraph.\n"
-                                "Methods: second paragraph. ER - trap")
+        expected["abstract"] = "Background: first paragraph.\nMethods: second paragraph. ER - trap"
     assert fields(back) == expected
     assert back.source_key == record.record_id
 
@@ -76,7 +101,10 @@ def test_reference_types_and_a_books_series() -> None:
     chapter = Record(title="A chapter", publication_type="incollection", journal="A book")
     entries = [(r, [], "") for r in (conference, book, chapter)]
     assert [r.publication_type for r in read_back(ex.to_ris(entries), "t.ris", "ris")] == [
-        "CONF", "BOOK", "CHAP"]
+        "CONF",
+        "BOOK",
+        "CHAP",
+    ]
     back = read_back(ex.to_bibtex(entries), "t.bib", "bibtex")
     assert [r.publication_type for r in back] == ["inproceedings", "book", "incollection"]
     assert [r.journal for r in back] == ["Proc. X", "Lecture Notes in X", "A book"]
@@ -84,8 +112,13 @@ def test_reference_types_and_a_books_series() -> None:
 
 def test_store_export_all_round_trips_in_every_format(tmp_path: Path) -> None:
     review = open_review(tmp_path)
-    plain = Record(title="Second record", authors=[Author("Lee", "Kim")], year=2020,
-                   doi="10.1000/b2", keywords=["one"])
+    plain = Record(
+        title="Second record",
+        authors=[Author("Lee", "Kim")],
+        year=2020,
+        doi="10.1000/b2",
+        keywords=["one"],
+    )
     R.import_records(review, [rich_record(), plain], source="MEDLINE", file="m.txt")
     R.run_dedupe(review, "exact")
     stored = {r["record_id"]: r for r in R.list_records(review)["records"]}
@@ -100,20 +133,28 @@ def test_store_export_all_round_trips_in_every_format(tmp_path: Path) -> None:
         assert by_title["Second record"].doi == "10.1000/b2"
 
 
-TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), max_codepoint=0x2FF)
-    | st.sampled_from("&%$#_~^\\{}-;,[]@\"'"),
-    min_size=1, max_size=60,
-).map(lambda s: " ".join(s.split())).filter(lambda s: s and s not in ("NA", "N/A"))
+TEXT = (
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), max_codepoint=0x2FF)
+        | st.sampled_from("&%$#_~^\\{}-;,[]@\"'"),
+        min_size=1,
+        max_size=60,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: s and s not in ("NA", "N/A"))
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=TEXT, family=TEXT.filter(lambda s: "," not in s and " and " not in s
-                                      and ";" not in s),
-       keyword=TEXT.filter(lambda s: ";" not in s))
+@given(
+    title=TEXT,
+    family=TEXT.filter(lambda s: "," not in s and " and " not in s and ";" not in s),
+    keyword=TEXT.filter(lambda s: ";" not in s),
+)
 def test_any_text_survives_ris_and_bibtex(title: str, family: str, keyword: str) -> None:
-    record = Record(title=title, authors=[Author(family, "J.")], year=2001,
-                    keywords=[keyword, "other"])
+    record = Record(
+        title=title, authors=[Author(family, "J.")], year=2001, keywords=[keyword, "other"]
+    )
     for fmt, write, name in (("ris", ex.to_ris, "p.ris"), ("bibtex", ex.to_bibtex, "p.bib")):
         (back,) = read_back(write([(record, [], "")]), name, fmt)
         assert back.title == title, fmt

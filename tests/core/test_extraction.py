@@ -44,10 +44,10 @@ def test_valid_records_are_normalised(form):
     checked = validate_records(DATA / "extraction-b.csv", form)
     assert checked.ok, [str(p) for p in checked.problems]
     smith = checked.rows[0]
-    assert smith["design"] == "qualitative"          # 'Qualitative' → the allowed value
-    assert smith["country"] == ["UK"]                 # a list field
+    assert smith["design"] == "qualitative"  # 'Qualitative' → the allowed value
+    assert smith["country"] == ["UK"]  # a list field
     assert checked.rows[3]["country"] == ["USA", "Israel"]
-    assert checked.rows[2]["income_level"] is None    # optional, left empty
+    assert checked.rows[2]["income_level"] is None  # optional, left empty
     assert smith["reviewer"] == "dt"
 
 
@@ -56,8 +56,10 @@ def test_record_problems_name_file_row_study_field_value_allowed(form):
     text = [str(p) for p in checked.problems]
     name = str(DATA / "extraction-bad.csv")
     assert all(t.startswith(name + ":") for t in text)
-    assert any("column colour: column 'colour' is not a field of form "
-               "peer-support-extraction@2020" in t for t in text)
+    assert any(
+        "column colour: column 'colour' is not a field of form peer-support-extraction@2020" in t
+        for t in text
+    )
     design = next(p for p in checked.problems if p.item == "design")
     assert (design.row, design.study_id, design.value) == (2, "smith2010", "ethnography")
     assert "one of randomised controlled trial" in design.allowed
@@ -72,8 +74,11 @@ def test_record_problems_name_file_row_study_field_value_allowed(form):
 
 def test_unknown_study_when_studies_are_known(form):
     studies = read_studies(DATA / "studies.csv")
-    checked = validate_records(DATA / "extraction-a.csv", form,
-                               studies={k: v for k, v in studies.items() if k != "lee2015"})
+    checked = validate_records(
+        DATA / "extraction-a.csv",
+        form,
+        studies={k: v for k, v in studies.items() if k != "lee2015"},
+    )
     (problem,) = checked.problems
     assert problem.study_id == "lee2015" and problem.message.startswith("unknown study")
 
@@ -112,8 +117,10 @@ def test_studies_table_against_the_form(form, tmp_path):
     # every declared study attribute is allowed, not only the columns present in the file,
     # and the columns an "Author Year" label is read from
     assert "not a study attribute of form peer-support-extraction@2020" in budget.message
-    assert budget.allowed == ("design, country, setting, modality, income_level, "
-                              "label, first_author, author, authors, year")
+    assert budget.allowed == (
+        "design, country, setting, modality, income_level, "
+        "label, first_author, author, authors, year"
+    )
     assert any("'survey' is not an allowed value" in m for m in messages)
     assert any("a second study row" in m for m in messages)
     with pytest.raises(RecordFormatError, match="appears twice"):
@@ -126,18 +133,26 @@ def test_sniff_kind(tmp_path):
     assert sniff_kind(DATA / "extraction-a.csv") == "records"
 
 
-@pytest.mark.parametrize("spec,value,expected,problem", [
-    (FormField("n", "N", "integer"), "12", 12, None),
-    (FormField("n", "N", "integer"), "1.5", None, "whole number"),
-    (FormField("x", "X", "number", min=0, max=1), "0,25", 0.25, None),
-    (FormField("x", "X", "number", min=0, max=1), "2", None, "above the maximum"),
-    (FormField("b", "B", "boolean"), "Yes", True, None),
-    (FormField("b", "B", "boolean"), "maybe", None, "yes or no"),
-    (FormField("d", "D", "date"), "2018-07", "2018-07", None),
-    (FormField("d", "D", "date"), "07/2018", None, "YYYY"),
-    (FormField("c", "C", "choice", allowed=["a", "b"], multiple=True), "A; b", ["a", "b"], None),
-    (FormField("l", "L", "list", allowed=["x", "y"]), "x;z", None, "'z' is not an allowed"),
-])
+@pytest.mark.parametrize(
+    "spec,value,expected,problem",
+    [
+        (FormField("n", "N", "integer"), "12", 12, None),
+        (FormField("n", "N", "integer"), "1.5", None, "whole number"),
+        (FormField("x", "X", "number", min=0, max=1), "0,25", 0.25, None),
+        (FormField("x", "X", "number", min=0, max=1), "2", None, "above the maximum"),
+        (FormField("b", "B", "boolean"), "Yes", True, None),
+        (FormField("b", "B", "boolean"), "maybe", None, "yes or no"),
+        (FormField("d", "D", "date"), "2018-07", "2018-07", None),
+        (FormField("d", "D", "date"), "07/2018", None, "YYYY"),
+        (
+            FormField("c", "C", "choice", allowed=["a", "b"], multiple=True),
+            "A; b",
+            ["a", "b"],
+            None,
+        ),
+        (FormField("l", "L", "list", allowed=["x", "y"]), "x;z", None, "'z' is not an allowed"),
+    ],
+)
 def test_check_value(spec, value, expected, problem):
     normalised, found = check_value(spec, value)
     if problem is None:
@@ -168,13 +183,16 @@ def test_sample_is_seeded_and_reproducible():
     assert draw_sample(["a", "b"], fraction=1.0, seed=1)["study_ids"] == ["a", "b"]
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({}, "either a fraction or a number"),
-    ({"fraction": 0.1, "n": 3}, "either a fraction or a number"),
-    ({"fraction": 1.5}, "in \\(0, 1\\]"),
-    ({"n": 0}, "at least 1"),
-    ({"n": 99}, "cannot sample 99"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({}, "either a fraction or a number"),
+        ({"fraction": 0.1, "n": 3}, "either a fraction or a number"),
+        ({"fraction": 1.5}, "in \\(0, 1\\]"),
+        ({"n": 0}, "at least 1"),
+        ({"n": 99}, "cannot sample 99"),
+    ],
+)
 def test_sample_errors(kwargs, message):
     with pytest.raises(EvidencekitError, match=message):
         draw_sample(["a", "b", "c"], **kwargs)
@@ -193,14 +211,16 @@ def test_field_agreement_hand_computed(form):
     # list order ('Israel; USA' vs 'USA; Israel') do not count.
     assert result["overall"]["n"] == 40 and result["overall"]["agreed"] == 37
     assert {(d["study_id"], d["field"]) for d in result["disagreements"]} == {
-        ("smith2010", "psw_characteristics"), ("jones2012", "modality"),
-        ("lee2015", "income_level")}
+        ("smith2010", "psw_characteristics"),
+        ("jones2012", "modality"),
+        ("lee2015", "income_level"),
+    }
     modality = result["fields"]["modality"]
     assert modality["percent"] == 75.0
-    a_mod = ["group", "individual", "both", "individual"]   # in study order
+    a_mod = ["group", "individual", "both", "individual"]  # in study order
     b_mod = ["both", "individual", "both", "individual"]
     assert modality["kappa"] == pytest.approx(cohen_kappa_score(a_mod, b_mod))
-    assert "kappa" not in result["fields"]["citation"]       # free text: percent only
+    assert "kappa" not in result["fields"]["citation"]  # free text: percent only
     assert "study_id" not in result["fields"]
 
 
@@ -248,18 +268,37 @@ def test_split_by_reviewer(form, tmp_path):
 # ------------------------------------------------------------------ audit additions
 
 
-@pytest.mark.parametrize("spec,value,problem,allowed", [
-    (FormField("d", "D", "date"), "2012-02-30", "no such day in the calendar",
-     "YYYY, YYYY-MM or YYYY-MM-DD"),
-    (FormField("d", "D", "date"), "2011-02-29", "no such day", None),
-    (FormField("n", "N", "integer", min=1), "0", "below the minimum 1",
-     "a whole number of at least 1"),
-    (FormField("x", "X", "number", min=16, max=100), "101", "above the maximum 100",
-     "a number from 16 to 100"),
-    (FormField("x", "X", "number", max=5), "6", "above the maximum 5", "a number of at most 5"),
-    (FormField("l", "L", "list", allowed=["x", "y"]), "x;z", "'z' is not an allowed entry",
-     "any of x, y, separated by ';'"),
-])
+@pytest.mark.parametrize(
+    "spec,value,problem,allowed",
+    [
+        (
+            FormField("d", "D", "date"),
+            "2012-02-30",
+            "no such day in the calendar",
+            "YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
+        (FormField("d", "D", "date"), "2011-02-29", "no such day", None),
+        (
+            FormField("n", "N", "integer", min=1),
+            "0",
+            "below the minimum 1",
+            "a whole number of at least 1",
+        ),
+        (
+            FormField("x", "X", "number", min=16, max=100),
+            "101",
+            "above the maximum 100",
+            "a number from 16 to 100",
+        ),
+        (FormField("x", "X", "number", max=5), "6", "above the maximum 5", "a number of at most 5"),
+        (
+            FormField("l", "L", "list", allowed=["x", "y"]),
+            "x;z",
+            "'z' is not an allowed entry",
+            "any of x, y, separated by ';'",
+        ),
+    ],
+)
 def test_values_outside_the_form_say_what_is_allowed(spec, value, problem, allowed):
     from evidencekit.core.extraction import _allowed_text
 
@@ -282,7 +321,7 @@ def test_date_property(day):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.integers(-10**6, 10**6), st.integers(-50, 50), st.integers(-50, 50))
+@given(st.integers(-(10**6), 10**6), st.integers(-50, 50), st.integers(-50, 50))
 def test_integer_bounds_property(value, low, high):
     spec = FormField("n", "N", "integer", min=low, max=high)
     normalised, problem = check_value(spec, f" {value} ")
@@ -304,8 +343,11 @@ def test_unknown_column_is_named_on_the_header_line(form, tmp_path):
 
 def test_influence_ids_are_checked_on_rows_with_other_problems(form, framework, tmp_path):
     path = tmp_path / "influences.csv"
-    path.write_text("study_id,influence,direction,factor\nsmith2010,bogus,helps,x\n"
-                    "smith2010,psw-training,barrier,y\n", "utf-8")
+    path.write_text(
+        "study_id,influence,direction,factor\nsmith2010,bogus,helps,x\n"
+        "smith2010,psw-training,barrier,y\n",
+        "utf-8",
+    )
     checked = validate_influences(path, form, framework)
     assert [(p.row, p.item) for p in checked.problems] == [(2, "direction"), (2, "influence")]
     influence = checked.problems[1]
@@ -338,8 +380,7 @@ def test_sampled_study_one_coder_left_without_influences_counts_as_none_coded(fo
     b.rows = [r for r in b.rows if r["study_id"] != "jones2012"]
     result = influence_agreement(a, b, framework, only=["jones2012", "lee2015", "zhou2020"])
     assert result["studies"] == ["jones2012", "lee2015"]
-    assert result["sample_missing"] == {"first": [], "second": ["jones2012"],
-                                        "both": ["zhou2020"]}
+    assert result["sample_missing"] == {"first": [], "second": ["jones2012"], "both": ["zhou2020"]}
     # jones2012: a coded organisational-culture and resource-availability, b nothing;
     # lee2015: both psw-role-definition, b also financial-arrangements → 3 of 28 differ
     presence = result["presence"]
@@ -349,8 +390,11 @@ def test_sampled_study_one_coder_left_without_influences_counts_as_none_coded(fo
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sets(st.text(alphabet="abcdef0123", min_size=1, max_size=6), min_size=1, max_size=40),
-       st.integers(0, 2**31 - 1), st.floats(0.01, 1.0))
+@given(
+    st.sets(st.text(alphabet="abcdef0123", min_size=1, max_size=6), min_size=1, max_size=40),
+    st.integers(0, 2**31 - 1),
+    st.floats(0.01, 1.0),
+)
 def test_sample_property(ids, seed, fraction):
     import math
 
@@ -367,10 +411,14 @@ def test_a_tiny_fraction_still_samples_one_study():
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".yaml"]),
-       kind=st.sampled_from(["records", "influences", "studies"]))
-def test_any_bytes_are_checked_or_refused_with_a_located_error(tmp_path_factory, form, framework,
-                                                               data, suffix, kind):
+@given(
+    data=st.binary(max_size=300),
+    suffix=st.sampled_from([".csv", ".yaml"]),
+    kind=st.sampled_from(["records", "influences", "studies"]),
+)
+def test_any_bytes_are_checked_or_refused_with_a_located_error(
+    tmp_path_factory, form, framework, data, suffix, kind
+):
     """Extraction files of any content give problems or a RecordFormatError naming the
     file; never another exception (which the CLI would show as a traceback)."""
     path = tmp_path_factory.mktemp("fuzz") / f"{kind}{suffix}"

@@ -171,8 +171,11 @@ def test_format_is_detected_from_content(name: str, expected: str, registry: Reg
         ("PMID- 123\nTI  - x\n", "medline"),
         ("@article{k,\n title={x}}\n", "bibtex"),
         ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI x\nER\nEF\n", "wos"),
-        ('<?xml version="1.0"?><xml><records><record><titles><title>x</title></titles>'
-         "</record></records></xml>", "endnote-xml"),
+        (
+            '<?xml version="1.0"?><xml><records><record><titles><title>x</title></titles>'
+            "</record></records></xml>",
+            "endnote-xml",
+        ),
         ("title\tauthors\tyear\nx\ty\t2001\n", "csv"),
         ("1.\nTY  - JOUR\nT1  - x\nER  - \n", "ris"),
     ],
@@ -197,14 +200,24 @@ def test_an_unknown_format_lists_the_known_ones(registry: Registry) -> None:
 
 def test_records_carry_provenance_and_normalised_fields(tmp_path: Path, registry: Registry) -> None:
     path = write(tmp_path, "medline.txt", RIS)
-    result = read_records(path, registry, source_name="MEDLINE (Ovid)", source_kind="database",
-                          date_searched="2018-05-01")
+    result = read_records(
+        path,
+        registry,
+        source_name="MEDLINE (Ovid)",
+        source_kind="database",
+        date_searched="2018-05-01",
+    )
     assert isinstance(result, ImportResult) and isinstance(result, list)
     assert result.format == "ris" and result.encoding == "UTF-8" and result.warnings == []
     first, second = result
     assert first.provenance == Provenance(
-        source="MEDLINE (Ovid)", kind="database", file=str(path), position=1, line=1,
-        format="ris", date_searched="2018-05-01",
+        source="MEDLINE (Ovid)",
+        kind="database",
+        file=str(path),
+        position=1,
+        line=1,
+        format="ris",
+        date_searched="2018-05-01",
     )
     assert second.provenance.position == 2 and second.provenance.line == 11
     assert first.source_key == "r1" and second.source_key == "2"  # ID tag, else position
@@ -325,17 +338,32 @@ def test_the_importers_are_registered_with_the_full_plugin_manager() -> None:
 BAD_INPUTS = {
     "truncated RIS": ("cut.ris", RIS[:-30].encode(), 13, "looks truncated"),
     "truncated CSV": ("cut.csv", b'Title,Year\n"First",2001\n"Second, cut', 3, "never closed"),
-    "truncated XML": ("cut.xml", b"<xml><records><record><titles><title>x</title>", 1,
-                      "truncated"),
+    "truncated XML": ("cut.xml", b"<xml><records><record><titles><title>x</title>", 1, "truncated"),
     "binary file": ("photo.ris", bytes(range(256)) * 8, 1, "not a text export"),
-    "unknown format": ("notes.txt", b"Dear colleague,\nsee attached.\n", 1,
-                       "cannot tell the export format"),
-    "CSV without title column": ("ids.csv", b"doi,year\n10.1000/x,2001\n", 1,
-                                 "no title column: the columns are 'doi', 'year'"),
-    "impossible year": ("year.ris", RIS.replace("PY  - 2020", "PY  - 3024").encode(), 11,
-                        "the year 3024 is impossible"),
-    "mis-encoded character": ("mixed.ris", RIS.replace("Jane", "Jané").encode()
-                              .replace(b"second", b"s\xe9cond"), 12, "not valid UTF-8"),
+    "unknown format": (
+        "notes.txt",
+        b"Dear colleague,\nsee attached.\n",
+        1,
+        "cannot tell the export format",
+    ),
+    "CSV without title column": (
+        "ids.csv",
+        b"doi,year\n10.1000/x,2001\n",
+        1,
+        "no title column: the columns are 'doi', 'year'",
+    ),
+    "impossible year": (
+        "year.ris",
+        RIS.replace("PY  - 2020", "PY  - 3024").encode(),
+        11,
+        "the year 3024 is impossible",
+    ),
+    "mis-encoded character": (
+        "mixed.ris",
+        RIS.replace("Jane", "Jané").encode().replace(b"second", b"s\xe9cond"),
+        12,
+        "not valid UTF-8",
+    ),
     "empty file": ("empty.ris", b"", 1, "the file is empty"),
 }
 
@@ -357,5 +385,8 @@ def test_reading_a_source_twice_gives_the_same_warnings(registry: Registry) -> N
     source = source_from_bytes((RIS + "TY  - JOUR\nER  - \n").encode(), "twice.ris")
     first = records_from_source(source, registry, source_name="S")
     second = records_from_source(source, registry, source_name="S")
-    assert first.warnings == second.warnings == [
-        "twice.ris:16: record 3 (id 3) has no title; imported anyway"]
+    assert (
+        first.warnings
+        == second.warnings
+        == ["twice.ris:16: record 3 (id 3) has no title; imported anyway"]
+    )

@@ -81,8 +81,13 @@ def test_a_changed_input_reruns_its_step_and_those_after(review):
     lines[1] = lines[1][:-1] + ("0" if lines[1][-1] != "0" else "1")
     ratings.write_text("\n".join(lines) + "\n", "utf-8")
     result = run("--review", str(review), "--json")
-    assert statuses(result) == {"import": "skipped", "dedupe": "skipped",
-                                "appraise": "skipped", "measure": "ran", "report": "ran"}
+    assert statuses(result) == {
+        "import": "skipped",
+        "dedupe": "skipped",
+        "appraise": "skipped",
+        "measure": "ran",
+        "report": "ran",
+    }
     steps = {s["step"]: s for s in json.loads(result.stdout)["steps"]}
     assert steps["measure"]["reason"] == "input changed: ratings.csv"
     assert steps["report"]["reason"] == "an earlier step changed"
@@ -93,11 +98,17 @@ def test_a_changed_input_reruns_its_step_and_those_after(review):
 
 def test_changed_options_and_review_sections_rerun(review):
     text = (review / "review.yaml").read_text("utf-8")
-    (review / "review.yaml").write_text(text.replace("dedupe: {method: fuzzy}",
-                                                     "dedupe: {method: exact}"), "utf-8")
+    (review / "review.yaml").write_text(
+        text.replace("dedupe: {method: fuzzy}", "dedupe: {method: exact}"), "utf-8"
+    )
     result = run("--review", str(review), "--json")
-    assert statuses(result) == {"import": "skipped", "dedupe": "ran", "appraise": "ran",
-                                "measure": "ran", "report": "ran"}
+    assert statuses(result) == {
+        "import": "skipped",
+        "dedupe": "ran",
+        "appraise": "ran",
+        "measure": "ran",
+        "report": "ran",
+    }
     dedupe = json.loads(result.stdout)["steps"][1]
     assert dedupe["reason"] == "input changed: review.yaml:dedupe"
 
@@ -114,24 +125,27 @@ def test_force_only_and_from(review):
 
 
 def test_dry_run_writes_nothing_and_tells_what_would_run(review):
-    (review / "units.csv").write_text((review / "units.csv").read_text("utf-8") + "\n",
-                                      "utf-8")
+    (review / "units.csv").write_text((review / "units.csv").read_text("utf-8") + "\n", "utf-8")
     outputs = {p: p.read_bytes() for p in (review / "outputs").rglob("*") if p.is_file()}
     result = CliRunner().invoke(cli, ["run", "--review", str(review), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "appraise: unchanged, would be skipped" in result.stdout
     assert "measure: would run (input changed: units.csv)" in result.stdout
     assert "report: would run (an earlier step changed)" in result.stdout
-    assert {p: p.read_bytes() for p in (review / "outputs").rglob("*") if p.is_file()} \
-        == outputs
+    assert {p: p.read_bytes() for p in (review / "outputs").rglob("*") if p.is_file()} == outputs
 
 
 def test_a_deleted_store_or_output_reruns_what_made_it(review):
     (review / "evidencekit.sqlite").unlink()
     (review / "outputs" / "appraisal.json").unlink()
     result = run("--review", str(review), "--json")
-    assert statuses(result) == {"import": "ran", "dedupe": "ran", "appraise": "ran",
-                                "measure": "ran", "report": "ran"}
+    assert statuses(result) == {
+        "import": "ran",
+        "dedupe": "ran",
+        "appraise": "ran",
+        "measure": "ran",
+        "report": "ran",
+    }
     assert (review / "outputs" / "appraisal.json").is_file()
 
 
@@ -157,11 +171,14 @@ def test_run_json_records_versions_timings_and_fingerprints(review):
     for step in record["steps"]:
         assert step["status"] == "ran" and step["seconds"] >= 0
         assert len(step["fingerprint"]) == 64
-    state = json.loads((review / "outputs" / ".evidencekit" / "steps" / "measure.json")
-                       .read_text("utf-8"))
+    state = json.loads(
+        (review / "outputs" / ".evidencekit" / "steps" / "measure.json").read_text("utf-8")
+    )
     parts = state["fingerprint"]
     assert set(parts["inputs"]) == {"ratings.csv", "units.csv"}
     # a built-in step is versioned by evidencekit's own version
-    assert parts["versions"] == {"evidencekit": record["evidencekit"],
-                                 "plugin": "evidencekit.plugins.steps.measure"}
+    assert parts["versions"] == {
+        "evidencekit": record["evidencekit"],
+        "plugin": "evidencekit.plugins.steps.measure",
+    }
     assert parts["instruments"]["pins"] == {"peer-support-implementation-measure": "2020"}

@@ -18,8 +18,10 @@ from evidencekit.core.instruments.checks import reference_problems
 from evidencekit.core.yaml_loader import load_yaml
 
 HEAD = "kind: checklist\nid: c\nversion: '1'\ntitle: C\nsource: {citation: x, licence: MIT}\n"
-YNC = ("answer_sets:\n  ync:\n    - {code: 'yes', label: 'Yes'}\n"
-       "    - {code: cant_tell, label: \"Can't tell\"}\n    - {code: 'no', label: 'No'}\n")
+YNC = (
+    "answer_sets:\n  ync:\n    - {code: 'yes', label: 'Yes'}\n"
+    "    - {code: cant_tell, label: \"Can't tell\"}\n    - {code: 'no', label: 'No'}\n"
+)
 
 
 def problems(text: str) -> list[str]:
@@ -27,7 +29,10 @@ def problems(text: str) -> list[str]:
 
 
 def test_a_valid_checklist_has_no_problems() -> None:
-    text = HEAD + YNC + """\
+    text = (
+        HEAD
+        + YNC
+        + """\
 items:
   - {id: q1, number: 1, text: "One?", answers: ync}
   - {id: q2, number: 2, text: "Two?", answers: ync}
@@ -38,11 +43,15 @@ scoring:
   unanswered: zero
   bands: [{grade: good, min_percent: 50}, {grade: poor, min_percent: 0}]
 """
+    )
     assert problems(text) == []
 
 
 def test_fixed_denominator_below_the_scored_items() -> None:
-    text = HEAD + YNC + """\
+    text = (
+        HEAD
+        + YNC
+        + """\
 items:
   - {id: q1, number: 1, text: "One?", answers: ync}
   - {id: q2, number: 2, text: "Two?", answers: ync}
@@ -53,6 +62,7 @@ scoring:
   unanswered: exclude
   bands: [{grade: poor, min_percent: 0}]
 """
+    )
     assert problems(text) == [
         "c.yaml:17: $.scoring.denominator: a fixed denominator of 1 is below the 2 scored "
         "items, so a score could pass 100 %",
@@ -62,7 +72,9 @@ scoring:
 
 
 def test_no_scored_item_and_no_positive_points() -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 items:
   - {id: q1, number: 1, text: "One?", answer_type: text}
 scoring:
@@ -70,9 +82,15 @@ scoring:
   points: {"yes": 1}
   bands: [{grade: poor, min_percent: 0}]
 """
-    assert problems(text) == ["c.yaml:8: $.scoring: the scoring rule has no scored item to "
-                              "count; mark items scored: true or remove 'scoring'"]
-    text = HEAD + YNC + """\
+    )
+    assert problems(text) == [
+        "c.yaml:8: $.scoring: the scoring rule has no scored item to "
+        "count; mark items scored: true or remove 'scoring'"
+    ]
+    text = (
+        HEAD
+        + YNC
+        + """\
 items:
   - {id: q1, number: 1, text: "One?", answers: ync}
 scoring:
@@ -80,12 +98,16 @@ scoring:
   points: {"yes": 0, cant_tell: 0, "no": 0}
   bands: [{grade: poor, min_percent: 0}]
 """
-    assert problems(text) == ["c.yaml:15: $.scoring.points: no answer earns points above 0, "
-                              "so every score is 0 %"]
+    )
+    assert problems(text) == [
+        "c.yaml:15: $.scoring.points: no answer earns points above 0, so every score is 0 %"
+    ]
 
 
 def test_duplicates_sections_numbers_codes_and_parts() -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 answer_sets:
   yn:
     - {code: 'yes', label: 'Yes'}
@@ -103,6 +125,7 @@ items:
   - {id: q2, number: 1, text: Two, answer_type: text, options: [{code: x, label: X}]}
   - {id: q1a, number: 3, text: Three, answer_type: text}
 """
+    )
     assert problems(text) == [
         "c.yaml:9: $.answer_sets.yn[1].code: answer code 'yes' is used twice (first at line 8);"
         " give each a different answer code",
@@ -122,9 +145,11 @@ def test_semantic_checks_wait_for_the_schema() -> None:
     # A schema error and a semantic error: only the schema error is shown, so the
     # semantic checks can trust the shape of the data.
     text = HEAD + "items:\n  - {id: q1, number: 1, text: One, answers: nope, colour: red}\n"
-    assert problems(text) == ["c.yaml:7: $.items[0].colour: unknown field 'colour'; allowed "
-                              "here: id, number, section, text, hint, screening, scored, "
-                              "answer_type, answers, options, domain, parts, notes"]
+    assert problems(text) == [
+        "c.yaml:7: $.items[0].colour: unknown field 'colour'; allowed "
+        "here: id, number, section, text, hint, screening, scored, "
+        "answer_type, answers, options, domain, parts, notes"
+    ]
 
 
 # --------------------------------------------------------------------------- across files
@@ -138,7 +163,8 @@ def review_instruments(tmp_path: Path) -> Path:
     with as_file(files("evidencekit.instruments")) as root:
         for name in ("peer-support-influences.yaml", "cfir-2009.yaml"):
             shutil.copy(Path(root) / "frameworks" / name, folder / name)
-    (folder / "measure.yaml").write_text("""\
+    (folder / "measure.yaml").write_text(
+        """\
 kind: measure
 id: m
 version: "1"
@@ -150,8 +176,11 @@ items:
   - {id: b, number: 2, text: B, influence: organisational-climate}
 scale: {min: 0, max: 3}
 scoring: {method: sum, total_min: 0, total_max: 6}
-""", encoding="utf-8")
-    (folder / "crosswalk.yaml").write_text("""\
+""",
+        encoding="utf-8",
+    )
+    (folder / "crosswalk.yaml").write_text(
+        """\
 kind: crosswalk
 id: cw
 version: "1"
@@ -161,8 +190,11 @@ from: peer-support-influences
 to: cfir-2022
 mappings:
   - {source: psw-training, target: process}
-""", encoding="utf-8")
-    (folder / "crosswalk-2.yaml").write_text("""\
+""",
+        encoding="utf-8",
+    )
+    (folder / "crosswalk-2.yaml").write_text(
+        """\
 kind: crosswalk
 id: cw2
 version: "1"
@@ -175,8 +207,11 @@ mappings:
   - {source: psw-coaching, target: inner-setting}
   - {source: psw-training, target: tension-for-change}
   - {source: psw-training, target: climate}
-""", encoding="utf-8")
-    (folder / "form.yaml").write_text("""\
+""",
+        encoding="utf-8",
+    )
+    (folder / "form.yaml").write_text(
+        """\
 kind: form
 id: f
 version: "1"
@@ -190,7 +225,9 @@ coded_influences:
     - {id: study_id, label: S, type: string}
     - {id: influence, label: I, type: string}
     - {id: direction, label: D, type: choice, allowed: [facilitator, barrier]}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -216,9 +253,16 @@ def test_reference_problems_name_file_line_and_path(review_instruments: Path) ->
 def test_reference_to_an_instrument_of_another_kind(tmp_path: Path) -> None:
     folder = tmp_path / "instruments"
     folder.mkdir()
-    data = {"kind": "crosswalk", "id": "cw", "version": "1", "title": "CW",
-            "source": {"citation": "x", "licence": "MIT"}, "from": "cw", "to": "cw@1",
-            "mappings": [{"source": "a", "target": "b"}]}
+    data = {
+        "kind": "crosswalk",
+        "id": "cw",
+        "version": "1",
+        "title": "CW",
+        "source": {"citation": "x", "licence": "MIT"},
+        "from": "cw",
+        "to": "cw@1",
+        "mappings": [{"source": "a", "target": "b"}],
+    }
     (folder / "cw.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     catalog = Catalog()
     catalog.add_folder(folder, "review")

@@ -43,8 +43,11 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
 def test_unwritable_targets_are_a_clear_error_and_leave_nothing(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with pytest.raises(OutputError, match=r"^cannot write .*not-a-folder/out\.csv: part of "
-                                          r"its folder path is a file, not a folder; check"):
+    with pytest.raises(
+        OutputError,
+        match=r"^cannot write .*not-a-folder/out\.csv: part of "
+        r"its folder path is a file, not a folder; check",
+    ):
         atomic_write_text(blocker / "out.csv", "a\n")
     folder = tmp_path / "a-folder"
     (folder / "inside").mkdir(parents=True)
@@ -56,8 +59,9 @@ def test_unwritable_targets_are_a_clear_error_and_leave_nothing(tmp_path):
 
 def test_cli_output_to_an_unwritable_place_is_one_line(tmp_path):
     (tmp_path / "file").write_text("x")
-    result = CliRunner().invoke(cli, ["instruments", "new", "checklist", "abc", "-o",
-                                      str(tmp_path / "file" / "abc.yaml")])
+    result = CliRunner().invoke(
+        cli, ["instruments", "new", "checklist", "abc", "-o", str(tmp_path / "file" / "abc.yaml")]
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
     assert result.stderr.startswith(f"error: cannot write {tmp_path / 'file' / 'abc.yaml'}: ")

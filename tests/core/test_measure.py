@@ -28,17 +28,28 @@ from evidencekit.core.registry import build_registry
 
 def make_measure(max_missing: int = 0, rule: str = "prorate"):
     """A four-item, 0-3 measure (total 0-12)."""
-    return build_instrument({
-        "kind": "measure", "id": "mini", "version": "1", "title": "Mini measure",
-        "source": {"citation": "test", "licence": "CC0"},
-        "items": [{"id": "culture", "number": 1, "text": "Culture"},
-                  {"id": "training", "number": 2, "text": "Training"},
-                  {"id": "roles", "number": 3, "text": "Roles"},
-                  {"id": "money", "number": 4, "text": "Money"}],
-        "scale": {"min": 0, "max": 3, "anchors": {0: "none", 3: "all"}},
-        "scoring": {"method": "sum", "total_min": 0, "total_max": 12,
-                    "missing": {"max_missing_items": max_missing, "rule": rule}},
-    })
+    return build_instrument(
+        {
+            "kind": "measure",
+            "id": "mini",
+            "version": "1",
+            "title": "Mini measure",
+            "source": {"citation": "test", "licence": "CC0"},
+            "items": [
+                {"id": "culture", "number": 1, "text": "Culture"},
+                {"id": "training", "number": 2, "text": "Training"},
+                {"id": "roles", "number": 3, "text": "Roles"},
+                {"id": "money", "number": 4, "text": "Money"},
+            ],
+            "scale": {"min": 0, "max": 3, "anchors": {0: "none", 3: "all"}},
+            "scoring": {
+                "method": "sum",
+                "total_min": 0,
+                "total_max": 12,
+                "missing": {"max_missing_items": max_missing, "rule": rule},
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -62,7 +73,9 @@ def test_wide_file_with_item_numbers(tmp_path, measure):
     assert ratings.units == ["A", "B"]
     scores = ratings.scores
     assert [(u.unit, u.total, u.mean_item) for u in scores.units] == [
-        ("A", 6.0, 1.5), ("B", 10.0, 2.5)]
+        ("A", 6.0, 1.5),
+        ("B", 10.0, 2.5),
+    ]
     item = {i.id: i for i in scores.items}
     assert (item["culture"].mean, item["culture"].min, item["culture"].max) == (1.5, 0, 3)
 
@@ -100,30 +113,44 @@ def test_several_raters_are_averaged_per_item(tmp_path, measure):
 # -------------------------------------------------------------- bad ratings
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("unit,rater,1,2,3,4,5\nA,x,0,1,2,3,1\n",
-     r"ratings.csv:1: column '5' is not an item of measure mini"),
-    ("unit,rater,item,score\nA,x,culture,1\nA,x,vision,2\n",
-     r"ratings.csv:3: item 'vision' is not an item of measure mini"),
-    ("unit,rater,1,2,3,4\nA,x,0,4,2,3\n",
-     r"ratings.csv:2: unit 'A', item 2 \(training\): score 4 is off the scale; expected a whole "
-     r"number from 0 to 3 \(0 = none; 3 = all\)"),
-    ("unit,rater,1,2,3,4\nA,x,0,1.5,2,3\n", r"ratings.csv:2: .*score 1.5 is off the scale"),
-    ("unit,rater,1,2,3,4\nA,x,0,1,-1,3\n", r"ratings.csv:2: .*score -1 is off the scale"),
-    ("unit,rater,1,2,3,4\nA,x,0,high,2,3\n",
-     r"ratings.csv:2: unit 'A', item 2 \(training\): score 'high' is not a number"),
-    ("unit,rater,1,2,3\nA,x,0,1,2\n",
-     r"ratings.csv:1: no column for item 4 \(money\)"),
-    ("unit,rater,1,2,3,4\nA,x,0,1,2,3\nA,x,1,1,1,1\n",
-     r"ratings.csv:3: unit 'A' is rated again by rater 'x' \(first at line 2\)"),
-    ("unit,rater,item,score\nA,x,1,1\nA,x,culture,2\n",
-     r"ratings.csv:3: unit 'A', item 1 is rated again by rater 'x' \(first at line 2\)"),
-    ("unit,rater,1,2,3,4\n,x,0,1,2,3\n", r"ratings.csv:2: the unit is empty"),
-    ("rater,1,2,3,4\nx,0,1,2,3\n", r"ratings.csv:1: no 'unit' column"),
-    ("unit,rater,1,2,3,4\n", r"ratings.csv: no ratings below the header"),
-    ("", r"ratings.csv:1: the file is empty"),
-    ("unit,rater,1,1,2,3,4\nA,x,0,0,1,2,3\n", r"columns '1' and '1' are both item 1"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "unit,rater,1,2,3,4,5\nA,x,0,1,2,3,1\n",
+            r"ratings.csv:1: column '5' is not an item of measure mini",
+        ),
+        (
+            "unit,rater,item,score\nA,x,culture,1\nA,x,vision,2\n",
+            r"ratings.csv:3: item 'vision' is not an item of measure mini",
+        ),
+        (
+            "unit,rater,1,2,3,4\nA,x,0,4,2,3\n",
+            r"ratings.csv:2: unit 'A', item 2 \(training\): score 4 is off the scale; expected a "
+            r"whole number from 0 to 3 \(0 = none; 3 = all\)",
+        ),
+        ("unit,rater,1,2,3,4\nA,x,0,1.5,2,3\n", r"ratings.csv:2: .*score 1.5 is off the scale"),
+        ("unit,rater,1,2,3,4\nA,x,0,1,-1,3\n", r"ratings.csv:2: .*score -1 is off the scale"),
+        (
+            "unit,rater,1,2,3,4\nA,x,0,high,2,3\n",
+            r"ratings.csv:2: unit 'A', item 2 \(training\): score 'high' is not a number",
+        ),
+        ("unit,rater,1,2,3\nA,x,0,1,2\n", r"ratings.csv:1: no column for item 4 \(money\)"),
+        (
+            "unit,rater,1,2,3,4\nA,x,0,1,2,3\nA,x,1,1,1,1\n",
+            r"ratings.csv:3: unit 'A' is rated again by rater 'x' \(first at line 2\)",
+        ),
+        (
+            "unit,rater,item,score\nA,x,1,1\nA,x,culture,2\n",
+            r"ratings.csv:3: unit 'A', item 1 is rated again by rater 'x' \(first at line 2\)",
+        ),
+        ("unit,rater,1,2,3,4\n,x,0,1,2,3\n", r"ratings.csv:2: the unit is empty"),
+        ("rater,1,2,3,4\nx,0,1,2,3\n", r"ratings.csv:1: no 'unit' column"),
+        ("unit,rater,1,2,3,4\n", r"ratings.csv: no ratings below the header"),
+        ("", r"ratings.csv:1: the file is empty"),
+        ("unit,rater,1,1,2,3,4\nA,x,0,0,1,2,3\n", r"columns '1' and '1' are both item 1"),
+    ],
+)
 def test_bad_ratings_name_file_and_line(tmp_path, measure, text, expected):
     with pytest.raises(RatingsError, match=expected) as info:
         read_ratings(write(tmp_path, text), measure)
@@ -136,8 +163,7 @@ def test_empty_trailing_column_is_ignored_but_extra_cells_are_not(tmp_path, meas
     with pytest.raises(RatingsError, match=r"ratings.csv:2: column 7 has a value but no name"):
         read_ratings(write(tmp_path, "unit,rater,1,2,3,4,\nA,x,1,1,1,1,5\n"), measure)
     with pytest.raises(RatingsError, match=r"ratings.csv:3: 7 cells but the header has 6"):
-        read_ratings(write(tmp_path, "unit,rater,1,2,3,4\nA,x,1,1,1,1\nB,x,1,1,1,1,1\n"),
-                     measure)
+        read_ratings(write(tmp_path, "unit,rater,1,2,3,4\nA,x,1,1,1,1\nB,x,1,1,1,1,1\n"), measure)
 
 
 def test_every_problem_is_listed(tmp_path, measure):
@@ -161,12 +187,18 @@ def test_unit_with_a_gap_is_not_scored_when_the_measure_allows_none(tmp_path, me
     scores = read_ratings(path, measure).scores
     a = scores.unit("A")
     assert a.total is None and a.mean_item is None and a.missing == ["training"]
-    assert a.reason == ("ratings.csv:2: unit 'A' not scored: 1 of 4 items not rated (item 2); "
-                        "the measure allows at most 0").replace("ratings.csv", str(path))
+    assert a.reason == (
+        "ratings.csv:2: unit 'A' not scored: 1 of 4 items not rated (item 2); "
+        "the measure allows at most 0"
+    ).replace("ratings.csv", str(path))
     assert [u.unit for u in scores.scored] == ["B"]
     # item summaries use scored units only
-    assert {i.id: i.n for i in scores.items} == {"culture": 1, "training": 1, "roles": 1,
-                                                 "money": 1}
+    assert {i.id: i.n for i in scores.items} == {
+        "culture": 1,
+        "training": 1,
+        "roles": 1,
+        "money": 1,
+    }
 
 
 def test_prorated_gap(tmp_path):
@@ -192,8 +224,9 @@ def test_long_file_gap_by_absent_row(tmp_path):
 
 
 def test_units_file_and_check(tmp_path, measure):
-    units = read_units(write(tmp_path, "unit,income,psw_experience\nA,high,yes\nB,low,NA\n",
-                             "units.csv"))
+    units = read_units(
+        write(tmp_path, "unit,income,psw_experience\nA,high,yes\nB,low,NA\n", "units.csv")
+    )
     assert units.columns == ["income", "psw_experience"]
     assert units.value("B", "psw_experience") is None
     assert units.levels("income") == ["high", "low"]
@@ -219,11 +252,14 @@ def test_units_file_problems(tmp_path):
 
 
 def test_table2_with_group_means(measure):
-    ratings = build_ratings(measure, [
-        *[("A", "x", i, s) for i, s in zip(range(1, 5), [0, 1, 2, 3], strict=True)],
-        *[("B", "x", i, s) for i, s in zip(range(1, 5), [2, 2, 2, 2], strict=True)],
-        *[("C", "x", i, s) for i, s in zip(range(1, 5), [3, 3, 3, 0], strict=True)],
-    ])
+    ratings = build_ratings(
+        measure,
+        [
+            *[("A", "x", i, s) for i, s in zip(range(1, 5), [0, 1, 2, 3], strict=True)],
+            *[("B", "x", i, s) for i, s in zip(range(1, 5), [2, 2, 2, 2], strict=True)],
+            *[("C", "x", i, s) for i, s in zip(range(1, 5), [3, 3, 3, 0], strict=True)],
+        ],
+    )
     units = build_units({"A": {"size": "small"}, "B": {"size": "big"}, "C": {"size": "big"}})
     table = table2(ratings.scores, units, by="size")
     assert table["units"] == ["A", "B", "C"]
@@ -269,27 +305,39 @@ def registry():
 def test_analysis_specs(registry):
     assert parse_analysis_spec("floor-ceiling", registry) == ("floor-ceiling", {})
     assert parse_analysis_spec("floor-ceiling:threshold=0.2;min_item_range=1", registry) == (
-        "floor-ceiling", {"threshold": 0.2, "min_item_range": 1})
+        "floor-ceiling",
+        {"threshold": 0.2, "min_item_range": 1},
+    )
     name, options = parse_analysis_spec(
-        "known-groups:income=similar;groups=low+lower-middle/high;margin=0.3", registry)
-    assert options == {"attribute": "income", "expect": "similar", "margin": 0.3,
-                       "groups": {"low+lower-middle": ["low", "lower-middle"], "high": ["high"]}}
+        "known-groups:income=similar;groups=low+lower-middle/high;margin=0.3", registry
+    )
+    assert options == {
+        "attribute": "income",
+        "expect": "similar",
+        "margin": 0.3,
+        "groups": {"low+lower-middle": ["low", "lower-middle"], "high": ["high"]},
+    }
     _, options = parse_analysis_spec("known-groups:psw_experience=differ;higher=yes", registry)
     assert options == {"attribute": "psw_experience", "expect": "differ", "higher": "yes"}
     _, options = parse_analysis_spec(
         'known-groups:{"attribute": "income", "expect": "similar", '
-        '"groups": {"lmic": ["low", "lower-middle"], "hic": ["high"]}}', registry)
+        '"groups": {"lmic": ["low", "lower-middle"], "hic": ["high"]}}',
+        registry,
+    )
     assert options["groups"]["lmic"] == ["low", "lower-middle"]
 
 
-@pytest.mark.parametrize("spec,message", [
-    ("nonsense", "unknown validity-analysis 'nonsense'; known: floor-ceiling"),
-    ("floor-ceiling:threshold=2", "invalid options for validity-analysis 'floor-ceiling'"),
-    ("known-groups:income=maybe", "unknown option 'income'"),
-    ("known-groups:income=similar;groups=a/b/c", "must name exactly two groups"),
-    ("inter-rater:form=ICC7", "invalid options"),
-    ("known-groups:{oops", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "spec,message",
+    [
+        ("nonsense", "unknown validity-analysis 'nonsense'; known: floor-ceiling"),
+        ("floor-ceiling:threshold=2", "invalid options for validity-analysis 'floor-ceiling'"),
+        ("known-groups:income=maybe", "unknown option 'income'"),
+        ("known-groups:income=similar;groups=a/b/c", "must name exactly two groups"),
+        ("inter-rater:form=ICC7", "invalid options"),
+        ("known-groups:{oops", "not valid JSON"),
+    ],
+)
 def test_bad_analysis_specs(registry, spec, message):
     with pytest.raises(RegistryError, match=message.replace("(", r"\(")):
         parse_analysis_spec(spec, registry)
@@ -300,31 +348,48 @@ def test_bad_analysis_specs(registry, spec, message):
 
 @st.composite
 def rating_tables(draw):
-    units = draw(st.lists(st.text("abcdefgh XYZ", min_size=1, max_size=8).map(str.strip)
-                          .filter(bool), min_size=1, max_size=6, unique=True))
-    raters = draw(st.lists(st.sampled_from(["r1", "r2", "r3"]), min_size=1, max_size=3,
-                           unique=True))
-    cells = {(u, r): draw(st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=4,
-                                   max_size=4)) for u in units for r in raters}
+    units = draw(
+        st.lists(
+            st.text("abcdefgh XYZ", min_size=1, max_size=8).map(str.strip).filter(bool),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
+    raters = draw(
+        st.lists(st.sampled_from(["r1", "r2", "r3"]), min_size=1, max_size=3, unique=True)
+    )
+    cells = {
+        (u, r): draw(st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=4, max_size=4))
+        for u in units
+        for r in raters
+    }
     return units, raters, cells
 
 
 @given(rating_tables())
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60,
-          deadline=None)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None
+)
 def test_wide_and_long_layouts_give_the_same_scores(tmp_path, table):
     units, raters, cells = table
     measure = make_measure(max_missing=1)
     wide = ["unit,rater,1,2,3,4"] + [
         ",".join([u, r, *("" if v is None else str(v) for v in cells[(u, r)])])
-        for u in units for r in raters]
+        for u in units
+        for r in raters
+    ]
     long = ["unit,rater,item,score"] + [
         f"{u},{r},{i + 1},{'' if v is None else v}"
-        for u in units for r in raters for i, v in enumerate(cells[(u, r)])]
+        for u in units
+        for r in raters
+        for i, v in enumerate(cells[(u, r)])
+    ]
     a = read_ratings(write(tmp_path, "\n".join(wide) + "\n", "w.csv"), measure).scores
     b = read_ratings(write(tmp_path, "\n".join(long) + "\n", "l.csv"), measure).scores
     assert [(u.unit, u.total, u.mean_item, u.missing) for u in a.units] == [
-        (u.unit, u.total, u.mean_item, u.missing) for u in b.units]
+        (u.unit, u.total, u.mean_item, u.missing) for u in b.units
+    ]
     for u in a.units:
         if u.total is not None:
             assert 0 <= u.total <= 12

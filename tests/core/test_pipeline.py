@@ -34,13 +34,25 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     example, result = worked_example_run
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [s["step"] for s in data["steps"]] == ["import", "dedupe", "screen", "appraise",
-                                                  "synthesize", "measure", "prisma", "report"]
+    assert [s["step"] for s in data["steps"]] == [
+        "import",
+        "dedupe",
+        "screen",
+        "appraise",
+        "synthesize",
+        "measure",
+        "prisma",
+        "report",
+    ]
     outputs = example / "outputs"
     # Records: the Embase RIS and CSV exports hold the same 6 records.
     counts = json.loads((outputs / "records-by-source.json").read_text())
-    assert counts["totals"] == {**counts["totals"], "records": 28, "unique": 22,
-                                "duplicates_removed": 6}
+    assert counts["totals"] == {
+        **counts["totals"],
+        "records": 28,
+        "unique": 22,
+        "duplicates_removed": 6,
+    }
     # Appraisal: the published grade counts (Ibrahim et al. 2020): 47 good, 1 fair, 5 poor.
     appraisal = json.loads((outputs / "appraisal.json").read_text())
     assert appraisal["grades"] == {"good": 47, "fair": 1, "poor": 5}
@@ -54,9 +66,10 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     # Screening: the constructed decision files (docs/examples/peer-support/decisions/).
     screening = json.loads((outputs / "screening.json").read_text())
     assert screening["automation"]["by_rule"] == {"published_on_or_before": 13}
-    assert [(c["stage"], c["records"], c["include"], c["exclude"], c["not-retrieved"])
-            for c in screening["stages"]] == [("title-abstract", 22, 4, 18, 0),
-                                              ("full-text", 4, 2, 1, 1)]
+    assert [
+        (c["stage"], c["records"], c["include"], c["exclude"], c["not-retrieved"])
+        for c in screening["stages"]
+    ] == [("title-abstract", 22, 4, 18, 0), ("full-text", 4, 2, 1, 1)]
     assert len(screening["sample"]["record_ids"]) == 1  # ceil(5 % of 9)
     assert len(screening["studies"]) == 2
     report = (outputs / "report.md").read_text()
@@ -68,18 +81,44 @@ def test_worked_example_runs_end_to_end(worked_example_run):
     # PRISMA 2020: every box follows from the records, clusters and decisions above;
     # 28 - 6 duplicates - 13 by the rules = 9 screened; 9 - 5 = 4 sought; 4 - 1 = 3; 3 - 1 = 2.
     prisma = json.loads((outputs / "prisma.json").read_text())["fields"]
-    assert {k: prisma[k] for k in (
-        "database_results", "duplicates", "excluded_automatic", "records_screened",
-        "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_assessed",
-        "dbr_excluded", "new_studies", "new_reports")} == {
-        "database_results": 28, "duplicates": 6, "excluded_automatic": 13,
-        "records_screened": 9, "records_excluded": 5, "dbr_sought_reports": 4,
-        "dbr_notretrieved_reports": 1, "dbr_assessed": 3,
-        "dbr_excluded": "no influences reported, 1", "new_studies": 2, "new_reports": 2}
+    assert {
+        k: prisma[k]
+        for k in (
+            "database_results",
+            "duplicates",
+            "excluded_automatic",
+            "records_screened",
+            "records_excluded",
+            "dbr_sought_reports",
+            "dbr_notretrieved_reports",
+            "dbr_assessed",
+            "dbr_excluded",
+            "new_studies",
+            "new_reports",
+        )
+    } == {
+        "database_results": 28,
+        "duplicates": 6,
+        "excluded_automatic": 13,
+        "records_screened": 9,
+        "records_excluded": 5,
+        "dbr_sought_reports": 4,
+        "dbr_notretrieved_reports": 1,
+        "dbr_assessed": 3,
+        "dbr_excluded": "no influences reported, 1",
+        "new_studies": 2,
+        "new_reports": 2,
+    }
     assert "![PRISMA 2020 flow diagram](prisma.svg)" in report
     assert "| Records screened | 9 |" in report and "The counts do not add up" not in report
-    for name in ("quality-traffic-light.svg", "measure-heatmap.svg", "quality-table.csv",
-                 "prisma.png", "prisma.pdf", "prisma.csv"):
+    for name in (
+        "quality-traffic-light.svg",
+        "measure-heatmap.svg",
+        "quality-table.csv",
+        "prisma.png",
+        "prisma.pdf",
+        "prisma.csv",
+    ):
         assert (outputs / name).stat().st_size > 0
 
 
@@ -138,7 +177,8 @@ def test_only_runs_selected_steps(example):
 
 def test_review_without_steps_says_what_to_do(tmp_path):
     (tmp_path / "review.yaml").write_text(
-        'kind: review\nid: empty\nversion: "1"\ntitle: Nothing declared\n')
+        'kind: review\nid: empty\nversion: "1"\ntitle: Nothing declared\n'
+    )
     result = run("--review", str(tmp_path))
     assert result.exit_code == 1
     assert "no 'steps:' declared" in result.output

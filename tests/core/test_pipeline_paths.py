@@ -20,8 +20,11 @@ EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 @pytest.fixture
 def example(tmp_path) -> Path:
     target = tmp_path / "peer-support"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(
-        "outputs", "evidencekit.sqlite*", "__pycache__"))
+    shutil.copytree(
+        EXAMPLE,
+        target,
+        ignore=shutil.ignore_patterns("outputs", "evidencekit.sqlite*", "__pycache__"),
+    )
     return target
 
 
@@ -77,8 +80,9 @@ def test_only_keeps_the_files_of_declared_steps_it_did_not_run(example):
 def test_dry_run_prints_the_plan_and_paths_outside_the_review(example, tmp_path):
     shared = tmp_path / "shared-ratings.csv"
     shutil.copy(example / "ratings.csv", shared)
-    text = (example / "review.yaml").read_text().replace("ratings: ratings.csv",
-                                                         f"ratings: {shared}")
+    text = (
+        (example / "review.yaml").read_text().replace("ratings: ratings.csv", f"ratings: {shared}")
+    )
     (example / "review.yaml").write_text(text)
     steps = [line.split()[2] for line in text.splitlines() if line.startswith("  - step: ")]
     where = f"steps[{steps.index('measure')}].options.ratings"

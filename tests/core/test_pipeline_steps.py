@@ -13,7 +13,7 @@ from evidencekit.core.errors import PipelineError
 from evidencekit.core.pipeline import known_steps, plan
 from evidencekit.core.review import open_review
 
-STEP_MODULE = '''
+STEP_MODULE = """
 from evidencekit.core import hookimpl
 from evidencekit.core.providers import PipelineStep
 from evidencekit.core.steps import StepOutcome
@@ -61,7 +61,7 @@ class Crashing(PipelineStep):
 @hookimpl
 def evidencekit_pipeline_steps():
     return [Count(), Malformed(), Liar(), Crashing()]
-'''
+"""
 
 
 @pytest.fixture
@@ -74,7 +74,9 @@ def review_dir(tmp_path):
 def write_review(root, steps: str) -> None:
     (root / "review.yaml").write_text(
         "kind: review\nid: r\nversion: '1'\ntitle: Three little words\nplugins: [my_steps]\n"
-        "steps:\n" + steps, "utf-8")
+        "steps:\n" + steps,
+        "utf-8",
+    )
 
 
 def run(root, *args: str):
@@ -96,32 +98,62 @@ def test_known_steps_are_listed_in_pipeline_order(review_dir):
     write_review(review_dir, "  - step: report\n")
     review = open_review(review_dir)
     # By each step's `order` (the plugin's steps take the default, 50), then by name.
-    assert known_steps(review) == ["import", "dedupe", "screen", "prioritise", "appraise",
-                                   "count-words", "crashing", "liar", "malformed", "synthesize",
-                                   "measure", "prisma", "report"]
+    assert known_steps(review) == [
+        "import",
+        "dedupe",
+        "screen",
+        "prioritise",
+        "appraise",
+        "count-words",
+        "crashing",
+        "liar",
+        "malformed",
+        "synthesize",
+        "measure",
+        "prisma",
+        "report",
+    ]
 
 
 def test_step_options_and_provider_are_checked_at_plan_time(review_dir):
-    write_review(review_dir, "  - step: count-words\n    options: {upper: maybe}\n"
-                             "  - step: count-words\n    provider: fuzzy\n"
-                             "  - step: dedupe\n    provider: nope\n")
+    write_review(
+        review_dir,
+        "  - step: count-words\n    options: {upper: maybe}\n"
+        "  - step: count-words\n    provider: fuzzy\n"
+        "  - step: dedupe\n    provider: nope\n",
+    )
     with pytest.raises(PipelineError) as err:
         plan(open_review(review_dir))
     lines = str(err.value).splitlines()
-    assert lines[0].endswith("$.steps[0] (count-words): invalid options for pipeline-step "
-                             "'count-words': $.upper: 'maybe' is not of type 'boolean'")
-    assert lines[1].endswith("$.steps[1] (count-words): this step takes no 'provider:' "
-                             "(got 'fuzzy')")
+    assert lines[0].endswith(
+        "$.steps[0] (count-words): invalid options for pipeline-step "
+        "'count-words': $.upper: 'maybe' is not of type 'boolean'"
+    )
+    assert lines[1].endswith(
+        "$.steps[1] (count-words): this step takes no 'provider:' (got 'fuzzy')"
+    )
     assert "$.steps[2] (dedupe): unknown deduplicator 'nope'; known: " in lines[2]
 
 
-@pytest.mark.parametrize("step,message", [
-    ("malformed", "pipeline-step 'malformed' (local:my_steps) returned dict, not a StepOutcome"),
-    ("liar", "pipeline-step 'liar' (local:my_steps) returned a malformed StepOutcome: files it "
-             "lists were not written: never-written.txt"),
-    ("crashing", "pipeline-step 'crashing' (local:my_steps) raised KeyError in run(): "
-                 "'missing'; report this to the plugin's authors"),
-])
+@pytest.mark.parametrize(
+    "step,message",
+    [
+        (
+            "malformed",
+            "pipeline-step 'malformed' (local:my_steps) returned dict, not a StepOutcome",
+        ),
+        (
+            "liar",
+            "pipeline-step 'liar' (local:my_steps) returned a malformed StepOutcome: files it "
+            "lists were not written: never-written.txt",
+        ),
+        (
+            "crashing",
+            "pipeline-step 'crashing' (local:my_steps) raised KeyError in run(): "
+            "'missing'; report this to the plugin's authors",
+        ),
+    ],
+)
 def test_malformed_outcome_names_the_plugin_and_publishes_nothing(review_dir, step, message):
     write_review(review_dir, f"  - step: count-words\n  - step: {step}\n")
     result = run(review_dir)

@@ -14,11 +14,21 @@ from evidencekit.core.registry import Registry
 from evidencekit.core.review import open_review
 
 
-@pytest.mark.parametrize("listed, loaded", [
-    ("yes_count", True), ("evidencekit-yes-count", True), ("something_else", False), ("", False),
-])
-def test_environment_variable_restricts_installed_plugins(example_dist, monkeypatch,  # noqa: F811
-                                                          listed, loaded):
+@pytest.mark.parametrize(
+    "listed, loaded",
+    [
+        ("yes_count", True),
+        ("evidencekit-yes-count", True),
+        ("something_else", False),
+        ("", False),
+    ],
+)
+def test_environment_variable_restricts_installed_plugins(
+    example_dist,  # noqa: F811
+    monkeypatch,
+    listed,
+    loaded,
+):
     sys.modules.pop("evidencekit_yes_count", None)
     monkeypatch.setenv(ALLOWED_PLUGINS_ENV, listed)
     registry = Registry(get_plugin_manager())
@@ -31,18 +41,23 @@ def test_review_setting_restricts_installed_plugins(example_dist, tmp_path, monk
     monkeypatch.delenv(ALLOWED_PLUGINS_ENV, raising=False)
     sys.modules.pop("evidencekit_yes_count", None)
     (tmp_path / "review.yaml").write_text(
-        "kind: review\nid: r\nversion: '1'\ntitle: T\nallow_plugins: [other-plugin]\n", "utf-8")
+        "kind: review\nid: r\nversion: '1'\ntitle: T\nallow_plugins: [other-plugin]\n", "utf-8"
+    )
     assert "yes-count" not in open_review(tmp_path).registry.names("appraisal-scorer")
     assert "evidencekit_yes_count" not in sys.modules
     (tmp_path / "review.yaml").write_text(
-        "kind: review\nid: r\nversion: '1'\ntitle: T\nallow_plugins: [yes_count]\n", "utf-8")
+        "kind: review\nid: r\nversion: '1'\ntitle: T\nallow_plugins: [yes_count]\n", "utf-8"
+    )
     assert "yes-count" in open_review(tmp_path).registry.names("appraisal-scorer")
 
 
 def test_environment_variable_refuses_an_unlisted_local_plugin(tmp_path, monkeypatch):
     (tmp_path / "evil_local.py").write_text("raise SystemExit('imported!')\n", "utf-8")
     monkeypatch.setenv(ALLOWED_PLUGINS_ENV, "trusted_one")
-    with pytest.raises(PipelineError, match=r"names the local plugin 'evil_local', which "
-                       r"EVIDENCEKIT_ALLOWED_PLUGINS does not allow \(it allows: trusted_one\)"):
+    with pytest.raises(
+        PipelineError,
+        match=r"names the local plugin 'evil_local', which "
+        r"EVIDENCEKIT_ALLOWED_PLUGINS does not allow \(it allows: trusted_one\)",
+    ):
         get_plugin_manager(["evil_local"], local_path=tmp_path, autoload=False)
     assert "evil_local" not in sys.modules

@@ -182,7 +182,10 @@ def _run_cli(*args: str, pythonpath: Path | None = None) -> subprocess.Completed
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "evidencekit.core", *args],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -205,8 +208,7 @@ def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_
     root = make_distribution(tmp_path / "site")
     review = tmp_path / "review"
     review.mkdir()
-    listing = _run_cli("instruments", "list", "--review", str(review), "--json",
-                       pythonpath=root)
+    listing = _run_cli("instruments", "list", "--review", str(review), "--json", pythonpath=root)
     assert listing.returncode == 0, listing.stderr
     rows = {r["id"]: r for r in json.loads(listing.stdout)["instruments"]}
     example = rows["example-three-questions"]
@@ -220,9 +222,19 @@ def test_entry_point_plugin_instruments_are_listed_and_scored_by_its_scorer(tmp_
         "s1,example-three-questions,q1,yes,a\ns1,example-three-questions,q2,yes,a\n"
         "s1,example-three-questions,q3,no,a\n"
         "s2,example-three-questions,q1,no,a\ns2,example-three-questions,q2,yes,a\n"
-        "s2,example-three-questions,q3,no,a\n", "utf-8")
-    scored = _run_cli("appraise", "score", "--answers", str(answers), "--review", str(review),
-                      "--json", pythonpath=root)
+        "s2,example-three-questions,q3,no,a\n",
+        "utf-8",
+    )
+    scored = _run_cli(
+        "appraise",
+        "score",
+        "--answers",
+        str(answers),
+        "--review",
+        str(review),
+        "--json",
+        pythonpath=root,
+    )
     assert scored.returncode == 0, scored.stderr
     studies = {s["study_id"]: s for s in json.loads(scored.stdout)["studies"]}
     # The checklist sets the scorer's option minimum: 2 (the scorer's default is 5).
@@ -236,30 +248,35 @@ def test_entry_point_scorer_owns_its_scoring_block(tmp_path):
     """The plugin's scorer declares the schema of the `scoring` block it reads and its own
     check; the core knows neither, and the errors are located like any other."""
     root = make_distribution(tmp_path / "site")
-    source = (EXAMPLE / "evidencekit_yes_count/instruments/example-three-questions.yaml"
-              ).read_text("utf-8")
+    source = (EXAMPLE / "evidencekit_yes_count/instruments/example-three-questions.yaml").read_text(
+        "utf-8"
+    )
     good = tmp_path / "good.yaml"
     good.write_text(source, "utf-8")
     assert _run_cli("instruments", "validate", str(good), pythonpath=root).returncode == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text(source.replace('count: ["yes"]', 'count: ["yes", "si"]\n  cutoff: 2'),
-                   "utf-8")
+    bad.write_text(source.replace('count: ["yes"]', 'count: ["yes", "si"]\n  cutoff: 2'), "utf-8")
     result = _run_cli("instruments", "validate", str(bad), pythonpath=root)
     assert result.returncode == 1
     assert result.stderr.splitlines()[:1] == [
         f"error: {bad}:20: $.scoring.cutoff: unknown field 'cutoff'; allowed here: method, "
-        "count, options, notes"]
+        "count, options, notes"
+    ]
     # Once the schema passes, the scorer's own check runs: an answer code it cannot count.
     bad.write_text(source.replace('count: ["yes"]', 'count: ["yes", "si"]'), "utf-8")
     result = _run_cli("instruments", "validate", str(bad), pythonpath=root)
     assert result.stderr.splitlines()[:1] == [
         f"error: {bad}:19: $.scoring.count[1]: 'si' is not an answer code of this checklist; "
-        "codes: no, yes"]
+        "codes: no, yes"
+    ]
     # Without the plugin, nobody owns the block: its own fields are not checked here.
     env_off = subprocess.run(
         [sys.executable, "-m", "evidencekit.core", "instruments", "validate", str(bad)],
-        capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"})
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"},
+    )
     assert env_off.returncode == 0, env_off.stderr
 
 
@@ -275,13 +292,17 @@ def test_entry_point_plugin_step_runs_in_the_pipeline(tmp_path):
         "s1,example-three-questions,q1,yes,a\ns1,example-three-questions,q2,yes,a\n"
         "s1,example-three-questions,q3,no,a\n"
         "s2,example-three-questions,q1,no,a\ns2,example-three-questions,q2,yes,a\n"
-        "s2,example-three-questions,q3,no,a\n", "utf-8")
+        "s2,example-three-questions,q3,no,a\n",
+        "utf-8",
+    )
     (review / "review.yaml").write_text(
         "kind: review\nid: r\nversion: '1'\ntitle: Plugin step\n"
         "steps:\n"
         "  - step: appraise\n    options: {answers: answers.csv, plots: false}\n"
         "  - step: follow-up\n"
-        "  - step: report\n", "utf-8")
+        "  - step: report\n",
+        "utf-8",
+    )
     listed = _run_cli("plugins", "--json", pythonpath=root)
     steps = {p["name"]: p for p in json.loads(listed.stdout)["providers"]["pipeline-step"]}
     assert steps["follow-up"]["origin"].startswith("evidencekit-yes-count 0.1.0")
@@ -291,35 +312,52 @@ def test_entry_point_plugin_step_runs_in_the_pipeline(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [(s["step"], s["summary"]) for s in data["steps"]][1] == (
-        "follow-up", "1 studies to follow up")
+        "follow-up",
+        "1 studies to follow up",
+    )
     outputs = review / "outputs"
     assert (outputs / "follow-up.csv").read_text("utf-8") == (
-        "study_id,checklist,grade\ns2,example-three-questions,low\n")
+        "study_id,checklist,grade\ns2,example-three-questions,low\n"
+    )
     assert "## Follow-up\n\n- s2: low\n" in (outputs / "report.md").read_text("utf-8")
     run_record = json.loads((outputs / "run.json").read_text("utf-8"))
     assert run_record["steps"][1]["files"] == ["follow-up.csv"]
 
     # The step's options are checked at plan time against its schema, located in review.yaml.
-    text = (review / "review.yaml").read_text("utf-8").replace(
-        "  - step: follow-up\n", "  - step: follow-up\n    options: {grade: low}\n")
+    text = (
+        (review / "review.yaml")
+        .read_text("utf-8")
+        .replace("  - step: follow-up\n", "  - step: follow-up\n    options: {grade: low}\n")
+    )
     (review / "review.yaml").write_text(text, "utf-8")
     bad = _run_cli("run", "--review", str(review), pythonpath=root)
     assert bad.returncode == 1
     assert bad.stderr.splitlines()[-1].startswith(
         f"error: {review / 'review.yaml'}:8: $.steps[1] (follow-up): invalid options for "
-        "pipeline-step 'follow-up': ")
+        "pipeline-step 'follow-up': "
+    )
     assert "grade" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.parametrize("source,message", [
-    ("import does_not_exist_xyz\n",
-     r"local plugin module 'bad_local' in .* failed while importing: ModuleNotFoundError: "
-     r"No module named 'does_not_exist_xyz'"),
-    ("def broken(:\n",
-     r"local plugin module 'bad_local' in .* failed while importing \(line 1\): SyntaxError"),
-    ("raise RuntimeError('no config')\n",
-     r"local plugin module 'bad_local' in .* failed while importing: RuntimeError: no config"),
-])
+@pytest.mark.parametrize(
+    "source,message",
+    [
+        (
+            "import does_not_exist_xyz\n",
+            r"local plugin module 'bad_local' in .* failed while importing: ModuleNotFoundError: "
+            r"No module named 'does_not_exist_xyz'",
+        ),
+        (
+            "def broken(:\n",
+            r"local plugin module 'bad_local' in .* failed while importing \(line 1\): SyntaxError",
+        ),
+        (
+            "raise RuntimeError('no config')\n",
+            r"local plugin module 'bad_local' in .* failed while importing: "
+            r"RuntimeError: no config",
+        ),
+    ],
+)
 def test_local_plugin_that_fails_to_import_is_a_clear_error(tmp_path, source, message):
     (tmp_path / "bad_local.py").write_text(source, "utf-8")
     try:
@@ -335,17 +373,20 @@ def make_broken_distribution(root: Path) -> Path:
     (root / "broken_plug" / "__init__.py").write_text("import does_not_exist_xyz\n", "utf-8")
     info = root / "broken_plug-0.1.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plug\nVersion: 0.1\n",
-                                   "utf-8")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken-plug\nVersion: 0.1\n", "utf-8"
+    )
     (info / "entry_points.txt").write_text("[evidencekit]\nbroken = broken_plug\n", "utf-8")
     return root
 
 
 def test_broken_installed_plugin_is_named_not_a_traceback(tmp_path):
     root = make_broken_distribution(tmp_path / "site")
-    expected = ("the plugin 'broken' (broken_plug) of broken-plug 0.1 cannot be loaded: "
-                "ModuleNotFoundError: No module named 'does_not_exist_xyz'. Fix or uninstall it, "
-                f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins")
+    expected = (
+        "the plugin 'broken' (broken_plug) of broken-plug 0.1 cannot be loaded: "
+        "ModuleNotFoundError: No module named 'does_not_exist_xyz'. Fix or uninstall it, "
+        f"or set {DISABLE_AUTOLOAD_ENV}=1 to run without installed plugins"
+    )
     # --help still works, with a warning; a command that needs the plugins fails in one line.
     helped = _run_cli("--help", pythonpath=root)
     assert helped.returncode == 0
@@ -358,9 +399,12 @@ def test_broken_installed_plugin_is_named_not_a_traceback(tmp_path):
     assert listed.stderr.splitlines()[-1] == f"error: {expected}"
     # The way out the message gives works.
     env_off = subprocess.run(
-        [sys.executable, "-m", "evidencekit.core", "plugins", "--json"], capture_output=True,
-        text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"})
+        [sys.executable, "-m", "evidencekit.core", "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root), DISABLE_AUTOLOAD_ENV: "1"},
+    )
     assert env_off.returncode == 0, env_off.stderr
     assert "yes-count" not in env_off.stdout and '"ris"' in env_off.stdout
 
@@ -373,8 +417,11 @@ def test_provider_hook_that_raises_names_the_plugin():
 
     pm = get_plugin_manager(autoload=False)
     pm.register(Raising(), name="raising")
-    with pytest.raises(RegistryError, match=r"^raising failed to list its reporter providers "
-                                            r"\(evidencekit_reporters\): ValueError: no template"):
+    with pytest.raises(
+        RegistryError,
+        match=r"^raising failed to list its reporter providers "
+        r"\(evidencekit_reporters\): ValueError: no template",
+    ):
         Registry(pm)
 
 
@@ -383,7 +430,9 @@ def test_plugin_command_hook_that_raises_leaves_the_builtin_commands(tmp_path):
         "from evidencekit.core import hookimpl\n"
         "@hookimpl\n"
         "def evidencekit_cli_commands(cli):\n"
-        "    raise RuntimeError('cannot add')\n", "utf-8")
+        "    raise RuntimeError('cannot add')\n",
+        "utf-8",
+    )
     info = tmp_path / "bad_cli-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: bad-cli\nVersion: 0.1\n", "utf-8")
@@ -391,7 +440,8 @@ def test_plugin_command_hook_that_raises_leaves_the_builtin_commands(tmp_path):
     result = _run_cli("instruments", "validate", pythonpath=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "warning: bad-cli 0.1 (bad_cli) could not add its commands: RuntimeError: cannot add"]
+        "warning: bad-cli 0.1 (bad_cli) could not add its commands: RuntimeError: cannot add"
+    ]
     assert result.stdout.endswith("file(s) valid\n")
 
 
@@ -426,14 +476,17 @@ def test_plugins_writes_to_a_file_with_o(tmp_path):
     from evidencekit.core.cli import cli
 
     target = tmp_path / "plugins.json"
-    result = CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "--json", "-o",
-                                      str(target)])
+    result = CliRunner().invoke(
+        cli, ["plugins", "--review", str(tmp_path), "--json", "-o", str(target)]
+    )
     assert result.exit_code == 0 and result.stdout == ""
     data = json.loads(target.read_text("utf-8"))
     assert "percentage-bands" in {p["name"] for p in data["providers"]["appraisal-scorer"]}
     table = tmp_path / "plugins.txt"
-    assert CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "-o",
-                                    str(table)]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["plugins", "--review", str(tmp_path), "-o", str(table)]).exit_code
+        == 0
+    )
     assert "percentage-bands" in table.read_text("utf-8")
 
 
@@ -450,9 +503,12 @@ def test_invalid_options_schema_names_the_plugin():
 
     pm = get_plugin_manager(autoload=False)
     pm.register(Plugin(), name="bad-plugin")
-    with pytest.raises(RegistryError, match=r"^the options schema of appraisal-scorer "
-                                            r"'bad-schema' \(bad-plugin\) is not a valid JSON "
-                                            r"Schema: .*objekt.*; report this"):
+    with pytest.raises(
+        RegistryError,
+        match=r"^the options schema of appraisal-scorer "
+        r"'bad-schema' \(bad-plugin\) is not a valid JSON "
+        r"Schema: .*objekt.*; report this",
+    ):
         Registry(pm).validate_options("appraisal-scorer", "bad-schema", {"a": 1})
 
 
@@ -482,15 +538,20 @@ def test_validate_resolves_references_to_a_plugins_instruments(tmp_path, monkeyp
         "from evidencekit.core import hookimpl\n"
         "@hookimpl\n"
         "def evidencekit_instrument_folders():\n"
-        "    return [files('evidencekit_fw') / 'instruments']\n", "utf-8")
+        "    return [files('evidencekit_fw') / 'instruments']\n",
+        "utf-8",
+    )
     (package / "instruments" / "plugin-fw.yaml").write_text(
         "kind: framework\nid: plugin-fw\nversion: '1'\ntitle: A plugin's framework\n"
         "source: {citation: Test, licence: MIT}\n"
-        "entries:\n  - {id: trust, name: Trust}\n  - {id: time, name: Time}\n", "utf-8")
+        "entries:\n  - {id: trust, name: Trust}\n  - {id: time, name: Time}\n",
+        "utf-8",
+    )
     info = site / "evidencekit_fw-1.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: evidencekit-fw\nVersion: 1.0\n",
-                                   "utf-8")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: evidencekit-fw\nVersion: 1.0\n", "utf-8"
+    )
     (info / "entry_points.txt").write_text("[evidencekit]\nfw = evidencekit_fw\n", "utf-8")
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.delenv(DISABLE_AUTOLOAD_ENV, raising=False)
@@ -502,13 +563,15 @@ def test_validate_resolves_references_to_a_plugins_instruments(tmp_path, monkeyp
         "items:\n  - {id: a, number: 1, text: A, influence: trust}\n"
         "  - {id: b, number: 2, text: B, influence: tyme}\n"
         "scale: {min: 0, max: 3}\nscoring: {method: sum, total_min: 0, total_max: 6}\n",
-        "utf-8")
+        "utf-8",
+    )
     try:
         count, problems = validate_paths([measure])
         assert count == 1
         # The framework is found; the misspelt influence is the one problem.
         assert [p.split(": ", 1)[1] for p in problems] == [
-            "$.items[1].influence: plugin-fw@1 has no entry 'tyme'"]
+            "$.items[1].influence: plugin-fw@1 has no entry 'tyme'"
+        ]
         monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
         _, problems = validate_paths([measure])
         assert "no instrument with id 'plugin-fw'" in problems[0]

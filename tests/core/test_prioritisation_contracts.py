@@ -29,11 +29,14 @@ class _Registry:
         return self._info
 
 
-@pytest.mark.parametrize("answer, words", [
-    ([2, 1, 0], "returned list, not a ranking"),
-    (Ranking(order=[0, 0, 1]), "not a permutation of the unlabelled records"),
-    (Ranking(order=[0, 1]), "not a permutation of the unlabelled records"),
-])
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ([2, 1, 0], "returned list, not a ranking"),
+        (Ranking(order=[0, 0, 1]), "not a permutation of the unlabelled records"),
+        (Ranking(order=[0, 1]), "not a permutation of the unlabelled records"),
+    ],
+)
 def test_a_malformed_ranking_names_the_screener(answer, words):
     with pytest.raises(RegistryError, match=rf"screener 'liar' \(a-plugin\).*{words}"):
         rank(_Registry(answer), "liar", ["a", "b", "c"], {}, RankingContext(labels={}))
@@ -41,14 +44,19 @@ def test_a_malformed_ranking_names_the_screener(answer, words):
 
 def test_a_ranking_of_the_unlabelled_records_is_accepted():
     answer = Ranking(order=[2, 0])
-    assert rank(_Registry(answer), "liar", ["a", "b", "c"], {},
-                RankingContext(labels={1: 1})) is answer
+    assert (
+        rank(_Registry(answer), "liar", ["a", "b", "c"], {}, RankingContext(labels={1: 1}))
+        is answer
+    )
 
 
 @pytest.mark.parametrize("verdict", [True, "stop", (1, "reason"), (True,), None])
 def test_a_malformed_verdict_names_the_rule(verdict):
-    with pytest.raises(RegistryError, match=r"stopping rule 'n-irrelevant' \(a-plugin\) "
-                                            r"returned .*expected a StopVerdict"):
+    with pytest.raises(
+        RegistryError,
+        match=r"stopping rule 'n-irrelevant' \(a-plugin\) "
+        r"returned .*expected a StopVerdict",
+    ):
         check_verdict(verdict, "n-irrelevant", "a-plugin")
 
 

@@ -56,18 +56,30 @@ def test_write_prisma_writes_nothing_when_the_reporter_is_unknown(screened, tmp_
 
 def check_hand_counts(c):
     assert [(s.name, s.kind, s.records) for s in c.sources] == [
-        ("MEDLINE", "database", 10), ("PsycINFO", "database", 6),
-        ("ClinicalTrials.gov", "register", 2), ("Peer support network website", "website", 3),
-        ("Citation searching", "citations", 2)]
+        ("MEDLINE", "database", 10),
+        ("PsycINFO", "database", 6),
+        ("ClinicalTrials.gov", "register", 2),
+        ("Peer support network website", "website", 3),
+        ("Citation searching", "citations", 2),
+    ]
     assert (c.database_results, c.register_results, c.identified_other) == (16, 2, 5)
     assert c.duplicates == 4
     assert c.excluded_automatic == 1 and c.excluded_other == 0
     assert c.records_screened == 13 and c.records_excluded == 5
     assert c.dbr == ReportFlow(
-        sought=8, not_retrieved=1, assessed=7, included=4,
-        excluded=(ReasonCount("wrong population", 2), ReasonCount("no influences reported", 1)))
-    assert c.other == ReportFlow(sought=2, not_retrieved=0, assessed=2, included=1,
-                                 excluded=(ReasonCount("wrong intervention", 1),))
+        sought=8,
+        not_retrieved=1,
+        assessed=7,
+        included=4,
+        excluded=(ReasonCount("wrong population", 2), ReasonCount("no influences reported", 1)),
+    )
+    assert c.other == ReportFlow(
+        sought=2,
+        not_retrieved=0,
+        assessed=2,
+        included=1,
+        excluded=(ReasonCount("wrong intervention", 1),),
+    )
     assert c.other_not_sought == 3  # 1 also in a database, 1 duplicate, 1 excluded
     assert (c.new_studies, c.new_reports) == (4, 5)
     assert c.problems == ()
@@ -83,12 +95,23 @@ def test_prisma2020_fields_and_csv(screened):
     assert fields["database_specific_results"] == "MEDLINE, 10; PsycINFO, 6"
     assert fields["register_specific_results"] == "ClinicalTrials.gov, 2"
     assert fields["dbr_excluded"] == "wrong population, 2; no influences reported, 1"
-    assert (fields["website_results"], fields["organisation_results"],
-            fields["citations_results"]) == (3, 0, 2)
+    assert (
+        fields["website_results"],
+        fields["organisation_results"],
+        fields["citations_results"],
+    ) == (3, 0, 2)
     assert fields["records_screened"] == 13 and fields["dbr_sought_reports"] == 8
     rows = list(csv.DictReader(io.StringIO(prisma_csv(c))))
-    assert list(rows[0]) == ["data", "node", "box", "description", "boxtext", "tooltips",
-                             "url", "n"]
+    assert list(rows[0]) == [
+        "data",
+        "node",
+        "box",
+        "description",
+        "boxtext",
+        "tooltips",
+        "url",
+        "n",
+    ]
     by_data = {r["data"]: r for r in rows if r["data"] != "NA"}
     assert by_data["duplicates"]["n"] == "4"
     assert by_data["dbr_excluded"]["n"] == "wrong population, 2; no influences reported, 1"
@@ -106,15 +129,17 @@ def test_invariant_breaks_are_explained(tmp_path):
     ids = ids_by_number(folder)
     review = open_review(folder)
     remove_decision(review, ids[7], "title-abstract", "ann")
-    record_decisions(review, [NewDecision(ids[13], "full-text", "bob", "exclude",
-                                          "wrong population")])
+    record_decisions(
+        review, [NewDecision(ids[13], "full-text", "bob", "exclude", "wrong population")]
+    )
     c = prisma_counts(review)
     assert c.screening_pending == 1 and c.records_excluded == 5
     assert c.dbr.sought == 7 and c.dbr.conflict == 1
     text = "\n".join(c.problems)
-    assert "records screened (13) minus records excluded (5) is 8, but 7 reports were " \
-           "sought for retrieval; 1 records at 'title-abstract': 1 without a final decision" \
-           in text
+    assert (
+        "records screened (13) minus records excluded (5) is 8, but 7 reports were "
+        "sought for retrieval; 1 records at 'title-abstract': 1 without a final decision" in text
+    )
     assert "reports sought (7) minus reports not retrieved (1) is 6, but 5 were assessed" in text
     assert "where reviewers disagree" in text
 
@@ -128,8 +153,7 @@ def test_no_dedupe_and_late_imports_are_reported(tmp_path):
     folder = make_prisma_review(tmp_path / "b", screen=False)
     import_records(open_review(folder), [record(20)], source="Scopus", file="late.ris")
     c = prisma_counts(open_review(folder))
-    assert any("1 records were imported after the last de-duplication" in p
-               for p in c.problems)
+    assert any("1 records were imported after the last de-duplication" in p for p in c.problems)
 
 
 def test_databases_only_has_no_second_column(tmp_path):
@@ -142,21 +166,32 @@ def test_databases_only_has_no_second_column(tmp_path):
 def test_check_counts_on_constructed_counts():
     good = PrismaCounts(
         sources=(SourceCount("A", "database", 10), SourceCount("B", "expert", 2)),
-        duplicates=2, records_screened=8, records_excluded=5,
-        dbr=ReportFlow(sought=3, not_retrieved=1, assessed=2, included=1,
-                       excluded=(ReasonCount("x", 1),)),
+        duplicates=2,
+        records_screened=8,
+        records_excluded=5,
+        dbr=ReportFlow(
+            sought=3, not_retrieved=1, assessed=2, included=1, excluded=(ReasonCount("x", 1),)
+        ),
         other=ReportFlow(sought=1, assessed=1, included=1),
-        new_studies=2, new_reports=2)
+        new_studies=2,
+        new_reports=2,
+    )
     assert check_counts(good) == []
     bad = PrismaCounts(
-        sources=(SourceCount("A", "database", 10),), duplicates=2, records_screened=9,
-        records_excluded=5, dbr=ReportFlow(sought=3, assessed=3, included=1,
-                                           excluded=(ReasonCount("", 1),)),
-        new_studies=3, new_reports=1)
+        sources=(SourceCount("A", "database", 10),),
+        duplicates=2,
+        records_screened=9,
+        records_excluded=5,
+        dbr=ReportFlow(sought=3, assessed=3, included=1, excluded=(ReasonCount("", 1),)),
+        new_studies=3,
+        new_reports=1,
+    )
     problems = check_counts(bad)
     assert any("minus those removed before screening (2: 2 duplicates" in p for p in problems)
-    assert any("reports assessed (3) minus reports excluded (1) is 2, but 1 reports were "
-               "included" in p for p in problems)
+    assert any(
+        "reports assessed (3) minus reports excluded (1) is 2, but 1 reports were included" in p
+        for p in problems
+    )
     assert any("without a reason" in p for p in problems)
     assert any("3 studies included but only 1 report" in p for p in problems)
     # experts go into organisations in the R package's fields

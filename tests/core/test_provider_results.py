@@ -24,27 +24,36 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "appraisal"
 WHO = "appraisal scorer 'x' (local:mine)"
 
 
-@pytest.mark.parametrize("result,expected", [
-    ({"grade": "ok", "score": 2, "out_of": 8}, 25.0),
-    ({"grade": "ok", "score_percent": 40.0}, 40.0),
-    ({"grade": "low risk"}, None),
-    (ScoreResult("good", score=3, out_of=4, details={"levels": {}}), 75.0),
-])
+@pytest.mark.parametrize(
+    "result,expected",
+    [
+        ({"grade": "ok", "score": 2, "out_of": 8}, 25.0),
+        ({"grade": "ok", "score_percent": 40.0}, 40.0),
+        ({"grade": "low risk"}, None),
+        (ScoreResult("good", score=3, out_of=4, details={"levels": {}}), 75.0),
+    ],
+)
 def test_well_formed_scores_are_normalised(result, expected):
     out = check_score_result(result, WHO)
     assert out["score_percent"] == expected
     assert out["grade"] == (result.grade if isinstance(result, ScoreResult) else result["grade"])
 
 
-@pytest.mark.parametrize("result,message", [
-    ({"grade": "ok", "score": 2}, "returned a malformed score: 'score' without 'out_of', so no "
-                                  "percentage can be computed"),
-    ({"grade": "ok", "out_of": 2}, "'out_of' without 'score'"),
-    ({"grade": 3}, "'grade' is int, not text or null"),
-    ({"grade": "ok", "score_percent": 140}, "'score_percent' is 140, outside 0-100"),
-    ({"grade": "ok", "score": "two", "out_of": 3}, "'score' is 'two', not a number"),
-    (["ok"], "returned list, not a mapping with a 'grade'"),
-])
+@pytest.mark.parametrize(
+    "result,message",
+    [
+        (
+            {"grade": "ok", "score": 2},
+            "returned a malformed score: 'score' without 'out_of', so no "
+            "percentage can be computed",
+        ),
+        ({"grade": "ok", "out_of": 2}, "'out_of' without 'score'"),
+        ({"grade": 3}, "'grade' is int, not text or null"),
+        ({"grade": "ok", "score_percent": 140}, "'score_percent' is 140, outside 0-100"),
+        ({"grade": "ok", "score": "two", "out_of": 3}, "'score' is 'two', not a number"),
+        (["ok"], "returned list, not a mapping with a 'grade'"),
+    ],
+)
 def test_malformed_scores_name_the_plugin(result, message):
     with pytest.raises(ProviderResultError) as err:
         check_score_result(result, WHO)
@@ -53,15 +62,17 @@ def test_malformed_scores_name_the_plugin(result, message):
 
 
 def test_validity_results_need_a_verdict():
-    assert check_validity_result(ValidityResult("fine", {"n": 3}), "v") == {"n": 3,
-                                                                          "verdict": "fine"}
+    assert check_validity_result(ValidityResult("fine", {"n": 3}), "v") == {
+        "n": 3,
+        "verdict": "fine",
+    }
     with pytest.raises(ProviderResultError, match="^v returned a result without a 'verdict'"):
         check_validity_result({"n": 3}, "v")
     with pytest.raises(ProviderResultError, match="^v returned float, not a mapping"):
         check_validity_result(0.5, "v")
 
 
-SCORER = '''
+SCORER = """
 from evidencekit.core import hookimpl
 
 
@@ -77,7 +88,7 @@ class HalfScorer:
 @hookimpl
 def evidencekit_appraisal_scorers():
     return [HalfScorer()]
-'''
+"""
 
 
 def test_scorer_without_out_of_stops_the_appraisal_naming_the_plugin(tmp_path):
@@ -87,7 +98,8 @@ def test_scorer_without_out_of_stops_the_appraisal_naming_the_plugin(tmp_path):
         "kind: review\nid: r\nversion: '1'\ntitle: T\nplugins: [half_scorer]\n"
         "appraisal:\n  studies: studies.csv\n  scorer: half-score\n"
         "  checklists: {qualitative: casp-qualitative, randomised controlled trial: casp-rct}\n",
-        "utf-8")
+        "utf-8",
+    )
     try:
         with pytest.raises(EvidencekitError) as err:
             score_files(DATA / "answers-valid.csv", load_context(tmp_path))
@@ -95,7 +107,8 @@ def test_scorer_without_out_of_stops_the_appraisal_naming_the_plugin(tmp_path):
         sys.modules.pop("half_scorer", None)
     assert str(err.value).startswith(
         "appraisal scorer 'half-score' (local:half_scorer) returned a malformed score: 'score' "
-        "without 'out_of'")
+        "without 'out_of'"
+    )
 
 
 IMPORTER = '''
@@ -142,13 +155,13 @@ def evidencekit_importers():
 def importer_review(tmp_path):
     (tmp_path / "lines_importer.py").write_text(IMPORTER, "utf-8")
     (tmp_path / "review.yaml").write_text(
-        "kind: review\nid: r\nversion: '1'\ntitle: T\nplugins: [lines_importer]\n", "utf-8")
+        "kind: review\nid: r\nversion: '1'\ntitle: T\nplugins: [lines_importer]\n", "utf-8"
+    )
     yield open_review(tmp_path)
     sys.modules.pop("lines_importer", None)
 
 
-def test_third_party_importer_inherits_the_record_format_error_contract(importer_review,
-                                                                        tmp_path):
+def test_third_party_importer_inherits_the_record_format_error_contract(importer_review, tmp_path):
     good = tmp_path / "titles.txt"
     good.write_text("One\nTwo\n", "utf-8")
     result = read_records(good, importer_review.registry, format="lines", source_name="s")
@@ -164,6 +177,9 @@ def test_third_party_importer_inherits_the_record_format_error_contract(importer
 def test_importer_yielding_something_else_names_the_plugin(importer_review, tmp_path):
     path = tmp_path / "titles.txt"
     path.write_text("One\n", "utf-8")
-    with pytest.raises(PipelineError, match=r"^importer 'strings' \(local:lines_importer\) "
-                                            r"yielded str, not a Record"):
+    with pytest.raises(
+        PipelineError,
+        match=r"^importer 'strings' \(local:lines_importer\) "
+        r"yielded str, not a Record",
+    ):
         read_records(path, importer_review.registry, format="strings", source_name="s")

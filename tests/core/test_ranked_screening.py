@@ -27,8 +27,9 @@ def make_review(folder: Path, prioritisation: str = "") -> tuple[Path, dict[str,
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "review.yaml").write_text(
         "kind: review\nid: ranked-test\nversion: '1'\ntitle: Ranked screening test\n"
-        "screening:\n  stages:\n    - id: title-abstract\n    - id: full-text\n"
-        + prioritisation, encoding="utf-8")
+        "screening:\n  stages:\n    - id: title-abstract\n    - id: full-text\n" + prioritisation,
+        encoding="utf-8",
+    )
     review = open_review(folder)
     import_records(review, data.records, source="Nagtegaal 2019 excerpt")
     from evidencekit.core.store import open_store, rows
@@ -40,13 +41,15 @@ def make_review(folder: Path, prioritisation: str = "") -> tuple[Path, dict[str,
 
 
 def decide(folder: Path, labels: dict[str, int], ids: list[str], reviewer: str = "ann") -> None:
-    record_decisions(open_review(folder), [
-        NewDecision(r, STAGE, reviewer, "include" if labels[r] else "exclude") for r in ids])
+    record_decisions(
+        open_review(folder),
+        [NewDecision(r, STAGE, reviewer, "include" if labels[r] else "exclude") for r in ids],
+    )
 
 
 def first_of_each(labels: dict[str, int], n_in: int, n_out: int) -> list[str]:
     ids = sorted(labels)
-    return ([r for r in ids if labels[r]][:n_in] + [r for r in ids if not labels[r]][:n_out])
+    return [r for r in ids if labels[r]][:n_in] + [r for r in ids if not labels[r]][:n_out]
 
 
 def test_ranked_queue_puts_included_records_first(tmp_path):
@@ -85,10 +88,14 @@ def test_session_reranks_after_each_decision(tmp_path):
 
 
 def test_history_and_status(tmp_path):
-    folder, labels = make_review(tmp_path / "r", prioritisation=(
-        "  prioritisation:\n    stopping:\n      combine: all\n      rules:\n"
-        "        - {name: fraction-screened, options: {fraction: 0.25}}\n"
-        "        - {name: consecutive-irrelevant, options: {n: 5}}\n"))
+    folder, labels = make_review(
+        tmp_path / "r",
+        prioritisation=(
+            "  prioritisation:\n    stopping:\n      combine: all\n      rules:\n"
+            "        - {name: fraction-screened, options: {fraction: 0.25}}\n"
+            "        - {name: consecutive-irrelevant, options: {n: 5}}\n"
+        ),
+    )
     ids = first_of_each(labels, 2, 18)
     decide(folder, labels, ids)
     review = open_review(folder)
@@ -96,8 +103,7 @@ def test_history_and_status(tmp_path):
     assert past.n_screened == 20 and past.n_total == 60 and past.n_relevant == 2
     report = status(review)
     assert report["stage"] == STAGE
-    assert [r["rule"] for r in report["rules"]] == ["fraction-screened",
-                                                   "consecutive-irrelevant"]
+    assert [r["rule"] for r in report["rules"]] == ["fraction-screened", "consecutive-irrelevant"]
     fraction, run = report["rules"]
     assert fraction["stop"] and "20 of 60" in fraction["reason"]
     assert report["combine"] == "all"

@@ -34,12 +34,14 @@ def review_dir(tmp_path: Path) -> Path:
 
 def two_sources(folder: Path) -> None:
     review = open_review(folder)
-    R.import_files(review, [pipe(folder, "medline.txt", MEDLINE)], source="MEDLINE",
-                   date_searched="2020-02-01")
+    R.import_files(
+        review, [pipe(folder, "medline.txt", MEDLINE)], source="MEDLINE", date_searched="2020-02-01"
+    )
     R.import_files(review, [pipe(folder, "embase.txt", EMBASE)], source="Embase")
 
 
 # -- import ----------------------------------------------------------------------------------
+
 
 def test_import_assigns_stable_ids_and_provenance(review_dir: Path) -> None:
     review = open_review(review_dir)
@@ -52,8 +54,13 @@ def test_import_assigns_stable_ids_and_provenance(review_dir: Path) -> None:
     assert [r["source_key"] for r in listed["records"]] == ["L2", "L3", "L4"]
     shown = R.show_record(review, f"r{sha[:12]}-2")
     assert shown["provenance"] == {
-        "source": "MEDLINE (Ovid)", "kind": "database", "file": str(path), "position": 2,
-        "line": 3, "format": "pipe-test", "date_searched": "2020-02-01",
+        "source": "MEDLINE (Ovid)",
+        "kind": "database",
+        "file": str(path),
+        "position": 2,
+        "line": 3,
+        "format": "pipe-test",
+        "date_searched": "2020-02-01",
     }
     assert shown["authors"] == [{"family": "Brown", "given": "Bob"}]
 
@@ -106,8 +113,9 @@ def test_record_without_title_is_named_in_a_warning(review_dir: Path) -> None:
     path = pipe(review_dir, "m.txt", ["|2001|10.1/x|A, B", *MEDLINE])
     report = R.import_files(review, [path], source="MEDLINE")
     assert report.new == 4
-    assert any(w.startswith(f"{path}:2: ") and "record 1" in w and "no title" in w
-               for w in report.warnings)
+    assert any(
+        w.startswith(f"{path}:2: ") and "record 1" in w and "no title" in w for w in report.warnings
+    )
 
 
 def test_require_title_refuses_the_file(tmp_path: Path) -> None:
@@ -126,11 +134,14 @@ def test_in_memory_records_title_check(tmp_path: Path) -> None:
         R.import_records(open_review(folder), records, source="S", file="f.txt")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"source": " "}, "--source NAME is required"),
-    ({"source": "S", "kind": "blog"}, "source kind 'blog' is not one of"),
-    ({"source": "S", "date_searched": "31/01/2020"}, "write it as YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"source": " "}, "--source NAME is required"),
+        ({"source": "S", "kind": "blog"}, "source kind 'blog' is not one of"),
+        ({"source": "S", "date_searched": "31/01/2020"}, "write it as YYYY-MM-DD"),
+    ],
+)
 def test_bad_import_arguments(review_dir: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(PipelineError, match=message):
         R.import_files(open_review(review_dir), [pipe(review_dir, "m.txt", MEDLINE)], **kwargs)
@@ -150,6 +161,7 @@ def test_import_run_is_recorded(review_dir: Path) -> None:
 
 # -- dedupe ----------------------------------------------------------------------------------
 
+
 def test_dedupe_clusters_primaries_and_counts(review_dir: Path) -> None:
     two_sources(review_dir)
     review = open_review(review_dir)
@@ -166,23 +178,48 @@ def test_dedupe_clusters_primaries_and_counts(review_dir: Path) -> None:
     counts = R.counts_by_source(review)
     table = {row["source"]: row for row in counts["sources"]}
     assert table["MEDLINE"] | {} == {
-        "source": "MEDLINE", "kind": "database", "files": 1, "records": 3, "kept": 3,
-        "duplicates_removed": 0, "distinct": 3, "only_here": 2}
+        "source": "MEDLINE",
+        "kind": "database",
+        "files": 1,
+        "records": 3,
+        "kept": 3,
+        "duplicates_removed": 0,
+        "distinct": 3,
+        "only_here": 2,
+    }
     assert table["Embase"]["records"] == 3 and table["Embase"]["kept"] == 2
     assert table["Embase"]["duplicates_removed"] == 1
-    assert counts["totals"] == {"records": 6, "unique": 5, "duplicates_removed": 1,
-                                "unclustered": 0, "deduplicated": True}
+    assert counts["totals"] == {
+        "records": 6,
+        "unique": 5,
+        "duplicates_removed": 1,
+        "unclustered": 0,
+        "deduplicated": True,
+    }
     assert counts["overlaps"] == {"Embase": {"MEDLINE": 1}, "MEDLINE": {"Embase": 1}}
 
 
 def test_most_complete_record_is_primary_and_gaps_are_filled(review_dir: Path) -> None:
     review = open_review(review_dir)
-    sparse = Record(title="Study", doi="10.1/z", year=None,
-                    provenance=Provenance(source="A", position=1))
-    full = Record(title="Study", doi="10.1/z", year=2001, journal="J", volume="3",
-                  authors=[Author("Lee", "K")], provenance=Provenance(source="B", position=1))
-    other = Record(title="Study", doi="10.1/z", year=2001, abstract="Abstract text",
-                   provenance=Provenance(source="C", position=1))
+    sparse = Record(
+        title="Study", doi="10.1/z", year=None, provenance=Provenance(source="A", position=1)
+    )
+    full = Record(
+        title="Study",
+        doi="10.1/z",
+        year=2001,
+        journal="J",
+        volume="3",
+        authors=[Author("Lee", "K")],
+        provenance=Provenance(source="B", position=1),
+    )
+    other = Record(
+        title="Study",
+        doi="10.1/z",
+        year=2001,
+        abstract="Abstract text",
+        provenance=Provenance(source="C", position=1),
+    )
     for record, source in ((sparse, "A"), (full, "B"), (other, "C")):
         R.import_records(review, [record], source=source, file=f"{source}.txt")
     R.run_dedupe(review)
@@ -191,11 +228,18 @@ def test_most_complete_record_is_primary_and_gaps_are_filled(review_dir: Path) -
     (row,) = rows
     assert row["sources"] == "B; C; A"  # primary first, then by completeness
     assert (row["year"], row["journal"], row["volume"], row["authors"], row["abstract"]) == (
-        "2001", "J", "3", "Lee, K", "Abstract text")
+        "2001",
+        "J",
+        "3",
+        "Lee, K",
+        "Abstract text",
+    )
     assert row["n_records"] == "3"
     # The stored records are unchanged: the sparse one still has no year.
-    all_rows = {r["source"]: r for r in csv.DictReader(
-        io.StringIO(R.export_records(review, "csv", all_records=True)))}
+    all_rows = {
+        r["source"]: r
+        for r in csv.DictReader(io.StringIO(R.export_records(review, "csv", all_records=True)))
+    }
     assert all_rows["A"]["year"] == "" and all_rows["A"]["abstract"] == ""
     assert all_rows["B"]["is_primary"] == "true" and all_rows["A"]["is_primary"] == "false"
     assert len({r["cluster_id"] for r in all_rows.values()}) == 1
@@ -266,8 +310,11 @@ def test_method_and_options_come_from_review_and_are_validated(tmp_path: Path) -
         R.run_dedupe(open_review(folder), "nope")
     bad = make_review(tmp_path / "s", "  threshold: 3\n")
     # review.yaml's schema refuses it when the review is opened, with the line
-    with pytest.raises(InstrumentError, match=r"review.yaml:\d+: \$\.dedupe\.threshold: "
-                                              r"unknown field 'threshold'"):
+    with pytest.raises(
+        InstrumentError,
+        match=r"review.yaml:\d+: \$\.dedupe\.threshold: "
+        r"unknown field 'threshold'",
+    ):
         open_review(bad)
 
 
@@ -290,8 +337,9 @@ def test_unknown_ids_from_a_deduplicator_are_refused() -> None:
 
 # -- resolving decisions: properties ---------------------------------------------------------
 
-ids_strategy = st.lists(st.sampled_from([f"r{i}" for i in range(8)]), min_size=2, max_size=2,
-                        unique=True)
+ids_strategy = st.lists(
+    st.sampled_from([f"r{i}" for i in range(8)]), min_size=2, max_size=2, unique=True
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -340,14 +388,24 @@ def test_split_keeps_strongest_links() -> None:
 
 # -- review list, decisions from CSV ---------------------------------------------------------
 
+
 def test_review_csv_round_trip(review_dir: Path) -> None:
     two_sources(review_dir)
     review = open_review(review_dir)
     R.run_dedupe(review)
     text = dd.review_csv(dd.review_pairs(review))
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0])[:9] == ["pair_id", "record_a", "record_b", "score", "reason",
-                                 "title_a", "title_b", "year_a", "year_b"]
+    assert list(rows[0])[:9] == [
+        "pair_id",
+        "record_a",
+        "record_b",
+        "score",
+        "reason",
+        "title_a",
+        "title_b",
+        "year_a",
+        "year_b",
+    ]
     assert list(rows[0])[-1] == "decision"
     assert rows[0]["title_a"] == rows[0]["title_b"] == "Peer workers and recovery"
     assert rows[0]["score"] == "0.9"
@@ -362,15 +420,21 @@ def test_review_csv_round_trip(review_dir: Path) -> None:
     assert counts == {"decisions": 1, "same": 1, "different": 0, "skipped": 0}
     (decided,) = dd.review_pairs(review, include_decided=True)
     assert (decided["decision"], decided["decided_by"], decided["note"]) == (
-        "same", "bob", "checked full text")
+        "same",
+        "bob",
+        "checked full text",
+    )
 
 
-@pytest.mark.parametrize("content, message", [
-    ("pair_id,decision\npXXX,same\n", r":2: unknown pair 'pXXX'"),
-    ("record_a,record_b,decision\nA,B,maybe\n", r":2: decision 'maybe' must be"),
-    ("record_a,record_b,decision\nA,B,same\n", r":2: no record 'A' in the store"),
-    ("a,b\n1,2\n", r":1: expected a 'decision' column"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("pair_id,decision\npXXX,same\n", r":2: unknown pair 'pXXX'"),
+        ("record_a,record_b,decision\nA,B,maybe\n", r":2: decision 'maybe' must be"),
+        ("record_a,record_b,decision\nA,B,same\n", r":2: no record 'A' in the store"),
+        ("a,b\n1,2\n", r":1: expected a 'decision' column"),
+    ],
+)
 def test_bad_decision_files(review_dir: Path, content: str, message: str) -> None:
     two_sources(review_dir)
     review = open_review(review_dir)
@@ -392,8 +456,10 @@ def test_decisions_saved_by_a_spreadsheet_are_read(review_dir: Path) -> None:
     path = review_dir / "excel.csv"
     path.write_bytes(
         f"pair_id;record_a;record_b;note;decision\r\n"
-        f"{pair['pair_id']};{pair['record_a']};{pair['record_b']};vérifié;different\r\n"
-        .encode("cp1252"))
+        f"{pair['pair_id']};{pair['record_a']};{pair['record_b']};vérifié;different\r\n".encode(
+            "cp1252"
+        )
+    )
     assert dd.import_decisions(review, path, who="ana")["different"] == 1
     (decided,) = dd.review_pairs(review, include_decided=True)
     assert (decided["decision"], decided["note"]) == ("different", "vérifié")
@@ -417,15 +483,25 @@ def test_pair_id_is_order_independent() -> None:
 
 # -- exports ------------------------------------------------------------------------------------
 
+
 def _export_review(folder: Path) -> None:
     review = open_review(folder)
     record = Record(
         title="Peer support & recovery: 100% {braced} $cost_ #1 ~ ^ \\ done",
-        authors=[Author("Ó Briain", "Seán"), Author("van der Berg", "A. B.")], year=2019,
-        journal="Psychiatric Services", volume="70", issue="3", pages="123-9",
-        doi="10.1176/appi.ps.2019", pmid="30123456", issn=["1075-2730"], language="eng",
-        keywords=["peer support", "recovery"], publication_type="Journal Article",
-        url="https://example.org/a?b=1", abstract="Line one.\nLine two.",
+        authors=[Author("Ó Briain", "Seán"), Author("van der Berg", "A. B.")],
+        year=2019,
+        journal="Psychiatric Services",
+        volume="70",
+        issue="3",
+        pages="123-9",
+        doi="10.1176/appi.ps.2019",
+        pmid="30123456",
+        issn=["1075-2730"],
+        language="eng",
+        keywords=["peer support", "recovery"],
+        publication_type="Journal Article",
+        url="https://example.org/a?b=1",
+        abstract="Line one.\nLine two.",
         provenance=Provenance(source="MEDLINE", position=1),
     )
     R.import_records(review, [record], source="MEDLINE", file="m.txt")
@@ -455,9 +531,11 @@ def test_bibtex_export_parses_back(review_dir: Path) -> None:
     (entry,) = library.entries
     fields = {f.key: f.value for f in entry.fields}
     assert entry.entry_type == "article"
-    assert fields["title"] == (r"Peer support \& recovery: 100\% \textbraceleft{}braced"
-                               r"\textbraceright{} \$cost\_ \#1 \textasciitilde{} "
-                               r"\textasciicircum{} \textbackslash{} done")
+    assert fields["title"] == (
+        r"Peer support \& recovery: 100\% \textbraceleft{}braced"
+        r"\textbraceright{} \$cost\_ \#1 \textasciitilde{} "
+        r"\textasciicircum{} \textbackslash{} done"
+    )
     assert fields["author"] == "Ó Briain, Seán and van der Berg, A. B."
     assert fields["pages"] == "123--9"
     assert fields["doi"] == "10.1176/appi.ps.2019"
@@ -470,8 +548,17 @@ def test_csv_all_columns_come_first(review_dir: Path) -> None:
     review = open_review(review_dir)
     R.run_dedupe(review)
     reader = csv.DictReader(io.StringIO(R.export_records(review, "csv", all_records=True)))
-    assert reader.fieldnames[:9] == ["record_id", "cluster_id", "is_primary", "source",
-                                     "source_key", "title", "authors", "year", "doi"]
+    assert reader.fieldnames[:9] == [
+        "record_id",
+        "cluster_id",
+        "is_primary",
+        "source",
+        "source_key",
+        "title",
+        "authors",
+        "year",
+        "doi",
+    ]
     rows = list(reader)
     assert len(rows) == 6
     clusters = {r["cluster_id"] for r in rows}
@@ -498,6 +585,7 @@ def test_show_unknown_record(review_dir: Path) -> None:
 
 # -- the same flow on PostgreSQL ------------------------------------------------------------------
 
+
 def test_whole_flow_on_postgresql(tmp_path: Path, postgres) -> None:
     folder = make_review(tmp_path / "r", f"store: {postgres.new_database()}\n")
     two_sources(folder)
@@ -514,8 +602,9 @@ def test_whole_flow_on_postgresql(tmp_path: Path, postgres) -> None:
     assert not list(folder.glob("*.sqlite"))  # nothing went to a SQLite file
 
 
-def test_reimport_of_a_fully_stored_file_does_not_read_it_again(review_dir: Path,
-                                                               monkeypatch) -> None:
+def test_reimport_of_a_fully_stored_file_does_not_read_it_again(
+    review_dir: Path, monkeypatch
+) -> None:
     from evidencekit.core import importing
 
     review = open_review(review_dir)
@@ -538,8 +627,12 @@ def test_long_work_reports_progress(review_dir: Path) -> None:
         calls.append((label, done, total))
 
     review = open_review(review_dir)
-    R.import_files(review, [pipe(review_dir, "m.txt", MEDLINE), pipe(review_dir, "e.txt", EMBASE)],
-                   source="MEDLINE", progress=progress)
+    R.import_files(
+        review,
+        [pipe(review_dir, "m.txt", MEDLINE), pipe(review_dir, "e.txt", EMBASE)],
+        source="MEDLINE",
+        progress=progress,
+    )
     assert ("reading files", 2, 2) in calls
     assert ("storing m.txt", 3, 3) in calls and ("storing e.txt", 3, 3) in calls
     calls.clear()

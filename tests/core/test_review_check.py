@@ -22,12 +22,16 @@ def broken(tmp_path) -> Path:
     assert cli_run("init", str(folder)).exit_code == 0
     text = (folder / "review.yaml").read_text("utf-8")
     for old, new in [
-        ('file: exports/embase.ris, date_searched', 'file: exports/embase.ris, date_serched'),
-        ("kind: database, file: exports/web_of_science.txt", "kind: databse, file: "
-                                                             "exports/web_of_science.txt"),
+        ("file: exports/embase.ris, date_searched", "file: exports/embase.ris, date_serched"),
+        (
+            "kind: database, file: exports/web_of_science.txt",
+            "kind: databse, file: exports/web_of_science.txt",
+        ),
         ("  method: fuzzy", "  methd: fuzzy"),
-        ('  casp-rct: "2018"', '  casp-rct: "2018"\n  jbi-cross-sectional: "2018"\n'
-                               '  casp-qualitative-x: "2018"'),
+        (
+            '  casp-rct: "2018"',
+            '  casp-rct: "2018"\n  jbi-cross-sectional: "2018"\n  casp-qualitative-x: "2018"',
+        ),
         ('  casp-cohort: "2018"', '  casp-cohort: "2099"'),
         ("      by: psw_experience", "      by: psw_experience\n      plot: false"),
     ]:
@@ -94,12 +98,16 @@ def test_a_valid_review_dry_run_shows_the_plan(tmp_path):
     assert cli_run("init", str(folder)).exit_code == 0
     result = cli_run("run", "--review", str(folder), "--dry-run")
     assert result.exit_code == 0, result.output
-    declared = [line.split()[2] for line in (folder / "review.yaml").read_text().splitlines()
-                if line.startswith("  - step: ")]
+    declared = [
+        line.split()[2]
+        for line in (folder / "review.yaml").read_text().splitlines()
+        if line.startswith("  - step: ")
+    ]
     assert result.stdout.splitlines() == [
         f"{folder / 'review.yaml'}: valid; the plan:",
         *(f"{step}: would run (it has not run successfully before)" for step in declared),
-        "every path is inside the review folder"]
+        "every path is inside the review folder",
+    ]
     assert not (folder / "evidencekit.sqlite").exists()
     valid = cli_run("instruments", "validate", str(folder / "review.yaml"))
     assert valid.exit_code == 0, valid.output
@@ -109,8 +117,10 @@ def test_appraise_reads_appraisal_answers_by_default(tmp_path):
     folder = tmp_path / "r"
     assert cli_run("init", str(folder)).exit_code == 0
     text = (folder / "review.yaml").read_text("utf-8")
-    text = text.replace("  - step: appraise\n    options:\n      answers: appraisal-answers.csv\n",
-                        "  - step: appraise\n")
+    text = text.replace(
+        "  - step: appraise\n    options:\n      answers: appraisal-answers.csv\n",
+        "  - step: appraise\n",
+    )
     text = text.replace("dedupe:\n", "appraisal:\n  answers: appraisal-answers.csv\ndedupe:\n")
     (folder / "review.yaml").write_text(text, "utf-8")
     result = cli_run("run", "--review", str(folder), "--only", "appraise", "--json")

@@ -37,16 +37,25 @@ HOSTILE = [
 def test_each_dangerous_start_is_neutralised() -> None:
     for text in HOSTILE:
         assert neutralise(text) == "'" + text
-    for safe in ("Peer support", "", "'=already quoted", " =leading space", "-3", "+1.5",
-                 "-2e3", "-.5"):
+    for safe in (
+        "Peer support",
+        "",
+        "'=already quoted",
+        " =leading space",
+        "-3",
+        "+1.5",
+        "-2e3",
+        "-.5",
+    ):
         assert neutralise(safe) == safe
     assert neutralise(None) is None and neutralise(7) == 7
 
 
 # A lone carriage return inside a quoted cell does not survive Python's csv reader (not
 # the writer's fault); test_each_dangerous_start_is_neutralised covers a leading one.
-@given(st.lists(st.text(st.characters(exclude_characters="\r"), max_size=20),
-                min_size=1, max_size=6))
+@given(
+    st.lists(st.text(st.characters(exclude_characters="\r"), max_size=20), min_size=1, max_size=6)
+)
 def test_no_cell_starts_a_formula_and_raw_is_exact(cells: list[str]) -> None:
     header = [f"c{i}" for i in range(len(cells))]
     safe = list(csv.reader(io.StringIO(csv_text(header, [cells]), newline="")))[1]
@@ -70,12 +79,17 @@ def test_records_export_and_dedupe_review_csv_neutralise(tmp_path: Path) -> None
     review = open_review(folder)
     R.import_files(review, [path], source="Evil")
     for all_records in (False, True):
-        rows = list(csv.DictReader(io.StringIO(
-            R.export_records(review, "csv", all_records=all_records))))
-        assert sorted(r["title"] for r in rows) == sorted("'" + t for t in [*HOSTILE[:4],
-                                                                             HOSTILE[0]])
-        raw = list(csv.DictReader(io.StringIO(
-            R.export_records(review, "csv", all_records=all_records, raw=True))))
+        rows = list(
+            csv.DictReader(io.StringIO(R.export_records(review, "csv", all_records=all_records)))
+        )
+        assert sorted(r["title"] for r in rows) == sorted(
+            "'" + t for t in [*HOSTILE[:4], HOSTILE[0]]
+        )
+        raw = list(
+            csv.DictReader(
+                io.StringIO(R.export_records(review, "csv", all_records=all_records, raw=True))
+            )
+        )
         assert sorted(r["title"] for r in raw) == sorted([*HOSTILE[:4], HOSTILE[0]])
     R.run_dedupe(review)
     pairs = dd.review_pairs(review)
@@ -89,8 +103,9 @@ def test_records_export_and_dedupe_review_csv_neutralise(tmp_path: Path) -> None
 def test_cli_raw_flags(tmp_path: Path) -> None:
     folder, path = _hostile_review(tmp_path)
     runner = CliRunner()
-    imported = runner.invoke(main, ["import", str(path), "--source", "Evil",
-                                    "--review", str(folder)])
+    imported = runner.invoke(
+        main, ["import", str(path), "--source", "Evil", "--review", str(folder)]
+    )
     assert imported.exit_code == 0, imported.output
     safe = runner.invoke(main, ["records", "export", "--review", str(folder)])
     raw = runner.invoke(main, ["records", "export", "--raw", "--review", str(folder)])
@@ -100,8 +115,13 @@ def test_cli_raw_flags(tmp_path: Path) -> None:
     assert runner.invoke(main, ["dedupe", "--review", str(folder)]).exit_code == 0
     review_csv = runner.invoke(main, ["dedupe", "review", "--csv", "--review", str(folder)])
     assert review_csv.exit_code == 0 and "'=HYPERLINK" in review_csv.stdout
-    for command in (["records", "export"], ["dedupe", "review"], ["appraise", "score"],
-                    ["measure", "score"], ["extract", "sample"]):
+    for command in (
+        ["records", "export"],
+        ["dedupe", "review"],
+        ["appraise", "score"],
+        ["measure", "score"],
+        ["extract", "sample"],
+    ):
         helped = runner.invoke(main, [*command, "--help"])
         assert "--raw" in helped.output, command
 
@@ -120,13 +140,13 @@ def test_quality_table_neutralises_a_reviewer_name(tmp_path: Path) -> None:
         "  checklists:\n    qualitative: casp-qualitative\n"
         "    randomised controlled trial: [casp-rct, rob2-parallel]\n"
         "    cohort: casp-cohort\n    case-control: [casp-case-control, rob2-parallel]\n",
-        "utf-8")
+        "utf-8",
+    )
     answers = (APPRAISAL / "answers-valid.csv").read_text("utf-8").replace(",ni,", ",@ni,")
     (root / "answers.csv").write_text(answers, "utf-8")
     report = score_files(root / "answers.csv", load_context(review_file=root))
     rows = list(csv.DictReader(io.StringIO(table_csv(report))))
-    assert rows and all(r["reviewers"].startswith("'@") for r in rows
-                        if "ni" in r["reviewers"])
+    assert rows and all(r["reviewers"].startswith("'@") for r in rows if "ni" in r["reviewers"])
     raw = list(csv.DictReader(io.StringIO(table_csv(report, raw=True))))
     assert any(r["reviewers"].startswith("@ni") for r in raw)
 
@@ -140,17 +160,27 @@ def test_measure_table2_markdown_escapes_unit_names() -> None:
     from evidencekit.core.instruments.models import build_instrument
     from evidencekit.core.measure import build_ratings, render_table2, table2
 
-    measure = build_instrument({
-        "kind": "measure", "id": "mini", "version": "1", "title": "Mini",
-        "source": {"citation": "test", "licence": "CC0"},
-        "items": [{"id": "a", "number": 1, "text": "Culture"}],
-        "scale": {"min": 0, "max": 3, "anchors": {0: "none", 3: "all"}},
-        "scoring": {"method": "sum", "total_min": 0, "total_max": 3,
-                    "missing": {"max_missing_items": 0, "rule": "prorate"}},
-    })
+    measure = build_instrument(
+        {
+            "kind": "measure",
+            "id": "mini",
+            "version": "1",
+            "title": "Mini",
+            "source": {"citation": "test", "licence": "CC0"},
+            "items": [{"id": "a", "number": 1, "text": "Culture"}],
+            "scale": {"min": 0, "max": 3, "anchors": {0: "none", 3: "all"}},
+            "scoring": {
+                "method": "sum",
+                "total_min": 0,
+                "total_max": 3,
+                "missing": {"max_missing_items": 0, "rule": "prorate"},
+            },
+        }
+    )
     unit = "<script>alert(1)</script>"
-    table = table2(build_ratings(measure, [(unit, "x", 1, 2), ("=1+1", "x", 1, 1)]).scores,
-                   None, None)
+    table = table2(
+        build_ratings(measure, [(unit, "x", 1, 2), ("=1+1", "x", 1, 1)]).scores, None, None
+    )
     md = render_table2(table, "markdown")
     assert "<script>" not in md and "&lt;script&gt;" in md
     rows = list(csv.reader(io.StringIO(render_table2(table, "csv"))))

@@ -21,8 +21,9 @@ from evidencekit.core.screening.interactive import ScreeningSession, highlight
 pytest.importorskip("prompt_toolkit")
 
 
-def screen_keys(review: Path, keys: str, stage: str = "title-abstract", reviewer: str = "ann",
-                **kwargs):
+def screen_keys(
+    review: Path, keys: str, stage: str = "title-abstract", reviewer: str = "ann", **kwargs
+):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
@@ -37,10 +38,12 @@ def review(tmp_path: Path) -> Path:
     return make_screening_review(tmp_path / "review", n=6)
 
 
-def current(review: Path, reviewer: str = "ann", stage: str = "title-abstract"
-            ) -> dict[str, tuple[str, str]]:
-    return {d.record_id: (d.decision, d.reason)
-            for d in decisions(open_review(review), stage, reviewer)}
+def current(
+    review: Path, reviewer: str = "ann", stage: str = "title-abstract"
+) -> dict[str, tuple[str, str]]:
+    return {
+        d.record_id: (d.decision, d.reason) for d in decisions(open_review(review), stage, reviewer)
+    }
 
 
 def test_keys_decide_exclude_with_reason_undo_skip_and_quit(review: Path) -> None:
@@ -74,11 +77,16 @@ def test_each_decision_is_stored_at_once(review: Path) -> None:
 def test_full_text_stage_not_retrieved_and_queue_follows_title_abstract(review: Path) -> None:
     ids = record_ids(review)
     screen_keys(review, "iie1e1e1e1q")  # two includes, four exclusions
-    assert [k for k, v in final_decisions(open_review(review), "title-abstract").items()
-            if v.outcome == "include"] == ids[:2]
+    assert [
+        k
+        for k, v in final_decisions(open_review(review), "title-abstract").items()
+        if v.outcome == "include"
+    ] == ids[:2]
     session, summary = screen_keys(review, "ne3q", stage="full-text")
     assert current(review, stage="full-text") == {
-        ids[0]: ("not-retrieved", ""), ids[1]: ("exclude", "no influences reported")}
+        ids[0]: ("not-retrieved", ""),
+        ids[1]: ("exclude", "no influences reported"),
+    }
     assert summary.remaining == 0
     # 'n' at title-abstract is refused with a message, nothing stored.
     session, _ = screen_keys(make_screening_review(review.parent / "other", n=2), "nq")
@@ -96,11 +104,16 @@ def test_blind_by_default(review: Path) -> None:
 
 
 def test_highlight_terms() -> None:
-    parts = highlight("Peer Support and a PROTOCOL for peer support", ["peer support"],
-                      ["protocol"])
-    assert parts == [("class:include", "Peer Support"), ("", " and a "),
-                     ("class:exclude", "PROTOCOL"), ("", " for "),
-                     ("class:include", "peer support")]
+    parts = highlight(
+        "Peer Support and a PROTOCOL for peer support", ["peer support"], ["protocol"]
+    )
+    assert parts == [
+        ("class:include", "Peer Support"),
+        ("", " and a "),
+        ("class:exclude", "PROTOCOL"),
+        ("", " for "),
+        ("class:include", "peer support"),
+    ]
     assert highlight("text", [], []) == [("", "text")]
 
 
@@ -121,9 +134,15 @@ print(len(summary.decided), len(summary.errors))
 
 def two_reviewers_at_once(review: Path, n: int) -> None:
     keys = {"ann": "i" * n + "q", "bob": "e1" * n + "q"}
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(review), name, k],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for name, k in keys.items()]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(review), name, k],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, k in keys.items()
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
@@ -151,9 +170,21 @@ def test_screen_command_in_a_pseudo_terminal(review: Path) -> None:
     ids = record_ids(review)
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, its terminal the pty
-        os.execv(sys.executable, [sys.executable, "-m", "evidencekit.core", "screen", "--stage",
-                                  "title-abstract", "--reviewer", "ann", "--review",
-                                  str(review)])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "evidencekit.core",
+                "screen",
+                "--stage",
+                "title-abstract",
+                "--reviewer",
+                "ann",
+                "--review",
+                str(review),
+            ],
+        )
     seen = b""
 
     def read_until(marker: bytes) -> None:
@@ -191,7 +222,8 @@ def test_screen_command_in_a_pseudo_terminal(review: Path) -> None:
 def test_screen_command_refuses_without_a_terminal(review: Path) -> None:
     from screening_review import run
 
-    result = run("screen", "--stage", "title-abstract", "--reviewer", "ann", "--review",
-                 str(review))
+    result = run(
+        "screen", "--stage", "title-abstract", "--reviewer", "ann", "--review", str(review)
+    )
     assert result.exit_code == 1 and "needs a terminal" in result.stderr
     assert json.dumps(current(review)) == "{}"

@@ -57,9 +57,14 @@ def test_recall_at_fraction_by_hand():
 
 
 def test_summary_keys_and_values():
-    assert summary(ORDER) == {"n": 10, "n_included": 4, "wss_95": pytest.approx(0.05),
-                              "wss_100": pytest.approx(0.1), "recall_at_10pct": 0.25,
-                              "recall_at_20pct": 0.5}
+    assert summary(ORDER) == {
+        "n": 10,
+        "n_included": 4,
+        "wss_95": pytest.approx(0.05),
+        "wss_100": pytest.approx(0.1),
+        "recall_at_10pct": 0.25,
+        "recall_at_20pct": 0.5,
+    }
 
 
 def test_perfect_and_worst_orders():
@@ -87,7 +92,7 @@ def test_recall_curve_is_monotone_and_ends_at_one(order):
     curve = recall_curve(order)
     assert all(a <= b for a, b in zip(curve, curve[1:], strict=False))
     assert curve[-1] == 1.0
-    assert all(0 < c <= 1 for c in curve[curve.index(next(c for c in curve if c > 0)):])
+    assert all(0 < c <= 1 for c in curve[curve.index(next(c for c in curve if c > 0)) :])
 
 
 @settings(deadline=None)  # the machine is shared: no timing
@@ -101,7 +106,7 @@ def test_wss_bounds(order, recall):
     k = records_needed(order, recall)
     target = math.ceil(round(recall * sum(order), 9))
     assert sum(order[:k]) >= target
-    assert sum(order[:k - 1]) < target
+    assert sum(order[: k - 1]) < target
 
 
 @settings(deadline=None)  # the machine is shared: no timing

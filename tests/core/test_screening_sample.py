@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from evidencekit.core.errors import ScreeningError
 from evidencekit.core.screening.sample import allocate, draw, sample_size
 
-ids = st.lists(st.from_regex(r"r[0-9a-f]{4}-[0-9]{1,3}", fullmatch=True), min_size=1,
-               max_size=200, unique=True)
+ids = st.lists(
+    st.from_regex(r"r[0-9a-f]{4}-[0-9]{1,3}", fullmatch=True), min_size=1, max_size=200, unique=True
+)
 
 
 @given(ids=ids, seed=st.integers(0, 2**63 - 1), data=st.data())
@@ -37,8 +38,12 @@ def test_the_stream_is_pinned() -> None:
     assert draw(population, 2018, 5) == sorted(sorted(population, key=keys.get)[:5])
 
 
-@given(sizes=st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 50), min_size=1,
-                             max_size=6), data=st.data())
+@given(
+    sizes=st.dictionaries(
+        st.text(min_size=1, max_size=3), st.integers(0, 50), min_size=1, max_size=6
+    ),
+    data=st.data(),
+)
 def test_allocation_sums_and_stays_proportional(sizes, data) -> None:
     whole = sum(sizes.values())
     total = data.draw(st.integers(0, whole))
@@ -50,12 +55,16 @@ def test_allocation_sums_and_stays_proportional(sizes, data) -> None:
             assert abs(quota[k] - total * v / whole) < 1
 
 
-@pytest.mark.parametrize(("population", "fraction", "expected"),
-                         [(5813, 0.05, 291), (20, 0.05, 1), (20, 0.25, 5), (7, 1.0, 7),
-                          (100, 0.07, 7)])
+@pytest.mark.parametrize(
+    ("population", "fraction", "expected"),
+    [(5813, 0.05, 291), (20, 0.05, 1), (20, 0.25, 5), (7, 1.0, 7), (100, 0.07, 7)],
+)
 def test_sample_size_rounds_up(population, fraction, expected) -> None:
-    assert sample_size(population, fraction=fraction) == expected == math.ceil(
-        round(fraction * population, 9))
+    assert (
+        sample_size(population, fraction=fraction)
+        == expected
+        == math.ceil(round(fraction * population, 9))
+    )
 
 
 @pytest.mark.parametrize("fraction", [0, -0.1, 1.01, float("nan")])

@@ -36,7 +36,11 @@ def test_no_decision_is_pending_and_automation_excludes() -> None:
     auto = [AutomatedExclusion("r1", "s", "rules", "language", "fre", "t")]
     final = combine(SINGLE, "r1", [], auto)
     assert (final.outcome, final.automated, final.reason, final.rule) == (
-        "exclude", True, AUTOMATION_REASON, "language")
+        "exclude",
+        True,
+        AUTOMATION_REASON,
+        "language",
+    )
     # A person's decision overrides the tool.
     final = combine(SINGLE, "r1", [d("ann", "include")], auto)
     assert (final.outcome, final.automated) == ("include", False)
@@ -51,7 +55,10 @@ def test_maybe_counts_as_the_stage_says() -> None:
 def test_single_reviewer_stands_and_disagreement() -> None:
     final = combine(SINGLE, "r1", [d("ann", "exclude", "wrong population")])
     assert (final.outcome, final.reason, final.reviewers) == (
-        "exclude", "wrong population", ("ann",))
+        "exclude",
+        "wrong population",
+        ("ann",),
+    )
     assert outcome(SINGLE, d("ann", "include"), d("bob", "include")) == "include"
     assert outcome(SINGLE, d("ann", "include"), d("bob", "exclude")) == "conflict"
     # The named screener's decision stands where the second reviewer differs.
@@ -65,8 +72,10 @@ def test_consensus_needs_two_agreeing_or_the_named_reviewer() -> None:
     assert outcome(CONSENSUS, d("ann", "include")) == "pending"
     assert outcome(CONSENSUS, d("ann", "include"), d("bob", "include")) == "include"
     assert outcome(CONSENSUS, d("ann", "include"), d("bob", "exclude")) == "conflict"
-    assert outcome(CONSENSUS, d("ann", "include"), d("bob", "exclude"),
-                   d("chair", "exclude", "r")) == "exclude"
+    assert (
+        outcome(CONSENSUS, d("ann", "include"), d("bob", "exclude"), d("chair", "exclude", "r"))
+        == "exclude"
+    )
     assert outcome(CONSENSUS, d("chair", "include")) == "include"
 
 
@@ -89,11 +98,15 @@ def test_config_defaults_and_declared_section() -> None:
     assert [s.name for s in config.stages] == ["title-abstract", "full-text"]
     assert config.stages[0].maybe == "include" and not config.stages[0].reason_required
     assert config.stages[1].full_text and config.stages[1].reason_required
-    config = screening_config({
-        "stages": [{"id": "ta", "decision_rule": "consensus", "reviewer": "chair"},
-                   {"id": "ft", "full_text": True}],
-        "reasons": ["Wrong population", "Wrong design"],
-    })
+    config = screening_config(
+        {
+            "stages": [
+                {"id": "ta", "decision_rule": "consensus", "reviewer": "chair"},
+                {"id": "ft", "full_text": True},
+            ],
+            "reasons": ["Wrong population", "Wrong design"],
+        }
+    )
     assert config.stage("ft").maybe == "undecided"
     assert config.reason("  wrong   POPULATION ") == "Wrong population"
     assert config.reason("other") is None

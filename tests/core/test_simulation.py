@@ -59,7 +59,10 @@ def test_simulation_on_real_excerpt(registry, excerpt):
     assert result.metrics == summary(result.labels_in_order)
     assert result.metrics["n"] == 60 and result.metrics["n_included"] == 8
     assert {p["rule"] for p in result.stopping} == {
-        "consecutive-irrelevant", "fraction-screened", "hypergeometric"}
+        "consecutive-irrelevant",
+        "fraction-screened",
+        "hypergeometric",
+    }
     for point in result.stopping:
         if point["fired_at"] is not None:
             k = point["fired_at"]
@@ -76,8 +79,7 @@ def test_same_seed_same_order_different_seed_different_priors(registry, excerpt)
 
 def test_prioritised_beats_random_on_the_excerpt(registry, excerpt):
     # Random order has expected WSS@95 of about 0; the model saves a third of the work.
-    values = [simulate(excerpt, registry, seed=s, rules=[]).metrics["wss_95"]
-              for s in range(3)]
+    values = [simulate(excerpt, registry, seed=s, rules=[]).metrics["wss_95"] for s in range(3)]
     assert sum(values) / 3 > 0.25
 
 
@@ -89,8 +91,9 @@ def test_retraining_after_every_record_is_recorded(registry, excerpt):
 
 
 def test_a_stopping_rule_fires_where_it_should(registry, excerpt):
-    result = simulate(excerpt, registry, seed=1,
-                      rules=[RuleSpec("fraction-screened", {"fraction": 0.5})])
+    result = simulate(
+        excerpt, registry, seed=1, rules=[RuleSpec("fraction-screened", {"fraction": 0.5})]
+    )
     (point,) = result.stopping
     assert point["fired_at"] == 30 and point["fraction_screened"] == 0.5
 
@@ -107,19 +110,22 @@ def test_unknown_model_and_rule_are_named(registry, excerpt):
 # ------------------------------------------------------------------ awkward datasets
 
 ROWS = [
-    {"title": "Peer support in psychiatry", "abstract": "A trial of peer workers.",
-     "label_included": "1"},
+    {
+        "title": "Peer support in psychiatry",
+        "abstract": "A trial of peer workers.",
+        "label_included": "1",
+    },
     {"title": "Rice yields", "abstract": "Fertiliser effects.", "label_included": "0"},
-    {"title": "Peer workers and recovery", "abstract": "Qualitative study.",
-     "label_included": "1"},
+    {"title": "Peer workers and recovery", "abstract": "Qualitative study.", "label_included": "1"},
     {"title": "Bridge design", "abstract": "Steel and concrete.", "label_included": "0"},
     {"title": "Mentoring by peers", "abstract": "", "label_included": "0"},
 ]
 
 
 def test_no_label_column(tmp_path, registry):
-    path = write_csv(tmp_path / "d.csv", [{k: v for k, v in r.items() if k != "label_included"}
-                                          for r in ROWS])
+    path = write_csv(
+        tmp_path / "d.csv", [{k: v for k, v in r.items() if k != "label_included"} for r in ROWS]
+    )
     with pytest.raises(RecordFormatError, match="no inclusion label column.*abstract, title"):
         read_labelled(path, registry)
 
@@ -140,11 +146,17 @@ def test_bad_label_names_the_line(tmp_path, registry):
 
 
 def test_empty_abstracts_duplicates_and_other_languages_are_simulated(tmp_path, registry):
-    rows = [*ROWS, dict(ROWS[1]),  # a duplicate row
-            {"title": "Unterstützung durch Peers in der Psychiatrie",
-             "abstract": "Eine Studie über Genesungsbegleiter.", "label_included": "1"},
-            {"title": "同伴支持 精神卫生", "abstract": "", "label_included": "0"},
-            {"title": "", "abstract": "", "label_included": "0"}]
+    rows = [
+        *ROWS,
+        dict(ROWS[1]),  # a duplicate row
+        {
+            "title": "Unterstützung durch Peers in der Psychiatrie",
+            "abstract": "Eine Studie über Genesungsbegleiter.",
+            "label_included": "1",
+        },
+        {"title": "同伴支持 精神卫生", "abstract": "", "label_included": "0"},
+        {"title": "", "abstract": "", "label_included": "0"},
+    ]
     data = read_labelled(write_csv(tmp_path / "mixed.csv", rows), registry)
     text = "\n".join(data.warnings)
     assert "3 of 9 records have no abstract" in text
@@ -156,8 +168,9 @@ def test_empty_abstracts_duplicates_and_other_languages_are_simulated(tmp_path, 
 
 
 def test_an_alternative_label_column(tmp_path, registry):
-    rows = [{"title": r["title"], "abstract": r["abstract"], "final": r["label_included"]}
-            for r in ROWS]
+    rows = [
+        {"title": r["title"], "abstract": r["abstract"], "final": r["label_included"]} for r in ROWS
+    ]
     data = read_labelled(write_csv(tmp_path / "alt.csv", rows), registry, label_column="final")
     assert data.labels == [1, 0, 1, 0, 0]
 
@@ -165,17 +178,21 @@ def test_an_alternative_label_column(tmp_path, registry):
 def test_an_asreview_ris_export_is_a_labelled_set(tmp_path, registry):
     """ASReview's RIS export keeps the label in N1 (ASReview_relevant / _irrelevant)."""
     blocks = []
-    for i, tag in enumerate(["ASReview_relevant", "ASReview_irrelevant", "ASReview_irrelevant",
-                             "ASReview_relevant"]):
+    for i, tag in enumerate(
+        ["ASReview_relevant", "ASReview_irrelevant", "ASReview_irrelevant", "ASReview_relevant"]
+    ):
         blocks.append(f"TY  - JOUR\nTI  - Title {i}\nAB  - Abstract {i}\nN1  - {tag}\nER  - \n")
     path = tmp_path / "asreview.ris"
     path.write_text("\n".join(blocks), encoding="utf-8")
     data = read_labelled(path, registry)
     assert data.labels == [1, 0, 0, 1] and data.label_column == "N1"
     unseen = tmp_path / "unseen.ris"
-    unseen.write_text(path.read_text("utf-8").replace("Title 2\nAB  - Abstract 2\nN1  - "
-                                                      "ASReview_irrelevant",
-                                                      "Title 2\nAB  - Abstract 2\nN1  - "
-                                                      "ASReview_not_seen"), encoding="utf-8")
+    unseen.write_text(
+        path.read_text("utf-8").replace(
+            "Title 2\nAB  - Abstract 2\nN1  - ASReview_irrelevant",
+            "Title 2\nAB  - Abstract 2\nN1  - ASReview_not_seen",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(RecordFormatError, match="asreview_not_seen.*expected 1"):
         read_labelled(unseen, registry)

@@ -55,9 +55,22 @@ def test_failed_first_import_keeps_records_another_process_committed(tmp_path: P
     slow = folder / "big.slow"
     slow.write_text("TY  - JOUR\nTI  - cut off", encoding="utf-8")
     first = subprocess.Popen(
-        [sys.executable, "-m", "evidencekit.core", "import", str(slow), "--source", "A",
-         "--format", "slow-test", "--review", str(folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "evidencekit.core",
+            "import",
+            str(slow),
+            "--source",
+            "A",
+            "--format",
+            "slow-test",
+            "--review",
+            str(folder),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         _wait_for(slow.with_name("big.slow.started"), first)

@@ -10,20 +10,34 @@ from evidencekit.core.errors import InstrumentError
 from evidencekit.core.yaml_loader import MAX_DEPTH, load_yaml
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a: &a [*a]\n", r"^x.yaml:1: \$.a\[0\]: an alias refers to the list or mapping that "
-                     r"contains it \(a circular alias\)"),
-    ("ok: 1\nb: &b {c: [1, *b]}\n", r"^x.yaml:2: \$.b.c\[1\]: .*circular alias"),
-    ("x: " + "[" * 2000 + "]" * 2000 + "\n",
-     rf"^x.yaml:1: lists and mappings nested more than {MAX_DEPTH} deep"),
-    ("".join("  " * i + f"k{i}:\n" for i in range(300)),
-     rf"^x.yaml:{MAX_DEPTH}: lists and mappings nested more than {MAX_DEPTH} deep"),
-    ("a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 300)),
-     rf"nested more than {MAX_DEPTH} deep \(through aliases\)"),
-    ("n: 1\nbig: " + "9" * 5000 + "\n",
-     r"^x.yaml:2: \$.big: the value '99999999999999999999'... cannot be read \(Exceeds the "
-     r"limit"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "a: &a [*a]\n",
+            r"^x.yaml:1: \$.a\[0\]: an alias refers to the list or mapping that "
+            r"contains it \(a circular alias\)",
+        ),
+        ("ok: 1\nb: &b {c: [1, *b]}\n", r"^x.yaml:2: \$.b.c\[1\]: .*circular alias"),
+        (
+            "x: " + "[" * 2000 + "]" * 2000 + "\n",
+            rf"^x.yaml:1: lists and mappings nested more than {MAX_DEPTH} deep",
+        ),
+        (
+            "".join("  " * i + f"k{i}:\n" for i in range(300)),
+            rf"^x.yaml:{MAX_DEPTH}: lists and mappings nested more than {MAX_DEPTH} deep",
+        ),
+        (
+            "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 300)),
+            rf"nested more than {MAX_DEPTH} deep \(through aliases\)",
+        ),
+        (
+            "n: 1\nbig: " + "9" * 5000 + "\n",
+            r"^x.yaml:2: \$.big: the value '99999999999999999999'... cannot be read \(Exceeds the "
+            r"limit",
+        ),
+    ],
+)
 def test_hostile_yaml_is_a_located_error(text: str, expected: str) -> None:
     with pytest.raises(InstrumentError, match=expected):
         load_yaml("x.yaml", text=text)
@@ -60,7 +74,8 @@ def test_circular_alias_in_review_yaml_is_an_error_on_every_command(tmp_path) ->
     from evidencekit.core.cli import cli
 
     (tmp_path / "review.yaml").write_text(
-        "kind: review\nid: r\nversion: '1'\ntitle: T\nloop: &a [*a]\n", encoding="utf-8")
+        "kind: review\nid: r\nversion: '1'\ntitle: T\nloop: &a [*a]\n", encoding="utf-8"
+    )
     for args in (["records", "list"], ["run", "--dry-run"], ["instruments", "list"]):
         result = CliRunner().invoke(cli, [*args, "--review", str(tmp_path)])
         if "No such option" in result.output:
@@ -68,4 +83,5 @@ def test_circular_alias_in_review_yaml_is_an_error_on_every_command(tmp_path) ->
         assert result.exit_code != 0, args
         assert "circular alias" in result.output + (result.stderr or ""), args
         assert "Traceback" not in result.output and not isinstance(
-            result.exception, RecursionError), args
+            result.exception, RecursionError
+        ), args

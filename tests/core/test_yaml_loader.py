@@ -67,26 +67,38 @@ def test_syntax_error_names_file_line_and_path() -> None:
         load_yaml("bad.yaml", text="a: 1\nb: [1, 2\nc: 3\n")
     (problem,) = err.value.problems
     assert problem.startswith(
-        "bad.yaml:3: YAML syntax error in $.b (column 2): expected ',' or ']'")
+        "bad.yaml:3: YAML syntax error in $.b (column 2): expected ',' or ']'"
+    )
 
 
-@pytest.mark.parametrize("text,expected", [
-    # A tab used for indentation, inside a list of items.
-    ("kind: checklist\nitems:\n  - id: q1\n\t text: First\n",
-     "t.yaml:4: YAML syntax error in $.items[0] (column 1): found character '\\t' that cannot "
-     "start any token"),
-    # An alias (*name) with no anchor (&name) of that name.
-    ("answer_sets:\n  ync: &ync [yes, no]\nitems:\n  - {id: q1, answers: *yn}\n",
-     "t.yaml:4: YAML syntax error in $.items[0].answers (column 23): found undefined alias "
-     "'yn'"),
-    # A colon in an unquoted value, deep in a mapping.
-    ("source:\n  citation: Smith: a study\n  licence: MIT\n",
-     "t.yaml:2: YAML syntax error in $.source (column 18): mapping values are not "
-     "allowed here"),
-    # An unclosed quote runs to the end of the file.
-    ("title: \"Open\nid: x\n",
-     "t.yaml:3: YAML syntax error in $.title (column 1): found unexpected end of stream"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # A tab used for indentation, inside a list of items.
+        (
+            "kind: checklist\nitems:\n  - id: q1\n\t text: First\n",
+            "t.yaml:4: YAML syntax error in $.items[0] (column 1): found character '\\t' that "
+            "cannot start any token",
+        ),
+        # An alias (*name) with no anchor (&name) of that name.
+        (
+            "answer_sets:\n  ync: &ync [yes, no]\nitems:\n  - {id: q1, answers: *yn}\n",
+            "t.yaml:4: YAML syntax error in $.items[0].answers (column 23): found undefined alias "
+            "'yn'",
+        ),
+        # A colon in an unquoted value, deep in a mapping.
+        (
+            "source:\n  citation: Smith: a study\n  licence: MIT\n",
+            "t.yaml:2: YAML syntax error in $.source (column 18): mapping values are not "
+            "allowed here",
+        ),
+        # An unclosed quote runs to the end of the file.
+        (
+            'title: "Open\nid: x\n',
+            "t.yaml:3: YAML syntax error in $.title (column 1): found unexpected end of stream",
+        ),
+    ],
+)
 def test_syntax_error_paths(text: str, expected: str) -> None:
     with pytest.raises(InstrumentError) as err:
         load_yaml("t.yaml", text=text)
@@ -108,11 +120,14 @@ def test_small_aliases_and_merge_keys_still_work() -> None:
     assert doc.data["other"] == {"x": 1, "y": 2}
 
 
-@pytest.mark.parametrize("text", [
-    "a: !!python/object/apply:os.system ['echo no']\n",
-    "a: !!python/name:os.system ''\n",
-    "a: !custom {x: 1}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo no']\n",
+        "a: !!python/name:os.system ''\n",
+        "a: !custom {x: 1}\n",
+    ],
+)
 def test_unsafe_or_unknown_tags_are_errors(text: str) -> None:
     with pytest.raises(InstrumentError, match=r"^t.yaml:1: \$\.a: "):
         load_yaml("t.yaml", text=text)
@@ -145,7 +160,8 @@ def test_control_characters_name_their_line() -> None:
         load_yaml("c.yaml", text="a: 1\nb: x\x1fy\n")
     assert err.value.problems == [
         "c.yaml:2: the text contains the control character U+001F, which YAML does not "
-        "allow; remove it"]
+        "allow; remove it"
+    ]
 
 
 def test_nul_bytes_and_missing_files(tmp_path: Path) -> None:
@@ -165,13 +181,16 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         load_yaml(path)
 
 
-@pytest.mark.parametrize("path,expected", [
-    ((), "$"),
-    (("items", 3, "answers"), "$.items[3].answers"),
-    (("answer_sets", "yes-cant-tell-no", 0), "$.answer_sets.yes-cant-tell-no[0]"),
-    (("scale", "anchors", "4"), "$.scale.anchors['4']"),
-    (("a b",), "$['a b']"),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ((), "$"),
+        (("items", 3, "answers"), "$.items[3].answers"),
+        (("answer_sets", "yes-cant-tell-no", 0), "$.answer_sets.yes-cant-tell-no[0]"),
+        (("scale", "anchors", "4"), "$.scale.anchors['4']"),
+        (("a b",), "$['a b']"),
+    ],
+)
 def test_json_path(path: tuple, expected: str) -> None:
     assert json_path(path) == expected
 
@@ -179,13 +198,22 @@ def test_json_path(path: tuple, expected: str) -> None:
 # Plain YAML data: string keys, scalars that YAML round-trips as themselves.
 _keys = st.text(alphabet=string.ascii_letters + "_-", min_size=1, max_size=8)
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.text(alphabet=string.printable.replace("\r", "").replace("\x0b", "").replace("\x0c", ""),
-            max_size=20),
+    st.text(
+        alphabet=string.printable.replace("\r", "").replace("\x0b", "").replace("\x0c", ""),
+        max_size=20,
+    ),
 )
-_data = st.recursive(_scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(_keys, children, max_size=4)), max_leaves=20)
+_data = st.recursive(
+    _scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(_keys, children, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -220,8 +248,9 @@ def test_arbitrary_text_never_raises_anything_but_instrument_error(text: str) ->
         for problem in exc.problems:
             # A syntax error always says where in the document it happened.
             if "YAML syntax error" in problem:
-                assert re.match(r"fuzz\.yaml:\d+: YAML syntax error in \$.* \(column \d+\): ",
-                                problem), problem
+                assert re.match(
+                    r"fuzz\.yaml:\d+: YAML syntax error in \$.* \(column \d+\): ", problem
+                ), problem
 
 
 @settings(max_examples=300, deadline=None)

@@ -34,8 +34,7 @@ def expectations(path: Path) -> list[str]:
 
 def test_every_kind_has_invalid_examples() -> None:
     kinds = {p.parent.name for p in FILES}
-    assert {"checklist", "framework", "measure", "form", "crosswalk", "review",
-            "general"} <= kinds
+    assert {"checklist", "framework", "measure", "form", "crosswalk", "review", "general"} <= kinds
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -48,7 +47,8 @@ def test_invalid_instrument_is_rejected_where_it_is_wrong(path: Path) -> None:
     shown = [p.replace(str(path.parent) + "/", "") for p in problems]
     for fragment in expected:
         assert any(fragment in line for line in shown), (
-            f"expected {fragment!r} among:\n" + "\n".join(shown))
+            f"expected {fragment!r} among:\n" + "\n".join(shown)
+        )
     assert len(shown) == len(expected), "unexpected extra errors:\n" + "\n".join(shown)
     for line in problems:
         assert "\n" not in line

@@ -24,8 +24,9 @@ from evidencekit.core.instruments.models import (
     Measure,
 )
 
-PAPER_FACTS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
-               / "paper-facts.yaml")
+PAPER_FACTS = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "paper-facts.yaml"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +49,15 @@ def shipped_files() -> list[Path]:
 
 
 EXPECTED = {
-    "casp-rct": Checklist, "casp-qualitative": Checklist, "casp-cohort": Checklist,
-    "casp-case-control": Checklist, "peer-support-influences": Framework,
-    "cfir-2009": Framework, "cfir-2022": Framework,
-    "peer-support-implementation-measure": Measure, "peer-support-extraction": Form,
+    "casp-rct": Checklist,
+    "casp-qualitative": Checklist,
+    "casp-cohort": Checklist,
+    "casp-case-control": Checklist,
+    "peer-support-influences": Framework,
+    "cfir-2009": Framework,
+    "cfir-2022": Framework,
+    "peer-support-implementation-measure": Measure,
+    "peer-support-extraction": Form,
     "peer-support-to-cfir-2009": Crosswalk,
 }
 
@@ -126,7 +132,10 @@ def test_casp_scoring_is_the_reference_reviews_convention(catalog, checklist_id:
     assert scoring.points == {"yes": 1.0, "cant_tell": 0.0, "no": 0.0}
     assert scoring.denominator == "scored-items"
     assert [(b.grade, b.min_percent) for b in scoring.bands] == [
-        ("good", 60.0), ("fair", 45.0), ("poor", 0.0)]
+        ("good", 60.0),
+        ("fair", 45.0),
+        ("poor", 0.0),
+    ]
     assert "Ibrahim" in scoring.convention
     assert "CASP itself does not recommend" in scoring.convention
     # 45-59 % is fair: 59 is fair, 60 good, 44.9 poor.
@@ -193,15 +202,20 @@ def test_crosswalk_matches_the_paper_and_the_framework(catalog, facts) -> None:
     framework = catalog.get("peer-support-influences", kind="framework")
     cfir = catalog.get("cfir-2009", kind="framework")
     crosswalk = catalog.get("peer-support-to-cfir-2009", kind="crosswalk")
-    paper = {(framework.resolve(name).id, target, condition)
-             for name, target, condition in _paper_mapping(facts, cfir)}
+    paper = {
+        (framework.resolve(name).id, target, condition)
+        for name, target, condition in _paper_mapping(facts, cfir)
+    }
     mapped = {(m.source, m.target, m.condition) for m in crosswalk.mappings}
     assert mapped == paper
-    inline = {(i.id, c["target"], c["condition"]) for i in framework.influences
-              for c in i.crosswalk}
+    inline = {
+        (i.id, c["target"], c["condition"]) for i in framework.influences for c in i.crosswalk
+    }
     assert inline == mapped
     assert {(m.target, m.condition) for m in crosswalk.targets_for("psw-training")} == {
-        ("inner-setting", "if provided internally"), ("process", None)}
+        ("inner-setting", "if provided internally"),
+        ("process", None),
+    }
 
 
 def test_cfir_2009_counts(catalog) -> None:
@@ -209,12 +223,21 @@ def test_cfir_2009_counts(catalog) -> None:
     assert len(cfir.domains) == 5
     assert len(cfir.influences) == 39
     per_domain = {d.id: sum(1 for i in cfir.influences if i.domain == d.id) for d in cfir.domains}
-    assert per_domain == {"intervention-characteristics": 8, "outer-setting": 4,
-                          "inner-setting": 14, "characteristics-of-individuals": 5,
-                          "process": 8}
+    assert per_domain == {
+        "intervention-characteristics": 8,
+        "outer-setting": 4,
+        "inner-setting": 14,
+        "characteristics-of-individuals": 5,
+        "process": 8,
+    }
     assert [c.id for c in cfir.children("implementation-climate")] == [
-        "tension-for-change", "compatibility", "relative-priority",
-        "organizational-incentives-and-rewards", "goals-and-feedback", "learning-climate"]
+        "tension-for-change",
+        "compatibility",
+        "relative-priority",
+        "organizational-incentives-and-rewards",
+        "goals-and-feedback",
+        "learning-climate",
+    ]
     assert "Damschroder" in cfir.source.citation and "2009" in cfir.source.citation
     assert "CC BY" in cfir.source.licence
 
@@ -226,7 +249,9 @@ def test_cfir_2022_counts(catalog) -> None:
     assert len([i for i in cfir.influences if i.parent is not None]) == 19
     individuals = cfir.domain("individuals")
     assert [(s.id, len(s.entries)) for s in individuals.subdomains] == [
-        ("roles", 9), ("characteristics", 4)]
+        ("roles", 9),
+        ("characteristics", 4),
+    ]
     inner = [i for i in cfir.top_level() if i.domain == "inner-setting"]
     assert [i.label for i in inner] == list("ABCDEFGHIJK")
     assert "CC BY 4.0" in cfir.source.licence
@@ -242,16 +267,22 @@ def test_cfir_2022_counts(catalog) -> None:
 def test_measure_items_are_the_influences_of_ten_percent_or_more(catalog, facts) -> None:
     measure = catalog.get("peer-support-implementation-measure", kind="measure")
     framework = catalog.get(measure.framework, kind="framework")
-    threshold = [i for i in framework.influences
-                 if i.reference.get("percent_of_papers", 0) >= 10 and not i.unclear]
+    threshold = [
+        i
+        for i in framework.influences
+        if i.reference.get("percent_of_papers", 0) >= 10 and not i.unclear
+    ]
     ranked = sorted(threshold, key=lambda i: -i.reference["percent_of_papers"])
     assert [item.influence for item in measure.items] == [i.id for i in ranked]
     assert len(measure.items) == facts["measure"]["items"] == 8
     assert [item.number for item in measure.items] == list(range(1, 9))
     assert (measure.scale.min, measure.scale.max) == (0, 3)
     assert measure.scale.anchors == {int(k): v for k, v in facts["measure"]["scale"].items()}
-    assert [measure.scoring.total_min, measure.scoring.total_max] == \
-        facts["measure"]["total_range"] == [0, 24]
+    assert (
+        [measure.scoring.total_min, measure.scoring.total_max]
+        == facts["measure"]["total_range"]
+        == [0, 24]
+    )
     assert measure.scoring.method == "sum"
     assert measure.scoring.max_missing_items == 0
     assert measure.scale.midpoint == facts["measure"]["reported"]["scale_midpoint"]
@@ -261,17 +292,31 @@ def test_measure_items_are_the_influences_of_ten_percent_or_more(catalog, facts)
 def test_extraction_form(catalog, facts) -> None:
     form = catalog.get("peer-support-extraction", kind="form")
     labels = [g.label for g in form.groups]
-    for wanted in ("Participant inclusion and exclusion criteria",
-                   "Peer support intervention summary", "PSW characteristics",
-                   "Country and service setting"):
+    for wanted in (
+        "Participant inclusion and exclusion criteria",
+        "Peer support intervention summary",
+        "PSW characteristics",
+        "Country and service setting",
+    ):
         assert wanted in labels
     assert form.influence_table_label.startswith("Influences")
     assert form.field("design").allowed == facts["eligibility"]["designs"]
     assert form.field("modality").allowed == ["individual", "group", "both", "not stated"]
     assert [f.id for f in form.study_attributes] == [
-        "design", "country", "setting", "modality", "income_level"]
+        "design",
+        "country",
+        "setting",
+        "modality",
+        "income_level",
+    ]
     assert [c.id for c in form.influence_columns] == [
-        "study_id", "influence", "direction", "factor", "evidence", "reviewer"]
+        "study_id",
+        "influence",
+        "direction",
+        "factor",
+        "evidence",
+        "reviewer",
+    ]
     assert form.column("direction").allowed == ["facilitator", "barrier", "unclear"]
     assert form.column("influence").values_from == "framework"
     assert form.influence_framework == "peer-support-influences@2020"

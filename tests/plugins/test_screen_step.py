@@ -39,9 +39,14 @@ def test_screen_step_applies_rules_sample_and_files_and_reruns(tmp_path: Path) -
     with open_store(open_review(folder)) as store, store.read() as conn:
         years = {r.record_id: r.year for r in rows.load_records(conn)}
     ids = [r for r in record_ids(folder) if years[r] <= 2018]  # the rules exclude the rest
-    (folder / "ta.csv").write_text("record_id,decision,reason\n" + "".join(
-        f"{r},{'include' if i % 2 else 'exclude'},{'' if i % 2 else 'wrong population'}\n"
-        for i, r in enumerate(ids)), encoding="utf-8")
+    (folder / "ta.csv").write_text(
+        "record_id,decision,reason\n"
+        + "".join(
+            f"{r},{'include' if i % 2 else 'exclude'},{'' if i % 2 else 'wrong population'}\n"
+            for i, r in enumerate(ids)
+        ),
+        encoding="utf-8",
+    )
     result = run("--review", str(folder), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads((folder / "outputs" / "screening.json").read_text())
@@ -67,6 +72,9 @@ def test_screen_step_plan_errors(tmp_path: Path) -> None:
 
 
 def test_worked_example_decisions_are_what_the_script_writes() -> None:
-    out = subprocess.run([sys.executable, str(EXAMPLE / "construct_decisions.py"), "--check"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLE / "construct_decisions.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr

@@ -16,8 +16,13 @@ def _check_options(options: list[dict[str, Any]], path: PathKey, problems: _Prob
 
 
 def _check_answer_source(
-    item: dict[str, Any], path: PathKey, answer_sets: dict[str, Any], problems: _Problems,
-    *, default_type: str | None = None, inherits_options: bool = False,
+    item: dict[str, Any],
+    path: PathKey,
+    answer_sets: dict[str, Any],
+    problems: _Problems,
+    *,
+    default_type: str | None = None,
+    inherits_options: bool = False,
 ) -> str:
     """Check how an item (or a part) declares its answers; return its answer type.
 
@@ -28,8 +33,10 @@ def _check_answer_source(
     if has_set and has_options:
         problems.add(path, "give either 'answers' (an answer set) or 'options', not both")
     if has_set and item["answers"] not in answer_sets:
-        problems.add((*path, "answers"), f"unknown answer set {item['answers']!r}; "
-                                         f"answer sets: {listing(answer_sets)}")
+        problems.add(
+            (*path, "answers"),
+            f"unknown answer set {item['answers']!r}; answer sets: {listing(answer_sets)}",
+        )
     if has_options:
         _check_options(item["options"], (*path, "options"), problems)
     if default_type is None:
@@ -38,9 +45,11 @@ def _check_answer_source(
     if answer_type == "choice" and not (has_set or has_options or inherits_options):
         problems.add((*path, "answer_type"), "a choice item needs 'answers: SET' or 'options'")
     if answer_type != "choice" and (has_set or has_options):
-        problems.add((*path, "answer_type"),
-                     f"a {answer_type} item takes free text, so 'answers'/'options' do not apply; "
-                     "remove them or use answer_type: choice")
+        problems.add(
+            (*path, "answer_type"),
+            f"a {answer_type} item takes free text, so 'answers'/'options' do not apply; "
+            "remove them or use answer_type: choice",
+        )
     return answer_type
 
 
@@ -60,23 +69,34 @@ def _check_checklist(data: dict[str, Any], problems: _Problems) -> None:
         problems.unique(ids, item["id"], (*path, "id"), "item id")
         problems.unique(numbers, str(item["number"]), (*path, "number"), "item number")
         if "section" in item and item["section"] not in section_ids:
-            problems.add((*path, "section"), f"unknown section {item['section']!r}; "
-                                             f"sections: {listing(section_ids)}")
+            problems.add(
+                (*path, "section"),
+                f"unknown section {item['section']!r}; sections: {listing(section_ids)}",
+            )
         answer_type = _check_answer_source(item, path, answer_sets, problems)
         scored = item.get("scored", answer_type == "choice")
         if scored and answer_type != "choice":
-            problems.add((*path, "scored"),
-                         f"a {answer_type} item cannot be scored (it has no answer options); "
-                         "set scored: false")
+            problems.add(
+                (*path, "scored"),
+                f"a {answer_type} item cannot be scored (it has no answer options); "
+                "set scored: false",
+            )
         for j, part in enumerate(item.get("parts") or []):
             part_path = (*path, "parts", j)
             problems.unique(ids, part["id"], (*part_path, "id"), "item id")
-            _check_answer_source(part, part_path, answer_sets, problems, default_type=answer_type,
-                                 inherits_options=answer_type == "choice")
+            _check_answer_source(
+                part,
+                part_path,
+                answer_sets,
+                problems,
+                default_type=answer_type,
+                inherits_options=answer_type == "choice",
+            )
 
 
-def item_codes(data: dict[str, Any], *, scored_only: bool = False
-               ) -> tuple[dict[str, list[str]], bool]:
+def item_codes(
+    data: dict[str, Any], *, scored_only: bool = False
+) -> tuple[dict[str, list[str]], bool]:
     """Answer codes of each item of checklist ``data`` (of its scored choice items only,
     if ``scored_only``), and whether every one was known.
 
@@ -87,10 +107,12 @@ def item_codes(data: dict[str, Any], *, scored_only: bool = False
     codes: dict[str, list[str]] = {}
     complete = True
     for item in data["items"]:
-        answer_type = item.get("answer_type",
-                               "choice" if "answers" in item or "options" in item else "text")
-        if scored_only and not (item.get("scored", answer_type == "choice")
-                                and answer_type == "choice"):
+        answer_type = item.get(
+            "answer_type", "choice" if "answers" in item or "options" in item else "text"
+        )
+        if scored_only and not (
+            item.get("scored", answer_type == "choice") and answer_type == "choice"
+        ):
             continue
         if "options" in item:
             codes[item["id"]] = [o["code"] for o in item["options"]]

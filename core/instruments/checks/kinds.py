@@ -10,7 +10,9 @@ from evidencekit.core.instruments.checks.located import PathKey, _Problems, list
 
 
 def _check_crosswalk_entries(
-    entries: list[dict[str, Any]], path: PathKey, problems: _Problems,
+    entries: list[dict[str, Any]],
+    path: PathKey,
+    problems: _Problems,
     key: Callable[[dict[str, Any]], tuple[str, str]],
 ) -> None:
     """Mappings of one source: no duplicates, conditions on one line, and no
@@ -25,8 +27,11 @@ def _check_crosswalk_entries(
         triple = (*pair, condition)
         if triple in seen:
             when = f", {condition}" if condition is not None else ""
-            problems.add(here, f"the mapping {' → '.join(pair)}{when} appears twice (first at "
-                               f"line {problems.line_of(seen[triple])}); remove one")
+            problems.add(
+                here,
+                f"the mapping {' → '.join(pair)}{when} appears twice (first at "
+                f"line {problems.line_of(seen[triple])}); remove one",
+            )
         else:
             seen[triple] = here
         if condition is not None:
@@ -36,9 +41,11 @@ def _check_crosswalk_entries(
         else:
             unconditional.add(pair)
     for pair in sorted(unconditional & set(conditional)):
-        problems.add(conditional[pair],
-                     f"{pair[-1]!r} is mapped both always and under a condition; "
-                     "drop the condition or the unconditional mapping")
+        problems.add(
+            conditional[pair],
+            f"{pair[-1]!r} is mapped both always and under a condition; "
+            "drop the condition or the unconditional mapping",
+        )
 
 
 def _check_framework(data: dict[str, Any], problems: _Problems) -> None:
@@ -48,13 +55,20 @@ def _check_framework(data: dict[str, Any], problems: _Problems) -> None:
         for i, entry in enumerate(raw):
             here = (*path, i)
             problems.unique(ids, entry["id"], (*here, "id"), "id")
-            if entry.get("direction") == "unclear" and (entry.get("facilitators")
-                                                         or entry.get("barriers")):
-                problems.add((*here, "direction"),
-                             "an influence of unclear direction lists facilitators or barriers; "
-                             "use direction: facilitator-barrier or empty the lists")
-            _check_crosswalk_entries(entry.get("crosswalk") or [], (*here, "crosswalk"), problems,
-                                     lambda c: (c["framework"], c["target"]))
+            if entry.get("direction") == "unclear" and (
+                entry.get("facilitators") or entry.get("barriers")
+            ):
+                problems.add(
+                    (*here, "direction"),
+                    "an influence of unclear direction lists facilitators or barriers; "
+                    "use direction: facilitator-barrier or empty the lists",
+                )
+            _check_crosswalk_entries(
+                entry.get("crosswalk") or [],
+                (*here, "crosswalk"),
+                problems,
+                lambda c: (c["framework"], c["target"]),
+            )
             entries(entry.get("entries") or [], (*here, "entries"))
 
     for d, domain in enumerate(data.get("domains") or []):
@@ -73,63 +87,77 @@ def _check_measure(data: dict[str, Any], problems: _Problems) -> None:
     for i, item in enumerate(items):
         problems.unique(ids, item["id"], ("items", i, "id"), "item id")
         if item["number"] != i + 1:
-            problems.add(("items", i, "number"),
-                         f"items are numbered 1, 2, 3 … in order; item {i + 1} is numbered "
-                         f"{item['number']}")
+            problems.add(
+                ("items", i, "number"),
+                f"items are numbered 1, 2, 3 … in order; item {i + 1} is numbered {item['number']}",
+            )
 
     scale = data["scale"]
     low, high = scale["min"], scale["max"]
     if low >= high:
-        problems.add(("scale", "max"), f"the scale maximum ({high}) must be above its minimum "
-                                       f"({low})")
+        problems.add(
+            ("scale", "max"), f"the scale maximum ({high}) must be above its minimum ({low})"
+        )
     for key in scale.get("anchors") or {}:
         if not low <= int(key) <= high:
-            problems.add(("scale", "anchors", key),
-                         f"anchor {key} is outside the scale {low}–{high}")
+            problems.add(
+                ("scale", "anchors", key), f"anchor {key} is outside the scale {low}–{high}"
+            )
 
     scoring = data["scoring"]
     if scoring["method"] == "sum" and low < high:
         want_min, want_max = len(items) * low, len(items) * high
         for name, want in (("total_min", want_min), ("total_max", want_max)):
             if scoring[name] != want:
-                problems.add(("scoring", name),
-                             f"with {len(items)} items rated {low}–{high} the sum runs "
-                             f"{want_min}–{want_max}, so {name} is {want}, not {scoring[name]}")
+                problems.add(
+                    ("scoring", name),
+                    f"with {len(items)} items rated {low}–{high} the sum runs "
+                    f"{want_min}–{want_max}, so {name} is {want}, not {scoring[name]}",
+                )
     missing = (scoring.get("missing") or {}).get("max_missing_items")
     if missing is not None and missing >= len(items):
-        problems.add(("scoring", "missing", "max_missing_items"),
-                     f"allows {missing} of {len(items)} items to be missing, so a total could "
-                     "rest on no rating at all; lower it")
+        problems.add(
+            ("scoring", "missing", "max_missing_items"),
+            f"allows {missing} of {len(items)} items to be missing, so a total could "
+            "rest on no rating at all; lower it",
+        )
 
 
 _NUMERIC = ("integer", "number")
 
 
-def _check_field(spec: dict[str, Any], path: PathKey, problems: _Problems,
-                 has_framework: bool) -> None:
+def _check_field(
+    spec: dict[str, Any], path: PathKey, problems: _Problems, has_framework: bool
+) -> None:
     kind = spec["type"]
     if kind == "choice" and "allowed" not in spec:
         problems.add((*path, "type"), "a choice field needs 'allowed' values")
     if "allowed" in spec:
         if kind not in ("choice", "list"):
-            problems.add((*path, "allowed"),
-                         f"'allowed' applies to choice and list fields, not {kind}")
+            problems.add(
+                (*path, "allowed"), f"'allowed' applies to choice and list fields, not {kind}"
+            )
         seen: dict[Any, PathKey] = {}
         for i, value in enumerate(spec["allowed"]):
             problems.unique(seen, value, (*path, "allowed", i), "allowed value")
     if spec.get("multiple") and kind != "choice":
-        problems.add((*path, "multiple"),
-                     f"'multiple' applies to choice fields; a {kind} field holds one value "
-                     "(use type: list for several free-text values)")
+        problems.add(
+            (*path, "multiple"),
+            f"'multiple' applies to choice fields; a {kind} field holds one value "
+            "(use type: list for several free-text values)",
+        )
     for bound in ("min", "max"):
         if bound in spec and kind not in _NUMERIC:
-            problems.add((*path, bound), f"'{bound}' applies to integer and number fields, "
-                                         f"not {kind}")
+            problems.add(
+                (*path, bound), f"'{bound}' applies to integer and number fields, not {kind}"
+            )
     if "min" in spec and "max" in spec and spec["min"] > spec["max"]:
         problems.add((*path, "max"), f"max ({spec['max']}) is below min ({spec['min']})")
     if spec.get("values_from") == "framework" and not has_framework:
-        problems.add((*path, "values_from"),
-                     "values come from the framework, but coded_influences.framework is not set")
+        problems.add(
+            (*path, "values_from"),
+            "values come from the framework, but coded_influences.framework is not set",
+        )
 
 
 #: Columns the synthesis needs in every coded-influences row.
@@ -152,8 +180,10 @@ def _check_form(data: dict[str, Any], problems: _Problems) -> None:
     for i, attribute in enumerate(data.get("study_attributes") or []):
         problems.unique(attributes, attribute, ("study_attributes", i), "study attribute")
         if attribute not in field_ids:
-            problems.add(("study_attributes", i),
-                         f"unknown field {attribute!r}; study attributes name fields of the groups")
+            problems.add(
+                ("study_attributes", i),
+                f"unknown field {attribute!r}; study attributes name fields of the groups",
+            )
 
     if table:
         columns: dict[Any, PathKey] = {}
@@ -163,18 +193,23 @@ def _check_form(data: dict[str, Any], problems: _Problems) -> None:
             _check_field(spec, path, problems, has_framework)
         missing = [c for c in REQUIRED_INFLUENCE_COLUMNS if c not in columns]
         if missing:
-            problems.add(("coded_influences", "columns"),
-                         f"the coded-influences table needs the columns {listing(missing)}")
+            problems.add(
+                ("coded_influences", "columns"),
+                f"the coded-influences table needs the columns {listing(missing)}",
+            )
 
 
 def _check_crosswalk(data: dict[str, Any], problems: _Problems) -> None:
     from evidencekit.core.instruments.models import parse_ref
 
     if parse_ref(data["from"])[0] == parse_ref(data["to"])[0]:
-        problems.add(("to",), "a crosswalk maps one framework onto another; 'from' and 'to' "
-                              "name the same framework")
-    _check_crosswalk_entries(data["mappings"], ("mappings",), problems,
-                             lambda m: (m["source"], m["target"]))
+        problems.add(
+            ("to",),
+            "a crosswalk maps one framework onto another; 'from' and 'to' name the same framework",
+        )
+    _check_crosswalk_entries(
+        data["mappings"], ("mappings",), problems, lambda m: (m["source"], m["target"])
+    )
 
 
 def _check_review(data: dict[str, Any], problems: _Problems) -> None:
@@ -192,6 +227,8 @@ def _check_review(data: dict[str, Any], problems: _Problems) -> None:
     for i, stage in enumerate(screening.get("stages") or []):
         problems.unique(stage_ids, stage["id"], ("screening", "stages", i, "id"), "stage id")
         if stage.get("decision_rule") == "consensus" and not stage.get("reviewer"):
-            problems.add(("screening", "stages", i, "decision_rule"),
-                         "a consensus stage names the reviewer who records the consensus "
-                         "decisions: add 'reviewer: NAME'")
+            problems.add(
+                ("screening", "stages", i, "decision_rule"),
+                "a consensus stage names the reviewer who records the consensus "
+                "decisions: add 'reviewer: NAME'",
+            )

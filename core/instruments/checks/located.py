@@ -25,8 +25,11 @@ class _Problems:
     def unique(self, seen: dict[Any, PathKey], key: Any, path: PathKey, what: str) -> None:
         """Report ``key`` if it was seen before (naming the line of the first use)."""
         if key in seen:
-            self.add(path, f"{what} {key!r} is used twice (first at line "
-                           f"{self.line_of(seen[key])}); give each a different {what}")
+            self.add(
+                path,
+                f"{what} {key!r} is used twice (first at line "
+                f"{self.line_of(seen[key])}); give each a different {what}",
+            )
         else:
             seen[key] = path
 
@@ -41,5 +44,5 @@ def bool_hint(key: str) -> str:
     """A hint for a key YAML read as a boolean (unquoted yes/no)."""
     # PyYAML reads unquoted yes/no/on/off as booleans; the loader makes such keys "true"/"false".
     if key in ("true", "false"):
-        return " (YAML reads unquoted yes/no as true/false: write \"yes\" and \"no\" in quotes)"
+        return ' (YAML reads unquoted yes/no as true/false: write "yes" and "no" in quotes)'
     return ""

@@ -36,26 +36,34 @@ def reference_problems(catalog: Any) -> list[str]:
             if target is not None:
                 for i, item in enumerate(instrument.items):
                     if item.influence and item.influence not in target.ids():
-                        problems.add(("items", i, "influence"),
-                                     f"{target.ref} has no entry {item.influence!r}")
+                        problems.add(
+                            ("items", i, "influence"),
+                            f"{target.ref} has no entry {item.influence!r}",
+                        )
         elif kind == "crosswalk":
             source = framework(instrument.source_framework, ("from",))
             target = framework(instrument.target_framework, ("to",))
             for i, mapping in enumerate(instrument.mappings):
                 if source is not None and mapping.source not in source.ids():
-                    problems.add(("mappings", i, "source"),
-                                 f"{source.ref} has no entry {mapping.source!r}")
+                    problems.add(
+                        ("mappings", i, "source"), f"{source.ref} has no entry {mapping.source!r}"
+                    )
                 if target is not None and mapping.target not in target.ids() | target.domain_ids():
-                    problems.add(("mappings", i, "target"),
-                                 f"{target.ref} has no entry or domain {mapping.target!r}")
+                    problems.add(
+                        ("mappings", i, "target"),
+                        f"{target.ref} has no entry or domain {mapping.target!r}",
+                    )
         elif kind == "framework":
             for path, links in _framework_crosswalks(instrument.raw):
                 for i, link in enumerate(links):
                     target = framework(link["framework"], (*path, i, "framework"))
-                    if target is not None and link["target"] not in (target.ids()
-                                                                     | target.domain_ids()):
-                        problems.add((*path, i, "target"),
-                                     f"{target.ref} has no entry or domain {link['target']!r}")
+                    if target is not None and link["target"] not in (
+                        target.ids() | target.domain_ids()
+                    ):
+                        problems.add(
+                            (*path, i, "target"),
+                            f"{target.ref} has no entry or domain {link['target']!r}",
+                        )
         elif kind == "form" and instrument.influence_framework:
             framework(instrument.influence_framework, ("coded_influences", "framework"))
         out.extend(problems.lines)

@@ -95,8 +95,12 @@ def _option(data: dict[str, Any]) -> AnswerOption:
     return AnswerOption(code=data["code"], label=data["label"], description=data.get("description"))
 
 
-def _part(data: dict[str, Any], item: dict[str, Any], item_type: str,
-          answer_sets: dict[str, list[AnswerOption]]) -> ItemPart:
+def _part(
+    data: dict[str, Any],
+    item: dict[str, Any],
+    item_type: str,
+    answer_sets: dict[str, list[AnswerOption]],
+) -> ItemPart:
     # A part without its own answer type or options answers like its item.
     answer_type = data.get("answer_type", item_type)
     options = _options(data, answer_sets)
@@ -167,28 +171,32 @@ class Checklist(Instrument):
         for raw in data["items"]:
             answer_type = _answer_type(raw)
             parts = [_part(p, raw, answer_type, answer_sets) for p in raw.get("parts") or []]
-            items.append(ChecklistItem(
-                id=raw["id"],
-                number=str(raw["number"]),
-                text=raw["text"],
-                section=raw.get("section"),
-                screening=bool(raw.get("screening", False)),
-                scored=bool(raw.get("scored", answer_type == "choice")),
-                answer_type=answer_type,
-                options=_options(raw, answer_sets),
-                hint=raw.get("hint"),
-                domain=raw.get("domain"),
-                answer_set=raw.get("answers"),
-                parts=parts,
-                notes=raw.get("notes"),
-            ))
+            items.append(
+                ChecklistItem(
+                    id=raw["id"],
+                    number=str(raw["number"]),
+                    text=raw["text"],
+                    section=raw.get("section"),
+                    screening=bool(raw.get("screening", False)),
+                    scored=bool(raw.get("scored", answer_type == "choice")),
+                    answer_type=answer_type,
+                    options=_options(raw, answer_sets),
+                    hint=raw.get("hint"),
+                    domain=raw.get("domain"),
+                    answer_set=raw.get("answers"),
+                    parts=parts,
+                    notes=raw.get("notes"),
+                )
+            )
         scoring = data.get("scoring")
         return cls(
             **cls._base(data, origin, path),
             design=data.get("design"),
             answer_sets=answer_sets,
-            sections=[Section(s["id"], s["title"], s.get("description"), s.get("label"))
-                      for s in data.get("sections") or []],
+            sections=[
+                Section(s["id"], s["title"], s.get("description"), s.get("label"))
+                for s in data.get("sections") or []
+            ],
             items=items,
             scoring=ScoringBlock.from_dict(scoring) if scoring else None,
         )

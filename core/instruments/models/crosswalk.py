@@ -48,6 +48,8 @@ class Crosswalk(Instrument):
             **cls._base(data, origin, path),
             source_framework=data["from"],
             target_framework=data["to"],
-            mappings=[CrosswalkMapping(m["source"], m["target"], m.get("condition"), m.get("notes"))
-                      for m in data["mappings"]],
+            mappings=[
+                CrosswalkMapping(m["source"], m["target"], m.get("condition"), m.get("notes"))
+                for m in data["mappings"]
+            ],
         )

@@ -72,8 +72,9 @@ class Form(Instrument):
 
     def column(self, column_id: str) -> FormField:
         """The coded-influences column with ``column_id``; ``KeyError`` if none."""
-        return _by_id(self.influence_columns, column_id,
-                      f"form {self.ref} has no coded-influences column")
+        return _by_id(
+            self.influence_columns, column_id, f"form {self.ref} has no coded-influences column"
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str = "file", path: str = "") -> Form:

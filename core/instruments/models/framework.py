@@ -117,23 +117,30 @@ class Framework(Instrument):
                 return influence
         wanted = _normalise_name(name)
         matches = [
-            influence for influence in self.influences
-            if wanted in {_normalise_name(k)
-                          for k in (influence.id, influence.name, *influence.aliases)}
+            influence
+            for influence in self.influences
+            if wanted
+            in {_normalise_name(k) for k in (influence.id, influence.name, *influence.aliases)}
         ]
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise KeyError(f"framework {self.ref}: {name!r} could be any of "
-                           f"{', '.join(m.id for m in matches)}; use the id")
+            raise KeyError(
+                f"framework {self.ref}: {name!r} could be any of "
+                f"{', '.join(m.id for m in matches)}; use the id"
+            )
         raise KeyError(f"framework {self.ref} has no entry called {name!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str = "file", path: str = "") -> Framework:
         influences: list[Influence] = []
 
-        def entries(raw_entries: list[dict[str, Any]], domain: str | None,
-                    subdomain: str | None, parent: str | None) -> list[Influence]:
+        def entries(
+            raw_entries: list[dict[str, Any]],
+            domain: str | None,
+            subdomain: str | None,
+            parent: str | None,
+        ) -> list[Influence]:
             out = []
             for raw in raw_entries:
                 influence = Influence(
@@ -147,8 +154,11 @@ class Framework(Instrument):
                     parent=parent,
                     reference=dict(raw.get("reference") or {}),
                     crosswalk=[
-                        {"framework": c["framework"], "target": c["target"],
-                         "condition": c.get("condition")}
+                        {
+                            "framework": c["framework"],
+                            "target": c["target"],
+                            "condition": c.get("condition"),
+                        }
                         for c in raw.get("crosswalk") or []
                     ],
                     subdomain=subdomain,
@@ -165,13 +175,26 @@ class Framework(Instrument):
         for raw in data.get("domains") or []:
             own = entries(raw.get("entries") or [], raw["id"], None, None)
             subdomains = [
-                Domain(id=s["id"], name=s["name"], definition=s.get("definition"),
-                       entries=entries(s["entries"], raw["id"], s["id"], None),
-                       label=s.get("label"), parent=raw["id"])
+                Domain(
+                    id=s["id"],
+                    name=s["name"],
+                    definition=s.get("definition"),
+                    entries=entries(s["entries"], raw["id"], s["id"], None),
+                    label=s.get("label"),
+                    parent=raw["id"],
+                )
                 for s in raw.get("subdomains") or []
             ]
-            domains.append(Domain(id=raw["id"], name=raw["name"], definition=raw.get("definition"),
-                                  entries=own, subdomains=subdomains, label=raw.get("label")))
+            domains.append(
+                Domain(
+                    id=raw["id"],
+                    name=raw["name"],
+                    definition=raw.get("definition"),
+                    entries=own,
+                    subdomains=subdomains,
+                    label=raw.get("label"),
+                )
+            )
         entries(data.get("entries") or [], None, None, None)
         return cls(**cls._base(data, origin, path), domains=domains, influences=influences)
 

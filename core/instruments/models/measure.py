@@ -38,8 +38,9 @@ class RatingScale:
         return (self.min + self.max) / 2
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and \
-            self.min <= value <= self.max
+        return (
+            isinstance(value, int) and not isinstance(value, bool) and self.min <= value <= self.max
+        )
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,19 @@ class Measure(Instrument):
         return cls(
             **cls._base(data, origin, path),
             framework=data.get("framework"),
-            items=[MeasureItem(id=i["id"], number=int(i["number"]), text=i["text"],
-                               influence=i.get("influence"), notes=i.get("notes"))
-                   for i in data["items"]],
+            items=[
+                MeasureItem(
+                    id=i["id"],
+                    number=int(i["number"]),
+                    text=i["text"],
+                    influence=i.get("influence"),
+                    notes=i.get("notes"),
+                )
+                for i in data["items"]
+            ],
             scale=RatingScale(
-                min=int(scale["min"]), max=int(scale["max"]),
+                min=int(scale["min"]),
+                max=int(scale["max"]),
                 anchors={int(k): v for k, v in (scale.get("anchors") or {}).items()},
             ),
             scoring=MeasureScoring(

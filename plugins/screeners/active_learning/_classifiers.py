@@ -77,12 +77,13 @@ class Ensemble:
     name = "ensemble"
     takes_seed = True
 
-    def __init__(self, members: tuple[str, ...] | list[str] = ("svm", "logistic"),
-                 seed: int = 0):
+    def __init__(self, members: tuple[str, ...] | list[str] = ("svm", "logistic"), seed: int = 0):
         if not members:
             raise ValueError("an ensemble needs at least one member")
-        self.members = [PARTS[m](seed=seed) if getattr(PARTS[m], "takes_seed", False)
-                        else PARTS[m]() for m in members]
+        self.members = [
+            PARTS[m](seed=seed) if getattr(PARTS[m], "takes_seed", False) else PARTS[m]()
+            for m in members
+        ]
 
     def fit(self, X: Any, y: Any, sample_weight: Any) -> None:  # noqa: N803
         for member in self.members:

@@ -14,20 +14,36 @@ class Tfidf:
 
     name = "tfidf"
 
-    def __init__(self, ngram_max: int = 2, min_df: int = 1, max_df: float = 0.95,
-                 sublinear_tf: bool = True, stop_words: str | None = None):
+    def __init__(
+        self,
+        ngram_max: int = 2,
+        min_df: int = 1,
+        max_df: float = 0.95,
+        sublinear_tf: bool = True,
+        stop_words: str | None = None,
+    ):
         if ngram_max < 1 or min_df < 1 or not 0 < max_df <= 1:
             raise ValueError("need ngram_max >= 1, min_df >= 1 and 0 < max_df <= 1")
-        self.params = {"ngram_max": ngram_max, "min_df": min_df, "max_df": max_df,
-                       "sublinear_tf": sublinear_tf, "stop_words": stop_words}
+        self.params = {
+            "ngram_max": ngram_max,
+            "min_df": min_df,
+            "max_df": max_df,
+            "sublinear_tf": sublinear_tf,
+            "stop_words": stop_words,
+        }
 
     def transform(self, texts: list[str]) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         p = self.params
-        vectorizer = TfidfVectorizer(ngram_range=(1, p["ngram_max"]), min_df=p["min_df"],
-                                     max_df=p["max_df"], sublinear_tf=p["sublinear_tf"],
-                                     stop_words=p["stop_words"], dtype=_float32())
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, p["ngram_max"]),
+            min_df=p["min_df"],
+            max_df=p["max_df"],
+            sublinear_tf=p["sublinear_tf"],
+            stop_words=p["stop_words"],
+            dtype=_float32(),
+        )
         try:
             matrix = vectorizer.fit_transform(texts)
         except ValueError:

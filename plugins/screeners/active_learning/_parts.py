@@ -36,8 +36,12 @@ def _tables() -> dict[str, dict[str, Callable[..., Any]]]:
         _queries,
     )
 
-    return {"features": _features.PARTS, "classifier": _classifiers.PARTS,
-            "balancer": _balancers.PARTS, "query": _queries.PARTS}
+    return {
+        "features": _features.PARTS,
+        "classifier": _classifiers.PARTS,
+        "balancer": _balancers.PARTS,
+        "query": _queries.PARTS,
+    }
 
 
 def names(kind: str) -> list[str]:
@@ -55,17 +59,19 @@ def make(kind: str, name: str, options: Mapping[str, Any] | None, seed: int) -> 
         try:
             factory = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError) as exc:
-            raise RegistryError(f"active-learning {kind} {name!r} cannot be imported: {exc}; "
-                                "give package.module:attribute of an installed package"
-                                ) from None
+            raise RegistryError(
+                f"active-learning {kind} {name!r} cannot be imported: {exc}; "
+                "give package.module:attribute of an installed package"
+            ) from None
     else:
-        raise RegistryError(f"unknown active-learning {kind} {name!r}; known: "
-                            f"{', '.join(sorted(table))} (or package.module:attribute)")
+        raise RegistryError(
+            f"unknown active-learning {kind} {name!r}; known: "
+            f"{', '.join(sorted(table))} (or package.module:attribute)"
+        )
     kwargs = dict(options or {})
     if getattr(factory, "takes_seed", False):
         kwargs.setdefault("seed", seed)
     try:
         return factory(**kwargs)
     except (TypeError, ValueError) as exc:
-        raise RegistryError(f"invalid options for active-learning {kind} {name!r}: {exc}"
-                            ) from None
+        raise RegistryError(f"invalid options for active-learning {kind} {name!r}: {exc}") from None

@@ -39,7 +39,7 @@ class MaxRandom:
         if self.fraction == 0 or len(ranked) < 2 or rng.random() >= self.fraction:
             return ranked
         pick = int(rng.integers(len(ranked)))
-        return [ranked[pick], *ranked[:pick], *ranked[pick + 1:]]
+        return [ranked[pick], *ranked[:pick], *ranked[pick + 1 :]]
 
 
 class Uncertainty:

@@ -17,10 +17,14 @@ from evidencekit.core.prioritisation import Ranking, RankingContext
 
 #: Chosen by leave-one-set-out measurement; see docs/prioritisation.md.
 DEFAULTS: dict[str, Any] = {
-    "features": "tfidf", "features_options": {},
-    "classifier": "svm", "classifier_options": {},
-    "balancer": "balanced", "balancer_options": {"ratio": 9.8},
-    "query": "max", "query_options": {},
+    "features": "tfidf",
+    "features_options": {},
+    "classifier": "svm",
+    "classifier_options": {},
+    "balancer": "balanced",
+    "balancer_options": {"ratio": 9.8},
+    "query": "max",
+    "query_options": {},
 }
 
 _PART = {"type": "string", "minLength": 1}
@@ -56,8 +60,10 @@ class ActiveLearningScreener:
     """Retrain on the labels so far, then order the unlabelled records."""
 
     name = "active-learning"
-    description = ("Active learning: rank unscreened records by predicted relevance, "
-                   "retrained as decisions arrive (TF-IDF + linear SVM by default)")
+    description = (
+        "Active learning: rank unscreened records by predicted relevance, "
+        "retrained as decisions arrive (TF-IDF + linear SVM by default)"
+    )
     options_schema = OPTIONS_SCHEMA
 
     def settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,20 +78,29 @@ class ActiveLearningScreener:
                 settings[f"{kind}_options"] = {}
         return settings
 
-    def features(self, records: Sequence[Any], settings: Mapping[str, Any],
-                 cache: dict[str, Any]) -> Any:
+    def features(
+        self, records: Sequence[Any], settings: Mapping[str, Any], cache: dict[str, Any]
+    ) -> Any:
         """The feature matrix, computed once per (records, extractor) and cached."""
         from evidencekit.plugins.screeners.active_learning._parts import make
 
-        key = repr(("features", len(records), id(records), settings["features"],
-                    sorted(settings["features_options"].items())))
+        key = repr(
+            (
+                "features",
+                len(records),
+                id(records),
+                settings["features"],
+                sorted(settings["features_options"].items()),
+            )
+        )
         if key not in cache:
             extractor = make("features", settings["features"], settings["features_options"], 0)
             cache[key] = extractor.transform([record_text(r) for r in records])
         return cache[key]
 
-    def screen(self, records: Sequence[Any], options: Mapping[str, Any],
-               context: RankingContext) -> Ranking:
+    def screen(
+        self, records: Sequence[Any], options: Mapping[str, Any], context: RankingContext
+    ) -> Ranking:
         import numpy as np
 
         from evidencekit.plugins.screeners.active_learning._parts import make
@@ -95,8 +110,7 @@ class ActiveLearningScreener:
         parameters = {**settings, "seed": seed}
         X = self.features(records, settings, context.cache)  # noqa: N806 - the usual name
         labelled = np.fromiter(context.labels, dtype=np.int64, count=len(context.labels))
-        y = np.fromiter((context.labels[i] for i in labelled), dtype=np.int64,
-                        count=len(labelled))
+        y = np.fromiter((context.labels[i] for i in labelled), dtype=np.int64, count=len(labelled))
         mask = np.ones(len(records), dtype=bool)
         mask[labelled] = False
         candidates = np.flatnonzero(mask)
@@ -108,15 +122,14 @@ class ActiveLearningScreener:
             # without a model would screen; the caller should give a prior of each class.
             scores = rng.random(len(records))
         else:
-            classifier = make("classifier", settings["classifier"],
-                              settings["classifier_options"], seed)
-            balancer = make("balancer", settings["balancer"], settings["balancer_options"],
-                            seed)
+            classifier = make(
+                "classifier", settings["classifier"], settings["classifier_options"], seed
+            )
+            balancer = make("balancer", settings["balancer"], settings["balancer_options"], seed)
             classifier.fit(X[labelled], y, balancer.weights(y))
             scores = np.asarray(classifier.scores(X), dtype=float)
         order = query.order(scores, candidates, rng)
-        return Ranking(order=order, scores=[float(scores[i]) for i in order],
-                       parameters=parameters)
+        return Ranking(order=order, scores=[float(scores[i]) for i in order], parameters=parameters)
 
 
 @hookimpl

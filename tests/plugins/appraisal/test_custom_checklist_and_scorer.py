@@ -91,14 +91,28 @@ def review_folder(tmp_path: Path, *, appraisal: str = "", plugin: str | None = N
         plugins = f"plugins: [{plugin}]\n"
     (root / "review.yaml").write_text(
         "kind: review\nid: custom-test\nversion: '1'\ntitle: Custom checklist test\n"
-        + plugins + textwrap.dedent(appraisal), "utf-8")
+        + plugins
+        + textwrap.dedent(appraisal),
+        "utf-8",
+    )
     (root / "answers.csv").write_text(ANSWERS, "utf-8")
     return root
 
 
 def score(root: Path, *extra: str) -> dict:
-    result = CliRunner().invoke(cli, ["appraise", "score", "--review", str(root), "--answers",
-                                      str(root / "answers.csv"), "--json", *extra])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "appraise",
+            "score",
+            "--review",
+            str(root),
+            "--answers",
+            str(root / "answers.csv"),
+            "--json",
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -116,22 +130,29 @@ def test_yaml_only_checklist_is_loaded_and_scored(tmp_path):
 
 
 def test_review_overrides_bands_of_a_new_checklist(tmp_path):
-    root = review_folder(tmp_path, appraisal="""
+    root = review_folder(
+        tmp_path,
+        appraisal="""
         appraisal:
           bands: {excellent: 90, acceptable: 60, inadequate: 0}
-        """)
+        """,
+    )
     grades = {s["study_id"]: s["grade"] for s in score(root)["studies"]}
     assert grades == {"a1": "acceptable", "a2": "excellent"}
 
 
 def test_new_scorer_from_a_local_plugin_is_chosen_by_name(tmp_path):
     plugin = "ek_local_scorer_a"
-    root = review_folder(tmp_path, plugin=plugin, appraisal="""
+    root = review_folder(
+        tmp_path,
+        plugin=plugin,
+        appraisal="""
         appraisal:
           scorer: {mixed-methods-quick: all-or-nothing-orer_a}
           overrides:
             mixed-methods-quick: {options: {pass_grade: adequate}}
-        """)
+        """,
+    )
     data = score(root)
     by_id = {s["study_id"]: s for s in data["studies"]}
     assert by_id["a1"]["scorer"] == "all-or-nothing-orer_a"
@@ -159,10 +180,13 @@ def test_scorer_registered_with_pm_register(tmp_path):
 
     module = types.ModuleType("ek_test_median")
     module.evidencekit_appraisal_scorers = hookimpl(lambda: [Median()])
-    root = review_folder(tmp_path, appraisal="""
+    root = review_folder(
+        tmp_path,
+        appraisal="""
         appraisal:
           scorer: test-median
-        """)
+        """,
+    )
     review = open_review(root)
     review.plugin_manager.register(module, name="ek_test_median")
     report = appraise(read_answers(root / "answers.csv"), Context(review))
@@ -172,11 +196,15 @@ def test_scorer_registered_with_pm_register(tmp_path):
 
 
 def test_unknown_scorer_lists_the_known_ones(tmp_path):
-    root = review_folder(tmp_path, appraisal="""
+    root = review_folder(
+        tmp_path,
+        appraisal="""
         appraisal:
           scorer: no-such-scorer
-        """)
-    result = CliRunner().invoke(cli, ["appraise", "score", "--review", str(root), "--answers",
-                                      str(root / "answers.csv")])
+        """,
+    )
+    result = CliRunner().invoke(
+        cli, ["appraise", "score", "--review", str(root), "--answers", str(root / "answers.csv")]
+    )
     assert result.exit_code == 1
     assert "no-such-scorer" in result.output and "percentage-bands" in result.output

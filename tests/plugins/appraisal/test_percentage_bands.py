@@ -15,36 +15,67 @@ from evidencekit.core.instruments import build_catalog, load_instrument
 from evidencekit.plugins.appraisal.percentage_bands import PercentageBandsScorer
 
 SCORER = PercentageBandsScorer()
-PAPER_BANDS = [{"grade": "good", "min_percent": 60}, {"grade": "fair", "min_percent": 45},
-               {"grade": "poor", "min_percent": 0}]
+PAPER_BANDS = [
+    {"grade": "good", "min_percent": 60},
+    {"grade": "fair", "min_percent": 45},
+    {"grade": "poor", "min_percent": 0},
+]
 
 
-def make_checklist(tmp_path: Path, n_items: int, *, text_items: tuple[int, ...] = (),
-                   points: dict | None = None, bands: list | None = None,
-                   denominator: object = "scored-items", unanswered: str = "zero",
-                   extra_codes: tuple[str, ...] = ()):
+def make_checklist(
+    tmp_path: Path,
+    n_items: int,
+    *,
+    text_items: tuple[int, ...] = (),
+    points: dict | None = None,
+    bands: list | None = None,
+    denominator: object = "scored-items",
+    unanswered: str = "zero",
+    extra_codes: tuple[str, ...] = (),
+):
     """A checklist of ``n_items`` questions; those in ``text_items`` are free text, unscored."""
-    options = [{"code": "yes", "label": "Yes"}, {"code": "cant_tell", "label": "Can't tell"},
-               {"code": "no", "label": "No"}]
+    options = [
+        {"code": "yes", "label": "Yes"},
+        {"code": "cant_tell", "label": "Can't tell"},
+        {"code": "no", "label": "No"},
+    ]
     options += [{"code": c, "label": c} for c in extra_codes]
     items = []
     for number in range(1, n_items + 1):
         if number in text_items:
-            items.append({"id": f"q{number}", "number": number, "text": f"Question {number}?",
-                          "answer_type": "text", "scored": False})
+            items.append(
+                {
+                    "id": f"q{number}",
+                    "number": number,
+                    "text": f"Question {number}?",
+                    "answer_type": "text",
+                    "scored": False,
+                }
+            )
         else:
-            items.append({"id": f"q{number}", "number": number, "text": f"Question {number}?",
-                          "answers": "ycn"})
+            items.append(
+                {
+                    "id": f"q{number}",
+                    "number": number,
+                    "text": f"Question {number}?",
+                    "answers": "ycn",
+                }
+            )
     data = {
-        "kind": "checklist", "id": f"test-{n_items}", "version": "1", "title": "Test",
+        "kind": "checklist",
+        "id": f"test-{n_items}",
+        "version": "1",
+        "title": "Test",
         "source": {"citation": "test", "licence": "CC0"},
         "answer_sets": {"ycn": options},
         "items": items,
-        "scoring": {"method": "percentage-bands",
-                    "points": points or {"yes": 1, "cant_tell": 0, "no": 0,
-                                         **{c: 0 for c in extra_codes}},
-                    "denominator": denominator, "unanswered": unanswered,
-                    "bands": bands or PAPER_BANDS},
+        "scoring": {
+            "method": "percentage-bands",
+            "points": points or {"yes": 1, "cant_tell": 0, "no": 0, **{c: 0 for c in extra_codes}},
+            "denominator": denominator,
+            "unanswered": unanswered,
+            "bands": bands or PAPER_BANDS,
+        },
     }
     path = tmp_path / f"test-{n_items}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -66,27 +97,39 @@ def answers_with(checklist, n_yes: int, rest: str = "no", extra: dict | None = N
 # ------------------------------------------------------------------ band edges
 
 
-@pytest.mark.parametrize("partial,expected_percent,grade", [
-    (Fraction(49, 100), Fraction(449, 10), "poor"),   # 4.49 / 10 = 44.9 %
-    (Fraction(1, 2), Fraction(45), "fair"),           # 4.5 / 10 = 45 %
-])
+@pytest.mark.parametrize(
+    "partial,expected_percent,grade",
+    [
+        (Fraction(49, 100), Fraction(449, 10), "poor"),  # 4.49 / 10 = 44.9 %
+        (Fraction(1, 2), Fraction(45), "fair"),  # 4.5 / 10 = 45 %
+    ],
+)
 def test_edge_at_45_percent_10_items(tmp_path, partial, expected_percent, grade):
-    checklist = make_checklist(tmp_path, 10, extra_codes=("partial",),
-                               points={"yes": 1, "cant_tell": 0, "no": 0,
-                                       "partial": float(partial)})
+    checklist = make_checklist(
+        tmp_path,
+        10,
+        extra_codes=("partial",),
+        points={"yes": 1, "cant_tell": 0, "no": 0, "partial": float(partial)},
+    )
     result = SCORER.score(checklist, answers_with(checklist, 4, extra={"q5": "partial"}), {})
     assert Fraction(str(result["score_percent"])).limit_denominator(1000) == expected_percent
     assert result["grade"] == grade
 
 
-@pytest.mark.parametrize("partial,expected_percent,grade", [
-    (Fraction(99, 100), Fraction(599, 10), "fair"),   # 5.99 / 10 = 59.9 %
-    (Fraction(1), Fraction(60), "good"),              # 6 / 10 = 60 %
-])
+@pytest.mark.parametrize(
+    "partial,expected_percent,grade",
+    [
+        (Fraction(99, 100), Fraction(599, 10), "fair"),  # 5.99 / 10 = 59.9 %
+        (Fraction(1), Fraction(60), "good"),  # 6 / 10 = 60 %
+    ],
+)
 def test_edge_at_60_percent_10_items(tmp_path, partial, expected_percent, grade):
-    checklist = make_checklist(tmp_path, 10, extra_codes=("partial",),
-                               points={"yes": 1, "cant_tell": 0, "no": 0,
-                                       "partial": float(partial)})
+    checklist = make_checklist(
+        tmp_path,
+        10,
+        extra_codes=("partial",),
+        points={"yes": 1, "cant_tell": 0, "no": 0, "partial": float(partial)},
+    )
     result = SCORER.score(checklist, answers_with(checklist, 5, extra={"q6": "partial"}), {})
     assert Fraction(str(result["score_percent"])).limit_denominator(1000) == expected_percent
     assert result["grade"] == grade
@@ -98,36 +141,44 @@ def test_exact_45_and_60_percent_are_not_lost_to_rounding(tmp_path):
     checklist = make_checklist(tmp_path, 20)
     assert SCORER.score(checklist, answers_with(checklist, 9), {})["grade"] == "fair"
     assert SCORER.score(checklist, answers_with(checklist, 12), {})["grade"] == "good"
-    three = make_checklist(tmp_path, 20, extra_codes=("p15",),
-                           points={"yes": 1, "cant_tell": 0, "no": 0, "p15": 0.15})
+    three = make_checklist(
+        tmp_path, 20, extra_codes=("p15",), points={"yes": 1, "cant_tell": 0, "no": 0, "p15": 0.15}
+    )
     # 8 yes + 6 × 0.15 = 8.9 → 44.5 %; 9 yes = 45 %
-    assert SCORER.score(three, answers_with(three, 8, extra={f"q{i}": "p15" for i in
-                                                             range(9, 15)}), {})["grade"] == "poor"
+    assert (
+        SCORER.score(
+            three, answers_with(three, 8, extra={f"q{i}": "p15" for i in range(9, 15)}), {}
+        )["grade"]
+        == "poor"
+    )
 
 
 # ------------------------------------------------------------------ 10, 11, 12 items
 
 
-@pytest.mark.parametrize("n_items,text_items,n_yes,percent,grade", [
-    # 10 questions, q10 free text → 9 scored
-    (10, (10,), 4, 100 * 4 / 9, "poor"),       # 44.4 %
-    (10, (10,), 5, 100 * 5 / 9, "fair"),       # 55.6 %
-    (10, (10,), 6, 100 * 6 / 9, "good"),       # 66.7 %
-    # 11 questions, q7 and q8 free text (CASP RCT / case-control) → 9 scored
-    (11, (7, 8), 5, 100 * 5 / 9, "fair"),
-    # 11 questions, all scored
-    (11, (), 5, 100 * 5 / 11, "fair"),         # 45.45 %
-    (11, (), 4, 100 * 4 / 11, "poor"),         # 36.4 %
-    (11, (), 7, 100 * 7 / 11, "good"),         # 63.6 %
-    (11, (), 6, 100 * 6 / 11, "fair"),         # 54.5 %
-    # 12 questions (CASP cohort: q7, q8, q12 free text) → 9 scored
-    (12, (7, 8, 12), 4, 100 * 4 / 9, "poor"),
-    # 12 questions, all scored: 6/12 = 50 %, 8/12 = 66.7 %, 5/12 = 41.7 %
-    (12, (), 6, 50.0, "fair"),
-    (12, (), 8, 100 * 8 / 12, "good"),
-    (12, (), 5, 100 * 5 / 12, "poor"),
-    (10, (), 6, 60.0, "good"),                 # exactly 60 % with 10 scored items
-])
+@pytest.mark.parametrize(
+    "n_items,text_items,n_yes,percent,grade",
+    [
+        # 10 questions, q10 free text → 9 scored
+        (10, (10,), 4, 100 * 4 / 9, "poor"),  # 44.4 %
+        (10, (10,), 5, 100 * 5 / 9, "fair"),  # 55.6 %
+        (10, (10,), 6, 100 * 6 / 9, "good"),  # 66.7 %
+        # 11 questions, q7 and q8 free text (CASP RCT / case-control) → 9 scored
+        (11, (7, 8), 5, 100 * 5 / 9, "fair"),
+        # 11 questions, all scored
+        (11, (), 5, 100 * 5 / 11, "fair"),  # 45.45 %
+        (11, (), 4, 100 * 4 / 11, "poor"),  # 36.4 %
+        (11, (), 7, 100 * 7 / 11, "good"),  # 63.6 %
+        (11, (), 6, 100 * 6 / 11, "fair"),  # 54.5 %
+        # 12 questions (CASP cohort: q7, q8, q12 free text) → 9 scored
+        (12, (7, 8, 12), 4, 100 * 4 / 9, "poor"),
+        # 12 questions, all scored: 6/12 = 50 %, 8/12 = 66.7 %, 5/12 = 41.7 %
+        (12, (), 6, 50.0, "fair"),
+        (12, (), 8, 100 * 8 / 12, "good"),
+        (12, (), 5, 100 * 5 / 12, "poor"),
+        (10, (), 6, 60.0, "good"),  # exactly 60 % with 10 scored items
+    ],
+)
 def test_hand_computed_percentages(tmp_path, n_items, text_items, n_yes, percent, grade):
     checklist = make_checklist(tmp_path, n_items, text_items=text_items)
     assert len(checklist.items) == n_items
@@ -139,9 +190,12 @@ def test_hand_computed_percentages(tmp_path, n_items, text_items, n_yes, percent
 
 def test_shipped_casp_checklists_score_nine_items():
     catalog = build_catalog()
-    for ref, free in [("casp-qualitative", ["q10"]), ("casp-rct", ["q7", "q8"]),
-                      ("casp-cohort", ["q7", "q8", "q12"]),
-                      ("casp-case-control", ["q7", "q8"])]:
+    for ref, free in [
+        ("casp-qualitative", ["q10"]),
+        ("casp-rct", ["q7", "q8"]),
+        ("casp-cohort", ["q7", "q8", "q12"]),
+        ("casp-case-control", ["q7", "q8"]),
+    ]:
         checklist = catalog.get(ref)
         answers = answers_with(checklist, 5, rest="cant_tell")
         for item_id in free:
@@ -184,8 +238,11 @@ def test_review_bands_override(tmp_path):
     checklist = make_checklist(tmp_path, 10)
     answers = answers_with(checklist, 7)
     assert SCORER.score(checklist, answers, {})["grade"] == "good"
-    strict = [{"grade": "high", "min_percent": 80}, {"grade": "moderate", "min_percent": 50},
-              {"grade": "low", "min_percent": 0}]
+    strict = [
+        {"grade": "high", "min_percent": 80},
+        {"grade": "moderate", "min_percent": 50},
+        {"grade": "low", "min_percent": 0},
+    ]
     result = SCORER.score(checklist, answers, {"bands": strict})
     assert result["grade"] == "moderate"
     assert result["grades"] == ["high", "moderate", "low"]
@@ -196,8 +253,9 @@ def test_missing_points_and_bad_bands_are_instrument_errors(tmp_path):
     with pytest.raises(InstrumentError, match="no points"):
         SCORER.score(checklist, answers_with(checklist, 5, rest="maybe"), {})
     with pytest.raises(InstrumentError, match="starts at 10"):
-        SCORER.score(checklist, answers_with(checklist, 5),
-                     {"bands": [{"grade": "ok", "min_percent": 10}]})
+        SCORER.score(
+            checklist, answers_with(checklist, 5), {"bands": [{"grade": "ok", "min_percent": 10}]}
+        )
 
 
 def test_check_reports_missing_scored_items(tmp_path):

@@ -21,24 +21,40 @@ from evidencekit.core.instruments import load_instrument
 from evidencekit.plugins.appraisal.percentage_bands import PercentageBandsScorer
 
 SCORER = PercentageBandsScorer()
-BANDS = [{"grade": "high", "min_percent": 70}, {"grade": "moderate", "min_percent": 50},
-         {"grade": "low", "min_percent": 0}]
+BANDS = [
+    {"grade": "high", "min_percent": 70},
+    {"grade": "moderate", "min_percent": 50},
+    {"grade": "low", "min_percent": 0},
+]
 
 
-def jbi_checklist(tmp_path: Path, n_items: int = 8, *, denominator: object = "scored-items",
-                  not_applicable: list[str] | None = None, points: dict | None = None):
+def jbi_checklist(
+    tmp_path: Path,
+    n_items: int = 8,
+    *,
+    denominator: object = "scored-items",
+    not_applicable: list[str] | None = None,
+    points: dict | None = None,
+):
     options = [{"code": c, "label": c} for c in ("yes", "unclear", "no", "not_applicable")]
     data = {
-        "kind": "checklist", "id": "jbi-like", "version": "1", "title": "JBI-like",
+        "kind": "checklist",
+        "id": "jbi-like",
+        "version": "1",
+        "title": "JBI-like",
         "source": {"citation": "test", "licence": "CC0"},
         "answer_sets": {"jbi": options},
-        "items": [{"id": f"q{n}", "number": n, "text": f"Question {n}?", "answers": "jbi"}
-                  for n in range(1, n_items + 1)],
-        "scoring": {"method": "percentage-bands",
-                    "points": points or {"yes": 1, "no": 0, "unclear": 0},
-                    "not_applicable": ["not_applicable"] if not_applicable is None
-                    else not_applicable,
-                    "denominator": denominator, "bands": BANDS},
+        "items": [
+            {"id": f"q{n}", "number": n, "text": f"Question {n}?", "answers": "jbi"}
+            for n in range(1, n_items + 1)
+        ],
+        "scoring": {
+            "method": "percentage-bands",
+            "points": points or {"yes": 1, "no": 0, "unclear": 0},
+            "not_applicable": ["not_applicable"] if not_applicable is None else not_applicable,
+            "denominator": denominator,
+            "bands": BANDS,
+        },
     }
     path = tmp_path / "jbi-like.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -47,8 +63,16 @@ def jbi_checklist(tmp_path: Path, n_items: int = 8, *, denominator: object = "sc
 
 def test_not_applicable_leaves_the_denominator(tmp_path):
     checklist = jbi_checklist(tmp_path)
-    answers = {"q1": "yes", "q2": "yes", "q3": "yes", "q4": "yes", "q5": "yes", "q6": "no",
-               "q7": "not_applicable", "q8": "not_applicable"}
+    answers = {
+        "q1": "yes",
+        "q2": "yes",
+        "q3": "yes",
+        "q4": "yes",
+        "q5": "yes",
+        "q6": "no",
+        "q7": "not_applicable",
+        "q8": "not_applicable",
+    }
     assert SCORER.check(checklist, answers, {}) == []
     result = SCORER.score(checklist, answers, {})
     assert Fraction(result["score"]) == 5 and result["out_of"] == 6
@@ -60,8 +84,12 @@ def test_not_applicable_leaves_the_denominator(tmp_path):
 
 def test_fixed_denominator_also_loses_the_not_applicable_items(tmp_path):
     checklist = jbi_checklist(tmp_path, denominator=8)
-    answers = {f"q{n}": "yes" for n in range(1, 5)} | {"q5": "no", "q6": "unclear",
-                                                       "q7": "not_applicable", "q8": "no"}
+    answers = {f"q{n}": "yes" for n in range(1, 5)} | {
+        "q5": "no",
+        "q6": "unclear",
+        "q7": "not_applicable",
+        "q8": "no",
+    }
     result = SCORER.score(checklist, answers, {})
     assert result["out_of"] == 7 and result["score_percent"] == pytest.approx(400 / 7)
     assert result["grade"] == "moderate"
@@ -84,10 +112,13 @@ def test_a_not_applicable_code_must_not_also_earn_points(tmp_path):
 
 
 def test_the_review_can_declare_it_as_a_scorer_option(tmp_path):
-    checklist = jbi_checklist(tmp_path, not_applicable=[],
-                              points={"yes": 1, "no": 0, "unclear": 0, "not_applicable": 0})
-    answers = {f"q{n}": "yes" for n in range(1, 7)} | {"q7": "not_applicable",
-                                                       "q8": "not_applicable"}
+    checklist = jbi_checklist(
+        tmp_path, not_applicable=[], points={"yes": 1, "no": 0, "unclear": 0, "not_applicable": 0}
+    )
+    answers = {f"q{n}": "yes" for n in range(1, 7)} | {
+        "q7": "not_applicable",
+        "q8": "not_applicable",
+    }
     counted = SCORER.score(checklist, answers, {})
     assert counted["score_percent"] == pytest.approx(75.0)  # 6 / 8: n/a scored as 0
     left_out = SCORER.score(checklist, answers, {"not_applicable": ["not_applicable"]})
@@ -95,8 +126,11 @@ def test_the_review_can_declare_it_as_a_scorer_option(tmp_path):
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(codes=st.lists(st.sampled_from(["yes", "no", "unclear", "not_applicable"]),
-                      min_size=8, max_size=8))
+@given(
+    codes=st.lists(
+        st.sampled_from(["yes", "no", "unclear", "not_applicable"]), min_size=8, max_size=8
+    )
+)
 def test_percentage_is_yes_among_the_items_that_apply(tmp_path, codes):
     checklist = jbi_checklist(tmp_path)
     result = SCORER.score(checklist, {f"q{n + 1}": c for n, c in enumerate(codes)}, {})

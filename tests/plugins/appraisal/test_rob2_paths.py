@@ -102,27 +102,34 @@ def paths_d1():
 def paths_d2():
     for q1, q2, q6 in itertools.product(YES_NO_NI, repeat=3):
         aware = q1 in Y + NI or q2 in Y + NI
-        for q3 in (YES_NO_NI if aware else ("na",)):
-            for q4 in (YES_NO_NI if q3 in Y else ("na",)):
-                for q5 in (YES_NO_NI if q4 in Y + NI else ("na",)):
-                    for q7 in (YES_NO_NI if q6 in N + NI else ("na",)):
-                        yield {"2.1": q1, "2.2": q2, "2.3": q3, "2.4": q4, "2.5": q5,
-                               "2.6": q6, "2.7": q7}
+        for q3 in YES_NO_NI if aware else ("na",):
+            for q4 in YES_NO_NI if q3 in Y else ("na",):
+                for q5 in YES_NO_NI if q4 in Y + NI else ("na",):
+                    for q7 in YES_NO_NI if q6 in N + NI else ("na",):
+                        yield {
+                            "2.1": q1,
+                            "2.2": q2,
+                            "2.3": q3,
+                            "2.4": q4,
+                            "2.5": q5,
+                            "2.6": q6,
+                            "2.7": q7,
+                        }
 
 
 def paths_d3():
     for q1 in YES_NO_NI:
-        for q2 in (("y", "py", "pn", "n") if q1 in N + NI else ("na",)):
-            for q3 in (YES_NO_NI if q2 in N else ("na",)):
-                for q4 in (YES_NO_NI if q3 in Y + NI else ("na",)):
+        for q2 in ("y", "py", "pn", "n") if q1 in N + NI else ("na",):
+            for q3 in YES_NO_NI if q2 in N else ("na",):
+                for q4 in YES_NO_NI if q3 in Y + NI else ("na",):
                     yield {"3.1": q1, "3.2": q2, "3.3": q3, "3.4": q4}
 
 
 def paths_d4():
     for q1, q2 in itertools.product(YES_NO_NI, repeat=2):
-        for q3 in (YES_NO_NI if q1 in N + NI and q2 in N + NI else ("na",)):
-            for q4 in (YES_NO_NI if q3 in Y + NI else ("na",)):
-                for q5 in (YES_NO_NI if q4 in Y + NI else ("na",)):
+        for q3 in YES_NO_NI if q1 in N + NI and q2 in N + NI else ("na",):
+            for q4 in YES_NO_NI if q3 in Y + NI else ("na",):
+                for q5 in YES_NO_NI if q4 in Y + NI else ("na",):
                     yield {"4.1": q1, "4.2": q2, "4.3": q3, "4.4": q4, "4.5": q5}
 
 
@@ -148,10 +155,16 @@ def full_answers(domain: str, answers: dict) -> dict:
     return {k: v for k, v in out.items() if v != "na"}  # a question not asked may be left out
 
 
-@pytest.mark.parametrize("domain,paths,reference", [
-    ("d1", paths_d1, ref_d1), ("d2", paths_d2, ref_d2), ("d3", paths_d3, ref_d3),
-    ("d4", paths_d4, ref_d4), ("d5", paths_d5, ref_d5),
-])
+@pytest.mark.parametrize(
+    "domain,paths,reference",
+    [
+        ("d1", paths_d1, ref_d1),
+        ("d2", paths_d2, ref_d2),
+        ("d3", paths_d3, ref_d3),
+        ("d4", paths_d4, ref_d4),
+        ("d5", paths_d5, ref_d5),
+    ],
+)
 def test_every_path_of_every_domain(rob2, domain, paths, reference):
     count = 0
     seen = set()
@@ -173,46 +186,52 @@ def test_every_path_of_every_domain(rob2, domain, paths, reference):
 # ----------------------------------------------------------------- named worked paths
 
 
-@pytest.mark.parametrize("domain,answers,judgement", [
-    # Domain 1: concealed, random, baseline fine → low; not concealed → high;
-    # no information on concealment with baseline problems → high; concealed but not random
-    ("d1", {"1.1": "y", "1.2": "y", "1.3": "n"}, "low"),
-    ("d1", {"1.1": "ni", "1.2": "py", "1.3": "ni"}, "low"),
-    ("d1", {"1.1": "y", "1.2": "n", "1.3": "n"}, "high"),
-    ("d1", {"1.1": "y", "1.2": "ni", "1.3": "y"}, "high"),
-    ("d1", {"1.1": "n", "1.2": "y", "1.3": "n"}, "some-concerns"),
-    ("d1", {"1.1": "ni", "1.2": "ni", "1.3": "ni"}, "some-concerns"),
-    # Domain 2: blinded trial with ITT → low; open trial, deviations affecting the outcome
-    # and unbalanced → high; per-protocol analysis with substantial impact → high
-    ("d2", {"2.1": "n", "2.2": "n", "2.6": "y"}, "low"),
-    ("d2", {"2.1": "y", "2.2": "y", "2.3": "n", "2.6": "y"}, "low"),
-    ("d2", {"2.1": "y", "2.2": "n", "2.3": "y", "2.4": "y", "2.5": "n", "2.6": "y"}, "high"),
-    ("d2", {"2.1": "y", "2.2": "n", "2.3": "y", "2.4": "ni", "2.5": "y", "2.6": "y"},
-     "some-concerns"),
-    ("d2", {"2.1": "n", "2.2": "n", "2.6": "n", "2.7": "y"}, "high"),
-    ("d2", {"2.1": "n", "2.2": "n", "2.6": "pn", "2.7": "n"}, "some-concerns"),
-    ("d2", {"2.1": "ni", "2.2": "n", "2.3": "ni", "2.6": "y"}, "some-concerns"),
-    # Domain 3
-    ("d3", {"3.1": "y"}, "low"),
-    ("d3", {"3.1": "n", "3.2": "y"}, "low"),
-    ("d3", {"3.1": "n", "3.2": "n", "3.3": "n"}, "low"),
-    ("d3", {"3.1": "ni", "3.2": "n", "3.3": "y", "3.4": "n"}, "some-concerns"),
-    ("d3", {"3.1": "n", "3.2": "pn", "3.3": "ni", "3.4": "ni"}, "high"),
-    # Domain 4
-    ("d4", {"4.1": "y", "4.2": "n"}, "high"),
-    ("d4", {"4.1": "n", "4.2": "y"}, "high"),
-    ("d4", {"4.1": "n", "4.2": "n", "4.3": "n"}, "low"),
-    ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "n"}, "low"),
-    ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "y", "4.5": "n"}, "some-concerns"),
-    ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "y", "4.5": "y"}, "high"),
-    ("d4", {"4.1": "n", "4.2": "ni", "4.3": "n"}, "some-concerns"),
-    ("d4", {"4.1": "ni", "4.2": "ni", "4.3": "ni", "4.4": "ni", "4.5": "ni"}, "high"),
-    # Domain 5
-    ("d5", {"5.1": "y", "5.2": "n", "5.3": "n"}, "low"),
-    ("d5", {"5.1": "n", "5.2": "n", "5.3": "n"}, "some-concerns"),
-    ("d5", {"5.1": "y", "5.2": "ni", "5.3": "n"}, "some-concerns"),
-    ("d5", {"5.1": "y", "5.2": "n", "5.3": "py"}, "high"),
-])
+@pytest.mark.parametrize(
+    "domain,answers,judgement",
+    [
+        # Domain 1: concealed, random, baseline fine → low; not concealed → high;
+        # no information on concealment with baseline problems → high; concealed but not random
+        ("d1", {"1.1": "y", "1.2": "y", "1.3": "n"}, "low"),
+        ("d1", {"1.1": "ni", "1.2": "py", "1.3": "ni"}, "low"),
+        ("d1", {"1.1": "y", "1.2": "n", "1.3": "n"}, "high"),
+        ("d1", {"1.1": "y", "1.2": "ni", "1.3": "y"}, "high"),
+        ("d1", {"1.1": "n", "1.2": "y", "1.3": "n"}, "some-concerns"),
+        ("d1", {"1.1": "ni", "1.2": "ni", "1.3": "ni"}, "some-concerns"),
+        # Domain 2: blinded trial with ITT → low; open trial, deviations affecting the outcome
+        # and unbalanced → high; per-protocol analysis with substantial impact → high
+        ("d2", {"2.1": "n", "2.2": "n", "2.6": "y"}, "low"),
+        ("d2", {"2.1": "y", "2.2": "y", "2.3": "n", "2.6": "y"}, "low"),
+        ("d2", {"2.1": "y", "2.2": "n", "2.3": "y", "2.4": "y", "2.5": "n", "2.6": "y"}, "high"),
+        (
+            "d2",
+            {"2.1": "y", "2.2": "n", "2.3": "y", "2.4": "ni", "2.5": "y", "2.6": "y"},
+            "some-concerns",
+        ),
+        ("d2", {"2.1": "n", "2.2": "n", "2.6": "n", "2.7": "y"}, "high"),
+        ("d2", {"2.1": "n", "2.2": "n", "2.6": "pn", "2.7": "n"}, "some-concerns"),
+        ("d2", {"2.1": "ni", "2.2": "n", "2.3": "ni", "2.6": "y"}, "some-concerns"),
+        # Domain 3
+        ("d3", {"3.1": "y"}, "low"),
+        ("d3", {"3.1": "n", "3.2": "y"}, "low"),
+        ("d3", {"3.1": "n", "3.2": "n", "3.3": "n"}, "low"),
+        ("d3", {"3.1": "ni", "3.2": "n", "3.3": "y", "3.4": "n"}, "some-concerns"),
+        ("d3", {"3.1": "n", "3.2": "pn", "3.3": "ni", "3.4": "ni"}, "high"),
+        # Domain 4
+        ("d4", {"4.1": "y", "4.2": "n"}, "high"),
+        ("d4", {"4.1": "n", "4.2": "y"}, "high"),
+        ("d4", {"4.1": "n", "4.2": "n", "4.3": "n"}, "low"),
+        ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "n"}, "low"),
+        ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "y", "4.5": "n"}, "some-concerns"),
+        ("d4", {"4.1": "n", "4.2": "n", "4.3": "y", "4.4": "y", "4.5": "y"}, "high"),
+        ("d4", {"4.1": "n", "4.2": "ni", "4.3": "n"}, "some-concerns"),
+        ("d4", {"4.1": "ni", "4.2": "ni", "4.3": "ni", "4.4": "ni", "4.5": "ni"}, "high"),
+        # Domain 5
+        ("d5", {"5.1": "y", "5.2": "n", "5.3": "n"}, "low"),
+        ("d5", {"5.1": "n", "5.2": "n", "5.3": "n"}, "some-concerns"),
+        ("d5", {"5.1": "y", "5.2": "ni", "5.3": "n"}, "some-concerns"),
+        ("d5", {"5.1": "y", "5.2": "n", "5.3": "py"}, "high"),
+    ],
+)
 def test_named_paths(rob2, domain, answers, judgement):
     result = SCORER.score(rob2, full_answers(domain, answers), {})
     assert result["domains"][domain]["judgement"] == judgement
@@ -238,24 +257,34 @@ def test_overall_least_favourable_and_flag(rob2):
 
 
 def test_reviewer_overrides_are_kept_with_the_proposal(rob2):
-    answers = {**full_answers("d1", {"1.1": "n", "1.2": "y", "1.3": "n"}),
-               "d1-override": "low", "overall-override": "low"}
+    answers = {
+        **full_answers("d1", {"1.1": "n", "1.2": "y", "1.3": "n"}),
+        "d1-override": "low",
+        "overall-override": "low",
+    }
     result = SCORER.score(rob2, answers, {})
     d1 = result["domains"]["d1"]
     assert (d1["proposed"], d1["judgement"], d1["overridden"]) == ("some-concerns", "low", True)
     assert result["proposed"] == "low" and result["grade"] == "low"
-    escalate = {**full_answers("d1", LOW_ELSEWHERE["d1"]), "1.1": "n", "5.1": "n",
-                "overall-override": "high"}
+    escalate = {
+        **full_answers("d1", LOW_ELSEWHERE["d1"]),
+        "1.1": "n",
+        "5.1": "n",
+        "overall-override": "high",
+    }
     result = SCORER.score(rob2, escalate, {})
     assert (result["proposed"], result["grade"], result["overridden"]) == (
-        "some-concerns", "high", True)
+        "some-concerns",
+        "high",
+        True,
+    )
 
 
 def test_check_names_missing_and_inapplicable_answers(rob2):
     answers = full_answers("d2", {"2.1": "n", "2.2": "n", "2.6": "y"})
-    answers["2.4"] = "y"          # asked only when 2.3 is y/py; 2.3 is not asked at all
-    del answers["5.3"]            # always asked
-    answers["3.1"] = "n"          # now 3.2 is asked but missing
+    answers["2.4"] = "y"  # asked only when 2.3 is y/py; 2.3 is not asked at all
+    del answers["5.3"]  # always asked
+    answers["3.1"] = "n"  # now 3.2 is asked but missing
     problems = {p.item: p for p in SCORER.check(rob2, answers, {})}
     assert set(problems) == {"2.4", "3.2", "5.3"}
     assert problems["2.4"].value == "y" and problems["2.4"].allowed == "na"

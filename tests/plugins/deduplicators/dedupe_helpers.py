@@ -33,13 +33,15 @@ def pairs(clusters: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
     return {p for c in clusters for p in itertools.combinations(sorted(c), 2)}
 
 
-def fuzzy(records: Sequence[Record], options: dict | None = None,
-          decisions: dict | None = None) -> DedupeResult:
+def fuzzy(
+    records: Sequence[Record], options: dict | None = None, decisions: dict | None = None
+) -> DedupeResult:
     return FuzzyDeduplicator().find_duplicates(records, options or {}, decisions or {})
 
 
-def exact(records: Sequence[Record], options: dict | None = None,
-          decisions: dict | None = None) -> DedupeResult:
+def exact(
+    records: Sequence[Record], options: dict | None = None, decisions: dict | None = None
+) -> DedupeResult:
     return ExactDeduplicator().find_duplicates(records, options or {}, decisions or {})
 
 

@@ -17,8 +17,9 @@ def compatible_except(*bad: tuple[int, int]):
 
     def check(i, j):
         calls.append(len(i))
-        return np.array([tuple(sorted((int(x), int(y)))) not in refused for x, y in zip(i, j,
-                                                                                    strict=True)])
+        return np.array(
+            [tuple(sorted((int(x), int(y)))) not in refused for x, y in zip(i, j, strict=True)]
+        )
 
     check.calls = calls  # type: ignore[attr-defined]
     return check
@@ -51,8 +52,7 @@ def test_incoherent_chain_is_split_at_the_weaker_link() -> None:
 
 def test_different_decision_splits_even_compatible_records() -> None:
     result = run([(0, 1, 0.9), (1, 2, 0.8)], compatible_except(), different=[(2, 0)])
-    assert [0, 2] not in result.clusters and all(
-        not {0, 2} <= set(c) for c in result.clusters)
+    assert [0, 2] not in result.clusters and all(not {0, 2} <= set(c) for c in result.clusters)
 
 
 def test_same_decision_joins_even_incompatible_records() -> None:

@@ -41,8 +41,9 @@ def test_formatting_variants_link() -> None:
 
 def test_typo_and_missing_doi_link() -> None:
     a = rec("a", **article(), doi="10.1192/bjp.2019.1")
-    fields = article() | {"title": "Peer suport workers in mental health services: a randomised "
-                                   "controled trial"}
+    fields = article() | {
+        "title": "Peer suport workers in mental health services: a randomised controled trial"
+    }
     assert linked(a, rec("b", **fields))
 
 
@@ -62,20 +63,47 @@ def test_same_doi_overrides_a_wrong_volume_when_titles_are_the_same() -> None:
 
 
 def test_translated_title_with_same_reference_links() -> None:
-    a = rec("a", "Indications and contraindications for living kidney donations", "Andres, A",
-            2010, journal="Nefrologia", volume="30", pages="30-38")
-    b = rec("b", "[Indications and contraindications of living-donor kidney transplantation]",
-            "Andres, A", 2010, journal="Nefrologia", volume="30", issue="Suppl 2", pages="30-38")
+    a = rec(
+        "a",
+        "Indications and contraindications for living kidney donations",
+        "Andres, A",
+        2010,
+        journal="Nefrologia",
+        volume="30",
+        pages="30-38",
+    )
+    b = rec(
+        "b",
+        "[Indications and contraindications of living-donor kidney transplantation]",
+        "Andres, A",
+        2010,
+        journal="Nefrologia",
+        volume="30",
+        issue="Suppl 2",
+        pages="30-38",
+    )
     assert linked(a, b)
 
 
 def test_prefixed_title_links() -> None:
-    a = rec("a", "Short report: tafenoquine for the treatment of recurrent vivax malaria",
-            "Kitchener, S; Nasveld, P", 2007, journal="Am J Trop Med Hyg", volume="76",
-            pages="494-496")
-    b = rec("b", "Tafenoquine for the treatment of recurrent vivax malaria",
-            "Kitchener, S; Nasveld, P", 2007, journal="American Journal of Tropical Medicine "
-            "and Hygiene", volume="76", pages="494-6")
+    a = rec(
+        "a",
+        "Short report: tafenoquine for the treatment of recurrent vivax malaria",
+        "Kitchener, S; Nasveld, P",
+        2007,
+        journal="Am J Trop Med Hyg",
+        volume="76",
+        pages="494-496",
+    )
+    b = rec(
+        "b",
+        "Tafenoquine for the treatment of recurrent vivax malaria",
+        "Kitchener, S; Nasveld, P",
+        2007,
+        journal="American Journal of Tropical Medicine and Hygiene",
+        volume="76",
+        pages="494-6",
+    )
     assert linked(a, b)
 
 
@@ -84,8 +112,19 @@ def test_prefixed_title_links() -> None:
 
 def test_conference_abstract_and_full_paper_do_not_link() -> None:
     paper = rec("a", **article())
-    abstract = rec("b", **(article() | {"year": 2018, "journal": "European Psychiatry",
-                                        "volume": "48", "issue": "Suppl 1", "pages": "S120"}))
+    abstract = rec(
+        "b",
+        **(
+            article()
+            | {
+                "year": 2018,
+                "journal": "European Psychiatry",
+                "volume": "48",
+                "issue": "Suppl 1",
+                "pages": "S120",
+            }
+        ),
+    )
     result = fuzzy([paper, abstract])
     assert result.clusters == []
     # ... and they are not worth a person's time either: another volume, pages, journal
@@ -94,8 +133,9 @@ def test_conference_abstract_and_full_paper_do_not_link() -> None:
 
 def test_abstract_without_volume_in_another_journal_does_not_link() -> None:
     paper = rec("a", **article())
-    abstract = rec("b", article()["title"], article()["au"], 2019,
-                   journal="Psychiatric Services Conference")
+    abstract = rec(
+        "b", article()["title"], article()["au"], 2019, journal="Psychiatric Services Conference"
+    )
     result = fuzzy([paper, abstract])
     assert result.clusters == []
     assert [(u.a, u.b) for u in result.uncertain] == [("a", "b")]  # a person decides
@@ -109,8 +149,7 @@ def test_abstract_without_volume_in_another_journal_does_not_link() -> None:
         "(vol 214, pg 145, 2019)",
         "Reply to: Peer support workers in mental health services: a randomised controlled trial",
         "Peer support workers in mental health services: a randomised controlled trial - Reply",
-        "Comment on: Peer support workers in mental health services: a randomised controlled "
-        "trial",
+        "Comment on: Peer support workers in mental health services: a randomised controlled trial",
     ],
 )
 def test_errata_replies_and_comments_do_not_link(title: str) -> None:
@@ -119,26 +158,45 @@ def test_errata_replies_and_comments_do_not_link(title: str) -> None:
 
 
 def test_erratum_identical_to_its_own_copy_links() -> None:
-    erratum = article() | {"title": "Erratum: " + article()["title"], "pages": "400-400",
-                           "issue": "6"}
+    erratum = article() | {
+        "title": "Erratum: " + article()["title"],
+        "pages": "400-400",
+        "issue": "6",
+    }
     copy = erratum | {"title": article()["title"]}  # one database dropped the marker
     assert linked(rec("a", **erratum), rec("b", **copy))
 
 
 def test_series_parts_do_not_link() -> None:
     one = article() | {"title": "Peer support in mental health services. Part I: design"}
-    two = one | {"title": "Peer support in mental health services. Part II: design",
-                 "pages": "153-160"}
+    two = one | {
+        "title": "Peer support in mental health services. Part II: design",
+        "pages": "153-160",
+    }
     assert not linked(rec("a", **one), rec("b", **two))
     same = one | {"title": "Peer support in mental health services. Part 1: design"}
     assert linked(rec("a", **one), rec("b", **same))
 
 
 def test_same_title_other_authors_and_journal_do_not_link() -> None:
-    a = rec("a", "Peer support in mental health: a review", "Smith, J; Jones, A", 2019,
-            journal="Psychiatric Services", volume="70", pages="1-10")
-    b = rec("b", "Peer support in mental health: a review", "Garcia, M; Chen, L", 2019,
-            journal="BMC Psychiatry", volume="19", pages="200")
+    a = rec(
+        "a",
+        "Peer support in mental health: a review",
+        "Smith, J; Jones, A",
+        2019,
+        journal="Psychiatric Services",
+        volume="70",
+        pages="1-10",
+    )
+    b = rec(
+        "b",
+        "Peer support in mental health: a review",
+        "Garcia, M; Chen, L",
+        2019,
+        journal="BMC Psychiatry",
+        volume="19",
+        pages="200",
+    )
     assert not linked(a, b)
 
 
@@ -169,12 +227,30 @@ def test_supplement_doi_alone_does_not_link_two_abstracts() -> None:
     # One supplement DOI on many abstracts; two of them by overlapping authors.
     common = {"year": 2014, "journal": "Diabetes Metab Res Rev", "volume": "30"}
     records = [
-        rec("a", "The effects of incretin on artery lesions in apolipoprotein E-deficient mice",
-            "Chen, R; Wang, J; Yan, C; Wang, Y; Liang, L", pages="52", doi="10.1002/x", **common),
-        rec("b", "Effects of incretin on artery lesions in apolipoprotein E-deficient mice",
-            "Chen, R; Wang, Y; Liang, L", pages="51", doi="10.1002/x", **common),
-        rec("c", "Liraglutide ameliorates palmitate-induced injury", "Li, Q", pages="60",
-            doi="10.1002/x", **common),
+        rec(
+            "a",
+            "The effects of incretin on artery lesions in apolipoprotein E-deficient mice",
+            "Chen, R; Wang, J; Yan, C; Wang, Y; Liang, L",
+            pages="52",
+            doi="10.1002/x",
+            **common,
+        ),
+        rec(
+            "b",
+            "Effects of incretin on artery lesions in apolipoprotein E-deficient mice",
+            "Chen, R; Wang, Y; Liang, L",
+            pages="51",
+            doi="10.1002/x",
+            **common,
+        ),
+        rec(
+            "c",
+            "Liraglutide ameliorates palmitate-induced injury",
+            "Li, Q",
+            pages="60",
+            doi="10.1002/x",
+            **common,
+        ),
     ]
     result = fuzzy(records)
     assert result.clusters == []
@@ -186,8 +262,13 @@ def test_embase_multiple_letters_joins_letter_and_reply_but_they_never_link_alon
     title = "Atypical hemolytic uremic syndrome associated with group A streptococcus"
     letter = rec("l", title, "Yildiz, B; Kural, N; Yarar, C", pages="943-944", **common)
     reply = rec("r", title + " - Reply", "Shepherd, A B; Palmer, A L", pages="945", **common)
-    bundle = rec("m", title + " (multiple letters)", "Yildiz, B; Kural, N; Yarar, C; Shepherd, A B",
-                 pages="943-945", **common)
+    bundle = rec(
+        "m",
+        title + " (multiple letters)",
+        "Yildiz, B; Kural, N; Yarar, C; Shepherd, A B",
+        pages="943-945",
+        **common,
+    )
     assert fuzzy([letter, reply]).clusters == []
     assert fuzzy([letter, reply, bundle]).clusters == [["l", "m", "r"]]
 
@@ -280,8 +361,9 @@ def test_empty_and_single_inputs() -> None:
 
 
 def test_large_blocks_are_compared_by_window_not_all_pairs() -> None:
-    records = [rec(f"r{k:03d}", f"Reply to the editor {k}", "", 2019, journal=f"J{k}")
-               for k in range(60)]
+    records = [
+        rec(f"r{k:03d}", f"Reply to the editor {k}", "", 2019, journal=f"J{k}") for k in range(60)
+    ]
     result = fuzzy(records, {"full_block": 10, "window": 3})
     assert result.stats["blocks_windowed"] >= 1
     # every record shares its title start with 59 others: all pairs would be 1,770
@@ -293,10 +375,26 @@ def test_windowed_block_still_finds_neighbouring_duplicates() -> None:
     # 40 different trials whose titles start alike, one of them exported twice.
     base = "A randomised controlled trial of peer support for {}"
     topics = [f"condition number {k} in adults" for k in range(40)]
-    records = [rec(f"t{k:02d}", base.format(t), f"Author{k}, A", 2019, journal="Trials",
-                   volume="20", pages=f"{k * 10 + 1}-{k * 10 + 9}")
-               for k, t in enumerate(topics)]
-    copy = rec("copy", base.format(topics[17]).upper(), "Author17, A.", 2019, journal="Trials",
-               volume="20", pages="171-9")
+    records = [
+        rec(
+            f"t{k:02d}",
+            base.format(t),
+            f"Author{k}, A",
+            2019,
+            journal="Trials",
+            volume="20",
+            pages=f"{k * 10 + 1}-{k * 10 + 9}",
+        )
+        for k, t in enumerate(topics)
+    ]
+    copy = rec(
+        "copy",
+        base.format(topics[17]).upper(),
+        "Author17, A.",
+        2019,
+        journal="Trials",
+        volume="20",
+        pages="171-9",
+    )
     result = fuzzy(records + [copy], {"full_block": 10, "window": 3})
     assert result.clusters == [["copy", "t17"]]

@@ -44,13 +44,20 @@ def load(folder: Path) -> tuple[list[Record], set[tuple[str, str]]]:
             if family.strip():
                 authors.append(Author(family.strip(), given_.strip()))
         year = (row.get("year") or "")[:4]
-        records.append(Record(
-            record_id=row["ID"], title=row.get("title") or "", authors=authors,
-            year=int(year) if year.isdigit() else None, journal=row.get("journal") or "",
-            volume=row.get("volume") or "", issue=row.get("number") or "",
-            pages=row.get("pages") or "", doi=row.get("doi") or "",
-            abstract=row.get("abstract") or "",
-        ))
+        records.append(
+            Record(
+                record_id=row["ID"],
+                title=row.get("title") or "",
+                authors=authors,
+                year=int(year) if year.isdigit() else None,
+                journal=row.get("journal") or "",
+                volume=row.get("volume") or "",
+                issue=row.get("number") or "",
+                pages=row.get("pages") or "",
+                doi=row.get("doi") or "",
+                abstract=row.get("abstract") or "",
+            )
+        )
     truth: set[tuple[str, str]] = set()
     with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -119,8 +126,11 @@ def test_excerpt_through_the_shipped_import_and_dedupe(tmp_path: Path) -> None:
     with open_existing(review) as store:
         clustering = load_clustering(store)
     key = {rid: record.source_key for rid, record in clustering.records.items()}
-    assert all(r.authors[0].family and " and " not in r.authors[0].given
-               for r in clustering.records.values() if r.authors)
+    assert all(
+        r.authors[0].family and " and " not in r.authors[0].given
+        for r in clustering.records.values()
+        if r.authors
+    )
     clusters = [[key[rid] for rid in members] for members in clustering.members.values()]
     _, truth = load(EXCERPT)
     precision, recall, false = figures(clusters, truth)

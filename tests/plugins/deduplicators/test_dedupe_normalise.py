@@ -14,15 +14,21 @@ from evidencekit.plugins.deduplicators import _normalise as norm
     ("raw", "words"),
     [
         ("Peer Support: A Review.", "peer support a review"),
-        ("Effect of <i>Lactobacillus</i> in ApoE<sup>-/-</sup> mice",
-         "effect of lactobacillus in apoe mice"),
+        (
+            "Effect of <i>Lactobacillus</i> in ApoE<sup>-/-</sup> mice",
+            "effect of lactobacillus in apoe mice",
+        ),
         ("Naïve café workers — a study", "naive cafe workers a study"),
         ("Role of α-synuclein & β-amyloid", "role of alpha synuclein and beta amyloid"),
         ("Protective effects of incretin. [Japanese]", "protective effects of incretin"),
-        ("[Current aspects of the syndrome]. [Review] [16 refs] [Romanian]",
-         "current aspects of the syndrome"),
-        ("Long-term effect of eculizumab.[Erratum appears in Am J Hematol. 2010;85(11):911]",
-         "long term effect of eculizumab"),
+        (
+            "[Current aspects of the syndrome]. [Review] [16 refs] [Romanian]",
+            "current aspects of the syndrome",
+        ),
+        (
+            "Long-term effect of eculizumab.[Erratum appears in Am J Hematol. 2010;85(11):911]",
+            "long term effect of eculizumab",
+        ),
         ("Atypical HUS and streptococcus (multiple letters) [1]", "atypical hus and streptococcus"),
         ("Effect of [18F]FDG on uptake", "effect of 18f fdg on uptake"),
         ("[A review of peer support]", "a review of peer support"),
@@ -45,8 +51,10 @@ def test_title_words(raw: str, words: str) -> None:
         ("Re: The peer support trial", "comment"),
         ("Re-evaluation of peer support", ""),
         ("Eculizumab for atypical HUS (vol 360, pg 542, 2009)", "erratum"),
-        ("Eculizumab for atypical HUS (New England Journal of Medicine (2009) 360 (542-544))",
-         "erratum"),
+        (
+            "Eculizumab for atypical HUS (New England Journal of Medicine (2009) 360 (542-544))",
+            "erratum",
+        ),
         ("Atypical HUS and streptococcus (multiple letters) [1]", "letters"),
         ("Peer support in practice", ""),
     ],
@@ -127,8 +135,10 @@ def test_journal_words_drop_conference_and_place() -> None:
         ("doi:10.1000/abc.", "10.1000/abc"),
         ("http://dx.doi.org/10.1016/S0025-7753%2817%2930624-3", "10.1016/s0025-7753(17)30624-3"),
         ("(10.1000/xyz)", "10.1000/xyz"),
-        ("10.1002/(SICI)1097-0258(199808)17:15<1661::AID-SIM968>3.0.CO;2-2",
-         "10.1002/(sici)1097-0258(199808)17:15<1661::aid-sim968>3.0.co;2-2"),
+        (
+            "10.1002/(SICI)1097-0258(199808)17:15<1661::AID-SIM968>3.0.CO;2-2",
+            "10.1002/(sici)1097-0258(199808)17:15<1661::aid-sim968>3.0.co;2-2",
+        ),
         ("not a doi", ""),
     ],
 )

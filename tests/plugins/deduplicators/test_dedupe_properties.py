@@ -12,20 +12,69 @@ from hypothesis import strategies as st
 from evidencekit.core.model import Record
 
 BASES = [
-    ("Peer support workers in mental health services: a randomised controlled trial",
-     "Smith, Jane; Jones, Ann", 2019, "British Journal of Psychiatry", "214", "3", "145-152"),
-    ("Peer support workers in mental health services: a qualitative study",
-     "Smith, Jane; Brown, Carl", 2019, "BMC Psychiatry", "19", "1", "200-210"),
-    ("Peer support in mental health services. Part I: design", "Garcia, Maria", 2018,
-     "Psychiatric Services", "69", "2", "100-110"),
-    ("Peer support in mental health services. Part II: results", "Garcia, Maria", 2018,
-     "Psychiatric Services", "69", "2", "111-120"),
-    ("Erratum: Peer support workers in mental health services: a randomised controlled trial",
-     "Smith, Jane", 2019, "British Journal of Psychiatry", "214", "6", "400"),
-    ("Implementation of peer support: barriers and facilitators", "Chen, Li; Wang, Yu", 2020,
-     "Implementation Science", "15", "", "e12"),
-    ("Implementation of peer support: barriers and facilitators", "Okafor, Ngozi", 2021,
-     "Health Research Policy and Systems", "19", "4", "33-41"),
+    (
+        "Peer support workers in mental health services: a randomised controlled trial",
+        "Smith, Jane; Jones, Ann",
+        2019,
+        "British Journal of Psychiatry",
+        "214",
+        "3",
+        "145-152",
+    ),
+    (
+        "Peer support workers in mental health services: a qualitative study",
+        "Smith, Jane; Brown, Carl",
+        2019,
+        "BMC Psychiatry",
+        "19",
+        "1",
+        "200-210",
+    ),
+    (
+        "Peer support in mental health services. Part I: design",
+        "Garcia, Maria",
+        2018,
+        "Psychiatric Services",
+        "69",
+        "2",
+        "100-110",
+    ),
+    (
+        "Peer support in mental health services. Part II: results",
+        "Garcia, Maria",
+        2018,
+        "Psychiatric Services",
+        "69",
+        "2",
+        "111-120",
+    ),
+    (
+        "Erratum: Peer support workers in mental health services: a randomised controlled trial",
+        "Smith, Jane",
+        2019,
+        "British Journal of Psychiatry",
+        "214",
+        "6",
+        "400",
+    ),
+    (
+        "Implementation of peer support: barriers and facilitators",
+        "Chen, Li; Wang, Yu",
+        2020,
+        "Implementation Science",
+        "15",
+        "",
+        "e12",
+    ),
+    (
+        "Implementation of peer support: barriers and facilitators",
+        "Okafor, Ngozi",
+        2021,
+        "Health Research Policy and Systems",
+        "19",
+        "4",
+        "33-41",
+    ),
     ("Editorial", "", 2019, "Lancet Psychiatry", "6", "1", "1"),
 ]
 
@@ -45,22 +94,37 @@ def corpora(draw: st.DrawFn) -> tuple[list[Record], dict[tuple[str, str], str]]:
                 t = t.replace(":", " -") + "."
             if draw(st.booleans()) and len(t) > 20:
                 k = draw(st.integers(5, len(t) - 5))
-                t = t[:k] + t[k + 1:]  # a typo: one character dropped
+                t = t[:k] + t[k + 1 :]  # a typo: one character dropped
             a = au
             if draw(st.booleans()):
-                a = "; ".join(p.split(",")[0] + ", " + p.split(",")[1].strip()[:1] + "."
-                              for p in au.split(";") if "," in p)
+                a = "; ".join(
+                    p.split(",")[0] + ", " + p.split(",")[1].strip()[:1] + "."
+                    for p in au.split(";")
+                    if "," in p
+                )
             y = year + draw(st.sampled_from([0, 0, 0, 1]))
             j = journal if draw(st.booleans()) else "".join(w[:4] + " " for w in journal.split())
             p = pages if draw(st.booleans()) else pages.split("-")[0]
             doi = f"10.1000/base{number}" if draw(st.booleans()) else ""
-            records.append(rec(f"r{number}-{copy}", t, a, y, journal=j.strip(), volume=volume,
-                               issue=issue, pages=p, doi=doi))
+            records.append(
+                rec(
+                    f"r{number}-{copy}",
+                    t,
+                    a,
+                    y,
+                    journal=j.strip(),
+                    volume=volume,
+                    issue=issue,
+                    pages=p,
+                    doi=doi,
+                )
+            )
     ids = [r.record_id for r in records]
     decisions: dict[tuple[str, str], str] = {}
     if len(ids) > 1:
-        for a, b in draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)),
-                                  max_size=3)):
+        for a, b in draw(
+            st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=3)
+        ):
             if a != b:
                 decisions[(a, b)] = "different"
     return records, decisions
@@ -145,12 +209,21 @@ def wild_records(draw: st.DrawFn) -> list[Record]:
     """Records with arbitrary text in every field (mangled exports)."""
     out = []
     for k in range(draw(st.integers(0, 8))):
-        out.append(rec(
-            f"w{k}", draw(text), draw(text), draw(st.one_of(st.none(), st.integers(-5, 3000))),
-            journal=draw(text), volume=draw(text), issue=draw(text), pages=draw(text),
-            doi=draw(st.one_of(text, st.just("10.1000/same"))), pmid=draw(text),
-            abstract=draw(text),
-        ))
+        out.append(
+            rec(
+                f"w{k}",
+                draw(text),
+                draw(text),
+                draw(st.one_of(st.none(), st.integers(-5, 3000))),
+                journal=draw(text),
+                volume=draw(text),
+                issue=draw(text),
+                pages=draw(text),
+                doi=draw(st.one_of(text, st.just("10.1000/same"))),
+                pmid=draw(text),
+                abstract=draw(text),
+            )
+        )
     return out
 
 

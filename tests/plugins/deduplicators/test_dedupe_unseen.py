@@ -45,28 +45,76 @@ def in_review(records, options: dict | None = None) -> bool:
 )
 def test_recurring_title_in_two_issues_is_not_linked(title: str) -> None:
     """The 55 false pairs of the issue: one editor, one volume, two issues, pages 3-8 / 3-4."""
-    a = rec("a", title, "Weber, Ron", 2003, journal="MIS Quarterly", volume="27", issue="2",
-            pages="3-8", doi="10.2307/30036530")
-    b = rec("b", title, "Weber, Ron", 2003, journal="MIS Quarterly", volume="27", issue="4",
-            pages="3-4", doi="10.2307/30036531")
+    a = rec(
+        "a",
+        title,
+        "Weber, Ron",
+        2003,
+        journal="MIS Quarterly",
+        volume="27",
+        issue="2",
+        pages="3-8",
+        doi="10.2307/30036530",
+    )
+    b = rec(
+        "b",
+        title,
+        "Weber, Ron",
+        2003,
+        journal="MIS Quarterly",
+        volume="27",
+        issue="4",
+        pages="3-4",
+        doi="10.2307/30036531",
+    )
     assert not together([a, b])
     assert not in_review([a, b])  # the issues tell them apart: nothing to decide
 
 
 def test_recurring_title_without_dois_in_two_issues_is_not_linked() -> None:
-    a = rec("a", "Editor's Comments", "Weber, Ron", 2002, journal="MIS Quarterly",
-            volume="26", issue="1")
-    b = rec("b", "Editor's Comments", "Weber, Ron", 2002, journal="MIS Quarterly",
-            volume="26", issue="4")
+    a = rec(
+        "a",
+        "Editor's Comments",
+        "Weber, Ron",
+        2002,
+        journal="MIS Quarterly",
+        volume="26",
+        issue="1",
+    )
+    b = rec(
+        "b",
+        "Editor's Comments",
+        "Weber, Ron",
+        2002,
+        journal="MIS Quarterly",
+        volume="26",
+        issue="4",
+    )
     assert not together([a, b])
 
 
 def test_same_recurring_title_same_first_page_other_doi_goes_to_review() -> None:
     """Genuinely ambiguous: nothing but the DOI tells them apart, so a person decides."""
-    a = rec("a", "Editorial", "Weber, Ron", 2003, journal="MIS Quarterly", volume="27",
-            pages="iii-v 3", doi="10.2307/1")
-    b = rec("b", "Editorial", "Weber, Ron", 2003, journal="MIS Quarterly", volume="27",
-            pages="3", doi="10.2307/2")
+    a = rec(
+        "a",
+        "Editorial",
+        "Weber, Ron",
+        2003,
+        journal="MIS Quarterly",
+        volume="27",
+        pages="iii-v 3",
+        doi="10.2307/1",
+    )
+    b = rec(
+        "b",
+        "Editorial",
+        "Weber, Ron",
+        2003,
+        journal="MIS Quarterly",
+        volume="27",
+        pages="3",
+        doi="10.2307/2",
+    )
     assert not together([a, b])
     assert in_review([a, b])
 
@@ -74,44 +122,120 @@ def test_same_recurring_title_same_first_page_other_doi_goes_to_review() -> None
 def test_a_title_recurring_in_three_issues_is_treated_as_recurring() -> None:
     """No pattern names "Gateways to clinical trials": three issues carrying it do."""
     records = [
-        rec(f"r{k}", "Gateways to clinical trials", "Bayes, M", 2010, journal="Methods Find Exp",
-            volume="32", issue=str(k)) for k in (1, 2, 3)
+        rec(
+            f"r{k}",
+            "Gateways to clinical trials",
+            "Bayes, M",
+            2010,
+            journal="Methods Find Exp",
+            volume="32",
+            issue=str(k),
+        )
+        for k in (1, 2, 3)
     ]
-    records.append(rec("r4", "Gateways to clinical trials", "Bayes, M", 2010,
-                       journal="Methods Find Exp", volume="32", issue="2", doi="10.1/x"))
+    records.append(
+        rec(
+            "r4",
+            "Gateways to clinical trials",
+            "Bayes, M",
+            2010,
+            journal="Methods Find Exp",
+            volume="32",
+            issue="2",
+            doi="10.1/x",
+        )
+    )
     result = fuzzy(records)
     assert pairs(result.clusters) == {("r2", "r4")}  # the one copy: same volume and issue
 
 
 def test_recurring_copies_of_one_item_are_still_linked() -> None:
-    a = rec("a", "Editor's Comments", "Weber, Ron", 2003, journal="MIS Quarterly", volume="27",
-            issue="2", pages="iii-vi", doi="10.2307/30036530")
-    b = rec("b", "EDITOR'S COMMENTS", "Weber, Ron", 2003, journal="MIS Q", volume="27",
-            issue="2", doi="https://doi.org/10.2307/30036530")
+    a = rec(
+        "a",
+        "Editor's Comments",
+        "Weber, Ron",
+        2003,
+        journal="MIS Quarterly",
+        volume="27",
+        issue="2",
+        pages="iii-vi",
+        doi="10.2307/30036530",
+    )
+    b = rec(
+        "b",
+        "EDITOR'S COMMENTS",
+        "Weber, Ron",
+        2003,
+        journal="MIS Q",
+        volume="27",
+        issue="2",
+        doi="https://doi.org/10.2307/30036530",
+    )
     assert together([a, b])
 
 
 def test_conference_abstract_and_journal_article_with_one_title_are_kept_apart() -> None:
-    abstract = rec("a", TITLE, AU, 2019, journal="Circulation. Conference: AHA Scientific "
-                   "Sessions 2019", volume="140", issue="Suppl 1", pages="A123")
-    article = rec("b", TITLE, AU, 2019, journal="Circulation", volume="141", issue="3",
-                  pages="200-210", doi="10.1161/circ.1")
+    abstract = rec(
+        "a",
+        TITLE,
+        AU,
+        2019,
+        journal="Circulation. Conference: AHA Scientific Sessions 2019",
+        volume="140",
+        issue="Suppl 1",
+        pages="A123",
+    )
+    article = rec(
+        "b",
+        TITLE,
+        AU,
+        2019,
+        journal="Circulation",
+        volume="141",
+        issue="3",
+        pages="200-210",
+        doi="10.1161/circ.1",
+    )
     assert not together([abstract, article])
 
 
 def test_conference_paper_and_journal_version_with_one_title_are_kept_apart() -> None:
-    paper = rec("a", TITLE, AU, 2019, journal="Proceedings of the International Conference on "
-                "Information Systems", pages="1-14")
-    article = rec("b", TITLE, AU, 2019, journal="MIS Quarterly", volume="43", issue="4",
-                  pages="1001-1030", doi="10.25300/misq/2019/1")
+    paper = rec(
+        "a",
+        TITLE,
+        AU,
+        2019,
+        journal="Proceedings of the International Conference on Information Systems",
+        pages="1-14",
+    )
+    article = rec(
+        "b",
+        TITLE,
+        AU,
+        2019,
+        journal="MIS Quarterly",
+        volume="43",
+        issue="4",
+        pages="1001-1030",
+        doi="10.25300/misq/2019/1",
+    )
     assert not together([paper, article])
 
 
 def test_authors_response_to_a_comment_is_not_linked_to_the_article() -> None:
-    original = rec("a", TITLE, AU, 2019, journal="MIS Quarterly", volume="43", issue="4",
-                   pages="1001-1030")
-    response = rec("b", f"Author's response to: Comment on {TITLE}", AU, 2019,
-                   journal="MIS Quarterly", volume="43", issue="4", pages="1031-1033")
+    original = rec(
+        "a", TITLE, AU, 2019, journal="MIS Quarterly", volume="43", issue="4", pages="1001-1030"
+    )
+    response = rec(
+        "b",
+        f"Author's response to: Comment on {TITLE}",
+        AU,
+        2019,
+        journal="MIS Quarterly",
+        volume="43",
+        issue="4",
+        pages="1031-1033",
+    )
     assert not together([original, response])
 
 
@@ -128,21 +252,29 @@ VARIANTS = {
     ),
     "main title only vs title with subtitle": (
         {"title": "Peer support workers in mental health services", "pages": "4-9"},
-        {"title": "Peer support workers in mental health services: a randomised controlled "
-                  "trial in three regions", "pages": "4-9"},
+        {
+            "title": "Peer support workers in mental health services: a randomised controlled "
+            "trial in three regions",
+            "pages": "4-9",
+        },
     ),
     "trailing [Review]": (
         {"title": "Peer support workers in mental health services: a review [Review]"},
         {"title": "Peer support workers in mental health services: a review"},
     ),
     "bracketed translation": (
-        {"title": "Peer support workers in mental health services [Peer-Unterstützung in der "
-                  "psychiatrischen Versorgung]", "pages": "100-108"},
+        {
+            "title": "Peer support workers in mental health services [Peer-Unterstützung in der "
+            "psychiatrischen Versorgung]",
+            "pages": "100-108",
+        },
         {"title": "Peer support workers in mental health services", "pages": "100-8"},
     ),
     "Embase translated title with its language": (
-        {"title": "Protective effects of sevoflurane pretreatment in rabbits. Chinese\n"
-                  "Yi Ke Da Xue Xue Bao"},
+        {
+            "title": "Protective effects of sevoflurane pretreatment in rabbits. Chinese\n"
+            "Yi Ke Da Xue Xue Bao"
+        },
         {"title": "Protective effects of sevoflurane pretreatment in rabbits"},
     ),
     "case": ({"title": TITLE.upper()}, {"title": TITLE}),
@@ -152,14 +284,17 @@ VARIANTS = {
     ),
     "full given names vs initials": ({"au": "Liang, Chen; Wu, Ming"}, {"au": "Liang, C.; Wu, M."}),
     "family and given names swapped": (
-        {"au": "Andrea, C.; Kunz, S."}, {"au": "Carignani, Andrea; Kunz, Sebastian"},
+        {"au": "Andrea, C.; Kunz, S."},
+        {"au": "Carignani, Andrea; Kunz, Sebastian"},
     ),
     "East Asian name order": ({"au": "Wang Xiaoming; Li Hua"}, {"au": "Xiaoming, Wang; Hua, Li"}),
     "author list cut short": (
-        {"au": "Smith, J; Jones, A; Brown, C; White, D; Green, E"}, {"au": "Smith, J; Jones, A"},
+        {"au": "Smith, J; Jones, A; Brown, C; White, D; Green, E"},
+        {"au": "Smith, J; Jones, A"},
     ),
     "glued author string": (
-        {"au": "Kunz Sebastian N.Calkins Hugh"}, {"au": "Kunz, Sebastian N.; Calkins, Hugh"},
+        {"au": "Kunz Sebastian N.Calkins Hugh"},
+        {"au": "Kunz, Sebastian N.; Calkins, Hugh"},
     ),
     "first page lost (t-20)": ({"pages": "t-20"}, {"pages": "314-320"}),
     "first page lost (Suppl-11)": ({"pages": "Suppl-11"}, {"pages": "S7-S11"}),
@@ -170,33 +305,53 @@ VARIANTS = {
     "no pagination": ({"pages": "no pagination"}, {"pages": "55-60"}),
     "abbreviated page range crossing a hundred": ({"pages": "795-15"}, {"pages": "795-815"}),
     "citation packed in the journal field": (
-        {"journal": "Heart. 4 (2) (pp 55-60), 2019. Date of Publication: 2019.", "volume": "",
-         "issue": "", "pages": ""},
+        {
+            "journal": "Heart. 4 (2) (pp 55-60), 2019. Date of Publication: 2019.",
+            "volume": "",
+            "issue": "",
+            "pages": "",
+        },
         {"journal": "Heart", "volume": "4", "issue": "2", "pages": "55-60"},
     ),
-    "abbreviated journal": ({"journal": "Curr Opin Pulm Med"},
-                            {"journal": "Current Opinion in Pulmonary Medicine"}),
-    "run-together journal": ({"journal": "Jthoraccardiovascsurg"},
-                             {"journal": "J Thorac Cardiovasc Surg"}),
-    "journal edition in brackets": ({"journal": "BMJ (Clinical research ed.)"},
-                                    {"journal": "BMJ (Online)"}),
+    "abbreviated journal": (
+        {"journal": "Curr Opin Pulm Med"},
+        {"journal": "Current Opinion in Pulmonary Medicine"},
+    ),
+    "run-together journal": (
+        {"journal": "Jthoraccardiovascsurg"},
+        {"journal": "J Thorac Cardiovasc Surg"},
+    ),
+    "journal edition in brackets": (
+        {"journal": "BMJ (Clinical research ed.)"},
+        {"journal": "BMJ (Online)"},
+    ),
     "journal abbreviating the start of the other": (
-        {"journal": "Pflugers Arch"}, {"journal": "Pflugers Archiv European Journal of Physiology"},
+        {"journal": "Pflugers Arch"},
+        {"journal": "Pflugers Archiv European Journal of Physiology"},
     ),
     "hyphenated number vs glued number": (
         {"title": "TGF-beta-1 signalling in cardiac fibrosis after myocardial infarction"},
         {"title": "TGF-beta1 signalling in cardiac fibrosis after myocardial infarction"},
     ),
-    "DOI with a trailing slash": ({"doi": "10.25300/MISQ/2020/14435/"},
-                                  {"doi": "10.25300/MISQ/2020/14435"}),
+    "DOI with a trailing slash": (
+        {"doi": "10.25300/MISQ/2020/14435/"},
+        {"doi": "10.25300/MISQ/2020/14435"},
+    ),
     "copy without a year (PDF metadata)": ({"year": None}, {}),
 }
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_class_is_linked(name: str) -> None:
-    base = {"title": TITLE, "au": AU, "year": 2019, "journal": "Heart", "volume": "4",
-            "issue": "2", "pages": "55-60"}
+    base = {
+        "title": TITLE,
+        "au": AU,
+        "year": 2019,
+        "journal": "Heart",
+        "volume": "4",
+        "issue": "2",
+        "pages": "55-60",
+    }
     left, right = VARIANTS[name]
     a, b = {**base, **left}, {**base, **right}
     if name.startswith("no journal"):
@@ -210,10 +365,22 @@ def test_variant_class_is_linked(name: str) -> None:
 def _cochrane_pair() -> list:
     title = "Peer support for people with severe mental illness"
     return [
-        rec("a", title, "Chien, WT; Clifton, AV", 2013, journal="Cochrane Database Syst Rev",
-            doi="10.1002/14651858.CD010880"),
-        rec("b", title, "Chien, WT; Clifton, AV", 2019, journal="Cochrane Database Syst Rev",
-            doi="10.1002/14651858.CD010880.pub2"),
+        rec(
+            "a",
+            title,
+            "Chien, WT; Clifton, AV",
+            2013,
+            journal="Cochrane Database Syst Rev",
+            doi="10.1002/14651858.CD010880",
+        ),
+        rec(
+            "b",
+            title,
+            "Chien, WT; Clifton, AV",
+            2019,
+            journal="Cochrane Database Syst Rev",
+            doi="10.1002/14651858.CD010880.pub2",
+        ),
     ]
 
 
@@ -231,12 +398,39 @@ def test_cochrane_review_versions_can_be_linked_or_kept_apart() -> None:
 def test_errata_and_co_publications_with_other_dois_are_kept_apart() -> None:
     """A decision, documented in docs/dedupe.md: an erratum or a co-publication in another
     journal is its own record in a review's flow diagram, whatever a benchmark says."""
-    article = rec("a", TITLE, AU, 2019, journal="Heart", volume="4", issue="2", pages="55-60",
-                  doi="10.1/heart.1")
-    erratum = rec("b", f"Erratum: {TITLE}", AU, 2019, journal="Heart", volume="4", issue="5",
-                  pages="300", doi="10.1/heart.2")
-    copublished = rec("b", TITLE, AU, 2019, journal="Lancet", volume="390", issue="1",
-                      pages="10-15", doi="10.1/lancet.1")
+    article = rec(
+        "a",
+        TITLE,
+        AU,
+        2019,
+        journal="Heart",
+        volume="4",
+        issue="2",
+        pages="55-60",
+        doi="10.1/heart.1",
+    )
+    erratum = rec(
+        "b",
+        f"Erratum: {TITLE}",
+        AU,
+        2019,
+        journal="Heart",
+        volume="4",
+        issue="5",
+        pages="300",
+        doi="10.1/heart.2",
+    )
+    copublished = rec(
+        "b",
+        TITLE,
+        AU,
+        2019,
+        journal="Lancet",
+        volume="390",
+        issue="1",
+        pages="10-15",
+        doi="10.1/lancet.1",
+    )
     assert not together([article, erratum])
     assert not together([article, copublished])
 
@@ -247,8 +441,26 @@ def test_part_one_with_its_own_doi_and_the_same_first_page_is_not_linked() -> No
     not excuse two different DOIs when the titles' numbers differ."""
     title = "Assimilation of Enterprise Systems: The Effect of Institutional Pressures"
     au = "Liang; Saraf; Hu; Xue"
-    a = rec("a", title, au, 2007, journal="MIS Quar", volume="31", issue="1", pages="59",
-            doi="10.2307/25148781")
-    b = rec("b", title + ". Part I", au, 2007, journal="MIS Quarterly", volume="31", issue="1",
-            pages="59-68", doi="10.3117/ek.96")
+    a = rec(
+        "a",
+        title,
+        au,
+        2007,
+        journal="MIS Quar",
+        volume="31",
+        issue="1",
+        pages="59",
+        doi="10.2307/25148781",
+    )
+    b = rec(
+        "b",
+        title + ". Part I",
+        au,
+        2007,
+        journal="MIS Quarterly",
+        volume="31",
+        issue="1",
+        pages="59-68",
+        doi="10.3117/ek.96",
+    )
     assert not together([a, b])

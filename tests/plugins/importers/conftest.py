@@ -16,9 +16,14 @@ from evidencekit.core.plugin_manager import builtin_plugin_modules
 from evidencekit.core.registry import Registry
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "data" / "exports"
-SHARED_EXPORTS = Path(
-    os.environ.get("EVIDENCEKIT_SHARED") or Path(__file__).resolve().parents[3] / ".." / "shared"
-) / "datasets" / "exports"
+SHARED_EXPORTS = (
+    Path(
+        os.environ.get("EVIDENCEKIT_SHARED")
+        or Path(__file__).resolve().parents[3] / ".." / "shared"
+    )
+    / "datasets"
+    / "exports"
+)
 
 
 def _registry() -> Registry:
@@ -39,15 +44,22 @@ def registry() -> Registry:
     return REGISTRY
 
 
-def load_bytes(data: bytes, name: str = "test.txt", format: str | None = None,
-               **options: object) -> ImportResult:
+def load_bytes(
+    data: bytes, name: str = "test.txt", format: str | None = None, **options: object
+) -> ImportResult:
     """Import ``data`` as if read from a file called ``name``."""
-    return records_from_source(source_from_bytes(data, name), REGISTRY, format=format,
-                               source_name="Test source", options=options or None)
+    return records_from_source(
+        source_from_bytes(data, name),
+        REGISTRY,
+        format=format,
+        source_name="Test source",
+        options=options or None,
+    )
 
 
-def load_text(text: str, name: str = "test.txt", format: str | None = None,
-              **options: object) -> ImportResult:
+def load_text(
+    text: str, name: str = "test.txt", format: str | None = None, **options: object
+) -> ImportResult:
     return load_bytes(text.encode("utf-8"), name, format, **options)
 
 

@@ -46,8 +46,11 @@ def test_fields_latex_and_names(load) -> None:
     result = load(BIB, "refs.bib")
     assert result.format == "bibtex" and len(result) == 3
     first, second, third = result
-    assert first.authors == [Author("Müller", "Jörg"), Author("World Health Organization"),
-                             Author("García", "José")]
+    assert first.authors == [
+        Author("Müller", "Jörg"),
+        Author("World Health Organization"),
+        Author("García", "José"),
+    ]
     assert first.title == "Peer support workers: facilitators & barriers \u2013 a review"
     assert first.journal == "Journal of Mental Health"  # @string macro resolved
     assert first.year == 2019 and first.pages == "123-130"
@@ -63,8 +66,9 @@ def test_fields_latex_and_names(load) -> None:
     assert second.url == "https://example.org/~lee/a--b_c"
     assert third.source_key == "smith2019"  # a repeated key is still a record
     assert [r.provenance.line for r in result] == [5, 20, 29]
-    assert any("the identifier 'smith2019' was already used by record 1" in w
-               for w in result.warnings)
+    assert any(
+        "the identifier 'smith2019' was already used by record 1" in w for w in result.warnings
+    )
 
 
 def test_a_broken_entry_is_an_error_naming_its_line(load) -> None:
@@ -72,13 +76,15 @@ def test_a_broken_entry_is_an_error_naming_its_line(load) -> None:
     with pytest.raises(RecordFormatError) as info:
         load(broken, "broken.bib")
     assert str(info.value).startswith(
-        "broken.bib:20: this BibTeX entry cannot be parsed (near line 29)")
+        "broken.bib:20: this BibTeX entry cannot be parsed (near line 29)"
+    )
 
 
 def test_a_truncated_file_is_an_error(load) -> None:
     cut = BIB[: BIB.index("date = {2020")]
-    with pytest.raises(RecordFormatError,
-                       match=r"^cut.bib:20: the file ends inside the BibTeX entry.*truncated"):
+    with pytest.raises(
+        RecordFormatError, match=r"^cut.bib:20: the file ends inside the BibTeX entry.*truncated"
+    ):
         load(cut, "cut.bib")
 
 
@@ -118,11 +124,14 @@ def test_entry_with_a_repeated_field_is_read_like_any_other(load) -> None:
 
 
 def test_latex_escapes_a_writer_uses_are_read_back(load) -> None:
-    (record,) = load(r"""@article{k,
+    (record,) = load(
+        r"""@article{k,
   title = {miR-106b\textasciitilde{}25: 50\% \textbraceleft{}x\textbraceright{}
            a\textbackslash{}b x\textasciicircum{}2 -{}- done},
   pages = {872-\&},
-}""", "escapes.bib")
+}""",
+        "escapes.bib",
+    )
     assert record.title == "miR-106b~25: 50% {x} a\\b x^2 -- done"
     assert record.pages == "872-&"
 
@@ -136,40 +145,57 @@ def test_set_aside_entries_keep_inner_braces(load) -> None:
 
 # -- issue 12: no silent loss ---------------------------------------------------------------
 
+
 def test_a_damaged_at_line_is_an_error_naming_it(load) -> None:
-    text = ("@article{a, title={First}, year={2001}}\n\n"
-            "@articl}{b, title={Second}, year={2002}}\n\n"
-            "@article{c, title={Third}, year={2003}}\n")
-    with pytest.raises(RecordFormatError, match=r"test.txt:3: this line starts like a BibTeX "
-                       r"entry but cannot be read as one \('@articl\}\{b, title"):
+    text = (
+        "@article{a, title={First}, year={2001}}\n\n"
+        "@articl}{b, title={Second}, year={2002}}\n\n"
+        "@article{c, title={Third}, year={2003}}\n"
+    )
+    with pytest.raises(
+        RecordFormatError,
+        match=r"test.txt:3: this line starts like a BibTeX "
+        r"entry but cannot be read as one \('@articl\}\{b, title",
+    ):
         load(text)
 
 
 def test_an_undefined_macro_is_a_warning_not_the_title(load) -> None:
-    result = load("@article{d, title = undefinedmacro, journal = jmh, year = 2003}\n"
-                  "@string{jmh = {J Ment Health}}\n")
+    result = load(
+        "@article{d, title = undefinedmacro, journal = jmh, year = 2003}\n"
+        "@string{jmh = {J Ment Health}}\n"
+    )
     (record,) = result.records
     assert record.title == "" and record.journal == "J Ment Health"
-    assert any("line 1: entry 'd', field 'title': the @string macro 'undefinedmacro' is not "
-               "defined" in w for w in result.warnings)
+    assert any(
+        "line 1: entry 'd', field 'title': the @string macro 'undefinedmacro' is not defined" in w
+        for w in result.warnings
+    )
 
 
-@pytest.mark.parametrize("strings", [
-    "@string{p = q # p}\n",
-    "@string{p = s1}\n@string{s1 = s2}\n@string{s2 = p}\n",
-])
+@pytest.mark.parametrize(
+    "strings",
+    [
+        "@string{p = q # p}\n",
+        "@string{p = s1}\n@string{s1 = s2}\n@string{s2 = p}\n",
+    ],
+)
 def test_a_circular_macro_is_a_warning_not_the_title(load, strings) -> None:
     result = load(strings + "@article{e, title = p, year = {2003}}\n")
     (record,) = result.records
     assert record.title == ""
-    assert any("field 'title'" in w and ("in terms of itself" in w or "not defined" in w)
-               for w in result.warnings)
+    assert any(
+        "field 'title'" in w and ("in terms of itself" in w or "not defined" in w)
+        for w in result.warnings
+    )
 
 
 def test_macros_and_concatenation_resolve(load) -> None:
-    result = load('@string{pre = "Peer"}\n@string{both = pre # " support"}\n'
-                  '@article{x, title = both # { in } # "mental health", year = 2003, '
-                  "month = jan}\n")
+    result = load(
+        '@string{pre = "Peer"}\n@string{both = pre # " support"}\n'
+        '@article{x, title = both # { in } # "mental health", year = 2003, '
+        "month = jan}\n"
+    )
     (record,) = result.records
     assert record.title == "Peer support in mental health"
     assert record.raw["month"] == "jan" and result.warnings == []

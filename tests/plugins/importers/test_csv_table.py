@@ -23,12 +23,19 @@ def test_embase_csv_excerpt(excerpt, registry) -> None:
     assert first.title.startswith("Duplication cysts: Diagnosis, management")
     assert first.authors == [Author("Liu", "R."), Author("Adler", "D.G.")]
     assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
-        "Endoscopic Ultrasound", 2014, "3", "3", "152-160")
+        "Endoscopic Ultrasound",
+        2014,
+        "3",
+        "3",
+        "152-160",
+    )
     assert first.doi == "10.4103/2303-9027.138783"  # from the Open URL link
     # Emtree terms are comma-separated, with commas inside their parentheses too.
-    assert first.keywords[:3] == ["endoscopic ultrasonography",
-                                  "gastrointestinal malformation (diagnosis)",
-                                  "gastrointestinal tract duplication cyst (diagnosis)"]
+    assert first.keywords[:3] == [
+        "endoscopic ultrasonography",
+        "gastrointestinal malformation (diagnosis)",
+        "gastrointestinal tract duplication cyst (diagnosis)",
+    ]
     assert "bronchogenic duplication cyst (diagnosis, surgery)" in first.keywords
 
 
@@ -36,8 +43,10 @@ def test_ieee_and_springer_excerpts(excerpt, registry) -> None:
     ieee = read_records(excerpt("litstudy_ieee.csv"), registry, source_name="IEEE")
     assert [len(r.authors) for r in ieee][0] == 2
     assert ieee[0].authors == [Author("Kogge", "P."), Author("Shalf", "J.")]
-    assert ieee[0].title == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for ' \
+    assert (
+        ieee[0].title == 'Exascale Computing Trends: Adjusting to the "New Normal"\' for '
         "Computer Architecture"
+    )
     assert ieee[0].pages == "16-26" and ieee[0].year == 2013
     springer = read_records(excerpt("litstudy_springer.csv"), registry, source_name="Springer")
     assert len(springer) == 18
@@ -51,17 +60,23 @@ def test_ieee_and_springer_excerpts(excerpt, registry) -> None:
     ("header", "row"),
     [
         # Lens.org
-        ("Lens ID,Title,Date Published,Publication Year,Source Title,Author/s,DOI,PMID,ISSNs",
-         "020-1,A lens study,2019-03-01,2019,J Impl,Jane Smith; Ahmed Ali,10.1/x1,123,1234-5678"),
+        (
+            "Lens ID,Title,Date Published,Publication Year,Source Title,Author/s,DOI,PMID,ISSNs",
+            "020-1,A lens study,2019-03-01,2019,J Impl,Jane Smith; Ahmed Ali,10.1/x1,123,1234-5678",
+        ),
         # OpenAlex
-        ("id,doi,title,publication_year,primary_location.source.display_name,"
-         "authorships.author.display_name,ids.pmid",
-         "https://openalex.org/W1,https://doi.org/10.1/X1,A lens study,2019,J Impl,"
-         "Jane Smith|Ahmed Ali,https://pubmed.ncbi.nlm.nih.gov/123"),
+        (
+            "id,doi,title,publication_year,primary_location.source.display_name,"
+            "authorships.author.display_name,ids.pmid",
+            "https://openalex.org/W1,https://doi.org/10.1/X1,A lens study,2019,J Impl,"
+            "Jane Smith|Ahmed Ali,https://pubmed.ncbi.nlm.nih.gov/123",
+        ),
         # Zotero
-        ('"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI"',
-         '"020-1","journalArticle","2019","Smith, Jane; Ali, Ahmed","A lens study","J Impl",'
-         '"10.1/x1"'),
+        (
+            '"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI"',
+            '"020-1","journalArticle","2019","Smith, Jane; Ali, Ahmed","A lens study","J Impl",'
+            '"10.1/x1"',
+        ),
     ],
 )
 def test_column_synonyms_of_other_databases(load, header: str, row: str) -> None:
@@ -74,8 +89,10 @@ def test_column_synonyms_of_other_databases(load, header: str, row: str) -> None
 
 
 def test_openalex_abstract_from_its_inverted_index(load) -> None:
-    text = ('id,title,publication_year,abstract_inverted_index\n'
-            'W1,A study,2020,"{""Peer"": [0], ""support"": [1, 3], ""and"": [2]}"\n')
+    text = (
+        "id,title,publication_year,abstract_inverted_index\n"
+        'W1,A study,2020,"{""Peer"": [0], ""support"": [1, 3], ""and"": [2]}"\n'
+    )
     (record,) = load(text, "openalex.csv")
     assert record.abstract == "Peer support and support"
 
@@ -91,10 +108,13 @@ def test_delimiters_are_guessed_and_can_be_named(load) -> None:
 
 def test_columns_option_maps_unusual_names(load) -> None:
     text = "Headline,Writers,When\nA study,Smith J,2003\n"
-    (record,) = load(text, "odd.csv", format="csv",
-                     columns={"title": "Headline", "authors": "Writers", "year": "When"})
-    assert (record.title, record.authors, record.year) == ("A study", [Author("Smith", "J")],
-                                                          2003)
+    (record,) = load(
+        text,
+        "odd.csv",
+        format="csv",
+        columns={"title": "Headline", "authors": "Writers", "year": "When"},
+    )
+    assert (record.title, record.authors, record.year) == ("A study", [Author("Smith", "J")], 2003)
     with pytest.raises(RecordFormatError, match="which the file does not have"):
         load(text, "odd.csv", format="csv", columns={"title": "Nope"})
 
@@ -103,8 +123,9 @@ def test_a_csv_without_title_column_names_columns_and_synonyms(load) -> None:
     with pytest.raises(RecordFormatError) as info:
         load("doi,openalex_id,label_included\n10.1/x,W1,1\n", "ids.csv")
     message = str(info.value)
-    assert message.startswith("ids.csv:1: no title column: the columns are 'doi', "
-                              "'openalex_id', 'label_included'")
+    assert message.startswith(
+        "ids.csv:1: no title column: the columns are 'doi', 'openalex_id', 'label_included'"
+    )
     assert "'document title'" in message and "columns: {title: YOUR COLUMN}" in message
 
 
@@ -136,9 +157,11 @@ def test_glued_springer_names_keep_prefixes_whole() -> None:
 
 
 def test_web_of_science_tab_delimited(load) -> None:
-    text = ("PT\tAU\tAF\tTI\tSO\tDE\tID\tPY\tBP\tEP\tDI\tUT\n"
-            "J\tLi, W\tLi, Wei\tSoil fauna\tECOSYSTEM HEALTH\treed; soil\tDIVERSITY\t2020\t1\t9\t"
-            "10.1080/2096\tWOS:000513227800001\n")
+    text = (
+        "PT\tAU\tAF\tTI\tSO\tDE\tID\tPY\tBP\tEP\tDI\tUT\n"
+        "J\tLi, W\tLi, Wei\tSoil fauna\tECOSYSTEM HEALTH\treed; soil\tDIVERSITY\t2020\t1\t9\t"
+        "10.1080/2096\tWOS:000513227800001\n"
+    )
     (record,) = load(text, "savedrecs.txt")
     assert record.authors == [Author("Li", "Wei")] and record.title == "Soil fauna"
     assert record.source_key == "WOS:000513227800001"  # UT, not ID (Keywords Plus)
@@ -166,20 +189,23 @@ def test_docs_list_every_synonym_and_importer(registry) -> None:
 
 
 def test_a_title_line_above_the_header_is_skipped(load) -> None:
-    text = "Embase Session Results\nExported 2020-01-31\nTITLE,AUTHOR NAMES,PUBLICATION YEAR\n" \
-           "A study,Smith J.,2019\n"
+    text = (
+        "Embase Session Results\nExported 2020-01-31\nTITLE,AUTHOR NAMES,PUBLICATION YEAR\n"
+        "A study,Smith J.,2019\n"
+    )
     result = load(text, "embase.csv")
     assert result.format == "csv" and [r.title for r in result] == ["A study"]
     assert result[0].provenance.line == 4
     assert result.warnings == [
-        "embase.csv:3: the header row is on line 3; the 2 row(s) above it were skipped"]
+        "embase.csv:3: the header row is on line 3; the 2 row(s) above it were skipped"
+    ]
 
 
 def test_author_cells_in_bibtex_style_and_glued_endnote_style(load) -> None:
     result = load(
         "ID,title,author,year\n"
         'id_1,A trial,"Zuber, J and Le Quintrec, M",2011\n'
-        'id_2,Another,Adeli K.Lewis G. F.,2008\n'
+        "id_2,Another,Adeli K.Lewis G. F.,2008\n"
         'id_3,Third,"Chen R.Wang J.Liang, L.",2014\n',
         "records_pre_merged.csv",
     )
@@ -208,7 +234,7 @@ def test_a_booktitle_column_is_the_container_title(load) -> None:
     in a ``booktitle`` column: it is the record's container (journal) title."""
     text = (
         "ID,ENTRYTYPE,author,title,year,booktitle,pages\n"
-        "p1,inproceedings,\"Smith, Jane\",A lens study,2019,"
+        'p1,inproceedings,"Smith, Jane",A lens study,2019,'
         "Proceedings of the 40th International Conference on Information Systems,1--14\n"
     )
     (record,) = load(text, "colrev.csv")

@@ -57,9 +57,11 @@ def test_malformed_and_truncated_xml(load) -> None:
 
 
 def test_entity_declarations_are_refused(load) -> None:
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
-            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
-            "<xml><records><record><titles><title>&b;</title></titles></record></records></xml>")
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        "<xml><records><record><titles><title>&b;</title></titles></record></records></xml>"
+    )
     with pytest.raises(RecordFormatError, match="declares a document type or entities"):
         load(bomb, "bomb.xml", format="endnote-xml")
 

@@ -81,8 +81,9 @@ def _import(data: bytes, fmt: str | None, registry) -> list[Record]:
     """Import; a deliberate RecordFormatError is fine, a crash is not."""
     try:
         source = source_from_bytes(data, "fuzz.dat")
-        result = records_from_source(source, registry, format=fmt, source_name="fuzz",
-                                     options={"impossible_year": "warn"})
+        result = records_from_source(
+            source, registry, format=fmt, source_name="fuzz", options={"impossible_year": "warn"}
+        )
     except RecordFormatError as exc:
         assert exc.__cause__ is None, f"an importer crashed: {exc.__cause__!r}"
         assert str(exc).startswith("fuzz.dat")
@@ -95,8 +96,13 @@ def _import(data: bytes, fmt: str | None, registry) -> list[Record]:
 @st.composite
 def mutations(draw: st.DrawFn, data: bytes) -> bytes:
     """A real sample with a few realistic kinds of damage."""
-    for op in draw(st.lists(st.sampled_from(
-            ["drop", "duplicate", "swap", "junk", "truncate", "blank"]), min_size=1, max_size=4)):
+    for op in draw(
+        st.lists(
+            st.sampled_from(["drop", "duplicate", "swap", "junk", "truncate", "blank"]),
+            min_size=1,
+            max_size=4,
+        )
+    ):
         lines = data.split(b"\n")
         if op == "drop" and len(lines) > 1:
             del lines[draw(st.integers(0, len(lines) - 1))]
@@ -122,9 +128,15 @@ def mutations(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 FORMATS = sorted(SAMPLES)
-PROPERTY = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -150,19 +162,48 @@ def test_random_text_never_crashes(fmt: str, text: str, registry) -> None:
     _import(text.encode("utf-8"), fmt, registry)
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(blob=st.binary(max_size=400))
 def test_random_bytes_never_crash(blob: bytes, registry) -> None:
     _import(blob, None, registry)
 
 
 @PROPERTY
-@given(text=st.lists(st.sampled_from([
-    "TY  - JOUR", "ER  - ", "TI  - t", "AU  - a, b", "PY  - 2001", "1.", "", "  cont",
-    "PT J", "ER", "EF", "PMID- 1", "      x", "@article{k,", "title={x},", "}", "<record>",
-    "</record>", "Title,Year", "a,2001", '"', "PY  - 0", "SP  - 12", "EP  - 3",
-]), max_size=30).map("\n".join))
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "TY  - JOUR",
+                "ER  - ",
+                "TI  - t",
+                "AU  - a, b",
+                "PY  - 2001",
+                "1.",
+                "",
+                "  cont",
+                "PT J",
+                "ER",
+                "EF",
+                "PMID- 1",
+                "      x",
+                "@article{k,",
+                "title={x},",
+                "}",
+                "<record>",
+                "</record>",
+                "Title,Year",
+                "a,2001",
+                '"',
+                "PY  - 0",
+                "SP  - 12",
+                "EP  - 3",
+            ]
+        ),
+        max_size=30,
+    ).map("\n".join)
+)
 def test_shuffled_format_fragments_never_crash(text: str, registry) -> None:
     for fmt in (None, *FORMATS):
         _import(text.encode(), fmt, registry)

@@ -36,16 +36,21 @@ def test_parse_time_grows_linearly(shape, registry) -> None:
     small = _best_cpu_time(shape, SMALL, registry)
     large = _best_cpu_time(shape, SMALL * FACTOR, registry)
     ratio = large / small
-    assert ratio < BOUND, (f"{shape}: {FACTOR}x the input took {ratio:.1f}x the CPU time "
-                           f"({small:.3f} s -> {large:.3f} s): not linear")
+    assert ratio < BOUND, (
+        f"{shape}: {FACTOR}x the input took {ratio:.1f}x the CPU time "
+        f"({small:.3f} s -> {large:.3f} s): not linear"
+    )
 
 
-@pytest.mark.parametrize("shape, outcome", [
-    ("ris-continuation", "1 record(s)"),
-    ("medline-continuation", "1 record(s)"),
-    ("csv-wide-header", "1 record(s)"),
-    ("endnote-xml-deep", "refused: the XML nests elements more than 100 levels deep"),
-    ("bibtex-huge-field", "1 record(s)"),
-])
+@pytest.mark.parametrize(
+    "shape, outcome",
+    [
+        ("ris-continuation", "1 record(s)"),
+        ("medline-continuation", "1 record(s)"),
+        ("csv-wide-header", "1 record(s)"),
+        ("endnote-xml-deep", "refused: the XML nests elements more than 100 levels deep"),
+        ("bibtex-huge-field", "1 record(s)"),
+    ],
+)
 def test_each_shape_parses_or_is_refused_clearly(shape, outcome, registry) -> None:
     assert parse(shape, SMALL, registry).startswith(outcome)

@@ -48,10 +48,15 @@ def test_fields_are_mapped(load) -> None:
     assert result.format == "medline"
     first, book = result
     assert first.pmid == first.source_key == "28441597"
-    assert first.title == ("Differences in nitrate and phosphorus export between wooded and "
-                           "grassed riparian zones from farmland to receiving waterways.")
-    assert first.authors == [Author("Smith", "Jane A"), Author("van der Berg", "Pieter"),
-                             Author("Riparian Study Group")]
+    assert first.title == (
+        "Differences in nitrate and phosphorus export between wooded and "
+        "grassed riparian zones from farmland to receiving waterways."
+    )
+    assert first.authors == [
+        Author("Smith", "Jane A"),
+        Author("van der Berg", "Pieter"),
+        Author("Riparian Study Group"),
+    ]
     assert first.doi == "10.1016/j.scitotenv.2017.04.075"
     assert first.pages == "188-197" and first.volume == "598" and first.year == 2017
     assert first.issn == ["1879-1026", "0048-9697"]

@@ -70,11 +70,25 @@ def test_normalise_pages(start: str, end: str, pages: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "year"),
-    [("2019", 2019), ("2019///", 2019), ("2019 Jan 5", 2019), ("2019.0", 2019),
-     ("05/01/2019", 2019), ("DEC 16 2020", 2020), ("1999/08//undefined", 1999),
-     ("20190315", 2019), ("201903", 2019), ("0", 0), ("3024", 3024), ("12345", 12345),
-     ("19", 19), ("n.d.", None), ("", None), (None, None),
-     (2001, 2001)],
+    [
+        ("2019", 2019),
+        ("2019///", 2019),
+        ("2019 Jan 5", 2019),
+        ("2019.0", 2019),
+        ("05/01/2019", 2019),
+        ("DEC 16 2020", 2020),
+        ("1999/08//undefined", 1999),
+        ("20190315", 2019),
+        ("201903", 2019),
+        ("0", 0),
+        ("3024", 3024),
+        ("12345", 12345),
+        ("19", 19),
+        ("n.d.", None),
+        ("", None),
+        (None, None),
+        (2001, 2001),
+    ],
 )
 def test_parse_year(raw: object, year: int | None) -> None:
     assert parse_year(raw) == year
@@ -102,31 +116,63 @@ def test_parse_name(raw: str, author: Author) -> None:
 
 def test_author_lists() -> None:
     assert split_author_list("Phillips J.C., Braun R., Kalé L.") == [
-        Author("Phillips", "J.C."), Author("Braun", "R."), Author("Kalé", "L.")]
+        Author("Phillips", "J.C."),
+        Author("Braun", "R."),
+        Author("Kalé", "L."),
+    ]
     assert split_author_list("Smith, Jane") == [Author("Smith", "Jane")]
     assert split_author_list("Smith, Jane, Doe, John") == [
-        Author("Smith", "Jane"), Author("Doe", "John")]
+        Author("Smith", "Jane"),
+        Author("Doe", "John"),
+    ]
     assert split_author_list("A. One|B. Two") == [Author("One", "A."), Author("Two", "B.")]
     # BibTeX-style lists in CSV exports (bib-dedupe's records_pre_merged.csv, CoLRev).
     assert split_author_list("Zuber, J and Le Quintrec, M and Sberro-Soussan, R") == [
-        Author("Zuber", "J"), Author("Le Quintrec", "M"), Author("Sberro-Soussan", "R")]
+        Author("Zuber", "J"),
+        Author("Le Quintrec", "M"),
+        Author("Sberro-Soussan", "R"),
+    ]
     assert split_author_list("Smith JA and Jones K") == [
-        Author("Smith", "JA"), Author("Jones", "K")]
+        Author("Smith", "JA"),
+        Author("Jones", "K"),
+    ]
     # Not a list of names: stays one name as before.
     assert split_author_list("Barnes and Noble") == [Author("Noble", "Barnes and")]
 
 
 def test_missing_value_markers_are_empty_fields() -> None:
     # R-based tools (ASySD, revtools) write NA for a missing value.
-    record = make_record(line=1, format="csv", raw={}, title="NA", abstract="NA",
-                         journal="N/A", volume="NA", issue="NA", pages="NA", language="NA",
-                         url="NA", source_key="NA", keywords=["NA", "Na"],
-                         authors=[Author("NA"), Author("Na", "K.")])
-    assert (record.title, record.abstract, record.journal, record.volume, record.issue,
-            record.pages, record.language, record.url, record.source_key) == ("",) * 9
+    record = make_record(
+        line=1,
+        format="csv",
+        raw={},
+        title="NA",
+        abstract="NA",
+        journal="N/A",
+        volume="NA",
+        issue="NA",
+        pages="NA",
+        language="NA",
+        url="NA",
+        source_key="NA",
+        keywords=["NA", "Na"],
+        authors=[Author("NA"), Author("Na", "K.")],
+    )
+    assert (
+        record.title,
+        record.abstract,
+        record.journal,
+        record.volume,
+        record.issue,
+        record.pages,
+        record.language,
+        record.url,
+        record.source_key,
+    ) == ("",) * 9
     assert record.keywords == ["Na"] and record.authors == [Author("Na", "K.")]
     assert make_record(line=1, format="csv", raw={}, title="NAD+ and NA levels").title == (
-        "NAD+ and NA levels")
+        "NAD+ and NA levels"
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,8 +193,15 @@ def test_latex_specials_are_read_literally(escaped: str, text: str) -> None:
 
 
 def test_identifiers() -> None:
-    issn, isbn = split_identifiers(["03064530 (ISSN)", "1939-1676 0891-6640",
-                                    "978-3-030-92127-9", "1873-351x", "0893-8512\r0893-8512"])
+    issn, isbn = split_identifiers(
+        [
+            "03064530 (ISSN)",
+            "1939-1676 0891-6640",
+            "978-3-030-92127-9",
+            "1873-351x",
+            "0893-8512\r0893-8512",
+        ]
+    )
     assert issn == ["0306-4530", "1939-1676", "0891-6640", "1873-351X", "0893-8512"]
     assert isbn == ["9783030921279"]
 
@@ -157,13 +210,15 @@ def test_text_cleaning() -> None:
     assert clean("  a\n b\t&amp; <i>c</i>\xa0d ") == "a b & c d"
     assert clean_block("First  line\n\n  second\tline ") == "First line\nsecond line"
     assert split_outside_parentheses("cyst (congenital, surgery), review") == [
-        "cyst (congenital, surgery)", " review"]
+        "cyst (congenital, surgery)",
+        " review",
+    ]
 
 
 @pytest.mark.parametrize(
     ("latex", "text"),
     [
-        (r'M{\"u}ller', "Müller"),
+        (r"M{\"u}ller", "Müller"),
         (r"Jos{\'e} Garc{\'\i}a", "José García"),
         (r"\c{c}a \v{s}koda \aa{}se \ss{} \o", "ça škoda åse ß ø"),
         (r"{Cocker} {Spaniel}", "Cocker Spaniel"),
@@ -178,7 +233,10 @@ def test_latex_to_text(latex: str, text: str) -> None:
 
 def test_bibtex_name_lists_respect_braces() -> None:
     assert split_names("{Barnes and Noble} and Smith, J.\n and Doe, A.") == [
-        "{Barnes and Noble}", "Smith, J.", "Doe, A."]
+        "{Barnes and Noble}",
+        "Smith, J.",
+        "Doe, A.",
+    ]
 
 
 @settings(max_examples=200, deadline=None)

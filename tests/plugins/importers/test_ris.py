@@ -52,7 +52,9 @@ def test_ovid_numbered_records_and_link_lines(load) -> None:
     assert first.abstract == "Changes in clearcut management over time were evaluated."
     assert first.pages == "134-148" and first.issn == ["2163-0429"]
     assert first.journal == "Open Journal of Forestry" and first.keywords == [
-        "forests", "clearcutting"]
+        "forests",
+        "clearcutting",
+    ]
     assert (first.source_key, second.source_key) == ("20203152553", "20203155626")
     assert [r.provenance.line for r in result] == [2, 24]
     # Ovid's number and link lines are expected; other text outside records is reported.
@@ -81,7 +83,8 @@ def test_a_file_cut_exactly_at_a_line_break_is_an_error_naming_the_last_record(l
         load(text, "noend.ris")
     assert str(info.value).startswith(
         "noend.ris:28: the last record (record 2, from line 24) has no 'ER  -' line, though "
-        "the records before it end with one")
+        "the records before it end with one"
+    )
     assert "incomplete" in str(info.value)
     # Cut at any earlier line break of the last record: the same error.
     lines = OVID.rsplit("ER  -", 1)[0].splitlines(keepends=True)
@@ -93,8 +96,10 @@ def test_a_file_cut_exactly_at_a_line_break_is_an_error_naming_the_last_record(l
 def test_a_lone_record_without_er_is_kept_with_a_warning(load) -> None:
     result = load("TY  - JOUR\nTI  - Only record\nPY  - 2019\n", "noend.ris")
     assert [r.title for r in result] == ["Only record"]
-    assert any("noend.ris:1: the last record (record 1, from this line) has no 'ER  -'"
-               in w for w in result.warnings)
+    assert any(
+        "noend.ris:1: the last record (record 1, from this line) has no 'ER  -'" in w
+        for w in result.warnings
+    )
 
 
 def test_a_file_cut_mid_record_is_truncated(load) -> None:
@@ -194,8 +199,10 @@ def test_real_pubmed_via_endnote_excerpt(excerpt, registry) -> None:
     assert first.pmid == "21553931" and first.source_key
     # EndNote writes one KW tag with one keyword per continuation line.
     assert first.keywords[:3] == [
-        "Animals", "Anti-Inflammatory Agents/adverse effects/pharmacokinetics/*pharmacology",
-        "Boswellia/*chemistry"]
+        "Animals",
+        "Anti-Inflammatory Agents/adverse effects/pharmacokinetics/*pharmacology",
+        "Boswellia/*chemistry",
+    ]
 
 
 def test_agrees_with_rispy_on_every_shared_ris_file(registry, shared_exports) -> None:

@@ -35,7 +35,10 @@ def test_old_layout_with_shifted_funding_rows(excerpt, registry) -> None:
     assert result.format == "scopus-csv" and len(result) == 3
     assert result[0].authors[:2] == [Author("Phillips", "J.C."), Author("Braun", "R.")]
     assert [r.source_key for r in result] == [
-        "2-s2.0-27344436659", "2-s2.0-0024645936", "2-s2.0-85123480963"]
+        "2-s2.0-27344436659",
+        "2-s2.0-0024645936",
+        "2-s2.0-85123480963",
+    ]
     assert result[2].language == "English" and result[2].pmid == "35064163"
     assert result[2].publication_type == "Article"
     assert result.warnings == []

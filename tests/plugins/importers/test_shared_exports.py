@@ -51,16 +51,20 @@ EXPECTED: dict[str, tuple[str, int, int, int, int, int, int]] = {
 
 
 def test_psycinfo_pmids_from_ebsco_notes(shared_exports: Path, registry) -> None:
-    result = read_records(shared_exports / "citesource/psycinfo_64.ris", registry,
-                          source_name="PsycINFO")
+    result = read_records(
+        shared_exports / "citesource/psycinfo_64.ris", registry, source_name="PsycINFO"
+    )
     # 27 records carry "PMID: n" in their N1 note (grep -c 'PMID: [0-9]').
     pmids = [r.pmid for r in result if r.pmid]
     assert len(pmids) == 27 and pmids[0] == "33343428"
 
 
 def test_every_shared_export_is_listed(shared_exports: Path) -> None:
-    files = {str(p.relative_to(shared_exports)) for p in shared_exports.glob("*/*")
-             if p.is_file() and p.name != "README.md"}
+    files = {
+        str(p.relative_to(shared_exports))
+        for p in shared_exports.glob("*/*")
+        if p.is_file() and p.name != "README.md"
+    }
     assert files == set(EXPECTED)
 
 
@@ -79,15 +83,20 @@ def test_shared_export_imports_completely(name: str, shared_exports: Path, regis
     for position, record in enumerate(result, 1):
         provenance = record.provenance
         assert (provenance.position, provenance.file, provenance.format) == (
-            position, str(path), fmt)
+            position,
+            str(path),
+            fmt,
+        )
         assert provenance.line is not None and provenance.date_searched == "2024-01-31"
         assert record.source_key and record.raw
         assert not record.doi or (record.doi.startswith("10.") and record.doi == record.doi.lower())
         assert all(a.family for a in record.authors)
         # Each name is one person, split from the list (a BibTeX entry with a repeated
         # field once kept its braces and gave its whole author list as one name).
-        assert not any(" and " in f"{a.family} {a.given}" or "{" in a.family or
-                       ";" in a.family for a in record.authors), record.authors
+        assert not any(
+            " and " in f"{a.family} {a.given}" or "{" in a.family or ";" in a.family
+            for a in record.authors
+        ), record.authors
         assert record.year is None or 1000 <= record.year <= 2100
     # Re-reading gives the same records (stable input for stable record ids).
     again = read_records(path, registry, source_name="shared", date_searched="2024-01-31")

@@ -51,10 +51,15 @@ def test_fields_are_mapped(load) -> None:
     result = load(WOS, "savedrecs.txt")
     assert result.format == "wos" and len(result) == 2
     first, second = result
-    assert first.authors == [Author("Li", "Wei"), Author("Dou", "Zhiguo"),
-                             Author("WHO Study Group")]
-    assert first.title == ("Soil fauna diversity at different stages of reed restoration in "
-                           "a lakeshore wetland at Lake Taihu, China")
+    assert first.authors == [
+        Author("Li", "Wei"),
+        Author("Dou", "Zhiguo"),
+        Author("WHO Study Group"),
+    ]
+    assert first.title == (
+        "Soil fauna diversity at different stages of reed restoration in "
+        "a lakeshore wetland at Lake Taihu, China"
+    )
     assert first.pages == "1722034"  # article number when there are no page numbers
     assert first.year == 2020 and second.year == 2019  # PY, else PD
     assert first.doi == "10.1080/20964129.2020.1722034" and first.pmid == "12345678"
@@ -73,8 +78,11 @@ def test_a_missing_er_and_a_truncated_file(load) -> None:
     assert len(result) == 2
     assert result.warnings[0].startswith("a.txt:25: the record starting on line 3 has no 'ER'")
     cut = WOS[: WOS.index("BP 12")] + "BP 1"
-    with pytest.raises(RecordFormatError, match=r"^b.txt:30: the file ends in the middle of "
-                                                r"record 2 .*truncated"):
+    with pytest.raises(
+        RecordFormatError,
+        match=r"^b.txt:30: the file ends in the middle of "
+        r"record 2 .*truncated",
+    ):
         load(cut, "b.txt")
 
 
@@ -82,8 +90,10 @@ def test_a_record_without_pt_is_an_error(load) -> None:
     broken = WOS.replace("PT B\n", "")
     with pytest.raises(RecordFormatError) as info:
         load(broken, "c.txt", format="wos")
-    assert str(info.value).startswith("c.txt:26: the tag line 'AU Smith, J' is outside any "
-                                      "record (after the record that ended on line 24)")
+    assert str(info.value).startswith(
+        "c.txt:26: the tag line 'AU Smith, J' is outside any "
+        "record (after the record that ended on line 24)"
+    )
 
 
 def test_not_wos_at_all(load) -> None:

@@ -14,26 +14,58 @@ from evidencekit.plugins.reporters.prisma_diagram import PrismaDiagram, draw
 
 DATABASES_ONLY = PrismaCounts(
     sources=(SourceCount("MEDLINE", "database", 1412), SourceCount("Embase", "database", 1620)),
-    duplicates=1210, excluded_automatic=20, records_screened=1802, records_excluded=1700,
-    dbr=ReportFlow(sought=102, not_retrieved=2, assessed=100, included=40,
-                   excluded=(ReasonCount("wrong population", 60),)),
-    new_studies=38, new_reports=40)
+    duplicates=1210,
+    excluded_automatic=20,
+    records_screened=1802,
+    records_excluded=1700,
+    dbr=ReportFlow(
+        sought=102,
+        not_retrieved=2,
+        assessed=100,
+        included=40,
+        excluded=(ReasonCount("wrong population", 60),),
+    ),
+    new_studies=38,
+    new_reports=40,
+)
 
 LONG = "Forward and backward citation tracking of every included study's reference list"
 WITH_OTHER = PrismaCounts(
-    sources=(SourceCount("MEDLINE (Ovid) 1946 to July week 2 2018", "database", 1412),
-             SourceCount("Embase Classic + Embase 1947 to 2018 July 16", "database", 1620),
-             SourceCount("Cochrane Central Register of Controlled Trials", "register", 91),
-             SourceCount("Peer support organisations' websites ($ and & signs)", "website", 22),
-             SourceCount(LONG, "citations", 64), SourceCount("Experts", "expert", 5)),
-    duplicates=1300, records_screened=1823, records_excluded=1700,
-    dbr=ReportFlow(sought=123, not_retrieved=3, assessed=120, included=44, excluded=(
-        ReasonCount("wrong population (not people with mental health problems or not peer "
-                    "support workers)", 52),
-        ReasonCount("no influences on implementation reported", 24))),
-    other=ReportFlow(sought=19, not_retrieved=2, assessed=17, included=9,
-                     excluded=(ReasonCount("wrong intervention", 8),)),
-    new_studies=50, new_reports=53)
+    sources=(
+        SourceCount("MEDLINE (Ovid) 1946 to July week 2 2018", "database", 1412),
+        SourceCount("Embase Classic + Embase 1947 to 2018 July 16", "database", 1620),
+        SourceCount("Cochrane Central Register of Controlled Trials", "register", 91),
+        SourceCount("Peer support organisations' websites ($ and & signs)", "website", 22),
+        SourceCount(LONG, "citations", 64),
+        SourceCount("Experts", "expert", 5),
+    ),
+    duplicates=1300,
+    records_screened=1823,
+    records_excluded=1700,
+    dbr=ReportFlow(
+        sought=123,
+        not_retrieved=3,
+        assessed=120,
+        included=44,
+        excluded=(
+            ReasonCount(
+                "wrong population (not people with mental health problems or not peer "
+                "support workers)",
+                52,
+            ),
+            ReasonCount("no influences on implementation reported", 24),
+        ),
+    ),
+    other=ReportFlow(
+        sought=19,
+        not_retrieved=2,
+        assessed=17,
+        included=9,
+        excluded=(ReasonCount("wrong intervention", 8),),
+    ),
+    new_studies=50,
+    new_reports=53,
+)
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -85,18 +117,20 @@ def test_drawn_text_lies_inside_its_box():
     fig = draw(WITH_OTHER)
     renderer = FigureCanvasAgg(fig).get_renderer()
     ax = fig.axes[0]
-    rects = [p.get_window_extent(renderer) for p in ax.patches
-             if type(p).__name__ == "Rectangle"]
+    rects = [p.get_window_extent(renderer) for p in ax.patches if type(p).__name__ == "Rectangle"]
     assert len(ax.texts) > 40
     for text in ax.texts:
         bbox = text.get_window_extent(renderer)
-        assert any(r.x0 <= bbox.x0 and bbox.x1 <= r.x1 and r.y0 <= bbox.y0 and bbox.y1 <= r.y1
-                   for r in rects), text.get_text()
+        assert any(
+            r.x0 <= bbox.x0 and bbox.x1 <= r.x1 and r.y0 <= bbox.y0 and bbox.y1 <= r.y1
+            for r in rects
+        ), text.get_text()
 
 
 def test_renders_from_plain_data_and_chosen_formats(tmp_path):
-    paths = PrismaDiagram().render(WITH_OTHER.to_dict(), tmp_path,
-                                   {"formats": ["png"], "name": "flow", "dpi": 100})
+    paths = PrismaDiagram().render(
+        WITH_OTHER.to_dict(), tmp_path, {"formats": ["png"], "name": "flow", "dpi": 100}
+    )
     assert [p.name for p in paths] == ["flow.png"]
     assert png_size(paths[0])[0] > 600
 

@@ -25,20 +25,37 @@ def report(n_casp: int, n_rob: int) -> dict:
     for i in range(n_casp):
         levels = {f"Q{q}": LEVELS[(i + q) % 4] for q in range(1, 10)}
         grade = ["good", "fair", "poor"][i % 3]
-        studies.append({"study_id": f"Author{i:02d} et al. 20{i % 20:02d}",
-                        "checklist": "casp-qualitative", "grade": grade,
-                        "details": {"levels": levels, "grades": ["good", "fair", "poor"]}})
+        studies.append(
+            {
+                "study_id": f"Author{i:02d} et al. 20{i % 20:02d}",
+                "checklist": "casp-qualitative",
+                "grade": grade,
+                "details": {"levels": levels, "grades": ["good", "fair", "poor"]},
+            }
+        )
     for i in range(n_rob):
         levels = {f"D{d}": LEVELS[(i * d) % 3] for d in range(1, 6)}
-        studies.append({"study_id": f"Trial {i}", "checklist": "rob2-parallel",
-                        "grade": "some-concerns",
-                        "details": {"levels": levels, "grade_level": "unclear",
-                                    "grades": ["low", "some-concerns", "high"]}})
+        studies.append(
+            {
+                "study_id": f"Trial {i}",
+                "checklist": "rob2-parallel",
+                "grade": "some-concerns",
+                "details": {
+                    "levels": levels,
+                    "grade_level": "unclear",
+                    "grades": ["low", "some-concerns", "high"],
+                },
+            }
+        )
     # labels that need escaping in SVG and in matplotlib's mathtext
     studies[0]["study_id"] = "O'Brien & <Smith> $2010$"
-    return {"studies": studies,
-            "checklists": {"casp-qualitative": {"title": "CASP Qualitative"},
-                           "rob2-parallel": {"title": "RoB 2"}}}
+    return {
+        "studies": studies,
+        "checklists": {
+            "casp-qualitative": {"title": "CASP Qualitative"},
+            "rob2-parallel": {"title": "RoB 2"},
+        },
+    }
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +69,11 @@ def rendered(tmp_path_factory):
 def test_files_written(rendered):
     _, out, paths = rendered
     assert sorted(p.name for p in paths) == [
-        "quality-summary.png", "quality-summary.svg",
-        "quality-traffic-light.png", "quality-traffic-light.svg"]
+        "quality-summary.png",
+        "quality-summary.svg",
+        "quality-traffic-light.png",
+        "quality-traffic-light.svg",
+    ]
     for path in paths:
         assert path.stat().st_size > 10_000
     assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporary file
@@ -74,8 +94,9 @@ def test_traffic_light_grows_with_the_number_of_studies(rendered, tmp_path):
     # 65 rows at 0.2 inch and 100 dpi are at least 1300 px, plus headers and legend
     assert height >= 65 * 0.2 * 100
     assert 300 <= width <= 1200
-    small = QualityPlots().render(report(5, 0), tmp_path, {"dpi": 100, "formats": ["png"],
-                                                           "plots": ["traffic-light"]})
+    small = QualityPlots().render(
+        report(5, 0), tmp_path, {"dpi": 100, "formats": ["png"], "plots": ["traffic-light"]}
+    )
     _, small_height = png_size(small[0])
     assert small_height < height / 4
     summary_w, summary_h = png_size(out / "quality-summary.png")
@@ -93,9 +114,11 @@ def test_plugin_module_does_not_import_matplotlib():
     import subprocess
     import sys
 
-    code = ("import sys, evidencekit.plugins.reporters.quality_plots, "
-            "evidencekit.plugins.appraisal.percentage_bands, "
-            "evidencekit.plugins.appraisal.domain_judgement\n"
-            "print('matplotlib' in sys.modules, 'numpy' in sys.modules)")
+    code = (
+        "import sys, evidencekit.plugins.reporters.quality_plots, "
+        "evidencekit.plugins.appraisal.percentage_bands, "
+        "evidencekit.plugins.appraisal.domain_judgement\n"
+        "print('matplotlib' in sys.modules, 'numpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"

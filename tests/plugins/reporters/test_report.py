@@ -33,17 +33,32 @@ def table(outputs: Path, name: str) -> list[list[str]]:
 
 def test_every_format_is_written(ran_review):
     outputs = ran_review / "outputs"
-    for name in ("report.html", "report.md", "report-tables.xlsx", "table-table2.csv",
-                 "table-grades.csv", "table-records-by-source.csv"):
+    for name in (
+        "report.html",
+        "report.md",
+        "report-tables.xlsx",
+        "table-table2.csv",
+        "table-grades.csv",
+        "table-records-by-source.csv",
+    ):
         assert (outputs / name).stat().st_size > 0, name
 
 
 def test_table2_equals_measure_score_json(ran_review):
     outputs = ran_review / "outputs"
-    result = cli_run("measure", "score", "--review", str(ran_review), "--measure",
-                     "peer-support-implementation-measure", "--ratings",
-                     str(ran_review / "ratings.csv"), "--units", str(ran_review / "units.csv"),
-                     "--json")
+    result = cli_run(
+        "measure",
+        "score",
+        "--review",
+        str(ran_review),
+        "--measure",
+        "peer-support-implementation-measure",
+        "--ratings",
+        str(ran_review / "ratings.csv"),
+        "--units",
+        str(ran_review / "units.csv"),
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     rows = table(outputs, "table2")
@@ -65,8 +80,15 @@ def test_table2_equals_measure_score_json(ran_review):
 
 def test_quality_tables_equal_appraise_score_json(ran_review):
     outputs = ran_review / "outputs"
-    result = cli_run("appraise", "score", "--review", str(ran_review), "--answers",
-                     str(ran_review / "appraisal-answers.csv"), "--json")
+    result = cli_run(
+        "appraise",
+        "score",
+        "--review",
+        str(ran_review),
+        "--answers",
+        str(ran_review / "appraisal-answers.csv"),
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     appraised = json.loads(result.stdout)
     by_label = {s["label"]: s for s in appraised["studies"]}
@@ -94,12 +116,23 @@ def test_records_per_source_equal_records_json(ran_review):
     outputs = ran_review / "outputs"
     counts = json.loads((outputs / "records-by-source.json").read_text("utf-8"))
     rows = table(outputs, "records-by-source")
-    assert rows[0] == ["Source", "Kind", "Searched", "Records", "Duplicates removed", "Kept",
-                       "Found only here"]
+    assert rows[0] == [
+        "Source",
+        "Kind",
+        "Searched",
+        "Records",
+        "Duplicates removed",
+        "Kept",
+        "Found only here",
+    ]
     for row, source in zip(rows[1:], counts["sources"], strict=True):
         assert row[0] == source["source"]
-        assert [int(v) for v in row[3:]] == [source["records"], source["duplicates_removed"],
-                                            source["kept"], source["only_here"]]
+        assert [int(v) for v in row[3:]] == [
+            source["records"],
+            source["duplicates_removed"],
+            source["kept"],
+            source["only_here"],
+        ]
     overlaps = table(outputs, "source-overlaps")
     assert overlaps[1][:3] == ["Embase (Ovid)", "", "6"]
 
@@ -107,7 +140,7 @@ def test_records_per_source_equal_records_json(ran_review):
 def test_xlsx_has_a_sheet_per_table_equal_to_the_csv(ran_review):
     outputs = ran_review / "outputs"
     book = openpyxl.load_workbook(outputs / "report-tables.xlsx")
-    csv_names = sorted(p.name[len("table-"):-len(".csv")] for p in outputs.glob("table-*.csv"))
+    csv_names = sorted(p.name[len("table-") : -len(".csv")] for p in outputs.glob("table-*.csv"))
     assert sorted(book.sheetnames) == sorted(n[:31] for n in csv_names)
     for name in csv_names:
         sheet = book[name[:31]]
@@ -154,52 +187,88 @@ def test_labels_and_methods(ran_review):
 
 
 def _bundle(**results):
-    return {"title": "T", "review": {}, "run": {"evidencekit": "0"}, "results": results,
-            "figures": {}, "references": []}
+    return {
+        "title": "T",
+        "review": {},
+        "run": {"evidencekit": "0"},
+        "results": results,
+        "figures": {},
+        "references": [],
+    }
 
 
 def _study(study_id, checklist, grade, grades):
-    return {"study_id": study_id, "label": study_id, "checklist": checklist, "grade": grade,
-            "score_percent": None, "answers": {}, "details": {"grades": grades}}
+    return {
+        "study_id": study_id,
+        "label": study_id,
+        "checklist": checklist,
+        "grade": grade,
+        "score_percent": None,
+        "answers": {},
+        "details": {"grades": grades},
+    }
 
 
 def test_grade_tables_per_scale_are_never_merged():
     appraisal = {
-        "studies": [_study("a", "casp-rct", "good", ["good", "fair", "poor"]),
-                    _study("b", "rob2", "some concerns", ["low", "some concerns", "high"]),
-                    _study("c", "rob2", "high", ["low", "some concerns", "high"])],
+        "studies": [
+            _study("a", "casp-rct", "good", ["good", "fair", "poor"]),
+            _study("b", "rob2", "some concerns", ["low", "some concerns", "high"]),
+            _study("c", "rob2", "high", ["low", "some concerns", "high"]),
+        ],
         "by_checklist": {"casp-rct": {"good": 1}, "rob2": {"some concerns": 1, "high": 1}},
-        "checklists": {}, "grades": {}}
+        "checklists": {},
+        "grades": {},
+    }
     section = next(s for s in build(_bundle(appraise=appraisal)) if s.id == "appraisal")
     grade_tables = [t for t in section.tables if t.name.startswith("grades")]
     assert [t.columns for t in grade_tables] == [
         ["Checklist", "good", "fair", "poor", "Studies"],
-        ["Checklist", "low", "some concerns", "high", "Studies"]]
+        ["Checklist", "low", "some concerns", "high", "Studies"],
+    ]
     assert grade_tables[1].rows == [["rob2", "0", "1", "1", "2"]]
-    assert section.paragraphs == ["1 good, 0 fair and 0 poor (casp-rct).",
-                                  "0 low, 1 some concerns and 1 high (rob2)."]
+    assert section.paragraphs == [
+        "1 good, 0 fair and 0 poor (casp-rct).",
+        "0 low, 1 some concerns and 1 high (rob2).",
+    ]
 
 
 def test_a_step_adds_its_own_section(tmp_path):
     """Screening, synthesis or a plugin: a 'report' block in the step's results."""
-    block = {"title": "Screening", "paragraphs": [f"Agreement on {HOSTILE}"],
-             "tables": [{"name": "prisma", "title": "Flow", "columns": ["stage", "n"],
-                         "rows": [["identified", 5813], ["share", 0.125]], "places": 2}]}
+    block = {
+        "title": "Screening",
+        "paragraphs": [f"Agreement on {HOSTILE}"],
+        "tables": [
+            {
+                "name": "prisma",
+                "title": "Flow",
+                "columns": ["stage", "n"],
+                "rows": [["identified", 5813], ["share", 0.125]],
+                "places": 2,
+            }
+        ],
+    }
     bundle = _bundle(screen={"report": block})
     section = next(s for s in build(bundle) if s.id == "screen")
     assert section.tables[0].rows == [["identified", "5813"], ["share", "0.13"]]
     html = HtmlReport().render(bundle, tmp_path, {})[0].read_text("utf-8")
-    assert "Agreement on &lt;script&gt;" in html and "<td class=\"num\">0.13</td>" in html
+    assert "Agreement on &lt;script&gt;" in html and '<td class="num">0.13</td>' in html
     md = MarkdownReport().render(bundle, tmp_path, {})[0].read_text("utf-8")
     assert "## Screening" in md and "| share | 0.13 |" in md
 
 
 def test_a_steps_markdown_section_is_escaped_in_html(tmp_path):
     svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g id="a"/></svg>'
-    bundle = {**_bundle(), "results": {"follow": {}}, "figures": {"flow.svg": svg},
-              "markdown_sections": {"follow": "## Follow-up\n\n- s2: <b>x</b>\n\n"
-                                              "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                                              "![flow](flow.svg)\n"}}
+    bundle = {
+        **_bundle(),
+        "results": {"follow": {}},
+        "figures": {"flow.svg": svg},
+        "markdown_sections": {
+            "follow": "## Follow-up\n\n- s2: <b>x</b>\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "![flow](flow.svg)\n"
+        },
+    }
     html = HtmlReport().render(bundle, tmp_path, {})[0].read_text("utf-8")
     assert "<h2>Follow-up</h2>" in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert "<td>1</td>" in html  # tables render
@@ -209,8 +278,9 @@ def test_a_steps_markdown_section_is_escaped_in_html(tmp_path):
     assert "## Follow-up\n\n- s2: <b>x</b>" in md and "![flow](flow.svg)" in md
 
 
-@pytest.mark.parametrize("value,places,text", [(0.5, 0, "1"), (2.125, 2, "2.13"),
-                                               (-0.5, 0, "-1"), (1.005, 2, "1.01")])
+@pytest.mark.parametrize(
+    "value,places,text", [(0.5, 0, "1"), (2.125, 2, "2.13"), (-0.5, 0, "-1"), (1.005, 2, "1.01")]
+)
 def test_half_away_helper(value, places, text):
     assert half_away(value, places) == text
 
@@ -218,15 +288,25 @@ def test_half_away_helper(value, places, text):
 def test_methods_reads_sample_and_agreement_in_the_shapes_steps_report():
     from evidencekit.plugins.reporters._report_content import methods
 
-    screen = {"sample": {"stage": "title-abstract", "fraction": 0.05, "seed": 20180731,
-                         "n": None},
-              "agreement": {"title-abstract": {"pairs": [
-                  {"reviewers": ["R1", "R2"], "percent_agreement": {"percent": 93.04},
-                   "cohen_kappa": {"kappa": 0.615}}]}}}
+    screen = {
+        "sample": {"stage": "title-abstract", "fraction": 0.05, "seed": 20180731, "n": None},
+        "agreement": {
+            "title-abstract": {
+                "pairs": [
+                    {
+                        "reviewers": ["R1", "R2"],
+                        "percent_agreement": {"percent": 93.04},
+                        "cohen_kappa": {"kappa": 0.615},
+                    }
+                ]
+            }
+        },
+    }
     text = methods(_bundle(screen=screen)).paragraphs[0]
-    assert ("In screen at title-abstract, a random 5 % sample (seed 20180731) was screened "
-            "independently by a second reviewer.") in text
-    assert "Agreement in screen at title-abstract (R1 and R2): 93.0 %, Cohen's kappa 0.62." \
-        in text
+    assert (
+        "In screen at title-abstract, a random 5 % sample (seed 20180731) was screened "
+        "independently by a second reviewer."
+    ) in text
+    assert "Agreement in screen at title-abstract (R1 and R2): 93.0 %, Cohen's kappa 0.62." in text
     extraction = {"agreement": {"percent": 90.0, "kappa": None}}
     assert "Agreement in extract: 90.0 %." in methods(_bundle(extract=extraction)).paragraphs[0]

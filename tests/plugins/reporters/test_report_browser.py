@@ -21,7 +21,8 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 
 def _browser() -> str:
     found = os.environ.get("EVIDENCEKIT_CHROMIUM") or next(
-        (path for name in CANDIDATES if (path := shutil.which(name))), None)
+        (path for name in CANDIDATES if (path := shutil.which(name))), None
+    )
     if not found:
         pytest.skip("no Chromium found (apt-get install chromium, or set EVIDENCEKIT_CHROMIUM)")
     return found
@@ -29,8 +30,10 @@ def _browser() -> str:
 
 def test_report_in_headless_chromium(ran_review, tmp_path):
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright for Python is not installed "
-                                      "(pip install playwright; the browser is the system's)")
+        "playwright.sync_api",
+        reason="Playwright for Python is not installed "
+        "(pip install playwright; the browser is the system's)",
+    )
     executable = _browser()
     report = ran_review / "outputs" / "report.html"
     messages: list[tuple[str, str]] = []
@@ -40,8 +43,7 @@ def test_report_in_headless_chromium(ran_review, tmp_path):
     shot = artifacts / "report.png"
     with sync_api.sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=executable,
-                                                 args=["--no-sandbox"])
+            browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         except Exception as exc:  # a browser that cannot start here (no display libraries)
             pytest.skip(f"Chromium at {executable} does not start: {exc}")
         try:
@@ -51,14 +53,17 @@ def test_report_in_headless_chromium(ran_review, tmp_path):
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             # Offline: any request that leaves the file is refused and reported.
             requests: list[str] = []
-            page.route("**/*", lambda route: (requests.append(route.request.url),
-                                              route.continue_() if route.request.url.startswith(
-                                                  "file:") else route.abort()))
+            page.route(
+                "**/*",
+                lambda route: (
+                    requests.append(route.request.url),
+                    route.continue_() if route.request.url.startswith("file:") else route.abort(),
+                ),
+            )
             page.goto(report.as_uri(), wait_until="load")
             figures = page.locator("figure")
             files = sorted(p.name for p in report.parent.glob("*.svg"))
-            assert sorted(figures.evaluate_all(
-                "els => els.map(e => e.dataset.file)")) == files
+            assert sorted(figures.evaluate_all("els => els.map(e => e.dataset.file)")) == files
             for index in range(figures.count()):
                 box = figures.nth(index).locator("svg").bounding_box()
                 assert box is not None and box["width"] > 100 and box["height"] > 100

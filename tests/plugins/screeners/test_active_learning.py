@@ -18,8 +18,10 @@ EXCERPT = Path(__file__).resolve().parents[2] / "data" / "screening" / "nagtegaa
 
 def _records() -> list[Record]:
     topics = ["peer support workers in mental health services", "soil bacteria in rice fields"]
-    return [Record(title=f"{topics[i % 2]} study {i}", abstract=f"{topics[i % 2]} outcomes")
-            for i in range(20)]
+    return [
+        Record(title=f"{topics[i % 2]} study {i}", abstract=f"{topics[i % 2]} outcomes")
+        for i in range(20)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +42,24 @@ def test_ranking_puts_the_labelled_topic_first(registry):
     assert ranking.parameters["seed"] == 3 and ranking.parameters["classifier"] == "svm"
 
 
-@pytest.mark.parametrize("options", [
-    {"classifier": "logistic"}, {"classifier": "nb", "balancer_options": {"ratio": 1.2}},
-    {"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}},
-    {"balancer": "none"}, {"query": "uncertainty"}, {"query": "max-random"},
-    {"features_options": {"ngram_max": 1, "stop_words": "english"}},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"classifier": "logistic"},
+        {"classifier": "nb", "balancer_options": {"ratio": 1.2}},
+        {"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}},
+        {"balancer": "none"},
+        {"query": "uncertainty"},
+        {"query": "max-random"},
+        {"features_options": {"ngram_max": 1, "stop_words": "english"}},
+    ],
+)
 def test_every_part_ranks_every_unlabelled_record(registry, options):
     records = _records()
     options = registry.validate_options("screener", "active-learning", options)
-    ranking = rank(registry, "active-learning", records, options,
-                   RankingContext({0: 1, 1: 0, 3: 0}, seed=1))
+    ranking = rank(
+        registry, "active-learning", records, options, RankingContext({0: 1, 1: 0, 3: 0}, seed=1)
+    )
     assert sorted(ranking.order) == sorted(set(range(20)) - {0, 1, 3})
 
 
@@ -88,8 +97,9 @@ def test_unknown_part_lists_the_known_ones():
 
 
 def test_a_third_party_part_is_imported_by_module_and_attribute(registry):
-    part = _parts.make("balancer", "evidencekit.plugins.screeners.active_learning._balancers:"
-                                   "NoBalance", {}, 0)
+    part = _parts.make(
+        "balancer", "evidencekit.plugins.screeners.active_learning._balancers:NoBalance", {}, 0
+    )
     assert isinstance(part, _balancers.NoBalance)
     with pytest.raises(RegistryError, match="cannot be imported"):
         _parts.make("balancer", "no_such_package.mod:Thing", {}, 0)

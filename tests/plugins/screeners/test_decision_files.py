@@ -34,18 +34,34 @@ def doi_of(review: Path) -> dict[str, str]:
         return {r.record_id: r.doi for r in rows.load_records(conn)}
 
 
-def imported(review: Path, file: str, fmt: str, reviewer: str, *extra: str,
-             stage: str = "title-abstract") -> dict:
-    result = run("decisions", "import", str(review / file), "--format", fmt, "--stage", stage,
-                 "--reviewer", reviewer, "--review", str(review), "--json", *extra)
+def imported(
+    review: Path, file: str, fmt: str, reviewer: str, *extra: str, stage: str = "title-abstract"
+) -> dict:
+    result = run(
+        "decisions",
+        "import",
+        str(review / file),
+        "--format",
+        fmt,
+        "--stage",
+        stage,
+        "--reviewer",
+        reviewer,
+        "--review",
+        str(review),
+        "--json",
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 def stored(review: Path, reviewer: str, stage: str = "title-abstract") -> dict:
     dois = doi_of(review)
-    return {dois[d.record_id]: (d.decision, d.reason, d.study_id)
-            for d in decisions(open_review(review), stage, reviewer)}
+    return {
+        dois[d.record_id]: (d.decision, d.reason, d.study_id)
+        for d in decisions(open_review(review), stage, reviewer)
+    }
 
 
 def test_rayyan_takes_the_named_reviewers_decisions(review: Path) -> None:
@@ -65,9 +81,19 @@ def test_rayyan_takes_the_named_reviewers_decisions(review: Path) -> None:
 
 
 def test_rayyan_notes_without_a_decision_are_refused(review: Path) -> None:
-    result = run("decisions", "import", str(review / "rayyan_no_decision.csv"), "--format",
-                 "rayyan", "--stage", "title-abstract", "--reviewer", "Ann", "--review",
-                 str(review))
+    result = run(
+        "decisions",
+        "import",
+        str(review / "rayyan_no_decision.csv"),
+        "--format",
+        "rayyan",
+        "--stage",
+        "title-abstract",
+        "--reviewer",
+        "Ann",
+        "--review",
+        str(review),
+    )
     assert result.exit_code == 1
     assert "rayyan_no_decision.csv row 3: the notes carry no decision" in result.stderr
     assert decisions(open_review(review)) == []
@@ -81,9 +107,19 @@ def test_covidence_lists_with_reasons_and_study_labels(review: Path) -> None:
         "10.1000/ps.5": ("include", "", "Author4 2014"),
         "10.1000/ps.6": ("exclude", "no influences reported", ""),
     }
-    result = run("decisions", "import", str(review / "covidence_included.csv"), "--format",
-                 "covidence", "--stage", "title-abstract", "--reviewer", "ann", "--review",
-                 str(review))
+    result = run(
+        "decisions",
+        "import",
+        str(review / "covidence_included.csv"),
+        "--format",
+        "covidence",
+        "--stage",
+        "title-abstract",
+        "--reviewer",
+        "ann",
+        "--review",
+        str(review),
+    )
     assert result.exit_code == 1 and "pass --decision include|exclude" in result.stderr
 
 
@@ -95,18 +131,32 @@ def test_asreview_csv_and_ris(review: Path) -> None:
     report = imported(review, "asreview_labelled.ris", "asreview", "ann")
     assert report["written"] == 2 and len(report["skipped"]) == 1
     assert stored(review, "ann") == {
-        "10.1000/ps.7": ("include", "", ""), "10.1000/ps.8": ("exclude", "", ""),
-        "10.1000/ps.10": ("include", "", ""), "10.1000/ps.11": ("exclude", "", ""),
+        "10.1000/ps.7": ("include", "", ""),
+        "10.1000/ps.8": ("exclude", "", ""),
+        "10.1000/ps.10": ("include", "", ""),
+        "10.1000/ps.11": ("exclude", "", ""),
     }
 
 
 def test_unknown_format_names_the_known_ones(review: Path) -> None:
-    result = run("decisions", "import", str(review / "rayyan_articles.csv"), "--format",
-                 "distiller", "--stage", "title-abstract", "--reviewer", "ann", "--review",
-                 str(review))
+    result = run(
+        "decisions",
+        "import",
+        str(review / "rayyan_articles.csv"),
+        "--format",
+        "distiller",
+        "--stage",
+        "title-abstract",
+        "--reviewer",
+        "ann",
+        "--review",
+        str(review),
+    )
     assert result.exit_code == 1
-    assert "unknown decision file format 'distiller'; known: asreview, covidence, csv, rayyan" \
+    assert (
+        "unknown decision file format 'distiller'; known: asreview, covidence, csv, rayyan"
         in result.stderr
+    )
 
 
 def test_ambiguous_rows_are_reported(tmp_path: Path) -> None:
@@ -118,14 +168,35 @@ def test_ambiguous_rows_are_reported(tmp_path: Path) -> None:
     from evidencekit.core.records import import_records
 
     import_records(open_review(folder), [record(0)], source="Embase")
-    (folder / "d.csv").write_text("doi,decision\n10.1000/ps.0,include\n10.1000/ps.1,include\n",
-                                  encoding="utf-8")
-    result = run("decisions", "import", str(folder / "d.csv"), "--stage", "title-abstract",
-                 "--reviewer", "ann", "--review", str(folder))
+    (folder / "d.csv").write_text(
+        "doi,decision\n10.1000/ps.0,include\n10.1000/ps.1,include\n", encoding="utf-8"
+    )
+    result = run(
+        "decisions",
+        "import",
+        str(folder / "d.csv"),
+        "--stage",
+        "title-abstract",
+        "--reviewer",
+        "ann",
+        "--review",
+        str(folder),
+    )
     assert result.exit_code == 1
     assert "d.csv row 2: DOI '10.1000/ps.0' matches 2 records" in result.stderr
-    result = run("decisions", "import", str(folder / "d.csv"), "--stage", "title-abstract",
-                 "--reviewer", "ann", "--review", str(folder), "--skip-unmatched", "--json")
+    result = run(
+        "decisions",
+        "import",
+        str(folder / "d.csv"),
+        "--stage",
+        "title-abstract",
+        "--reviewer",
+        "ann",
+        "--review",
+        str(folder),
+        "--skip-unmatched",
+        "--json",
+    )
     data = json.loads(result.stdout)
     assert data["written"] == 1 and len(data["ambiguous"][0]["candidates"]) == 2
 
@@ -133,10 +204,15 @@ def test_ambiguous_rows_are_reported(tmp_path: Path) -> None:
 names = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=12)
 
 
-@given(votes=st.dictionaries(names, st.sampled_from(["Included", "Excluded", "Maybe"]),
-                             min_size=1, max_size=4),
-       reasons=st.lists(st.text(alphabet="abcdefgh ", min_size=1, max_size=15)
-                        .filter(lambda s: s.strip()), max_size=3))
+@given(
+    votes=st.dictionaries(
+        names, st.sampled_from(["Included", "Excluded", "Maybe"]), min_size=1, max_size=4
+    ),
+    reasons=st.lists(
+        st.text(alphabet="abcdefgh ", min_size=1, max_size=15).filter(lambda s: s.strip()),
+        max_size=3,
+    ),
+)
 def test_rayyan_notes_round_trip(votes: dict[str, str], reasons: list[str]) -> None:
     inner = ", ".join(f'"{k}"=>"{v}"' for k, v in votes.items())
     notes = f"RAYYAN-INCLUSION: {{{inner}}} | RAYYAN-LABELS: x,y"
@@ -150,9 +226,15 @@ def test_rayyan_notes_round_trip(votes: dict[str, str], reasons: list[str]) -> N
 cell_text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=40)
 
 
-@given(rows=st.lists(st.tuples(st.sampled_from(["include", "exclude", "maybe",
-                                                "not-retrieved"]), cell_text, cell_text),
-                     min_size=1, max_size=8))
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["include", "exclude", "maybe", "not-retrieved"]), cell_text, cell_text
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_csv_reader_reads_back_what_export_writes(rows) -> None:
     """Any reason or note (commas, quotes, semicolons, non-ASCII) survives the CSV."""
     import csv
@@ -167,10 +249,19 @@ def test_csv_reader_reads_back_what_export_writes(rows) -> None:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(EXPORT_COLUMNS)
             for i, (decision, reason, note) in enumerate(rows):
-                writer.writerow([f"r{i:012x}-1", "title-abstract", "ann", decision, reason, note,
-                                 "2020-01-01T00:00:00+00:00"])
-        read = CsvDecisions().read_decisions(path, {"reviewer": "ann",
-                                                    "stage": "title-abstract"})
+                writer.writerow(
+                    [
+                        f"r{i:012x}-1",
+                        "title-abstract",
+                        "ann",
+                        decision,
+                        reason,
+                        note,
+                        "2020-01-01T00:00:00+00:00",
+                    ]
+                )
+        read = CsvDecisions().read_decisions(path, {"reviewer": "ann", "stage": "title-abstract"})
     assert [(r.record_id, r.decision, r.reason, r.note) for r in read] == [
         (f"r{i:012x}-1", d, reason.strip(), note.strip())
-        for i, (d, reason, note) in enumerate(rows)]
+        for i, (d, reason, note) in enumerate(rows)
+    ]

@@ -23,8 +23,13 @@ def screen(records, **options) -> dict[str, tuple[str, str]]:
 
 
 def test_languages_by_name_or_code_and_unknown_kept() -> None:
-    records = [rec("a", language="eng"), rec("b", language="French"), rec("c", language="jpn"),
-               rec("d", language=""), rec("e", language="eng; jpn")]
+    records = [
+        rec("a", language="eng"),
+        rec("b", language="French"),
+        rec("c", language="jpn"),
+        rec("d", language=""),
+        rec("e", language="eng; jpn"),
+    ]
     out = screen(records, languages=["English", "French"])
     assert out == {"c": ("language", "language 'jpn' is not one of English, French")}
     assert language_name("EN") == language_name("English") == "english"
@@ -33,16 +38,18 @@ def test_languages_by_name_or_code_and_unknown_kept() -> None:
 def test_publication_date_cut_off_with_month() -> None:
     records = [
         rec("a", year=2018, raw={"DA": ["2018/08/01"]}),  # after July 2018
-        rec("b", year=2018, raw={"DP": "2018 Jul"}),       # July: kept
-        rec("c", year=2018),                               # month unknown: kept
+        rec("b", year=2018, raw={"DP": "2018 Jul"}),  # July: kept
+        rec("c", year=2018),  # month unknown: kept
         rec("d", year=2019),
         rec("e", year=None),
         rec("f", year=1989),
     ]
     out = screen(records, published_on_or_before="2018-07", published_on_or_after="1990")
-    assert out == {"a": ("published_on_or_before", "published 2018-08, after 2018-07"),
-                   "d": ("published_on_or_before", "published 2019, after 2018-07"),
-                   "f": ("published_on_or_after", "published 1989, before 1990")}
+    assert out == {
+        "a": ("published_on_or_before", "published 2018-08, after 2018-07"),
+        "d": ("published_on_or_before", "published 2019, after 2018-07"),
+        "f": ("published_on_or_after", "published 1989, before 1990"),
+    }
 
 
 def test_publication_types_and_exclusion_terms_first_rule_wins() -> None:
@@ -52,14 +59,20 @@ def test_publication_types_and_exclusion_terms_first_rule_wins() -> None:
         rec("c", publication_type="Journal Article", title="substances misused"),  # no match
         rec("d", language="jpn", publication_type="Editorial"),
     ]
-    out = screen(records, languages=["English"], publication_types={"exclude": ["editorial"]},
-                 exclude_terms=["substance misuse"])
-    assert out == {"a": ("publication_types", "publication type 'Editorial'"),
-                   "b": ("exclude_terms", "'Substance Misuse' in the title or abstract"),
-                   "d": ("language", "language 'jpn' is not one of English")}
-    assert screen([rec("a", publication_type="Review")],
-                  publication_types={"include": ["Journal Article"]}) == {
-        "a": ("publication_types", "publication type 'Review'")}
+    out = screen(
+        records,
+        languages=["English"],
+        publication_types={"exclude": ["editorial"]},
+        exclude_terms=["substance misuse"],
+    )
+    assert out == {
+        "a": ("publication_types", "publication type 'Editorial'"),
+        "b": ("exclude_terms", "'Substance Misuse' in the title or abstract"),
+        "d": ("language", "language 'jpn' is not one of English"),
+    }
+    assert screen(
+        [rec("a", publication_type="Review")], publication_types={"include": ["Journal Article"]}
+    ) == {"a": ("publication_types", "publication type 'Review'")}
 
 
 RULES = """  rules:
@@ -83,8 +96,19 @@ def test_apply_rules_stores_automated_exclusions_counted_apart(tmp_path: Path) -
     automated = [f for f in finals.values() if f.automated]
     assert len(automated) == 5 and {f.reason for f in automated} == {AUTOMATION_REASON}
     # The sample and the queues leave automated exclusions out.
-    queue = json.loads(run("decisions", "queue", "--reviewer", "ann", "--stage",
-                           "title-abstract", "--review", str(folder), "--json").stdout)
+    queue = json.loads(
+        run(
+            "decisions",
+            "queue",
+            "--reviewer",
+            "ann",
+            "--stage",
+            "title-abstract",
+            "--review",
+            str(folder),
+            "--json",
+        ).stdout
+    )
     assert queue["queues"][0]["assigned"] == 7
     # Running again replaces, never adds.
     run("decisions", "apply-rules", "--review", str(folder))
@@ -93,8 +117,9 @@ def test_apply_rules_stores_automated_exclusions_counted_apart(tmp_path: Path) -
 
 
 def test_bad_rules_are_a_clear_error(tmp_path: Path) -> None:
-    folder = make_screening_review(tmp_path / "r", n=2, extra="  rules: {published_on_or_before: "
-                                   "'July 2018'}\n")
+    folder = make_screening_review(
+        tmp_path / "r", n=2, extra="  rules: {published_on_or_before: 'July 2018'}\n"
+    )
     result = run("decisions", "apply-rules", "--review", str(folder))
     assert result.exit_code == 1
     assert "invalid options for screener 'rules'" in result.stderr

@@ -46,7 +46,9 @@ def run(folder: Path):
 
 
 def test_replay_stops_where_the_rule_says_and_prisma_follows(tmp_path):
-    folder = make(tmp_path / "r", """  - step: prioritise
+    folder = make(
+        tmp_path / "r",
+        """  - step: prioritise
     options:
       replay:
         file: excerpt.csv
@@ -54,7 +56,8 @@ def test_replay_stops_where_the_rule_says_and_prisma_follows(tmp_path):
         next_stage: {label_column: label_included, reason: not included}
   - step: prisma
     options: {formats: [svg]}
-""")
+""",
+    )
     result = run(folder)
     assert result.exit_code == 0, result.output
     out = folder / "outputs"
@@ -67,8 +70,10 @@ def test_replay_stops_where_the_rule_says_and_prisma_follows(tmp_path):
     assert "last 15" in replay["rules"][0]["reason"]
     with EXCERPT.open(encoding="utf-8") as handle:
         label = {row["record_id"]: int(row["label_included"]) for row in csv.DictReader(handle)}
-    order = [row["record_id"] for row in csv.DictReader(
-        (out / "replay-order.csv").open(encoding="utf-8"))]
+    order = [
+        row["record_id"]
+        for row in csv.DictReader((out / "replay-order.csv").open(encoding="utf-8"))
+    ]
     assert len(order) == replay["screened"]
     stored_keys = [r["record_id"] for r in csv.DictReader(EXCERPT.open(encoding="utf-8"))]
     assert len(set(order)) == len(order)
@@ -95,9 +100,12 @@ def test_without_replay_the_step_ranks_the_queue(tmp_path):
 
 
 def test_a_missing_label_file_is_a_plan_error(tmp_path):
-    folder = make(tmp_path / "r", """  - step: prioritise
+    folder = make(
+        tmp_path / "r",
+        """  - step: prioritise
     options: {replay: {file: nope.csv, label_column: label_included}}
-""")
+""",
+    )
     result = CliRunner().invoke(cli, ["run", "--review", str(folder)])
     assert result.exit_code == 1
     assert "no such label file" in result.output

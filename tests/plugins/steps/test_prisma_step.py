@@ -21,9 +21,10 @@ def with_steps(folder, steps: str):
 
 
 def test_prisma_step_writes_the_diagram_and_feeds_the_report(tmp_path):
-    folder = with_steps(make_prisma_review(tmp_path / "review"),
-                        "  - step: prisma\n    options: {formats: [svg, png]}\n"
-                        "  - step: report\n")
+    folder = with_steps(
+        make_prisma_review(tmp_path / "review"),
+        "  - step: prisma\n    options: {formats: [svg, png]}\n  - step: report\n",
+    )
     result = run("--review", str(folder), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -42,8 +43,10 @@ def test_prisma_step_writes_the_diagram_and_feeds_the_report(tmp_path):
 
 
 def test_strict_fails_the_run_and_publishes_nothing(tmp_path):
-    folder = with_steps(make_prisma_review(tmp_path / "review", screen=False),
-                        "  - step: prisma\n    options: {strict: true, formats: [svg]}\n")
+    folder = with_steps(
+        make_prisma_review(tmp_path / "review", screen=False),
+        "  - step: prisma\n    options: {strict: true, formats: [svg]}\n",
+    )
     result = run("--review", str(folder))
     assert result.exit_code == 1
     assert "the PRISMA counts do not add up" in result.output
@@ -51,8 +54,10 @@ def test_strict_fails_the_run_and_publishes_nothing(tmp_path):
 
 
 def test_unknown_reporter_is_a_plan_error(tmp_path):
-    folder = with_steps(make_prisma_review(tmp_path / "review", screen=False),
-                        "  - step: prisma\n    options: {reporter: prisma-diagrams}\n")
+    folder = with_steps(
+        make_prisma_review(tmp_path / "review", screen=False),
+        "  - step: prisma\n    options: {reporter: prisma-diagrams}\n",
+    )
     result = run("--review", str(folder))
     assert result.exit_code == 1
     assert "(prisma)" in result.output and "prisma-diagram" in result.output

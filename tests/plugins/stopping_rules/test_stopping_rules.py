@@ -29,8 +29,10 @@ def screenings(draw):
     extra = draw(st.integers(0, 400))
     # Relevant records more likely early, as under a ranking.
     strength = draw(st.floats(0, 1))
-    labels = [draw(st.booleans()) if draw(st.floats(0, 1)) < strength * (1 - i / n) else 0
-              for i in range(n)]
+    labels = [
+        draw(st.booleans()) if draw(st.floats(0, 1)) < strength * (1 - i / n) else 0
+        for i in range(n)
+    ]
     return [int(v) for v in labels], n + extra, draw(st.sampled_from([0.8, 0.9, 0.95, 0.99]))
 
 
@@ -95,8 +97,14 @@ def test_fraction_screened_by_hand():
 def test_rules_combine_any_and_all():
     registry = build_registry()
     history = ScreeningHistory([1] + [0] * 60, n_total=100)
-    verdicts = evaluate(registry, [RuleSpec("consecutive-irrelevant", {"n": 50}),
-                                   RuleSpec("fraction-screened", {"fraction": 0.9})], history)
+    verdicts = evaluate(
+        registry,
+        [
+            RuleSpec("consecutive-irrelevant", {"n": 50}),
+            RuleSpec("fraction-screened", {"fraction": 0.9}),
+        ],
+        history,
+    )
     assert [v.stop for _, v in verdicts] == [True, False]
     assert combined(verdicts, "any").stop
     all_verdict = combined(verdicts, "all")
@@ -109,15 +117,15 @@ def test_rule_options_are_checked():
     from evidencekit.core.errors import RegistryError
 
     with pytest.raises(RegistryError, match="hypergeometric"):
-        evaluate(registry, [RuleSpec("hypergeometric", {"recall": 2})],
-                 ScreeningHistory([1], 10))
+        evaluate(registry, [RuleSpec("hypergeometric", {"recall": 2})], ScreeningHistory([1], 10))
     with pytest.raises(RegistryError, match="known: consecutive-irrelevant"):
         evaluate(registry, [RuleSpec("no-such-rule")], ScreeningHistory([1], 10))
 
 
 def test_parse_rule():
     assert parse_rule("hypergeometric:recall=0.9,confidence=0.99") == RuleSpec(
-        "hypergeometric", {"recall": 0.9, "confidence": 0.99})
+        "hypergeometric", {"recall": 0.9, "confidence": 0.99}
+    )
     assert parse_rule("fraction-screened") == RuleSpec("fraction-screened", {})
     from evidencekit.core.errors import EvidencekitError
 

@@ -14,8 +14,12 @@ from evidencekit.plugins.synthesis._counting import kendall_tau_b, vote_count
 from evidencekit.plugins.synthesis.subgroup import Subgroup
 
 FRAMEWORK = mini_framework()
-DIRECTIONS = {"a": ["facilitator", "barrier"], "b": ["facilitator", "barrier"],
-              "c": ["facilitator", "barrier"], "u": ["unclear"]}
+DIRECTIONS = {
+    "a": ["facilitator", "barrier"],
+    "b": ["facilitator", "barrier"],
+    "c": ["facilitator", "barrier"],
+    "u": ["unclear"],
+}
 
 
 @st.composite
@@ -26,8 +30,14 @@ def coded_studies(draw):
     rows = []
     for study in studies:
         for influence in draw(st.lists(st.sampled_from("abcu"), max_size=6)):
-            rows.append((study, influence, draw(st.sampled_from(DIRECTIONS[influence])),
-                         draw(st.sampled_from(["f1", "f2", "F1 "]))))
+            rows.append(
+                (
+                    study,
+                    influence,
+                    draw(st.sampled_from(DIRECTIONS[influence])),
+                    draw(st.sampled_from(["f1", "f2", "F1 "])),
+                )
+            )
     return studies, rows
 
 
@@ -59,8 +69,9 @@ def test_rank_order_is_stable_under_row_shuffles(case, rnd):
     rnd.shuffle(items)
     second = vote_count(make_data(dict(items), shuffled_rows), FRAMEWORK)
     assert ranking(first) == ranking(second)
-    assert [e["facilitators"] for e in first["influences"]] == \
-        [e["facilitators"] for e in second["influences"]]
+    assert [e["facilitators"] for e in first["influences"]] == [
+        e["facilitators"] for e in second["influences"]
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -73,8 +84,13 @@ def test_subgroup_counts_sum_to_the_whole_when_levels_partition(case):
     assert sum(g["n_studies"] for g in result["subgroups"]) == len(studies)
     whole = {e["id"]: e["n_studies"] for e in result["whole"]["influences"]}
     for influence, count in whole.items():
-        assert sum(next(e["n_studies"] for e in g["influences"] if e["id"] == influence)
-                   for g in result["subgroups"]) == count
+        assert (
+            sum(
+                next(e["n_studies"] for e in g["influences"] if e["id"] == influence)
+                for g in result["subgroups"]
+            )
+            == count
+        )
 
 
 @settings(max_examples=200, deadline=None)

@@ -12,10 +12,10 @@ from evidencekit.plugins.synthesis._counting import percent, reaches, vote_count
 STUDIES = {f"s{i}": {"modality": "individual" if i <= 3 else "group"} for i in range(1, 6)}
 ROWS = [
     ("s1", "a", "facilitator", "good leaders"),
-    ("s1", "a", "facilitator", "Good  leaders."),   # the same factor again: s1 counts once
+    ("s1", "a", "facilitator", "Good  leaders."),  # the same factor again: s1 counts once
     ("s2", "a", "barrier", "stigma"),
     ("s3", "a", "facilitator", "good leaders"),
-    ("s3", "a", "barrier", "stigma"),                # both directions: counted under both
+    ("s3", "a", "barrier", "stigma"),  # both directions: counted under both
     ("s1", "b", "barrier", "no money"),
     ("s4", "b", "facilitator", "funding"),
     ("s5", "c", "facilitator", "x"),
@@ -33,24 +33,35 @@ def test_hand_computed_counts(framework):
     entries = by_id(result)
     assert [e["id"] for e in result["influences"]] == ["a", "b", "c"]
     assert [e["id"] for e in result["unclear_direction"]] == ["u"]
-    assert (entries["a"]["n_studies"], entries["b"]["n_studies"], entries["c"]["n_studies"],
-            entries["u"]["n_studies"]) == (3, 2, 1, 1)
+    assert (
+        entries["a"]["n_studies"],
+        entries["b"]["n_studies"],
+        entries["c"]["n_studies"],
+        entries["u"]["n_studies"],
+    ) == (3, 2, 1, 1)
     assert entries["a"]["share"] == pytest.approx(3 / 5)
     assert entries["c"]["share"] == pytest.approx(1 / 5)
     # factors grouped ignoring case, spacing and a final full stop, with study counts
     assert entries["a"]["facilitators"] == [{"factor": "good leaders", "n_studies": 2}]
     assert entries["a"]["barriers"] == [{"factor": "stigma", "n_studies": 2}]
     assert entries["u"]["unclear"] == [{"factor": "matching", "n_studies": 1}]
-    assert entries["a"]["studies_by_direction"] == {"facilitator": 1, "barrier": 1, "both": 1,
-                                                    "unclear": 0}
+    assert entries["a"]["studies_by_direction"] == {
+        "facilitator": 1,
+        "barrier": 1,
+        "both": 1,
+        "unclear": 0,
+    }
     # retention at 30 %: 3/5 and 2/5 reach it, 1/5 does not
     assert result["retained"] == ["a", "b"]
     assert entries["c"]["retained"] is False
 
 
 def test_a_study_coding_an_influence_twice_counts_once(framework):
-    rows = [("s1", "a", "facilitator", "x"), ("s1", "a", "facilitator", "y"),
-            ("s1", "a", "facilitator", "x")]
+    rows = [
+        ("s1", "a", "facilitator", "x"),
+        ("s1", "a", "facilitator", "y"),
+        ("s1", "a", "facilitator", "x"),
+    ]
     result = vote_count(make_data({"s1": {}, "s2": {}}, rows), framework)
     assert by_id(result)["a"]["n_studies"] == 1
     assert by_id(result)["a"]["share"] == 0.5
@@ -65,23 +76,28 @@ def test_conflicting_directions_counted_under_both_and_flagged(framework):
     assert {f["factor"]: f["n_studies"] for f in a["barriers"]}["stigma"] == 2
 
 
-@pytest.mark.parametrize("rule,order", [("framework-order", ["c", "b", "a"]),
-                                        ("name", ["a", "b", "c"]),
-                                        ("id", ["a", "b", "c"])])
+@pytest.mark.parametrize(
+    "rule,order",
+    [("framework-order", ["c", "b", "a"]), ("name", ["a", "b", "c"]), ("id", ["a", "b", "c"])],
+)
 def test_ties_follow_the_declared_rule_and_say_so(framework, rule, order):
     # every influence coded by one study, but listed so that framework order differs from
     # name order: build a framework whose entries are c, b, a
     from evidencekit.core.instruments.models import Framework
 
-    reversed_framework = Framework.from_dict({
-        **framework.to_dict(), "entries": list(reversed(framework.to_dict()["entries"][:3]))})
+    reversed_framework = Framework.from_dict(
+        {**framework.to_dict(), "entries": list(reversed(framework.to_dict()["entries"][:3]))}
+    )
     rows = [("s1", "a", "facilitator"), ("s2", "b", "barrier"), ("s3", "c", "facilitator")]
     result = vote_count(make_data(STUDIES, rows), reversed_framework, tie_rule=rule)
     assert [e["id"] for e in result["influences"]] == order
     assert [e["rank"] for e in result["influences"]] == [1, 2, 3]
     assert sorted(result["influences"][0]["tied_with"]) == sorted(order[1:])
-    words = {"framework-order": "order in which framework mini@1", "name": "by name",
-             "id": "by id"}[rule]
+    words = {
+        "framework-order": "order in which framework mini@1",
+        "name": "by name",
+        "id": "by id",
+    }[rule]
     assert words in result["tie_rule"]
 
 
@@ -101,7 +117,7 @@ def test_an_empty_set_of_studies_gives_no_shares(framework):
 
 
 def test_threshold_comparison_is_exact():
-    assert reaches(7, 70, 0.10)          # 7/70 is 0.1 exactly; 7/70 >= 0.1 in floats is False
+    assert reaches(7, 70, 0.10)  # 7/70 is 0.1 exactly; 7/70 >= 0.1 in floats is False
     assert not reaches(6, 70, 0.10)
     assert reaches(1, 1, 1.0)
     assert percent(22 / 53) == "42 %" and percent(0.125) == "13 %" and percent(None) == "n/a"
@@ -137,8 +153,11 @@ def test_a_malformed_result_names_the_plugin(framework):
             return dict(options)
 
     data = make_data(STUDIES, ROWS)
-    with pytest.raises(ProviderResultError, match=r"'vote-count' \(mypkg 1.0 \(mine\)\) "
-                                                  r"returned list, not a mapping"):
+    with pytest.raises(
+        ProviderResultError,
+        match=r"'vote-count' \(mypkg 1.0 \(mine\)\) "
+        r"returned list, not a mapping",
+    ):
         run_method(Registry([1, 2]), "vote-count", data, framework)
     with pytest.raises(ProviderResultError, match="returned no influences"):
         run_method(Registry({"n_studies": 3}), "vote-count", data, framework)

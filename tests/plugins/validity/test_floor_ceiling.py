@@ -13,8 +13,10 @@ def analysis(registry):
 
 
 def ratings_of(measure, rows):
-    return build_ratings(measure, [(unit, "lead", j + 1, s) for unit, scores in rows.items()
-                                   for j, s in enumerate(scores)])
+    return build_ratings(
+        measure,
+        [(unit, "lead", j + 1, s) for unit, scores in rows.items() for j, s in enumerate(scores)],
+    )
 
 
 def test_counts_shares_ranges_and_flags(measure, analysis):
@@ -35,10 +37,14 @@ def test_counts_shares_ranges_and_flags(measure, analysis):
 
 
 def test_threshold_and_minimum_range_options(measure, analysis):
-    rows = {"a": [1, 1, 1, 1, 1, 1, 1, 1], "b": [2, 2, 2, 2, 2, 1, 2, 2],
-            "c": [0, 0, 3, 1, 1, 1, 1, 1]}
-    result = analysis.analyse(measure, ratings_of(measure, rows), None,
-                              {"threshold": 0.5, "min_item_range": 2})
+    rows = {
+        "a": [1, 1, 1, 1, 1, 1, 1, 1],
+        "b": [2, 2, 2, 2, 2, 1, 2, 2],
+        "c": [0, 0, 3, 1, 1, 1, 1, 1],
+    }
+    result = analysis.analyse(
+        measure, ratings_of(measure, rows), None, {"threshold": 0.5, "min_item_range": 2}
+    )
     assert result["floor_items"] == [] and result["ceiling_items"] == []
     assert result["items_below_min_range"] == [4, 5, 6, 7, 8]
     assert "Every item but items 4, 5, 6, 7 and 8 spans at least 2" in result["verdict"]

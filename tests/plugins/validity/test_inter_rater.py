@@ -22,20 +22,36 @@ def three_raters(measure, n=12, seed=0):
     truth = rng.integers(0, 4, (n, 8))
     records = []
     for rater, bias in (("ana", 0), ("ben", 1), ("chi", 0)):
-        noisy = np.clip(truth + rng.integers(-1, 2, (n, 8)) * (rng.random((n, 8)) < 0.3) + (
-            bias * (rng.random((n, 8)) < 0.2)), 0, 3)
-        records += [(f"site{i}", rater, j + 1, int(noisy[i, j]))
-                    for i in range(n) for j in range(8)]
+        noisy = np.clip(
+            truth
+            + rng.integers(-1, 2, (n, 8)) * (rng.random((n, 8)) < 0.3)
+            + (bias * (rng.random((n, 8)) < 0.2)),
+            0,
+            3,
+        )
+        records += [
+            (f"site{i}", rater, j + 1, int(noisy[i, j])) for i in range(n) for j in range(8)
+        ]
     return build_ratings(measure, records)
 
 
-@pytest.mark.parametrize("form,label", [("ICC2", "ICC(A,1)"), ("ICC(C,1)", "ICC(C,1)"),
-                                        ("ICC1", "ICC(1,1)"), ("ICC(A,k)", "ICC(A,k)")])
+@pytest.mark.parametrize(
+    "form,label",
+    [
+        ("ICC2", "ICC(A,1)"),
+        ("ICC(C,1)", "ICC(C,1)"),
+        ("ICC1", "ICC(1,1)"),
+        ("ICC(A,k)", "ICC(A,k)"),
+    ],
+)
 def test_icc_of_totals_matches_pingouin(measure, analysis, form, label):
     ratings = three_raters(measure)
     r = analysis.analyse(measure, ratings, None, {"form": form})
-    totals = [(unit, rater, sum(v for v in items.values()))
-              for rater, by_unit in ratings.by_rater().items() for unit, items in by_unit.items()]
+    totals = [
+        (unit, rater, sum(v for v in items.values()))
+        for rater, by_unit in ratings.by_rater().items()
+        for unit, items in by_unit.items()
+    ]
     ref = pg.intraclass_corr(pd.DataFrame(totals, columns=["u", "r", "s"]), "u", "r", "s")
     ref = ref.set_index("Type")
     assert r["label"] == label
@@ -59,8 +75,12 @@ def test_one_rater_per_unit_is_not_estimable(measure, analysis):
 
 
 def test_units_not_rated_by_everyone_are_left_out(measure, analysis):
-    records = [(u, rater, j, min(3, i + (rater == "y" and j % 3 == 0))) for i, u in
-               enumerate("abcd") for rater in ("x", "y") for j in range(1, 9)]
+    records = [
+        (u, rater, j, min(3, i + (rater == "y" and j % 3 == 0)))
+        for i, u in enumerate("abcd")
+        for rater in ("x", "y")
+        for j in range(1, 9)
+    ]
     records += [("e", "x", j, 1) for j in range(1, 9)]
     r = analysis.analyse(measure, build_ratings(measure, records), None, {})
     assert r["n_units"] == 4 and r["excluded_units"] == ["e"]
@@ -79,5 +99,10 @@ def test_unknown_rater_is_an_input_error(measure):
 
     registry = build_registry()
     with pytest.raises(RatingsError, match=r"no ratings by rater 'zed'; the raters are 'ana'"):
-        run_validity(measure, three_raters(measure), None,
-                     [("inter-rater", {"raters": ["ana", "zed"]})], registry)
+        run_validity(
+            measure,
+            three_raters(measure),
+            None,
+            [("inter-rater", {"raters": ["ana", "zed"]})],
+            registry,
+        )

@@ -17,8 +17,14 @@ def analysis(registry):
 
 
 def ratings_of(measure, matrix):
-    return build_ratings(measure, [(f"u{i}", "lead", j + 1, int(s))
-                                   for i, row in enumerate(matrix) for j, s in enumerate(row)])
+    return build_ratings(
+        measure,
+        [
+            (f"u{i}", "lead", j + 1, int(s))
+            for i, row in enumerate(matrix)
+            for j, s in enumerate(row)
+        ],
+    )
 
 
 def test_alpha_with_interval_and_item_statistics(measure, analysis):
@@ -32,7 +38,8 @@ def test_alpha_with_interval_and_item_statistics(measure, analysis):
     assert r["alpha"] == pytest.approx(alpha)
     assert r["ci"] == pytest.approx(list(ci), abs=0.0005)
     assert r["items"][7]["alpha_if_deleted"] == pytest.approx(
-        pg.cronbach_alpha(pd.DataFrame(m[:, :7]))[0])
+        pg.cronbach_alpha(pd.DataFrame(m[:, :7]))[0]
+    )
     assert 8 in r["weak_items"] and 8 in r["items_raising_alpha_if_deleted"]
     assert r["verdict"].startswith("Evidence (45 units, 8 items): Cronbach's alpha")
 
@@ -41,8 +48,9 @@ def test_not_estimable_below_the_declared_minimum(measure, analysis):
     m = np.random.default_rng(1).integers(0, 4, (6, 8))
     r = analysis.analyse(measure, ratings_of(measure, m), None, {})
     assert r["alpha"] is None
-    assert r["reason"] == ("not estimable with n = 6 complete units; the default minimum is 30 "
-                           "(option min_units)")
+    assert r["reason"] == (
+        "not estimable with n = 6 complete units; the default minimum is 30 (option min_units)"
+    )
     declared = analysis.analyse(measure, ratings_of(measure, m), None, {"min_units": 12})
     assert declared["reason"].endswith("the declared minimum is 12 (option min_units)")
     lowered = analysis.analyse(measure, ratings_of(measure, m), None, {"min_units": 5})

@@ -30,8 +30,9 @@ def test_exact_permutation_test_matches_scipy(alternative, seed):
     x = rng.integers(0, 25, 6) / 8  # mean item scores of 8-item units
     y = rng.integers(0, 25, 5) / 8
     ours = _stats.permutation_test_means(x, y, alternative=alternative)
-    ref = stats.permutation_test((x, y), mean_diff, vectorized=True, n_resamples=np.inf,
-                                 alternative=alternative)
+    ref = stats.permutation_test(
+        (x, y), mean_diff, vectorized=True, n_resamples=np.inf, alternative=alternative
+    )
     assert ours["method"] == "exact"
     assert ours["n_splits"] == math.comb(11, 6)
     assert ours["statistic"] == pytest.approx(ref.statistic)
@@ -46,8 +47,13 @@ def test_exact_permutation_with_the_worked_example_group_sizes():
     assert two["p_value"] == pytest.approx(2 / 15)
     assert one["p_value"] == pytest.approx(1 / 15)
     assert two["smallest_possible_p"] == pytest.approx(2 / 15)
-    ref = stats.permutation_test((np.array(x), np.array(y)), mean_diff, vectorized=True,
-                                 n_resamples=np.inf, alternative="greater")
+    ref = stats.permutation_test(
+        (np.array(x), np.array(y)),
+        mean_diff,
+        vectorized=True,
+        n_resamples=np.inf,
+        alternative="greater",
+    )
     assert one["p_value"] == pytest.approx(ref.pvalue)
 
 
@@ -58,8 +64,9 @@ def test_monte_carlo_permutation_is_seeded_and_close_to_scipy():
     b = _stats.permutation_test_means(x, y, exact_limit=1000, n_resamples=4999, seed=7)
     assert a == b  # the recorded seed reproduces the p-value
     assert a["method"] == "monte-carlo" and a["seed"] == 7 and a["n_resamples"] == 4999
-    ref = stats.permutation_test((x, y), mean_diff, vectorized=True, n_resamples=19999,
-                                 rng=np.random.default_rng(1))
+    ref = stats.permutation_test(
+        (x, y), mean_diff, vectorized=True, n_resamples=19999, rng=np.random.default_rng(1)
+    )
     assert a["p_value"] == pytest.approx(ref.pvalue, abs=0.02)
 
 
@@ -85,8 +92,9 @@ def test_exact_mann_whitney_with_ties_is_the_permutation_test_of_midranks():
     def u_stat(a, b, axis=-1):
         return np.sum(a, axis=axis) - a.shape[axis] * (a.shape[axis] + 1) / 2
 
-    ref = stats.permutation_test((ranks[:6], ranks[6:]), u_stat, vectorized=True,
-                                 n_resamples=np.inf)
+    ref = stats.permutation_test(
+        (ranks[:6], ranks[6:]), u_stat, vectorized=True, n_resamples=np.inf
+    )
     assert ours["u"] == pytest.approx(stats.mannwhitneyu(x, y).statistic)
     assert ours["p_value"] == pytest.approx(ref.pvalue)
 
@@ -117,8 +125,14 @@ def test_exact_permutation_f_test_matches_scipy(seed):
     rng = np.random.default_rng(seed)
     samples = [rng.integers(0, 25, 4) / 8, rng.integers(0, 25, 3) / 8, rng.integers(0, 25, 2) / 8]
     ours = _stats.permutation_anova(samples)
-    ref = stats.permutation_test(samples, f_stat, n_resamples=np.inf, vectorized=True,
-                                 permutation_type="independent", alternative="greater")
+    ref = stats.permutation_test(
+        samples,
+        f_stat,
+        n_resamples=np.inf,
+        vectorized=True,
+        permutation_type="independent",
+        alternative="greater",
+    )
     assert ours["method"] == "exact" and ours["n_splits"] == 1260  # 9! / (4! 3! 2!)
     assert ours["f"] == pytest.approx(stats.f_oneway(*samples).statistic)
     assert ours["df"] == [2, 6]
@@ -129,12 +143,14 @@ def test_exact_permutation_f_test_matches_scipy(seed):
 def test_eta_squared_matches_pingouin_anova():
     rng = np.random.default_rng(4)
     samples = [rng.normal(m, 1, n) for m, n in ((0, 7), (0.5, 5), (1.2, 6))]
-    frame = pd.DataFrame({"score": np.concatenate(samples),
-                          "group": np.repeat(["a", "b", "c"], [7, 5, 6])})
+    frame = pd.DataFrame(
+        {"score": np.concatenate(samples), "group": np.repeat(["a", "b", "c"], [7, 5, 6])}
+    )
     ref = pg.anova(frame, dv="score", between="group", effsize="n2")
     assert _stats.eta_squared(samples) == pytest.approx(float(ref["n2"].iloc[0]))
     assert _stats.permutation_anova(samples, exact_limit=10)["f"] == pytest.approx(
-        float(ref["F"].iloc[0]))
+        float(ref["F"].iloc[0])
+    )
 
 
 def test_monte_carlo_permutation_f_test_is_seeded_and_close_to_scipy():
@@ -143,20 +159,35 @@ def test_monte_carlo_permutation_f_test_is_seeded_and_close_to_scipy():
     a = _stats.permutation_anova(samples, n_resamples=4999, seed=3)
     assert a == _stats.permutation_anova(samples, n_resamples=4999, seed=3)
     assert a["method"] == "monte-carlo" and a["seed"] == 3 and a["smallest_possible_p"] is None
-    ref = stats.permutation_test(samples, f_stat, n_resamples=9999, vectorized=True,
-                                 permutation_type="independent", alternative="greater",
-                                 rng=np.random.default_rng(1))
+    ref = stats.permutation_test(
+        samples,
+        f_stat,
+        n_resamples=9999,
+        vectorized=True,
+        permutation_type="independent",
+        alternative="greater",
+        rng=np.random.default_rng(1),
+    )
     assert a["p_value"] == pytest.approx(ref.pvalue, abs=0.02)
 
 
 def test_kruskal_wallis_matches_scipy():
     rng = np.random.default_rng(5)
-    samples = [rng.integers(0, 4, 5).astype(float), rng.integers(0, 4, 4).astype(float),
-               rng.integers(1, 4, 3).astype(float)]
+    samples = [
+        rng.integers(0, 4, 5).astype(float),
+        rng.integers(0, 4, 4).astype(float),
+        rng.integers(1, 4, 3).astype(float),
+    ]
     exact = _stats.kruskal_wallis(samples)
     assert exact["h"] == pytest.approx(stats.kruskal(*samples).statistic)
-    ref = stats.permutation_test(samples, h_stat, n_resamples=np.inf, vectorized=True,
-                                 permutation_type="independent", alternative="greater")
+    ref = stats.permutation_test(
+        samples,
+        h_stat,
+        n_resamples=np.inf,
+        vectorized=True,
+        permutation_type="independent",
+        alternative="greater",
+    )
     assert exact["method"] == "exact" and exact["p_value"] == pytest.approx(ref.pvalue)
     big = [rng.integers(0, 4, 40).astype(float) for _ in range(3)]
     asym = _stats.kruskal_wallis(big)  # 120! / (40!)^3 deals: asymptotic
@@ -188,9 +219,11 @@ def test_every_deal_into_groups_is_enumerated_once(values, data):
     # (prod of sizes!) times
     seen = {}
     for order in permutations(range(n)):
-        groups = (frozenset(order[:first]), frozenset(order[first:first + second]))
-        seen[groups] = (sum(values[i] for i in order[:first]),
-                        sum(values[i] for i in order[first:first + second]))
+        groups = (frozenset(order[:first]), frozenset(order[first : first + second]))
+        seen[groups] = (
+            sum(values[i] for i in order[:first]),
+            sum(values[i] for i in order[first : first + second]),
+        )
     expected = sorted((a, b, sum(values) - a - b) for a, b in seen.values())
     assert sorted(map(tuple, sums.tolist())) == expected  # whole numbers: exact sums
 
@@ -211,8 +244,11 @@ def brute_cliff_interval(x, y, confidence=0.95):
     delta = d.mean()
     n1, n2 = d.shape
     di, dj = d.mean(axis=1), d.mean(axis=0)
-    s2 = (n2**2 * np.sum((di - delta) ** 2) + n1**2 * np.sum((dj - delta) ** 2)
-          - np.sum((d - delta) ** 2)) / (n1 * n2 * (n1 - 1) * (n2 - 1))
+    s2 = (
+        n2**2 * np.sum((di - delta) ** 2)
+        + n1**2 * np.sum((dj - delta) ** 2)
+        - np.sum((d - delta) ** 2)
+    ) / (n1 * n2 * (n1 - 1) * (n2 - 1))
     s2 = max(s2, (1 - delta**2) / (n1 * n2 - 1))
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     root = z * np.sqrt(s2) * np.sqrt((1 - delta**2) ** 2 + z**2 * s2)
@@ -230,8 +266,10 @@ def test_cliffs_delta_ci_formula_by_hand():
     assert lo < delta < hi
 
 
-@given(st.lists(st.integers(0, 6), min_size=2, max_size=15),
-       st.lists(st.integers(0, 6), min_size=2, max_size=15))
+@given(
+    st.lists(st.integers(0, 6), min_size=2, max_size=15),
+    st.lists(st.integers(0, 6), min_size=2, max_size=15),
+)
 def test_fast_cliffs_delta_and_interval_equal_the_pairwise_matrix(x, y):
     delta, (lo, hi) = brute_cliff_interval(x, y)
     assert _stats.cliffs_delta(x, y) == pytest.approx(delta, abs=1e-12)
@@ -299,8 +337,9 @@ def test_icc_forms_and_intervals_match_pingouin(seed):
     rng = np.random.default_rng(seed)
     n, k = 12, 3
     m = rng.normal(size=(n, 1)) * 2 + rng.normal(size=(n, k)) + np.array([0, 0.5, 1.0])
-    long = pd.DataFrame([(i, j, m[i, j]) for i in range(n) for j in range(k)],
-                        columns=["unit", "rater", "score"])
+    long = pd.DataFrame(
+        [(i, j, m[i, j]) for i in range(n) for j in range(k)], columns=["unit", "rater", "score"]
+    )
     ref = pg.intraclass_corr(long, "unit", "rater", "score").set_index("Type")
     for form, label in _stats.ICC_LABELS.items():
         ours = _stats.icc(m, form)
@@ -331,8 +370,10 @@ def test_cliffs_delta_is_antisymmetric_and_bounded(x, y):
     assert _stats.cliffs_delta(y, x) == pytest.approx(-d)
 
 
-@given(st.lists(st.integers(0, 3), min_size=2, max_size=10),
-       st.lists(st.integers(0, 3), min_size=2, max_size=10))
+@given(
+    st.lists(st.integers(0, 3), min_size=2, max_size=10),
+    st.lists(st.integers(0, 3), min_size=2, max_size=10),
+)
 def test_cliffs_interval_contains_delta_and_stays_in_range(x, y):
     ci = _stats.cliffs_delta_ci(x, y)
     if ci is not None:
@@ -340,8 +381,10 @@ def test_cliffs_interval_contains_delta_and_stays_in_range(x, y):
         assert -1 <= ci[0] <= d + 1e-9 and d - 1e-9 <= ci[1] <= 1
 
 
-@given(st.lists(st.integers(0, 3), min_size=1, max_size=7),
-       st.lists(st.integers(0, 3), min_size=1, max_size=7))
+@given(
+    st.lists(st.integers(0, 3), min_size=1, max_size=7),
+    st.lists(st.integers(0, 3), min_size=1, max_size=7),
+)
 @settings(max_examples=50, deadline=None)
 def test_permutation_p_is_a_probability_and_symmetric(x, y):
     a = _stats.permutation_test_means(x, y)
@@ -355,8 +398,9 @@ def test_permutation_p_is_a_probability_and_symmetric(x, y):
 def rating_matrices(draw):
     n = draw(st.integers(3, 15))
     k = draw(st.integers(2, 8))
-    rows = draw(st.lists(st.lists(st.integers(0, 3), min_size=k, max_size=k),
-                         min_size=n, max_size=n))
+    rows = draw(
+        st.lists(st.lists(st.integers(0, 3), min_size=k, max_size=k), min_size=n, max_size=n)
+    )
     return np.array(rows, dtype=float)
 
 
@@ -397,8 +441,10 @@ def test_exact_enumeration_covers_every_split_once(values, data):
     assert sorted(sums.tolist()) == pytest.approx(expected)
 
 
-@given(st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3), min_size=3, max_size=3),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=3), min_size=3, max_size=3),
+    st.randoms(use_true_random=False),
+)
 @settings(max_examples=40, deadline=None)
 def test_k_group_tests_do_not_depend_on_group_order(groups, rnd):
     shuffled = list(groups)
