@@ -33,8 +33,12 @@ class YesCountScorer:
         "required": ["method"],
         "properties": {
             "method": {"const": "yes-count"},
-            "count": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                      "description": "the answer codes that count as 'yes' (default: yes)"},
+            "count": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "description": "the answer codes that count as 'yes' (default: yes)",
+            },
             "options": {"type": "object"},
             "notes": {"type": "string"},
         },
@@ -43,13 +47,19 @@ class YesCountScorer:
 
     def check_scoring(self, checklist: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         """Every code under scoring.count is an answer code of the checklist."""
-        codes = {o["code"] for options in (checklist.get("answer_sets") or {}).values()
-                 for o in options}
+        codes = {
+            o["code"] for options in (checklist.get("answer_sets") or {}).values() for o in options
+        }
         codes |= {o["code"] for item in checklist["items"] for o in item.get("options", [])}
-        return [(("scoring", "count", i), f"{code!r} is not an answer code of this checklist; "
-                                          f"codes: {', '.join(sorted(codes))}")
-                for i, code in enumerate(checklist["scoring"].get("count", []))
-                if code not in codes]
+        return [
+            (
+                ("scoring", "count", i),
+                f"{code!r} is not an answer code of this checklist; "
+                f"codes: {', '.join(sorted(codes))}",
+            )
+            for i, code in enumerate(checklist["scoring"].get("count", []))
+            if code not in codes
+        ]
 
     def score(
         self, checklist: Any, answers: Mapping[str, Any], options: Mapping[str, Any]
@@ -68,8 +78,14 @@ class FollowUpStep(PipelineStep):
     description = "List the studies the appraise step graded low, for a second reviewer"
     options_schema = {
         "type": "object",
-        "properties": {"grades": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                                  "default": ["low"]}},
+        "properties": {
+            "grades": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "default": ["low"],
+            }
+        },
         "additionalProperties": False,
     }
     order = 45  # after appraise
@@ -85,10 +101,12 @@ class FollowUpStep(PipelineStep):
         writer.writerow(["study_id", "checklist", "grade"])
         writer.writerows([s["study_id"], s["checklist"], s["grade"]] for s in rows)
         report = "## Follow-up\n\n" + "".join(f"- {s['study_id']}: {s['grade']}\n" for s in rows)
-        return StepOutcome(summary=f"{len(rows)} studies to follow up",
-                           data={"studies": [s["study_id"] for s in rows]},
-                           files=[context.write_text("follow-up.csv", out.getvalue())],
-                           report=report)
+        return StepOutcome(
+            summary=f"{len(rows)} studies to follow up",
+            data={"studies": [s["study_id"] for s in rows]},
+            files=[context.write_text("follow-up.csv", out.getvalue())],
+            report=report,
+        )
 
 
 @hookimpl
