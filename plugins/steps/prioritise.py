@@ -148,7 +148,7 @@ def _summary(data: dict[str, Any]) -> str:
 
 
 def _markdown(data: dict[str, Any]) -> str:
-    from evidencekit.plugins.steps._markdown import _table
+    from evidencekit.core.markdown import table as _table
 
     out = ["## Prioritised screening", ""]
     if "replay" in data:
