@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencekit.core.dedupe import UnionFind
+from evidencekit.core.duplicate_links import UnionFind
 
 #: Components up to this size have all their pairs checked in one vectorised
 #: batch; larger ones (rare: a run of near-identical records) are checked pair

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from evidencekit.core.dedupe import DedupeResult, Link
+from evidencekit.core.duplicate_links import DedupeResult, Link
 from evidencekit.core.errors import EvidencekitError
 
 #: Pairs whose titles are less alike than this are not compared further (unless

@@ -21,7 +21,7 @@ from records_review import EMBASE, MEDLINE, make_review, pipe
 
 from evidencekit.core import deduplication as dd
 from evidencekit.core import records as R
-from evidencekit.core.dedupe import DedupeResult, Link
+from evidencekit.core.duplicate_links import DedupeResult, Link
 from evidencekit.core.errors import InstrumentError, PipelineError, RecordFormatError, StoreError
 from evidencekit.core.model import Author, Provenance, Record
 from evidencekit.core.review import open_review
@@ -348,7 +348,7 @@ ids_strategy = st.lists(
     decided=st.lists(st.tuples(ids_strategy, st.sampled_from(dd.DECISIONS)), max_size=6),
 )
 def test_resolved_clusters_respect_every_decision(links, decided) -> None:
-    from evidencekit.core.dedupe import UnionFind
+    from evidencekit.core.duplicate_links import UnionFind
 
     all_ids = [f"r{i}" for i in range(8)]
     uf = UnionFind(all_ids)

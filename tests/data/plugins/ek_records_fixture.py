@@ -12,7 +12,7 @@ A line with another number of fields is malformed.
 from __future__ import annotations
 
 from evidencekit.core import hookimpl
-from evidencekit.core.dedupe import DedupeResult, Link, UnionFind
+from evidencekit.core.duplicate_links import DedupeResult, Link, UnionFind
 from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Provenance, Record
 

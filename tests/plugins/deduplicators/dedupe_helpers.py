@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
-from evidencekit.core.dedupe import DedupeResult
+from evidencekit.core.duplicate_links import DedupeResult
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.deduplicators.exact import ExactDeduplicator
 from evidencekit.plugins.deduplicators.fuzzy import FuzzyDeduplicator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evidencekit.core.dedupe import UnionFind
+from evidencekit.core.duplicate_links import UnionFind
 from evidencekit.plugins.deduplicators._cluster import build
 
 IDS = ["a", "b", "c", "d", "e"]
