@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-#: Options of each step that name files (relative to the review folder).
-FILE_OPTIONS = {
-    "appraise": ("answers", "studies"),
-    "measure": ("ratings", "units", "analyses"),
-}
 STALE_DIR = ".stale"
 DEFAULT_OUTPUTS = "outputs"
 
@@ -49,6 +44,23 @@ def _resolve(root: Path, value: Any) -> Path:
     return path if path.is_absolute() else root / path
 
 
+def _walk_files(value: Any, where: str, root: Path, add: Any) -> None:
+    """Call ``add(where, value)`` for every string under ``value`` that names an existing
+    file (relative to ``root``), ``where`` its place as in review.yaml."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _walk_files(item, f"{where}.{key}", root, add)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            _walk_files(item, f"{where}[{number}]", root, add)
+    elif isinstance(value, str) and value and "\n" not in value and len(value) < 1024:
+        try:
+            if _resolve(root, value).is_file():
+                add(where, value)
+        except OSError:  # a name too long, or unreadable: not a file
+            pass
+
+
 def declared_paths(review: Any, steps: Iterable[Any]) -> list[dict[str, Any]]:
     """Every file or folder review.yaml names for these steps, with ``inside`` the review."""
     from evidencekit.core.store import sqlite_file
@@ -67,12 +79,14 @@ def declared_paths(review: Any, steps: Iterable[Any]) -> list[dict[str, Any]]:
             for item in files:
                 add(f"sources[{number}].files", item)
     for step in steps:
-        for key in FILE_OPTIONS.get(step.name, ()):
-            value = step.options.get(key)
-            if key == "analyses" and not isinstance(value, str):
-                continue
-            for item in value if isinstance(value, list) else [value] if value else []:
-                add(f"steps[{step.index}].options.{key}", item)
+        # Every file a step's options name, and those of the review.yaml sections it reads
+        # (screening.files, say): found by walking the values, as the fingerprint of an
+        # incremental run finds its inputs, not by a list of step names kept here.
+        _walk_files(step.options, f"steps[{step.index}].options", root, add)
+        provider = getattr(getattr(step, "runner", None), "provider", None)
+        for name in getattr(provider, "reads_sections", None) or ():
+            if name not in ("sources", "steps"):
+                _walk_files(review.config.get(name), name, root, add)
     add("outputs", outputs_dir(review))
     store = sqlite_file(review)
     if store is not None:
