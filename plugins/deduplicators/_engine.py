@@ -113,6 +113,14 @@ def run(
         keep = np.isnan(t) | (t >= prefilter) | contained
         keep |= (p.doi[i] != "") & (p.doi[i] == p.doi[j])
         keep |= (p.pmid[i] != "") & (p.pmid[i] == p.pmid[j])
+        # One citation (volume and page range) under a translated or retitled title: the
+        # ``same-reference`` rule judges these, whatever the titles say.
+        keep |= (
+            (p.page_end[i] != "")
+            & (p.page_end[i] == p.page_end[j])
+            & (p.page_start[i] == p.page_start[j])
+            & (p.volume[i] == p.volume[j])
+        )
         i, j = i[keep], j[keep]
     features, verdicts = judge(p, i, j)
     timings["seconds_compare"] = time.perf_counter() - mark

@@ -30,6 +30,7 @@ from evidencekit.plugins.deduplicators._names import (  # noqa: F401
 from evidencekit.plugins.deduplicators._text import fold, fold_quick  # noqa: F401
 from evidencekit.plugins.deduplicators._titles import (  # noqa: F401
     clean_title,
+    footnote_numbers,
     title_info,
     title_kind,
     title_numbers,

@@ -30,6 +30,7 @@ class Prepared:
     title: Any  # object array of title words ("" when missing)
     title_length: Any  # int array: number of title words
     title_numbers: Any
+    title_numbers_loose: Any  # without a trailing mark that may be a footnote
     title_kind: Any
     families: Any  # family names joined by spaces, first author first
     names: Any  # every word of the authors' names (see ``author_names``)
@@ -65,7 +66,8 @@ def prepare(records: Sequence[Any]) -> Prepared:
     import numpy as np
 
     n = len(records)
-    title, tnum, tkind, fams, first, nauth = [], [], [], [], [], np.zeros(n, np.int32)
+    title, tnum, tloose, tkind, fams, first = [], [], [], [], [], []
+    nauth = np.zeros(n, np.int32)
     names = []
     year = np.zeros(n, np.int32)
     journal, volume, issue, pstart, pend = [], [], [], [], []
@@ -79,6 +81,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
         words, kind, numbers = norm.title_info(r.title or "")
         title.append(words)
         tnum.append(numbers)
+        tloose.append(norm.footnote_numbers(r.title or "", numbers))
         tkind.append(kind)
         families, name_words = norm.author_keys(r.authors or ())
         fams.append(" ".join(families))
@@ -123,6 +126,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
         title=col(title),
         title_length=np.array([len(t.split()) for t in title], dtype=np.int32),
         title_numbers=col(tnum),
+        title_numbers_loose=col(tloose),
         title_kind=col(tkind),
         families=col(fams),
         names=col(names),

@@ -352,7 +352,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & titles_compatible
         & (~hard_conflict | identifier_strong | letter_reply)
         & (authors_not_different | identifier_strong | bundle | letter_reply)
-    )
+    ) | link  # a pair the rules link may share a cluster (a translated title, one citation)
     uncertain = (
         ~link
         & ~identifier_conflict

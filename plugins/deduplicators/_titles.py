@@ -204,6 +204,29 @@ def _strip_footnote(title: str) -> str:
     return title
 
 
+def footnote_numbers(title: str, numbers: str) -> str:
+    """The title's numbers without a trailing mark that may be a footnote, else ``numbers``.
+
+    A PDF's metadata keeps the footnote mark of a title in any case ("... A Case Study 1",
+    "... Perspective*"); :func:`_strip_footnote` drops it only from a title in capitals,
+    where it cannot be part of the title. Here any trailing mark not after a numbering
+    word ("Part 1", "Study 2") is set aside, so that a pair is not held apart by it when
+    the other title has no such number; two different marks ("... 1" / "... 2") still
+    differ (see ``_features.compare``).
+    """
+    title = title.rstrip()
+    if not title or title[-1] not in _FOOTNOTE_ENDS:
+        return numbers
+    glued = _GLUED_FOOTNOTE.search(title)
+    match = glued or _FOOTNOTE.search(title)
+    if not match:
+        return numbers
+    head = title[: match.start()].split()
+    if not head or head[-1].lower().strip(".,:;") in _NUMBERED:
+        return numbers
+    return title_numbers(fold(clean_title(title[: match.start()])[0]))
+
+
 def title_info(title: str) -> tuple[str, str, str]:
     """A title's words, kind and numbers in one pass (see the three functions)."""
     if not title:
