@@ -124,6 +124,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     journal = f.journal_agree
     journal_ok = journal | f.journal_missing
     volume_same = f.volume == 1
+    # The citation fixes the year: one journal, volume and issue, the same title and
+    # authors (DBLP gives some volumes of a journal the year before their print year).
+    year_ok |= title_alike & authors_alike & journal & volume_same & (f.issue == 1) & ~f.recurring
     # A copy without a year (PDF metadata, grey literature) fits by volume and issue.
     year_fits = year_same | (~year_known & volume_same & (f.issue == 1))
     first_page = f.pages == 1

@@ -204,6 +204,11 @@ def _strip_footnote(title: str) -> str:
     return title
 
 
+#: Words after which a trailing number is the title's own ("Part 1"); "A Case Study 1",
+#: "A Field Experiment 1" in a PDF's metadata end with a footnote mark.
+_FOOTNOTE_NUMBERED = _NUMBERED - {"study", "experiment", "report", "paper"}
+
+
 def footnote_numbers(title: str, numbers: str) -> str:
     """The title's numbers without a trailing mark that may be a footnote, else ``numbers``.
 
@@ -222,7 +227,7 @@ def footnote_numbers(title: str, numbers: str) -> str:
     if not match:
         return numbers
     head = title[: match.start()].split()
-    if not head or head[-1].lower().strip(".,:;") in _NUMBERED:
+    if not head or head[-1].lower().strip(".,:;") in _FOOTNOTE_NUMBERED:
         return numbers
     return title_numbers(fold(clean_title(title[: match.start()])[0]))
 
