@@ -54,6 +54,7 @@ class PairFeatures:
     recurring: Any = None  # either title recurs for different items ("Editor's Comments")
     conference_differs: Any = None  # one is a conference item, the other not
     cochrane_versions: Any = None  # two versions (.pubN) of one Cochrane review
+    yearless_copy: Any = None  # either record is one of several year-less copies of a title
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -316,6 +317,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         abstract=abstract,
         recurring=p.recurring[i] | p.recurring[j],
         conference_differs=p.conference[i] != p.conference[j],
+        yearless_copy=p.yearless_copy[i] | p.yearless_copy[j],
         cochrane_versions=(p.cochrane[i] != "")
         & (p.cochrane[i] == p.cochrane[j])
         & (p.doi[i] != p.doi[j]),

@@ -56,6 +56,7 @@ class Prepared:
     conference: Any = None  # bool array: a conference abstract or paper (venue or type says so)
     page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
     cochrane: Any = None  # a Cochrane review's DOI without its version (.pubN), else ""
+    yearless_copy: Any = None  # bool array: one of several year-less records of one title
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -151,6 +152,7 @@ def prepare(records: Sequence[Any]) -> Prepared:
         conference=conference,
         page_article=particle,
         cochrane=col([norm.cochrane_review(d) for d in dois]),
+        yearless_copy=_yearless_copies(title, volume, issue, year, fams),
     )
 
 
@@ -216,6 +218,36 @@ def _mark_repeated_titles(
         for k, words in enumerate(title):
             if words in repeated:
                 recurring[k] = True
+
+
+def _yearless_copies(
+    title: list[str], volume: list[str], issue: list[str], year: Any, families: list[str]
+) -> Any:
+    """Flag records without a year that share their title, volume and issue with another.
+
+    Metadata read from PDFs (no year) that two files share word for word is as likely
+    a running header or a misfiled copy as the item itself ("The Society for
+    Management Information Systems" read from two interviews' files); which file is
+    the article cannot be told, so such copies are sent for review, never linked.
+    """
+    import numpy as np
+
+    out = np.zeros(len(title), bool)
+    seen: dict[tuple[str, str, str], int] = {}
+    for k in np.flatnonzero(year == 0).tolist():
+        if not volume[k]:
+            continue
+        # Two files of one issue by the same authors (an article and the series
+        # editor's note before it, both by its two authors) are ambiguous alike.
+        keys = [(title[k], volume[k], issue[k])] if title[k] else []
+        if " " in families[k]:
+            keys.append(("", volume[k], issue[k] + "|" + families[k]))
+        for key in keys:
+            if key in seen:
+                out[k] = out[seen[key]] = True
+            else:
+                seen[key] = k
+    return out
 
 
 def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:

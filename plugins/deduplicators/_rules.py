@@ -84,15 +84,19 @@ Cochrane review (``cochrane_versions: review``).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from evidencekit.plugins.deduplicators._features import PairFeatures
 from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA, defaults  # noqa: F401
+from evidencekit.plugins.deduplicators._review import review
 from evidencekit.plugins.deduplicators._verdicts import Verdicts, reason  # noqa: F401
 
 #: A title of this many words or more identifies a paper with its authors and year
 #: alone (when no journal or volume is given to disagree).
 LONG_TITLE_WORDS = 8
+#: Titles at least this alike are one article when journal, volume, issue and authors agree.
+SAME_ISSUE_TITLE = 0.9
 
 
 def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdicts:
@@ -197,7 +201,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
             (identifier_same & titles_compatible)
             | (
                 volume_same
-                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike))
+                # without pages, the issue and authors (and a year: an issue may carry two
+                # editor's notes, and a PDF's metadata has neither year nor pages)
+                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike & year_known))
                 & ~f.page_end_differs
                 & authors_not_different
             )
@@ -214,6 +220,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         | (special & ~bib_identical)
         | (recurring & ~recurring_same_item)
         | (venue_apart & False)
+        | f.yearless_copy  # which year-less copy is the item cannot be told: a person decides
     )
     strong = volume_same.astype(np.int8) + first_page + abstract_agree
     short = title_words < o["short_title_words"]
@@ -258,6 +265,19 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & f.journal_missing
         & (f.volume == 0)
         & (title_words >= LONG_TITLE_WORDS),
+    )
+    # One issue of one journal, titles nearly the same ("Development" / "Developing",
+    # a word more or less) by the same authors: one article.
+    apply(
+        "same-issue",
+        fuzzy_ok
+        & (t >= min(o["title_threshold"], SAME_ISSUE_TITLE))
+        & authors_alike
+        & (first >= 0.9)
+        & journal
+        & volume_same
+        & (f.issue == 1)
+        & ~recurring,
     )
     # A copy without a year (PDF metadata, grey literature): the citation must agree.
     apply(
@@ -348,56 +368,30 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     compat_special = (f.kind_differs & ~bundle & ~letter_reply) | (
         f.title_numbers_differ & ~identifier_same
     )
+    # For a cluster, a DOI data error also reads where one copy lacks the year or pages.
+    copy_agrees = (
+        title_alike
+        & ~f.title_numbers_differ
+        & ~f.kind_differs
+        & authors_alike
+        & (year_same | ~year_known)
+        & f.journal_related
+        & volume_same
+        & (f.issue == 1)
+        & (f.pages != -1)
+        & ~recurring
+    )
     compatible = (
-        ~identifier_conflict
+        ~(identifier_conflict & ~copy_agrees)
         & (year_ok | cochrane_link)
         & ~(compat_special & ~bib_identical)
         & titles_compatible
         & (~hard_conflict | identifier_strong | letter_reply)
         & (authors_not_different | identifier_strong | bundle | letter_reply)
     ) | link  # a pair the rules link may share a cluster (a translated title, one citation)
-    uncertain = (
-        ~link
-        & ~identifier_conflict
-        & ~(year_known & ~year_ok)
-        & (
-            (
-                has_title
-                & (t >= o["uncertain_title"])
-                & authors_not_different
-                & ~special
-                # another volume or other pages, and no identifier in common: another
-                # publication (the same abstract in two supplements, a reprint). Sending
-                # these to review would make the list longer than a person works through.
-                & ~(hard_conflict & ~identifier_same)
-            )
-            | (identifier_same & ~titles_compatible)
-            | untitled
-        )
-        # a recurring title whose citation tells the items apart: not worth a look
-        & ~(
-            recurring
-            & (
-                hard_conflict
-                | (f.issue == -1)
-                | (year_known & ~year_same)
-                | ~(volume_same | first_page)
-            )
-        )
-    )
-    if o["cochrane_versions"] == "review":
-        uncertain |= ~link & cochrane
-    # The one ambiguous case of a recurring title: the same first page (and no
-    # other field apart) but different DOIs. A person decides.
-    uncertain |= (
-        ~link
-        & recurring
-        & identifier_different
-        & first_page
-        & (f.volume != -1)
-        & (f.issue != -1)
-        & year_ok
-    )
+    compatible &= ~f.yearless_copy
+    m = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("f", "o", "m")})
+    uncertain = review(f, o, m)
     score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
     score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same
     return Verdicts(link, uncertain, compatible, score.astype(np.float64), rule)

@@ -209,6 +209,16 @@ def _strip_footnote(title: str) -> str:
 _FOOTNOTE_NUMBERED = _NUMBERED - {"study", "experiment", "report", "paper"}
 
 
+# A footnote mark after a title in capitals, then the first author's name (a PDF's
+# metadata: "INFORMATION TECHNOLOGY AND FIRM PROFITABILITY ... 1 Sunil Mithas").
+_FOOTNOTE_NAME = re.compile(r"\s[1-9*\u2020]\s+[A-Z][a-z]+(?:\s+[A-Z][a-z.]*){0,3}$")
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def footnote_numbers(title: str, numbers: str) -> str:
     """The title's numbers without a trailing mark that may be a footnote, else ``numbers``.
 
@@ -220,6 +230,9 @@ def footnote_numbers(title: str, numbers: str) -> str:
     differ (see ``_features.compare``).
     """
     title = title.rstrip()
+    named = _FOOTNOTE_NAME.search(title) if " " in title else None
+    if named and _capitals(title[: named.start()]):  # "... THREATS 1 Yang Pan"
+        return title_numbers(fold(clean_title(title[: named.start()])[0]))
     if not title or title[-1] not in _FOOTNOTE_ENDS:
         return numbers
     glued = _GLUED_FOOTNOTE.search(title)

@@ -1,0 +1,58 @@
+"""The review list of the fuzzy deduplicator: which unlinked pairs a person should see.
+
+Kept apart from ``_rules`` (which decides the links) so each stays small; ``m`` holds
+the masks ``_rules.judge`` computed (same names), ``f`` the pair features.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evidencekit.plugins.deduplicators._features import PairFeatures
+
+
+def review(f: PairFeatures, o: dict[str, Any], m: Any) -> Any:
+    """Per pair: not linked, but worth a person's look (see ``_rules``' docstring)."""
+    uncertain = (
+        ~m.link
+        & ~m.identifier_conflict
+        & ~(m.year_known & ~m.year_ok)
+        & (
+            (
+                m.has_title
+                & (m.t >= o["uncertain_title"])
+                & m.authors_not_different
+                & ~m.special
+                # another volume or other pages, and no identifier in common: another
+                # publication (the same abstract in two supplements, a reprint). Sending
+                # these to review would make the list longer than a person works through.
+                & ~(m.hard_conflict & ~m.identifier_same)
+            )
+            | (m.identifier_same & ~m.titles_compatible)
+            | m.untitled
+        )
+        # a recurring title whose citation tells the items apart: not worth a look
+        & ~(
+            m.recurring
+            & (
+                m.hard_conflict
+                | (f.issue == -1)
+                | (m.year_known & ~m.year_same)
+                | ~(m.volume_same | m.first_page)
+            )
+        )
+    )
+    if o["cochrane_versions"] == "review":
+        uncertain |= ~m.link & m.cochrane
+    # The one ambiguous case of a recurring title: the same first page (and no
+    # other field apart) but different DOIs. A person decides.
+    uncertain |= (
+        ~m.link
+        & m.recurring
+        & m.identifier_different
+        & m.first_page
+        & (f.volume != -1)
+        & (f.issue != -1)
+        & m.year_ok
+    )
+    return uncertain
