@@ -53,6 +53,7 @@ class PairFeatures:
     abstract: Any  # similarity of the abstracts' starts (nan when one is missing)
     recurring: Any = None  # either title recurs for different items ("Editor's Comments")
     conference_differs: Any = None  # one is a conference item, the other not
+    conference_both: Any = None  # both are conference items (venues named any way)
     cochrane_versions: Any = None  # two versions (.pubN) of one Cochrane review
     yearless_copy: Any = None  # either record is one of several year-less copies of a title
 
@@ -317,6 +318,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         abstract=abstract,
         recurring=p.recurring[i] | p.recurring[j],
         conference_differs=p.conference[i] != p.conference[j],
+        conference_both=p.conference[i] & p.conference[j],
         yearless_copy=p.yearless_copy[i] | p.yearless_copy[j],
         cochrane_versions=(p.cochrane[i] != "")
         & (p.cochrane[i] == p.cochrane[j])

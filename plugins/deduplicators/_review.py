@@ -42,6 +42,9 @@ def review(f: PairFeatures, o: dict[str, Any], m: Any) -> Any:
             )
         )
     )
+    # A conference abstract and a journal item with a like title, no identifier and no
+    # citation in common: two reports (the false links); not worth a look either.
+    uncertain &= ~m.venue_apart
     if o["cochrane_versions"] == "review":
         uncertain |= ~m.link & m.cochrane
     # The one ambiguous case of a recurring title: the same first page (and no

@@ -262,7 +262,9 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & (first >= 0.9)
         & year_same
-        & f.journal_missing
+        # no journal, or two conference venues ("AMCIS 2017 Proceedings" / "Americas
+        # Conference on Information Systems": one meeting named two ways)
+        & (f.journal_missing | f.conference_both)
         & (f.volume == 0)
         & (title_words >= LONG_TITLE_WORDS),
     )
