@@ -166,7 +166,9 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     # Numbers differ, unless only one title carries a trailing footnote mark (PDF metadata).
     na, nb = p.title_numbers[i], p.title_numbers[j]
     la, lb = p.title_numbers_loose[i], p.title_numbers_loose[j]
-    numbers_differ = has_title & (na != nb) & ~((la == nb) & (lb == nb)) & ~((lb == na) & (la == na))
+    numbers_differ = (
+        has_title & (na != nb) & ~((la == nb) & (lb == nb)) & ~((lb == na) & (la == na))
+    )
     ka, kb = p.title_kind[i], p.title_kind[j]
     kind_differs = ka != kb
     kinds = np.full(n, "", dtype=object)

@@ -138,7 +138,10 @@ def test_abstract_without_volume_in_another_journal_does_not_link() -> None:
     )
     result = fuzzy([paper, abstract])
     assert result.clusters == []
-    assert [(u.a, u.b) for u in result.uncertain] == [("a", "b")]  # a person decides
+    # Two reports, and not sent for review either: on the shared labelled sets every
+    # conference/journal pair with nothing but the title in common was labelled different
+    # (8 of haematology's 18 review pairs, 2 of neuroimaging's, 2 of special_cases').
+    assert result.uncertain == []
 
 
 @pytest.mark.parametrize(
@@ -341,7 +344,8 @@ def test_options_schema_defaults_and_validation() -> None:
 
 def test_thresholds_are_tunable() -> None:
     a = rec("a", **article())
-    b = rec("b", **(article() | {"year": 2017}))  # two years apart
+    # two years apart, and no issue to fix the year (the citation would: see below)
+    b = rec("b", **(article() | {"year": 2017, "issue": ""}))
     assert not linked(a, b)
     assert linked(a, b, options={"max_year_gap": 2})
 
