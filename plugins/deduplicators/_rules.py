@@ -294,7 +294,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     )
     apply(
         "no-authors",
-        fuzzy_ok & title_alike & ~authors_known & year_same & journal & (volume_same | first_page),
+        # (a copy without a year either, from a PDF: the volume and issue fix it)
+        fuzzy_ok & title_alike & ~authors_known & year_fits & journal & (volume_same | first_page),
     )
     apply(
         "contained",

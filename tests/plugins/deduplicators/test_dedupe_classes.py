@@ -303,3 +303,13 @@ def test_conference_abstract_and_journal_supplement_abstract_are_not_reviewed() 
     )
     result = fuzzy([a, b])
     assert result.clusters == [] and result.uncertain == []
+
+
+def test_a_year_less_copy_without_authors_links_by_title_and_issue() -> None:
+    # A PDF's metadata with neither year nor authors: the volume and issue fix the year.
+    title = "Development Patterns for Decision Support Systems"
+    a = rec("a", title, "Alter, Steven", 1978, **_misq(2, 3), pages="33")
+    b = rec("b", title.upper(), "", None, **_misq(2, 3))
+    assert clustered(fuzzy([a, b]))
+    # in another issue: not linked
+    assert not clustered(fuzzy([a, rec("b", title.upper(), "", None, **_misq(2, 4))]))
