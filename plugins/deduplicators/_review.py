@@ -2,6 +2,17 @@
 
 Kept apart from ``_rules`` (which decides the links) so each stays small; ``m`` holds
 the masks ``_rules.judge`` computed (same names), ``f`` the pair features.
+
+Uncertain (sent to a person): not linked, no identifier or year veto, and
+titles >= ``uncertain_title`` with authors not below ``author_floor``, not an
+erratum/numbered-part pair, and no conflicting volume or pages unless an
+identifier is shared (a recurring title also needs the same year and volume or
+first page, and no other issue); or the same identifier with unlike titles; or
+an untitled record whose other fields all agree; or a recurring title with the
+same first page, different DOIs and nothing else apart; or two versions of one
+Cochrane review (``cochrane_versions: review``). Not sent: a conference item
+and a journal item with nothing but a like title in common (two reports), and a
+recurring title whose citation tells the items apart.
 """
 
 from __future__ import annotations

@@ -24,7 +24,11 @@ Vetoes (never linked automatically)
     no other issue unless the same authors fill the same page range;
   * a conference item (by type or venue name) and a journal item, unless they
     share an identifier or the volume and first page;
-  * years further apart than ``max_year_gap``;
+  * years further apart than ``max_year_gap``, unless the title, authors,
+    journal, volume and issue agree (the citation fixes the year: DBLP);
+  * a record without a year that shares its title (or its author list) and
+    issue with another year-less record: which PDF copy is the item cannot be
+    told; a recurring title without year or pages is not one item by its issue;
   * one record is an erratum, reply, comment or retraction notice and the
     other is not, or the numbers in the titles differ ("Part I" / "Part II"),
     unless the two are bibliographically one item.
@@ -40,10 +44,12 @@ Links (each also needs no conflicting volume or first page, except where said)
   * ``no-year``: titles and authors alike, a year missing, the same journal,
     volume, and issue or first page (PDF metadata, grey literature).
   * ``title-authors-year``: titles and authors (first author too) alike, same
-    year, no journal or no volume on either side, a title of at least
+    year, no journal (or two conference venues) and no volume, a title of at least
     ``LONG_TITLE_WORDS`` words (conference and working papers).
   * ``no-authors``: titles alike, authors missing, same year and journal,
-    volume or first page.
+    volume or first page (a year-less copy: the volume and issue).
+  * ``same-issue``: titles >= 0.9, authors and first author alike, the same
+    journal, volume and issue, not a recurring title.
   * ``contained``: one title is the other with a prefix or subtitle
     ("Short report: ..."); authors alike, same year, journal not different,
     volume or first page.
@@ -69,17 +75,11 @@ Links (each also needs no conflicting volume or first page, except where said)
 Coherence: two records may share a cluster only if no veto applies, their
 titles are >= ``title_floor`` (or contained), volumes and pages do not
 conflict (unless the same identifier and title), and their authors are not
-below ``author_floor``. A letter and its reply on adjacent pages may share a
+below ``author_floor`` (a pair the rules link always may; a DOI data error
+reads across a year-less copy). A letter and its reply on adjacent pages may share a
 cluster (through a "multiple letters" record) but are never linked directly.
 
-Uncertain (sent to a person): not linked, no identifier or year veto, and
-titles >= ``uncertain_title`` with authors not below ``author_floor``, not an
-erratum/numbered-part pair, and no conflicting volume or pages unless an
-identifier is shared (a recurring title also needs the same year and volume or
-first page, and no other issue); or the same identifier with unlike titles; or
-an untitled record whose other fields all agree; or a recurring title with the
-same first page, different DOIs and nothing else apart; or two versions of one
-Cochrane review (``cochrane_versions: review``).
+Uncertain (sent to a person): see ``_review``.
 """
 
 from __future__ import annotations
