@@ -367,6 +367,17 @@ def run_ours_full(
     return result.clusters, time.perf_counter() - start, len(result.uncertain)
 
 
+def run_ours_review(name: str, records: list[Record], options: dict | None = None) -> list:
+    """The pairs one of our deduplicators sends for review (``Link`` objects)."""
+    from evidencekit.core.plugin_manager import get_plugin_manager
+    from evidencekit.core.registry import Registry
+
+    registry = Registry(get_plugin_manager(autoload=False))
+    provider = registry.get("deduplicator", name)
+    opts = registry.validate_options("deduplicator", name, options or {})
+    return list(provider.find_duplicates(records, opts, {}).uncertain)
+
+
 # -- leave one set out ---------------------------------------------------------
 
 #: The options tuned in the leave-one-set-out mode: the thresholds a user may move
