@@ -237,7 +237,7 @@ def footnote_numbers(title: str, numbers: str) -> str:
         return numbers
     glued = _GLUED_FOOTNOTE.search(title)
     match = glued or _FOOTNOTE.search(title)
-    if not match:
+    if not match or title[: match.start()][-1:].isdigit():  # "... in 2019": a number's digit
         return numbers
     head = title[: match.start()].split()
     if not head or head[-1].lower().strip(".,:;") in _FOOTNOTE_NUMBERED:

@@ -161,9 +161,38 @@ def test_normalisers_never_raise(text: str) -> None:
     words = norm.title_words(text)
     assert words == words.strip() and "  " not in words
     norm.title_kind(text, words)
-    norm.title_numbers(words)
+    assert norm.footnote_numbers(text, norm.title_numbers(words)) is not None
     p = norm.pages(text)
     assert p.start == "" or p.start.isdigit()
     assert norm.doi(text) == "" or norm.doi(text).startswith("10.")
     norm.journal_words(text)
     norm.numbers(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "loose"),
+    [
+        ("Combining Methods in IS Research: A Case Study 1", ""),  # a footnote mark
+        ("Decision Support Systems: An MIS Manager's Perspective*", ""),
+        ("Evaluating IS Effectiveness - Part 2", "2"),  # the title's own number
+        ("Phase 3 trial of drug X in 2019", "2019 3"),  # no trailing mark: as it is
+        ("FIRM PROFITABILITY: MECHANISMS AND EVIDENCE 1 Sunil Mithas", ""),
+        ("Firm profitability: mechanisms and evidence 1 Sunil Mithas", "1"),  # not capitals
+    ],
+)
+def test_footnote_numbers(raw: str, loose: str) -> None:
+    assert norm.footnote_numbers(raw, norm.title_numbers(norm.title_words(raw))) == loose
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
+
+
+@given(st.lists(_WORD, min_size=2, max_size=10), st.sampled_from(["1", "2", "*", "1, 2"]))
+def test_a_trailing_mark_is_set_aside_unless_after_a_numbering_word(
+    words: list[str], mark: str
+) -> None:
+    title = " ".join(words).title()
+    loose = norm.footnote_numbers(f"{title} {mark}", norm.title_numbers(norm.title_words(title)))
+    if words[-1] in {"part", "phase", "type", "stage", "trial", "class", "grade", "wave"}:
+        return
+    assert loose == norm.title_numbers(norm.title_words(title))
