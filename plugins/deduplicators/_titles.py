@@ -328,6 +328,8 @@ def title_kind(title: str, words: str, erratum_reference: bool | None = None) ->
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+#: Roman numerals as a PDF's text layer reads them ("PART I1", "Part Il" for "Part II").
+_OCR_ROMAN = {"i1": "2", "1i": "2", "il": "2", "li": "2", "i11": "3", "ii1": "3", "1ii": "3"}
 
 
 def title_numbers(words: str) -> str:
@@ -347,6 +349,8 @@ def title_numbers(words: str) -> str:
                 out.append(_ROMAN[word])
         elif word.isdigit():
             out.append(word.lstrip("0") or "0")
+        elif previous in _NUMBERED and word in _OCR_ROMAN:  # "Part I1": OCR of "Part II"
+            out.append(_OCR_ROMAN[word])
         else:
             # "beta1" / "beta-1", "covid19" / "COVID-19": a number glued to a word is
             # the same number as one after a hyphen (folded to a space).

@@ -313,3 +313,14 @@ def test_a_year_less_copy_without_authors_links_by_title_and_issue() -> None:
     assert clustered(fuzzy([a, b]))
     # in another issue: not linked
     assert not clustered(fuzzy([a, rec("b", title.upper(), "", None, **_misq(2, 4))]))
+
+
+def test_a_roman_numeral_read_by_ocr_is_the_same_part() -> None:
+    # "Part I1" in a PDF's metadata is "Part II"; "Part I" is still another part.
+    title = "Evaluating Information System Effectiveness - Part II: Comparing Evaluator Viewpoints"
+    a = rec("a", title, "Hamilton, Scott; Chervany, Norman L.", 1981, **_misq(5, 4))
+    b = rec("b", title.replace("Part II", "Part I1"), "Hamilton, Scott; Chervany, Norman L")
+    b.journal, b.volume, b.issue = "MIS Quarterly", "5", "4"
+    assert clustered(fuzzy([a, b]))
+    c = rec("b", title.replace("Part II", "Part I"), "Hamilton, Scott", 1981, **_misq(5, 4))
+    assert not clustered(fuzzy([a, c]))
