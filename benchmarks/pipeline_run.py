@@ -1,7 +1,7 @@
 """How long `evidencekit run` takes on the worked example from a fresh clone, and again
 with nothing changed.
 
-    python benchmarks/pipeline_run.py [--repeat 5] [--ref HEAD]
+    python benchmarks/pipeline_run.py [--repeat 5] [--ref HEAD] [--baseline COMMIT]
 
 Each round clones the repository's committed files (``git clone`` of this repository at
 ``--ref``, so no store, outputs, bytecode or other untracked files), then times, in a child
@@ -93,6 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--ref", default="HEAD", help="commit to clone (default HEAD)")
+    parser.add_argument(
+        "--baseline", help="another commit, timed in alternation with --ref (before/after)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every round")
     parser.add_argument(
         "--no-bytecode",
@@ -100,69 +103,80 @@ def main() -> None:
         help="PYTHONDONTWRITEBYTECODE=1 for the runs: evidencekit compiled from source each time",
     )
     args = parser.parse_args()
-    ref = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{args.ref}^{{commit}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    refs = [resolve(args.ref)] + ([resolve(args.baseline)] if args.baseline else [])
     dirty = subprocess.run(
         ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    run = [*command(), "run", "--review"]
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.no_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    where = ""
-    pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    fresh: list[tuple[float, float]] = []
-    again: list[tuple[float, float]] = []
+    rounds: dict[str, tuple[list, list]] = {ref: ([], []) for ref in refs}
     for index in range(args.repeat):
-        tmp = Path(tempfile.mkdtemp(prefix="evidencekit-bench-"))
-        try:
-            clone = tmp / "evidencekit"
-            subprocess.run(
-                ["git", "clone", "--quiet", "--no-checkout", str(REPO), str(clone)], check=True
-            )
-            subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", ref], check=True)
-            clone_code(clone, tmp / "site")
-            child_env = {**env, "PYTHONPATH": os.pathsep.join([str(tmp / "site"), *pythonpath])}
-            if not where:
-                where = subprocess.run(
-                    [sys.executable, "-B", "-c", "import evidencekit.core as c; print(c.__file__)"],
-                    env=child_env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.strip()
-                if not where.startswith(str(tmp)):
-                    sys.exit(f"the clone's code is not the one imported: {where}")
-            review = clone / EXAMPLE
-            fresh.append(timed([*run, str(review)], child_env))
-            again.append(timed([*run, str(review)], child_env))
+        # with --baseline the two alternate, so both see the same changing load
+        for ref in refs if index % 2 == 0 else refs[::-1]:
+            fresh, again = one_round(ref, env)
+            rounds[ref][0].append(fresh)
+            rounds[ref][1].append(again)
             if args.verbose:
                 print(
-                    f"round {index + 1}: fresh {fresh[-1][0]:.2f} s wall {fresh[-1][1]:.2f} s "
-                    f"CPU; re-run {again[-1][0]:.2f} s wall {again[-1][1]:.2f} s CPU"
+                    f"round {index + 1} {ref[:12]}: fresh {fresh[0]:.2f} s wall {fresh[1]:.2f} s"
+                    f" CPU; re-run {again[0]:.2f} s wall {again[1]:.2f} s CPU"
                 )
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
     print(
-        f"clone of {ref[:12]}"
-        + (" (the working tree's uncommitted changes are not in it)" if dirty else "")
-        + f"; its code runs ({where.split('evidencekit-bench-')[-1]}); bytecode "
+        "the clone's code runs (as an editable install of it); bytecode "
         + ("not written (--no-bytecode)" if args.no_bytecode else "written on the first run")
+        + ("; the working tree's uncommitted changes are not in the clone" if dirty else "")
     )
     print(
         f"machine: {os.cpu_count()} CPU(s), load average now "
         f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    print(describe("fresh clone, first run", fresh, 5.0))
-    print(describe("re-run, nothing changed", again, 1.0))
+    for ref in refs:
+        label = "baseline " if ref != refs[0] else ""
+        print(f"{label}clone of {ref[:12]}:")
+        print(describe("fresh clone, first run", rounds[ref][0], 5.0))
+        print(describe("re-run, nothing changed", rounds[ref][1], 1.0))
+
+
+def resolve(ref: str) -> str:
+    """The full commit hash ``ref`` names in this repository."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def one_round(ref: str, env: dict[str, str]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Clone ``ref`` afresh; time the first run of the worked example, then the re-run."""
+    tmp = Path(tempfile.mkdtemp(prefix="evidencekit-bench-"))
+    try:
+        clone = tmp / "evidencekit"
+        subprocess.run(
+            ["git", "clone", "--quiet", "--no-checkout", str(REPO), str(clone)], check=True
+        )
+        subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", ref], check=True)
+        clone_code(clone, tmp / "site")
+        pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        child_env = {**env, "PYTHONPATH": os.pathsep.join([str(tmp / "site"), *pythonpath])}
+        where = subprocess.run(
+            [sys.executable, "-B", "-c", "import evidencekit.core as c; print(c.__file__)"],
+            env=child_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if not where.startswith(str(tmp)):
+            sys.exit(f"the clone's code is not the one imported: {where}")
+        run = [*command(), "run", "--review", str(clone / EXAMPLE)]
+        return timed(run, child_env), timed(run, child_env)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
