@@ -13,7 +13,9 @@ files, so the output is the same bytes in the same order as a serial run.
 Runs serially (in this process, in order) when there is one job, one usable core, no
 ``fork`` start method (Windows, or macOS where fork is unsafe), another thread alive
 (forking a threaded process can deadlock the child), or when the environment variable
-``EVIDENCEKIT_PLOT_PROCESSES`` is ``1``; it caps the number of processes otherwise.
+``EVIDENCEKIT_PLOT_PROCESSES`` is ``1``; it caps the number of processes otherwise. Jobs
+started by a job (a step's plots beside its statistics, each plot's own figures) run in
+turn in the process running that job: the cores are already shared out.
 A private module (its name starts with ``_``), so the plugin manager does not register it.
 """
 
@@ -26,6 +28,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 ENV = "EVIDENCEKIT_PLOT_PROCESSES"
+#: True while run_jobs shares jobs out (children inherit it): the cores are taken, so a
+#: job's own jobs run in turn, in whichever process runs that job.
+_sharing = False
 
 
 def processes(jobs: int) -> int:
@@ -33,7 +38,7 @@ def processes(jobs: int) -> int:
     import multiprocessing
     import threading
 
-    if jobs < 2 or not sys.platform.startswith("linux"):
+    if jobs < 2 or _sharing or not sys.platform.startswith("linux"):
         # fork is safe and the default on Linux; elsewhere it is unsafe (macOS) or absent
         return 1
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
@@ -55,6 +60,7 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
     first share while forked children run the others. A job's exception is raised here
     (the first one, in job order) after every child has finished.
     """
+    global _sharing
     count = processes(len(jobs))
     if count == 1:
         return [job() for job in jobs]
@@ -67,6 +73,7 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
         if stream is not None:
             stream.flush()
     children = []
+    _sharing = True
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
@@ -97,6 +104,7 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
             outcomes.update(zip(share, results, strict=True))
             child.join()
     finally:
+        _sharing = False
         for _, child, receive in children:
             if child.is_alive():
                 child.terminate()

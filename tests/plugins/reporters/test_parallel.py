@@ -59,6 +59,17 @@ def test_processes_follow_cores_jobs_and_the_variable(
 
 
 @linux_only
+def test_jobs_of_a_job_run_in_turn_in_its_process(four_cores: None) -> None:
+    def inner() -> set[int]:
+        return {pid for pid in run_jobs([os.getpid] * 3)}
+
+    here, child = run_jobs([inner, inner])
+    assert here == {os.getpid()}  # the cores are taken: each process runs its jobs' jobs
+    assert len(child) == 1 and child != here
+    assert len({pid for pid in run_jobs([os.getpid] * 3)}) == 3  # and shares out again after
+
+
+@linux_only
 def test_serial_while_another_thread_runs(four_cores: None) -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
