@@ -21,6 +21,7 @@ A private module (its name starts with ``_``), so the plugin manager does not re
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -74,6 +75,9 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
             stream.flush()
     children = []
     _sharing = True
+    # Objects the collector has frozen are not traversed again, so a child's collections
+    # do not touch (and so copy) the pages it shares with this process (gc.freeze docs).
+    gc.freeze()
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
@@ -104,6 +108,7 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
             outcomes.update(zip(share, results, strict=True))
             child.join()
     finally:
+        gc.unfreeze()
         _sharing = False
         for _, child, receive in children:
             if child.is_alive():
