@@ -11,7 +11,6 @@ report by putting a ``report`` block in its results (or Markdown in
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +60,6 @@ class ReportStep(PipelineStep):
         return {}
 
     def run(self, context: StepContext) -> StepOutcome:
-        from evidencekit.plugins.reporters._parallel import run_jobs
-
         registry = context.review.registry
         settings = context.review.section("report")
         formats = list(context.options.get("formats") or settings.get("formats") or list(FORMATS))
@@ -74,18 +71,10 @@ class ReportStep(PipelineStep):
             merged = wanted.setdefault(reporter, {})
             if "formats" in options:
                 merged.setdefault("formats", []).extend(options["formats"])
-        jobs = [
-            partial(
-                registry.get("reporter", reporter).render,
-                bundle,
-                context.staging,
-                registry.validate_options("reporter", reporter, options),
-            )
-            for reporter, options in wanted.items()
-        ]
-        # The HTML/Markdown and the tables (openpyxl) share nothing: written side by side
-        # on the machine's cores, as the figures are.
-        files += [Path(p).name for paths in run_jobs(jobs) for p in paths]
+        for reporter, options in wanted.items():
+            provider = registry.get("reporter", reporter)
+            valid = registry.validate_options("reporter", reporter, options)
+            files += [Path(p).name for p in provider.render(bundle, context.staging, valid)]
         return StepOutcome(
             summary=f"report written: {', '.join(files)}", data={"files": files}, files=files
         )
