@@ -32,6 +32,10 @@ class Registry:
 
         self.pm = pm
         self._by_kind: dict[str, dict[str, ProviderInfo]] = {}
+        # (kind, name) -> the options schema already checked against the metaschema: a run
+        # validates a provider's options several times (plan, dry-run check, each use), and
+        # checking the schema itself cost as much as all of them.
+        self._schemas_checked: dict[tuple[str, str], Any] = {}
         for kind, hook_name in KINDS.items():
             found: dict[str, ProviderInfo] = {}
             hook = getattr(pm.hook, hook_name)
@@ -98,13 +102,15 @@ class Registry:
 
         from evidencekit.core.schema_validation import validation_messages
 
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:  # the plugin's bug, not the user's: say whose
-            raise RegistryError(
-                f"the options schema of {kind} {name!r} ({info.origin}) is not a valid JSON "
-                f"Schema: {exc.message}; report this to the plugin's authors"
-            ) from None
+        if self._schemas_checked.get((kind, name)) is not schema:
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as exc:  # the plugin's bug, not the user's: say whose
+                raise RegistryError(
+                    f"the options schema of {kind} {name!r} ({info.origin}) is not a valid "
+                    f"JSON Schema: {exc.message}; report this to the plugin's authors"
+                ) from None
+            self._schemas_checked[(kind, name)] = schema
         problems = validation_messages(options, schema)
         if problems:
             raise RegistryError(f"invalid options for {kind} {name!r}: " + "; ".join(problems))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def render_figures(
 ) -> list[Path]:
     """Draw each chosen plot with ``draw(name)`` and save it in each chosen format, all in
     memory; then write ``out_dir/{prefix}-{name}.{format}`` atomically and return the paths.
+    Plots are drawn in parallel where the machine allows (:mod:`._parallel`), so ``draw``
+    must not change state the caller reads afterwards.
 
     Why in memory first: a plot that fails to draw leaves no file half-written. ``rc``
     holds the matplotlib settings for drawing and saving; ``close`` (e.g.
@@ -61,13 +64,15 @@ def render_figures(
     import matplotlib
 
     from evidencekit.core.io import atomic_write_bytes
+    from evidencekit.plugins.reporters._parallel import run_jobs
 
     formats = list(options.get("formats") or FORMATS)
     dpi = int(options.get("dpi", DEFAULT_DPI))
     out_dir = Path(out_dir)
-    drawn: list[tuple[Path, bytes]] = []
-    with matplotlib.rc_context(dict(rc)):
-        for name in options.get("plots") or plots:
+
+    def job(name: str) -> list[tuple[Path, bytes]]:
+        drawn: list[tuple[Path, bytes]] = []
+        with matplotlib.rc_context(dict(rc)):
             fig = draw(name)
             try:
                 # The tight bounding box once per figure: bbox_inches="tight" would lay the
@@ -82,9 +87,24 @@ def render_figures(
             finally:
                 if close is not None:
                     close(fig)
+        return drawn
+
+    # The figures share nothing: drawn side by side on the machine's cores (_parallel).
+    names = list(options.get("plots") or plots)
+    if len(names) > 1:
+        _load_backends(formats)  # once, before the fork, not again in each child
+    drawn = [item for items in run_jobs([partial(job, name) for name in names]) for item in items]
     for path, data in drawn:
         atomic_write_bytes(path, data)
     return [path for path, _ in drawn]
+
+
+def _load_backends(formats: Sequence[str]) -> None:
+    """Import the matplotlib backends that save ``formats`` (the backends load lazily)."""
+    import importlib
+
+    for fmt in formats:
+        importlib.import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}")
 
 
 def _tight_bbox(fig: Any) -> Any:

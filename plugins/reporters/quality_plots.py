@@ -16,6 +16,7 @@ matplotlib is imported only when a plot is drawn, with the Agg backend.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,12 @@ STYLE = {
     "unanswered": ("#9e9e9e", "\u00b7", "unanswered"),
     "not-applicable": ("#e6e6e6", "", "not applicable"),
 }
-#: Each symbol as a marker path (mathtext markers render the same glyphs as the text did).
+#: The symbol of each level drawn as a marker: its glyph's outline (see _symbol_marker).
 SYMBOL_MARKERS = {
-    "favourable": "$+$",
-    "unclear": "$?$",
-    "unfavourable": "$\u2212$",
-    "unanswered": "$\u00b7$",
+    "favourable": "+",
+    "unclear": "?",
+    "unfavourable": "\u2212",
+    "unanswered": "\u00b7",
 }
 ROW_INCH = 0.2
 COL_INCH = 0.34
@@ -106,6 +107,26 @@ def _column_key(studies: list[Mapping[str, Any]], items: list[Mapping[str, Any]]
             if isinstance(domain, Mapping) and domain.get("label") and domain.get("name"):
                 key.setdefault(str(domain["label"]), str(domain["name"]))
     return key
+
+
+@functools.cache
+def _symbol_marker(symbol: str) -> Any:
+    """``symbol``'s DejaVu Sans outline as a marker path, centred on its bounding box and
+    scaled to a unit square: the path matplotlib makes of the mathtext marker
+    ``"$+$"`` (the same glyph, placed and sized the same), without building the mathtext
+    parser, which took a quarter of a second on first use."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path as MplPath
+    from matplotlib.textpath import TextPath
+
+    glyph = TextPath((0, 0), symbol, prop=FontProperties(family="DejaVu Sans"))
+    box = glyph.get_extents()
+    centre = (box.x0 + box.width / 2, box.y0 + box.height / 2)
+    vertices = (glyph.vertices - centre) / max(box.width, box.height)
+    # A CLOSEPOLY's vertex is not drawn, but a marker path is scaled by its largest
+    # vertex: put those at the centre so the glyph's own extent sets the size.
+    vertices[glyph.codes == MplPath.CLOSEPOLY] = 0.0
+    return MplPath(vertices, glyph.codes)
 
 
 def _grades_text(panel: Mapping[str, Any]) -> str:
@@ -226,7 +247,7 @@ class QualityPlots:
                     xs,
                     ys,
                     s=22,
-                    marker=SYMBOL_MARKERS[level],
+                    marker=_symbol_marker(SYMBOL_MARKERS[level]),
                     linewidths=0,
                     color="white" if level in ("favourable", "unfavourable") else "#222222",
                     zorder=3,

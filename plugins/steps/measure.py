@@ -78,6 +78,7 @@ class MeasureStep(PipelineStep):
             run_validity,
             table2,
         )
+        from evidencekit.plugins.reporters._parallel import run_jobs
 
         options = context.options
         registry = context.review.registry
@@ -105,20 +106,31 @@ class MeasureStep(PipelineStep):
                 )
                 for a in analyses_opt or []
             ]
-        if analyses:
-            validity = run_validity(measure, ratings, units, analyses, registry)
-            data["validity"] = validity
-            files.append(context.write_json("measure-validity.json", validity))
         formats = plot_formats(options.get("plots", True))
-        if formats:
+
+        def validity() -> dict[str, Any]:
+            return run_validity(measure, ratings, units, analyses, registry)
+
+        def plots() -> list[Path]:
             reporter = registry.get("reporter", "measure-plots")
             plot_options = registry.validate_options(
                 "reporter", "measure-plots", {"formats": formats}
             )
-            for path in reporter.render(
-                plot_results(measure, table), context.staging, plot_options
-            ):
-                files.append(Path(path).name)
+            results = plot_results(measure, table)
+            return list(reporter.render(results, context.staging, plot_options))
+
+        # The validity analyses (scipy) and the plots (matplotlib) share nothing: run side by
+        # side on the machine's cores, as the figures are.
+        jobs = {"validity": validity, "plots": plots}
+        if not analyses:
+            del jobs["validity"]
+        if not formats:
+            del jobs["plots"]
+        done = dict(zip(jobs, run_jobs(list(jobs.values())), strict=True))
+        if "validity" in done:
+            data["validity"] = done["validity"]
+            files.append(context.write_json("measure-validity.json", done["validity"]))
+        files += [Path(path).name for path in done.get("plots", [])]
         return StepOutcome(
             summary=f"{len(scores.to_dict()['units'])} units scored on {measure.ref}; "
             f"{len(analyses)} validity analyses",

@@ -3,6 +3,7 @@ write their tables, JSON and plots into the outputs folder."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ class SynthesizeStep(PipelineStep):
             table1_csv,
             table1_markdown,
         )
+        from evidencekit.plugins.reporters._parallel import run_jobs
 
         options = context.options
         review = context.review
@@ -106,6 +108,7 @@ class SynthesizeStep(PipelineStep):
         context.instruments.setdefault(framework.id, framework.version)
         runs: list[dict[str, Any]] = []
         counts: dict[str, int] = {}
+        plots: list[tuple[dict[str, Any], Any]] = []
         for name, method_options in methods:
             result = run_method(registry, name, data, framework, method_options)
             counts[name] = counts.get(name, 0) + 1
@@ -130,9 +133,14 @@ class SynthesizeStep(PipelineStep):
                 run["file"] = target
             formats = plot_formats(options.get("plots", True))
             if formats and name in ("vote-count", "subgroup"):
-                files += self._plot(registry, context, name, result, counts[name], formats)
+                job = partial(self._plot, registry, context, name, result, counts[name], formats)
+                plots.append((run, job))
             run["files"] = files
             runs.append(run)
+        # Each plot needs only its method's result: drawn side by side on the machine's cores
+        # once every method has run, each plot's files after its method's own.
+        for (run, _), names in zip(plots, run_jobs([job for _, job in plots]), strict=True):
+            run["files"] += names
         summary = "; ".join(_summary(r) for r in runs)
         return StepOutcome(
             summary=summary,

@@ -512,6 +512,27 @@ def test_invalid_options_schema_names_the_plugin():
         Registry(pm).validate_options("appraisal-scorer", "bad-schema", {"a": 1})
 
 
+def test_an_options_schema_is_checked_once_until_it_is_replaced():
+    class Scorer:
+        name = "changing-schema"
+        description = "a scorer whose options schema is replaced after its first use"
+        options_schema = {"type": "object"}
+
+    class Plugin:
+        @hookimpl
+        def evidencekit_appraisal_scorers(self):
+            return [scorer]
+
+    scorer = Scorer()
+    pm = get_plugin_manager(autoload=False)
+    pm.register(Plugin(), name="changing-plugin")
+    registry = Registry(pm)
+    assert registry.validate_options("appraisal-scorer", "changing-schema", {"a": 1}) == {"a": 1}
+    scorer.options_schema = {"type": "objekt"}  # a new object: checked again, and refused
+    with pytest.raises(RegistryError, match="is not a valid JSON Schema: .*objekt"):
+        registry.validate_options("appraisal-scorer", "changing-schema", {"a": 1})
+
+
 def test_every_builtin_options_schema_is_valid_2020_12():
     from jsonschema import Draft202012Validator
 

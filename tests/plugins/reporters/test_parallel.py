@@ -1,0 +1,135 @@
+"""Figure jobs side by side in forked processes: same results, in order, errors raised here;
+and the figures drawn that way are the same bytes as drawn one after the other."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from evidencekit.plugins.reporters import _parallel
+from evidencekit.plugins.reporters._parallel import ENV, processes, run_jobs
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="forked figure processes are used on Linux only"
+)
+
+
+@pytest.fixture
+def four_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if the process could use 4 cores, whatever the test machine has."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.delenv(ENV, raising=False)
+
+
+class Unpicklable(Exception):
+    """An exception whose constructor pickle cannot call again (two required arguments)."""
+
+    def __init__(self, what: str, where: int) -> None:
+        super().__init__(f"{what} at {where}")
+        self.handle = threading.Lock()  # not picklable at all
+
+
+@linux_only
+def test_results_in_job_order_from_several_processes(four_cores: None) -> None:
+    jobs = [lambda i=i: (i, i * i, os.getpid()) for i in range(7)]
+    results = run_jobs(jobs)
+    assert [(i, sq) for i, sq, _ in results] == [(i, i * i) for i in range(7)]
+    pids = {pid for _, _, pid in results}
+    assert os.getpid() in pids  # this process takes a share
+    assert len(pids) == 4  # and three children the others (7 jobs dealt to 4)
+
+
+@linux_only
+def test_processes_follow_cores_jobs_and_the_variable(
+    four_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert processes(1) == 1
+    assert processes(2) == 2
+    assert processes(9) == 4
+    monkeypatch.setenv(ENV, "1")
+    assert processes(9) == 1
+    assert {pid for pid in run_jobs([os.getpid] * 3)} == {os.getpid()}
+    monkeypatch.setenv(ENV, "2")
+    assert processes(9) == 2
+    monkeypatch.setenv(ENV, "many")  # not a number: ignored
+    assert processes(9) == 4
+
+
+@linux_only
+def test_jobs_of_a_job_run_in_turn_in_its_process(four_cores: None) -> None:
+    def inner() -> set[int]:
+        return {pid for pid in run_jobs([os.getpid] * 3)}
+
+    here, child = run_jobs([inner, inner])
+    assert here == {os.getpid()}  # the cores are taken: each process runs its jobs' jobs
+    assert len(child) == 1 and child != here
+    assert len({pid for pid in run_jobs([os.getpid] * 3)}) == 3  # and shares out again after
+
+
+@linux_only
+def test_serial_while_another_thread_runs(four_cores: None) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert processes(3) == 1
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_serial_without_fork(monkeypatch: pytest.MonkeyPatch, four_cores: None) -> None:
+    monkeypatch.setattr(_parallel.sys, "platform", "darwin")
+    assert processes(3) == 1
+    assert run_jobs([lambda: 1, lambda: 2]) == [1, 2]
+
+
+@linux_only
+def test_a_childs_error_is_raised_here_with_its_type_and_message(four_cores: None) -> None:
+    def fails() -> None:
+        raise ValueError("no study was scored")
+
+    with pytest.raises(ValueError, match="no study was scored"):
+        run_jobs([lambda: 1, fails, lambda: 3])
+
+
+@linux_only
+def test_an_unpicklable_error_still_says_what_it_was(four_cores: None) -> None:
+    def fails() -> None:
+        raise Unpicklable("bad glyph", 7)
+
+    with pytest.raises(RuntimeError, match="Unpicklable: bad glyph at 7"):
+        run_jobs([lambda: 1, fails])
+
+
+@linux_only
+def test_a_child_that_dies_is_reported(four_cores: None) -> None:
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        run_jobs([lambda: 1, lambda: os._exit(3)])
+
+
+@linux_only
+def test_figures_are_the_same_bytes_in_parallel_and_in_turn(
+    tmp_path, four_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_prisma_diagram import WITH_OTHER
+    from test_quality_plots import report
+
+    from evidencekit.plugins.reporters.prisma_diagram import PrismaDiagram
+    from evidencekit.plugins.reporters.quality_plots import QualityPlots
+
+    def render(folder: str) -> dict[str, bytes]:
+        out = tmp_path / folder
+        out.mkdir()
+        paths = QualityPlots().render(report(12, 3), out, {"formats": ["svg", "png"]})
+        paths += PrismaDiagram().render(WITH_OTHER, out, {"formats": ["svg", "png", "pdf"]})
+        return {p.name: p.read_bytes() for p in paths}
+
+    side_by_side = render("parallel")
+    monkeypatch.setenv(ENV, "1")
+    in_turn = render("serial")
+    assert list(side_by_side) == list(in_turn)  # same files, same order
+    assert side_by_side == in_turn
