@@ -126,6 +126,28 @@ def test_balanced_weights_match_asreview_formula():
     assert list(_balancers.Balanced(ratio=9.8).weights(y)) == pytest.approx(list(expected))
 
 
+def test_svm_fit_equals_linear_svc_fit():
+    """The SVM calls liblinear directly (skipping LinearSVC.fit's Python layer); the
+    coefficients, intercept and scores must be those LinearSVC.fit gives."""
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    from evidencekit.plugins.screeners.active_learning import _classifiers, _features
+
+    topics = ["mental health peer support", "rice soil yields", "peer mentoring schemes"]
+    texts = [f"{topics[i % 3]} {i} word{i % 7}" for i in range(90)]
+    X = _features.Tfidf().transform(texts)  # noqa: N806
+    y = np.array([1, 0, 0] * 30)
+    weights = _balancers.Balanced(ratio=9.8).weights(y)
+    part = _classifiers.Svm(C=0.11, seed=3)
+    assert _classifiers._liblinear_direct(LinearSVC(C=0.11, random_state=3), X, y, weights)
+    part.fit(X, y, weights)
+    reference = LinearSVC(C=0.11, random_state=3).fit(X, y, sample_weight=weights)
+    assert part.model.coef_ == pytest.approx(reference.coef_, abs=1e-12)
+    assert part.model.intercept_ == pytest.approx(reference.intercept_, abs=1e-12)
+    assert part.scores(X) == pytest.approx(reference.decision_function(X))
+
+
 def test_linear_scores_equal_decision_function():
     """The classifiers score with one sparse product; it must equal scikit-learn's
     decision_function on the same fitted model."""
