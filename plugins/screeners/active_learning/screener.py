@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "features": "tfidf",
     "features_options": {},
     "classifier": "svm",
-    "classifier_options": {},
+    "classifier_options": {"C": 0.3},
     "balancer": "balanced",
     "balancer_options": {"ratio": 9.8},
     "query": "max",
