@@ -353,7 +353,9 @@ def main() -> None:
                     {"set": name, "seed": seed, "config": "asreview", **rows[name]["asreview"][-1]}
                 )
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
-    if not args.asreview_only:
+    if args.grid_only:
+        print("grid runs logged in benchmarks/out/screening-runs.jsonl; see --report")
+    elif not args.asreview_only:
         report(rows, configs, args, DEFAULTS)
 
 
