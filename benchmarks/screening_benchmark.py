@@ -51,6 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 DEFAULT_ASREVIEW = Path("/work/asreview-venv/bin/asreview")
+DRIVER = Path(__file__).resolve().with_name("_asreview_inprocess.py")
 
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
 #: Every setting retrains after every record, as ASReview does; "svm" is elas_u4's model
@@ -172,8 +173,9 @@ def asreview_inprocess(path: Path, cached: dict, exe: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = _plain_csv(path, tmp)
         done = subprocess.run(
-            [str(exe.with_name("python")), str(Path(__file__).with_name("_asreview_inprocess.py"))]
+            [str(exe.resolve().with_name("python")), str(DRIVER)]
             + [str(csv_path), str(cached["seed"]), *map(str, cached["priors"])],
+            cwd=tmp,  # ASReview leaves a synergy_cache.sqlite in its working directory
             check=True,
             capture_output=True,
             text=True,
@@ -201,7 +203,7 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
         started = time.perf_counter()
         subprocess.run(
             [
-                str(exe),
+                str(exe.resolve()),
                 "simulate",
                 str(csv_path),
                 "--prior-idx",
@@ -211,6 +213,7 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
                 "-o",
                 str(project),
             ],
+            cwd=tmp,  # ASReview leaves a synergy_cache.sqlite in its working directory
             check=True,
             capture_output=True,
         )
