@@ -14,12 +14,23 @@ with ``--prior-idx`` and ``--seed``). ASReview runs in its own virtual environme
 ``benchmarks/README.md``); its labelling order is read from the project file's
 ``results`` table and its runs are cached under ``benchmarks/out/asreview/`` (one JSON per
 set and seed), so it runs once per set and seed. Both orders are scored by the one
-implementation in ``evidencekit.core.screening_metrics``. Wall time: ours is the
-``simulate`` call in this process plus reading the file; ASReview's is its whole process.
+implementation in ``evidencekit.core.screening_metrics``.
+
+Wall time is taken two ways, both reported per set:
+
+- *per simulation* (the target's figure): reading the file and the whole simulation
+  (features, every retrain, and for ours the stopping rules) inside a process that has
+  already started and imported its libraries. Ours: ``simulate`` in this process, with
+  scikit-learn imported beforehand. ASReview's: ``_asreview_inprocess.py`` run by
+  ASReview's own Python, which times the same steps as ``asreview simulate`` after its
+  imports (and checks it labels in the same order as the command did).
+- *whole command*: ``evidencekit simulate … --json`` against ``asreview simulate … -o``,
+  each a fresh process (start-up and imports included; ASReview also writes its project).
 
 ``--loso`` also runs a small grid of model settings and reports, for each set, the WSS@95
 of the setting that was best on the *other* sets (leave-one-set-out), so the figure that
-chose the defaults is not the figure that reports them.
+chose the defaults is not the figure that reports them. ``--no-whole`` skips our
+whole-command runs.
 """
 
 from __future__ import annotations
@@ -40,13 +51,39 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 DEFAULT_ASREVIEW = Path("/work/asreview-venv/bin/asreview")
+DRIVER = Path(__file__).resolve().with_name("_asreview_inprocess.py")
 
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
+#: Every setting retrains after every record, as ASReview does; "svm" is elas_u4's model
+#: (with the records' keywords read too), the others change one thing in it. Logistic
+#: regression was tried and left out: on OralHypoglycemics it took 37 s of CPU per
+#: simulation against 2.4 s for the SVM, and it was not better on any set it finished.
+#: elas_u4's settings, spelt out so the grid does not move when the defaults do.
+ELAS_U4 = {
+    "features": "tfidf",
+    "features_options": {"ngram_max": 2, "min_df": 1, "max_df": 0.95, "sublinear_tf": True},
+    "classifier": "svm",
+    "classifier_options": {"C": 0.11},
+    "balancer": "balanced",
+    "balancer_options": {"ratio": 9.8},
+    "query": "max",
+    "keywords": True,
+}
+
+
+def _variant(**changes) -> tuple[dict, float]:
+    return {**ELAS_U4, **changes}, 0.0
+
+
 GRID: dict[str, tuple[dict, float]] = {
-    "svm": ({"classifier": "svm"}, 0.02),
-    "svm+nb": ({"classifier": "ensemble", "classifier_options": {"members": ["svm", "nb"]}}, 0.02),
-    "logistic": ({"classifier": "logistic"}, 0.02),
-    "svm-lag0": ({"classifier": "svm"}, 0.0),
+    "svm": _variant(),
+    "svm-C0.3": _variant(classifier_options={"C": 0.3}),
+    "svm-C1": _variant(classifier_options={"C": 1.0}),
+    "svm-rescaled": _variant(balancer_options={"ratio": 9.8, "rescale": True}),
+    "svm-mindf2": _variant(features_options={**ELAS_U4["features_options"], "min_df": 2}),
+    "svm-nokw": _variant(keywords=False),
+    "svm+nb": _variant(classifier="ensemble", classifier_options={"members": ["svm", "nb"]}),
+    "max-random": _variant(query="max-random", query_options={"fraction": 0.05}),
 }
 
 
@@ -75,6 +112,21 @@ def set_name(path: Path) -> str:
     return path.name.removesuffix(".gz").removesuffix(".csv")
 
 
+def warm_up() -> None:
+    """Import what a simulation imports lazily, so no run's time includes the imports
+    (ASReview's in-process time excludes its own too)."""
+    import scipy.stats  # noqa: F401 - the hypergeometric rule
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    import sklearn.naive_bayes  # noqa: F401
+    import sklearn.svm  # noqa: F401
+
+
+def settings_key(options: dict, lag: float, defaults: dict) -> str:
+    """Every setting a run depends on, as text: equal keys, equal runs."""
+    return json.dumps([{**defaults, **options}, lag], sort_keys=True)
+
+
 def run_ours(data, registry, seed: int, options: dict, lag: float, load_seconds: float):
     from evidencekit.core.simulation import simulate
 
@@ -87,7 +139,55 @@ def run_ours(data, registry, seed: int, options: dict, lag: float, load_seconds:
         "seconds": result.seconds + load_seconds,
         "cpu_seconds": cpu,
         "hyper_recall": hyper["recall"] if hyper else None,
+        "order": result.order,
     }
+
+
+def whole_command(path: Path, seed: int) -> tuple[float, list[int]]:
+    """``evidencekit simulate PATH --json`` (defaults, 1 + 1 priors) in a fresh process:
+    its wall time and its order."""
+    exe = Path(sys.executable).with_name("evidencekit")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(exe), "simulate", str(path), "--prior-included", "1", "--prior-excluded", "1"]
+        + ["--seed", str(seed), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started, json.loads(done.stdout)["order"]
+
+
+def _plain_csv(path: Path, tmp: str) -> Path:
+    csv_path = Path(tmp) / f"{set_name(path)}.csv"
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as src, open(csv_path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return csv_path
+
+
+def asreview_inprocess(path: Path, cached: dict, exe: Path) -> dict:
+    """Add ASReview's in-process time (``_asreview_inprocess.py``) to a cached run, once."""
+    if "inprocess_seconds" in cached:
+        return cached
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = _plain_csv(path, tmp)
+        done = subprocess.run(
+            [str(exe.resolve().with_name("python")), str(DRIVER)]
+            + [str(csv_path), str(cached["seed"]), *map(str, cached["priors"])],
+            cwd=tmp,  # ASReview leaves a synergy_cache.sqlite in its working directory
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    if measured["order"] != cached["order"]:
+        raise SystemExit(f"{path}: ASReview in-process labelled in another order than its command")
+    cached["inprocess_seconds"] = measured["seconds"]
+    cached["inprocess_cpu"] = measured["cpu"]
+    cache = OUT / "asreview" / f"{set_name(path)}-seed{cached['seed']}.json"
+    cache.write_text(json.dumps(cached), "utf-8")
+    return cached
 
 
 def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
@@ -98,15 +198,12 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
         if cached.get("priors") == priors:
             return cached
     with tempfile.TemporaryDirectory() as tmp:
-        csv_path = Path(tmp) / f"{set_name(path)}.csv"
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as src, open(csv_path, "wb") as dst:
-            shutil.copyfileobj(src, dst)
+        csv_path = _plain_csv(path, tmp)
         project = Path(tmp) / "sim.asreview"
         started = time.perf_counter()
         subprocess.run(
             [
-                str(exe),
+                str(exe.resolve()),
                 "simulate",
                 str(csv_path),
                 "--prior-idx",
@@ -116,6 +213,7 @@ def asreview_order(path: Path, priors: list[int], seed: int, exe: Path) -> dict:
                 "-o",
                 str(project),
             ],
+            cwd=tmp,  # ASReview leaves a synergy_cache.sqlite in its working directory
             check=True,
             capture_output=True,
         )
@@ -167,6 +265,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--asreview", type=Path, default=DEFAULT_ASREVIEW)
     parser.add_argument("--no-asreview", action="store_true")
+    parser.add_argument(
+        "--no-whole", action="store_true", help="skip our whole-command (fresh process) runs"
+    )
     parser.add_argument("--loso", action="store_true", help="also run the grid, leave-one-out")
     parser.add_argument("--only", default="", help="comma-separated set names")
     parser.add_argument(
@@ -201,14 +302,20 @@ def main() -> None:
         report_from_log(args, DEFAULTS)
         return
     registry = build_registry()
+    warm_up()
     sets = labelled_sets(shared_dir() / "datasets" / "screening")
     if args.only:
         sets = [s for s in sets if set_name(s) in args.only.split(",")]
-    configs = dict(GRID) if args.loso else {}
-    if args.grid_only:
-        configs.pop("svm", None)  # the defaults: run by the main benchmark
-    else:
-        configs["default"] = ({}, DEFAULT_RETRAIN_LAG)
+    # "default" first: it is the one also run as a whole command. A grid setting equal to
+    # the defaults shares its runs.
+    configs = {} if args.grid_only else {"default": ({}, DEFAULT_RETRAIN_LAG)}
+    if args.loso:
+        default_key = settings_key({}, DEFAULT_RETRAIN_LAG, DEFAULTS)
+        configs.update(
+            (c, v)
+            for c, v in GRID.items()
+            if not (args.grid_only and settings_key(*v, DEFAULTS) == default_key)
+        )
     rows: dict[str, dict[str, list[dict]]] = {}
     for path in sets:
         name = set_name(path)
@@ -222,52 +329,73 @@ def main() -> None:
             for config, (options, lag) in configs.items():
                 if args.asreview_only or (config != "default" and seed >= args.grid_seeds):
                     continue
-                key = json.dumps([{**DEFAULTS, **options}, lag], sort_keys=True)
+                key = settings_key(options, lag, DEFAULTS)
                 if key not in done:
                     done[key] = run_ours(data, registry, seed, options, lag, load)
-                    _log({"set": name, "seed": seed, "config": config, **done[key]})
+                    if config == "default" and not args.no_whole:
+                        whole, order = whole_command(path, seed)
+                        if order != done[key]["order"]:
+                            raise SystemExit(f"{name} seed {seed}: the command's order differs")
+                        done[key]["whole_seconds"] = whole
+                    done[key].pop("order")
+                _log({"set": name, "seed": seed, "config": config, **done[key]})
                 rows[name].setdefault(config, []).append(done[key])
             if not args.no_asreview:
                 asr = asreview_order(path, priors, seed, args.asreview)
+                if not args.asreview_only:
+                    asr = asreview_inprocess(path, asr, args.asreview)
                 rows[name].setdefault("asreview", []).append(
-                    {**score_order(asr["order"], data.labels), "seconds": asr["seconds"]}
+                    {
+                        **score_order(asr["order"], data.labels),
+                        "seconds": asr.get("inprocess_seconds"),
+                        "cpu_seconds": asr.get("inprocess_cpu"),
+                        "whole_seconds": asr["seconds"],
+                    }
                 )
                 _log(
                     {"set": name, "seed": seed, "config": "asreview", **rows[name]["asreview"][-1]}
                 )
             print(f"  {name} seed {seed} done", file=sys.stderr, flush=True)
-    if not args.asreview_only:
+    if args.grid_only:
+        print("grid runs logged in benchmarks/out/screening-runs.jsonl; see --report")
+    elif not args.asreview_only:
         report(rows, configs, args, DEFAULTS)
 
 
 def report(rows: dict, configs: dict, args, defaults: dict) -> None:
     print(f"\nDefaults: {json.dumps(defaults)}; {args.seeds} seeds, 1 + 1 priors")
     print(
-        "wall seconds per simulation (ours: in-process simulate + reading the file; "
-        "ASReview: its whole process, from the cache); cpu s: our process time\n"
+        "Mean seconds per simulation. 'sim': in a running process (file read, features, "
+        "every retrain), wall and CPU (process time, which the load of other work on the "
+        "machine inflates less); 'cmd': the whole command in a fresh process, wall. "
+        "ratio = ours / ASReview.\n"
     )
-    head = f"{'set':<22}{'n':>6}{'incl':>6}  {'WSS@95 ours':>12}{'ASReview':>10}{'diff':>7}"
-    head += f"  {'R@10% ours':>11}{'ASReview':>10}  {'s ours':>7}{'cpu s':>7}{'ASReview':>10}"
+    head = f"{'set':<20}{'n':>6}{'incl':>5} {'WSS@95 ours':>12}{'ASR':>7}{'diff':>6}"
+    head += f" {'R@10 ours':>10}{'ASR':>7} | {'sim ours':>8}{'ASR':>6}{'ratio':>6}"
+    head += f" | {'cpu ours':>8}{'ASR':>6}{'ratio':>6} | {'cmd ours':>8}{'ASR':>6}{'ratio':>6}"
     print(head)
-    diffs, ours_all, asr_all, t_ours, t_asr = [], [], [], [], []
+    diffs, ours_all, asr_all, ratios = [], [], [], {"sim": [], "cpu": [], "cmd": []}
     for name, by in rows.items():
         o, a = by["default"], by.get("asreview", [])
         w_o, w_a = mean(r["wss_95"] for r in o), mean(r["wss_95"] for r in a)
         diffs.append(w_o - w_a)
         ours_all.append(w_o)
         asr_all.append(w_a)
-        t_ours.append(mean(r["seconds"] for r in o))
-        t_asr.append(mean(r["seconds"] for r in a))
+        cells = []
+        for kind, key in (("sim", "seconds"), ("cpu", "cpu_seconds"), ("cmd", "whole_seconds")):
+            t_o, t_a = mean(r.get(key) for r in o), mean(r.get(key) for r in a)
+            ratios[kind].append(t_o / t_a)
+            cells.append(f"{t_o:>8.2f}{t_a:>6.2f}{t_o / t_a:>6.2f}")
         print(
-            f"{name:<22}{o[0]['n']:>6}{o[0]['n_included']:>6}  {100 * w_o:>11.1f}%"
-            f"{100 * w_a:>9.1f}%{100 * (w_o - w_a):>+7.1f}  "
-            f"{100 * mean(r['recall_at_10pct'] for r in o):>10.1f}%"
-            f"{100 * mean(r['recall_at_10pct'] for r in a):>9.1f}%  "
-            f"{t_ours[-1]:>7.1f}{mean(r['cpu_seconds'] for r in o):>7.1f}{t_asr[-1]:>10.1f}"
+            f"{name:<20}{o[0]['n']:>6}{o[0]['n_included']:>5} {100 * w_o:>11.1f}%"
+            f"{100 * w_a:>6.1f}%{100 * (w_o - w_a):>+6.1f} "
+            f"{100 * mean(r['recall_at_10pct'] for r in o):>9.1f}%"
+            f"{100 * mean(r['recall_at_10pct'] for r in a):>6.1f}% | " + " | ".join(cells)
         )
     print(
-        f"{'mean':<34}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>9.1f}%"
-        f"{100 * mean(diffs):>+7.1f}{'':>25}{mean(t_ours):>7.1f}{'':>7}{mean(t_asr):>10.1f}"
+        f"{'mean':<31}{100 * mean(ours_all):>11.1f}%{100 * mean(asr_all):>6.1f}%"
+        f"{100 * mean(diffs):>+6.1f}   worst {100 * min(diffs):+.1f}"
+        + "".join(f"   max {k} ratio {max(v):.2f}" for k, v in ratios.items())
     )
     runs = [r for by in rows.values() for r in by["default"]]
     hits = [r["hyper_recall"] for r in runs if r["hyper_recall"] is not None]
@@ -275,7 +403,7 @@ def report(rows: dict, configs: dict, args, defaults: dict) -> None:
     print(
         f"\nhypergeometric rule (recall 95 %, confidence 95 %): fired in {len(hits)} of "
         f"{len(runs)} runs; recall >= 95 % when it fired in {ok} of {len(hits)} "
-        f"({100 * ok / max(len(hits), 1):.0f} %)"
+        f"({100 * ok / max(len(hits), 1):.0f} %; the rule promises at least 95 %)"
     )
     if len(configs) > 1:
         loso(rows, configs)
@@ -283,6 +411,8 @@ def report(rows: dict, configs: dict, args, defaults: dict) -> None:
 
 def report_from_log(args, defaults: dict) -> None:
     """Rebuild the tables from the per-run log (runs of several processes together)."""
+    from evidencekit.core.simulation import DEFAULT_RETRAIN_LAG
+
     rows: dict[str, dict[str, list[dict]]] = {}
     for line in (OUT / "screening-runs.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
@@ -292,7 +422,8 @@ def report_from_log(args, defaults: dict) -> None:
             by[row["config"]].append(row)
     seeds = min(len(by.get("default", [])) for by in rows.values())
     args.seeds = seeds
-    # The grid's "svm" is the defaults; on the grid's seeds only.
+    # A grid setting equal to the defaults (left out of --grid-only runs) is the defaults'
+    # runs on the grid's seeds.
     grid_seeds = {
         r["seed"]
         for by in rows.values()
@@ -300,33 +431,48 @@ def report_from_log(args, defaults: dict) -> None:
         if c not in ("default", "asreview")
         for r in rs
     }
-    for by in rows.values():
-        by["svm"] = [r for r in by.get("default", []) if r["seed"] in grid_seeds]
+    default_key = settings_key({}, DEFAULT_RETRAIN_LAG, defaults)
+    for c, v in GRID.items():
+        if settings_key(*v, defaults) == default_key:
+            for by in rows.values():
+                by.setdefault(c, [r for r in by.get("default", []) if r["seed"] in grid_seeds])
     names = {c for by in rows.values() for c in by} - {"asreview"}
     configs = {c: None for c in sorted(names)}
     complete = [c for c in configs if all(by.get(c) for by in rows.values())]
     report(rows, {c: None for c in complete}, args, defaults)
 
 
+#: A setting may cost at most this much more CPU than elas_u4's ("svm"), summed over the
+#: sets, to be chosen as the default: elas_u4's settings sit at the time target on the
+#: largest set, which dominates the sum (the small sets' half-second runs are too noisy
+#: under the shared load to compare one by one).
+SLOWER_AT_MOST = 1.10
+
+
 def loso(rows: dict, configs: dict) -> None:
     names = list(rows)
     grid = [c for c in configs if c != "default"]
     table = {c: {s: mean(r["wss_95"] for r in rows[s][c]) for s in names} for c in grid}
-    print("\nGrid, mean WSS@95 per set:")
-    print(f"{'config':<18}" + "".join(f"{s[:10]:>11}" for s in names) + f"{'mean':>8}")
+    cpu = {c: {s: mean(r["cpu_seconds"] for r in rows[s][c]) for s in names} for c in grid}
+    print("\nGrid, mean WSS@95 per set, and CPU summed over the sets relative to 'svm':")
+    print(f"{'config':<18}" + "".join(f"{s[:10]:>11}" for s in names) + f"{'mean':>8}{'CPU':>7}")
+    slower = {}
     for c in grid:
+        slower[c] = sum(cpu[c].values()) / sum(cpu["svm"].values()) if "svm" in cpu else 1.0
         print(
             f"{c:<18}"
             + "".join(f"{100 * table[c][s]:>10.1f}%" for s in names)
-            + f"{100 * mean(table[c].values()):>7.1f}%"
+            + f"{100 * mean(table[c].values()):>7.1f}%{slower[c]:>6.2f}x"
         )
-    held = []
-    print("\nLeave-one-set-out (setting chosen on the other sets → WSS@95 on this one):")
-    for s in names:
-        best = max(grid, key=lambda c: mean(table[c][t] for t in names if t != s))
-        held.append(table[best][s])
-        print(f"  {s:<22} {best:<18} {100 * table[best][s]:.1f}%")
-    print(f"  mean held-out WSS@95: {100 * mean(held):.1f}%")
+    fast = [c for c in grid if slower[c] <= SLOWER_AT_MOST]
+    for label, candidates in (("every setting", grid), ("settings within the time", fast)):
+        held = []
+        print(f"\nLeave-one-set-out among {label} (chosen on the other sets → this one):")
+        for s in names:
+            best = max(candidates, key=lambda c: mean(table[c][t] for t in names if t != s))
+            held.append(table[best][s])
+            print(f"  {s:<22} {best:<18} {100 * table[best][s]:.1f}%")
+        print(f"  mean held-out WSS@95: {100 * mean(held):.1f}%")
 
 
 if __name__ == "__main__":

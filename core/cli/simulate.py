@@ -107,7 +107,7 @@ def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, Any]:
     type=click.FloatRange(0, 1, max_open=True),
     default=None,
     help="Retrain after irrelevant records only every LAG x labelled records "
-    "(after each relevant one always). [default: 0.02; 0 = every record]",
+    "(after each relevant one always). [default: 0 = after every record]",
 )
 @json_option
 @click.option(

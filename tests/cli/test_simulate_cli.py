@@ -99,3 +99,33 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path):
     assert bad_option.exit_code == 2 and "KEY=VALUE" in bad_option.output
     bad_model = run("simulate", str(EXCERPT), "--model-option", "classifier=forest")
     assert bad_model.exit_code == 1 and "known: ensemble, logistic, nb, svm" in bad_model.output
+
+
+def test_the_issues_bad_inputs_at_the_command_line(tmp_path):
+    """Issue 11's "Bad input" list, whole command: one-line errors with exit 1 for a set
+    that cannot be simulated; warnings and a finished simulation for the awkward ones."""
+    head = "title,abstract,label_included\n"
+    cases = {
+        "none.csv": (head + "Peer support,x,0\nRice,y,0\n", "no record is labelled included"),
+        "only.csv": (head + "Peer support,x,1\nRice,y,1\n", "every record is labelled included"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = run("simulate", str(path))
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(f"error: {path}") and message in result.output
+        assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    awkward = tmp_path / "awkward.csv"
+    awkward.write_text(
+        head + "Peer support,,1\nRice,,0\nPeer support,,1\nRice,,0\n"
+        "Étude du soutien par les pairs,,1\n同伴支持,,0\n",
+        encoding="utf-8",
+    )
+    result = run("simulate", str(awkward), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{") :])
+    assert sorted(data["order"]) == list(range(6)) and data["n_included"] == 3
+    warnings = "\n".join(data["warnings"])
+    assert "6 of 6 records have no abstract" in warnings
+    assert "2 rows repeat an earlier row" in warnings

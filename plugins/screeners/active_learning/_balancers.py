@@ -20,16 +20,18 @@ class Balanced:
     """Irrelevant records together weigh ``1 / ratio`` of the relevant ones.
 
     With ``ratio`` 1 both classes weigh the same in total; a larger ratio favours the
-    relevant class more. Weights are rescaled to sum to the number of records, so the
-    classifier's regularisation strength keeps its meaning.
+    relevant class more. Relevant records weigh 1, as in ASReview's ``balanced`` balancer
+    (its ``elas_u4`` model: ratio 9.8). With ``rescale`` the weights are instead rescaled
+    to sum to the number of records, which weakens the classifier's regularisation as
+    labels accumulate (and makes liblinear's solver slower).
     """
 
     name = "balanced"
 
-    def __init__(self, ratio: float = 1.0):
+    def __init__(self, ratio: float = 1.0, rescale: bool = False):
         if ratio <= 0:
             raise ValueError("ratio must be positive")
-        self.ratio = ratio
+        self.ratio, self.rescale = ratio, bool(rescale)
 
     def weights(self, y: Any) -> Any:
         import numpy as np
@@ -37,7 +39,7 @@ class Balanced:
         y = np.asarray(y)
         n_rel, n_irr = int((y == 1).sum()), int((y == 0).sum())
         w = np.where(y == 1, 1.0, n_rel / (self.ratio * n_irr) if n_irr else 1.0)
-        return w * (len(y) / w.sum())
+        return w * (len(y) / w.sum()) if self.rescale else w
 
 
 PARTS = {"none": NoBalance, "balanced": Balanced}

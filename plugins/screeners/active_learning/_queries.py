@@ -9,8 +9,9 @@ def _by_score(scores: Any, candidates: Any) -> list[int]:
     import numpy as np
 
     # Stable sort on -score: ties keep dataset order, so a seed reproduces the order exactly.
+    candidates = np.asarray(candidates)
     picked = np.argsort(-np.asarray(scores)[candidates], kind="stable")
-    return [int(candidates[i]) for i in picked]
+    return candidates[picked].tolist()
 
 
 class Max:

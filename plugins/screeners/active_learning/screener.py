@@ -20,11 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "features": "tfidf",
     "features_options": {},
     "classifier": "svm",
-    "classifier_options": {},
+    "classifier_options": {"C": 0.3},
     "balancer": "balanced",
     "balancer_options": {"ratio": 9.8},
     "query": "max",
     "query_options": {},
+    "keywords": True,
 }
 
 _PART = {"type": "string", "minLength": 1}
@@ -41,16 +42,20 @@ OPTIONS_SCHEMA: dict[str, Any] = {
         "balancer_options": _PART_OPTIONS,
         "query": {**_PART, "description": "max, max-random, uncertainty, or module:attr"},
         "query_options": _PART_OPTIONS,
+        "keywords": {
+            "type": "boolean",
+            "description": "read the records' keywords with title and abstract",
+        },
         "seed": {"type": "integer", "description": "overrides the caller's seed"},
     },
     "additionalProperties": False,
 }
 
 
-def record_text(record: Any) -> str:
-    """The text a model reads: title and abstract (keywords too, where present)."""
+def record_text(record: Any, keywords: bool = True) -> str:
+    """The text a model reads: title and abstract (and keywords, where present, if asked)."""
     parts = [getattr(record, "title", "") or "", getattr(record, "abstract", "") or ""]
-    keywords = getattr(record, "keywords", None)
+    keywords = keywords and getattr(record, "keywords", None)
     if keywords:
         parts.append(" ".join(keywords))
     return " ".join(p for p in parts if p)
@@ -91,11 +96,13 @@ class ActiveLearningScreener:
                 id(records),
                 settings["features"],
                 sorted(settings["features_options"].items()),
+                settings["keywords"],
             )
         )
         if key not in cache:
             extractor = make("features", settings["features"], settings["features_options"], 0)
-            cache[key] = extractor.transform([record_text(r) for r in records])
+            texts = [record_text(r, settings["keywords"]) for r in records]
+            cache[key] = extractor.transform(texts)
         return cache[key]
 
     def screen(
@@ -129,7 +136,7 @@ class ActiveLearningScreener:
             classifier.fit(X[labelled], y, balancer.weights(y))
             scores = np.asarray(classifier.scores(X), dtype=float)
         order = query.order(scores, candidates, rng)
-        return Ranking(order=order, scores=[float(scores[i]) for i in order], parameters=parameters)
+        return Ranking(order=order, scores=scores[order].tolist(), parameters=parameters)
 
 
 @hookimpl

@@ -106,11 +106,61 @@ def test_a_third_party_part_is_imported_by_module_and_attribute(registry):
 
 
 def test_balanced_weights_by_hand():
-    # 2 relevant, 8 irrelevant, ratio 1: irrelevant weigh 2/8 each before rescaling, so
-    # both classes weigh 2 in total; rescaled to sum to 10: relevant 2.5, irrelevant 0.625.
-    weights = _balancers.Balanced(ratio=1.0).weights([1, 1] + [0] * 8)
+    # 2 relevant, 8 irrelevant, ratio 1: irrelevant weigh 2/8 each, so both classes weigh
+    # 2 in total; rescaled to sum to 10: relevant 2.5, irrelevant 0.625.
+    weights = _balancers.Balanced(ratio=1.0, rescale=True).weights([1, 1] + [0] * 8)
     assert list(weights) == pytest.approx([2.5, 2.5] + [0.625] * 8)
     assert weights.sum() == pytest.approx(10)
+    # Not rescaled, ratio 4: relevant 1, irrelevant 2 / (4 * 8) = 0.0625 each.
+    weights = _balancers.Balanced(ratio=4.0).weights([1, 1] + [0] * 8)
+    assert list(weights) == pytest.approx([1, 1] + [0.0625] * 8)
+
+
+def test_balanced_weights_match_asreview_formula():
+    """ASReview's balancer is scikit-learn's compute_sample_weight with class weights
+    {1: 1, 0: n_relevant / (ratio * n_irrelevant)}; ours must give the same weights."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    y = [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    expected = compute_sample_weight({1: 1.0, 0: 3 / (9.8 * 9)}, y=y)
+    assert list(_balancers.Balanced(ratio=9.8).weights(y)) == pytest.approx(list(expected))
+
+
+def test_svm_fit_equals_linear_svc_fit():
+    """The SVM calls liblinear directly (skipping LinearSVC.fit's Python layer); the
+    coefficients, intercept and scores must be those LinearSVC.fit gives."""
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    from evidencekit.plugins.screeners.active_learning import _classifiers, _features
+
+    topics = ["mental health peer support", "rice soil yields", "peer mentoring schemes"]
+    texts = [f"{topics[i % 3]} {i} word{i % 7}" for i in range(90)]
+    X = _features.Tfidf().transform(texts)  # noqa: N806
+    y = np.array([1, 0, 0] * 30)
+    weights = _balancers.Balanced(ratio=9.8).weights(y)
+    part = _classifiers.Svm(C=0.11, seed=3)
+    assert _classifiers._liblinear_direct(LinearSVC(C=0.11, random_state=3), X, y, weights)
+    part.fit(X, y, weights)
+    reference = LinearSVC(C=0.11, random_state=3).fit(X, y, sample_weight=weights)
+    assert part.model.coef_ == pytest.approx(reference.coef_, abs=1e-12)
+    assert part.model.intercept_ == pytest.approx(reference.intercept_, abs=1e-12)
+    assert part.scores(X) == pytest.approx(reference.decision_function(X))
+
+
+def test_linear_scores_equal_decision_function():
+    """The classifiers score with one sparse product; it must equal scikit-learn's
+    decision_function on the same fitted model."""
+    import numpy as np
+
+    from evidencekit.plugins.screeners.active_learning import _classifiers, _features
+
+    texts = [f"{t} {i}" for i, t in enumerate(["mental health peer support", "rice soil"] * 10)]
+    X = _features.Tfidf().transform(texts)  # noqa: N806
+    y = np.array([1, 0] * 10)
+    for part in (_classifiers.Svm(), _classifiers.Logistic()):
+        part.fit(X, y, np.ones(20))
+        assert part.scores(X) == pytest.approx(part.model.decision_function(X))
 
 
 def test_options_schema_refuses_unknown_keys(registry):
