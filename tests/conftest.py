@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+# ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (a worktree).
+from shared_folder import DATASETS, REFERENCE, REPO, SHARED  # noqa: F401  (re-exported)
+
 # The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests; `ran_review`
 # (the worked example run once per session) for the report tests.
 pytest_plugins = ["postgres_fixture", "report_review"]
-
-REPO = Path(__file__).resolve().parents[1]
-# ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (a worktree).
-SHARED = Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared")
-DATASETS = SHARED / "datasets"
-REFERENCE = SHARED / "reference"
 
 
 @pytest.fixture
