@@ -114,7 +114,12 @@ class PostgresCluster:
             isolation_level="AUTOCOMMIT",
         )
         with engine.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+            # PostgreSQL 15's default strategy (WAL_LOG) writes the template through the
+            # log, about 0.4 s a database; FILE_COPY copies its files, about 0.08 s with
+            # fsync off. Older servers copy files anyway and know no STRATEGY.
+            version = int(conn.exec_driver_sql("SHOW server_version_num").scalar())
+            strategy = " STRATEGY = FILE_COPY" if version >= 150000 else ""
+            conn.exec_driver_sql(f"CREATE DATABASE {name}{strategy}")
         engine.dispose()
         return self.url(name)
 
