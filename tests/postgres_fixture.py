@@ -2,10 +2,10 @@
 
 The session fixture ``postgres`` runs initdb into a temporary folder (in memory,
 /dev/shm, where there is one) and starts the server with pg_ctl on a free loopback
-port (trust authentication, fsync off), and stops and deletes it at the end. ``postgres.new_database()`` returns
-the URL of a fresh, empty database. Tests using it skip with a clear message
-when psycopg or the server binaries (Debian: apt-get install postgresql) are
-absent. PostgreSQL refuses to run as root, so as root the server runs as the
+port (trust authentication, fsync off), and stops and deletes it at the end.
+``postgres.new_database()`` returns the URL of a fresh, empty database. Tests using it
+skip with a clear message when psycopg or the server binaries (Debian: apt-get install
+postgresql) are absent. PostgreSQL refuses to run as root, so as root the server runs as the
 ``postgres`` system user (which the Debian package creates) through runuser.
 """
 
