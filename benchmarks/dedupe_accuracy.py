@@ -42,6 +42,7 @@ import csv
 import gzip
 import io
 import itertools
+import os
 import re
 import sys
 import time
@@ -53,7 +54,8 @@ from pathlib import Path
 from evidencekit.core.model import Author, Record
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared" / "datasets" / "dedup"
+# ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (as in the tests).
+SHARED = Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared") / "datasets" / "dedup"
 
 
 # -- loading -----------------------------------------------------------------

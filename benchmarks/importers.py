@@ -17,6 +17,7 @@ dependencies (``pip install rispy biopython bibtexparser`` in the benchmark's ve
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 import tempfile
 import time
@@ -26,7 +27,10 @@ from evidencekit.core.importing import read_records
 from evidencekit.core.registry import build_registry
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "datasets" / "exports"
+# ../shared beside the repository, or wherever EVIDENCEKIT_SHARED points (as in the tests).
+SHARED = (
+    Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared") / "datasets" / "exports"
+)
 EXCERPTS = REPO / "tests" / "data" / "exports"
 
 #: format: (shared file, excerpt fallback, separator kept between copies, header lines)

@@ -12,15 +12,14 @@ the worked example's review.yaml and CSV files.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import strategies as st
+from shared_folder import SHARED  # ../shared, or EVIDENCEKIT_SHARED
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("EVIDENCEKIT_SHARED") or REPO.parent / "shared")
 EXCERPTS = REPO / "tests" / "data" / "exports"
 EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 

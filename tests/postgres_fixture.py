@@ -1,11 +1,11 @@
 """A pytest plugin: a throwaway PostgreSQL cluster for the store tests.
 
-The session fixture ``postgres`` runs initdb into a temporary folder and starts
-the server with pg_ctl on a free loopback port (trust authentication, fsync
-off), and stops and deletes it at the end. ``postgres.new_database()`` returns
-the URL of a fresh, empty database. Tests using it skip with a clear message
-when psycopg or the server binaries (Debian: apt-get install postgresql) are
-absent. PostgreSQL refuses to run as root, so as root the server runs as the
+The session fixture ``postgres`` runs initdb into a temporary folder (in memory,
+/dev/shm, where there is one) and starts the server with pg_ctl on a free loopback
+port (trust authentication, fsync off), and stops and deletes it at the end.
+``postgres.new_database()`` returns the URL of a fresh, empty database. Tests using it
+skip with a clear message when psycopg or the server binaries (Debian: apt-get install
+postgresql) are absent. PostgreSQL refuses to run as root, so as root the server runs as the
 ``postgres`` system user (which the Debian package creates) through runuser.
 """
 
@@ -43,13 +43,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _memory_folder() -> str | None:
+    """/dev/shm (memory) when there is one, else the default temporary folder.
+
+    A cluster's files are throwaway: in memory they cost no disk writes, and deleting them
+    is instant. On disk, the suite's few hundred MB of databases, once written back, took
+    24 s to delete at the end of the session (a disk mounted with ``discard``).
+    """
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 class PostgresCluster:
     """initdb into a temporary folder, pg_ctl start on loopback, stop at the end."""
 
     def __init__(self) -> None:
         self.initdb = pg_tool("initdb")
         self.pg_ctl = pg_tool("pg_ctl")
-        self.folder = Path(tempfile.mkdtemp(prefix="ek-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="ek-pg-", dir=_memory_folder()))
         self.data = self.folder / "data"
         self.port = free_port()
         self.prefix: list[str] = []
@@ -114,7 +125,12 @@ class PostgresCluster:
             isolation_level="AUTOCOMMIT",
         )
         with engine.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+            # PostgreSQL 15's default strategy (WAL_LOG) writes the template through the
+            # log, about 0.4 s a database; FILE_COPY copies its files, about 0.08 s with
+            # fsync off. Older servers copy files anyway and know no STRATEGY.
+            version = int(conn.exec_driver_sql("SHOW server_version_num").scalar())
+            strategy = " STRATEGY = FILE_COPY" if version >= 150000 else ""
+            conn.exec_driver_sql(f"CREATE DATABASE {name}{strategy}")
         engine.dispose()
         return self.url(name)
 

@@ -25,7 +25,6 @@ from evidencekit.core.registry import build_registry
 SEEDS = importer_seeds()
 REGISTRY = build_registry()
 FUZZ = settings(
-    max_examples=60,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from shared_folder import REFERENCE
 
 from evidencekit.core.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "examples" / "peer-support"
 DATA = REPO / "tests" / "data" / "appraisal"
-FACTS = REPO.parent / "shared" / "reference" / "paper-facts.yaml"
+FACTS = REFERENCE / "paper-facts.yaml"  # ../shared, or EVIDENCEKIT_SHARED
 
 REVIEW = """\
 kind: review

@@ -112,7 +112,7 @@ def test_agreement_dict_is_plain_data():
     assert out["kappa_interpretation"] in {"fair", "moderate", "substantial"}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=60),
     st.sampled_from([None, "linear", "quadratic"]),
@@ -134,7 +134,7 @@ def test_kappa_property_matches_sklearn(pairs, weights):
         assert -1 <= ours.ci_low <= ours.kappa <= ours.ci_high <= 1
 
 
-@settings(max_examples=120, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=60),
     st.sampled_from([None, "linear", "quadratic"]),
@@ -160,7 +160,7 @@ def test_kappa_standard_error_and_interval_match_statsmodels(pairs, weights):
         assert ours.ci_high == pytest.approx(min(1.0, ref.kappa_upp), abs=1e-6)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
     st.sampled_from([0.8, 0.9, 0.95, 0.99]),
@@ -174,7 +174,7 @@ def test_wilson_interval_property_matches_statsmodels(counts, confidence):
     assert 0 <= low <= successes / n <= high <= 1
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1, max_size=80))
 def test_percent_agreement_interval_property(pairs):
     a = [x for x, _ in pairs]

@@ -67,7 +67,7 @@ complete_rows = st.integers(2, 6).flatmap(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(complete_rows)
 def test_fleiss_equals_statsmodels_on_complete_data(rows):
     ours = fleiss_kappa(rows, categories=[0, 1, 2, 3])
@@ -93,7 +93,7 @@ rows_with_missing = st.integers(2, 5).flatmap(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(rows_with_missing)
 def test_krippendorff_equals_the_krippendorff_package(rows):
     ours = krippendorff_alpha(rows)
@@ -106,7 +106,7 @@ def test_krippendorff_equals_the_krippendorff_package(rows):
     assert ours.alpha == pytest.approx(_krippendorff_reference(rows), abs=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(rows_with_missing)
 def test_many_rater_coefficients_are_bounded(rows):
     assume(sum(1 for row in rows if sum(v is not None for v in row) >= 2) >= 2)

@@ -80,7 +80,7 @@ def test_kappa_paradox_rare_inclusions():
 pairs_2 = st.lists(st.tuples(st.sampled_from("yn"), st.sampled_from("yn")), min_size=1, max_size=80)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(pairs_2)
 def test_byrt_identity_ties_kappa_to_pabak_and_indices(pairs):
     # Byrt, Bishop & Carlin (1993): kappa = (PABAK - PI^2 + BI^2) / (1 - PI^2 + BI^2)
@@ -102,7 +102,7 @@ def test_byrt_identity_ties_kappa_to_pabak_and_indices(pairs):
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=60),
     st.sampled_from([0.9, 0.95, 0.99]),
@@ -119,7 +119,7 @@ def test_pabak_interval_is_the_wilson_interval_mapped(pairs, confidence):
     assert -1 <= result.ci_low <= result.pabak <= result.ci_high <= 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=60))
 def test_ac1_two_raters_agrees_with_the_many_rater_form(pairs):
     # Same pa and pe whether computed from the 2 x 2 table or from per-subject counts.

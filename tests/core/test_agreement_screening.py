@@ -155,7 +155,7 @@ def test_bad_arguments():
 decision = st.sampled_from(["include", "exclude", None])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(decision, decision), min_size=1, max_size=50))
 def test_pair_matches_statsmodels_and_sklearn(rows):
     a = {str(i): x for i, (x, _) in enumerate(rows)}

@@ -422,7 +422,7 @@ def test_one_row_is_named_as_a_row():
     assert str(Problem("m", file="a.csv", rows=[3, 4, 5, 9])).startswith("a.csv (rows 3-5, 9):")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".yaml"]))
 def test_any_bytes_give_answers_or_a_located_error(tmp_path_factory, data, suffix):
     """An answers file of any content is read or refused with a RecordFormatError naming

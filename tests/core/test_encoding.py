@@ -92,7 +92,7 @@ def test_line_of_byte_counts_line_breaks() -> None:
     assert line_of_byte("a\nb\n".encode("utf-16-le"), 4, "utf-16-le") == 2
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.binary(max_size=600))
 def test_any_bytes_decode_or_raise_a_record_format_error(data: bytes) -> None:
     try:
@@ -103,7 +103,7 @@ def test_any_bytes_decode_or_raise_a_record_format_error(data: bytes) -> None:
         assert isinstance(decoded.text, str)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(
     st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=200),
     st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),

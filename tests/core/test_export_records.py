@@ -145,7 +145,7 @@ TEXT = (
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(
     title=TEXT,
     family=TEXT.filter(lambda s: "," not in s and " and " not in s and ";" not in s),

@@ -312,7 +312,7 @@ def test_a_leap_day_is_a_date():
     assert check_value(FormField("d", "D", "date"), "2012-02-29") == ("2012-02-29", None)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(deadline=None)
 @given(st.dates())
 def test_date_property(day):
     text = day.isoformat()
@@ -320,7 +320,7 @@ def test_date_property(day):
         assert check_value(FormField("d", "D", "date"), text) == (text, None)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(deadline=None)
 @given(st.integers(-(10**6), 10**6), st.integers(-50, 50), st.integers(-50, 50))
 def test_integer_bounds_property(value, low, high):
     spec = FormField("n", "N", "integer", min=low, max=high)
@@ -389,7 +389,7 @@ def test_sampled_study_one_coder_left_without_influences_counts_as_none_coded(fo
     assert influence_agreement(a, b, framework)["studies"] == ["lee2015", "smith2010"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(
     st.sets(st.text(alphabet="abcdef0123", min_size=1, max_size=6), min_size=1, max_size=40),
     st.integers(0, 2**31 - 1),
@@ -410,7 +410,7 @@ def test_a_tiny_fraction_still_samples_one_study():
     assert draw_sample([f"s{i}" for i in range(30)], fraction=0.1, seed=1)["n"] == 3
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(
     data=st.binary(max_size=300),
     suffix=st.sampled_from([".csv", ".yaml"]),

@@ -50,9 +50,10 @@ def statuses(result) -> dict[str, str]:
     return {s["step"]: s["status"] for s in json.loads(result.stdout)["steps"]}
 
 
-@pytest.fixture
-def review(tmp_path) -> Path:
-    folder = tmp_path / "review"
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory) -> Path:
+    """The review run once for the module (every step ran); each test gets a copy."""
+    folder = tmp_path_factory.mktemp("incremental") / "review"
     folder.mkdir()
     for name in ("appraisal-answers.csv", "ratings.csv", "units.csv"):
         shutil.copy(EXAMPLE / name, folder / name)
@@ -61,6 +62,12 @@ def review(tmp_path) -> Path:
     first = run("--review", str(folder), "--json")
     assert set(statuses(first).values()) == {"ran"}
     return folder
+
+
+@pytest.fixture
+def review(first_run, tmp_path) -> Path:
+    """A copy of the review after its first run (store, outputs and saved step states)."""
+    return Path(shutil.copytree(first_run, tmp_path / "review"))
 
 
 def test_nothing_changed_skips_every_step_and_says_so(review):

@@ -368,9 +368,7 @@ def rating_tables(draw):
 
 
 @given(rating_tables())
-@settings(
-    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60, deadline=None
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_wide_and_long_layouts_give_the_same_scores(tmp_path, table):
     units, raters, cells = table
     measure = make_measure(max_missing=1)

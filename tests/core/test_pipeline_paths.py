@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from worked_example import copy_example
 
 from evidencekit.core.cli import cli
 
@@ -66,8 +67,10 @@ def test_stale_outputs_are_moved_aside_and_listed(example):
     assert set(json.loads(result.stdout)["files"]) == now
 
 
-def test_only_keeps_the_files_of_declared_steps_it_did_not_run(example):
-    assert run("--review", str(example)).exit_code == 0
+def test_only_keeps_the_files_of_declared_steps_it_did_not_run(worked_example_run, tmp_path):
+    folder, first = worked_example_run  # the session's one full run, copied
+    assert first.exit_code == 0, first.output
+    example = copy_example(tmp_path / "peer-support", folder)
     outputs = example / "outputs"
     before = {p.name for p in outputs.iterdir() if p.is_file()}
     result = run("--review", str(example), "--only", "measure")

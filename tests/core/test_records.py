@@ -342,7 +342,7 @@ ids_strategy = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     links=st.lists(st.tuples(ids_strategy, st.floats(0, 1)), max_size=12),
     decided=st.lists(st.tuples(ids_strategy, st.sampled_from(dd.DECISIONS)), max_size=6),

@@ -119,7 +119,7 @@ def test_appraise_reads_appraisal_answers_by_default(tmp_path):
     text = (folder / "review.yaml").read_text("utf-8")
     text = text.replace(
         "  - step: appraise\n    options:\n      answers: appraisal-answers.csv\n",
-        "  - step: appraise\n",
+        "  - step: appraise\n    options: {plots: false}\n",  # the answers, not the figures
     )
     text = text.replace("dedupe:\n", "appraisal:\n  answers: appraisal-answers.csv\ndedupe:\n")
     (folder / "review.yaml").write_text(text, "utf-8")

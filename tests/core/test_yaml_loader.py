@@ -216,7 +216,7 @@ _data = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.dictionaries(_keys, _data, min_size=1, max_size=5))
 def test_round_trip_and_every_path_has_a_line(data: dict) -> None:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
@@ -238,7 +238,7 @@ def test_round_trip_and_every_path_has_a_line(data: dict) -> None:
         assert path in doc.lines
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_arbitrary_text_never_raises_anything_but_instrument_error(text: str) -> None:
     try:
@@ -253,7 +253,7 @@ def test_arbitrary_text_never_raises_anything_but_instrument_error(text: str) ->
                 ), problem
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(alphabet="ab: -[]{},\n\t&*'\"?#!|>", max_size=40))
 def test_yaml_like_text_errors_are_one_located_line(text: str) -> None:
     """Text made of YAML's own punctuation hits many syntax errors; each is one line

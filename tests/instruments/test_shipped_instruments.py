@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shared_folder import REFERENCE
 
 from evidencekit.core.instruments.catalog import build_catalog, validate_paths
 from evidencekit.core.instruments.checks import reference_problems
@@ -24,9 +25,7 @@ from evidencekit.core.instruments.models import (
     Measure,
 )
 
-PAPER_FACTS = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "paper-facts.yaml"
-)
+PAPER_FACTS = REFERENCE / "paper-facts.yaml"  # ../shared, or EVIDENCEKIT_SHARED
 
 
 @pytest.fixture(scope="module")

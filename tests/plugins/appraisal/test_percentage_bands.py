@@ -278,7 +278,7 @@ def test_levels_tell_cant_tell_from_no(tmp_path):
     assert levels["Q10"] == "unfavourable"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["yes", "no", "cant_tell", ""]), min_size=10, max_size=10))
 def test_percentage_property(tmp_path_factory, answers):
     tmp = tmp_path_factory.mktemp("pb")

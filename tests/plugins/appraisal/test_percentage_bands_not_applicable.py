@@ -125,7 +125,7 @@ def test_the_review_can_declare_it_as_a_scorer_option(tmp_path):
     assert left_out["score_percent"] == pytest.approx(100.0)  # 6 / 6
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     codes=st.lists(
         st.sampled_from(["yes", "no", "unclear", "not_applicable"]), min_size=8, max_size=8

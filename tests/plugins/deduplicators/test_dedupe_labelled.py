@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 from dedupe_helpers import exact, fuzzy
+from shared_folder import DATASETS
 
 from evidencekit.core.model import Author, Record
 
 TESTS = Path(__file__).resolve().parents[2]
 EXCERPT = TESTS / "data" / "dedup"
-SHARED = TESTS.parent / ".." / "shared" / "datasets" / "dedup" / "bib-dedupe"
+SHARED = DATASETS / "dedup" / "bib-dedupe"  # ../shared, or EVIDENCEKIT_SHARED
 MISQ = SHARED.parent / "colrev-misq"
 
 

@@ -227,7 +227,7 @@ def wild_records(draw: st.DrawFn) -> list[Record]:
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(records=wild_records())
 def test_arbitrary_field_values_never_raise(records) -> None:
     for method in (fuzzy, exact):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pluggy
 import pytest
+from shared_folder import DATASETS
 
 from evidencekit.core import PROJECT_NAME, hookspecs
 from evidencekit.core.importing import ImportResult, records_from_source, source_from_bytes
@@ -16,14 +16,7 @@ from evidencekit.core.plugin_manager import builtin_plugin_modules
 from evidencekit.core.registry import Registry
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "data" / "exports"
-SHARED_EXPORTS = (
-    Path(
-        os.environ.get("EVIDENCEKIT_SHARED")
-        or Path(__file__).resolve().parents[3] / ".." / "shared"
-    )
-    / "datasets"
-    / "exports"
-)
+SHARED_EXPORTS = DATASETS / "exports"  # ../shared, or EVIDENCEKIT_SHARED
 
 
 def _registry() -> Registry:

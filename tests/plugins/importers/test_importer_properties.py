@@ -162,9 +162,7 @@ def test_random_text_never_crashes(fmt: str, text: str, registry) -> None:
     _import(text.encode("utf-8"), fmt, registry)
 
 
-@settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(blob=st.binary(max_size=400))
 def test_random_bytes_never_crash(blob: bytes, registry) -> None:
     _import(blob, None, registry)

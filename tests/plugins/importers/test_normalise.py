@@ -239,7 +239,7 @@ def test_bibtex_name_lists_respect_braces() -> None:
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_normalisers_accept_any_text(text: str) -> None:
     normalise_doi(text)

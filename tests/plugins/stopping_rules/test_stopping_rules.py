@@ -36,7 +36,7 @@ def screenings(draw):
     return [int(v) for v in labels], n + extra, draw(st.sampled_from([0.8, 0.9, 0.95, 0.99]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(screenings())
 def test_p_value_equals_buscarpy(case):
     labels, n_total, recall = case

@@ -45,7 +45,7 @@ def ranking(result):
     return [(e["id"], e["n_studies"], e["rank"]) for e in result["influences"]]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(coded_studies(), st.sampled_from(["framework-order", "name", "id"]))
 def test_shares_lie_in_zero_one_and_counts_in_zero_n(case, tie_rule):
     studies, rows = case
@@ -58,7 +58,7 @@ def test_shares_lie_in_zero_one_and_counts_in_zero_n(case, tie_rule):
     assert counts == sorted(counts, reverse=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(coded_studies(), st.randoms(use_true_random=False))
 def test_rank_order_is_stable_under_row_shuffles(case, rnd):
     studies, rows = case
@@ -74,7 +74,7 @@ def test_rank_order_is_stable_under_row_shuffles(case, rnd):
     ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(coded_studies())
 def test_subgroup_counts_sum_to_the_whole_when_levels_partition(case):
     studies, rows = case
@@ -93,7 +93,7 @@ def test_subgroup_counts_sum_to_the_whole_when_levels_partition(case):
         )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=2, max_size=30))
 def test_kendall_tau_b_matches_scipy(pairs):
     from scipy.stats import kendalltau
