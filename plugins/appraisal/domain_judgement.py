@@ -32,9 +32,26 @@ from evidencekit.core.scoring import (
 from evidencekit.plugins.appraisal._judgement_checks import check_domain_judgement, scoring_schema
 from evidencekit.plugins.appraisal._judgement_scheme import JudgementScheme
 
+# Parsed schemes by the identity of their scoring block (kept alive here, so an id is
+# never reused while cached): a review scores many appraisals against one checklist,
+# and parsing the block again for each was two thirds of a score's time.
+_SCHEMES: dict[int, tuple[Any, JudgementScheme]] = {}
+_SCHEMES_KEPT = 64
+
 
 def _scheme(checklist: Any) -> JudgementScheme:
     scoring = checklist.scoring
+    cached = _SCHEMES.get(id(scoring))
+    if cached is not None and cached[0] is scoring:
+        return cached[1]
+    scheme = _parse_scheme(checklist, scoring)
+    if len(_SCHEMES) >= _SCHEMES_KEPT:
+        _SCHEMES.clear()
+    _SCHEMES[id(scoring)] = (scoring, scheme)
+    return scheme
+
+
+def _parse_scheme(checklist: Any, scoring: Any) -> JudgementScheme:
     if scoring is None or scoring.method != "domain-judgement":
         raise InstrumentError(
             f"checklist {checklist.ref} ({checklist.path}) declares no domain-judgement "
