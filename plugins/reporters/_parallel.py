@@ -81,7 +81,13 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(send, [jobs[i] for i in share]))
+            # The child closes the read ends it inherits (its own and earlier children's):
+            # were the parent killed (kill -9), a child still holding a read end would block
+            # for ever writing a result larger than the pipe's buffer.
+            inherited = [receive, *(r for _, _, r in children)]
+            child = context.Process(
+                target=_child, args=(send, [jobs[i] for i in share], inherited)
+            )
             child.daemon = True  # never outlives this process
             child.start()
             send.close()
@@ -124,8 +130,11 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
     return out
 
 
-def _child(send: Any, jobs: list[Callable[[], Any]]) -> None:
-    """Run ``jobs`` in order and send back ``[(status, result or exception), ...]``."""
+def _child(send: Any, jobs: list[Callable[[], Any]], inherited: list[Any]) -> None:
+    """Run ``jobs`` in order and send back ``[(status, result or exception), ...]``;
+    ``inherited`` are the read ends this process holds only because it was forked."""
+    for receive in inherited:
+        receive.close()
     results: list[tuple[str, Any]] = []
     for job in jobs:
         try:
@@ -134,6 +143,9 @@ def _child(send: Any, jobs: list[Callable[[], Any]]) -> None:
             results.append(("error", _portable(exc)))
     try:
         send.send(results)
+    except BrokenPipeError:
+        # The parent is gone (killed): nobody wants the results; end without a traceback.
+        os._exit(1)
     finally:
         send.close()
 

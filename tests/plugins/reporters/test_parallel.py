@@ -133,3 +133,68 @@ def test_figures_are_the_same_bytes_in_parallel_and_in_turn(
     in_turn = render("serial")
     assert list(side_by_side) == list(in_turn)  # same files, same order
     assert side_by_side == in_turn
+
+
+_KILLED_PARENT = """
+import os, sys, time
+from evidencekit.plugins.reporters import _parallel
+
+if _parallel.processes(2) < 2:
+    print("serial", flush=True)
+    sys.exit(0)
+
+def waits():  # the parent's share: it is killed while running this
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+
+def big():  # the child's share: a result far larger than a pipe's buffer (64 KiB)
+    with open(sys.argv[1], "w") as handle:
+        handle.write(str(os.getpid()))
+    return "x" * 4_000_000
+
+_parallel.run_jobs([waits, big])
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+@linux_only
+def test_a_figure_process_does_not_outlive_its_killed_parent(tmp_path) -> None:
+    """kill -9 of a run drawing figures leaves no child blocked on its result for ever
+    (it once did: the child held its own pipe's read end open)."""
+    import signal
+    import subprocess
+    import time
+
+    child_pid_file = tmp_path / "child.pid"
+    env = {**os.environ, ENV: "2"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_PARENT, str(child_pid_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    first = process.stdout.readline().strip()
+    if first == "serial":
+        process.wait()
+        pytest.skip("this machine gives the process one core: no child is forked")
+    deadline = time.monotonic() + 30
+    while not child_pid_file.exists() or not child_pid_file.read_text():
+        assert time.monotonic() < deadline, "the child never started its job"
+        time.sleep(0.05)
+    child = int(child_pid_file.read_text())
+    time.sleep(0.3)  # the child is now blocked writing its result into the full pipe
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while not _gone(child):
+        if time.monotonic() > deadline:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the figure process outlived its killed parent by 10 s")
+        time.sleep(0.05)
