@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,14 @@ from shared_folder import DATASETS, REFERENCE, REPO, SHARED  # noqa: F401  (re-e
 # test took 5.3 s of CPU with them, 0.8 s without; the results are the same.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+
+# Where PYTHONDONTWRITEBYTECODE is set (some sandboxes and CI images set it), every one of
+# the suite's ~150 subprocesses (the CLI as a user runs it, the kill -9 tests) compiled
+# evidencekit's 40,000 lines again: about 60 s of the suite's CPU. The tests run Python as
+# it runs by default instead, caching bytecode in __pycache__ (git-ignored). (A
+# PYTHONPYCACHEPREFIX would also recompile every installed library once per clean run.)
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    sys.dont_write_bytecode = False
 
 # The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests; `ran_review`
 # (the worked example run once per session) for the report tests.
@@ -66,3 +75,15 @@ def worked_example_run(tmp_path_factory) -> tuple[Path, object]:
     folder = copy_example(tmp_path_factory.mktemp("worked-example") / "peer-support")
     result = CliRunner().invoke(cli, ["run", "--review", str(folder), "--json"])
     return folder, result
+
+
+#: The session-scoped runs of the worked example: built once per test process.
+_SHARED_RUNS = {"worked_example_run", "ran_review"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests sharing a session-scoped run of the worked example go to one xdist worker
+    (``--dist loadgroup``), so that run is built once in the suite, not once per worker."""
+    for item in items:
+        if _SHARED_RUNS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("worked-example"))
