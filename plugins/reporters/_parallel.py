@@ -85,9 +85,7 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
             # were the parent killed (kill -9), a child still holding a read end would block
             # for ever writing a result larger than the pipe's buffer.
             inherited = [receive, *(r for _, _, r in children)]
-            child = context.Process(
-                target=_child, args=(send, [jobs[i] for i in share], inherited)
-            )
+            child = context.Process(target=_child, args=(send, [jobs[i] for i in share], inherited))
             child.daemon = True  # never outlives this process
             child.start()
             send.close()
