@@ -292,15 +292,39 @@ def _workbook(tables: list[Any]) -> bytes:
         if table.note:
             sheet.append([])
             sheet.append([_number(table.note)])
-    # Reproducible bytes: a fixed creation time in the document properties.
-    import datetime as _dt
-
-    fixed = _dt.datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _reproducible(buffer.getvalue())
+
+
+#: The one date a workbook carries (its properties and its zip entries), so the same tables
+#: give the same bytes on every run.
+_FIXED_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """``xlsx`` with every date fixed. openpyxl stamps the save time into the document's
+    "modified" property (whatever the workbook says) and each zip entry gets the clock's
+    time, so two runs differed in their bytes."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    data,
+                )
+            fixed = zipfile.ZipInfo(entry.filename, date_time=_FIXED_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, data)
+    return out.getvalue()
 
 
 def _number(value: Any) -> Any:

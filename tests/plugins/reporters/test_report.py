@@ -310,3 +310,29 @@ def test_methods_reads_sample_and_agreement_in_the_shapes_steps_report():
     assert "Agreement in screen at title-abstract (R1 and R2): 93.0 %, Cohen's kappa 0.62." in text
     extraction = {"agreement": {"percent": 90.0, "kappa": None}}
     assert "Agreement in extract: 90.0 %." in methods(_bundle(extract=extraction)).paragraphs[0]
+
+
+def test_workbook_bytes_do_not_depend_on_the_clock(monkeypatch) -> None:
+    """The same tables give the same XLSX bytes at another time: openpyxl stamps the save
+    time into docProps/core.xml and zip entries carry the clock's time; both are fixed."""
+    import datetime as real_datetime
+    import time as real_time
+    from types import SimpleNamespace
+
+    import openpyxl.writer.excel
+
+    from evidencekit.plugins.reporters.report import _workbook
+
+    tables = [SimpleNamespace(name="t", title="T", columns=["a"], rows=[["2.13"]], note="")]
+    first = _workbook(tables)
+    later = real_time.time() + 400 * 86400
+    monkeypatch.setattr(real_time, "time", lambda: later)
+
+    class _Later(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.datetime.fromtimestamp(later, tz)
+
+    shim = SimpleNamespace(datetime=_Later, timezone=real_datetime.timezone)
+    monkeypatch.setattr(openpyxl.writer.excel, "datetime", shim)
+    assert _workbook(tables) == first
