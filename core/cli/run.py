@@ -44,6 +44,34 @@ def run(
     last result is used). Outputs go to the review's outputs folder only when every step
     has succeeded.
     """
+    import gc
+
+    # The cyclic collector ran ~700 times in a fresh run of the worked example, its full
+    # collections traversing every object the imports made (matplotlib, scipy, SQLAlchemy):
+    # 0.55 s of CPU. Collecting young objects after 10,000 allocations instead of 700 left
+    # 41 collections and no full one, 0.27 s, for ~7 MB more memory at the peak. Restored
+    # afterwards for whoever called the command in-process (tests).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
+    try:
+        _run(review_dir, only, start, force, dry_run, as_json)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+#: Allocations (less deallocations) between collections of the youngest generation during
+#: ``evidencekit run`` (Python's default is 700).
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def _run(
+    review_dir: str,
+    only: tuple[str, ...],
+    start: str | None,
+    force: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     from evidencekit.core.errors import InstrumentError, PipelineError
     from evidencekit.core.pipeline import run_pipeline
     from evidencekit.core.review import REVIEW_FILE

@@ -11,6 +11,7 @@ report by putting a ``report`` block in its results (or Markdown in
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ class ReportStep(PipelineStep):
         return {}
 
     def run(self, context: StepContext) -> StepOutcome:
+        from evidencekit.plugins.reporters._parallel import run_jobs
+
         registry = context.review.registry
         settings = context.review.section("report")
         formats = list(context.options.get("formats") or settings.get("formats") or list(FORMATS))
@@ -71,10 +74,23 @@ class ReportStep(PipelineStep):
             merged = wanted.setdefault(reporter, {})
             if "formats" in options:
                 merged.setdefault("formats", []).extend(options["formats"])
-        for reporter, options in wanted.items():
-            provider = registry.get("reporter", reporter)
-            valid = registry.validate_options("reporter", reporter, options)
-            files += [Path(p).name for p in provider.render(bundle, context.staging, valid)]
+        jobs = {
+            reporter: partial(
+                registry.get("reporter", reporter).render,
+                bundle,
+                context.staging,
+                registry.validate_options("reporter", reporter, options),
+            )
+            for reporter, options in wanted.items()
+        }
+        # The reporters share nothing: written side by side on the machine's cores
+        # (_parallel), the tables (openpyxl's import and the workbook, ~0.25 s in a fresh
+        # run) beside the HTML (~0.35 s). Jobs are dealt round-robin, so the quick Markdown
+        # goes last, into the HTML's share; the files are listed in the reporters' order.
+        order = sorted(jobs, key=lambda name: name == "report-markdown")
+        written = dict(zip(order, run_jobs([jobs[name] for name in order]), strict=True))
+        for reporter in wanted:
+            files += [Path(p).name for p in written[reporter]]
         return StepOutcome(
             summary=f"report written: {', '.join(files)}", data={"files": files}, files=files
         )
