@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -311,13 +311,17 @@ def load_records(
     gc.disable()  # millions of small objects, no cycles: skip the collector's passes
     try:
         if record_ids is None:
-            return _records(conn.execute(query), infos, with_raw)
+            return _records(_fetched(conn.execute(query)), infos, with_raw)
         ids = list(dict.fromkeys(record_ids))
         out: list[Record] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             out.extend(
-                _records(conn.execute(query.where(table.c.record_id.in_(chunk))), infos, with_raw)
+                _records(
+                    _fetched(conn.execute(query.where(table.c.record_id.in_(chunk)))),
+                    infos,
+                    with_raw,
+                )
             )
     finally:
         if gc_was_enabled:
@@ -325,6 +329,17 @@ def load_records(
     order = {rid: i for i, rid in enumerate(ids)}
     out.sort(key=lambda r: order[r.record_id])
     return out
+
+
+def _fetched(result: sa.CursorResult, size: int = 10_000) -> Iterator[Any]:
+    """The rows of ``result``, fetched ``size`` at a time.
+
+    Why: iterating a result fetches one row per call through SQLAlchemy's cursor layer,
+    a third of the time of loading 100,000 records; ``fetchmany`` takes a block at once,
+    and never holds more than one block of raw rows.
+    """
+    for block in result.partitions(size):
+        yield from block
 
 
 def record_count(conn: sa.Connection) -> int:
