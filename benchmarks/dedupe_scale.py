@@ -438,7 +438,6 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
     peak memory is that of import and de-duplication alone.
     """
     from evidencekit.core import records as R
-    from evidencekit.core.io import emit
     from evidencekit.core.review import open_review
     from evidencekit.core.store import open_store
 
@@ -469,7 +468,7 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
     result["uncertain"] = summary.uncertain
     start, cpu = time.perf_counter(), time.process_time()
     # The export `records export -o FILE` writes: one merged record per cluster, as CSV.
-    emit(R.export_records(review, "csv"), str(folder / "export.csv"))
+    R.write_export(review, "csv", folder / "export.csv")
     result["export_s"] = time.perf_counter() - start
     result["export_cpu_s"] = time.process_time() - cpu
     result["peak_rss_mb"] = _peak_mb()

@@ -51,11 +51,14 @@ def _copy_value(value: Any) -> Any:
     anything else by ``copy.deepcopy``."""
     if isinstance(value, _ATOMS):
         return value
-    if type(value) is list:
+    kind = type(value)
+    if kind is list:
         if all(type(item) is str for item in value):
             return list(value)
         if all(type(item) is Author for item in value):
             return [Author(item.family, item.given) for item in value]
+    elif kind is dict and not value:
+        return {}  # the raw fields, not loaded for an export
     return copy.deepcopy(value)
 
 
