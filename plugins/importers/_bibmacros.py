@@ -79,7 +79,12 @@ def _closing(raw: str, i: int) -> int:
 
 def split_value(raw: str) -> list[Part] | None:
     """The parts of a raw BibTeX value joined by ``#``, or None if it is not one."""
-    if raw[:1] == "{" and raw[-1:] == "}" and raw.count("}") == 1 and "\\" not in raw:
+    if (
+        raw[:1] == "{"
+        and raw[-1:] == "}"
+        and raw.count("}") == raw.count("{") == 1
+        and "\\" not in raw
+    ):
         return [(True, raw[1:-1])]  # the commonest value: "{text}", no braces inside
     parts: list[Part] = []
     i, n = 0, len(raw)
