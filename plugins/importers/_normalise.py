@@ -233,10 +233,17 @@ def unique(values: Iterable[str]) -> list[str]:
     """Non-empty cleaned values, first occurrence kept."""
     seen: set[str] = set()
     out: list[str] = []
+    memo = _KEYWORD_MEMO
     for value in values:
-        text = clean(value)
-        if text and text.lower() not in seen:
-            seen.add(text.lower())
+        known = memo.get(value) if type(value) is str else None
+        if known is None:
+            text = clean(value)
+            known = (text, text.lower())
+            if type(value) is str and len(memo) < MEMO_LIMIT:
+                memo[value] = known
+        text, key = known
+        if text and key not in seen:
+            seen.add(key)
             out.append(text)
     return out
 

@@ -18,6 +18,7 @@ from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
     clean,
+    clear_memos,
     find_doi,
     make_record,
     normalise_pages,
@@ -216,6 +217,7 @@ class MedlineImporter(BaseImporter):
         return 0.6 if tagged >= 3 and ("\nUI  - " in head or "\n<1>" in head) else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
+        clear_memos()
         return records_or_error(
             lex(source, cursor),
             to_record,
