@@ -21,6 +21,9 @@ from evidencekit.core.store.bulk import _CHUNK as _CHUNK
 from evidencekit.core.store.bulk import bulk_insert as bulk_insert
 from evidencekit.core.store.bulk import iter_chunks as iter_chunks
 from evidencekit.core.store.db import utc_now
+from evidencekit.core.store.json_columns import json_pairs as _json_pairs
+from evidencekit.core.store.json_columns import json_raw as _json_raw
+from evidencekit.core.store.json_columns import json_strings as _json_strings
 
 #: Text fields of a record stored in their own column, in export order.
 TEXT_FIELDS = (
@@ -42,8 +45,6 @@ LIST_FIELDS = ("issn", "isbn", "keywords")
 #: One encoder for every row (json.dumps with options builds a new one per call).
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 _decode = json.JSONDecoder().decode
-#: A string as JSON, as ``_dumps`` writes it (``ensure_ascii=False``).
-_encode_str = json.encoder.encode_basestring
 
 
 def _loads_list(text: str) -> list[Any]:
@@ -177,43 +178,6 @@ def record_row(
     for name in LIST_FIELDS:
         row[name] = _json_strings([_clean(v) for v in getattr(record, name) or []])
     return row
-
-
-# The JSON of the list and raw columns, written directly for the shapes records have
-# (lists of strings, pairs of strings, {tag: [strings]}): exactly what ``_dumps`` writes
-# (compact separators, no ASCII escaping), without building an encoder per value (half
-# of the time of turning 100,000 records into rows). Anything else goes to ``_dumps``.
-def _json_strings(values: list[str]) -> str:
-    if not values:
-        return "[]"
-    if all(type(v) is str for v in values):
-        return "[" + ",".join(map(_encode_str, values)) + "]"
-    return _dumps(values)
-
-
-def _json_pairs(pairs: list[tuple[str, str]]) -> str:
-    if not pairs:
-        return "[]"
-    return "[" + ",".join(f"[{_encode_str(a)},{_encode_str(b)}]" for a, b in pairs) + "]"
-
-
-def _json_raw(raw: Mapping[str, Any]) -> str:
-    if not raw:
-        return "{}"
-    parts = []
-    for key, value in raw.items():
-        if type(key) is not str:
-            return _dumps(raw)
-        if type(value) is list:
-            if not all(type(v) is str for v in value):
-                return _dumps(raw)
-            text = "[" + ",".join(map(_encode_str, value)) + "]"
-        elif type(value) is str:
-            text = _encode_str(value)
-        else:
-            return _dumps(raw)
-        parts.append(_encode_str(key) + ":" + text)
-    return "{" + ",".join(parts) + "}"
 
 
 def add_records(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
