@@ -23,9 +23,10 @@ def json_strings(values: list[str]) -> str:
     """A list of strings as JSON."""
     if not values:
         return "[]"
-    if all(type(v) is str for v in values):
+    try:
         return "[" + ",".join(map(_encode_str, values)) + "]"
-    return _dumps(values)
+    except (TypeError, AttributeError):  # not all strings: the general encoder
+        return _dumps(values)
 
 
 def json_pairs(pairs: list[tuple[str, str]]) -> str:
@@ -40,16 +41,15 @@ def json_raw(raw: Mapping[str, Any]) -> str:
     if not raw:
         return "{}"
     parts = []
-    for key, value in raw.items():
-        if type(key) is not str:
-            return _dumps(raw)
-        if type(value) is list:
-            if not all(type(v) is str for v in value):
+    try:
+        for key, value in raw.items():
+            if type(value) is list:
+                text = "[" + ",".join(map(_encode_str, value)) + "]"
+            elif isinstance(value, str):
+                text = _encode_str(value)
+            else:
                 return _dumps(raw)
-            text = "[" + ",".join(map(_encode_str, value)) + "]"
-        elif type(value) is str:
-            text = _encode_str(value)
-        else:
-            return _dumps(raw)
-        parts.append(_encode_str(key) + ":" + text)
+            parts.append(_encode_str(key) + ":" + text)
+    except (TypeError, AttributeError):  # a key or list item that is no string
+        return _dumps(raw)
     return "{" + ",".join(parts) + "}"
