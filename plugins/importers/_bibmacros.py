@@ -77,15 +77,24 @@ def _closing(raw: str, i: int) -> int:
     return len(raw)
 
 
-def split_value(raw: str) -> list[Part] | None:
-    """The parts of a raw BibTeX value joined by ``#``, or None if it is not one."""
+def plain_braced(raw: str) -> str | None:
+    """The text of the commonest value, ``{text}`` with no brace or backslash inside
+    (what :meth:`MacroResolver.resolve` gives for it), else None."""
     if (
         raw[:1] == "{"
         and raw[-1:] == "}"
         and raw.count("}") == raw.count("{") == 1
         and "\\" not in raw
     ):
-        return [(True, raw[1:-1])]  # the commonest value: "{text}", no braces inside
+        return raw[1:-1]
+    return None
+
+
+def split_value(raw: str) -> list[Part] | None:
+    """The parts of a raw BibTeX value joined by ``#``, or None if it is not one."""
+    plain = plain_braced(raw)
+    if plain is not None:
+        return [(True, plain)]  # the commonest value: "{text}", no braces inside
     parts: list[Part] = []
     i, n = 0, len(raw)
     while True:

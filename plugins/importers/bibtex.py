@@ -20,7 +20,7 @@ from evidencekit.core import hookimpl
 from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
-from evidencekit.plugins.importers._bibmacros import MacroResolver
+from evidencekit.plugins.importers._bibmacros import MacroResolver, plain_braced
 from evidencekit.plugins.importers._latex import latex_to_text, split_names, squash
 from evidencekit.plugins.importers._normalise import (
     clear_memos,
@@ -90,9 +90,16 @@ def _resolve_fields(entry: Any, resolver: MacroResolver) -> Any:
     """Resolve macros, ``#`` joins and enclosing braces in every field of ``entry``."""
     line = (entry.start_line or 0) + 1
     for field in entry.fields:
-        if isinstance(field.value, str):
+        value = field.value
+        if isinstance(value, str):
+            # Why first: most values are "{text}", which needs neither parsing nor a place.
+            plain = plain_braced(value)
             # Why a function: the place is only needed for a warning, which is rare.
-            field.value = resolver.resolve(field.value, _place(line, entry.key, field.key))
+            field.value = (
+                plain
+                if plain is not None
+                else resolver.resolve(value, _place(line, entry.key, field.key))
+            )
     return entry
 
 
