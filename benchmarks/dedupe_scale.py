@@ -451,18 +451,27 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
         for path in sorted(folder.glob("*.ris"))
     ]
     review = open_review(folder)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = R.import_many(review, specs)
     result["import_s"] = time.perf_counter() - start
+    result["import_cpu_s"] = time.process_time() - cpu
+    result["peak_rss_import_mb"] = _peak_mb()
     result["records"] = report.records
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = R.run_dedupe(review, method="fuzzy")
     result["dedupe_s"] = time.perf_counter() - start
+    result["dedupe_cpu_s"] = time.process_time() - cpu
+    result["peak_rss_dedupe_mb"] = _peak_mb()
     result["find_duplicates_s"] = summary.stats.get("seconds_total", float("nan"))
     result["candidate_pairs"] = summary.stats.get("candidate_pairs")
     result["compared_pairs"] = summary.stats.get("compared_pairs")
     result["uncertain"] = summary.uncertain
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start, cpu = time.perf_counter(), time.process_time()
+    # The export `records export -o FILE` writes: one merged record per cluster, as CSV.
+    R.write_export(review, "csv", folder / "export.csv")
+    result["export_s"] = time.perf_counter() - start
+    result["export_cpu_s"] = time.process_time() - cpu
+    result["peak_rss_mb"] = _peak_mb()
     with open_store(review) as store:
         clustering = R.load_clustering(store)
     key_of = {rid: r.source_key for rid, r in clustering.records.items()}
@@ -484,6 +493,11 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
     if bib_dedupe:
         result.update(run_bib_dedupe(clustering, true))
     return result
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_bib_dedupe(clustering, true: set) -> dict:
@@ -528,6 +542,12 @@ def run_bib_dedupe(clustering, true: set) -> dict:
 # -- driver ---------------------------------------------------------------------------------
 
 
+def _total(result: dict, kind: str = "s") -> float:
+    """Seconds of the whole chain, import + de-duplicate + export: wall (``kind="s"``)
+    or CPU (``"cpu_s"``)."""
+    return sum(result[f"{step}_{kind}"] for step in ("import", "dedupe", "export"))
+
+
 def growth_exponent(sizes: Sequence[float], seconds: Sequence[float]) -> float:
     """Least-squares slope of log(seconds) on log(size)."""
     xs = [math.log(s) for s in sizes]
@@ -570,12 +590,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         r = results[-1]
         print(
             f"{n:>7,}: import {r['import_s']:6.1f} s, dedupe {r['dedupe_s']:6.1f} s "
-            f"(find_duplicates {r['find_duplicates_s']:5.1f} s), peak {r['peak_rss_mb']:6.0f} MB",
+            f"(find_duplicates {r['find_duplicates_s']:5.1f} s), export {r['export_s']:5.1f} s, "
+            f"total {_total(r):6.1f} s (CPU {_total(r, 'cpu_s'):6.1f} s; wall depends on what "
+            f"else the machine runs), peak {r['peak_rss_mb']:6.0f} MB (after import "
+            f"{r['peak_rss_import_mb']:.0f}, after dedupe {r['peak_rss_dedupe_mb']:.0f})",
             file=sys.stderr,
             flush=True,
         )
     head = (
-        f"{'records':>8} {'import s':>9} {'dedupe s':>9} {'find s':>7} {'total s':>8} "
+        f"{'records':>8} {'import s':>9} {'dedupe s':>9} {'find s':>7} {'export s':>8} "
+        f"{'total s':>8} "
         f"{'peak MB':>8} {'cand. pairs':>12} {'precision':>9} {'recall':>7} {'false':>6}"
     )
     print(head)
@@ -585,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         recall = r["tp"] / r["truth_pairs"] if r["truth_pairs"] else 1.0
         print(
             f"{r['records']:>8,} {r['import_s']:>9.1f} {r['dedupe_s']:>9.1f} "
-            f"{r['find_duplicates_s']:>7.1f} {r['import_s'] + r['dedupe_s']:>8.1f} "
+            f"{r['find_duplicates_s']:>7.1f} {r['export_s']:>8.1f} {_total(r):>8.1f} "
             f"{r['peak_rss_mb']:>8.0f} {int(r['candidate_pairs']):>12,} {precision:>9.4f} "
             f"{recall:>7.4f} {r['false_pairs']:>6}"
         )
@@ -603,8 +627,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(results) > 1:
         sizes = [r["records"] for r in results]
         print(
-            f"growth exponent (time ~ N^b): import+dedupe b = "
-            f"{growth_exponent(sizes, [r['import_s'] + r['dedupe_s'] for r in results]):.2f}, "
+            f"growth exponent (time ~ N^b): import+dedupe+export b = "
+            f"{growth_exponent(sizes, [_total(r) for r in results]):.2f}, "
             f"find_duplicates b = "
             f"{growth_exponent(sizes, [r['find_duplicates_s'] for r in results]):.2f}"
         )

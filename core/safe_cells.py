@@ -16,9 +16,8 @@ Scripts that need the exact text ask for it with ``raw=True`` (the commands'
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 #: First characters a spreadsheet treats as the start of a formula or command (OWASP).
@@ -60,13 +59,36 @@ def csv_text(
 
     Every cell is neutralised (:func:`neutralise`) unless ``raw`` is true.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    return "".join(csv_pieces(header, rows, raw=raw))
+
+
+def csv_pieces(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+    *,
+    raw: bool = False,
+) -> Iterator[str]:
+    """The text of :func:`csv_text` a line (a row) at a time, as the rows are read, so
+    that a large export can be written without holding it whole."""
+    lines: list[str] = []
+    # csv.writer writes each row with one write() call: the row's text, line ending included.
+    writer = csv.writer(_Appender(lines), lineterminator="\n")
     writer.writerow(safe_row(header, raw=raw))
+    yield from lines
     for row in rows:
+        lines.clear()
         values = [row.get(c) for c in header] if isinstance(row, Mapping) else row
         writer.writerow(safe_row(values, raw=raw))
-    return buffer.getvalue()
+        yield from lines
+
+
+class _Appender:
+    """A file-like ``write`` that appends to a list."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 # Characters that open code, emphasis, links or a new cell. Underscores are left alone:
@@ -88,6 +110,7 @@ __all__ = [
     "FORMULA_START",
     "PREFIX",
     "RAW_HELP",
+    "csv_pieces",
     "csv_text",
     "markdown_cell",
     "neutralise",

@@ -265,17 +265,16 @@ def export_command(
     names a file).
     """
     from evidencekit.core.io import emit
-    from evidencekit.core.records import export_records
+    from evidencekit.core.records import export_records, write_export
 
     state: dict[str, Any] = {}
-    text = export_records(
-        load_review(review_dir),
-        fmt,
-        all_records=all_records,
-        raw=raw,
-        state=state,
-        require_deduped=require_deduped,
-    )
+    options = {"all_records": all_records, "raw": raw, "state": state}
+    review = load_review(review_dir)
+    to_file = output is not None and output != "-"
+    if to_file:  # written as it is made: a large export is never held whole
+        write_export(review, fmt, output, require_deduped=require_deduped, **options)
+    else:
+        text = export_records(review, fmt, require_deduped=require_deduped, **options)
     if as_json:
         data = {
             "format": fmt,
@@ -283,11 +282,9 @@ def export_command(
             "imported_after_dedupe": state["unclustered"],
             "output": output,
         }
-        if output is not None and output != "-":
-            emit(text, output)
-        else:
+        if not to_file:
             data["content"] = text
         print_json(data)
-    else:
+    elif not to_file:
         emit(text, output)
     _stale_warning(state["unclustered"], state["deduplicated"])

@@ -23,6 +23,7 @@ from evidencekit.core.export_records.fields import EXPORT_FORMATS as EXPORT_FORM
 from evidencekit.core.export_records.fields import FIELD_COLUMNS as FIELD_COLUMNS
 from evidencekit.core.export_records.fields import MERGED_COLUMNS as MERGED_COLUMNS
 from evidencekit.core.export_records.fields import authors_text as authors_text
+from evidencekit.core.export_records.fields import csv_pieces as csv_pieces
 from evidencekit.core.export_records.fields import field_text as field_text
 from evidencekit.core.export_records.fields import to_csv as to_csv
 from evidencekit.core.export_records.ris import _PAGE_RANGE as _PAGE_RANGE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from evidencekit.core.model import Record
@@ -84,6 +84,15 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, raw: bo
     from evidencekit.core.safe_cells import csv_text
 
     return csv_text(columns, rows, raw=raw)
+
+
+def csv_pieces(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, raw: bool = False
+) -> Iterator[str]:
+    """:func:`to_csv`'s text a line at a time (for writing a large export as it is made)."""
+    from evidencekit.core.safe_cells import csv_pieces as pieces
+
+    return pieces(columns, rows, raw=raw)
 
 
 # -- RIS ---------------------------------------------------------------------------

@@ -165,7 +165,9 @@ def source_from_bytes(
     decoded = decode_bytes(data, file=display, encoding=encoding)
     text = decoded.text
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:  # why the test: a second replace copies the whole text again
+            text = text.replace("\r", "\n")
     if "\ufeff" in text:  # why: concatenated exports carry a BOM at each part's start
         text = text.replace("\ufeff", "")
     if not text or text.isspace():

@@ -51,7 +51,9 @@ from evidencekit.core.records.export import (
     _merged_row as _merged_row,
 )
 from evidencekit.core.records.export import (
+    export_pieces,
     export_records,
+    write_export,
 )
 from evidencekit.core.records.imports import (
     import_files,
@@ -114,6 +116,7 @@ __all__ = [
     "completeness",
     "content_sha256",
     "counts_by_source",
+    "export_pieces",
     "export_records",
     "file_sha256",
     "import_files",
@@ -127,6 +130,7 @@ __all__ = [
     "primary_rank",
     "require_title_setting",
     "show_record",
+    "write_export",
 ]
 
 

@@ -25,9 +25,11 @@ class ClusterRow:
 def cluster_map(conn: sa.Connection) -> dict[str, ClusterRow]:
     """record_id → its cluster, for records the last run clustered."""
     t = schema.clusters
+    # Why .all(): one fetch of every row instead of a fetch per row (the result is small).
+    rows = conn.execute(sa.select(t.c.record_id, t.c.cluster_id, t.c.is_primary)).all()
     return {
-        row.record_id: ClusterRow(row.cluster_id, bool(row.is_primary))
-        for row in conn.execute(sa.select(t.c.record_id, t.c.cluster_id, t.c.is_primary))
+        record_id: ClusterRow(cluster_id, bool(is_primary))
+        for record_id, cluster_id, is_primary in rows
     }
 
 

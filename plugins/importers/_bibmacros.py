@@ -18,6 +18,7 @@ A value that does not parse as parts (stray characters) is kept as it was writte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 #: The deepest chain of macros defined by other macros that is followed.
@@ -30,8 +31,70 @@ _MONTHS = frozenset(
 Part = tuple[bool, str]
 
 
+_BRACE = re.compile(r"[\\{}]")
+_QUOTE = re.compile(r'[\\{}"]')
+
+
+def _closing(raw: str, i: int) -> int:
+    """Where the ``{…}`` or ``"…"`` part opening at ``raw[i]`` closes, or ``len(raw)``.
+
+    A backslash escapes the character after it. In ``{…}`` the first brace closes when
+    the braces balance; in ``"…"`` the first quote outside braces closes. Why a regex
+    over the delimiters: a loop over every character of every abstract was most of the
+    time of reading a BibTeX file.
+    """
+    skip = -1
+    if raw[i] == "{":
+        depth = 0
+        for match in _BRACE.finditer(raw, i):
+            at = match.start()
+            if at < skip:
+                continue
+            char = raw[at]
+            if char == "\\":
+                skip = at + 2
+            elif char == "{":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return at
+        return len(raw)
+    depth = 0
+    for match in _QUOTE.finditer(raw, i + 1):
+        at = match.start()
+        if at < skip:
+            continue
+        char = raw[at]
+        if char == "\\":
+            skip = at + 2
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            return at
+    return len(raw)
+
+
+def plain_braced(raw: str) -> str | None:
+    """The text of the commonest value, ``{text}`` with no brace or backslash inside
+    (what :meth:`MacroResolver.resolve` gives for it), else None."""
+    if (
+        raw[:1] == "{"
+        and raw[-1:] == "}"
+        and raw.count("}") == raw.count("{") == 1
+        and "\\" not in raw
+    ):
+        return raw[1:-1]
+    return None
+
+
 def split_value(raw: str) -> list[Part] | None:
     """The parts of a raw BibTeX value joined by ``#``, or None if it is not one."""
+    plain = plain_braced(raw)
+    if plain is not None:
+        return [(True, plain)]  # the commonest value: "{text}", no braces inside
     parts: list[Part] = []
     i, n = 0, len(raw)
     while True:
@@ -40,31 +103,8 @@ def split_value(raw: str) -> list[Part] | None:
         if i >= n:
             return parts if parts else [(True, "")]
         char = raw[i]
-        if char == "{":
-            depth, j = 0, i
-            while j < n:
-                if raw[j] == "\\":
-                    j += 2
-                    continue
-                if raw[j] == "{":
-                    depth += 1
-                elif raw[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j >= n:
-                return None
-            parts.append((True, raw[i + 1 : j]))
-            i = j + 1
-        elif char == '"':
-            depth, j = 0, i + 1
-            while j < n and not (raw[j] == '"' and depth == 0):
-                if raw[j] == "\\":
-                    j += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(raw[j], 0)
-                j += 1
+        if char == "{" or char == '"':
+            j = _closing(raw, i)
             if j >= n:
                 return None
             parts.append((True, raw[i + 1 : j]))
@@ -156,8 +196,9 @@ class MacroResolver:
             self.done[current] = "".join(text)
         return self.done[key], None
 
-    def resolve(self, raw: str, where: str) -> str:
-        """The text of a raw field value; ``where`` names the field in warnings."""
+    def resolve(self, raw: str, where: str | Callable[[], str]) -> str:
+        """The text of a raw field value; ``where`` names the field in warnings (or is a
+        function giving that name, called only when there is a warning)."""
         parts = split_value(raw)
         if parts is None:
             return raw.strip()
@@ -168,6 +209,7 @@ class MacroResolver:
                 continue
             text, problem = self._macro(value)
             if problem is not None:
-                self.warn(f"{where}: {problem}; that part of the field is left empty")
+                place = where if isinstance(where, str) else where()
+                self.warn(f"{place}: {problem}; that part of the field is left empty")
             out.append(text)
         return "".join(out)

@@ -249,6 +249,8 @@ def latex_to_text(value: str) -> str:
         text = text.replace("~", "\u00a0")
     text = text.replace(_OPEN, "{").replace(_CLOSE, "}").replace(_DOLLAR, "$")
     text = text.replace(_TILDE, "~").replace(_BACKSLASH, "\\")
+    if text.isascii():  # already NFC: skip the normalisation pass
+        return text
     return unicodedata.normalize("NFC", text)
 
 
@@ -286,4 +288,7 @@ def split_names(value: str) -> list[str]:
 
 def squash(value: str) -> str:
     """White space collapsed to single spaces."""
-    return _SPACE.sub(" ", value).strip()
+    # Why the test: most values have no run to collapse, and the regex pass costs more.
+    if "  " in value or "\t" in value or "\n" in value or "\r" in value:
+        value = _SPACE.sub(" ", value)
+    return value.strip()

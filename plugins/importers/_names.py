@@ -59,11 +59,35 @@ def _is_initials(token: str) -> bool:
     return "." in token and bool(_INITIALS.match(token))
 
 
+#: Names already parsed in this import: ``{value: (family, given) or None}``. Names
+#: repeat within an export (an author's every paper), and parsing is a pure function of
+#: the text. Emptied by :func:`clear_memo` when an import starts, and bounded.
+_MEMO: dict[str, tuple[str, str] | None] = {}
+MEMO_LIMIT = 200_000
+
+
+def clear_memo() -> None:
+    """Forget the names parsed so far (called when an import starts)."""
+    _MEMO.clear()
+
+
 def parse_name(value: str) -> Author | None:
     """One author from "Family, Given", "Family INITIALS" or "Given Family" forms.
 
     Corporate authors ("WHO Study Group") are kept whole as the family name.
     """
+    try:
+        parts = _MEMO[value]
+    except KeyError:
+        parts = _parse_name(value)
+        if len(_MEMO) < MEMO_LIMIT:
+            _MEMO[value] = parts
+    # A new Author each time: records own their authors (the import scrubs them in place).
+    return None if parts is None else Author(*parts)
+
+
+def _parse_name(value: str) -> tuple[str, str] | None:
+    """``(family, given)`` for :func:`parse_name`."""
     name = clean(value).strip(" ;,")
     if not name:
         return None
@@ -71,25 +95,25 @@ def parse_name(value: str) -> Author | None:
         family, given = name.split(",", 1)
         family, given = family.strip(), given.strip(" ,")
         if family:
-            return Author(family, given)
+            return family, given
         name = given
     if _CORPORATE.search(name) and len(name.split()) >= 2:
-        return Author(name, "")
+        return name, ""
     name = _HONORIFICS.sub("", name)
     tokens = name.split()
     if len(tokens) == 1:
-        return Author(tokens[0], "")
+        return tokens[0], ""
     # "Smith JA", "Adler D.G.", "van der Maas M", "Smith J A": initials last.
     cut = len(tokens)
     while cut > 1 and _is_initials(tokens[cut - 1]):
         cut -= 1
     if cut < len(tokens):
-        return Author(" ".join(tokens[:cut]), " ".join(tokens[cut:]))
+        return " ".join(tokens[:cut]), " ".join(tokens[cut:])
     # "Given Family" (with particles: "Ludwig van Beethoven").
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1].lower() in _PARTICLES:
         cut -= 1
-    return Author(" ".join(tokens[cut:]), " ".join(tokens[:cut]))
+    return " ".join(tokens[cut:]), " ".join(tokens[:cut])
 
 
 def parse_names(values: Iterable[str]) -> list[Author]:

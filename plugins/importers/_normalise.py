@@ -153,14 +153,50 @@ def normalise_pages(start: object, end: object = "") -> str:
     return f"{first_page}-{last_page}"
 
 
+#: Results of pure functions of a field's text already computed in this import (a
+#: journal's ISSNs, a MeSH heading: they repeat from record to record). Emptied by
+#: :func:`clear_memos` when an import starts; each holds at most ``MEMO_LIMIT`` entries.
+_IDENTIFIERS_MEMO: dict[str, tuple[list[str], list[str]]] = {}
+_KEYWORD_MEMO: dict[str, tuple[str, str]] = {}
+MEMO_LIMIT = 200_000
+
+
+def clear_memos() -> None:
+    """Forget the memoised field values (and names): called when an import starts, so a
+    file's parse only reuses what the same file repeats."""
+    _IDENTIFIERS_MEMO.clear()
+    _KEYWORD_MEMO.clear()
+    _clear_names()
+
+
 def split_identifiers(values: Iterable[object]) -> tuple[list[str], list[str]]:
     """ISSNs (``"1234-567X"``) and ISBNs (digits only) found in ``values``, in order."""
     issns: list[str] = []
     isbns: list[str] = []
+    memo = _IDENTIFIERS_MEMO
     for value in values:
         if not value:
             continue
         text = str(value)
+        found = memo.get(text)
+        if found is None:
+            found = _identifiers_in(text)
+            if len(memo) < MEMO_LIMIT:
+                memo[text] = found
+        for isbn in found[1]:
+            if isbn not in isbns:
+                isbns.append(isbn)
+        for issn in found[0]:
+            if issn not in issns:
+                issns.append(issn)
+    return issns, isbns
+
+
+def _identifiers_in(text: str) -> tuple[list[str], list[str]]:
+    """``(ISSNs, ISBNs)`` in one value, in order, each once."""
+    issns: list[str] = []
+    isbns: list[str] = []
+    if text:
         for match in _ISBN.finditer(text):
             digits = match.group(0).replace("-", "").replace(" ", "").replace("\u2010", "")
             if len(digits) in (10, 13) and digits.upper() not in isbns:
@@ -197,10 +233,17 @@ def unique(values: Iterable[str]) -> list[str]:
     """Non-empty cleaned values, first occurrence kept."""
     seen: set[str] = set()
     out: list[str] = []
+    memo = _KEYWORD_MEMO
     for value in values:
-        text = clean(value)
-        if text and text.lower() not in seen:
-            seen.add(text.lower())
+        known = memo.get(value) if type(value) is str else None
+        if known is None:
+            text = clean(value)
+            known = (text, text.lower())
+            if type(value) is str and len(memo) < MEMO_LIMIT:
+                memo[value] = known
+        text, key = known
+        if text and key not in seen:
+            seen.add(key)
             out.append(text)
     return out
 
@@ -210,6 +253,7 @@ def split_keywords(values: Iterable[str], separators: str = ";") -> list[str]:
     cleaned, duplicates (ignoring case) dropped, first occurrence kept."""
     out: list[str] = []
     seen: set[str] = set()
+    memo = _KEYWORD_MEMO
     for value in values:
         if not value:
             continue
@@ -218,16 +262,23 @@ def split_keywords(values: Iterable[str], separators: str = ";") -> list[str]:
             if sep in value:  # why the test: most values hold one keyword
                 parts = [piece for part in parts for piece in part.split(sep)]
         for part in parts:
-            text = clean(part)
-            if text:
-                key = text.lower()
-                if key not in seen:
-                    seen.add(key)
-                    out.append(text)
+            known = memo.get(part)
+            if known is None:
+                text = clean(part)
+                known = (text, text.lower())
+                if len(memo) < MEMO_LIMIT:
+                    memo[part] = known
+            text, key = known
+            if text and key not in seen:
+                seen.add(key)
+                out.append(text)
     return out
 
 
 # Names live in _names.py (which uses clean() above); re-exported for the importers.
+from evidencekit.plugins.importers._names import (  # noqa: E402
+    clear_memo as _clear_names,
+)
 from evidencekit.plugins.importers._names import (  # noqa: E402
     parse_name as parse_name,
 )

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from evidencekit.core import hookimpl
 from evidencekit.core.errors import RecordFormatError
 from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
-from evidencekit.plugins.importers._bibmacros import MacroResolver
+from evidencekit.plugins.importers._bibmacros import MacroResolver, plain_braced
 from evidencekit.plugins.importers._latex import latex_to_text, split_names, squash
 from evidencekit.plugins.importers._normalise import (
+    clear_memos,
     find_doi,
     make_record,
     normalise_doi,
@@ -80,13 +81,24 @@ def _authors(value: str) -> list[Author]:
     return authors
 
 
+def _place(line: int, key: str, field: str) -> Callable[[], str]:
+    """A function naming a field of an entry, for a warning."""
+    return lambda: f"line {line}: entry {key!r}, field {field.lower()!r}"
+
+
 def _resolve_fields(entry: Any, resolver: MacroResolver) -> Any:
     """Resolve macros, ``#`` joins and enclosing braces in every field of ``entry``."""
     line = (entry.start_line or 0) + 1
     for field in entry.fields:
-        if isinstance(field.value, str):
-            field.value = resolver.resolve(
-                field.value, f"line {line}: entry {entry.key!r}, field {field.key.lower()!r}"
+        value = field.value
+        if isinstance(value, str):
+            # Why first: most values are "{text}", which needs neither parsing nor a place.
+            plain = plain_braced(value)
+            # Why a function: the place is only needed for a warning, which is rare.
+            field.value = (
+                plain
+                if plain is not None
+                else resolver.resolve(value, _place(line, entry.key, field.key))
             )
     return entry
 
@@ -138,6 +150,22 @@ def _keywords(value: str) -> list[str]:
     return split_keywords([value], separators=";" if ";" in value else ",")
 
 
+#: Field values already decoded in this import (journals, years, keywords repeat from entry
+#: to entry); emptied when an import starts. Only short values are kept.
+_DECODED: dict[str, str] = {}
+_DECODED_LIMIT = 200_000
+
+
+def _decoded(value: str) -> str:
+    """``squash(latex_to_text(value))``, memoised for short values."""
+    text = _DECODED.get(value)
+    if text is None:
+        text = squash(latex_to_text(value))
+        if len(value) <= 200 and len(_DECODED) < _DECODED_LIMIT:
+            _DECODED[value] = text
+    return text
+
+
 def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
     """Map one bibtexparser entry onto the normalised record (raw fields kept)."""
     fields: dict[str, str] = {}
@@ -155,7 +183,7 @@ def to_record(entry: Any, line: int, fmt: str = "bibtex") -> Record:
         for name in names:
             value = fields.get(name)
             if value and value.strip():
-                return squash(latex_to_text(value))
+                return _decoded(value)
         return ""
 
     entry_type = entry.entry_type.lower()
@@ -251,6 +279,8 @@ class BibtexImporter(BaseImporter):
         from bibtexparser import model
 
         _check_entry_sizes(source)
+        clear_memos()
+        _DECODED.clear()
         # Why: bibtexparser's own log lines (from its child loggers, e.g.
         # bibtexparser.splitter) would print on stderr before our located error.
         logs = [

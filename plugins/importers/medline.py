@@ -18,6 +18,7 @@ from evidencekit.core.model import Author, Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
     clean,
+    clear_memos,
     find_doi,
     make_record,
     normalise_pages,
@@ -28,7 +29,7 @@ from evidencekit.plugins.importers._normalise import (
 from evidencekit.plugins.importers._tagged import (
     StrayLines,
     first_value,
-    iter_lines,
+    iter_line_blocks,
     records_or_error,
 )
 
@@ -43,66 +44,92 @@ def _tag_of(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _head_tag(head: str) -> str:
+    """The tag of a line beginning with ``head`` (its first five characters), or ``""``
+    when such a line is no tag line (as :func:`_tag_of` decides)."""
+    tagged = _tag_of(head)
+    return tagged[0] if tagged is not None else ""
+
+
 def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]]]:
-    """Yield ``(first line, {tag: [values]})`` per record (blank-line separated)."""
+    """Yield ``(first line, {tag: [values]})`` per record (blank-line separated).
+
+    A line indented by six spaces or a tab continues the value before it, and so does a
+    line that is neither a tag line nor blank (a wrapped line that lost its indentation);
+    outside a record such lines are reported once. A line of white space only ends the
+    record, whatever its indentation.
+    """
     record: dict[str, list[str]] | None = None
     last: list[str] | None = None
     # Continuation lines of the current value, joined once when it ends (a string join
     # per line was quadratic in the length of a value).
     parts: list[str] | None = None
     start = 0
+    number = 0
     stray = StrayLines()
-    for number, line in enumerate(iter_lines(source.text), 1):
-        if (
-            parts is not None
-            and not (line.startswith("      ") or line[:1] == "\t")
-            and (not line.strip() or _tag_of(line) is not None)
-        ):
-            last[-1] = " ".join(parts)  # type: ignore[index]
-            parts = None
-        if not line.strip():
+    heads: dict[str, str] = {}  # a line's first five characters -> its tag, or ""
+    for block in iter_line_blocks(source.text):
+        # The hot loop (once per line): the tests are inlined, commonest lines first.
+        for line in block:
+            number += 1
+            tag = heads.get(line[:5])
+            if tag is None:
+                tag = _head_tag(line[:5])
+                if len(heads) < 4096:  # why the bound: wrapped lines have any beginning
+                    heads[line[:5]] = tag
+            if tag:  # a tag line: "PMID- 1", "TI  - ...", "FAU - ..."
+                if parts is not None:
+                    last[-1] = " ".join(parts)  # type: ignore[index]
+                    parts = None
+                value = line[6:].strip()
+                if record is None:
+                    record = {}
+                    start = cursor.line = number
+                    cursor.record += 1
+                elif tag == "PMID" and "PMID" in record:
+                    # Why: two records without the blank line between them.
+                    source.warn(
+                        f"a second PMID line in the record starting on line {start}; "
+                        "taken as the start of a new record",
+                        number,
+                    )
+                    yield start, record
+                    record = {}
+                    start = cursor.line = number
+                    cursor.record += 1
+                values = record.get(tag)
+                if values is None:
+                    record[tag] = last = [value]
+                else:
+                    values.append(value)
+                    last = values
+                continue
+            elif line.startswith("      ") or line[:1] == "\t":
+                text = line.strip()
+                if text:  # a continuation line
+                    if last is not None:
+                        if parts is None:
+                            parts = [last[-1]] if last[-1] else []
+                        parts.append(text)
+                    else:
+                        stray.add(number, line)
+                    continue
+            elif line and not line.isspace():
+                if last is not None:  # a wrapped line that lost its indentation
+                    if parts is None:
+                        parts = [last[-1]] if last[-1] else []
+                    parts.append(line.strip())
+                else:
+                    stray.add(number, line)
+                continue
+            # A blank line (or white space only): the record ends.
+            if parts is not None:
+                last[-1] = " ".join(parts)  # type: ignore[index]
+                parts = None
             if record is not None:
                 yield start, record
                 record = None
-                last = None
-            continue
-        if line.startswith("      ") or line[:1] == "\t":
-            if last is not None:
-                if parts is None:
-                    parts = [last[-1]] if last[-1] else []
-                parts.append(line.strip())
-            else:
-                stray.add(number, line)
-            continue
-        tagged = _tag_of(line)
-        if tagged is None:
-            if last is not None:  # a wrapped line that lost its indentation
-                if parts is None:
-                    parts = [last[-1]] if last[-1] else []
-                parts.append(line.strip())
-            else:
-                stray.add(number, line)
-            continue
-        tag, value = tagged
-        if record is not None and tag == "PMID" and "PMID" in record:
-            # Why: two records without the blank line between them.
-            source.warn(
-                f"a second PMID line in the record starting on line {start}; "
-                "taken as the start of a new record",
-                number,
-            )
-            yield start, record
-            record = None
-        if record is None:
-            record = {}
-            start = cursor.line = number
-            cursor.record += 1
-        values = record.get(tag)
-        if values is None:
-            record[tag] = last = [value]
-        else:
-            values.append(value)
-            last = values
+            last = None
     if parts is not None and last is not None:
         last[-1] = " ".join(parts)
     stray.report(source, "MEDLINE")
@@ -190,6 +217,7 @@ class MedlineImporter(BaseImporter):
         return 0.6 if tagged >= 3 and ("\nUI  - " in head or "\n<1>" in head) else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
+        clear_memos()
         return records_or_error(
             lex(source, cursor),
             to_record,

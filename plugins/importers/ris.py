@@ -24,11 +24,12 @@ from evidencekit.core.model import Record
 from evidencekit.plugins.importers._base import BaseImporter, Cursor
 from evidencekit.plugins.importers._normalise import (
     clean,
+    clear_memos,
     find_doi,
     make_record,
     normalise_doi,
     normalise_pages,
-    parse_names,
+    parse_name,
     split_author_list,
     split_identifiers,
     split_keywords,
@@ -36,7 +37,7 @@ from evidencekit.plugins.importers._normalise import (
 from evidencekit.plugins.importers._tagged import (
     StrayLines,
     first_value,
-    iter_lines,
+    iter_line_blocks,
     outside_record_error,
     records_or_error,
     unfinished_record,
@@ -104,7 +105,6 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     line break). Raises RecordFormatError for a tag outside a record and for a file cut
     off inside its last record.
     """
-    lines = iter_lines(source.text)
     record: dict[str, list[str]] | None = None
     last: list[str] = []
     # Continuation lines of the current value, joined once when the value ends: joining
@@ -116,87 +116,88 @@ def lex(source: Any, cursor: Cursor) -> Iterator[tuple[int, dict[str, list[str]]
     number = 0
     tags = _TAGS
     loose = _STANDARD_TAG_LINE.search(source.head) is None
-    for line in lines:
-        number += 1
-        # The common case first, with as little work as possible: this loop runs once per
-        # line of the file. A tag line inside a record, neither TY nor ER.
-        if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+    for block in iter_line_blocks(source.text):
+        for line in block:
+            number += 1
+            # The common case first, with as little work as possible: this loop runs once per
+            # line of the file. A tag line inside a record, neither TY nor ER.
+            if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+                if parts is not None:
+                    last[-1] = "\n".join(parts)
+                    parts = None
+                if record is not None and tag != "ER" and tag != "TY":
+                    values = record.get(tag)
+                    if values is None:
+                        record[tag] = last = [line[6:].strip()]
+                    else:
+                        values.append(line[6:].strip())
+                        last = values
+                    continue
+                tagged: tuple[str, str] | None = (tag, line[6:].strip())
+            elif len(line) >= 4 and line[2] == " ":
+                tagged = _tag_of(line, loose)
+            else:
+                tagged = None
+            if tagged is None and line[:2] == "ER" and not line[2:].strip(" -"):
+                tagged = ("ER", "")  # "ER" alone on its line
+            if record is None:
+                if tagged is None:
+                    if line.strip():
+                        stray.add(number, line)
+                    continue
+                tag, value = tagged
+                if tag == "TY":
+                    _warn_after_end(source, after_end)
+                    after_end = []
+                    record = {"TY": [value]}
+                    last = record["TY"]
+                    start = cursor.line = number
+                    cursor.record += 1
+                    continue
+                if tag == "ER" and not after_end:
+                    stray.add(number, line)
+                    continue
+                if last_end and tag != "ER":
+                    # A tag after a record's ER belongs to no record: Ovid PsycINFO writes
+                    # "NL  - ..." there. A warning with its line once the next record starts;
+                    # if an ER comes first, a record lost its TY line: an error (below).
+                    after_end.append((number, line))
+                    continue
+                if after_end:
+                    number, line = after_end[0]
+                raise outside_record_error(
+                    source, line, number, last_end, "RIS", "TY  - ", "." + _format_hint(source)
+                )
+            if tagged is None:
+                text = line.strip()
+                if text:
+                    if parts is None:
+                        parts = [last[-1]] if last[-1] else []
+                    parts.append(text)
+                continue
             if parts is not None:
                 last[-1] = "\n".join(parts)
                 parts = None
-            if record is not None and tag != "ER" and tag != "TY":
-                values = record.get(tag)
-                if values is None:
-                    record[tag] = last = [line[6:].strip()]
-                else:
-                    values.append(line[6:].strip())
-                    last = values
-                continue
-            tagged: tuple[str, str] | None = (tag, line[6:].strip())
-        elif len(line) >= 4 and line[2] == " ":
-            tagged = _tag_of(line, loose)
-        else:
-            tagged = None
-        if tagged is None and line[:2] == "ER" and not line[2:].strip(" -"):
-            tagged = ("ER", "")  # "ER" alone on its line
-        if record is None:
-            if tagged is None:
-                if line.strip():
-                    stray.add(number, line)
-                continue
             tag, value = tagged
+            if tag == "ER":
+                last_end = number
+                yield start, record
+                record = None
+                continue
             if tag == "TY":
-                _warn_after_end(source, after_end)
-                after_end = []
+                warn_missing_end(source, start, number, "ER", "TY")
+                yield start, record
                 record = {"TY": [value]}
                 last = record["TY"]
                 start = cursor.line = number
                 cursor.record += 1
                 continue
-            if tag == "ER" and not after_end:
-                stray.add(number, line)
-                continue
-            if last_end and tag != "ER":
-                # A tag after a record's ER belongs to no record: Ovid PsycINFO writes
-                # "NL  - ..." there. A warning with its line once the next record starts;
-                # if an ER comes first, a record lost its TY line: an error (below).
-                after_end.append((number, line))
-                continue
-            if after_end:
-                number, line = after_end[0]
-            raise outside_record_error(
-                source, line, number, last_end, "RIS", "TY  - ", "." + _format_hint(source)
-            )
-        if tagged is None:
-            text = line.strip()
-            if text:
-                if parts is None:
-                    parts = [last[-1]] if last[-1] else []
-                parts.append(text)
-            continue
-        if parts is not None:
-            last[-1] = "\n".join(parts)
-            parts = None
-        tag, value = tagged
-        if tag == "ER":
-            last_end = number
-            yield start, record
-            record = None
-            continue
-        if tag == "TY":
-            warn_missing_end(source, start, number, "ER", "TY")
-            yield start, record
-            record = {"TY": [value]}
-            last = record["TY"]
-            start = cursor.line = number
-            cursor.record += 1
-            continue
-        values = record.get(tag)
-        if values is None:
-            record[tag] = last = [value]
-        else:
-            values.append(value)
-            last = values
+            values = record.get(tag)
+            if values is None:
+                record[tag] = last = [value]
+            else:
+                values.append(value)
+                last = values
     if parts is not None:
         last[-1] = "\n".join(parts)
     _warn_after_end(source, after_end)
@@ -224,7 +225,12 @@ def to_record(tags: dict[str, list[str]], line: int, fmt: str = "ris") -> Record
     author_values = tags.get("AU") or tags.get("A1") or []
     authors = []
     for value in author_values:
-        authors.extend(split_author_list(value) if ";" in value else parse_names([value]))
+        if ";" in value:
+            authors.extend(split_author_list(value))
+        else:
+            author = parse_name(value)
+            if author is not None:
+                authors.append(author)
     doi = find_doi(_all(tags, "DO", "DI"))
     if not doi:
         for value in _all(tags, "L3", "M3", "UR", "L2", "L1", "N1"):
@@ -298,6 +304,7 @@ class RisImporter(BaseImporter):
         return 0.4 if tagged >= 3 else 0.0
 
     def _read(self, source: Any, options: Mapping[str, Any], cursor: Cursor) -> Iterator[Record]:
+        clear_memos()
         return records_or_error(
             lex(source, cursor),
             to_record,

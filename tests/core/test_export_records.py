@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from evidencekit.core import export_records as ex
 from evidencekit.core import records as R
+from evidencekit.core.errors import PipelineError
 from evidencekit.core.importing import records_from_source, source_from_bytes
 from evidencekit.core.model import Author, Record
 from evidencekit.core.registry import build_registry
@@ -131,6 +132,43 @@ def test_store_export_all_round_trips_in_every_format(tmp_path: Path) -> None:
         assert rich.keywords == rich_record().keywords
         assert rich.authors == rich_record().authors
         assert by_title["Second record"].doi == "10.1000/b2"
+
+
+def test_an_export_written_to_a_file_is_the_text_export(tmp_path: Path) -> None:
+    # write_export (records export -o FILE) streams the entries; the file must hold
+    # exactly what export_records returns, with the final line break emit adds.
+    review = open_review(tmp_path)
+    again = Record(title="Second record", authors=[Author("Lee", "K")], year=2020)
+    records = [
+        rich_record(),
+        Record(
+            title="Second record",
+            authors=[Author("Lee", "Kim")],
+            year=2020,
+            doi="10.1000/b2",
+            keywords=["one"],
+        ),
+        again,
+    ]
+    R.import_records(review, records, source="MEDLINE", file="m.txt")
+    R.run_dedupe(review, "exact")
+    for fmt in ("csv", "ris", "bibtex"):
+        for all_records in (False, True):
+            text = R.export_records(review, fmt, all_records=all_records)
+            state: dict = {}
+            R.write_export(review, fmt, tmp_path / "out", all_records=all_records, state=state)
+            written = (tmp_path / "out").read_text("utf-8")
+            assert written == (text if text.endswith("\n") else text + "\n"), (fmt, all_records)
+            assert state == {"deduplicated": True, "unclustered": 0}
+            assert text.count("Second record") >= 1
+
+
+def test_a_refused_export_writes_no_file(tmp_path: Path) -> None:
+    review = open_review(tmp_path)
+    R.import_records(review, [rich_record()], source="MEDLINE", file="m.txt")
+    with pytest.raises(PipelineError, match="never de-duplicated"):
+        R.write_export(review, "csv", tmp_path / "out.csv", require_deduped=True)
+    assert not (tmp_path / "out.csv").exists()
 
 
 TEXT = (

@@ -85,6 +85,17 @@ def test_two_records_without_a_blank_line_are_split(load) -> None:
     assert "a second PMID line" in result.warnings[0]
 
 
+def test_a_blank_line_of_indentation_ends_the_record_after_its_last_value(load) -> None:
+    # A line of spaces only after a continuation line ended the record before the
+    # continuation was joined: the title lost it, and the next tag line crashed the import.
+    text = NBIB.replace("TA  - Sci Total Environ\n\n", "TA  - Sci Total\n      Environ\n       \n")
+    result = load(text)
+    assert [r.pmid for r in result] == ["28441597", "30000001"]
+    assert result[0].raw["TA"] == ["Sci Total Environ"]
+    assert result[1].provenance.line == 29
+    assert result.warnings == []
+
+
 def test_not_medline_at_all(load) -> None:
     with pytest.raises(RecordFormatError, match="no MEDLINE record found"):
         load("some text\n", "x.nbib", format="medline")
