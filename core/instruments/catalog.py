@@ -78,6 +78,28 @@ def check_document(
     return problems
 
 
+#: Instruments found valid in this process, by content and by the scorers that checked them.
+#: Every command builds the catalogue (the shipped instruments and the review's own), and
+#: validating them against their schemas is most of its cost (~0.2 s): a process that runs
+#: several commands (a test session, a notebook, a server) validates each content once.
+#: Only success is remembered, so every error is found and located as before.
+_VALIDATED: set[tuple[Any, ...]] = set()
+
+
+def _validated_key(doc: YamlDocument, scorers: Mapping[str, Any] | None) -> tuple[Any, ...] | None:
+    """What validating ``doc`` depends on: its data and the scorers' classes (a checklist's
+    scoring block is checked by its scorer); None when the data cannot be keyed."""
+    import hashlib
+    import json
+
+    try:
+        text = json.dumps(doc.data, sort_keys=True, default=repr, ensure_ascii=False)
+    except (TypeError, ValueError):  # keys of mixed types, say: validate every time
+        return None
+    checked_by = None if scorers is None else tuple((n, type(scorers[n])) for n in sorted(scorers))
+    return (hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest(), checked_by)
+
+
 def load_instrument(
     source: Path | Any,
     *,
@@ -95,9 +117,13 @@ def load_instrument(
 
     display = name or str(source)
     doc = _read(source, display)
-    problems = check_document(doc, kinds=INSTRUMENT_KINDS, scorers=scorers)
-    if problems:
-        raise InstrumentError(problems)
+    key = _validated_key(doc, scorers)
+    if key is None or key not in _VALIDATED:
+        problems = check_document(doc, kinds=INSTRUMENT_KINDS, scorers=scorers)
+        if problems:
+            raise InstrumentError(problems)
+        if key is not None:
+            _VALIDATED.add(key)
     return build_instrument(doc.data, origin=origin, path=display, lines=doc.lines, scorers=scorers)
 
 
