@@ -75,15 +75,3 @@ def worked_example_run(tmp_path_factory) -> tuple[Path, object]:
     folder = copy_example(tmp_path_factory.mktemp("worked-example") / "peer-support")
     result = CliRunner().invoke(cli, ["run", "--review", str(folder), "--json"])
     return folder, result
-
-
-#: The session-scoped runs of the worked example: built once per test process.
-_SHARED_RUNS = {"worked_example_run", "ran_review"}
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """Tests sharing a session-scoped run of the worked example go to one xdist worker
-    (``--dist loadgroup``), so that run is built once in the suite, not once per worker."""
-    for item in items:
-        if _SHARED_RUNS & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("worked-example"))
