@@ -171,6 +171,10 @@ def _import_local(name: str, path: Path | None) -> object:
             sys.path.remove(str(path))
 
 
+#: How :func:`plugin_origin` begins a built-in plugin's origin.
+BUILTIN_ORIGIN = "builtin ("
+
+
 def plugin_origin(pm: pluggy.PluginManager, plugin: object) -> str:
     """Where a plugin came from: ``builtin``, ``local:NAME`` or ``DIST VERSION``."""
     name = pm.get_name(plugin) or repr(plugin)
@@ -178,5 +182,5 @@ def plugin_origin(pm: pluggy.PluginManager, plugin: object) -> str:
         if dist_plugin is plugin:
             return f"{dist.project_name} {dist.version} ({name})"
     if name.startswith(BUILTIN_PACKAGE + "."):
-        return f"builtin ({name})"
+        return f"{BUILTIN_ORIGIN}{name})"
     return name

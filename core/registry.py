@@ -24,10 +24,6 @@ KINDS: dict[str, str] = {
 }
 
 
-#: How :func:`~evidencekit.core.plugin_manager.plugin_origin` names a built-in plugin.
-BUILTIN_ORIGIN = "builtin ("
-
-
 class Registry:
     """Providers gathered from every registered plugin, checked for unique names."""
 
@@ -104,6 +100,7 @@ class Registry:
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
 
+        from evidencekit.core.plugin_manager import BUILTIN_ORIGIN
         from evidencekit.core.schema_validation import validation_messages
 
         # A built-in provider's schema is the package's own, checked against the metaschema
