@@ -27,9 +27,10 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     sys.dont_write_bytecode = False
 
-# The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests; `ran_review`
-# (the worked example run once per session) for the report tests.
-pytest_plugins = ["postgres_fixture", "report_review"]
+# The `postgres` fixture (a throwaway PostgreSQL cluster) for the store tests;
+# `worked_example_run` and `ran_review` (each a full run built once per session, in the
+# background) for the pipeline and report tests.
+pytest_plugins = ["postgres_fixture", "session_runs"]
 
 # Property tests (hypothesis): 50 inputs each in the everyday run, so the whole suite stays
 # within a few minutes on two cores; HYPOTHESIS_PROFILE=thorough tries 1,000 each (before a
@@ -60,18 +61,8 @@ def reference() -> Path:
 from worked_example import WORKED_EXAMPLE, copy_example  # noqa: E402,F401  (re-exported)
 
 
-@pytest.fixture(scope="session")
-def worked_example_run(tmp_path_factory) -> tuple[Path, object]:
-    """The worked example (docs/examples/peer-support) run once for the whole session:
-    (its folder, the CliRunner result of ``evidencekit run --json``).
-
-    The slowest tests share it instead of each running the pipeline again; a test that
-    changes the folder must work on a copy (``copy_example(tmp_path / "x", folder)``).
-    """
-    from click.testing import CliRunner
-
-    from evidencekit.core.cli import cli
-
-    folder = copy_example(tmp_path_factory.mktemp("worked-example") / "peer-support")
-    result = CliRunner().invoke(cli, ["run", "--review", str(folder), "--json"])
-    return folder, result
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` (the suite's longest: kill -9 runs, concurrent writers, the
+    biggest real exports) start first, the rest keep their order: a long test picked up
+    last would keep one core busy after the other has run out of work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

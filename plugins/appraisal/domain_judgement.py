@@ -123,9 +123,12 @@ class DomainJudgementScorer:
         problems: list[AnswerProblem] = []
         given = {k: ("" if is_unanswered(v) else str(v)) for k, v in answers.items()}
         _, asked = _effective(scheme, given)
+
+        def codes(item: str) -> str:  # the answers allowed, for a message (only then looked up)
+            return ", ".join(c for c in checklist.item(item).codes if c != na)
+
         for domain in scheme.domains:
             for question in domain.questions:
-                codes = [c for c in checklist.item(question.item).codes if c != na]
                 value = given.get(question.item, "")
                 if question.item not in asked:
                     if value not in ("", na):
@@ -146,7 +149,7 @@ class DomainJudgementScorer:
                             item=question.item,
                             message=f"question {question.item} of domain {domain.id} {missing}; "
                             "answer it (ni if the report gives no information)",
-                            allowed=", ".join(codes),
+                            allowed=codes(question.item),
                         )
                     )
                 elif value == na:
@@ -156,7 +159,7 @@ class DomainJudgementScorer:
                             value=value,
                             message="the question applies here (see its asked_if), so 'not "
                             "applicable' is not an answer to it",
-                            allowed=", ".join(codes),
+                            allowed=codes(question.item),
                         )
                     )
         return problems

@@ -215,6 +215,7 @@ def test_missing_answers_file(review):
 # ------------------------------------------------------------------ plots
 
 
+@pytest.mark.slow
 def test_plot_command_writes_svg_and_png(review, tmp_path):
     out = tmp_path / "plots"
     data = run_json(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from concurrency import check_store, make_review, run_writers
 
 WRITERS, DECISIONS, IMPORTS = 4, 15, 2
@@ -24,14 +25,17 @@ def _check(folder: Path) -> None:
     assert state["records"] == state["records_expected"]  # the shared file stored once
 
 
+@pytest.mark.slow
 def test_concurrent_writers_on_sqlite(tmp_path: Path) -> None:
     _check(make_review(tmp_path / "review"))
 
 
+@pytest.mark.slow
 def test_concurrent_writers_on_postgresql(tmp_path: Path, postgres) -> None:
     _check(make_review(tmp_path / "review", postgres.new_database()))
 
 
+@pytest.mark.slow
 def test_concurrent_first_imports_into_a_new_review(tmp_path: Path) -> None:
     """Four processes whose imports create the store at once: one store, all records."""
     from records_review import make_review as make

@@ -33,7 +33,10 @@ from worked_example import copy_example
 
 from evidencekit.core.cli import cli
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="kill -9 needs a POSIX system")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="kill -9 needs a POSIX system"),
+    pytest.mark.slow,
+]
 
 RECORDS = 1500
 

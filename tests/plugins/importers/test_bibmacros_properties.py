@@ -4,6 +4,7 @@ for any text of delimiters, escapes, ``#`` and words."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def reference_split(raw: str) -> list[tuple[bool, str]] | None:
         i += 1
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(st.text(st.sampled_from('{}"\\# \tab1\u00e9'), max_size=30))
 def test_values_split_as_read_character_by_character(raw: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def _wrapped(value: str, width: int) -> list[str]:
 _MEDLINE_TAGS = st.sampled_from(["TI", "AB", "FAU", "AU", "JT", "MH", "OT", "AD", "LID"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.lists(st.tuples(_MEDLINE_TAGS, _VALUE), max_size=8), min_size=1, max_size=5),
@@ -85,6 +87,7 @@ def test_medline_records_lex_back_to_their_fields(records, width, blank) -> None
 _RIS_TAGS = st.sampled_from(["TI", "AB", "AU", "KW", "T2", "N1", "PY", "UR"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.lists(st.tuples(_RIS_TAGS, _VALUE), max_size=8), min_size=1, max_size=5),

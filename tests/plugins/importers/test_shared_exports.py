@@ -68,6 +68,7 @@ def test_every_shared_export_is_listed(shared_exports: Path) -> None:
     assert files == set(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_shared_export_imports_completely(name: str, shared_exports: Path, registry) -> None:
     fmt, count, titled, authored, dated, with_doi, with_abstract = EXPECTED[name]

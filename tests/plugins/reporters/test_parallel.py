@@ -111,6 +111,7 @@ def test_a_child_that_dies_is_reported(four_cores: None) -> None:
         run_jobs([lambda: 1, lambda: os._exit(3)])
 
 
+@pytest.mark.slow
 @linux_only
 def test_figures_are_the_same_bytes_in_parallel_and_in_turn(
     tmp_path, four_cores: None, monkeypatch: pytest.MonkeyPatch
@@ -124,7 +125,7 @@ def test_figures_are_the_same_bytes_in_parallel_and_in_turn(
     def render(folder: str) -> dict[str, bytes]:
         out = tmp_path / folder
         out.mkdir()
-        paths = QualityPlots().render(report(12, 3), out, {"formats": ["svg", "png"]})
+        paths = QualityPlots().render(report(4, 2), out, {"formats": ["svg", "png"]})
         paths += PrismaDiagram().render(WITH_OTHER, out, {"formats": ["svg", "png", "pdf"]})
         return {p.name: p.read_bytes() for p in paths}
 
