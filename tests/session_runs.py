@@ -71,11 +71,14 @@ def _start(config: pytest.Config, name: str) -> None:
     )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    needed = {name for item in items for name in getattr(item, "fixturenames", ())}
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # After -m/-k deselection, so a run is started only when a selected test needs it.
+    if session.config.option.collectonly:
+        return
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     for name in RUNS:
         if name in needed:
-            _start(config, name)
+            _start(session.config, name)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
