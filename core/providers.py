@@ -194,6 +194,10 @@ class PipelineStep:
     #: or None when the step takes no ``provider:``. When set, ``check`` and the context
     #: receive the declared provider name (None when the review names none).
     provider_kind: str | None = None
+    #: Whether the step reads files earlier steps of the run wrote into the staging
+    #: folder. The run waits for earlier steps' deferred jobs (``StepContext.defer``:
+    #: figures) before such a step; a step that sets it False runs while they are drawn.
+    reads_staged_files: bool = True
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.

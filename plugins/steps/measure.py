@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
@@ -53,6 +52,7 @@ class MeasureStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 60
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         if not options.get("measure"):
@@ -78,7 +78,7 @@ class MeasureStep(PipelineStep):
             run_validity,
             table2,
         )
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.plugins.reporters._common import render_later
 
         options = context.options
         registry = context.review.registry
@@ -107,30 +107,16 @@ class MeasureStep(PipelineStep):
                 for a in analyses_opt or []
             ]
         formats = plot_formats(options.get("plots", True))
-
-        def validity() -> dict[str, Any]:
-            return run_validity(measure, ratings, units, analyses, registry)
-
-        def plots() -> list[Path]:
-            reporter = registry.get("reporter", "measure-plots")
+        if analyses:
+            data["validity"] = run_validity(measure, ratings, units, analyses, registry)
+            files.append(context.write_json("measure-validity.json", data["validity"]))
+        if formats:
+            # drawn beside the later steps (the run waits for them before the report)
             plot_options = registry.validate_options(
                 "reporter", "measure-plots", {"formats": formats}
             )
-            results = plot_results(measure, table)
-            return list(reporter.render(results, context.staging, plot_options))
-
-        # The validity analyses (scipy) and the plots (matplotlib) share nothing: run side by
-        # side on the machine's cores, as the figures are.
-        jobs = {"validity": validity, "plots": plots}
-        if not analyses:
-            del jobs["validity"]
-        if not formats:
-            del jobs["plots"]
-        done = dict(zip(jobs, run_jobs(list(jobs.values())), strict=True))
-        if "validity" in done:
-            data["validity"] = done["validity"]
-            files.append(context.write_json("measure-validity.json", done["validity"]))
-        files += [Path(path).name for path in done.get("plots", [])]
+            reporter = registry.get("reporter", "measure-plots")
+            files += render_later(context, reporter, plot_results(measure, table), plot_options)
         return StepOutcome(
             summary=f"{len(scores.to_dict()['units'])} units scored on {measure.ref}; "
             f"{len(analyses)} validity analyses",

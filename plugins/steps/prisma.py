@@ -86,6 +86,7 @@ class PrismaStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 70
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.screening import screening_config
@@ -97,14 +98,17 @@ class PrismaStep(PipelineStep):
 
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.prisma import prisma_fields, write_prisma
+        from evidencekit.plugins.reporters._common import preload
 
         options = context.options
+        preload(list(options.get("formats") or ["svg", "png", "pdf"]))
         result = write_prisma(
             context.review,
             context.staging,
             formats=options.get("formats"),
             dpi=options.get("dpi"),
             reporter=str(options.get("reporter") or "prisma-diagram"),
+            defer=context.defer,  # the diagram is drawn beside the report's first part
         )
         counts = result.counts
         if options.get("strict") and counts.problems:

@@ -57,6 +57,7 @@ class SynthesizeStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 50
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         for key in ("codings", "studies", "appraisal"):

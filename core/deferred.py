@@ -1,0 +1,195 @@
+"""Jobs a pipeline step hands to the run: drawn while later steps run.
+
+Why: a fresh run of the worked example spends most of its time drawing figures, and a
+step used to wait for its own figures before the next step started. A step that knows
+the names of the files a job will write hands the job to the run
+(:meth:`evidencekit.core.steps.StepContext.defer`); the run starts it in a forked child
+process at once and goes on with the next step, so the figures are drawn on the other
+core while the later steps compute. The run waits for every job before a step that reads
+files earlier steps wrote (``PipelineStep.reads_staged_files``, e.g. the report, which
+inlines the figures) and before it records ``run.json`` and publishes anything.
+
+A job writes its files into the run's staging folder itself (atomically, as the
+reporters do) and returns; only a short result (ok, or the error) comes back through a
+pipe, so a child never waits for the parent to read. A failed job fails the run, named
+by its step, and nothing is published: the run stops its other jobs and removes the
+staging folder as it does after any failed step. A child asks Linux to kill it when the
+run's process dies (``PR_SET_PDEATHSIG``), so a killed run leaves no job drawing on.
+
+Jobs run in turn in this process instead (when handed over, so nothing changes but the
+order in time) where a fork is unsafe or pointless: not Linux, no ``fork`` start method,
+another thread alive, one usable core, or ``EVIDENCEKIT_PLOT_PROCESSES=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evidencekit.core.errors import EvidencekitError, PipelineError
+
+#: The environment variable that caps the processes figures are drawn in (1: no fork).
+ENV = "EVIDENCEKIT_PLOT_PROCESSES"
+
+
+def usable_cores() -> int:
+    """How many processes may draw at once: 1 where forking is unsafe or impossible
+    (not Linux, no ``fork``, another thread alive), else the usable cores, capped by
+    ``EVIDENCEKIT_PLOT_PROCESSES``."""
+    import multiprocessing
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        # fork is safe and the default on Linux; elsewhere it is unsafe (macOS) or absent
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    wanted = os.environ.get(ENV, "").strip()
+    if wanted.isdigit():  # anything else is ignored, as an unset variable would be
+        cores = min(cores, max(1, int(wanted)))
+    return max(1, cores)
+
+
+@dataclass
+class _Job:
+    step: str  # "step 4 (appraise)": how an error names it
+    files: list[str]
+    process: Any = None
+    receive: Any = None
+
+
+class Deferred:
+    """The jobs handed over during one run (see the module's docstring)."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        self.jobs: list[_Job] = []
+
+    def pending(self) -> set[str]:
+        """The files of jobs not yet waited for."""
+        return {name for job in self.jobs for name in job.files}
+
+    def add(self, step: str, job: Callable[[], Any], files: Sequence[str]) -> None:
+        """Start ``job`` (it writes ``files`` into the staging folder) beside the run."""
+        entry = _Job(step, list(files))
+        if usable_cores() < 2:
+            _run_here(entry, job)
+            self._check(entry)
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        for stream in (sys.stdout, sys.stderr):  # else each child writes it again on exit
+            if stream is not None:
+                stream.flush()
+        receive, send = context.Pipe(duplex=False)
+        inherited = [receive, *(j.receive for j in self.jobs if j.receive is not None)]
+        entry.process = context.Process(target=_child, args=(send, job, inherited))
+        # Not a daemon, so it may fork in turn (a reporter shares its figures out); it
+        # never outlives this run: waited for, stopped, or killed with it (_child).
+        entry.process.start()
+        send.close()
+        entry.receive = receive
+        self.jobs.append(entry)
+
+    def wait(self) -> None:
+        """Wait for every job; raise the first failure (in the order they were handed
+        over) as a PipelineError naming its step, once all have ended."""
+        jobs, self.jobs = self.jobs, []
+        failures: list[str] = []
+        for entry in jobs:
+            try:
+                status, value = entry.receive.recv()
+            except EOFError:
+                entry.process.join()
+                status, value = (
+                    "error",
+                    (
+                        f"its figure process ended without a result (exit code "
+                        f"{entry.process.exitcode})"
+                    ),
+                )
+            finally:
+                entry.receive.close()
+            entry.process.join()
+            if status == "error":
+                failures.append(f"{entry.step} failed: {value}")
+            else:
+                try:
+                    self._check(entry)
+                except PipelineError as exc:
+                    failures.append(str(exc))
+        if failures:
+            raise PipelineError(failures[0])
+
+    def stop(self) -> None:
+        """End every job still running (a step failed: nothing will be published)."""
+        for entry in self.jobs:
+            if entry.process.is_alive():
+                entry.process.terminate()
+            entry.process.join()
+            entry.receive.close()
+        self.jobs = []
+
+    def _check(self, entry: _Job) -> None:
+        missing = [name for name in entry.files if not (self.staging / name).is_file()]
+        if missing:
+            raise PipelineError(
+                f"{entry.step} failed: files it listed were not written: {', '.join(missing)}"
+            )
+
+
+def _describe(exc: BaseException) -> str:
+    """An error as the run reports it: the message of ours, the type too of any other."""
+    if isinstance(exc, EvidencekitError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _run_here(entry: _Job, job: Callable[[], Any]) -> None:
+    try:
+        job()
+    except Exception as exc:  # as a child's error is reported
+        raise PipelineError(f"{entry.step} failed: {_describe(exc)}") from exc
+
+
+def _child(send: Any, job: Callable[[], Any], inherited: list[Any]) -> None:
+    """Run ``job`` and send back ("ok", None) or ("error", message): a few hundred bytes,
+    so the send never waits for the parent to read."""
+    _die_with_parent()
+    for receive in inherited:  # read ends held only because this process was forked
+        receive.close()
+    try:
+        job()
+        result: tuple[str, Any] = ("ok", None)
+    except Exception as exc:
+        result = ("error", _describe(exc)[:4000])
+    try:
+        send.send(result)
+    except BrokenPipeError:  # the parent is gone: nobody wants the result
+        os._exit(1)
+    finally:
+        send.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed (SIGKILL) when the process that forked this one dies."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
