@@ -6,8 +6,9 @@ the names of the files a job will write hands the job to the run
 (:meth:`evidencekit.core.steps.StepContext.defer`); the run starts it in a forked child
 process at once and goes on with the next step, so the figures are drawn on the other
 core while the later steps compute. The run waits for every job before a step that reads
-files earlier steps wrote (``PipelineStep.reads_staged_files``, e.g. the report, which
-inlines the figures) and before it records ``run.json`` and publishes anything.
+files earlier steps wrote (``PipelineStep.reads_staged_files``: the report waits for the
+jobs writing SVG files, which it inlines) and before it records ``run.json`` and publishes
+anything.
 
 A job writes its files into the run's staging folder itself (atomically, as the
 reporters do) and returns; only a short result (ok, or the error) comes back through a
@@ -100,10 +101,19 @@ class Deferred:
         entry.receive = receive
         self.jobs.append(entry)
 
-    def wait(self) -> None:
-        """Wait for every job; raise the first failure (in the order they were handed
-        over) as a PipelineError naming its step, once all have ended."""
-        jobs, self.jobs = self.jobs, []
+    def wait(self, patterns: Sequence[str] | None = None) -> None:
+        """Wait for every job (with ``patterns``, every job writing a file whose name
+        matches one of these glob patterns); raise the first failure (in the order they
+        were handed over) as a PipelineError naming its step, once all have ended."""
+        from fnmatch import fnmatchcase
+
+        def wanted(job: _Job) -> bool:
+            return patterns is None or any(
+                fnmatchcase(name, pattern) for name in job.files for pattern in patterns
+            )
+
+        jobs = [job for job in self.jobs if wanted(job)]
+        self.jobs = [job for job in self.jobs if not wanted(job)]
         failures: list[str] = []
         for entry in jobs:
             try:

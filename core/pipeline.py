@@ -297,8 +297,9 @@ def run_pipeline(
             if announce:
                 announce(f"[{step.index + 1}/{len(declared)}] {step.name}")
             assert staging is not None and deferred is not None and step.runner is not None
-            if getattr(step.runner.provider, "reads_staged_files", True):
-                deferred.wait()  # the figures of earlier steps, drawn beside them
+            reads = getattr(step.runner.provider, "reads_staged_files", True)
+            if reads:  # the figures of earlier steps it reads, drawn beside those steps
+                deferred.wait(None if reads is True else tuple(reads))
             ctx = StepContext(
                 review,
                 step.index,

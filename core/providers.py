@@ -195,9 +195,11 @@ class PipelineStep:
     #: receive the declared provider name (None when the review names none).
     provider_kind: str | None = None
     #: Whether the step reads files earlier steps of the run wrote into the staging
-    #: folder. The run waits for earlier steps' deferred jobs (``StepContext.defer``:
-    #: figures) before such a step; a step that sets it False runs while they are drawn.
-    reads_staged_files: bool = True
+    #: folder: True, False, or glob patterns of the names it reads (the report's:
+    #: ``("*.svg",)``). The run waits for earlier steps' deferred jobs
+    #: (``StepContext.defer``: figures) that write such files before the step runs; the
+    #: others are drawn while it runs.
+    reads_staged_files: bool | tuple[str, ...] = True
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.

@@ -69,8 +69,13 @@ def write_prisma(
     out = Path(out_dir)
     provider = registry.get("reporter", reporter)
     if defer is not None and callable(getattr(provider, "files", None)):
-        names = defer(partial(provider.render, counts, out, options), list(provider.files(options)))
-        files = [out / name for name in names]
+        # each format its own job: a step waiting for the SVG (the report) need not wait
+        # for the PDF, whose font subsetting takes longer than the rest
+        files = []
+        for fmt in options.get("formats") or [None]:
+            one = {**options, "formats": [fmt]} if fmt else options
+            job = partial(provider.render, counts, out, one)
+            files += [out / name for name in defer(job, list(provider.files(one)))]
     else:
         files = list(provider.render(counts, out, options))
     atomic_write_text(out / CSV_NAME, prisma_csv(counts))

@@ -79,9 +79,14 @@ class Read(PipelineStep):
         return StepOutcome("read", {"late": (context.staging / "late.txt").read_text()})
 
 
+class ReadLate(Read):
+    name = "read-late"
+    reads_staged_files = ("*.svg", "late.*")  # waits only for jobs writing these
+
+
 @hookimpl
 def evidencekit_pipeline_steps():
-    return [Draw(), Between(), Read()]
+    return [Draw(), Between(), Read(), ReadLate()]
 """
 
 
@@ -150,6 +155,16 @@ def test_in_this_process_with_one_plot_process(
     result = run(review_dir)
     assert result.exit_code == 0, result.output
     assert (review_dir / "outputs" / "late.txt").read_text() == f"drawn by {os.getpid()}"
+
+
+@linux_only
+def test_a_step_reading_some_files_waits_for_the_jobs_writing_them(review_dir: Path) -> None:
+    write_review(review_dir, "  - step: draw\n    options: {sleep: 1.0}\n  - step: read-late\n")
+    result = run(review_dir)
+    assert result.exit_code == 0, result.output
+    outputs = review_dir / "outputs"
+    read = json.loads((outputs / ".evidencekit" / "steps" / "read-late.json").read_text("utf-8"))
+    assert read["data"]["late"] == (outputs / "late.txt").read_text()
 
 
 @pytest.mark.parametrize("processes", ["1", "4"])
