@@ -174,6 +174,11 @@ def _run_here(entry: _Job, job: Callable[[], Any]) -> None:
 def _child(send: Any, job: Callable[[], Any], inherited: list[Any]) -> None:
     """Run ``job`` and send back ("ok", None) or ("error", message): a few hundred bytes,
     so the send never waits for the parent to read."""
+    import gc
+
+    # What this process shares with the run is frozen: the collector does not traverse it
+    # (and so copy its pages) again; only what the job makes is collected.
+    gc.freeze()
     _die_with_parent()
     for receive in inherited:  # read ends held only because this process was forked
         receive.close()

@@ -138,7 +138,9 @@ def preload(formats: Sequence[str]) -> None:
     import matplotlib.figure
     import matplotlib.textpath  # noqa: F401  (the quality plots' labels)
 
-    _load_backends(["png", *formats])  # Agg: every figure's tight bounding box
+    # Agg: every figure's tight bounding box. Not the PDF backend: it imports fontTools'
+    # subsetter, which only the one process saving a PDF needs.
+    _load_backends(["png", *(f for f in formats if f != "pdf")])
 
 
 def _tight_bbox(fig: Any) -> Any:

@@ -81,7 +81,7 @@ class SynthesizeStep(PipelineStep):
             table1_csv,
             table1_markdown,
         )
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.plugins.reporters._common import preload
 
         options = context.options
         review = context.review
@@ -134,14 +134,23 @@ class SynthesizeStep(PipelineStep):
                 run["file"] = target
             formats = plot_formats(options.get("plots", True))
             if formats and name in ("vote-count", "subgroup"):
-                job = partial(self._plot, registry, context, name, result, counts[name], formats)
-                plots.append((run, job))
+                plots.append((run, name, result, counts[name], formats))
             run["files"] = files
             runs.append(run)
-        # Each plot needs only its method's result: drawn side by side on the machine's cores
-        # once every method has run, each plot's files after its method's own.
-        for (run, _), names in zip(plots, run_jobs([job for _, job in plots]), strict=True):
-            run["files"] += names
+        if plots:
+            # pyplot (which the synthesis plots use) imported here, once, not in each process
+            preload(plots[0][-1])
+            import matplotlib.pyplot  # noqa: F401
+        # Each plot needs only its method's result: drawn beside the later steps (the run
+        # waits for them before the report), each plot's files after its method's own.
+        for run, name, result, number, formats in plots:
+            plot = "shares" if name == "vote-count" else "subgroups"
+            # the attribute is a studies.csv column: data, so made safe to put in a file name
+            suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
+            suffix += f"-{number}" if number > 1 else ""
+            names = [f"synthesis-{plot}{suffix}.{fmt}" for fmt in formats]
+            job = partial(self._plot, registry, context, name, result, formats, names)
+            run["files"] += context.defer(job, names)
         summary = "; ".join(_summary(r) for r in runs)
         return StepOutcome(
             summary=summary,
@@ -156,10 +165,11 @@ class SynthesizeStep(PipelineStep):
         context: StepContext,
         name: str,
         result: dict[str, Any],
-        number: int,
         formats: list[str],
-    ) -> list[str]:
-        """Draw the shares (vote-count) or the subgroup dot plot into the staging folder."""
+        names: list[str],
+    ) -> None:
+        """Draw the shares (vote-count) or the subgroup dot plot into the staging folder,
+        as ``names`` (one a format)."""
         import tempfile
 
         plot = "shares" if name == "vote-count" else "subgroups"
@@ -168,17 +178,11 @@ class SynthesizeStep(PipelineStep):
         plot_options = registry.validate_options(
             "reporter", "synthesis-plots", {"plots": [plot], "formats": formats}
         )
-        # the attribute is a studies.csv column: data, so made safe to put in a file name
-        suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
-        suffix += f"-{number}" if number > 1 else ""
         # drawn into a private folder, then renamed: two subgroup plots must not collide
         with tempfile.TemporaryDirectory(dir=context.staging) as folder:
-            names = []
-            for drawn in reporter.render({key: result}, Path(folder), plot_options):
-                target = f"{drawn.stem}{suffix}{drawn.suffix}"
-                Path(drawn).replace(context.staging / target)
-                names.append(target)
-        return names
+            drawn = reporter.render({key: result}, Path(folder), plot_options)
+            for path, target in zip(drawn, names, strict=True):
+                Path(path).replace(context.staging / target)
 
 
 def _split(entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
