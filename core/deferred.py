@@ -3,12 +3,18 @@
 Why: a fresh run of the worked example spends most of its time drawing figures, and a
 step used to wait for its own figures before the next step started. A step that knows
 the names of the files a job will write hands the job to the run
-(:meth:`evidencekit.core.steps.StepContext.defer`); the run starts it in a forked child
-process at once and goes on with the next step, so the figures are drawn on the other
+(:meth:`evidencekit.core.steps.StepContext.defer`); the run starts it in another process at
+once and goes on with the next step, so the figures are drawn on the other
 core while the later steps compute. The run waits for every job before a step that reads
 files earlier steps wrote (``PipelineStep.reads_staged_files``: the report waits for the
 jobs writing SVG files, which it inlines) and before it records ``run.json`` and publishes
 anything.
+
+Where a job runs: a job that pickles (a reporter's ``render`` with its data) is sent to
+the run's drawing process (:mod:`evidencekit.core.deferred_server`), forked when the first
+step starts, which has imported what the jobs need (``PipelineStep.preloads``: matplotlib)
+on the other core during the early steps, so the run's own process never imports it; any
+other job (a closure) is forked from the run's process when handed over.
 
 A job writes its files into the run's staging folder itself (atomically, as the
 reporters do) and returns; only a short result (ok, or the error) comes back through a
@@ -26,7 +32,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,8 +69,9 @@ def usable_cores() -> int:
 class _Job:
     step: str  # "step 4 (appraise)": how an error names it
     files: list[str]
-    process: Any = None
+    process: Any = None  # forked from the run's process
     receive: Any = None
+    sent: int | None = None  # or the id of the job sent to the drawing process
 
 
 class Deferred:
@@ -73,6 +80,27 @@ class Deferred:
     def __init__(self, staging: Path) -> None:
         self.staging = staging
         self.jobs: list[_Job] = []
+        self.preloads: list[str] = []
+        self.server: Any = None
+        self.results: dict[int, tuple[str, str | None]] = {}  # replies not yet used
+        self.sent = 0
+        self.started = False
+
+    def start(self, steps: Sequence[Any], chosen: Container[int]) -> None:
+        """Fork the drawing process (:mod:`evidencekit.core.deferred_server`), which
+        imports the ``preloads`` of ``steps`` (planned steps, :class:`pipeline.Step`;
+        those whose index is in ``chosen`` will run) while the run goes on; once, and only
+        if there is something to import and a second core to do it on."""
+        if self.started:
+            return
+        self.started = True
+        runners = [s.runner for s in steps if s.runner is not None and s.index in chosen]
+        modules = [m for r in runners for m in getattr(r.provider, "preloads", ())]
+        self.preloads = list(dict.fromkeys(modules))
+        if self.preloads and usable_cores() >= 2:
+            from evidencekit.core.deferred_server import Server
+
+            self.server = Server(self.preloads)
 
     def pending(self) -> set[str]:
         """The files of jobs not yet waited for."""
@@ -85,6 +113,14 @@ class Deferred:
             _run_here(entry, job)
             self._check(entry)
             return
+        payload = _pickled(job) if self.server is not None else None
+        if payload is not None:
+            self.sent += 1
+            entry.sent = self.sent
+            self.server.submit(entry.sent, payload)
+            self.jobs.append(entry)
+            return
+        self._preload()  # here, once, so no forked job imports it again
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -116,6 +152,16 @@ class Deferred:
         self.jobs = [job for job in self.jobs if not wanted(job)]
         failures: list[str] = []
         for entry in jobs:
+            if entry.sent is not None:
+                status, value = self._reply(entry.sent)
+                if status == "error":
+                    failures.append(f"{entry.step} failed: {value}")
+                    continue
+                try:
+                    self._check(entry)
+                except PipelineError as exc:
+                    failures.append(str(exc))
+                continue
             try:
                 status, value = entry.receive.recv()
             except EOFError:
@@ -141,13 +187,38 @@ class Deferred:
             raise PipelineError(failures[0])
 
     def stop(self) -> None:
-        """End every job still running (a step failed: nothing will be published)."""
+        """End every job still running (a step failed: nothing will be published) and
+        the drawing process (once its jobs are done, after a run that succeeded)."""
         for entry in self.jobs:
+            if entry.process is None:
+                continue
             if entry.process.is_alive():
                 entry.process.terminate()
             entry.process.join()
             entry.receive.close()
+        if self.server is not None:
+            self.server.close(wait=not self.jobs)
+            self.server = None
         self.jobs = []
+
+    def _reply(self, job_id: int) -> tuple[str, str | None]:
+        """The drawing process's reply for ``job_id`` (others are kept for later)."""
+        while job_id not in self.results:
+            try:
+                other, status, value = self.server.receive()
+            except EOFError:
+                return "error", "the figure process ended without a result"
+            self.results[other] = (status, value)
+        return self.results.pop(job_id)
+
+    def _preload(self) -> None:
+        import importlib
+
+        while self.preloads:
+            try:
+                importlib.import_module(self.preloads.pop(0))
+            except Exception:  # noqa: S112 - a job that needs it will say what is wrong
+                continue
 
     def _check(self, entry: _Job) -> None:
         missing = [name for name in entry.files if not (self.staging / name).is_file()]
@@ -162,6 +233,16 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, EvidencekitError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def _pickled(job: Callable[[], Any]) -> bytes | None:
+    """``job`` pickled for the drawing process, or None (a closure, say)."""
+    import pickle
+
+    try:
+        return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
 
 
 def _run_here(entry: _Job, job: Callable[[], Any]) -> None:

@@ -280,6 +280,9 @@ def run_pipeline(
                     )
                 upstream = finger["hash"]
                 continue
+            if not earlier_ran and deferred is not None:  # it and every later step run:
+                # what their figures need is imported beside them, where they will be drawn
+                deferred.start(declared[declared.index(step) :], chosen)
             earlier_ran = True
             if dry_run:
                 summaries.append(
@@ -383,7 +386,7 @@ def run_pipeline(
             )
     finally:
         if deferred is not None:
-            deferred.stop()  # a step failed: its figures are not wanted
+            deferred.stop()  # after a failed step, its figures are not wanted
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return RunResult(summaries, target, files, record)

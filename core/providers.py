@@ -200,6 +200,10 @@ class PipelineStep:
     #: (``StepContext.defer``: figures) that write such files before the step runs; the
     #: others are drawn while it runs.
     reads_staged_files: bool | tuple[str, ...] = True
+    #: Modules the step's deferred jobs import (matplotlib's, say): imported beforehand,
+    #: while the run's first steps run, in the process that will draw (see
+    #: ``evidencekit.core.deferred_server``).
+    preloads: tuple[str, ...] = ()
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.

@@ -119,28 +119,15 @@ def render_later(
     """Draw ``reporter``'s figures into the step's staging folder beside the later steps
     (``StepContext.defer``) when the reporter can name its files beforehand (a
     ``files(options)`` method), else now; the names of the files, in the reporter's order.
-
-    matplotlib and the backends are imported here first, once, so the process drawing the
-    figures (forked from this one) does not import them again, nor do later steps."""
+    (The step lists :data:`PRELOADS` in its ``preloads``.)"""
     if not callable(getattr(reporter, "files", None)):
         return [Path(path).name for path in reporter.render(results, context.staging, options)]
-    formats = list(options.get("formats") or FORMATS)
-    preload(formats)
     names = list(reporter.files(options))
     return context.defer(partial(reporter.render, results, context.staging, options), names)
 
 
-def preload(formats: Sequence[str]) -> None:
-    """Import what drawing a figure and saving it in ``formats`` imports."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.figure
-    import matplotlib.textpath  # noqa: F401  (the quality plots' labels)
-
-    # Agg: every figure's tight bounding box. Not the PDF backend: it imports fontTools'
-    # subsetter, which only the one process saving a PDF needs.
-    _load_backends(["png", *(f for f in formats if f != "pdf")])
+#: What a step that draws puts in its ``preloads`` (see ._preload).
+PRELOADS = ("evidencekit.plugins.reporters._preload",)
 
 
 def _tight_bbox(fig: Any) -> Any:

@@ -39,6 +39,7 @@ class AppraiseStep(PipelineStep):
     }
     order = 40
     reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its plots need
 
     #: review.yaml sections its result depends on (see core/pipeline_state.py).
     reads_sections = ("appraisal", "extraction")

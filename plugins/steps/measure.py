@@ -53,6 +53,7 @@ class MeasureStep(PipelineStep):
     }
     order = 60
     reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its plots need
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         if not options.get("measure"):

@@ -87,6 +87,7 @@ class PrismaStep(PipelineStep):
     }
     order = 70
     reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its diagram needs
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.screening import screening_config
@@ -98,10 +99,8 @@ class PrismaStep(PipelineStep):
 
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.prisma import prisma_fields, write_prisma
-        from evidencekit.plugins.reporters._common import preload
 
         options = context.options
-        preload(list(options.get("formats") or ["svg", "png", "pdf"]))
         result = write_prisma(
             context.review,
             context.staging,
