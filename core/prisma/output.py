@@ -69,13 +69,14 @@ def write_prisma(
     out = Path(out_dir)
     provider = registry.get("reporter", reporter)
     if defer is not None and callable(getattr(provider, "files", None)):
-        # each format its own job: a step waiting for the SVG (the report) need not wait
-        # for the PDF, whose font subsetting takes longer than the rest
-        files = []
-        for fmt in options.get("formats") or [None]:
-            one = {**options, "formats": [fmt]} if fmt else options
-            job = partial(provider.render, counts, out, one)
-            files += [out / name for name in defer(job, list(provider.files(one)))]
+        # the PDF a job of its own: a step waiting for the SVG (the report) need not wait
+        # for its font subsetting, which takes longer than the rest
+        formats = list(options.get("formats") or [])
+        shares = [[f for f in formats if f != "pdf"], [f for f in formats if f == "pdf"]]
+        for share in [s for s in shares if s] if formats else [[]]:
+            one = {**options, "formats": share} if share else options
+            defer(partial(provider.render, counts, out, one), list(provider.files(one)))
+        files = [out / name for name in provider.files(options)]  # in the formats' order
     else:
         files = list(provider.render(counts, out, options))
     atomic_write_text(out / CSV_NAME, prisma_csv(counts))
