@@ -137,6 +137,30 @@ class Deferred:
         entry.receive = receive
         self.jobs.append(entry)
 
+    def call(self, step: str, job: Callable[[], Any]) -> Any:
+        """``job()``, computed in the drawing process when it runs and the job pickles
+        (what the job imports is then imported there, during the early steps: the steps'
+        ``preloads``), else here. Its exception is raised here as it was raised there."""
+        import pickle
+
+        if self.server is None or usable_cores() < 2:
+            return job()
+        self.sent += 1
+        path = self.staging / f".result-{self.sent}.pickle"
+        payload = _pickled(_Returning(job, path))
+        if payload is None:
+            return job()
+        self.server.submit(self.sent, payload)
+        status, value = self._reply(self.sent)
+        if status == "error":
+            raise PipelineError(f"{step} failed: {value}")
+        with open(path, "rb") as handle:
+            ok, result = pickle.load(handle)
+        path.unlink()
+        if not ok:
+            raise result
+        return result
+
     def wait(self, patterns: Sequence[str] | None = None) -> None:
         """Wait for every job (with ``patterns``, every job writing a file whose name
         matches one of these glob patterns); raise the first failure (in the order they
@@ -233,6 +257,32 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, EvidencekitError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class _Returning:
+    """A job whose result (or exception) is pickled into ``path`` (:meth:`Deferred.call`)."""
+
+    job: Callable[[], Any]
+    path: Path
+
+    def __call__(self) -> None:
+        import pickle
+
+        try:
+            outcome: tuple[bool, Any] = (True, self.job())
+        except Exception as exc:
+            outcome = (False, exc)
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.loads(data)  # an exception that does not survive the way back
+        except Exception:
+            if outcome[0]:
+                raise
+            data = pickle.dumps((False, RuntimeError(_describe(outcome[1]))))
+        temporary = self.path.with_suffix(".partial")
+        temporary.write_bytes(data)
+        temporary.replace(self.path)
 
 
 def _pickled(job: Callable[[], Any]) -> bytes | None:

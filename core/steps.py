@@ -90,6 +90,15 @@ class StepContext:
             self.deferred.add(f"step {self.index + 1} ({self.name})", job, files)
         return list(files)
 
+    def call(self, job: Callable[[], Any]) -> Any:
+        """``job()``, computed in the run's drawing process when the job pickles (a
+        function and plain data): there, what it imports (the step's ``preloads``, e.g.
+        scipy) was imported beside the early steps, not on the way to the report. Its
+        result and exception come back pickled."""
+        if self.deferred is None:
+            return job()
+        return self.deferred.call(f"step {self.index + 1} ({self.name})", job)
+
 
 @dataclass(frozen=True)
 class StepOutcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from evidencekit.core import hookimpl
@@ -53,7 +54,8 @@ class MeasureStep(PipelineStep):
     }
     order = 60
     reads_staged_files = False
-    preloads = ("evidencekit.plugins.reporters._preload",)  # what its plots need
+    #: what its plots need; scipy.special, what the validity analyses' statistics need
+    preloads = ("evidencekit.plugins.reporters._preload", "scipy.special")
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         if not options.get("measure"):
@@ -109,7 +111,11 @@ class MeasureStep(PipelineStep):
             ]
         formats = plot_formats(options.get("plots", True))
         if analyses:
-            data["validity"] = run_validity(measure, ratings, units, analyses, registry)
+            # in the drawing process, where scipy (the analyses' statistics) was imported
+            # during the early steps; here if the job does not pickle
+            infos = {name: registry.info("validity-analysis", name) for name, _ in analyses}
+            job = partial(run_validity, measure, ratings, units, analyses, _Providers(infos))
+            data["validity"] = context.call(job)
             files.append(context.write_json("measure-validity.json", data["validity"]))
         if formats:
             # drawn beside the later steps (the run waits for them before the report)
@@ -124,6 +130,20 @@ class MeasureStep(PipelineStep):
             data=data,
             files=files,
         )
+
+
+class _Providers:
+    """The validity analyses' providers, as ``run_validity`` asks the registry for them:
+    plain data, so the job pickles."""
+
+    def __init__(self, infos: dict[str, Any]) -> None:
+        self.infos = infos
+
+    def get(self, kind: str, name: str) -> Any:
+        return self.infos[name].provider
+
+    def info(self, kind: str, name: str) -> Any:
+        return self.infos[name]
 
 
 @hookimpl
