@@ -37,7 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidencekit.core.errors import EvidencekitError, PipelineError
+from evidencekit.core.deferred_server import Server
+from evidencekit.core.deferred_server import describe as _describe
+from evidencekit.core.deferred_server import die_with_parent as _die_with_parent
+from evidencekit.core.errors import PipelineError
 
 #: The environment variable that caps the processes figures are drawn in (1: no fork).
 ENV = "EVIDENCEKIT_PLOT_PROCESSES"
@@ -98,8 +101,6 @@ class Deferred:
         modules = [m for r in runners for m in getattr(r.provider, "preloads", ())]
         self.preloads = list(dict.fromkeys(modules))
         if self.preloads and usable_cores() >= 2:
-            from evidencekit.core.deferred_server import Server
-
             self.server = Server(self.preloads)
 
     def pending(self) -> set[str]:
@@ -252,13 +253,6 @@ class Deferred:
             )
 
 
-def _describe(exc: BaseException) -> str:
-    """An error as the run reports it: the message of ours, the type too of any other."""
-    if isinstance(exc, EvidencekitError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
-
-
 @dataclass
 class _Returning:
     """A job whose result (or exception) is pickled into ``path`` (:meth:`Deferred.call`)."""
@@ -324,18 +318,3 @@ def _child(send: Any, job: Callable[[], Any], inherited: list[Any]) -> None:
         os._exit(1)
     finally:
         send.close()
-
-
-def _die_with_parent() -> None:
-    """Linux: be killed (SIGKILL) when the process that forked this one dies."""
-    import ctypes
-    import signal
-
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before the request took effect
-        os._exit(1)

@@ -23,6 +23,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from evidencekit.core.errors import EvidencekitError
+
 
 class Server:
     """The run's side of the drawing process."""
@@ -69,9 +71,7 @@ def _serve(requests: Any, results: Any, preloads: list[str], inherited: Any) -> 
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from evidencekit.core.deferred import _die_with_parent
-
-    _die_with_parent()
+    die_with_parent()
     inherited.close()  # the run's read end: only the run reads results
     for name in preloads:
         try:
@@ -115,16 +115,36 @@ def _work(job_id: int, payload: bytes, results: Any) -> None:
     import gc
     import pickle
 
-    from evidencekit.core.deferred import _describe, _die_with_parent
-
     gc.freeze()
-    _die_with_parent()
+    die_with_parent()
     try:
         pickle.loads(payload)()
         result: tuple[int, str, str | None] = (job_id, "ok", None)
     except Exception as exc:
-        result = (job_id, "error", _describe(exc)[:3000])
+        result = (job_id, "error", describe(exc)[:3000])
     try:
         results.send(result)
     except OSError:  # the run is gone: nobody wants the result
+        os._exit(1)
+
+
+def describe(exc: BaseException) -> str:
+    """An error as the run reports it: the message of ours, the type too of any other."""
+    if isinstance(exc, EvidencekitError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def die_with_parent() -> None:
+    """Linux: be killed (SIGKILL) when the process that forked this one dies."""
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request took effect
         os._exit(1)
