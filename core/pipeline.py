@@ -136,9 +136,6 @@ def _check(review: Review, step: Step) -> None:
         provider.check(review, step.options, provider=step.provider)
 
 
-# --------------------------------------------------------------------------- run
-
-
 def _crashed(step: Step, method: str, exc: Exception) -> str:
     origin = step.runner.origin if step.runner is not None else "?"
     return (
@@ -147,7 +144,7 @@ def _crashed(step: Step, method: str, exc: Exception) -> str:
     )
 
 
-def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
+def _outcome(step: Step, outcome: Any, staging: Path, pending: set[str]) -> StepOutcome:
     """The step's outcome, checked at the boundary: a malformed one names the plugin."""
     assert step.runner is not None
     who = f"pipeline-step {step.name!r} ({step.runner.origin})"
@@ -157,11 +154,9 @@ def _outcome(step: Step, outcome: Any, staging: Path) -> StepOutcome:
             "report this to the plugin's authors"
         )
     problems = outcome.problems()
-    missing = (
-        [f for f in outcome.files if isinstance(f, str) and not (staging / f).is_file()]
-        if not problems
-        else []
-    )
+    # (a step's deferred jobs, StepContext.defer, write their files later)
+    missing = [] if problems else [f for f in outcome.files if not (staging / f).is_file()]
+    missing = [f for f in missing if f not in pending]
     if missing:
         problems.append(f"files it lists were not written: {', '.join(missing)}")
     if problems:
@@ -219,6 +214,7 @@ def run_pipeline(
 
     from evidencekit.core import __version__
     from evidencekit.core import pipeline_state as state
+    from evidencekit.core.deferred import Deferred
 
     declared = plan(review)
     chosen = {s.index for s in select(declared, only, start)}
@@ -231,9 +227,11 @@ def run_pipeline(
     instruments = dict(review.section("instruments"))
     saved_now: dict[str, dict[str, Any]] = {}
     staging: Path | None = None
+    deferred: Deferred | None = None
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
+        deferred = Deferred(staging)
     upstream: str | None = None
     earlier_ran = False
     try:
@@ -282,6 +280,9 @@ def run_pipeline(
                     )
                 upstream = finger["hash"]
                 continue
+            if not earlier_ran and deferred is not None:  # it and every later step run:
+                # what their figures need is imported beside them, where they will be drawn
+                deferred.start(declared[declared.index(step) :], chosen)
             earlier_ran = True
             if dry_run:
                 summaries.append(
@@ -298,7 +299,10 @@ def run_pipeline(
                 continue
             if announce:
                 announce(f"[{step.index + 1}/{len(declared)}] {step.name}")
-            assert staging is not None and step.runner is not None
+            assert staging is not None and deferred is not None and step.runner is not None
+            reads = getattr(step.runner.provider, "reads_staged_files", True)
+            if reads:  # the figures of earlier steps it reads, drawn beside those steps
+                deferred.wait(None if reads is True else tuple(reads))
             ctx = StepContext(
                 review,
                 step.index,
@@ -311,10 +315,11 @@ def run_pipeline(
                 instruments,
                 reports,
                 run={"evidencekit": __version__, "started": started, "steps": summaries},
+                deferred=deferred,
             )
             began = time.perf_counter()
             try:
-                outcome = _outcome(step, step.runner.provider.run(ctx), staging)
+                outcome = _outcome(step, step.runner.provider.run(ctx), staging, deferred.pending())
             except PipelineError as exc:
                 raise PipelineError(f"step {step.index + 1} ({step.name}) failed: {exc}") from exc
             except EvidencekitError:
@@ -350,6 +355,8 @@ def run_pipeline(
                 "fingerprint": finger,
             }
             upstream = finger["hash"]
+        if deferred is not None:
+            deferred.wait()  # every file written before anything is recorded or published
         finished = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         record = {
             "evidencekit": __version__,
@@ -378,6 +385,8 @@ def run_pipeline(
                 path, json.dumps({**saved, "finished": finished}, default=str, ensure_ascii=False)
             )
     finally:
+        if deferred is not None:
+            deferred.stop()  # after a failed step, its figures are not wanted
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return RunResult(summaries, target, files, record)

@@ -194,6 +194,16 @@ class PipelineStep:
     #: or None when the step takes no ``provider:``. When set, ``check`` and the context
     #: receive the declared provider name (None when the review names none).
     provider_kind: str | None = None
+    #: Whether the step reads files earlier steps of the run wrote into the staging
+    #: folder: True, False, or glob patterns of the names it reads (the report's:
+    #: ``("*.svg",)``). The run waits for earlier steps' deferred jobs
+    #: (``StepContext.defer``: figures) that write such files before the step runs; the
+    #: others are drawn while it runs.
+    reads_staged_files: bool | tuple[str, ...] = True
+    #: Modules the step's deferred jobs import (matplotlib's, say): imported beforehand,
+    #: while the run's first steps run, in the process that will draw (see
+    #: ``evidencekit.core.deferred_server``).
+    preloads: tuple[str, ...] = ()
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         """Plan-time check of the declared step; raise an ``EvidencekitError`` subclass.

@@ -51,6 +51,9 @@ class StepContext:
     #: The run so far: ``evidencekit`` (version), ``started``, ``steps`` (the summaries of
     #: the steps before this one: step, options, status, summary, files, seconds).
     run: dict[str, Any] = field(default_factory=dict)
+    #: The run's jobs drawn beside later steps (:mod:`evidencekit.core.deferred`); None
+    #: outside a run, where :meth:`defer` runs the job at once.
+    deferred: Any = None
 
     def path(self, value: str | os.PathLike[str]) -> Path:
         """A path from review.yaml, relative to the review folder."""
@@ -69,6 +72,32 @@ class StepContext:
         """Write ``text`` to ``name`` in the staging folder; return ``name``."""
         (self.staging / name).write_text(text, "utf-8")
         return name
+
+    def defer(self, job: Callable[[], Any], files: list[str]) -> list[str]:
+        """Hand ``job`` to the run, which may run it while later steps run; return
+        ``files``, the names of the files it writes into the staging folder, for the step
+        to list in its outcome as it would list files written already.
+
+        For work nothing later in the step reads, figures above all: the run waits for
+        the job before a step that reads earlier steps' files (the report) and before
+        publishing, and a failed job fails the run, named by this step. The job runs in a
+        forked process (:mod:`evidencekit.core.deferred`), so it must not change state
+        this process reads afterwards; it must write its files atomically.
+        """
+        if self.deferred is None:
+            job()
+        else:
+            self.deferred.add(f"step {self.index + 1} ({self.name})", job, files)
+        return list(files)
+
+    def call(self, job: Callable[[], Any]) -> Any:
+        """``job()``, computed in the run's drawing process when the job pickles (a
+        function and plain data): there, what it imports (the step's ``preloads``, e.g.
+        scipy) was imported beside the early steps, not on the way to the report. Its
+        result and exception come back pickled."""
+        if self.deferred is None:
+            return job()
+        return self.deferred.call(f"step {self.index + 1} ({self.name})", job)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ all drawn before any file is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,14 @@ def write_prisma(
     dpi: int | None = None,
     reporter: str = DEFAULT_REPORTER,
     counts: PrismaCounts | None = None,
+    defer: Callable[[Callable[[], Any], list[str]], list[str]] | None = None,
 ) -> PrismaOutput:
     """Compute the counts (unless given) and write the diagram, ``prisma.csv`` and
-    ``prisma.json`` (every count, problem and note) into ``out_dir``."""
+    ``prisma.json`` (every count, problem and note) into ``out_dir``.
+
+    With ``defer`` (a pipeline step's ``StepContext.defer``), a reporter that names its
+    files beforehand (``files(options)``) draws the diagram through it: beside the later
+    steps; the files are still listed in the same order."""
     from evidencekit.core.io import atomic_write_text
 
     counts = counts if counts is not None else prisma_counts(review)
@@ -61,7 +67,18 @@ def write_prisma(
     registry = review.registry
     options = registry.validate_options("reporter", reporter, options)
     out = Path(out_dir)
-    files = list(registry.get("reporter", reporter).render(counts, out, options))
+    provider = registry.get("reporter", reporter)
+    if defer is not None and callable(getattr(provider, "files", None)):
+        # the PDF a job of its own: a step waiting for the SVG (the report) need not wait
+        # for its font subsetting, which takes longer than the rest
+        formats = list(options.get("formats") or [])
+        shares = [[f for f in formats if f != "pdf"], [f for f in formats if f == "pdf"]]
+        for share in [s for s in shares if s] if formats else [[]]:
+            one = {**options, "formats": share} if share else options
+            defer(partial(provider.render, counts, out, one), list(provider.files(one)))
+        files = [out / name for name in provider.files(options)]  # in the formats' order
+    else:
+        files = list(provider.render(counts, out, options))
     atomic_write_text(out / CSV_NAME, prisma_csv(counts))
     data = {"fields": prisma_fields(counts), "counts": counts.to_dict()}
     atomic_write_text(out / JSON_NAME, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

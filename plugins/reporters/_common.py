@@ -107,6 +107,29 @@ def _load_backends(formats: Sequence[str]) -> None:
         importlib.import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}")
 
 
+def figure_files(options: Mapping[str, Any], plots: Sequence[str], prefix: str) -> list[str]:
+    """The names :func:`render_figures` writes for ``options``, in its order."""
+    formats = list(options.get("formats") or FORMATS)
+    return [f"{prefix}-{name}.{fmt}" for name in options.get("plots") or plots for fmt in formats]
+
+
+def render_later(
+    context: Any, reporter: Any, results: Any, options: Mapping[str, Any]
+) -> list[str]:
+    """Draw ``reporter``'s figures into the step's staging folder beside the later steps
+    (``StepContext.defer``) when the reporter can name its files beforehand (a
+    ``files(options)`` method), else now; the names of the files, in the reporter's order.
+    (The step lists :data:`PRELOADS` in its ``preloads``.)"""
+    if not callable(getattr(reporter, "files", None)):
+        return [Path(path).name for path in reporter.render(results, context.staging, options)]
+    names = list(reporter.files(options))
+    return context.defer(partial(reporter.render, results, context.staging, options), names)
+
+
+#: What a step that draws puts in its ``preloads`` (see ._preload).
+PRELOADS = ("evidencekit.plugins.reporters._preload",)
+
+
 def _tight_bbox(fig: Any) -> Any:
     """What ``bbox_inches="tight"`` computes (with its 0.1 inch pad), computed once."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -11,7 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.plugins.reporters._common import plot_options_schema, render_figures
+from evidencekit.plugins.reporters._common import (
+    figure_files,
+    plot_options_schema,
+    render_figures,
+)
 
 PLOTS = ("heatmap", "profile")
 #: Up to this many units the heat map prints each cell's score and every unit's name.
@@ -31,6 +35,10 @@ class MeasurePlots:
     name = "measure-plots"
     description = "Items × units heat map and profile plot of measure ratings (SVG, PNG)."
     options_schema = plot_options_schema(PLOTS)
+
+    def files(self, options: Mapping[str, Any]) -> list[str]:
+        """The names :meth:`render` writes with ``options``, in its order."""
+        return figure_files(options, PLOTS, "measure")
 
     def render(
         self, results: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]

@@ -159,6 +159,11 @@ class PrismaDiagram:
         "additionalProperties": False,
     }
 
+    def files(self, options: Mapping[str, Any]) -> list[str]:
+        """The names :meth:`render` writes with ``options``, in its order."""
+        stem = str(options.get("name") or "prisma")
+        return [f"{stem}.{fmt}" for fmt in options.get("formats") or FORMATS]
+
     def render(self, results: Any, out_dir: Path, options: Mapping[str, Any]) -> list[Path]:
         """Draw the diagram of ``results`` and write it in each format, atomically."""
         import matplotlib

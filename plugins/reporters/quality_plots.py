@@ -22,7 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
-from evidencekit.plugins.reporters._common import plot_options_schema, render_figures
+from evidencekit.plugins.reporters._common import (
+    figure_files,
+    plot_options_schema,
+    render_figures,
+)
 
 PLOTS = ("traffic-light", "summary")
 
@@ -153,6 +157,10 @@ class QualityPlots:
         PLOTS,
         prefix={"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "quality"},
     )
+
+    def files(self, options: Mapping[str, Any]) -> list[str]:
+        """The names :meth:`render` writes with ``options``, in its order."""
+        return figure_files(options, PLOTS, options.get("prefix", "quality"))
 
     def render(
         self, results: Mapping[str, Any], out_dir: Path, options: Mapping[str, Any]

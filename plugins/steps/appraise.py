@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from evidencekit.core import hookimpl
@@ -39,6 +38,8 @@ class AppraiseStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 40
+    reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its plots need
 
     #: review.yaml sections its result depends on (see core/pipeline_state.py).
     reads_sections = ("appraisal", "extraction")
@@ -69,6 +70,7 @@ class AppraiseStep(PipelineStep):
 
     def run(self, context: StepContext) -> StepOutcome:
         from evidencekit.core.appraisal import load_context, score_files, table_csv
+        from evidencekit.plugins.reporters._common import render_later
 
         options = _with_defaults(context.review, context.options)
         answers = options["answers"]
@@ -94,8 +96,8 @@ class AppraiseStep(PipelineStep):
             plot_options = registry.validate_options(
                 "reporter", "quality-plots", {"formats": formats}
             )
-            for path in reporter.render(data, context.staging, plot_options):
-                files.append(Path(path).name)
+            # drawn beside the later steps (the run waits for them before the report)
+            files += render_later(context, reporter, data, plot_options)
         grades = ", ".join(f"{n} {g}" for g, n in data["grades"].items())
         return StepOutcome(
             summary=f"{len(data['studies'])} studies appraised: {grades}", data=data, files=files

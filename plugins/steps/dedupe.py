@@ -27,6 +27,7 @@ class DedupeStep(PipelineStep):
     # The options are the deduplicator's own, checked against its schema in check().
     options_schema = {"type": "object"}
     order = 20
+    reads_staged_files = False
     provider_kind = "deduplicator"
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:

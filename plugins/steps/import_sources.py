@@ -19,6 +19,7 @@ class ImportStep(PipelineStep):
     description = "Import the search exports listed under 'sources:' into the review's store"
     options_schema = None  # it reads review.yaml's sources:, not options
     order = 10
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         sources = review.config.get("sources") or []

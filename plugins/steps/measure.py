@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from evidencekit.core import hookimpl
@@ -53,6 +53,9 @@ class MeasureStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 60
+    reads_staged_files = False
+    #: what its plots need; scipy.special, what the validity analyses' statistics need
+    preloads = ("evidencekit.plugins.reporters._preload", "scipy.special")
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         if not options.get("measure"):
@@ -78,7 +81,7 @@ class MeasureStep(PipelineStep):
             run_validity,
             table2,
         )
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.plugins.reporters._common import render_later
 
         options = context.options
         registry = context.review.registry
@@ -107,36 +110,40 @@ class MeasureStep(PipelineStep):
                 for a in analyses_opt or []
             ]
         formats = plot_formats(options.get("plots", True))
-
-        def validity() -> dict[str, Any]:
-            return run_validity(measure, ratings, units, analyses, registry)
-
-        def plots() -> list[Path]:
-            reporter = registry.get("reporter", "measure-plots")
+        if analyses:
+            # in the drawing process, where scipy (the analyses' statistics) was imported
+            # during the early steps; here if the job does not pickle
+            infos = {name: registry.info("validity-analysis", name) for name, _ in analyses}
+            job = partial(run_validity, measure, ratings, units, analyses, _Providers(infos))
+            data["validity"] = context.call(job)
+            files.append(context.write_json("measure-validity.json", data["validity"]))
+        if formats:
+            # drawn beside the later steps (the run waits for them before the report)
             plot_options = registry.validate_options(
                 "reporter", "measure-plots", {"formats": formats}
             )
-            results = plot_results(measure, table)
-            return list(reporter.render(results, context.staging, plot_options))
-
-        # The validity analyses (scipy) and the plots (matplotlib) share nothing: run side by
-        # side on the machine's cores, as the figures are.
-        jobs = {"validity": validity, "plots": plots}
-        if not analyses:
-            del jobs["validity"]
-        if not formats:
-            del jobs["plots"]
-        done = dict(zip(jobs, run_jobs(list(jobs.values())), strict=True))
-        if "validity" in done:
-            data["validity"] = done["validity"]
-            files.append(context.write_json("measure-validity.json", done["validity"]))
-        files += [Path(path).name for path in done.get("plots", [])]
+            reporter = registry.get("reporter", "measure-plots")
+            files += render_later(context, reporter, plot_results(measure, table), plot_options)
         return StepOutcome(
             summary=f"{len(scores.to_dict()['units'])} units scored on {measure.ref}; "
             f"{len(analyses)} validity analyses",
             data=data,
             files=files,
         )
+
+
+class _Providers:
+    """The validity analyses' providers, as ``run_validity`` asks the registry for them:
+    plain data, so the job pickles."""
+
+    def __init__(self, infos: dict[str, Any]) -> None:
+        self.infos = infos
+
+    def get(self, kind: str, name: str) -> Any:
+        return self.infos[name].provider
+
+    def info(self, kind: str, name: str) -> Any:
+        return self.infos[name]
 
 
 @hookimpl

@@ -54,6 +54,7 @@ class PrioritiseStep(PipelineStep):
         "properties": {"stage": {"type": "string", "minLength": 1}, "replay": _REPLAY},
     }
     order = 35
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.ranked_screening import settings

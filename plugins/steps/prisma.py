@@ -86,6 +86,8 @@ class PrismaStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 70
+    reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its diagram needs
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.screening import screening_config
@@ -105,6 +107,7 @@ class PrismaStep(PipelineStep):
             formats=options.get("formats"),
             dpi=options.get("dpi"),
             reporter=str(options.get("reporter") or "prisma-diagram"),
+            defer=context.defer,  # the diagram is drawn beside the report's first part
         )
         counts = result.counts
         if options.get("strict") and counts.problems:

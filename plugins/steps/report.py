@@ -54,6 +54,8 @@ class ReportStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 90
+    #: the figures it inlines; the run draws the others (PNG, PDF) while it runs
+    reads_staged_files = ("*.svg",)
     reads_sections = ("report", "title", "protocol", "sources", "id", "version")
 
     def inputs(self, review: Review, options: dict[str, Any]) -> dict[str, str]:

@@ -78,6 +78,7 @@ class ScreenStep(PipelineStep):
         },
     }
     order = 30
+    reads_staged_files = False
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         from evidencekit.core.screening import screening_config

@@ -57,6 +57,8 @@ class SynthesizeStep(PipelineStep):
         "additionalProperties": False,
     }
     order = 50
+    reads_staged_files = False
+    preloads = ("evidencekit.plugins.reporters._preload",)  # what its plots need
 
     def check(self, review: Review, options: dict[str, Any], provider: str | None = None) -> None:
         for key in ("codings", "studies", "appraisal"):
@@ -80,7 +82,6 @@ class SynthesizeStep(PipelineStep):
             table1_csv,
             table1_markdown,
         )
-        from evidencekit.plugins.reporters._parallel import run_jobs
 
         options = context.options
         review = context.review
@@ -133,14 +134,24 @@ class SynthesizeStep(PipelineStep):
                 run["file"] = target
             formats = plot_formats(options.get("plots", True))
             if formats and name in ("vote-count", "subgroup"):
-                job = partial(self._plot, registry, context, name, result, counts[name], formats)
-                plots.append((run, job))
+                plots.append((run, name, result, counts[name], formats))
             run["files"] = files
             runs.append(run)
-        # Each plot needs only its method's result: drawn side by side on the machine's cores
-        # once every method has run, each plot's files after its method's own.
-        for (run, _), names in zip(plots, run_jobs([job for _, job in plots]), strict=True):
-            run["files"] += names
+        # Each plot needs only its method's result: drawn beside the later steps (the run
+        # waits for them before the report), each plot's files after its method's own.
+        for run, name, result, number, formats in plots:
+            plot = "shares" if name == "vote-count" else "subgroups"
+            # the attribute is a studies.csv column: data, so made safe to put in a file name
+            suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
+            suffix += f"-{number}" if number > 1 else ""
+            names = [f"synthesis-{plot}{suffix}.{fmt}" for fmt in formats]
+            plot_options = registry.validate_options(
+                "reporter", "synthesis-plots", {"plots": [plot], "formats": formats}
+            )
+            reporter = registry.get("reporter", "synthesis-plots")
+            key = "vote_count" if name == "vote-count" else "subgroup"
+            job = partial(_plot, reporter, {key: result}, plot_options, context.staging, names)
+            run["files"] += context.defer(job, names)
         summary = "; ".join(_summary(r) for r in runs)
         return StepOutcome(
             summary=summary,
@@ -149,35 +160,19 @@ class SynthesizeStep(PipelineStep):
             report=synthesis_section(runs),
         )
 
-    @staticmethod
-    def _plot(
-        registry: Any,
-        context: StepContext,
-        name: str,
-        result: dict[str, Any],
-        number: int,
-        formats: list[str],
-    ) -> list[str]:
-        """Draw the shares (vote-count) or the subgroup dot plot into the staging folder."""
-        import tempfile
 
-        plot = "shares" if name == "vote-count" else "subgroups"
-        key = "vote_count" if name == "vote-count" else "subgroup"
-        reporter = registry.get("reporter", "synthesis-plots")
-        plot_options = registry.validate_options(
-            "reporter", "synthesis-plots", {"plots": [plot], "formats": formats}
-        )
-        # the attribute is a studies.csv column: data, so made safe to put in a file name
-        suffix = f"-{file_name_part(result.get('attribute', ''))}" if name == "subgroup" else ""
-        suffix += f"-{number}" if number > 1 else ""
-        # drawn into a private folder, then renamed: two subgroup plots must not collide
-        with tempfile.TemporaryDirectory(dir=context.staging) as folder:
-            names = []
-            for drawn in reporter.render({key: result}, Path(folder), plot_options):
-                target = f"{drawn.stem}{suffix}{drawn.suffix}"
-                Path(drawn).replace(context.staging / target)
-                names.append(target)
-        return names
+def _plot(
+    reporter: Any, results: dict[str, Any], options: dict[str, Any], staging: Path, names: list[str]
+) -> None:
+    """Draw one synthesis plot into ``staging`` as ``names`` (one a format). A function of
+    plain data, so the run can send it to the process that draws (it is pickled)."""
+    import tempfile
+
+    # drawn into a private folder, then renamed: two subgroup plots must not collide
+    with tempfile.TemporaryDirectory(dir=staging) as folder:
+        drawn = reporter.render(results, Path(folder), options)
+        for path, target in zip(drawn, names, strict=True):
+            Path(path).replace(staging / target)
 
 
 def _split(entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
