@@ -51,9 +51,7 @@ def safe_row(values: Iterable[Any], *, raw: bool = False) -> list[Any]:
         return cells
     # neutralise() called only for text that starts like a formula (rare): 2 million
     # cells in an export of 100,000 records.
-    return [
-        neutralise(v) if isinstance(v, str) and v[:1] in _FORMULA_CHARS else v for v in cells
-    ]
+    return [neutralise(v) if isinstance(v, str) and v[:1] in _FORMULA_CHARS else v for v in cells]
 
 
 def csv_text(
