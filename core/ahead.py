@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -48,8 +48,11 @@ class Ahead(Generic[T]):
     forked child; the even-numbered ones here, when asked for. Use as a context manager
     (the child is stopped on leaving) and ask for results in increasing order."""
 
-    def __init__(self, jobs: Sequence[Callable[[], T]]) -> None:
+    def __init__(self, jobs: Sequence[Callable[[], T]], here: Collection[int] = ()) -> None:
+        """``here``: jobs the child leaves alone (likely never asked for: run here if they
+        are)."""
         self.jobs = list(jobs)
+        self.here = frozenset(here)
         self.child: Any = None
         self.receive: Any = None
         self.received: dict[int, tuple[bool, Any]] = {}
@@ -65,7 +68,9 @@ class Ahead(Generic[T]):
                 if stream is not None:
                     stream.flush()
             self.receive, send = context.Pipe(duplex=False)
-            self.child = context.Process(target=_child, args=(send, self.jobs, self.receive))
+            self.child = context.Process(
+                target=_child, args=(send, self.jobs, self.here, self.receive)
+            )
             self.child.daemon = True  # never outlives this process
             self.child.start()
             send.close()
@@ -98,13 +103,17 @@ class Ahead(Generic[T]):
         return value if ok else self.jobs[k]()
 
 
-def _child(send: Any, jobs: list[Callable[[], Any]], receive: Any) -> None:
-    """Run the odd-numbered ``jobs`` in order, sending ``(ok, result)`` for each."""
+def _child(send: Any, jobs: list[Callable[[], Any]], here: Collection[int], receive: Any) -> None:
+    """Run the odd-numbered ``jobs`` in order (but those in ``here``), sending
+    ``(ok, result)`` for each."""
     import pickle
 
     receive.close()  # the read end this process holds only because it was forked
     try:
         for k in range(1, len(jobs), 2):
+            if k in here:
+                send.send_bytes(pickle.dumps((False, None)))
+                continue
             try:
                 data = pickle.dumps((True, jobs[k]()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:  # run again by the parent, which raises it

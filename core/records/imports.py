@@ -24,6 +24,7 @@ from evidencekit.core.records.storing import (
     _Ready,
     _store_batches,
     ready_rows,
+    stored_whole,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,13 +88,17 @@ def import_many(
         return ready_rows(spec, _read_file(spec, registry, require_title), None)
 
     # The files are parsed ahead, every second one by a forked child (core.ahead), while
-    # this process parses the others and stores each file's rows, in order.
-    with Ahead([lambda spec=spec: ready(spec) for spec in specs]) as ahead:
+    # this process parses the others and stores each file's rows, in order. A file stored
+    # whole already is not read again (unless replaced), so the child leaves it alone.
+    hashes = [file_sha256(spec.path) for spec in specs]
+    stored = stored_whole(review, set(hashes))
+    here = [k for k, spec in enumerate(specs) if hashes[k] in stored and not spec.replace]
+    with Ahead([lambda spec=spec: ready(spec) for spec in specs], here) as ahead:
 
         def batches() -> Iterable[_Batch]:
             for number, spec in enumerate(specs, 1):
                 progress("reading files", number - 1, len(specs))
-                yield _Batch(spec, file_sha256(spec.path), lambda k=number - 1: ahead.get(k))
+                yield _Batch(spec, hashes[number - 1], lambda k=number - 1: ahead.get(k))
             progress("reading files", len(specs), len(specs))
 
         # The importer front end checks titles itself (warning, or refusing the file).

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.errors import PipelineError, RecordFormatError
+from evidencekit.core.errors import EvidencekitError, PipelineError, RecordFormatError
 from evidencekit.core.model import Record
 from evidencekit.core.records.common import (
     ProgressFn,
@@ -260,6 +260,26 @@ def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
         already_present=last.record_count,
         earlier_sources=sorted({i.source for i in earlier}),
     )
+
+
+def stored_whole(review: Review, hashes: set[str]) -> set[str]:
+    """Which of these file hashes the review's store holds every record of (a re-import
+    of such a file is not read again: :func:`_already_imported`)."""
+    from evidencekit.core.store import open_store, rows, sqlite_file
+
+    store_path = sqlite_file(review)
+    if not hashes or (store_path is not None and not store_path.exists()):
+        return set()
+    out = set()
+    try:
+        with open_store(review, create=store_path is None) as store, store.read() as conn:
+            for sha in sorted(hashes):
+                earlier = rows.imports_of_file(conn, sha)
+                if earlier and sum(i.new_records for i in earlier) == earlier[-1].record_count:
+                    out.add(sha)
+    except EvidencekitError:  # only a hint: the import opens the store itself and says why
+        return set()
+    return out
 
 
 def _check_same_reading(conn: sa.Connection, batch: _Batch, stored_format: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,18 @@ def test_a_child_that_dies_leaves_its_jobs_to_this_process(two_cores: None) -> N
     with Ahead([lambda: 0, die, lambda: 2, lambda: os.getpid()]) as got:
         assert [got.get(k) for k in range(3)] == [0, 1, 2]
         assert got.get(3) == parent
+
+
+@linux_only
+def test_jobs_left_here_are_not_run_by_the_child(two_cores: None, tmp_path: Path) -> None:
+    def here_only() -> int:
+        if os.getpid() != parent:
+            (tmp_path / "run by the child").touch()
+        return os.getpid()
+
+    parent = os.getpid()
+    with Ahead([lambda: 0, here_only, lambda: 2, lambda: os.getpid()], here={1}) as got:
+        assert got.get(3) != parent  # 1 skipped, 3 made by the child
+    with Ahead([lambda: 0, here_only, lambda: 2], here={1}) as got:
+        assert got.get(1) == parent  # asked for after all: run here
+    assert not (tmp_path / "run by the child").exists()
