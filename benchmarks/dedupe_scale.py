@@ -39,6 +39,7 @@ import gzip
 import io
 import json
 import math
+import os
 import random
 import resource
 import subprocess
@@ -451,27 +452,32 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
         for path in sorted(folder.glob("*.ris"))
     ]
     review = open_review(folder)
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, main = time.perf_counter(), _cpu(), time.process_time()
     report = R.import_many(review, specs)
     result["import_s"] = time.perf_counter() - start
-    result["import_cpu_s"] = time.process_time() - cpu
+    result["import_cpu_s"] = _cpu() - cpu
+    result["import_main_cpu_s"] = time.process_time() - main
     result["peak_rss_import_mb"] = _peak_mb()
     result["records"] = report.records
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, main = time.perf_counter(), _cpu(), time.process_time()
     summary = R.run_dedupe(review, method="fuzzy")
     result["dedupe_s"] = time.perf_counter() - start
-    result["dedupe_cpu_s"] = time.process_time() - cpu
+    result["dedupe_cpu_s"] = _cpu() - cpu
+    result["dedupe_main_cpu_s"] = time.process_time() - main
     result["peak_rss_dedupe_mb"] = _peak_mb()
     result["find_duplicates_s"] = summary.stats.get("seconds_total", float("nan"))
     result["candidate_pairs"] = summary.stats.get("candidate_pairs")
     result["compared_pairs"] = summary.stats.get("compared_pairs")
     result["uncertain"] = summary.uncertain
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, main = time.perf_counter(), _cpu(), time.process_time()
     # The export `records export -o FILE` writes: one merged record per cluster, as CSV.
     R.write_export(review, "csv", folder / "export.csv")
     result["export_s"] = time.perf_counter() - start
-    result["export_cpu_s"] = time.process_time() - cpu
+    result["export_cpu_s"] = _cpu() - cpu
+    result["export_main_cpu_s"] = time.process_time() - main
     result["peak_rss_mb"] = _peak_mb()
+    # The largest forked child's own peak (it shares this process's pages until it writes).
+    result["peak_rss_child_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with open_store(review) as store:
         clustering = R.load_clustering(store)
     key_of = {rid: r.source_key for rid, r in clustering.records.items()}
@@ -493,6 +499,13 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
     if bib_dedupe:
         result.update(run_bib_dedupe(clustering, true))
     return result
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the forked readers,
+    preparers and exporters: ``core.ahead``, ``reporters._parallel``)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _peak_mb() -> float:
@@ -589,11 +602,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = results[-1]
         print(
-            f"{n:>7,}: import {r['import_s']:6.1f} s, dedupe {r['dedupe_s']:6.1f} s "
-            f"(find_duplicates {r['find_duplicates_s']:5.1f} s), export {r['export_s']:5.1f} s, "
-            f"total {_total(r):6.1f} s (CPU {_total(r, 'cpu_s'):6.1f} s; wall depends on what "
-            f"else the machine runs), peak {r['peak_rss_mb']:6.0f} MB (after import "
-            f"{r['peak_rss_import_mb']:.0f}, after dedupe {r['peak_rss_dedupe_mb']:.0f})",
+            f"{n:>7,}: import {r['import_s']:6.1f} s (CPU {r['import_cpu_s']:.1f}), dedupe "
+            f"{r['dedupe_s']:6.1f} s (CPU {r['dedupe_cpu_s']:.1f}; find_duplicates "
+            f"{r['find_duplicates_s']:5.1f} s), export {r['export_s']:5.1f} s (CPU "
+            f"{r['export_cpu_s']:.1f}), "
+            f"total {_total(r):6.1f} s (CPU {_total(r, 'cpu_s'):6.1f} s, of which this process "
+            f"{_total(r, 'main_cpu_s'):.1f} s; wall depends on what else the machine runs), "
+            f"peak {r['peak_rss_mb']:6.0f} MB (after import "
+            f"{r['peak_rss_import_mb']:.0f}, after dedupe {r['peak_rss_dedupe_mb']:.0f}; largest "
+            f"forked child {r.get('peak_rss_child_mb', 0):.0f}); load average "
+            f"{os.getloadavg()[0]:.1f}",
             file=sys.stderr,
             flush=True,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from evidencekit.core.model import Author, Provenance, Record
@@ -41,6 +41,27 @@ def merged_record(members: Sequence[Record]) -> Record:
                     setattr(merged, name, _copy_value(value))
                     break
     return merged
+
+
+def merged_view(members: Sequence[Record]) -> Record:
+    """What :func:`merged_record` returns, for reading only: the primary itself when no
+    field is filled from another record, else a shallow copy with the gaps filled. The
+    values are shared with the stored records, so the result must not be changed.
+
+    Why: an export only reads the merged records; copying every field of every record
+    was a fifth of the time of exporting 100,000 records.
+    """
+    primary = members[0]
+    filled: dict[str, Any] = {}
+    if len(members) > 1:
+        for name in COMPLETENESS_FIELDS:
+            if getattr(primary, name) in (None, "", []):
+                for other in members[1:]:
+                    value = getattr(other, name)
+                    if value not in (None, "", []):
+                        filled[name] = value
+                        break
+    return replace(primary, **filled) if filled else primary
 
 
 _ATOMS = (str, int, float, bool, type(None))
@@ -114,6 +135,10 @@ class Clustering:
 
     def merged(self, cluster_id: str) -> Record:
         return merged_record([self.records[r] for r in self.members[cluster_id]])
+
+    def merged_view(self, cluster_id: str) -> Record:
+        """:meth:`merged` without copying, for reading only (:func:`merged_view`)."""
+        return merged_view([self.records[r] for r in self.members[cluster_id]])
 
 
 def load_clustering(store: Store, *, with_raw: bool = False) -> Clustering:

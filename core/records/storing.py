@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidencekit.core.errors import PipelineError, RecordFormatError
+from evidencekit.core.errors import EvidencekitError, PipelineError, RecordFormatError
 from evidencekit.core.model import Record
 from evidencekit.core.records.common import (
     ProgressFn,
@@ -37,12 +37,25 @@ class _Parsed:
 
 
 @dataclass
+class _Ready:
+    """A parsed file's records as ``records`` rows (their ``import_id`` set when stored)."""
+
+    format: str
+    encoding: str | None
+    sha256: str
+    warnings: list[str]
+    ids: list[str]
+    rows: list[dict[str, Any]]
+
+
+@dataclass
 class _Batch:
-    """A file to import: its spec, content hash, and how to read its records."""
+    """A file to import: its spec, content hash, and how to read its records (parsed, or
+    made rows already by :func:`ready_rows`)."""
 
     spec: ImportSpec
     sha256: str
-    read: Callable[[], _Parsed]
+    read: Callable[[], _Parsed | _Ready]
 
 
 def _read_file(spec: ImportSpec, registry: Any, require_title: bool) -> _Parsed:
@@ -115,6 +128,28 @@ def _prepare(
     return prepared, warnings
 
 
+def ready_rows(spec: ImportSpec, parsed: _Parsed, check_titles: bool | None) -> _Ready:
+    """``parsed`` checked (:func:`_prepare`) and made ``records`` rows, ready to store.
+
+    Plain rows, not records: what a forked reader (``core.ahead``) sends back is pickled,
+    and rows of text pickle in a fraction of the time records do.
+    """
+    from evidencekit.core.store import rows
+
+    prepared, warnings = _prepare(spec, parsed, check_titles)
+    return _Ready(
+        parsed.format,
+        parsed.encoding,
+        parsed.sha256,
+        warnings,
+        [p[0] for p in prepared],
+        [
+            rows.record_row(rec, rid, 0, position=pos, source_key=key)
+            for rid, pos, key, rec in prepared
+        ],
+    )
+
+
 def _store_batches(
     review: Review,
     batches: Iterable[_Batch],
@@ -169,15 +204,16 @@ def _store_all(
                 if done is not None:  # the same content, every record stored: not read again
                     report.files.append(done)
                     continue
-            parsed = batch.read()
+            got = batch.read()
+            ready = got if isinstance(got, _Ready) else ready_rows(spec, got, check_titles)
+            del got
             file_options[batch.sha256] = dict(spec.options or {})
-            prepared, warnings = _prepare(spec, parsed, check_titles)
             if conn is None:  # take the write lock once the first file is parsed
                 if store is None:  # a new review: another process may have made it since
                     store = stack.enter_context(open_store(review, create=True))
                 conn = stack.enter_context(store.write())
-            report.files.append(_store_file(conn, spec, parsed, prepared, warnings, progress))
-            formats[parsed.format] = _origin(review, parsed.format)
+            report.files.append(_store_file(conn, spec, ready, progress))
+            formats[ready.format] = _origin(review, ready.format)
         if conn is not None:
             report.run_id = rows.add_run(
                 conn,
@@ -226,6 +262,26 @@ def _already_imported(conn: sa.Connection, batch: _Batch) -> FileImport | None:
     )
 
 
+def stored_whole(review: Review, hashes: set[str]) -> set[str]:
+    """Which of these file hashes the review's store holds every record of (a re-import
+    of such a file is not read again: :func:`_already_imported`)."""
+    from evidencekit.core.store import open_store, rows, sqlite_file
+
+    store_path = sqlite_file(review)
+    if not hashes or (store_path is not None and not store_path.exists()):
+        return set()
+    out = set()
+    try:
+        with open_store(review, create=store_path is None) as store, store.read() as conn:
+            for sha in sorted(hashes):
+                earlier = rows.imports_of_file(conn, sha)
+                if earlier and sum(i.new_records for i in earlier) == earlier[-1].record_count:
+                    out.add(sha)
+    except EvidencekitError:  # only a hint: the import opens the store itself and says why
+        return set()
+    return out
+
+
 def _check_same_reading(conn: sa.Connection, batch: _Batch, stored_format: str) -> None:
     """Refuse a re-import that asks for another format or other options than the first.
 
@@ -265,30 +321,25 @@ def _origin(review: Review, fmt: str) -> str:
 
 
 def _store_file(
-    conn: sa.Connection,
-    spec: ImportSpec,
-    parsed: _Parsed,
-    prepared: list[tuple[str, int, str, Record]],
-    warnings: list[str],
-    progress: ProgressFn,
+    conn: sa.Connection, spec: ImportSpec, ready: _Ready, progress: ProgressFn
 ) -> FileImport:
     from evidencekit.core.store import rows
 
     file = str(spec.path)
-    earlier = rows.imports_of_file(conn, parsed.sha256)
-    present = rows.existing_ids(conn, (p[0] for p in prepared)) if earlier else set()
-    new = [p for p in prepared if p[0] not in present]
+    earlier = rows.imports_of_file(conn, ready.sha256)
+    present = rows.existing_ids(conn, ready.ids) if earlier else set()
+    new = [row for rid, row in zip(ready.ids, ready.rows, strict=True) if rid not in present]
     result = FileImport(
         file=file,
         source=spec.source,
         kind=spec.kind,
-        format=parsed.format,
-        encoding=parsed.encoding,
-        sha256=parsed.sha256,
-        records=len(prepared),
+        format=ready.format,
+        encoding=ready.encoding,
+        sha256=ready.sha256,
+        records=len(ready.ids),
         new=len(new),
-        already_present=len(prepared) - len(new),
-        warnings=warnings,
+        already_present=len(ready.ids) - len(new),
+        warnings=ready.warnings,
         earlier_sources=sorted({i.source for i in earlier}),
     )
     if not new:
@@ -298,24 +349,20 @@ def _store_file(
         source=spec.source,
         kind=spec.kind,
         file=file,
-        sha256=parsed.sha256,
+        sha256=ready.sha256,
         date_searched=spec.date_searched,
-        format=parsed.format,
-        encoding=parsed.encoding,
-        record_count=len(prepared),
+        format=ready.format,
+        encoding=ready.encoding,
+        record_count=len(ready.ids),
         new_records=len(new),
-        warnings=warnings,
+        warnings=ready.warnings,
     )
     result.import_id = import_id
     chunk = 10_000
     for start in range(0, len(new), chunk):
         batch = new[start : start + chunk]
-        rows.add_records(
-            conn,
-            [
-                rows.record_row(rec, rid, import_id, position=pos, source_key=key)
-                for rid, pos, key, rec in batch
-            ],
-        )
+        for row in batch:
+            row["import_id"] = import_id
+        rows.add_records(conn, batch)
         progress(f"storing {Path(file).name}", start + len(batch), len(new))
     return result

@@ -86,35 +86,43 @@ def record_keys(p: Prepared, kinds: tuple[str, ...] = KEY_KINDS) -> list[list[st
     # picking a title's rarest words is a plain sort on a dict lookup.
     rarity = {w: k for k, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
     want = set(kinds)
+    use_doi, use_pmid = "doi" in want, "pmid" in want
+    use_start, use_end, use_rare = "title-start" in want, "title-end" in want, "title-rare" in want
+    use_author, use_page, use_year = (
+        "author-year" in want,
+        "volume-page" in want,
+        "title-year" in want,
+    )
+    rank_of = rarity.__getitem__
+    stop = STOPWORDS
     out: list[list[str]] = []
-    for k in range(len(p)):
+    # Plain lists, not the arrays: indexing an object array element by element is slow.
+    columns = (p.doi, p.pmid, titles, p.year, p.first_author, p.volume, p.page_start)
+    for doi, pmid, title, year, first, volume, page in zip(
+        *(c.tolist() if hasattr(c, "tolist") else list(c) for c in columns), strict=True
+    ):
         keys: list[str] = []
-        if "doi" in want and p.doi[k]:
-            keys.append("d|" + p.doi[k])
-        if "pmid" in want and p.pmid[k]:
-            keys.append("m|" + p.pmid[k])
-        title = titles[k]
+        if use_doi and doi:
+            keys.append("d|" + doi)
+        if use_pmid and pmid:
+            keys.append("m|" + pmid)
         words = title.split()
         if len(words) >= 2:
-            if "title-start" in want:
+            if use_start:
                 keys.append("s|" + " ".join(words[:3]))
-            if "title-end" in want and len(words) >= 4:
+            if use_end and len(words) >= 4:
                 keys.append("e|" + " ".join(words[-3:]))
-            if "title-rare" in want:
-                useful = sorted(
-                    {w for w in words if len(w) > 2 and w not in STOPWORDS},
-                    key=rarity.__getitem__,
-                )[:3]
+            if use_rare:
+                useful = sorted({w for w in words if len(w) > 2 and w not in stop}, key=rank_of)[:3]
                 useful.sort()
                 for x in range(len(useful)):
                     for y in range(x + 1, len(useful)):
                         keys.append(f"r|{useful[x]} {useful[y]}")
-        year = p.year[k]
-        if "author-year" in want and year and p.first_author[k]:
-            keys.append(f"a|{p.first_author[k]}|{year}")
-        if "volume-page" in want and p.volume[k] and p.page_start[k]:
-            keys.append(f"v|{p.volume[k]}|{p.page_start[k]}")
-        if "title-year" in want and title and year:
+        if use_author and year and first:
+            keys.append(f"a|{first}|{year}")
+        if use_page and volume and page:
+            keys.append(f"v|{volume}|{page}")
+        if use_year and title and year:
             keys.append(f"t|{year}|{title}")
         out.append(keys)
     return out

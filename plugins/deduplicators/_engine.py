@@ -92,7 +92,7 @@ def run(
     ids = check_ids(records)
     index = {rid: k for k, rid in enumerate(ids)}
     same, different = decision_pairs(decisions, index)
-    p = prepare(records)
+    p = prepare(records, workers)
     shared = 0
     if shared_title_floor is not None:
         shared = mark_shared_identifiers(p, shared_title_floor)

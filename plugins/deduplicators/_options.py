@@ -100,7 +100,10 @@ OPTIONS_SCHEMA: dict[str, Any] = {
         "workers": {
             "type": "integer",
             "default": -1,
-            "description": "threads for the string comparisons (-1: all cores)",
+            "description": (
+                "threads for the string comparisons, and processes preparing a batch of "
+                "20,000 records or more (-1: all cores)"
+            ),
         },
     },
 }

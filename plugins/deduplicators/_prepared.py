@@ -6,6 +6,7 @@ comparing is per candidate pair.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,8 +63,90 @@ class Prepared:
         return len(self.ids)
 
 
-def prepare(records: Sequence[Any]) -> Prepared:
-    """Normalise every record once. ``records`` are ``core.model.Record`` objects."""
+#: Records are prepared in forked processes, a slice each, from this many records on
+#: (for fewer, forking and sending the columns back cost more than they save).
+PARALLEL_FROM = 20_000
+
+
+def prepare(records: Sequence[Any], workers: int = 1) -> Prepared:
+    """Normalise every record once. ``records`` are ``core.model.Record`` objects.
+
+    ``workers`` other than 1 (-1: every core) prepares slices of a large batch side by
+    side in forked processes (``reporters._parallel``, which falls back to one process
+    where forking is not safe); the columns are the same either way.
+    """
+    import numpy as np
+
+    n = len(records)
+    parts = workers if workers > 0 else (os.cpu_count() or 1)
+    if parts > 1 and n >= PARALLEL_FROM:
+        from evidencekit.plugins.reporters._parallel import run_jobs
+
+        bounds = [n * k // parts for k in range(parts + 1)]
+        pieces = run_jobs(
+            [
+                lambda a=a, b=b: _record_columns(records[a:b])
+                for a, b in zip(bounds, bounds[1:], strict=False)
+            ]
+        )
+        c = {
+            key: (
+                np.concatenate([piece[key] for piece in pieces])
+                if isinstance(pieces[0][key], np.ndarray)
+                else [value for piece in pieces for value in piece[key]]
+            )
+            for key in pieces[0]
+        }
+    else:
+        c = _record_columns(records)
+    ids, title, tnum, tloose, tkind = c["ids"], c["title"], c["tnum"], c["tloose"], c["tkind"]
+    fams, names, first, nauth, year = c["fams"], c["names"], c["first"], c["nauth"], c["year"]
+    journal, volume, issue = c["journal"], c["volume"], c["issue"]
+    pstart, pend, pprefix, particle = c["pstart"], c["pend"], c["pprefix"], c["particle"]
+    dois, pmids, abstracts = c["dois"], c["pmids"], c["abstracts"]
+    recurring, conference = c["recurring"], c["conference"]
+
+    def col(values: list[str]) -> Any:
+        return np.array(values, dtype=object)
+
+    _mark_repeated_titles(title, volume, issue, recurring)
+
+    return Prepared(
+        ids=ids,
+        title=col(title),
+        title_length=np.array([len(t.split()) for t in title], dtype=np.int32),
+        title_numbers=col(tnum),
+        title_numbers_loose=col(tloose),
+        title_kind=col(tkind),
+        families=col(fams),
+        names=col(names),
+        first_author=col(first),
+        n_authors=nauth,
+        year=year,
+        journal=col(journal),
+        volume=col(volume),
+        issue=col(issue),
+        page_start=col(pstart),
+        page_end=col(pend),
+        page_prefixed=pprefix,
+        doi=col(dois),
+        pmid=col(pmids),
+        abstract=col(abstracts),
+        doi_shared=np.zeros(n, bool),
+        pmid_shared=np.zeros(n, bool),
+        journal_initials=col(["".join(w[0] for w in j.split()) for j in journal]),
+        journal_first=col([j.split(" ", 1)[0] for j in journal]),
+        title_chars=np.array([len(t) for t in title], dtype=np.int32),
+        recurring=recurring,
+        conference=conference,
+        page_article=particle,
+        cochrane=col([norm.cochrane_review(d) for d in dois]),
+        yearless_copy=_yearless_copies(title, volume, issue, year, fams),
+    )
+
+
+def _record_columns(records: Sequence[Any]) -> dict[str, Any]:
+    """:func:`prepare`'s per-record columns (lists, and arrays of numbers or flags)."""
     import numpy as np
 
     n = len(records)
@@ -116,44 +199,30 @@ def prepare(records: Sequence[Any]) -> Prepared:
         abstracts.append(
             norm.fold_quick((r.abstract or "")[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS]
         )
-
-    def col(values: list[str]) -> Any:
-        return np.array(values, dtype=object)
-
-    _mark_repeated_titles(title, volume, issue, recurring)
-
-    return Prepared(
-        ids=ids,
-        title=col(title),
-        title_length=np.array([len(t.split()) for t in title], dtype=np.int32),
-        title_numbers=col(tnum),
-        title_numbers_loose=col(tloose),
-        title_kind=col(tkind),
-        families=col(fams),
-        names=col(names),
-        first_author=col(first),
-        n_authors=nauth,
-        year=year,
-        journal=col(journal),
-        volume=col(volume),
-        issue=col(issue),
-        page_start=col(pstart),
-        page_end=col(pend),
-        page_prefixed=pprefix,
-        doi=col(dois),
-        pmid=col(pmids),
-        abstract=col(abstracts),
-        doi_shared=np.zeros(n, bool),
-        pmid_shared=np.zeros(n, bool),
-        journal_initials=col(["".join(w[0] for w in j.split()) for j in journal]),
-        journal_first=col([j.split(" ", 1)[0] for j in journal]),
-        title_chars=np.array([len(t) for t in title], dtype=np.int32),
-        recurring=recurring,
-        conference=conference,
-        page_article=particle,
-        cochrane=col([norm.cochrane_review(d) for d in dois]),
-        yearless_copy=_yearless_copies(title, volume, issue, year, fams),
-    )
+    return {
+        "ids": ids,
+        "title": title,
+        "tnum": tnum,
+        "tloose": tloose,
+        "tkind": tkind,
+        "fams": fams,
+        "names": names,
+        "first": first,
+        "nauth": nauth,
+        "year": year,
+        "journal": journal,
+        "volume": volume,
+        "issue": issue,
+        "pstart": pstart,
+        "pend": pend,
+        "pprefix": pprefix,
+        "particle": particle,
+        "dois": dois,
+        "pmids": pmids,
+        "abstracts": abstracts,
+        "recurring": recurring,
+        "conference": conference,
+    }
 
 
 #: Publication types of conference items, as the importers and exports name them.

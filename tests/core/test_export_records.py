@@ -8,6 +8,7 @@ tag for it), the RIS reference type, a book's series, an abstract's paragraphs.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,41 @@ def test_an_export_written_to_a_file_is_the_text_export(tmp_path: Path) -> None:
             assert written == (text if text.endswith("\n") else text + "\n"), (fmt, all_records)
             assert state == {"deduplicated": True, "unclustered": 0}
             assert text.count("Second record") >= 1
+
+
+def test_an_export_made_in_slices_by_two_processes_is_the_serial_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large export is made in slices, every second one by a forked child (core.ahead):
+    # the header once, the line breaks between entries at the slices' edges, the same
+    # text and the same file as one process makes.
+    import os
+
+    from evidencekit.core import ahead
+    from evidencekit.core.records import export
+
+    review = open_review(tmp_path)
+    records = [
+        Record(title=f"Record {k}", authors=[Author(f"Family{k % 3}", "A")], year=2000 + k)
+        for k in range(7)
+    ]
+    records.append(Record(title="Record 2", authors=[Author("Family2", "A")], year=2002))
+    R.import_records(review, records, source="MEDLINE", file="m.txt")
+    R.run_dedupe(review, "exact")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for fmt in ("csv", "ris", "bibtex"):
+        for all_records in (False, True):
+            monkeypatch.setenv(ahead.ENV, "1")
+            serial = R.export_records(review, fmt, all_records=all_records)
+            monkeypatch.delenv(ahead.ENV)
+            monkeypatch.setattr(export, "EXPORT_CHUNK", 2)
+            assert ahead.can_fork(2) == sys.platform.startswith("linux")
+            assert R.export_records(review, fmt, all_records=all_records) == serial
+            R.write_export(review, fmt, tmp_path / "out", all_records=all_records)
+            assert (tmp_path / "out").read_text("utf-8") == (
+                serial if serial.endswith("\n") else serial + "\n"
+            )
+            monkeypatch.setattr(export, "EXPORT_CHUNK", 5_000)
 
 
 def test_a_refused_export_writes_no_file(tmp_path: Path) -> None:
