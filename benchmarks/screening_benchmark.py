@@ -411,13 +411,19 @@ def report_from_log(args, defaults: dict) -> None:
     """Rebuild the tables from the per-run log (runs of several processes together)."""
     from evidencekit.core.simulation import DEFAULT_RETRAIN_LAG
 
-    rows: dict[str, dict[str, list[dict]]] = {}
+    # A later row of the same set, setting and seed replaces an earlier one: a rerun (the
+    # results are the same; the times are the later run's), or ASReview's in-process time
+    # added to a run first logged by --asreview-only.
+    latest: dict[tuple, dict] = {}
     for line in (OUT / "screening-runs.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
-        by = rows.setdefault(row["set"], {})
-        by.setdefault(row["config"], [])
-        if all(r["seed"] != row["seed"] for r in by[row["config"]]):
-            by[row["config"]].append(row)
+        latest[row["set"], row["config"], row["seed"]] = row
+    rows: dict[str, dict[str, list[dict]]] = {}
+    ours = {(name, seed) for name, config, seed in latest if config == "default"}
+    for (name, config, seed), row in sorted(latest.items()):
+        if config == "asreview" and (name, seed) not in ours:
+            continue  # compared on the seeds both ran (ASReview's cache may hold more)
+        rows.setdefault(name, {}).setdefault(config, []).append(row)
     seeds = min(len(by.get("default", [])) for by in rows.values())
     args.seeds = seeds
     # A grid setting equal to the defaults (left out of --grid-only runs) is the defaults'
