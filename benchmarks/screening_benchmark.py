@@ -55,7 +55,9 @@ DRIVER = Path(__file__).resolve().with_name("_asreview_inprocess.py")
 
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
 #: Every setting retrains after every record, as ASReview does; "svm" is elas_u4's model
-#: (with the records' keywords read too), the others change one thing in it. Logistic
+#: with the records' keywords read too and the balanced weights not rescaled (elas_u4
+#: rescales them; with rescale and without keywords our screener labels in ASReview's very
+#: order), the others change one or two things in it. Logistic
 #: regression was tried and left out: on OralHypoglycemics it took 37 s of CPU per
 #: simulation against 2.4 s for the SVM, and it was not better on any set it finished.
 #: elas_u4's settings, spelt out so the grid does not move when the defaults do.
