@@ -90,7 +90,9 @@ def evidencekit_stopping_rules() -> list[StoppingRule]:
     Each provider has ``name``, ``description``, ``options_schema`` and
     ``should_stop(history, options)`` returning whether screening may stop and
     the plain-language reason: ``history`` is a ``ScreeningHistory``, the answer a
-    ``StopVerdict`` (``evidencekit.core.prioritisation``).
+    ``StopVerdict`` (``evidencekit.core.prioritisation``). Optional:
+    ``first_stop(labels, n_total, n_prior, options)``, the fewest leading labels after
+    which ``should_stop`` says stop (or None), found faster; a simulation uses it.
     """
 
 

@@ -102,13 +102,36 @@ def rank(
             f"screener {name!r} ({info.origin}) returned "
             f"{type(result).__name__}, not a ranking; it cannot order a queue"
         )
-    expected = set(range(len(records))) - set(context.labels)
-    if len(result.order) != len(expected) or set(result.order) != expected:
+    if not _unlabelled_permutation(result.order, len(records), context.labels):
         raise RegistryError(
             f"screener {name!r} ({info.origin}) returned a ranking that is not "
             "a permutation of the unlabelled records; report this to its authors"
         )
     return result
+
+
+def _unlabelled_permutation(order: Sequence[int], n: int, labels: Any) -> bool:
+    """Whether ``order`` lists every unlabelled position of ``n`` exactly once and nothing
+    else (with NumPy: a simulation checks a ranking of every record after every label)."""
+    import numpy as np
+
+    if len(order) != n - len(labels):
+        return False
+    if not len(order):
+        return len(labels) == n
+    try:
+        positions = np.asarray(order)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if positions.ndim != 1 or positions.dtype.kind not in "iu":
+        return False
+    if positions.min() < 0 or positions.max() >= n:
+        return False
+    seen = np.zeros(n, dtype=bool)
+    seen[np.fromiter(labels, dtype=np.int64, count=len(labels))] = True
+    seen[positions] = True
+    # n - len(labels) positions, each in range and unlabelled: all distinct iff all are seen.
+    return bool(seen.all())
 
 
 def check_verdict(verdict: Any, name: str, origin: str) -> StopVerdict:

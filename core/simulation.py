@@ -188,7 +188,14 @@ def stopping_points(
         }
         options = registry.validate_options("stopping-rule", spec.name, spec.options)
         info = registry.info("stopping-rule", spec.name)
-        for k in range(max(n_prior, 1), n + 1):
+        # A rule may offer first_stop (the same answer as checking every length, found
+        # with fewer checks: the hypergeometric rule's); then only that length is checked.
+        first = getattr(info.provider, "first_stop", None)
+        lengths: Any = range(max(n_prior, 1), n + 1)
+        if first is not None:
+            at = first(labels_in_order, n, n_prior, options)
+            lengths = [] if at is None else [at]
+        for k in lengths:
             history = ScreeningHistory(labels_in_order[:k], n_total=n, n_prior=n_prior)
             verdict = check_verdict(
                 info.provider.should_stop(history, options), spec.name, info.origin

@@ -78,6 +78,42 @@ class Hypergeometric:
         "additionalProperties": False,
     }
 
+    def first_stop(
+        self, labels: Sequence[int], n_total: int, n_prior: int, options: Mapping[str, Any]
+    ) -> int | None:
+        """The fewest leading ``labels`` (at least ``max(n_prior, 1)``) after which
+        ``should_stop`` says stop, or None: the answer of checking every length in turn,
+        with far fewer checks.
+
+        Why it may skip: appending an irrelevant record never raises the p-value (every
+        sample keeps its relevant records and its pool and grows by one record, and the
+        sample of that record alone is added), so between two relevant records the verdict
+        can turn from continue to stop once and never back. Each such stretch is checked
+        at its end, and the first that stops there is bisected.
+        """
+        alpha = 1 - float(options.get("confidence", 0.95))
+        recall = float(options.get("recall", 0.95))
+
+        def stops(k: int) -> bool:
+            return p_value(labels[:k], n_total, recall, n_prior) < alpha
+
+        start = max(n_prior, 1)
+        # A stretch begins at `start` and after every relevant record (a length k with
+        # labels[k - 1] == 1) and ends just before the next one.
+        begins = [start] + [k for k in range(start + 1, len(labels) + 1) if labels[k - 1]]
+        for low, end in zip(begins, begins[1:] + [len(labels) + 1], strict=True):
+            high = end - 1
+            if low > high or not stops(high):
+                continue
+            while low < high:
+                middle = (low + high) // 2
+                if stops(middle):
+                    high = middle
+                else:
+                    low = middle + 1
+            return low
+        return None
+
     def should_stop(self, history: ScreeningHistory, options: Mapping[str, Any]) -> StopVerdict:
         recall = float(options.get("recall", 0.95))
         confidence = float(options.get("confidence", 0.95))

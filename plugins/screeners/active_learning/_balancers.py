@@ -20,9 +20,9 @@ class Balanced:
     """Irrelevant records together weigh ``1 / ratio`` of the relevant ones.
 
     With ``ratio`` 1 both classes weigh the same in total; a larger ratio favours the
-    relevant class more. Relevant records weigh 1, as in ASReview's ``balanced`` balancer
-    (its ``elas_u4`` model: ratio 9.8). With ``rescale`` the weights are instead rescaled
-    to sum to the number of records, which weakens the classifier's regularisation as
+    relevant class more. Relevant records weigh 1. With ``rescale`` the weights are then
+    rescaled to sum to the number of records, as ASReview's ``balanced`` balancer does
+    (its ``elas_u4`` model: ratio 9.8), which weakens the classifier's regularisation as
     labels accumulate (and makes liblinear's solver slower).
     """
 

@@ -74,6 +74,9 @@ class Svm:
 
     name = "svm"
     takes_seed = True
+    #: Sees the records only through inner products of their rows (L2 penalty), so the
+    #: screener may fold terms unique to one record (``_matrix.fold_unique_terms``).
+    inner_products_only = True
 
     def __init__(self, C: float = 0.11, seed: int = 0):  # noqa: N803 - scikit-learn's name
         if C <= 0:
@@ -97,6 +100,9 @@ class Logistic:
 
     name = "logistic"
     takes_seed = True
+    #: Sees the records only through inner products of their rows (L2 penalty), so the
+    #: screener may fold terms unique to one record (``_matrix.fold_unique_terms``).
+    inner_products_only = True
 
     def __init__(self, C: float = 1.0, seed: int = 0):  # noqa: N803
         if C <= 0:
@@ -152,6 +158,9 @@ class Ensemble:
             PARTS[m](seed=seed) if getattr(PARTS[m], "takes_seed", False) else PARTS[m]()
             for m in members
         ]
+        self.inner_products_only = all(
+            getattr(m, "inner_products_only", False) for m in self.members
+        )
 
     def fit(self, X: Any, y: Any, sample_weight: Any) -> None:  # noqa: N803
         for member in self.members:

@@ -105,6 +105,28 @@ class ActiveLearningScreener:
             cache[key] = extractor.transform(texts)
         return cache[key]
 
+    def training_matrix(self, X: Any, classifier: Any, cache: dict[str, Any]) -> Any:  # noqa: N803
+        """The matrix ``classifier`` is trained and scored on, and its labelled rows.
+
+        For a classifier that declares ``inner_products_only`` (an L2-penalised linear
+        model), the terms found in one record only are folded into one per record (the
+        same model, less work: ``_matrix.fold_unique_terms``). Both are cached beside the
+        features, so every retrain of a simulation reuses them.
+        """
+        from evidencekit.plugins.screeners.active_learning._matrix import (
+            LabelledRows,
+            fold_unique_terms,
+        )
+
+        folded = bool(getattr(classifier, "inner_products_only", False))
+        key = repr(("training", id(X), folded))
+        if key not in cache:
+            matrix = fold_unique_terms(X) if folded else X
+            # The features themselves stay cached under their own key, so X outlives this
+            # entry and its id cannot be reused while the entry is there.
+            cache[key] = (matrix, LabelledRows(matrix))
+        return cache[key]
+
     def screen(
         self, records: Sequence[Any], options: Mapping[str, Any], context: RankingContext
     ) -> Ranking:
@@ -117,7 +139,7 @@ class ActiveLearningScreener:
         parameters = {**settings, "seed": seed}
         X = self.features(records, settings, context.cache)  # noqa: N806 - the usual name
         labelled = np.fromiter(context.labels, dtype=np.int64, count=len(context.labels))
-        y = np.fromiter((context.labels[i] for i in labelled), dtype=np.int64, count=len(labelled))
+        y = np.fromiter(context.labels.values(), dtype=np.int64, count=len(labelled))
         mask = np.ones(len(records), dtype=bool)
         mask[labelled] = False
         candidates = np.flatnonzero(mask)
@@ -133,7 +155,8 @@ class ActiveLearningScreener:
                 "classifier", settings["classifier"], settings["classifier_options"], seed
             )
             balancer = make("balancer", settings["balancer"], settings["balancer_options"], seed)
-            classifier.fit(X[labelled], y, balancer.weights(y))
+            X, rows = self.training_matrix(X, classifier, context.cache)  # noqa: N806
+            classifier.fit(rows.rows(labelled), y, balancer.weights(y))
             scores = np.asarray(classifier.scores(X), dtype=float)
         order = query.order(scores, candidates, rng)
         return Ranking(order=order, scores=scores[order].tolist(), parameters=parameters)

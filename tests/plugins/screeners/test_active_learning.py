@@ -70,7 +70,9 @@ def test_same_seed_same_ranking_and_features_are_cached(registry):
     a = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}, 7, cache))
     b = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}, 7, {}))
     assert a.order == b.order
-    assert len(cache) == 1  # the feature matrix, reused by the next call
+    # The feature matrix, and the SVM's training form of it (unique terms folded, with
+    # its labelled rows), both reused by the next call.
+    assert len(cache) == 2
 
 
 def test_one_class_only_gives_a_seeded_random_order(registry):
@@ -181,3 +183,30 @@ def test_real_excerpt_ranks_better_than_random(registry):
     assert sum(known.values()) == 2
     ranking = ActiveLearningScreener().screen(data.records, {}, RankingContext(known, seed=0))
     assert sum(data.labels[i] for i in ranking.order[:20]) >= 5
+
+
+def test_folding_unique_terms_keeps_the_svm_and_its_scores():
+    """Terms found in one record only are folded into one per record for the linear
+    models: every inner product of two rows is kept, so the fit and the scores are too."""
+    import numpy as np
+    from scipy import sparse
+
+    from evidencekit.plugins.screeners.active_learning import _classifiers, _matrix
+
+    rng = np.random.default_rng(0)
+    X = sparse.random(60, 400, density=0.03, format="csr", random_state=1)  # noqa: N806
+    X.sort_indices()
+    folded = _matrix.fold_unique_terms(X)
+    assert folded.shape == X.shape and folded.nnz < X.nnz
+    assert np.allclose((folded @ folded.T).toarray(), (X @ X.T).toarray())
+    labelled = rng.permutation(60)[:40]
+    y = (rng.random(40) < 0.3).astype(int)
+    y[:2] = [0, 1]
+    weights = _balancers.Balanced(ratio=9.8).weights(y)
+    a, b = _classifiers.Svm(C=0.3, seed=2), _classifiers.Svm(C=0.3, seed=2)
+    a.fit(X[labelled], y, weights)
+    rows = _matrix.LabelledRows(folded)
+    rows.rows(labelled[:10])  # grown in two steps, as labels arrive
+    b.fit(rows.rows(labelled), y, weights)
+    assert np.allclose(a.scores(X), b.scores(folded), atol=1e-6)
+    assert (rows.rows(labelled[::-1]) != folded[labelled[::-1]]).nnz == 0  # another order

@@ -135,3 +135,22 @@ def test_parse_rule():
 
 def test_a_verdict_is_a_stop_verdict():
     assert isinstance(Hypergeometric().should_stop(ScreeningHistory([1], 10), {}), StopVerdict)
+
+
+@settings(deadline=None, max_examples=60)
+@given(screenings(), st.integers(0, 3), st.sampled_from([0.8, 0.95]))
+def test_first_stop_is_the_first_length_a_scan_stops_at(case, n_prior, confidence):
+    """first_stop skips lengths (the p-value never rises over irrelevant records); it must
+    give the length that checking every length in turn gives."""
+    labels, n_total, recall = case
+    rule, options = Hypergeometric(), {"recall": recall, "confidence": confidence}
+    n_prior = min(n_prior, len(labels))
+    scan = next(
+        (
+            k
+            for k in range(max(n_prior, 1), len(labels) + 1)
+            if rule.should_stop(ScreeningHistory(labels[:k], n_total, n_prior), options).stop
+        ),
+        None,
+    )
+    assert rule.first_stop(labels, n_total, n_prior, options) == scan
