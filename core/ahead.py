@@ -23,24 +23,15 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
+from evidencekit.core.forking import usable_cores
+
 T = TypeVar("T")
 ENV = "EVIDENCEKIT_PROCESSES"
 
 
 def can_fork(jobs: int) -> bool:
     """Whether :class:`Ahead` runs ``jobs`` jobs in a child process too."""
-    import multiprocessing
-    import threading
-
-    if jobs < 2 or not sys.platform.startswith("linux") or os.environ.get(ENV, "") == "1":
-        return False
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return cores >= 2
+    return jobs >= 2 and usable_cores(ENV) >= 2
 
 
 class Ahead(Generic[T]):

@@ -41,6 +41,7 @@ from evidencekit.core.deferred_server import Server
 from evidencekit.core.deferred_server import describe as _describe
 from evidencekit.core.deferred_server import die_with_parent as _die_with_parent
 from evidencekit.core.errors import PipelineError
+from evidencekit.core.forking import usable_cores as _usable_cores
 
 #: The environment variable that caps the processes figures are drawn in (1: no fork).
 ENV = "EVIDENCEKIT_PLOT_PROCESSES"
@@ -50,22 +51,7 @@ def usable_cores() -> int:
     """How many processes may draw at once: 1 where forking is unsafe or impossible
     (not Linux, no ``fork``, another thread alive), else the usable cores, capped by
     ``EVIDENCEKIT_PLOT_PROCESSES``."""
-    import multiprocessing
-    import threading
-
-    if not sys.platform.startswith("linux"):
-        # fork is safe and the default on Linux; elsewhere it is unsafe (macOS) or absent
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    wanted = os.environ.get(ENV, "").strip()
-    if wanted.isdigit():  # anything else is ignored, as an unset variable would be
-        cores = min(cores, max(1, int(wanted)))
-    return max(1, cores)
+    return _usable_cores(ENV)
 
 
 @dataclass

@@ -27,6 +27,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from evidencekit.core.forking import usable_cores
+
 T = TypeVar("T")
 ENV = "EVIDENCEKIT_PLOT_PROCESSES"
 #: True while run_jobs shares jobs out (children inherit it): the cores are taken, so a
@@ -36,22 +38,9 @@ _sharing = False
 
 def processes(jobs: int) -> int:
     """How many processes (this one included) to run ``jobs`` jobs in."""
-    import multiprocessing
-    import threading
-
-    if jobs < 2 or _sharing or not sys.platform.startswith("linux"):
-        # fork is safe and the default on Linux; elsewhere it is unsafe (macOS) or absent
+    if jobs < 2 or _sharing:
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    wanted = os.environ.get(ENV, "").strip()
-    if wanted.isdigit():  # anything else is ignored, as an unset variable would be
-        cores = min(cores, max(1, int(wanted)))
-    return max(1, min(cores, jobs))
+    return min(usable_cores(ENV), jobs)
 
 
 def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
