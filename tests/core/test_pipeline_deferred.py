@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crash_helpers import process_gone
 
 from evidencekit.core.cli import cli
 from evidencekit.core.deferred import ENV
@@ -143,14 +144,6 @@ def run(root: Path, *args: str):
     return CliRunner().invoke(cli, ["run", "--review", str(root), *args])
 
 
-def _gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        return True
-
-
 @linux_only
 @pytest.mark.parametrize("step", ["draw", "send"])
 def test_a_deferred_job_runs_beside_later_steps_and_is_waited_for(
@@ -248,7 +241,7 @@ def test_a_later_failure_stops_the_job_and_publishes_nothing(review_dir: Path, s
     if pid_file.exists():  # the job had started: it was ended, not left drawing
         job = int(pid_file.read_text())
         deadline = time.monotonic() + 10  # a drawing process's job dies with it: soon
-        while not _gone(job):
+        while not process_gone(job):
             assert time.monotonic() < deadline, "the job outlived its failed run by 10 s"
             time.sleep(0.05)
 
@@ -282,7 +275,7 @@ def test_a_job_does_not_outlive_its_killed_run(review_dir: Path, step: str) -> N
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 10
-    while not _gone(job):
+    while not process_gone(job):
         if time.monotonic() > deadline:
             os.kill(job, signal.SIGKILL)
             pytest.fail("the job outlived its killed run by 10 s")

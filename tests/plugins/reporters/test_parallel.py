@@ -8,6 +8,7 @@ import sys
 import threading
 
 import pytest
+from crash_helpers import process_gone
 
 from evidencekit.plugins.reporters import _parallel
 from evidencekit.plugins.reporters._parallel import ENV, processes, run_jobs
@@ -157,14 +158,6 @@ _parallel.run_jobs([waits, big])
 """
 
 
-def _gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        return True
-
-
 @linux_only
 def test_a_figure_process_does_not_outlive_its_killed_parent(tmp_path) -> None:
     """kill -9 of a run drawing figures leaves no child blocked on its result for ever
@@ -194,7 +187,7 @@ def test_a_figure_process_does_not_outlive_its_killed_parent(tmp_path) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 10
-    while not _gone(child):
+    while not process_gone(child):
         if time.monotonic() > deadline:
             os.kill(child, signal.SIGKILL)
             pytest.fail("the figure process outlived its killed parent by 10 s")
