@@ -29,7 +29,7 @@ def main() -> None:
 
     calls: list[list[float]] = []
     try:
-        import evidencekit.plugins.reporters._parallel as parallel
+        import evidencekit.core.parallel as parallel
     except ImportError:  # a commit from before figures were drawn side by side
         parallel = None
     original = parallel.run_jobs if parallel else None

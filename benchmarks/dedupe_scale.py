@@ -503,7 +503,7 @@ def run_one(folder: Path, bib_dedupe: bool) -> dict:
 
 def _cpu() -> float:
     """CPU seconds of this process and of its finished children (the forked readers,
-    preparers and exporters: ``core.ahead``, ``reporters._parallel``)."""
+    preparers and exporters: ``core.ahead``, ``core.parallel``)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 

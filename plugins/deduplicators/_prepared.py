@@ -72,7 +72,7 @@ def prepare(records: Sequence[Any], workers: int = 1) -> Prepared:
     """Normalise every record once. ``records`` are ``core.model.Record`` objects.
 
     ``workers`` other than 1 (-1: every core) prepares slices of a large batch side by
-    side in forked processes (``reporters._parallel``, which falls back to one process
+    side in forked processes (``core.parallel``, which falls back to one process
     where forking is not safe); the columns are the same either way.
     """
     import numpy as np
@@ -80,7 +80,7 @@ def prepare(records: Sequence[Any], workers: int = 1) -> Prepared:
     n = len(records)
     parts = workers if workers > 0 else (os.cpu_count() or 1)
     if parts > 1 and n >= PARALLEL_FROM:
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.core.parallel import run_jobs
 
         bounds = [n * k // parts for k in range(parts + 1)]
         pieces = run_jobs(

@@ -54,8 +54,8 @@ def render_figures(
 ) -> list[Path]:
     """Draw each chosen plot with ``draw(name)`` and save it in each chosen format, all in
     memory; then write ``out_dir/{prefix}-{name}.{format}`` atomically and return the paths.
-    Plots are drawn in parallel where the machine allows (:mod:`._parallel`), so ``draw``
-    must not change state the caller reads afterwards.
+    Plots are drawn in parallel where the machine allows (:mod:`evidencekit.core.parallel`),
+    so ``draw`` must not change state the caller reads afterwards.
 
     Why in memory first: a plot that fails to draw leaves no file half-written. ``rc``
     holds the matplotlib settings for drawing and saving; ``close`` (e.g.
@@ -64,7 +64,7 @@ def render_figures(
     import matplotlib
 
     from evidencekit.core.io import atomic_write_bytes
-    from evidencekit.plugins.reporters._parallel import run_jobs
+    from evidencekit.core.parallel import run_jobs
 
     formats = list(options.get("formats") or FORMATS)
     dpi = int(options.get("dpi", DEFAULT_DPI))
@@ -89,7 +89,7 @@ def render_figures(
                     close(fig)
         return drawn
 
-    # The figures share nothing: drawn side by side on the machine's cores (_parallel).
+    # The figures share nothing: drawn side by side on the machine's cores (core.parallel).
     names = list(options.get("plots") or plots)
     if len(names) > 1:
         _load_backends(formats)  # once, before the fork, not again in each child

@@ -170,7 +170,7 @@ class PrismaDiagram:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         from evidencekit.core.io import atomic_write_bytes
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.core.parallel import run_jobs
 
         counts = _counts(results)
         formats = list(options.get("formats") or FORMATS)
@@ -192,7 +192,7 @@ class PrismaDiagram:
             return drawn
 
         # The PDF takes as long as the SVG and PNG together (it subsets and embeds the
-        # fonts): saved side by side with them on the machine's cores (_parallel).
+        # fonts): saved side by side with them on the machine's cores (core.parallel).
         shares = [[f for f in formats if f != "pdf"], ["pdf"]] if "pdf" in formats else [formats]
         with matplotlib.rc_context(RC):
             fig = draw(counts)

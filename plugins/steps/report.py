@@ -63,7 +63,7 @@ class ReportStep(PipelineStep):
         return {}
 
     def run(self, context: StepContext) -> StepOutcome:
-        from evidencekit.plugins.reporters._parallel import run_jobs
+        from evidencekit.core.parallel import run_jobs
 
         registry = context.review.registry
         settings = context.review.section("report")
@@ -86,7 +86,7 @@ class ReportStep(PipelineStep):
             for reporter, options in wanted.items()
         }
         # The reporters share nothing: written side by side on the machine's cores
-        # (_parallel), the tables (openpyxl's import and the workbook, ~0.25 s in a fresh
+        # (core.parallel), the tables (openpyxl's import and the workbook, ~0.25 s in a fresh
         # run) beside the HTML (~0.35 s). Jobs are dealt round-robin, so the quick Markdown
         # goes last, into the HTML's share; the files are listed in the reporters' order.
         order = sorted(jobs, key=lambda name: name == "report-markdown")

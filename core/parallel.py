@@ -1,5 +1,5 @@
-"""Independent figure jobs on the machine's cores: one share in this process, the others
-in forked child processes.
+"""Independent jobs (figures, slices of a de-duplication) on the machine's cores: one share
+in this process, the others in forked child processes.
 
 Why: a fresh run of the worked example spends most of its time drawing figures (two
 quality plots of about half a second each, the PRISMA PDF whose font subsetting alone
@@ -16,7 +16,6 @@ Runs serially (in this process, in order) when there is one job, one usable core
 ``EVIDENCEKIT_PLOT_PROCESSES`` is ``1``; it caps the number of processes otherwise. Jobs
 started by a job (a step's plots beside its statistics, each plot's own figures) run in
 turn in the process running that job: the cores are already shared out.
-A private module (its name starts with ``_``), so the plugin manager does not register it.
 """
 
 from __future__ import annotations

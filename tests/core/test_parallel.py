@@ -1,5 +1,5 @@
-"""Figure jobs side by side in forked processes: same results, in order, errors raised here;
-and the figures drawn that way are the same bytes as drawn one after the other."""
+"""Jobs side by side in forked processes (core.parallel): same results, in order, errors
+raised here; no child outlives its killed parent."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import threading
 import pytest
 from crash_helpers import process_gone
 
-from evidencekit.plugins.reporters import _parallel
-from evidencekit.plugins.reporters._parallel import ENV, processes, run_jobs
+from evidencekit.core import parallel
+from evidencekit.core.parallel import ENV, processes, run_jobs
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="forked figure processes are used on Linux only"
@@ -83,7 +83,7 @@ def test_serial_while_another_thread_runs(four_cores: None) -> None:
 
 
 def test_serial_without_fork(monkeypatch: pytest.MonkeyPatch, four_cores: None) -> None:
-    monkeypatch.setattr(_parallel.sys, "platform", "darwin")
+    monkeypatch.setattr(parallel.sys, "platform", "darwin")
     assert processes(3) == 1
     assert run_jobs([lambda: 1, lambda: 2]) == [1, 2]
 
@@ -112,36 +112,11 @@ def test_a_child_that_dies_is_reported(four_cores: None) -> None:
         run_jobs([lambda: 1, lambda: os._exit(3)])
 
 
-@pytest.mark.slow
-@linux_only
-def test_figures_are_the_same_bytes_in_parallel_and_in_turn(
-    tmp_path, four_cores: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from test_prisma_diagram import WITH_OTHER
-    from test_quality_plots import report
-
-    from evidencekit.plugins.reporters.prisma_diagram import PrismaDiagram
-    from evidencekit.plugins.reporters.quality_plots import QualityPlots
-
-    def render(folder: str) -> dict[str, bytes]:
-        out = tmp_path / folder
-        out.mkdir()
-        paths = QualityPlots().render(report(4, 2), out, {"formats": ["svg", "png"]})
-        paths += PrismaDiagram().render(WITH_OTHER, out, {"formats": ["svg", "png", "pdf"]})
-        return {p.name: p.read_bytes() for p in paths}
-
-    side_by_side = render("parallel")
-    monkeypatch.setenv(ENV, "1")
-    in_turn = render("serial")
-    assert list(side_by_side) == list(in_turn)  # same files, same order
-    assert side_by_side == in_turn
-
-
 _KILLED_PARENT = """
 import os, sys, time
-from evidencekit.plugins.reporters import _parallel
+from evidencekit.core import parallel
 
-if _parallel.processes(2) < 2:
+if parallel.processes(2) < 2:
     print("serial", flush=True)
     sys.exit(0)
 
@@ -154,7 +129,7 @@ def big():  # the child's share: a result far larger than a pipe's buffer (64 Ki
         handle.write(str(os.getpid()))
     return "x" * 4_000_000
 
-_parallel.run_jobs([waits, big])
+parallel.run_jobs([waits, big])
 """
 
 
