@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -84,6 +85,19 @@ def test_files_written_with_sane_sizes(tmp_path, counts, columns):
     assert (tmp_path / "prisma.pdf").read_bytes()[:5] == b"%PDF-"
     ET.parse(tmp_path / "prisma.svg")  # well-formed XML
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_pdf_embeds_each_face_once_as_truetype(tmp_path):
+    # "Identification" and "identified" hold "fi": with ligatures each face would be
+    # embedded (and subset) twice, once for the ligature glyph
+    PrismaDiagram().render(WITH_OTHER, tmp_path, {"formats": ["pdf"]})
+    pdf = (tmp_path / "prisma.pdf").read_bytes()
+    faces = sorted(
+        {name.split(b"+", 1)[1] for name in re.findall(rb"/BaseFont /([A-Za-z+-]+)", pdf)}
+    )
+    assert faces == [b"DejaVuSans", b"DejaVuSans-Bold"]
+    assert len(set(re.findall(rb"/BaseFont /([A-Za-z+-]+)", pdf))) == 2  # one subset each
+    assert b"/FontFile2" in pdf  # TrueType (pdf.fonttype 42), not Type 3
 
 
 def test_second_column_only_with_other_methods():
