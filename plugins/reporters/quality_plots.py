@@ -262,8 +262,31 @@ class QualityPlots:
                 )
         ax.set_xlim(-0.6, n_cols - 0.4)
         ax.set_ylim(n_rows - 0.5, -0.5)
-        ax.set_yticks(range(n_rows))
-        ax.set_yticklabels([_escape(s.get("label") or s["study_id"]) for s in studies], fontsize=7)
+        # The rows' labels and grid lines drawn as a tick axis draws them (labels 3.5 pt
+        # left of the axes, right-aligned; light lines across), but as plain texts and
+        # one line collection: a tick per study is the costliest thing in this figure
+        # (each tick is five artists, laid out again for every bounding box).
+        ax.set_yticks([])
+        transform, va, ha = ax.get_yaxis_text1_transform(3.5)
+        for row, study in enumerate(studies):
+            ax.text(
+                0,
+                row,
+                _escape(study.get("label") or study["study_id"]),
+                transform=transform,
+                va=va,
+                ha=ha,
+                fontsize=7,
+            )
+        ax.hlines(
+            range(n_rows),
+            0,
+            1,
+            transform=ax.get_yaxis_transform(),
+            color="#eeeeee",
+            linewidth=0.5,
+            zorder=0.5,
+        )
         ax.set_xticks(range(n_cols))
         ax.set_xticklabels(
             [_escape(c) for c in columns] + ["Grade"],
@@ -308,6 +331,8 @@ class QualityPlots:
     # ----------------------------------------------------------------- summary
 
     def _summary(self, Figure: Any, panels: list[dict[str, Any]]) -> Any:  # noqa: N803
+        from matplotlib.collections import PolyCollection
+
         heights = [(len(p["columns"]) + 1) * 0.28 + 0.8 for p in panels]
         legend_inch = 0.7
         fig = Figure(figsize=(8.0, sum(heights) + legend_inch))
@@ -336,14 +361,26 @@ class QualityPlots:
             for level in order:
                 colour, _, _ = STYLE[level]
                 values = shares[level]
-                ax.barh(
-                    range(len(labels)),
-                    values,
-                    left=left,
-                    color=colour,
-                    edgecolor="white",
-                    linewidth=0.5,
-                    height=0.75,
+                # One collection of rectangles per level, as barh would draw them (height
+                # 0.75 about each row), without barh's patch per bar, each updating the
+                # data limits: a third of the figure's drawing time. The limits are set
+                # below.
+                ax.add_collection(
+                    PolyCollection(
+                        [
+                            [
+                                (x0, y - 0.375),
+                                (x0 + v, y - 0.375),
+                                (x0 + v, y + 0.375),
+                                (x0, y + 0.375),
+                            ]
+                            for y, (x0, v) in enumerate(zip(left, values, strict=True))
+                        ],
+                        facecolors=colour,
+                        edgecolors="white",
+                        linewidths=0.5,
+                    ),
+                    autolim=False,
                 )
                 for y, (x0, v) in enumerate(zip(left, values, strict=True)):
                     if v >= 8:
