@@ -118,14 +118,18 @@ class _Record:
         self.patched = True
         record = self
         cls = deferred.Deferred
-        start, add, wait = cls.start, cls.add, cls.wait
+        add, wait = cls.add, cls.wait
         serve, work = deferred_server._serve, deferred_server._work
 
-        def timed_start(self: Any, *args: Any) -> None:
-            before = self.server
-            start(self, *args)
-            if before is None and self.server is not None:
-                record.mark(("spawn", ["preload"]))
+        server_init = deferred_server.Server.__init__
+
+        def timed_server(self: Any, *args: Any) -> None:
+            # wherever it is forked: at the first step that runs, or before the review's
+            # checks (core.deferred.early_server); a run forks at most one
+            server_init(self, *args)
+            record.mark(("spawn", ["preload"]))
+
+        deferred_server.Server.__init__ = timed_server
 
         def timed_add(self: Any, step: str, job: Any, files: Any) -> None:
             sent = self.sent
@@ -165,7 +169,7 @@ class _Record:
                     kids=kids.ru_utime + kids.ru_stime,
                 )
 
-        cls.start, cls.add, cls.wait = timed_start, timed_add, timed_wait
+        cls.add, cls.wait = timed_add, timed_wait
         deferred_server._serve, deferred_server._work = timed_serve, timed_work
 
     def two_cores(self) -> float:

@@ -66,11 +66,12 @@ class _Job:
 class Deferred:
     """The jobs handed over during one run (see the module's docstring)."""
 
-    def __init__(self, staging: Path) -> None:
+    def __init__(self, staging: Path, early: EarlyServer | None = None) -> None:
         self.staging = staging
         self.jobs: list[_Job] = []
         self.preloads: list[str] = []
         self.server: Any = None
+        self.early = early  # a drawing process forked before the run began (early_server)
         self.results: dict[int, tuple[str, str | None]] = {}  # replies not yet used
         self.sent = 0
         self.started = False
@@ -83,9 +84,13 @@ class Deferred:
         if self.started:
             return
         self.started = True
-        runners = [s.runner for s in steps if s.runner is not None and s.index in chosen]
-        modules = [m for r in runners for m in getattr(r.provider, "preloads", ())]
-        self.preloads = list(dict.fromkeys(modules))
+        self.preloads = preloads_of(steps, chosen)
+        early, self.early = self.early, None
+        if early is not None and early.preloads == self.preloads:
+            self.server = early.server  # forked before the review's checks: importing since
+            return
+        if early is not None:  # not the processes this run needs after all
+            early.server.close(wait=False)
         if self.preloads and usable_cores() >= 2:
             self.server = Server(self.preloads)
 
@@ -210,6 +215,9 @@ class Deferred:
         if self.server is not None:
             self.server.close(wait=not self.jobs)
             self.server = None
+        if self.early is not None:  # never used: the run ended before its first step
+            self.early.server.close(wait=False)
+            self.early = None
         self.jobs = []
 
     def _reply(self, job_id: int) -> tuple[str, str | None]:
@@ -237,6 +245,38 @@ class Deferred:
             raise PipelineError(
                 f"{entry.step} failed: files it listed were not written: {', '.join(missing)}"
             )
+
+
+def preloads_of(steps: Sequence[Any], chosen: Container[int]) -> list[str]:
+    """The modules the jobs of ``steps`` (those whose index is in ``chosen``) need, each
+    once, in the steps' order (``PipelineStep.preloads``)."""
+    runners = [s.runner for s in steps if s.runner is not None and s.index in chosen]
+    modules = [m for r in runners for m in getattr(r.provider, "preloads", ())]
+    return list(dict.fromkeys(modules))
+
+
+@dataclass
+class EarlyServer:
+    """A drawing process forked before a run began, with the modules it imports."""
+
+    server: Server
+    preloads: list[str]
+
+
+def early_server(preloads: Sequence[str], first_runs: bool) -> EarlyServer | None:
+    """The drawing process, forked now to import ``preloads`` (:func:`preloads_of` the
+    declared steps), for a run in which every step will run (``first_runs``: the first
+    has no saved result, or ``--force``; every step after one that runs runs too), or
+    None.
+
+    Why: ``evidencekit run`` checks the review's instruments and plan (about a third of a
+    second) before its first step starts; forked before those checks, the drawing process
+    has imported matplotlib by the time the first figure is handed over. A run that will
+    skip steps forks it, as before, at the first step that runs, if any.
+    """
+    if not first_runs or not preloads or usable_cores() < 2:
+        return None
+    return EarlyServer(Server(preloads), list(preloads))
 
 
 @dataclass

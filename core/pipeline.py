@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidencekit.core import pipeline_paths as pp
 from evidencekit.core.errors import EvidencekitError, PipelineError
@@ -29,6 +29,9 @@ from evidencekit.core.pipeline_paths import DEFAULT_OUTPUTS, outputs_dir
 from evidencekit.core.providers import ProviderInfo
 from evidencekit.core.review import Review
 from evidencekit.core.steps import ProgressFn, StepContext, StepOutcome
+
+if TYPE_CHECKING:
+    from evidencekit.core.deferred import EarlyServer
 
 __all__ = [
     "DEFAULT_OUTPUTS",
@@ -202,13 +205,16 @@ def run_pipeline(
     dry_run: bool = False,
     progress: ProgressFn | None = None,
     announce: Callable[[str], None] | None = None,
+    early: EarlyServer | None = None,
 ) -> RunResult:
     """Run the declared steps; publish their outputs only if every step succeeds.
 
     A selected step (all, ``only`` or ``start`` onwards) whose fingerprint equals that of
     its last successful run is skipped and its saved result used (see
     :mod:`evidencekit.core.pipeline_state`), unless ``force``. With ``dry_run`` nothing
-    runs or is written: the result lists what would run and why.
+    runs or is written: the result lists what would run and why. ``early``: a drawing
+    process forked before the run (:func:`evidencekit.core.deferred.early_server`), which
+    the run takes over (and ends).
     """
     import time
 
@@ -216,7 +222,12 @@ def run_pipeline(
     from evidencekit.core import pipeline_state as state
     from evidencekit.core.deferred import Deferred
 
-    declared = plan(review)
+    try:
+        declared = plan(review)
+    except BaseException:
+        if early is not None:
+            early.server.close(wait=False)
+        raise
     chosen = {s.index for s in select(declared, only, start)}
     target = outputs_dir(review)
     clock = time.perf_counter()
@@ -228,10 +239,19 @@ def run_pipeline(
     saved_now: dict[str, dict[str, Any]] = {}
     staging: Path | None = None
     deferred: Deferred | None = None
+    if dry_run or only or start:
+        if early is not None:  # not every step runs: forked, if needed, when one does
+            early.server.close(wait=False)
+        early = None
     if not dry_run:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
-        deferred = Deferred(staging)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
+        except BaseException:
+            if early is not None:
+                early.server.close(wait=False)
+            raise
+        deferred = Deferred(staging, early)
     upstream: str | None = None
     earlier_ran = False
     try:

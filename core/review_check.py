@@ -35,9 +35,11 @@ def did_you_mean(value: Any, choices: Iterable[Any]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _load(root: Path) -> tuple[Review | None, list[str]]:
+def _load(
+    root: Path, loaded: Callable[[Review], None] | None = None
+) -> tuple[Review | None, list[str]]:
     """The review with its config, and the schema problems (the review is None when the
-    file cannot be read as YAML at all)."""
+    file cannot be read as YAML at all); ``loaded`` as in :func:`check_review`."""
     from evidencekit.core.instruments.catalog import check_document
     from evidencekit.core.review import REVIEW_FILE
     from evidencekit.core.yaml_loader import load_yaml
@@ -52,9 +54,11 @@ def _load(root: Path) -> tuple[Review | None, list[str]]:
         doc = load_yaml(file, name=str(file))
     except InstrumentError as exc:
         return None, list(exc.problems)
-    problems = check_document(doc, kinds=("review",))
     config = doc.data if isinstance(doc.data, dict) else {}
-    return Review(root=root, config=config, lines=doc.lines), problems
+    review = Review(root=root, config=config, lines=doc.lines)
+    if loaded is not None:
+        loaded(review)
+    return review, check_document(doc, kinds=("review",))
 
 
 def _pins(review: Review) -> Problems:
@@ -183,13 +187,21 @@ def review_problems(root: str | Path, *, plan_check: bool = True) -> list[str]:
     return check_review(root, plan_check=plan_check)[1]
 
 
-def check_review(root: str | Path, *, plan_check: bool = True) -> tuple[Review | None, list[str]]:
+def check_review(
+    root: str | Path,
+    *,
+    plan_check: bool = True,
+    loaded: Callable[[Review], None] | None = None,
+) -> tuple[Review | None, list[str]]:
     """:func:`review_problems`, with the review it opened (to run it without reading and
-    checking everything a second time); the review is None if the file cannot be read."""
+    checking everything a second time); the review is None if the file cannot be read.
+    ``loaded(review)`` is called as soon as the file has been read as YAML, before any
+    check (``evidencekit run`` forks its drawing process there; it must cope with a file
+    the checks will refuse)."""
     from evidencekit.core.yaml_loader import line_of
 
     root = Path(root)
-    review, lines = _load(root)
+    review, lines = _load(root, loaded)
     if review is None:
         return None, lines
     found: list[tuple[int, str]] = [(_line(text), text) for text in lines]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from evidencekit.core.cli.options import json_option, print_json, review_option
@@ -86,8 +88,21 @@ def _run(
             f"{review_dir} is not a review folder: it has no {REVIEW_FILE}; "
             "pass --review DIR, or start a review with `evidencekit init DIR`"
         )
-    review, problems = check_review(review_dir)
+    early: list[Any] = []
+
+    def loaded(review: Any) -> None:
+        # A run in which every step runs forks its drawing process now, so matplotlib is
+        # imported during the review's checks too (core.deferred.early_server).
+        if not (dry_run or only or start):
+            early.append(_early_server(review, force))
+
+    try:
+        review, problems = check_review(review_dir, loaded=loaded)
+    except BaseException:
+        _close(early)
+        raise
     if problems or review is None:
+        _close(early)
         raise InstrumentError(problems)
 
     def announce(text: str) -> None:
@@ -100,6 +115,7 @@ def _run(
         force=force,
         dry_run=dry_run,
         announce=None if as_json else announce,
+        early=early[0] if early else None,
     )
     if as_json:
         print_json(result.to_dict())
@@ -125,3 +141,35 @@ def _run(
         note = " [skipped: unchanged]" if step["status"] == "skipped" else ""
         click.echo(f"{step['step']}: {step['summary']}{note}")
     click.echo(f"outputs: {result.outputs} ({len(result.files)} files)")
+
+
+def _early_server(review: Any, force: bool) -> Any:
+    """The run's drawing process, forked before the review is checked when every step
+    will run (``--force``, or the first step has no saved result), else None.
+
+    The declared steps' providers are looked up, not planned: planning validates their
+    options (importing jsonschema), which is what the head start is for. A file the
+    checks will refuse gets no drawing process or one that is closed unused."""
+    from evidencekit.core import pipeline_state as state
+    from evidencekit.core.deferred import early_server
+    from evidencekit.core.pipeline import KIND
+    from evidencekit.core.pipeline_paths import outputs_dir
+
+    try:
+        names = [entry["step"] for entry in review.config.get("steps") or []]
+        if not names:
+            return None
+        preloads: list[str] = []
+        for name in names:
+            provider = review.registry.info(KIND, name).provider
+            preloads += [m for m in getattr(provider, "preloads", ()) if m not in preloads]
+        first_runs = force or state.load_saved(outputs_dir(review), names[0]) is None
+    except Exception:  # reported by the checks that follow, with its line
+        return None
+    return early_server(preloads, first_runs)
+
+
+def _close(early: list[Any]) -> None:
+    for item in early:
+        if item is not None:
+            item.server.close(wait=False)

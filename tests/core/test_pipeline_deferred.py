@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -302,3 +303,72 @@ def test_a_step_computes_in_the_drawing_process_and_gets_its_result_or_error(
     assert "pipeline-step 'compute' (local:deferring_steps) raised ValueError in run(): boom" in (
         result.output
     )
+
+
+@pytest.fixture
+def servers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every drawing process forked, in order, with the events around it."""
+    from evidencekit.core import deferred_server
+    from evidencekit.core.instruments import catalog
+
+    events: list[Any] = []
+    start, check = deferred_server.Server.__init__, catalog.check_document
+
+    def forked(self: Any, *args: Any) -> None:
+        start(self, *args)
+        events.append(self)
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        events.append("check")
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(deferred_server.Server, "__init__", forked)
+    monkeypatch.setattr(catalog, "check_document", checked)
+    return events
+
+
+@linux_only
+def test_a_fresh_run_forks_its_drawing_process_before_the_checks_once(
+    review_dir: Path, servers: list[Any]
+) -> None:
+    write_review(review_dir, "  - step: send\n    options: {sleep: 0}\n  - step: read\n")
+    result = run(review_dir)
+    assert result.exit_code == 0, result.output
+    forked = [e for e in servers if e != "check"]
+    assert len(forked) == 1  # taken over by the run, not forked again at its first step
+    assert servers[0] is forked[0]  # before review.yaml's own schema check
+    assert not forked[0].process.is_alive()  # ended with the run
+    assert _pid(review_dir) != os.getpid()  # drawn there
+    # nothing changed: nothing to draw, nothing forked
+    servers.clear()
+    assert run(review_dir).exit_code == 0
+    assert [e for e in servers if e != "check"] == []
+    # the second step changed: forked when it runs (the first is skipped), after the checks
+    write_review(review_dir, "  - step: send\n    options: {sleep: 0}\n  - step: compute\n")
+    result = run(review_dir)
+    assert result.exit_code == 0, result.output
+    assert servers[0] == "check" and len([e for e in servers if e != "check"]) == 1
+    # --force: every step runs again, so forked early again
+    servers.clear()
+    assert run(review_dir, "--force").exit_code == 0
+    assert servers[0] != "check"
+
+
+@linux_only
+def test_a_review_the_checks_refuse_leaves_no_drawing_process(
+    review_dir: Path, servers: list[Any]
+) -> None:
+    # steps a drawing process is forked for, and a misspelt key the schema refuses
+    write_review(review_dir, "  - step: send\n")
+    text = (review_dir / "review.yaml").read_text("utf-8")
+    (review_dir / "review.yaml").write_text(text + "titel: typo\n", "utf-8")
+    result = run(review_dir)
+    assert result.exit_code != 0
+    assert "titel" in result.output
+    forked = [e for e in servers if e != "check"]
+    assert len(forked) == 1 and not forked[0].process.is_alive()
+    assert not (review_dir / "outputs").exists()
+
+
+def _pid(review_dir: Path) -> int:
+    return int((review_dir / "outputs" / "late.txt").read_text().split()[-1])
