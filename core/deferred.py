@@ -12,7 +12,8 @@ anything.
 
 Where a job runs: a job that pickles (a reporter's ``render`` with its data) is sent to
 the run's drawing process (:mod:`evidencekit.core.deferred_server`), forked when the first
-step starts, which has imported what the jobs need (``PipelineStep.preloads``: matplotlib)
+step that runs starts (or before the review's checks, when every step will run:
+:func:`early_server`), which has imported what the jobs need (``PipelineStep.preloads``: matplotlib)
 on the other core during the early steps, so the run's own process never imports it; any
 other job (a closure) is forked from the run's process when handed over.
 

@@ -1,4 +1,5 @@
-"""The drawing process of a run: forked when the first step starts, it imports what the
+"""The drawing process of a run: forked when the first step that runs starts (or, when every
+step will run, as soon as review.yaml is read: ``deferred.early_server``), it imports what the
 deferred jobs need (matplotlib: ``PipelineStep.preloads``) while the early steps run on
 the other core, then runs each job it is sent in a process forked from itself.
 
