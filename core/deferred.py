@@ -216,9 +216,6 @@ class Deferred:
         if self.server is not None:
             self.server.close(wait=not self.jobs)
             self.server = None
-        if self.early is not None:  # never used: the run ended before its first step
-            self.early.server.close(wait=False)
-            self.early = None
         self.jobs = []
 
     def _reply(self, job_id: int) -> tuple[str, str | None]:

@@ -54,7 +54,10 @@ class Server:
         return self.results.recv()
 
     def close(self, wait: bool) -> None:
-        """Let the drawing process end once its jobs have (``wait``), else end it now."""
+        """Let the drawing process end once its jobs have (``wait``), else end it now; a
+        second call does nothing."""
+        if self.requests.closed:
+            return
         if wait:
             with contextlib.suppress(OSError):  # gone already
                 self.requests.send(None)

@@ -213,8 +213,8 @@ def run_pipeline(
     its last successful run is skipped and its saved result used (see
     :mod:`evidencekit.core.pipeline_state`), unless ``force``. With ``dry_run`` nothing
     runs or is written: the result lists what would run and why. ``early``: a drawing
-    process forked before the run (:func:`evidencekit.core.deferred.early_server`), which
-    the run takes over (and ends).
+    process forked before the run (:func:`evidencekit.core.deferred.early_server`), taken
+    over by the run if its steps need it; the caller closes it (a no-op once taken over).
     """
     import time
 
@@ -222,12 +222,7 @@ def run_pipeline(
     from evidencekit.core import pipeline_state as state
     from evidencekit.core.deferred import Deferred
 
-    try:
-        declared = plan(review)
-    except BaseException:
-        if early is not None:
-            early.server.close(wait=False)
-        raise
+    declared = plan(review)
     chosen = {s.index for s in select(declared, only, start)}
     target = outputs_dir(review)
     clock = time.perf_counter()
@@ -239,18 +234,9 @@ def run_pipeline(
     saved_now: dict[str, dict[str, Any]] = {}
     staging: Path | None = None
     deferred: Deferred | None = None
-    if dry_run or only or start:
-        if early is not None:  # not every step runs: forked, if needed, when one does
-            early.server.close(wait=False)
-        early = None
     if not dry_run:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
-        except BaseException:
-            if early is not None:
-                early.server.close(wait=False)
-            raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".evidencekit-run-", dir=target.parent))
         deferred = Deferred(staging, early)
     upstream: str | None = None
     earlier_ran = False
@@ -410,10 +396,3 @@ def run_pipeline(
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return RunResult(summaries, target, files, record)
-
-
-def seeds_of(results: dict[str, Any]) -> dict[str, Any]:
-    """Every seed a step's result reports, by step (:func:`pipeline_state.seeds_of`)."""
-    from evidencekit.core.pipeline_state import seeds_of as _seeds_of
-
-    return _seeds_of(results)

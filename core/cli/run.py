@@ -108,15 +108,18 @@ def _run(
     def announce(text: str) -> None:
         click.echo(text, err=True)
 
-    result = run_pipeline(
-        review,
-        only=list(only) or None,
-        start=start,
-        force=force,
-        dry_run=dry_run,
-        announce=None if as_json else announce,
-        early=early[0] if early else None,
-    )
+    try:
+        result = run_pipeline(
+            review,
+            only=list(only) or None,
+            start=start,
+            force=force,
+            dry_run=dry_run,
+            announce=None if as_json else announce,
+            early=early[0] if early else None,
+        )
+    finally:
+        _close(early)  # not needed after all, or the run failed before taking it over
     if as_json:
         print_json(result.to_dict())
         return

@@ -16,7 +16,6 @@ matplotlib is imported only when a plot is drawn, with the Agg backend.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,125 +26,19 @@ from evidencekit.plugins.reporters._common import (
     plot_options_schema,
     render_figures,
 )
+from evidencekit.plugins.reporters._quality_panels import (
+    COL_INCH,
+    ROW_INCH,
+    STYLE,
+    SYMBOL_MARKERS,
+    escape,
+    grade_level,
+    grades_text,
+    panels_of,
+    symbol_marker,
+)
 
 PLOTS = ("traffic-light", "summary")
-
-#: level → (colour, symbol, legend label). Colours from the Okabe-Ito-like set robvis uses
-#: for RoB plots (green / amber / red), with grey for missing answers.
-STYLE = {
-    "favourable": ("#1a9850", "+", "favourable (full points / low risk)"),
-    "unclear": ("#f1c232", "?", "unclear (partial / can't tell / some concerns)"),
-    "unfavourable": ("#c0392b", "\u2212", "unfavourable (no points / high risk)"),
-    "unanswered": ("#9e9e9e", "\u00b7", "unanswered"),
-    "not-applicable": ("#e6e6e6", "", "not applicable"),
-}
-#: The symbol of each level drawn as a marker: its glyph's outline (see _symbol_marker).
-SYMBOL_MARKERS = {
-    "favourable": "+",
-    "unclear": "?",
-    "unfavourable": "\u2212",
-    "unanswered": "\u00b7",
-}
-ROW_INCH = 0.2
-COL_INCH = 0.34
-
-
-def _escape(text: Any) -> str:
-    # '$' starts mathtext in matplotlib; a study id like "Smith$2010" must print as written.
-    return str(text).replace("\\", "\\\\").replace("$", r"\$")
-
-
-def _panels(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One panel per checklist: its studies (sorted) and its columns in order."""
-    by_checklist: dict[str, list[Mapping[str, Any]]] = {}
-    for study in results.get("studies", []):
-        by_checklist.setdefault(study["checklist"], []).append(study)
-    panels = []
-    info = results.get("checklists", {})
-    for checklist_id in sorted(by_checklist):
-        studies = sorted(
-            by_checklist[checklist_id],
-            key=lambda s: (str(s.get("label") or s["study_id"]), str(s["study_id"])),
-        )
-        columns: list[str] = []
-        for study in studies:
-            for column in study.get("details", {}).get("levels") or {}:
-                if column not in columns:
-                    columns.append(column)
-        grades: list[str] = []
-        for study in studies:
-            for g in study.get("details", {}).get("grades") or []:
-                if g not in grades:
-                    grades.append(g)
-        title = (info.get(checklist_id) or {}).get("title") or checklist_id
-        key = _column_key(studies, (info.get(checklist_id) or {}).get("items") or [])
-        panels.append(
-            {
-                "id": checklist_id,
-                "title": title,
-                "studies": studies,
-                "columns": columns,
-                "grades": grades,
-                "key": {c: key[c] for c in columns if c in key},
-            }
-        )
-    return panels
-
-
-def _short(text: str, limit: int = 95) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _column_key(studies: list[Mapping[str, Any]], items: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Column label → what it stands for: the checklist's question (Q1 → 'Was there a
-    clear statement of the aims of the research?') or, where the scorer says, the domain
-    name (D1 → 'Bias arising from the randomisation process'), so a reader need not look
-    it up."""
-    key: dict[str, str] = {}
-    for item in items:
-        if item.get("text") and item.get("number") is not None:
-            key[f"Q{item['number']}"] = _short(item["text"])
-    for study in studies:
-        for domain in (study.get("details", {}).get("domains") or {}).values():
-            if isinstance(domain, Mapping) and domain.get("label") and domain.get("name"):
-                key.setdefault(str(domain["label"]), str(domain["name"]))
-    return key
-
-
-@functools.cache
-def _symbol_marker(symbol: str) -> Any:
-    """``symbol``'s DejaVu Sans outline as a marker path, centred on its bounding box and
-    scaled to a unit square: the path matplotlib makes of the mathtext marker
-    ``"$+$"`` (the same glyph, placed and sized the same), without building the mathtext
-    parser, which took a quarter of a second on first use."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.path import Path as MplPath
-    from matplotlib.textpath import TextPath
-
-    glyph = TextPath((0, 0), symbol, prop=FontProperties(family="DejaVu Sans"))
-    box = glyph.get_extents()
-    centre = (box.x0 + box.width / 2, box.y0 + box.height / 2)
-    vertices = (glyph.vertices - centre) / max(box.width, box.height)
-    # A CLOSEPOLY's vertex is not drawn, but a marker path is scaled by its largest
-    # vertex: put those at the centre so the glyph's own extent sets the size.
-    vertices[glyph.codes == MplPath.CLOSEPOLY] = 0.0
-    return MplPath(vertices, glyph.codes)
-
-
-def _grades_text(panel: Mapping[str, Any]) -> str:
-    return f" — grade: {' / '.join(panel['grades'])}" if panel["grades"] else ""
-
-
-def _grade_level(study: Mapping[str, Any], grades: list[str]) -> str:
-    level = study.get("details", {}).get("grade_level")
-    if level:
-        return str(level)
-    grade = study.get("grade")
-    if grade is None or grade not in grades:
-        return "unanswered"
-    index = grades.index(grade)
-    return "favourable" if index == 0 else "unfavourable" if index == len(grades) - 1 else "unclear"
 
 
 class QualityPlots:
@@ -173,7 +66,7 @@ class QualityPlots:
 
         from evidencekit.core.errors import EvidencekitError
 
-        panels = _panels(results)
+        panels = panels_of(results)
         if not panels:
             raise EvidencekitError("nothing to plot: no study was scored")
         rc = {
@@ -217,7 +110,7 @@ class QualityPlots:
                 fig.text(
                     left / fig_w,
                     (top - 0.1 - (index + 0.5) * key_line) / fig_h,
-                    _escape(f"{label}: {name}"),
+                    escape(f"{label}: {name}"),
                     fontsize=7,
                     va="center",
                     color="#333333",
@@ -237,7 +130,7 @@ class QualityPlots:
         for row, study in enumerate(studies):
             levels = study.get("details", {}).get("levels") or {}
             values = [levels.get(c, "not-applicable") for c in columns]
-            values.append(_grade_level(study, panel["grades"]))
+            values.append(grade_level(study, panel["grades"]))
             for col, level in enumerate(values):
                 size = 95 if col < n_cols - 1 else 120
                 cells.setdefault(level if level in STYLE else "unanswered", []).append(
@@ -255,7 +148,7 @@ class QualityPlots:
                     xs,
                     ys,
                     s=22,
-                    marker=_symbol_marker(SYMBOL_MARKERS[level]),
+                    marker=symbol_marker(SYMBOL_MARKERS[level]),
                     linewidths=0,
                     color="white" if level in ("favourable", "unfavourable") else "#222222",
                     zorder=3,
@@ -272,7 +165,7 @@ class QualityPlots:
             ax.text(
                 0,
                 row,
-                _escape(study.get("label") or study["study_id"]),
+                escape(study.get("label") or study["study_id"]),
                 transform=transform,
                 va=va,
                 ha=ha,
@@ -289,7 +182,7 @@ class QualityPlots:
         )
         ax.set_xticks(range(n_cols))
         ax.set_xticklabels(
-            [_escape(c) for c in columns] + ["Grade"],
+            [escape(c) for c in columns] + ["Grade"],
             fontsize=7,
             rotation=90 if max((len(c) for c in columns), default=0) > 4 else 0,
         )
@@ -301,9 +194,9 @@ class QualityPlots:
         ax.set_axisbelow(True)
         ax.grid(True, color="#eeeeee", linewidth=0.5)
         ax.set_title(
-            _escape(
+            escape(
                 f"{panel['title']} ({n_rows} stud{'y' if n_rows == 1 else 'ies'})"
-                + _grades_text(panel)
+                + grades_text(panel)
             ),
             fontsize=8,
             loc="left",
@@ -353,7 +246,7 @@ class QualityPlots:
                             label, "not-applicable"
                         )
                     else:
-                        level = _grade_level(study, panel["grades"])
+                        level = grade_level(study, panel["grades"])
                     counts[level if level in counts else "unanswered"] += 1
                 for level in order:
                     shares[level].append(100.0 * counts[level] / n if n else 0.0)
@@ -397,7 +290,7 @@ class QualityPlots:
             ax.set_yticks(range(len(labels)))
             key = panel["key"]
             ax.set_yticklabels(
-                [_escape(f"{lab}: {key[lab]}" if lab in key else lab) for lab in labels], fontsize=7
+                [escape(f"{lab}: {key[lab]}" if lab in key else lab) for lab in labels], fontsize=7
             )
             ax.set_ylim(len(labels) - 0.5, -0.5)
             ax.set_xlim(0, 100)
@@ -406,8 +299,8 @@ class QualityPlots:
             for spine in ("top", "right"):
                 ax.spines[spine].set_visible(False)
             ax.set_title(
-                _escape(
-                    f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})" + _grades_text(panel)
+                escape(
+                    f"{panel['title']} ({n} stud{'y' if n == 1 else 'ies'})" + grades_text(panel)
                 ),
                 fontsize=8,
                 loc="left",

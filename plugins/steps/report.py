@@ -102,7 +102,7 @@ def build_bundle(context: StepContext) -> dict[str, Any]:
     """What the report reporters read (see plugins/reporters/_report_content.py)."""
     import datetime as _dt
 
-    from evidencekit.core.pipeline import seeds_of
+    from evidencekit.core.pipeline_state import seeds_of
 
     review = context.review
     config = review.config
