@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "query": "max",
     "query_options": {},
     "keywords": True,
-    "keywords_as": "text",
+    "keywords_as": "block",
     "keywords_weight": KEYWORDS_WEIGHT,
 }
 

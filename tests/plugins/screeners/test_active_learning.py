@@ -40,6 +40,10 @@ def test_ranking_puts_the_labelled_topic_first(registry):
     assert all(i % 2 == 0 for i in first), first
     assert ranking.scores == sorted(ranking.scores, reverse=True)
     assert ranking.parameters["seed"] == 3 and ranking.parameters["classifier"] == "svm"
+    # The defaults chosen leave-one-set-out (docs/prioritisation.md), recorded in full.
+    assert ranking.parameters["keywords"] is True
+    assert ranking.parameters["keywords_as"] == "block"
+    assert ranking.parameters["keywords_weight"] == 0.3
 
 
 @pytest.mark.parametrize(
