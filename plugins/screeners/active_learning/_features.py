@@ -63,12 +63,15 @@ def keyword_block(keywords: list[list[str]], weight: float) -> Any:
     """The records' keywords as features of their own, scaled by ``weight``.
 
     Each keyword (a MeSH heading such as "Diabetes Mellitus, Type 2" is one) is one term,
-    compared without case; a record's terms are weighted by inverse document frequency and
-    the row scaled to Euclidean length ``weight`` (0 for a record without keywords). Set
-    beside the title and abstract's features (each row of length 1), so ``weight`` is the
-    keywords' share of the record's similarity to another; read as words among the
-    abstract's instead, they weigh as much as the many words they hold and their words
-    merge with the abstract's (docs/prioritisation.md has the measurements).
+    compared without case; a MEDLINE heading's major-topic stars and its qualifiers
+    ("Insulin/*therapeutic use") are dropped, so the heading is the term, as in the
+    labelled sets the weight was measured on. A record's terms are weighted by inverse
+    document frequency and the row scaled to Euclidean length ``weight`` (0 for a record
+    without keywords). Set beside the title and abstract's features (each row of length
+    1), so ``weight`` is the keywords' share of the record's similarity to another; read
+    as words among the abstract's instead, they weigh as much as the many words they hold
+    and their words merge with the abstract's (docs/prioritisation.md has the
+    measurements).
 
     Returns ``None`` when no record has a keyword (no block: the features are the text's).
     """
@@ -76,13 +79,18 @@ def keyword_block(keywords: list[list[str]], weight: float) -> Any:
 
     if weight <= 0:
         raise ValueError("keywords_weight must be positive")
-    docs = [sorted({k.strip().lower() for k in ks if k and k.strip()}) for ks in keywords]
+    docs = [sorted({t for t in map(_heading, ks) if t}) for ks in keywords]
     if not any(docs):
         return None
     vectorizer = TfidfVectorizer(analyzer=_as_terms, dtype=_float64())
     block = vectorizer.fit_transform(docs).tocsr()
     block.data *= weight
     return block
+
+
+def _heading(keyword: str) -> str:
+    """``keyword`` as a term: lower case, without MEDLINE's ``*`` and ``/qualifier``."""
+    return (keyword or "").split("/", 1)[0].replace("*", "").strip().lower()
 
 
 def _as_terms(terms: list[str]) -> list[str]:

@@ -217,15 +217,16 @@ def test_folding_unique_terms_keeps_the_svm_and_its_scores():
 
 
 def test_keyword_block_by_hand():
-    """Each keyword is one term (case ignored, repeats once), weighted by inverse document
-    frequency, each row of length ``weight``; a record without keywords is an empty row."""
+    """Each keyword is one term (case, MEDLINE's stars and qualifiers ignored, repeats
+    once), weighted by inverse document frequency, each row of length ``weight``; a record
+    without keywords is an empty row."""
     import math
 
     import numpy as np
 
     from evidencekit.plugins.screeners.active_learning import _features
 
-    keywords = [["Humans", "Diabetes Mellitus, Type 2"], ["humans", "Humans"], []]
+    keywords = [["Humans", "Diabetes Mellitus, Type 2"], ["humans", "*Humans/physiology"], []]
     block = _features.keyword_block(keywords, 0.3)
     assert block.shape == (3, 2)  # two terms: "humans" and the whole heading
     norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
