@@ -55,9 +55,9 @@ DRIVER = Path(__file__).resolve().with_name("_asreview_inprocess.py")
 
 #: The grid the defaults were chosen from (name → active-learning options, retrain lag).
 #: Every setting retrains after every record, as ASReview does; "svm" is elas_u4's model
-#: with the records' keywords read too and the balanced weights not rescaled (elas_u4
-#: rescales them; with rescale and without keywords our screener labels in ASReview's very
-#: order), the others change one or two things in it. Logistic
+#: with the records' keywords read as words of the text and the balanced weights not
+#: rescaled (elas_u4 rescales them; with rescale and without keywords our screener labels
+#: in ASReview's very order), the others change one or two things in it. Logistic
 #: regression was tried and left out: on OralHypoglycemics it took 37 s of CPU per
 #: simulation against 2.4 s for the SVM, and it was not better on any set it finished.
 #: elas_u4's settings, spelt out so the grid does not move when the defaults do.
@@ -70,6 +70,7 @@ ELAS_U4 = {
     "balancer_options": {"ratio": 9.8},
     "query": "max",
     "keywords": True,
+    "keywords_as": "text",
 }
 
 
@@ -77,19 +78,24 @@ def _variant(**changes) -> tuple[dict, float]:
     return {**ELAS_U4, **changes}, 0.0
 
 
+def _block(weight: float) -> tuple[dict, float]:
+    return _variant(classifier_options={"C": 0.3}, keywords_as="block", keywords_weight=weight)
+
+
 GRID: dict[str, tuple[dict, float]] = {
     "svm": _variant(),
+    # The previous round's defaults: keywords read as words of the text.
     "svm-C0.3": _variant(classifier_options={"C": 0.3}),
-    "svm-C1": _variant(classifier_options={"C": 1.0}),
-    # Two changes: the keywords' effect (they cost OralHypoglycemics most) at other C.
     "svm-C0.3-nokw": _variant(classifier_options={"C": 0.3}, keywords=False),
-    "svm-C1-nokw": _variant(classifier_options={"C": 1.0}, keywords=False),
-    # A stronger weight on the relevant class (OralHypoglycemics is 27 % relevant).
-    "svm-C0.3-ratio30": _variant(classifier_options={"C": 0.3}, balancer_options={"ratio": 30.0}),
+    # The keywords as a block of features of their own (one per heading), at three
+    # weights beside the text's (1).
+    "svm-C0.3-kw0.2": _block(0.2),
+    "svm-C0.3-kw0.3": _block(0.3),
+    "svm-C0.3-kw0.5": _block(0.5),
 }
 #: Settings measured in earlier rounds and left out of this one's grid (2 seeds each, in
-#: docs/prioritisation.md): rescaled weights, no keywords at C = 0.11, min_df 2, the SVM +
-#: naive Bayes ensemble, max-random.
+#: docs/prioritisation.md): C = 1 (with and without keywords), class ratio 30, rescaled
+#: weights, no keywords at C = 0.11, min_df 2, the SVM + naive Bayes ensemble, max-random.
 
 
 def shared_dir() -> Path:

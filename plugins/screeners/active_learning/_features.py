@@ -59,6 +59,56 @@ class Tfidf:
         return matrix
 
 
+def keyword_block(keywords: list[list[str]], weight: float) -> Any:
+    """The records' keywords as features of their own, scaled by ``weight``.
+
+    Each keyword (a MeSH heading such as "Diabetes Mellitus, Type 2" is one) is one term,
+    compared without case; a MEDLINE heading's major-topic stars and its qualifiers
+    ("Insulin/*therapeutic use") are dropped, so the heading is the term, as in the
+    labelled sets the weight was measured on. A record's terms are weighted by inverse
+    document frequency and the row scaled to Euclidean length ``weight`` (0 for a record
+    without keywords). Set beside the title and abstract's features (each row of length
+    1), so ``weight`` is the keywords' share of the record's similarity to another; read
+    as words among the abstract's instead, they weigh as much as the many words they hold
+    and their words merge with the abstract's (docs/prioritisation.md has the
+    measurements).
+
+    Returns ``None`` when no record has a keyword (no block: the features are the text's).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if weight <= 0:
+        raise ValueError("keywords_weight must be positive")
+    docs = [sorted({t for t in map(_heading, ks) if t}) for ks in keywords]
+    if not any(docs):
+        return None
+    vectorizer = TfidfVectorizer(analyzer=_as_terms, dtype=_float64())
+    block = vectorizer.fit_transform(docs).tocsr()
+    block.data *= weight
+    return block
+
+
+def _heading(keyword: str) -> str:
+    """``keyword`` as a term: lower case, without MEDLINE's ``*`` and ``/qualifier``."""
+    return (keyword or "").split("/", 1)[0].replace("*", "").strip().lower()
+
+
+def _as_terms(terms: list[str]) -> list[str]:
+    # A module-level function (not a lambda), so the vectorizer stays picklable.
+    return terms
+
+
+def with_block(X: Any, block: Any) -> Any:  # noqa: N803 - the usual name
+    """``X`` and ``block`` side by side (CSR, sorted indices); ``X`` if ``block`` is None."""
+    if block is None:
+        return X
+    from scipy import sparse
+
+    matrix = sparse.hstack([X, block], format="csr")
+    matrix.sort_indices()
+    return matrix
+
+
 def _float64() -> Any:
     # why float64: liblinear trains on float64, so a float32 matrix would be converted
     # (copied) at every retrain; the memory (12 bytes per non-zero) is small at 10,000s.

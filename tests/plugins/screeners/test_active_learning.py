@@ -40,6 +40,10 @@ def test_ranking_puts_the_labelled_topic_first(registry):
     assert all(i % 2 == 0 for i in first), first
     assert ranking.scores == sorted(ranking.scores, reverse=True)
     assert ranking.parameters["seed"] == 3 and ranking.parameters["classifier"] == "svm"
+    # The defaults chosen leave-one-set-out (docs/prioritisation.md), recorded in full.
+    assert ranking.parameters["keywords"] is True
+    assert ranking.parameters["keywords_as"] == "block"
+    assert ranking.parameters["keywords_weight"] == 0.3
 
 
 @pytest.mark.parametrize(
@@ -210,3 +214,92 @@ def test_folding_unique_terms_keeps_the_svm_and_its_scores():
     b.fit(rows.rows(labelled), y, weights)
     assert np.allclose(a.scores(X), b.scores(folded), atol=1e-6)
     assert (rows.rows(labelled[::-1]) != folded[labelled[::-1]]).nnz == 0  # another order
+
+
+def test_keyword_block_by_hand():
+    """Each keyword is one term (case, MEDLINE's stars and qualifiers ignored, repeats
+    once), weighted by inverse document frequency, each row of length ``weight``; a record
+    without keywords is an empty row."""
+    import math
+
+    import numpy as np
+
+    from evidencekit.plugins.screeners.active_learning import _features
+
+    keywords = [["Humans", "Diabetes Mellitus, Type 2"], ["humans", "*Humans/physiology"], []]
+    block = _features.keyword_block(keywords, 0.3)
+    assert block.shape == (3, 2)  # two terms: "humans" and the whole heading
+    norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
+    assert norms == pytest.approx([0.3, 0.3, 0.0])
+    # Row 0: idf("humans") = 1 + ln(4/3), idf(heading) = 1 + ln(4/2) (smoothed, 3 records).
+    idf = np.array([1 + math.log(4 / 2), 1 + math.log(4 / 3)])  # columns in sorted order
+    assert block.toarray()[0] == pytest.approx(0.3 * idf / np.linalg.norm(idf))
+    assert block.toarray()[1] == pytest.approx([0.0, 0.3])
+    assert _features.keyword_block([[], [" "]], 0.3) is None
+    with pytest.raises(ValueError, match="positive"):
+        _features.keyword_block(keywords, 0)
+
+
+def _with_keywords() -> list[Record]:
+    # Each record's text words are its own (seen nowhere else): only the keywords are shared.
+    drugs = ["Metformin", "Glyburide", "Insulin, Regular"]
+    return [
+        Record(title=f"trial{i}", abstract=f"outcome{i}", keywords=["Humans", drugs[i % 3]])
+        for i in range(9)
+    ]
+
+
+def test_keywords_as_block_or_text(registry):
+    """keywords_as block: the text's features, then one column per keyword, the keywords
+    weighing keywords_weight; text: the keywords' words among the text's; keywords false:
+    the text's features only. Every setting is returned with the ranking."""
+    import numpy as np
+
+    from evidencekit.plugins.screeners.active_learning import _features
+
+    records = _with_keywords()
+    screener = ActiveLearningScreener()
+    text_only = _features.Tfidf().transform([f"{r.title} {r.abstract}" for r in records])
+    blocks = {}
+    block_03 = {"keywords_as": "block", "keywords_weight": 0.3}
+    for options in (
+        block_03,
+        {"keywords_as": "text"},
+        {"keywords": False},
+        {"keywords_as": "block", "keywords_weight": 0.5},
+    ):
+        settings = screener.settings(options)
+        blocks[repr(options)] = screener.features(records, settings, {})
+    block = blocks[repr(block_03)]
+    assert block.shape == (9, text_only.shape[1] + 4)  # humans and the three drugs
+    assert (block[:, : text_only.shape[1]] != text_only).nnz == 0
+    kw = block[:, text_only.shape[1] :]
+    assert np.sqrt(kw.multiply(kw).sum(axis=1)).A.ravel() == pytest.approx([0.3] * 9)
+    kw5 = blocks[repr({"keywords_as": "block", "keywords_weight": 0.5})][:, text_only.shape[1] :]
+    assert kw5.toarray() == pytest.approx(kw.toarray() * 0.5 / 0.3)
+    assert (blocks[repr({"keywords": False})] != text_only).nnz == 0
+    # As text, the keywords' words merge with the text's: 4 words (metformin, glyburide,
+    # insulin, regular; "humans", in every record, is dropped by max_df), 4 bigrams within
+    # and across keywords ("insulin regular", "humans metformin", ...) and 9 across the
+    # abstract's end ("outcome0 humans", ...).
+    assert blocks[repr({"keywords_as": "text"})].shape[1] == text_only.shape[1] + 4 + 4 + 9
+    ranking = rank(registry, "active-learning", records, block_03, RankingContext({0: 1, 1: 0}))
+    assert ranking.parameters["keywords_as"] == "block"
+    assert ranking.parameters["keywords_weight"] == 0.3
+
+
+def test_the_keyword_block_ranks_records_sharing_a_keyword_first(registry):
+    """No text shared between records, so only the keywords tell them apart: the two
+    other records with the relevant record's drug come first."""
+    records = _with_keywords()
+    options = {"keywords_as": "block"}
+    ranking = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}))
+    assert sorted(ranking.order[:2]) == [3, 6]
+
+
+@pytest.mark.parametrize(
+    "options", [{"keywords_as": "words"}, {"keywords_weight": 0}, {"keywords_weight": "x"}]
+)
+def test_options_schema_refuses_bad_keyword_options(registry, options):
+    with pytest.raises(RegistryError, match="invalid options"):
+        registry.validate_options("screener", "active-learning", options)
