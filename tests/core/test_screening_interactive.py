@@ -5,6 +5,7 @@ screening one store at the same moment (SQLite and PostgreSQL) lose nothing."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -18,7 +19,11 @@ from evidencekit.core.review import open_review
 from evidencekit.core.screening import decisions, final_decisions
 from evidencekit.core.screening.interactive import ScreeningSession, highlight
 
-pytest.importorskip("prompt_toolkit")
+# Looked for, not imported: the import (~0.6 s of CPU) is left to the tests that use it,
+# not paid at collection by every xdist worker.
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit is not installed"
+)
 
 
 def screen_keys(
