@@ -114,13 +114,26 @@ def writer(
     results.put({"writer": number, "decisions": done, "seconds": took, "errors": errors})
 
 
-def run_writers(folder: Path, writers: int, decisions: int, imports: int) -> dict[str, Any]:
-    """Start ``writers`` processes at once; their reports and the decisions per second."""
+def run_writers(
+    folder: Path, writers: int, decisions: int, imports: int, start: str = "spawn"
+) -> dict[str, Any]:
+    """Start ``writers`` processes at once; their reports and the decisions per second.
+
+    ``start`` is the multiprocessing start method. The benchmark spawns (fresh
+    interpreters, as separate reviewers' commands are); the tests fork (``"fork"``): each
+    spawned writer paid ~0.7 s of CPU importing Python, evidencekit and SQLAlchemy before
+    its first write, 12 writers a suite run, while a forked one starts with the modules
+    its parent imported and no open connection (every store this process opened was
+    closed, its engine disposed). The writes, and what is checked of them, are the same.
+    """
     from records_review import pipe
 
     pipe(folder, "shared.txt", [f"Shared record {k}|2021|10.7/s{k}|S, S" for k in range(5)])
     ids = record_ids(folder) if decisions else []
-    context = multiprocessing.get_context("spawn")
+    if start == "fork":  # imported once here rather than in each forked writer
+        import evidencekit.core.deduplication  # noqa: F401
+        import evidencekit.core.screening  # noqa: F401
+    context = multiprocessing.get_context(start)
     results = context.Queue()
     processes = [
         context.Process(target=writer, args=(str(folder), n, decisions, imports, ids, results))

@@ -7,9 +7,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
-from statsmodels.stats.proportion import proportion_confint
+from reference_libraries import function
 
 from evidencekit.core.agreement import (
     agreement,
@@ -18,6 +16,10 @@ from evidencekit.core.agreement import (
     percent_agreement,
     wilson_interval,
 )
+
+cohen_kappa_score = function("sklearn.metrics", "cohen_kappa_score")
+sm_kappa = function("statsmodels.stats.inter_rater", "cohens_kappa")
+proportion_confint = function("statsmodels.stats.proportion", "proportion_confint")
 
 A = ["yes", "yes", "no", "cant", "yes", "no", "no", "yes", "cant", "yes", "no", "yes"]
 B = ["yes", "no", "no", "cant", "yes", "no", "yes", "yes", "no", "yes", "no", "cant"]

@@ -10,15 +10,17 @@ from __future__ import annotations
 import math
 import warnings
 
-import krippendorff
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from statsmodels.stats.inter_rater import aggregate_raters
-from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
+from reference_libraries import function, module
 
 from evidencekit.core.agreement import fleiss_kappa, gwet_ac1_raters, krippendorff_alpha
+
+krippendorff = module("krippendorff")
+aggregate_raters = function("statsmodels.stats.inter_rater", "aggregate_raters")
+sm_fleiss = function("statsmodels.stats.inter_rater", "fleiss_kappa")
 
 N = None
 # Gwet KL (2014) Handbook of Inter-Rater Reliability, 4th ed., p. 120: 4 raters classify

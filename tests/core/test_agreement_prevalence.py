@@ -13,8 +13,7 @@ import warnings
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats.proportion import proportion_confint
+from reference_libraries import function
 
 from evidencekit.core.agreement import (
     gwet_ac1,
@@ -22,6 +21,9 @@ from evidencekit.core.agreement import (
     pabak,
     prevalence_bias,
 )
+
+cohen_kappa_score = function("sklearn.metrics", "cohen_kappa_score")
+proportion_confint = function("statsmodels.stats.proportion", "proportion_confint")
 
 
 def _from_table(table, cats):

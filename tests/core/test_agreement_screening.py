@@ -6,15 +6,17 @@ import json
 import math
 import warnings
 
-import krippendorff
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats.inter_rater import cohens_kappa
+from reference_libraries import function, module
 
 from evidencekit.core.agreement import screening_agreement
+
+krippendorff = module("krippendorff")
+cohen_kappa_score = function("sklearn.metrics", "cohen_kappa_score")
+cohens_kappa = function("statsmodels.stats.inter_rater", "cohens_kappa")
 
 # Reviewer A screened 10 records; B screened a sample of 6 of them (and one A did not).
 A = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import cohen_kappa_score
+from reference_libraries import function
 
 from evidencekit.core.errors import EvidencekitError, RecordFormatError
 from evidencekit.core.extraction import (
@@ -26,6 +26,8 @@ from evidencekit.core.extraction import (
 )
 from evidencekit.core.instruments import build_catalog
 from evidencekit.core.instruments.models import FormField
+
+cohen_kappa_score = function("sklearn.metrics", "cohen_kappa_score")
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "appraisal"
 

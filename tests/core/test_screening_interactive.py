@@ -5,9 +5,10 @@ screening one store at the same moment (SQLite and PostgreSQL) lose nothing."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
+import multiprocessing
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +19,11 @@ from evidencekit.core.review import open_review
 from evidencekit.core.screening import decisions, final_decisions
 from evidencekit.core.screening.interactive import ScreeningSession, highlight
 
-pytest.importorskip("prompt_toolkit")
+# Looked for, not imported: the import (~0.6 s of CPU) is left to the tests that use it,
+# not paid at collection by every xdist worker.
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit is not installed"
+)
 
 
 def screen_keys(
@@ -117,36 +122,47 @@ def test_highlight_terms() -> None:
     assert highlight("text", [], []) == [("", "text")]
 
 
-WORKER = """
-import sys
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
-from evidencekit.core.review import open_review
-from evidencekit.core.screening.interactive import ScreeningSession
-review, reviewer, keys = sys.argv[1:4]
-session = ScreeningSession(open_review(review), "title-abstract", reviewer)
-with create_pipe_input() as pipe:
-    pipe.send_text(keys)
-    summary = session.run(input=pipe, output=DummyOutput())
-print(len(summary.decided), len(summary.errors))
-"""
+def _reviewer(review: str, reviewer: str, keys: str, results) -> None:
+    """One reviewer's screening session, in a process of its own: the keys typed, then
+    (reviewer, decisions made, errors) put on ``results``, or the traceback if it failed."""
+    import traceback
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    try:
+        session = ScreeningSession(open_review(review), "title-abstract", reviewer)
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            summary = session.run(input=pipe, output=DummyOutput())
+        results.put((reviewer, len(summary.decided), len(summary.errors)))
+    except BaseException:
+        results.put((reviewer, -1, traceback.format_exc()))
+        raise
 
 
 def two_reviewers_at_once(review: Path, n: int) -> None:
+    # Two processes, forked on Linux (each spawned interpreter paid ~0.8 s of CPU
+    # importing Python, prompt_toolkit and evidencekit before its first key), spawned
+    # elsewhere; prompt_toolkit's application is imported here once, before the fork.
+    import prompt_toolkit.application  # noqa: F401
+    import prompt_toolkit.input  # noqa: F401
+    import prompt_toolkit.output  # noqa: F401
+
     keys = {"ann": "i" * n + "q", "bob": "e1" * n + "q"}
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    results = context.Queue()
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(review), name, k],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        context.Process(target=_reviewer, args=(str(review), name, k, results))
         for name, k in keys.items()
     ]
-    outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
-        assert p.returncode == 0, err
-        assert out.split() == [str(n), "0"]
+    for p in procs:
+        p.start()
+    reported = sorted(results.get(timeout=300) for _ in procs)
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert reported == [("ann", n, 0), ("bob", n, 0)]
     rv = open_review(review)
     ids = set(record_ids(review))
     assert {d.record_id for d in decisions(rv, reviewer="ann")} == ids

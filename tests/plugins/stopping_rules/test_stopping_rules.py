@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_libraries import optional
 
 from evidencekit.core.prioritisation import (
     RuleSpec,
@@ -20,7 +21,7 @@ from evidencekit.core.registry import build_registry
 from evidencekit.plugins.stopping_rules.hypergeometric import Hypergeometric, p_value
 from evidencekit.plugins.stopping_rules.simple import ConsecutiveIrrelevant, FractionScreened
 
-buscarpy = pytest.importorskip("buscarpy", reason="buscarpy (the reference) is a test extra")
+buscarpy = optional("buscarpy", reason="buscarpy (the reference) is a test extra")
 
 
 @st.composite

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference_libraries import optional
 
 from evidencekit.core.measure import build_ratings
 from evidencekit.core.registry import build_registry
 
-pg = pytest.importorskip("pingouin")
-pd = pytest.importorskip("pandas")
+pg = optional("pingouin")
+pd = optional("pandas")
 
 
 @pytest.fixture(scope="module")

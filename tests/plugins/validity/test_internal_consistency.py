@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference_libraries import optional
 
 from evidencekit.core.measure import build_ratings
 
-pg = pytest.importorskip("pingouin")
-pd = pytest.importorskip("pandas")
+pg = optional("pingouin")
+pd = optional("pandas")
 
 
 @pytest.fixture(scope="module")

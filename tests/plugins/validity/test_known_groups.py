@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import stats
+from reference_libraries import module, optional
 
 from evidencekit.core.measure import RatingsError, build_ratings, build_units, run_validity
 
-pg = pytest.importorskip("pingouin")
-pd = pytest.importorskip("pandas")
+stats = module("scipy.stats")
+pg = optional("pingouin")
+pd = optional("pandas")
 
 
 @pytest.fixture(scope="module")

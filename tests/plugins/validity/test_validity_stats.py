@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
+from reference_libraries import module, optional
 
 from evidencekit.plugins.validity import _stats
 
-pg = pytest.importorskip("pingouin")
-pd = pytest.importorskip("pandas")
+stats = module("scipy.stats")
+pg = optional("pingouin")
+pd = optional("pandas")
 
 
 def mean_diff(a, b, axis=-1):
