@@ -167,14 +167,6 @@ def located_errors(data: Any, schema: Mapping[str, Any]) -> list[tuple[tuple[Any
     return [pair for error in iter_schema_errors(data, schema) for pair in _located(error)]
 
 
-def _did_you_mean(value: Any, choices: list[Any]) -> str:
-    """``; did you mean 'X'?`` for the closest of ``choices`` (difflib), or nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def validation_messages(data: Any, schema: Mapping[str, Any]) -> list[str]:
     """Errors as ``$.path: message`` strings (no file or line)."""
     return [
