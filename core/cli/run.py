@@ -143,7 +143,10 @@ def _run(
     for step in result.steps:
         note = " [skipped: unchanged]" if step["status"] == "skipped" else ""
         click.echo(f"{step['step']}: {step['summary']}{note}")
-    click.echo(f"outputs: {result.outputs} ({len(result.files)} files)")
+    held = sum(1 for path in result.outputs.iterdir() if path.is_file())
+    # What the folder holds and what this run wrote: a run that skipped every step
+    # writes only run.json, which "(1 files)" used to make look like a lost folder.
+    click.echo(f"outputs: {result.outputs} ({held} files, {len(result.files)} written by this run)")
 
 
 def _early_server(review: Any, force: bool) -> Any:

@@ -76,6 +76,10 @@ def test_nothing_changed_skips_every_step_and_says_so(review):
     assert result.exit_code == 0, result.output
     assert "import: unchanged, skipped (--force re-runs it)" in result.stderr
     assert result.stdout.count("[skipped: unchanged]") == 5
+    # the folder's files, and the one this run wrote (run.json), not "(1 files)"
+    held = sum(1 for p in (review / "outputs").iterdir() if p.is_file())
+    assert held > 1
+    assert f"({held} files, 1 written by this run)" in result.stdout
     assert (review / "outputs" / "report.md").read_bytes() == before
     record = json.loads((review / "outputs" / "run.json").read_text("utf-8"))
     assert [s["status"] for s in record["steps"]] == ["skipped"] * 5
