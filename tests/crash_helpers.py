@@ -85,3 +85,20 @@ def process_gone(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except FileNotFoundError:
         return True
+
+
+def assert_ends(pid: int, within: float, what: str) -> None:
+    """Fail (``what`` outlived ... by ``within`` s) unless process ``pid`` ends in time; a
+    process that outlives the wait is killed, so no test leaves one behind."""
+    import os
+    import signal
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + within
+    while not process_gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"{what} by {within:g} s")
+        time.sleep(0.05)

@@ -8,7 +8,7 @@ import sys
 import threading
 
 import pytest
-from crash_helpers import process_gone
+from crash_helpers import assert_ends
 
 from evidencekit.core import parallel
 from evidencekit.core.parallel import ENV, processes, run_jobs
@@ -161,9 +161,4 @@ def test_a_figure_process_does_not_outlive_its_killed_parent(tmp_path) -> None:
     time.sleep(0.3)  # the child is now blocked writing its result into the full pipe
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    deadline = time.monotonic() + 10
-    while not process_gone(child):
-        if time.monotonic() > deadline:
-            os.kill(child, signal.SIGKILL)
-            pytest.fail("the figure process outlived its killed parent by 10 s")
-        time.sleep(0.05)
+    assert_ends(child, 10, "the figure process outlived its killed parent")

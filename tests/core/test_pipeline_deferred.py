@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from crash_helpers import process_gone
+from crash_helpers import assert_ends
 
 from evidencekit.core.cli import cli
 from evidencekit.core.deferred import ENV
@@ -240,11 +240,8 @@ def test_a_later_failure_stops_the_job_and_publishes_nothing(review_dir: Path, s
     assert "step 2 (between) failed" in result.output
     assert not (review_dir / "outputs").exists()
     if pid_file.exists():  # the job had started: it was ended, not left drawing
-        job = int(pid_file.read_text())
-        deadline = time.monotonic() + 10  # a drawing process's job dies with it: soon
-        while not process_gone(job):
-            assert time.monotonic() < deadline, "the job outlived its failed run by 10 s"
-            time.sleep(0.05)
+        # a drawing process's job dies with it: soon
+        assert_ends(int(pid_file.read_text()), 10, "the job outlived its failed run")
 
 
 @linux_only
@@ -275,12 +272,7 @@ def test_a_job_does_not_outlive_its_killed_run(review_dir: Path, step: str) -> N
         pytest.skip("this machine gives the run one core: the job ran in its process")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    deadline = time.monotonic() + 10
-    while not process_gone(job):
-        if time.monotonic() > deadline:
-            os.kill(job, signal.SIGKILL)
-            pytest.fail("the job outlived its killed run by 10 s")
-        time.sleep(0.05)
+    assert_ends(job, 10, "the job outlived its killed run")
 
 
 @pytest.mark.parametrize("processes", ["1", "4"])
