@@ -41,6 +41,7 @@ from typing import Any
 from evidencekit.core.deferred_server import Server
 from evidencekit.core.deferred_server import describe as _describe
 from evidencekit.core.deferred_server import die_with_parent as _die_with_parent
+from evidencekit.core.deferred_server import import_all as _import_all
 from evidencekit.core.errors import PipelineError
 from evidencekit.core.forking import usable_cores as _usable_cores
 
@@ -229,13 +230,8 @@ class Deferred:
         return self.results.pop(job_id)
 
     def _preload(self) -> None:
-        import importlib
-
-        while self.preloads:
-            try:
-                importlib.import_module(self.preloads.pop(0))
-            except Exception:  # noqa: S112 - a job that needs it will say what is wrong
-                continue
+        preloads, self.preloads = self.preloads, []  # once
+        _import_all(preloads)
 
     def _check(self, entry: _Job) -> None:
         missing = [name for name in entry.files if not (self.staging / name).is_file()]

@@ -71,17 +71,12 @@ class Server:
 
 def _serve(requests: Any, results: Any, preloads: list[str], inherited: Any) -> None:
     import gc
-    import importlib
     import multiprocessing
     from multiprocessing.connection import wait
 
     die_with_parent()
     inherited.close()  # the run's read end: only the run reads results
-    for name in preloads:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: S112 - a job that needs it will say what is wrong
-            continue
+    import_all(preloads)
     gc.freeze()  # the jobs' processes do not traverse (and copy) what was imported
     context = multiprocessing.get_context("fork")
     running: dict[int, tuple[int, Any]] = {}  # sentinel -> (job id, process)
@@ -130,6 +125,18 @@ def _work(job_id: int, payload: bytes, results: Any) -> None:
         results.send(result)
     except OSError:  # the run is gone: nobody wants the result
         os._exit(1)
+
+
+def import_all(names: Sequence[str]) -> None:
+    """Import each module of ``names`` (a step's ``preloads``); one that fails to import is
+    skipped: a job that needs it will say what is wrong."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: S112
+            continue
 
 
 def describe(exc: BaseException) -> str:
