@@ -19,11 +19,10 @@ environment variable ``EVIDENCEKIT_PROCESSES`` set to ``1``.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
-from evidencekit.core.forking import usable_cores
+from evidencekit.core.forking import fork_context, usable_cores
 
 T = TypeVar("T")
 ENV = "EVIDENCEKIT_PROCESSES"
@@ -51,13 +50,7 @@ class Ahead(Generic[T]):
 
     def __enter__(self) -> Ahead[T]:
         if can_fork(len(self.jobs)):
-            import multiprocessing
-
-            context = multiprocessing.get_context("fork")
-            # Pending output would be written again by the child when it exits.
-            for stream in (sys.stdout, sys.stderr):
-                if stream is not None:
-                    stream.flush()
+            context = fork_context()
             self.receive, send = context.Pipe(duplex=False)
             self.child = context.Process(
                 target=_child, args=(send, self.jobs, self.here, self.receive)

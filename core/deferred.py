@@ -32,7 +32,6 @@ another thread alive, one usable core, or ``EVIDENCEKIT_PLOT_PROCESSES=1``.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from evidencekit.core.deferred_server import describe as _describe
 from evidencekit.core.deferred_server import die_with_parent as _die_with_parent
 from evidencekit.core.deferred_server import import_all as _import_all
 from evidencekit.core.errors import PipelineError
+from evidencekit.core.forking import fork_context
 from evidencekit.core.forking import usable_cores as _usable_cores
 
 #: The environment variable that caps the processes figures are drawn in (1: no fork).
@@ -115,12 +115,7 @@ class Deferred:
             self.jobs.append(entry)
             return
         self._preload()  # here, once, so no forked job imports it again
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        for stream in (sys.stdout, sys.stderr):  # else each child writes it again on exit
-            if stream is not None:
-                stream.flush()
+        context = fork_context()
         receive, send = context.Pipe(duplex=False)
         inherited = [receive, *(j.receive for j in self.jobs if j.receive is not None)]
         entry.process = context.Process(target=_child, args=(send, job, inherited))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,12 +30,9 @@ class Server:
     """The run's side of the drawing process."""
 
     def __init__(self, preloads: Sequence[str]) -> None:
-        import multiprocessing
+        from evidencekit.core.forking import fork_context
 
-        context = multiprocessing.get_context("fork")
-        for stream in (sys.stdout, sys.stderr):  # else each child writes it again on exit
-            if stream is not None:
-                stream.flush()
+        context = fork_context()
         requests_in, self.requests = context.Pipe(duplex=False)
         self.results, results_out = context.Pipe(duplex=False)
         self.process = context.Process(
@@ -71,14 +67,15 @@ class Server:
 
 def _serve(requests: Any, results: Any, preloads: list[str], inherited: Any) -> None:
     import gc
-    import multiprocessing
     from multiprocessing.connection import wait
+
+    from evidencekit.core.forking import fork_context
 
     die_with_parent()
     inherited.close()  # the run's read end: only the run reads results
     import_all(preloads)
     gc.freeze()  # the jobs' processes do not traverse (and copy) what was imported
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     running: dict[int, tuple[int, Any]] = {}  # sentinel -> (job id, process)
     stopping = False
     while running or not stopping:

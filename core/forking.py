@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 
 def usable_cores(env: str) -> int:
@@ -30,3 +31,14 @@ def usable_cores(env: str) -> int:
     if wanted.isdigit():  # anything else is ignored, as an unset variable would be
         cores = min(cores, max(1, int(wanted)))
     return max(1, cores)
+
+
+def fork_context() -> Any:
+    """multiprocessing's ``fork`` context, with this process's pending standard output and
+    error flushed first: a forked child would otherwise write them again when it exits."""
+    import multiprocessing
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    return multiprocessing.get_context("fork")

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from evidencekit.core.forking import usable_cores
+from evidencekit.core.forking import fork_context, usable_cores
 
 T = TypeVar("T")
 ENV = "EVIDENCEKIT_PLOT_PROCESSES"
@@ -53,14 +52,8 @@ def run_jobs(jobs: Sequence[Callable[[], T]]) -> list[T]:
     count = processes(len(jobs))
     if count == 1:
         return [job() for job in jobs]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     shares = [list(range(start, len(jobs), count)) for start in range(count)]
-    # Pending output would be written again by each child when it exits: flush it first.
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
     children = []
     _sharing = True
     # Objects the collector has frozen are not traversed again, so a child's collections
