@@ -226,10 +226,18 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     sa, sb = p.page_start[i], p.page_start[j]
     pages = np.zeros(n, np.int8)
     present = (sa != "") & (sb != "")
-    pages[present & (sa == sb)] = 1
+    pa, pb = p.page_prefixed[i], p.page_prefixed[j]
+    # "S363" and "363": a supplement's (or an article number's) page and a printed page
+    # with the same number are two paginations, not one first page (a conference
+    # abstract in a supplement and the later article: same title, authors and abstract),
+    # unless the volume or the last page agrees too ("c37-c42" / "37-42" in volume 118:
+    # one export dropped the letter). Otherwise neither agreement nor conflict.
+    ea, eb = p.page_end[i], p.page_end[j]
+    one_pagination = (pa == pb) | ((ea != "") & (ea == eb))
+    one_pagination |= (p.volume[i] != "") & (p.volume[i] == p.volume[j])
+    pages[present & (sa == sb) & one_pagination] = 1
     # Different first pages conflict, except an article number in one export and
     # "1-12" (the article's own pagination) in the other (see norm.pages_conflict).
-    pa, pb = p.page_prefixed[i], p.page_prefixed[j]
     long_a = np.fromiter((len(x) >= 5 for x in sa), bool, n) | pa
     long_b = np.fromiter((len(x) >= 5 for x in sb), bool, n) | pb
     article_number = ((sa == "1") & long_b) | ((sb == "1") & long_a)
@@ -237,7 +245,6 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
     # other: the numbers cannot be compared.
     article_number |= p.page_article[i] != p.page_article[j]
     pages[present & (sa != sb) & ~article_number] = -1
-    ea, eb = p.page_end[i], p.page_end[j]
     # One page ("488") inside the other's range ("487-488"): not a conflict.
     for k in np.flatnonzero((pages == -1) & ((ea == "") != (eb == ""))):
         single, ranged = (int(i[k]), int(j[k])) if ea[k] == "" else (int(j[k]), int(i[k]))
