@@ -60,6 +60,45 @@ def decision_pairs(
 
 Judge = Callable[[Any, Any, Any], Any]  # (prepared, i, j) -> (features, verdicts)
 
+#: Candidate pairs are judged in slices in forked processes from this many pairs on (the
+#: comparisons are per pair, so the slices' answers are the answer; for fewer pairs,
+#: forking and sending the arrays back cost more than they save).
+PARALLEL_PAIRS = 50_000
+
+
+def judge_in_slices(judge: Judge, p: Any, i: Any, j: Any, workers: int) -> tuple[Any, Any]:
+    """``judge(p, i, j)``, made as slices of the pairs side by side when there are
+    ``PARALLEL_PAIRS`` or more and ``workers`` allows more than one process
+    (``core.parallel``; one process where forking is not safe). The same answer either
+    way: every array of the features and verdicts is the slices' arrays end to end."""
+    import dataclasses
+    import os
+
+    import numpy as np
+
+    parts = workers if workers > 0 else (os.cpu_count() or 1)
+    if parts < 2 or len(i) < PARALLEL_PAIRS:
+        return judge(p, i, j)
+    from evidencekit.core.parallel import run_jobs
+
+    bounds = [len(i) * k // parts for k in range(parts + 1)]
+    pieces = run_jobs(
+        [
+            lambda a=a, b=b: judge(p, i[a:b], j[a:b])
+            for a, b in zip(bounds, bounds[1:], strict=False)
+        ]
+    )
+
+    def joined(items: list[Any]) -> Any:
+        first = items[0]
+        values = {}
+        for field in dataclasses.fields(first):
+            parts_ = [getattr(item, field.name) for item in items]
+            values[field.name] = None if parts_[0] is None else np.concatenate(parts_)
+        return type(first)(**values)
+
+    return joined([f for f, _ in pieces]), joined([v for _, v in pieces])
+
 
 def run(
     records: Sequence[Any],
@@ -122,7 +161,7 @@ def run(
             & (p.volume[i] == p.volume[j])
         )
         i, j = i[keep], j[keep]
-    features, verdicts = judge(p, i, j)
+    features, verdicts = judge_in_slices(judge, p, i, j, workers)
     timings["seconds_compare"] = time.perf_counter() - mark
 
     decided = {pair: "same" for pair in same} | {pair: "different" for pair in different}
