@@ -41,7 +41,7 @@ AUTO_DEFAULTS: dict[str, Any] = {
     "start": 0.3,
     "min_relevant": 5,
     "folds": 5,
-    "max_rows": 2000,
+    "max_rows": 1000,
     "rule": "best",
 }
 

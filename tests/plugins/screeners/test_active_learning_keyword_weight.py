@@ -165,7 +165,7 @@ def test_every_setting_and_the_choice_are_recorded(registry):
         "start": 0.3,
         "min_relevant": 5,
         "folds": 5,
-        "max_rows": 2000,
+        "max_rows": 1000,
         "rule": "best",
     }
     assert p["seed"] == 4
