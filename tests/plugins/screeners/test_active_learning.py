@@ -43,9 +43,7 @@ def test_ranking_puts_the_labelled_topic_first(registry):
     # The defaults chosen leave-one-set-out (docs/prioritisation.md), recorded in full.
     assert ranking.parameters["keywords"] is True
     assert ranking.parameters["keywords_as"] == "block"
-    assert ranking.parameters["keywords_weight"] == "auto"
-    assert ranking.parameters["keywords_auto"]["weights"] == [0.0, 0.3, 0.5]
-    assert ranking.parameters["keywords_weight_used"] is None  # these records have no keywords
+    assert ranking.parameters["keywords_weight"] == 0.3
 
 
 @pytest.mark.parametrize(
@@ -77,11 +75,8 @@ def test_same_seed_same_ranking_and_features_are_cached(registry):
     b = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}, 7, {}))
     assert a.order == b.order
     # The feature matrix, and the SVM's training form of it (unique terms folded, with
-    # its labelled rows), both reused by the next call; with keywords_weight auto (the
-    # default) also the text's features and the keyword block (here none), from which
-    # another weight's matrix is made.
-    assert len(cache) == 4
-    assert sum(k.startswith(("('text'", "('keyword-block'")) for k in cache) == 2
+    # its labelled rows), both reused by the next call.
+    assert len(cache) == 2
 
 
 def test_one_class_only_gives_a_seeded_random_order(registry):
