@@ -18,7 +18,8 @@ from evidencekit.plugins.screeners.active_learning._keyword_weight import AUTO_D
 
 #: The keywords' block weight (``keywords_as: block``): the best mean WSS@95 among the weights
 #: that keep every shared set within 2 points of ASReview (0.5 has the best mean; neither is
-#: confirmed leave-one-set-out); docs/prioritisation.md has the figures.
+#: confirmed leave-one-set-out, nor is ``auto``, the weight chosen per review, which ties 0.5
+#: on the 5-seed mean); docs/prioritisation.md has the figures.
 KEYWORDS_WEIGHT = 0.3
 
 #: Chosen by leave-one-set-out measurement; see docs/prioritisation.md.
