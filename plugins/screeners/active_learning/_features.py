@@ -88,6 +88,16 @@ def keyword_block(keywords: list[list[str]], weight: float) -> Any:
     return block
 
 
+def scaled_block(block: Any, weight: float) -> Any:
+    """A copy of ``block`` (or None) times ``weight``: the same numbers as
+    ``keyword_block(keywords, weight)`` when ``block`` is ``keyword_block(keywords, 1)``."""
+    if block is None:
+        return None
+    out = block.copy()
+    out.data *= weight
+    return out
+
+
 def _heading(keyword: str) -> str:
     """``keyword`` as a term: lower case, without MEDLINE's ``*`` and ``/qualifier``."""
     return (keyword or "").split("/", 1)[0].replace("*", "").strip().lower()

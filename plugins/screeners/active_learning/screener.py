@@ -14,10 +14,12 @@ from typing import Any
 
 from evidencekit.core import hookimpl
 from evidencekit.core.prioritisation import Ranking, RankingContext
+from evidencekit.plugins.screeners.active_learning._keyword_weight import AUTO_DEFAULTS
 
 #: The keywords' block weight (``keywords_as: block``): the best mean WSS@95 among the weights
 #: that keep every shared set within 2 points of ASReview (0.5 has the best mean; neither is
-#: confirmed leave-one-set-out); docs/prioritisation.md has the figures.
+#: confirmed leave-one-set-out, nor is ``auto``, the weight chosen per review, which ties 0.5
+#: on the 5-seed mean); docs/prioritisation.md has the figures.
 KEYWORDS_WEIGHT = 0.3
 
 #: Chosen by leave-one-set-out measurement; see docs/prioritisation.md.
@@ -33,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "keywords": True,
     "keywords_as": "block",
     "keywords_weight": KEYWORDS_WEIGHT,
+    "keywords_auto": dict(AUTO_DEFAULTS),
 }
 
 _PART = {"type": "string", "minLength": 1}
@@ -59,10 +62,28 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "keywords_weight; text: their words added to title and abstract",
         },
         "keywords_weight": {
-            "type": "number",
-            "exclusiveMinimum": 0,
+            "oneOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "auto"}],
             "description": "the keywords' block's length beside the text's (1) "
-            "with keywords_as: block",
+            "with keywords_as: block; auto: chosen among keywords_auto's weights by "
+            "cross-validation on the labelled records",
+        },
+        "keywords_auto": {
+            "type": "object",
+            "description": "how keywords_weight: auto chooses (_keyword_weight.py)",
+            "properties": {
+                "weights": {
+                    "type": "array",
+                    "items": {"type": "number", "minimum": 0},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "start": {"type": "number", "minimum": 0},
+                "min_relevant": {"type": "integer", "minimum": 2},
+                "folds": {"type": "integer", "minimum": 2},
+                "max_rows": {"type": "integer", "minimum": 4},
+                "rule": {"enum": ["best", "one-se"]},
+            },
+            "additionalProperties": False,
         },
         "seed": {"type": "integer", "description": "overrides the caller's seed"},
     },
@@ -101,22 +122,35 @@ class ActiveLearningScreener:
         of the default part it replaces.
         """
         settings = {**DEFAULTS, **{k: v for k, v in options.items() if k != "seed"}}
+        settings["keywords_auto"] = {**AUTO_DEFAULTS, **options.get("keywords_auto", {})}
         for kind in ("features", "classifier", "balancer", "query"):
             if settings[kind] != DEFAULTS[kind] and f"{kind}_options" not in options:
                 settings[f"{kind}_options"] = {}
         return settings
 
     def features(
-        self, records: Sequence[Any], settings: Mapping[str, Any], cache: dict[str, Any]
+        self,
+        records: Sequence[Any],
+        settings: Mapping[str, Any],
+        cache: dict[str, Any],
+        weight: float | None = None,
     ) -> Any:
-        """The feature matrix, computed once per (records, extractor) and cached."""
+        """The feature matrix, computed once per (records, extractor, weight) and cached.
+
+        ``weight`` is the keyword block's (default: ``keywords_weight``, or with ``auto``
+        ``keywords_auto``'s ``start``); 0 gives the text's features alone. With ``auto``
+        the text's features and the unscaled block are cached too, so another weight
+        costs only setting them side by side.
+        """
         from evidencekit.plugins.screeners.active_learning._features import (
-            keyword_block,
+            scaled_block,
             with_block,
         )
-        from evidencekit.plugins.screeners.active_learning._parts import make
 
         block = settings["keywords"] and settings["keywords_as"] == "block"
+        auto = block and settings["keywords_weight"] == "auto"
+        if block and weight is None:
+            weight = settings["keywords_auto"]["start"] if auto else settings["keywords_weight"]
         key = repr(
             (
                 "features",
@@ -126,18 +160,142 @@ class ActiveLearningScreener:
                 sorted(settings["features_options"].items()),
                 settings["keywords"],
                 settings["keywords_as"],
-                settings["keywords_weight"] if block else None,
+                weight if block else None,
             )
         )
         if key not in cache:
-            extractor = make("features", settings["features"], settings["features_options"], 0)
-            in_text = settings["keywords"] and not block
-            X = extractor.transform([record_text(r, in_text) for r in records])  # noqa: N806
-            if block:
-                keywords = [record_keywords(r) for r in records]
-                X = with_block(X, keyword_block(keywords, settings["keywords_weight"]))  # noqa: N806
+            X = self._text_features(records, settings, cache, keep=auto)  # noqa: N806
+            if block and weight:
+                unit = self._unit_block(records, cache, keep=auto)
+                X = with_block(X, scaled_block(unit, weight))  # noqa: N806
             cache[key] = X
         return cache[key]
+
+    def _text_features(
+        self, records: Sequence[Any], settings: Mapping[str, Any], cache: dict[str, Any], keep: bool
+    ) -> Any:
+        """The extractor's features of title and abstract (and of the keywords, with
+        ``keywords_as: text``); kept in ``cache`` only if ``keep``."""
+        from evidencekit.plugins.screeners.active_learning._parts import make
+
+        in_text = settings["keywords"] and settings["keywords_as"] != "block"
+        key = repr(
+            (
+                "text",
+                len(records),
+                id(records),
+                settings["features"],
+                sorted(settings["features_options"].items()),
+                in_text,
+            )
+        )
+        if key in cache:
+            return cache[key]
+        extractor = make("features", settings["features"], settings["features_options"], 0)
+        X = extractor.transform([record_text(r, in_text) for r in records])  # noqa: N806
+        if keep:
+            cache[key] = X
+        return X
+
+    def _unit_block(self, records: Sequence[Any], cache: dict[str, Any], keep: bool) -> Any:
+        """The keyword block with rows of length 1 (None if no record has a keyword);
+        kept in ``cache`` only if ``keep``."""
+        from evidencekit.plugins.screeners.active_learning._features import keyword_block
+
+        key = repr(("keyword-block", len(records), id(records)))
+        if key in cache:
+            return cache[key]
+        unit = keyword_block([record_keywords(r) for r in records], 1.0)
+        if keep:
+            cache[key] = unit
+        return unit
+
+    def keyword_weight(
+        self,
+        records: Sequence[Any],
+        settings: Mapping[str, Any],
+        seed: int,
+        labelled: Any,
+        y: Any,
+        cache: dict[str, Any],
+    ) -> dict[str, Any]:
+        """``keywords_weight: auto``: the weight to use with these labels, and how it was
+        chosen (``_keyword_weight.py``), as the parameters recorded with the ranking:
+        ``keywords_weight_used`` (None where no record has keywords: nothing to weigh),
+        ``keywords_weight_chosen_at`` (the number of labels the choice was made with;
+        None before there are enough relevant ones, when ``start`` is used) and
+        ``keywords_weight_auc`` (each candidate's mean cross-validated AUC then, over the
+        folds)."""
+        import hashlib
+
+        import numpy as np
+
+        from evidencekit.plugins.screeners.active_learning import _keyword_weight as kw
+        from evidencekit.plugins.screeners.active_learning._parts import make
+
+        auto = settings["keywords_auto"]
+        start = float(auto["start"])
+        note: dict[str, Any] = {
+            "keywords_weight_used": start,
+            "keywords_weight_chosen_at": None,
+            "keywords_weight_auc": None,
+        }
+        if self._unit_block(records, cache, keep=True) is None:
+            return {**note, "keywords_weight_used": None}
+        m = kw.choice_point(y, auto["min_relevant"])
+        if m is None:
+            return note
+        n_pos = int(np.sum(y[:m]))
+        if min(n_pos, m - n_pos) < 2:
+            return note  # no two folds with both classes
+        digest = hashlib.sha1(labelled[:m].tobytes() + y[:m].tobytes()).hexdigest()
+        key = repr(
+            (
+                "keywords-weight",
+                len(records),
+                id(records),
+                m,
+                digest,
+                seed,
+                settings["features"],
+                sorted(settings["features_options"].items()),
+                settings["classifier"],
+                repr(settings["classifier_options"]),
+                settings["balancer"],
+                repr(settings["balancer_options"]),
+                repr(sorted(auto.items())),
+            )
+        )
+        if key not in cache:
+            # Its own stream: the query's generator is seeded [seed, number of labels].
+            rng = np.random.default_rng([seed, m, 1])
+            positions, labels = kw.subsample(labelled[:m], y[:m], auto["max_rows"], rng)
+
+            def part(kind: str) -> Any:
+                return make(kind, settings[kind], settings[f"{kind}_options"], seed)
+
+            probe = part("classifier")
+            weights = [float(w) for w in auto["weights"]]
+            matrices = {
+                w: self.training_matrix(self.features(records, settings, cache, w), probe, cache)[0]
+                for w in weights
+            }
+
+            def fit_and_score(train: Any, train_y: Any, test: Any) -> Any:
+                classifier = part("classifier")
+                classifier.fit(train, train_y, part("balancer").weights(train_y))
+                return np.asarray(classifier.scores(test), dtype=float)
+
+            aucs = kw.cross_validated_auc(
+                matrices, positions, labels, fit_and_score, auto["folds"], rng
+            )
+            cache[key] = (kw.pick(aucs, start, auto["rule"]), aucs)
+        weight, aucs = cache[key]
+        return {
+            "keywords_weight_used": weight,
+            "keywords_weight_chosen_at": m,
+            "keywords_weight_auc": {str(w): round(float(np.mean(a)), 6) for w, a in aucs.items()},
+        }
 
     def training_matrix(self, X: Any, classifier: Any, cache: dict[str, Any]) -> Any:  # noqa: N803
         """The matrix ``classifier`` is trained and scored on, and its labelled rows.
@@ -171,9 +329,18 @@ class ActiveLearningScreener:
         seed = int(options.get("seed", context.seed))
         settings = self.settings(options)
         parameters = {**settings, "seed": seed}
-        X = self.features(records, settings, context.cache)  # noqa: N806 - the usual name
         labelled = np.fromiter(context.labels, dtype=np.int64, count=len(context.labels))
         y = np.fromiter(context.labels.values(), dtype=np.int64, count=len(labelled))
+        weight = None
+        if (
+            settings["keywords"]
+            and settings["keywords_as"] == "block"
+            and settings["keywords_weight"] == "auto"
+        ):
+            chosen = self.keyword_weight(records, settings, seed, labelled, y, context.cache)
+            parameters.update(chosen)
+            weight = chosen["keywords_weight_used"]
+        X = self.features(records, settings, context.cache, weight)  # noqa: N806 - usual name
         mask = np.ones(len(records), dtype=bool)
         mask[labelled] = False
         candidates = np.flatnonzero(mask)
