@@ -192,8 +192,11 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
             )
             / 100.0
         )
-        # Swapped or run-together names: compare every name word as well.
-        low = has_authors & (authors < 0.8)
+        # Swapped, compound or run-together names ("Jen-Hwa Hu, Paul" / "Hu, Paul
+        # Jen-Hwa", "Weidenmier Watson, Marcia"): compare every name word as well, and
+        # keep the better of the two whatever the threshold, so that a stricter
+        # ``author_threshold`` judges the same similarity rather than a cruder one.
+        low = has_authors & (authors < 1.0)
         if low.any():
             words = cpdist(
                 p.names[i][low], p.names[j][low], scorer=fuzz.token_set_ratio, workers=workers
