@@ -42,14 +42,18 @@ Links (each also needs no conflicting volume or first page, except where said)
   * ``near-year``: titles and authors alike, years within ``max_year_gap``,
     two agreements of volume, first page and abstract, or one and the journal.
   * ``no-year``: titles and authors alike, a year missing, the same journal,
-    volume, and issue or first page (PDF metadata, grey literature).
+    volume, and issue or first page (PDF metadata, grey literature); or, for a
+    long title with the first author alike, no issue (nor perhaps volume) to
+    disagree with.
   * ``title-authors-year``: titles and authors (first author too) alike, same
     year, no journal (or two conference venues) and no volume, a title of at least
     ``LONG_TITLE_WORDS`` words (conference and working papers).
   * ``no-authors``: titles alike, authors missing, same year and journal,
     volume or first page (a year-less copy: the volume and issue).
   * ``same-issue``: titles >= 0.9, authors and first author alike, the same
-    journal, volume and issue, not a recurring title.
+    journal, volume and issue, not a recurring title; or the same long title
+    (the same words) in the same journal, volume and issue with authors merely
+    not different (a PDF's metadata reads an affiliation as an author).
   * ``contained``: one title is the other with a prefix or subtitle
     ("Short report: ..."); authors alike, same year, journal not different,
     volume or first page.
@@ -76,7 +80,8 @@ Coherence: two records may share a cluster only if no veto applies, their
 titles are >= ``title_floor`` (or contained), volumes and pages do not
 conflict (unless the same identifier and title), and their authors are not
 below ``author_floor`` (a pair the rules link always may; a DOI data error
-reads across a year-less copy). A letter and its reply on adjacent pages may share a
+reads across a year-less copy; one long title in one issue reads across
+garbled author lists). A letter and its reply on adjacent pages may share a
 cluster (through a "multiple letters" record) but are never linked directly.
 
 Uncertain (sent to a person): see ``_review``.
@@ -281,7 +286,25 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & (f.issue == 1)
         & ~recurring,
     )
+    # One issue of one journal and the same long title, word for word: one article,
+    # whatever a PDF's metadata reads as its authors (an affiliation taken for a name:
+    # "Lubar, Sheldon B" for the Lubar School, "Walton, Sam M" for the Walton College)
+    # as long as the author lists are not different.
+    one_issue_title = (
+        ~hard_conflict
+        & title_same
+        & (title_words >= LONG_TITLE_WORDS)
+        & journal
+        & volume_same
+        & (f.issue == 1)
+        & ~recurring
+        & ~f.conference_differs
+    )
+    apply("same-issue", one_issue_title & authors_not_different)
     # A copy without a year (PDF metadata, grey literature): the citation must agree.
+    # ... or, for a long title by the same authors (first author too), a copy that gives
+    # no issue (and perhaps no volume either) to disagree with.
+    long_copy = (title_words >= LONG_TITLE_WORDS) & (first >= 0.9) & (f.issue == 0)
     apply(
         "no-year",
         fuzzy_ok
@@ -289,8 +312,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & ~year_known
         & journal
-        & volume_same
-        & ((f.issue == 1) | first_page),
+        & ((volume_same & ((f.issue == 1) | first_page)) | (long_copy & (f.volume >= 0))),
     )
     apply(
         "no-authors",
@@ -390,7 +412,8 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & ~(compat_special & ~bib_identical)
         & titles_compatible
         & (~hard_conflict | identifier_strong | letter_reply)
-        & (authors_not_different | identifier_strong | bundle | letter_reply)
+        # (in a cluster, one long title in one issue reads across garbled author lists)
+        & (authors_not_different | identifier_strong | bundle | letter_reply | one_issue_title)
     ) | link  # a pair the rules link may share a cluster (a translated title, one citation)
     compatible &= ~f.yearless_copy
     m = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("f", "o", "m")})

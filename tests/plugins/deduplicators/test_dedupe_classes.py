@@ -355,3 +355,45 @@ def test_name_suffixes_and_compound_names_are_alike_at_a_strict_author_threshold
     # other people: still apart at either threshold
     c = rec("b", title, "Fang, Xiao; Gao, Yuanyuan", 2021, **_misq(45, 1))
     assert not clustered(fuzzy([a, c]))
+
+
+def test_one_long_title_in_one_issue_links_across_affiliations_read_as_authors() -> None:
+    # A PDF's metadata takes the business school for an author ("Lubar, Sheldon B" for
+    # the Lubar School, "Walton, Sam M" for the Walton College): the author lists are
+    # only half alike, but one long title in one issue of one journal is one article.
+    title = (
+        "Understanding the Link Between Information Technology Capability "
+        "and Organizational Agility: An Empirical Examination"
+    )
+    a = rec("a", title, "Lu, Ying; Ramamurthy, Keshavamurthy", 2011, **_misq(35, 4))
+    b = rec("b", title.upper(), "Lu, Ying; Lubar, Sheldon B", None, **_misq(35, 4))
+    c = rec("c", title, "Lu; Ramamurthy, K.", 2011, **_misq(35, 4), pages="931")
+    result = fuzzy([a, b, c])
+    assert result.clusters == [["a", "b", "c"]]
+    assert any(lk.reason.startswith("same-issue") for lk in result.links)
+    # another issue, or a short title, or other authors throughout: not this rule
+    assert not clustered(fuzzy([a, rec("b", b.title, "Lubar, Sheldon B", None, **_misq(35, 3))]))
+    short = "Organizational Agility"
+    assert not clustered(
+        fuzzy(
+            [
+                rec("a", short, "Lu, Ying; Ramamurthy, K.", 2011, **_misq(35, 4)),
+                rec("b", short, "Lu, Ying; Lubar, Sheldon B", None, **_misq(35, 4)),
+            ]
+        )
+    )
+    assert not clustered(fuzzy([a, rec("b", title, "Smith, Robert H; Walton, Sam M", None)]))
+
+
+def test_a_year_less_copy_without_issue_links_by_a_long_title_and_all_authors() -> None:
+    # A PDF's metadata with the journal and the authors but no year, volume or issue.
+    title = "The Adoption and Use of GSS in Project Teams: Toward More Participative Processes"
+    a = rec("a", title, "Dennis, Alan R.; Garfield, Monica J.", 2003, **_misq(27, 2), pages="289")
+    b = rec("b", title.upper() + " 1", "Dennis, Alan R; Garfield, Monica J", None)
+    b.journal = "MIS Quarterly"
+    assert clustered(fuzzy([a, b]))
+    # another first author, or another journal: not linked
+    c = rec("b", b.title, "Garfield, Monica J; Dennis, Alan R", None, journal="MIS Quarterly")
+    assert not clustered(fuzzy([a, c]))
+    d = rec("b", b.title, "Dennis, Alan R; Garfield, Monica J", None, journal="Decision Sciences")
+    assert not clustered(fuzzy([a, d]))
