@@ -397,3 +397,20 @@ def test_a_year_less_copy_without_issue_links_by_a_long_title_and_all_authors() 
     assert not clustered(fuzzy([a, c]))
     d = rec("b", b.title, "Dennis, Alan R; Garfield, Monica J", None, journal="Decision Sciences")
     assert not clustered(fuzzy([a, d]))
+
+
+def test_year_less_pdfs_of_one_issue_by_the_same_authors_under_titles_of_their_own() -> None:
+    # A debate: two articles of one issue by the same three authors, each PDF without a
+    # year. They are not copies of one file (their titles share no more than "PLS"), so
+    # each links with its own article; the series editor's note case stays reviewed.
+    au = "Goodhue, Dale L.; Lewis, William; Thompson, Ronald L."
+    pdf_au = "Goodhue, Dale L; Lewis, William; Thompson, Ron"
+    one = "Does PLS Have Advantages for Small Sample Size or Non-Normal Data?"
+    two = "Comparing PLS to Regression and LISREL: A Response to Marcoulides, Chin, and Saunders"
+    records = [
+        rec("a", one, au, 2012, **_misq(36, 3), pages="981"),
+        rec("b", one.upper() + " 1", pdf_au, None, **_misq(36, 3)),
+        rec("c", two, au, 2012, **_misq(36, 3), pages="703"),
+        rec("d", two.upper() + " 1", pdf_au, None, **_misq(36, 3)),
+    ]
+    assert fuzzy(records).clusters == [["a", "b"], ["c", "d"]]
