@@ -295,7 +295,8 @@ def title_words(title: str) -> str:
     return fold(clean_title(title)[0])
 
 
-_KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction)$")
+#: "<title> - Reply", "<title> - An Addendum" (a notice added to an article, like an erratum).
+_KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction|addendum)$")
 
 
 def title_kind(title: str, words: str, erratum_reference: bool | None = None) -> str:

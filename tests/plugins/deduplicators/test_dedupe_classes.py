@@ -414,3 +414,16 @@ def test_year_less_pdfs_of_one_issue_by_the_same_authors_under_titles_of_their_o
         rec("d", two.upper() + " 1", pdf_au, None, **_misq(36, 3)),
     ]
     assert fuzzy(records).clusters == [["a", "b"], ["c", "d"]]
+
+
+# -- the review list (colrev-misq) -----------------------------------------------------------
+
+
+def test_an_addendum_is_a_notice_of_its_own() -> None:
+    # "<title> - An Addendum" in a later issue adds to the article like an erratum does:
+    # never linked with it, and not worth a look either.
+    title = "Critical Success Factors of Chief MIS/DP Executives"
+    a = rec("a", title, "Martin, E. W.", 1982, **_misq(6, 2))
+    b = rec("b", title + " - An Addendum", "Martin, E. W.", 1982, **_misq(6, 4))
+    result = fuzzy([a, b])
+    assert result.clusters == [] and result.uncertain == []
