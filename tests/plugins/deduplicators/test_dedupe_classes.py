@@ -427,3 +427,34 @@ def test_an_addendum_is_a_notice_of_its_own() -> None:
     b = rec("b", title + " - An Addendum", "Martin, E. W.", 1982, **_misq(6, 4))
     result = fuzzy([a, b])
     assert result.clusters == [] and result.uncertain == []
+
+
+def test_a_recurring_title_by_other_authors_is_not_reviewed() -> None:
+    # A running header read as the title of two interviews' PDF files (or two editors'
+    # notes): the authors name the item, and these are others.
+    title = "The Society for Management Information Systems"
+    a = rec("a", title, "Dougherty, William", None, **_misq(1, 1))
+    b = rec("b", title, "O'Reilly, Anthony J F", None, **_misq(1, 1))
+    c = rec("c", title, "O'Reilly, Anthony J F", None, **_misq(1, 3))
+    d = rec("d", title, "Kerwin, Walter T", None, **_misq(1, 4))
+    result = fuzzy([a, b, c, d])
+    assert result.clusters == [] and result.uncertain == []
+
+
+def test_the_review_list_asks_once_per_record_and_cluster() -> None:
+    # Two linked copies (Crossref, DBLP) and a PDF copy whose editor's-note title keeps
+    # it from being linked: one question (is the PDF this article?), not one per copy.
+    title = "Editor's Comments: Does MIS Have Native Theories?"
+    a = rec("a", title, "Straub, Detmar", 2012, **_misq(36, 2), pages="iii", doi="10.2307/1")
+    b = rec("b", title, "Straub, Detmar W.", 2012, **_misq(36, 2))
+    c = rec("c", title.upper(), "Straub, Detmar", None, **_misq(36, 2))
+    result = fuzzy([a, b, c])
+    assert result.clusters == [["a", "b"]]
+    assert len(result.uncertain) == 1 and "c" in (result.uncertain[0].a, result.uncertain[0].b)
+    # once a person said "different" for one pair, the other is not asked either
+    asked = result.uncertain[0]
+    result = fuzzy([a, b, c], decisions={(asked.a, asked.b): "different"})
+    assert result.uncertain == [] and result.clusters == [["a", "b"]]
+    # "same" joins the PDF to the whole cluster
+    result = fuzzy([a, b, c], decisions={(asked.a, asked.b): "same"})
+    assert result.clusters == [["a", "b", "c"]] and result.uncertain == []
