@@ -229,7 +229,13 @@ def footnote_numbers(title: str, numbers: str) -> str:
     the other title has no such number; two different marks ("... 1" / "... 2") still
     differ (see ``_features.compare``).
     """
-    title = title.rstrip()
+    # A mark with stray characters after it ("... Intentions1,="), as a PDF's text layer
+    # may give it.
+    title = title.rstrip().rstrip(",;:=").rstrip()
+    if title.endswith(" I") and " " in title[:-2]:  # the mark "1" read as "I" by OCR
+        head = title[:-2].split()
+        if head[-1].lower().strip(".,:;") not in _FOOTNOTE_NUMBERED and not _capitals(title):
+            return title_numbers(fold(clean_title(title[:-2])[0]))
     named = _FOOTNOTE_NAME.search(title) if " " in title else None
     if named and _capitals(title[: named.start()]):  # "... THREATS 1 Yang Pan"
         return title_numbers(fold(clean_title(title[: named.start()])[0]))

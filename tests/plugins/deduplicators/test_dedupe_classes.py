@@ -51,6 +51,16 @@ def test_footnote_mark_followed_by_the_first_authors_name_is_not_a_number() -> N
     assert clustered(result) and clustered(result, "b", "c")
 
 
+def test_a_footnote_mark_with_stray_characters_or_read_as_i_is_not_a_number() -> None:
+    # A PDF's text layer: "...Intentions1,=" (the mark and stray characters), and the
+    # mark "1" read as the letter "I" ("... A Longitudinal Field Experiment I").
+    for mark in ("1,=", " I"):
+        assert clustered(fuzzy([crossref(title=TITLE), pdf(title=TITLE + mark)])), mark
+    # "Part I" is still the title's own number, and so is "I" after "Phase"
+    for title in (TITLE + ": Part I", TITLE + ": Phase I"):
+        assert not clustered(fuzzy([crossref(title=TITLE), pdf(title=title)])), title
+
+
 def test_numbered_parts_and_two_different_marks_still_differ() -> None:
     for one, other in (
         (TITLE + " 1", TITLE + " 2"),  # two different numbers: not a footnote question
