@@ -186,6 +186,17 @@ _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{5})[1-9*\u2020\u00b9]$")
 
 def _strip_footnote(title: str) -> str:
     title = title.rstrip()
+    # A PDF's metadata runs the byline on after the footnote mark: "... USERS 1 Ofir
+    # Turel" (a title in capitals), "... The TRW Process 1 By: Larry Railing Space and
+    # Defense Sector" (any case). Cheap guards first: most titles are neither.
+    if " By:" in title:
+        byline = _FOOTNOTE_BYLINE.search(title)
+        if byline and len(title[: byline.start()].split()) >= 4:
+            return title[: byline.start()]
+    if title[:12].isupper() and title[-1:].isalpha():
+        named = _FOOTNOTE_NAME.search(title)
+        if named and _capitals(title[: named.start()]):
+            return title[: named.start()]
     if not title or title[-1] not in _FOOTNOTE_ENDS:  # the common case, without a regex
         return title
     glued = _GLUED_FOOTNOTE.search(title)
@@ -212,6 +223,8 @@ _FOOTNOTE_NUMBERED = _NUMBERED - {"study", "experiment", "report", "paper"}
 # A footnote mark after a title in capitals, then the first author's name (a PDF's
 # metadata: "INFORMATION TECHNOLOGY AND FIRM PROFITABILITY ... 1 Sunil Mithas").
 _FOOTNOTE_NAME = re.compile(r"\s[1-9*\u2020]\s+[A-Z][a-z]+(?:\s+[A-Z][a-z.]*){0,3}$")
+# ... or a byline in any case: "... The TRW Process 1 By: Larry Railing Space and Defense".
+_FOOTNOTE_BYLINE = re.compile(r"\s[1-9*\u2020](?:\s*,\s*[1-9*\u2020])*\s+By:\s")
 
 
 def _capitals(text: str) -> bool:
