@@ -52,7 +52,7 @@ Links (each also needs no conflicting volume or first page, except where said)
     volume or first page (a year-less copy: the volume and issue).
   * ``same-issue``: titles >= 0.9, authors and first author alike, the same
     journal, volume and issue, not a recurring title; or the same long title
-    (the same words) in the same journal, volume and issue with authors merely
+    (>= 0.98 alike) in the same journal, volume and issue with authors merely
     not different (a PDF's metadata reads an affiliation as an author).
   * ``contained``: one title is the other with a prefix or subtitle
     ("Short report: ..."); authors alike, same year, journal not different,
@@ -102,6 +102,9 @@ from evidencekit.plugins.deduplicators._verdicts import Verdicts, reason  # noqa
 LONG_TITLE_WORDS = 8
 #: Titles at least this alike are one article when journal, volume, issue and authors agree.
 SAME_ISSUE_TITLE = 0.9
+#: A long title at least this alike (the same words but for a character or a footnote
+#: mark) in one issue is one article, whatever a PDF's metadata reads as its authors.
+SAME_TITLE_IN_ISSUE = 0.98
 
 
 def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdicts:
@@ -292,7 +295,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # as long as the author lists are not different.
     one_issue_title = (
         ~hard_conflict
-        & title_same
+        & (t >= SAME_TITLE_IN_ISSUE)
         & (title_words >= LONG_TITLE_WORDS)
         & journal
         & volume_same

@@ -61,6 +61,22 @@ def test_a_footnote_mark_with_stray_characters_or_read_as_i_is_not_a_number() ->
         assert not clustered(fuzzy([crossref(title=TITLE), pdf(title=title)])), title
 
 
+def test_a_byline_run_on_after_the_footnote_mark_is_not_part_of_the_title() -> None:
+    # "... ONLINE AUCTION USERS 1 Ofir Turel" (capitals, then the first author's name)
+    # and "... The TRW Process 1 By: Larry Railing Space and Defense Sector" (any case):
+    # the title is what comes before the mark.
+    title = "Integrating Technology Addiction and Use: An Empirical Investigation of Auction Users"
+    for pdf_title in (title.upper() + " 1 Ofir Turel", title + " 1 By: Ofir Turel Mihaylo College"):
+        result = fuzzy([crossref(title=title), pdf(title=pdf_title)])
+        assert clustered(result), pdf_title
+        assert "title 1.00" in result.links[0].reason
+    # a title in title case keeps a trailing name without "By:" (it may be the title's)
+    from evidencekit.plugins.deduplicators._normalise import title_info
+
+    assert title_info(title + " 1 Ofir Turel")[0].endswith("ofir turel")
+    assert title_info(title.upper() + " 1 Ofir Turel")[0] == title_info(title)[0]
+
+
 def test_numbered_parts_and_two_different_marks_still_differ() -> None:
     for one, other in (
         (TITLE + " 1", TITLE + " 2"),  # two different numbers: not a footnote question
@@ -381,6 +397,12 @@ def test_one_long_title_in_one_issue_links_across_affiliations_read_as_authors()
     result = fuzzy([a, b, c])
     assert result.clusters == [["a", "b", "c"]]
     assert any(lk.reason.startswith("same-issue") for lk in result.links)
+    # a footnote mark left on the title (title case) and an affiliation for the second
+    # author, at the strict author threshold: still one article of the issue
+    other = "Pragmatic Perspectives on the Measurement of Information Systems Service Quality"
+    d = rec("d", other, "Kettinger, William J.; Lee, Choong C.", 1997, **_misq(21, 2), pages="223")
+    e = rec("e", other + " 1", "Kettinger, William J; Perdue, Franklin P", None, **_misq(21, 2))
+    assert clustered(fuzzy([d, e], {"author_threshold": 0.9}), "d", "e")
     # another issue, or a short title, or other authors throughout: not this rule
     assert not clustered(fuzzy([a, rec("b", b.title, "Lubar, Sheldon B", None, **_misq(35, 3))]))
     short = "Organizational Agility"
