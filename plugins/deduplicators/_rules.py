@@ -49,7 +49,8 @@ Links (each also needs no conflicting volume or first page, except where said)
     year, no journal (or two conference venues) and no volume, a title of at least
     ``LONG_TITLE_WORDS`` words (conference and working papers).
   * ``no-authors``: titles alike, authors missing, same year and journal,
-    volume or first page (a year-less copy: the volume and issue).
+    volume or first page (a year-less copy: the volume and issue); or one title
+    the other under a section heading, in one issue.
   * ``same-issue``: titles >= 0.9, authors and first author alike, the same
     journal, volume and issue, not a recurring title; or the same long title
     (>= 0.98 alike) in the same journal, volume and issue with authors merely
@@ -321,6 +322,12 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         "no-authors",
         # (a copy without a year either, from a PDF: the volume and issue fix it)
         fuzzy_ok & title_alike & ~authors_known & year_fits & journal & (volume_same | first_page),
+    )
+    # ... or the title under its section's heading ("Issues and Opinions <title>"), one
+    # issue of the journal: nothing but the heading tells them apart.
+    apply(
+        "no-authors",
+        fuzzy_ok & contained & ~authors_known & year_fits & journal & volume_same & (f.issue == 1),
     )
     apply(
         "contained",

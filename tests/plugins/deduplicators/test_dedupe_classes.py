@@ -341,6 +341,18 @@ def test_a_year_less_copy_without_authors_links_by_title_and_issue() -> None:
     assert not clustered(fuzzy([a, rec("b", title.upper(), "", None, **_misq(2, 4))]))
 
 
+def test_a_copy_without_authors_under_its_sections_heading_links_in_one_issue() -> None:
+    # A PDF's metadata: the section's heading run on before the title, no authors.
+    title = "What Will the Change of the Millenium Do to Our Data Processing Systems?"
+    a = rec("a", title, "Pieptea, Dan R.", 1986, **_misq(10, 2))
+    b = rec("b", "Issues and Opinions " + title, "", None, **_misq(10, 2))
+    assert clustered(fuzzy([a, b]))
+    # another issue, or a reply to it (a notice of its own): not linked
+    assert not clustered(fuzzy([a, rec("b", b.title, "", None, **_misq(10, 3))]))
+    c = rec("b", "Reply to: " + title, "", None, **_misq(10, 2))
+    assert not clustered(fuzzy([a, c]))
+
+
 def test_a_roman_numeral_read_by_ocr_is_the_same_part() -> None:
     # "Part I1" in a PDF's metadata is "Part II"; "Part I" is still another part.
     title = "Evaluating Information System Effectiveness - Part II: Comparing Evaluator Viewpoints"
