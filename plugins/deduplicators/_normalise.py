@@ -31,6 +31,7 @@ from evidencekit.plugins.deduplicators._text import fold, fold_quick  # noqa: F4
 from evidencekit.plugins.deduplicators._titles import (  # noqa: F401
     clean_title,
     footnote_numbers,
+    named_editorial_notes,
     title_info,
     title_kind,
     title_numbers,

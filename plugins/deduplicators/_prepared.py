@@ -58,6 +58,7 @@ class Prepared:
     page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
     cochrane: Any = None  # a Cochrane review's DOI without its version (.pubN), else ""
     yearless_copy: Any = None  # bool array: one of several year-less records of one title
+    editorial_named: Any = None  # bool array: a year-less editor's note named by its subtitle
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -142,6 +143,7 @@ def prepare(records: Sequence[Any], workers: int = 1) -> Prepared:
         page_article=particle,
         cochrane=col([norm.cochrane_review(d) for d in dois]),
         yearless_copy=_yearless_copies(title, volume, issue, year, fams),
+        editorial_named=norm.named_editorial_notes(title, volume, issue, year),
     )
 
 

@@ -211,8 +211,18 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
             | (
                 volume_same
                 # without pages, the issue and authors (and a year: an issue may carry two
-                # editor's notes, and a PDF's metadata has neither year nor pages)
-                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike & year_known))
+                # editor's notes, and a PDF's metadata has neither year nor pages; or, for
+                # a year-less copy, a subtitle of its own that names the one editor's note
+                # among the issue's PDFs: "Editor's Comments: Necessary Changes")
+                & (
+                    first_page
+                    | (
+                        (f.issue == 1)
+                        & (f.pages == 0)
+                        & authors_alike
+                        & (year_known | (f.editorial_named & title_alike))
+                    )
+                )
                 & ~f.page_end_differs
                 & authors_not_different
             )

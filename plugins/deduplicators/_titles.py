@@ -9,6 +9,8 @@ makes two alike titles different publications is read from it: its kind
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from evidencekit.plugins.deduplicators._text import fold
 
@@ -305,6 +307,72 @@ _RECURRING = re.compile(
 def title_recurring(words: str) -> bool:
     """Whether a folded title is one that recurs for different items ("Editor's Comments")."""
     return bool(words) and _RECURRING.match(words) is not None
+
+
+#: The heading of an editor's note or an introduction, which a subtitle of its own may
+#: follow ("Editor's Comments: Does MIS Have Native Theories?"). Not replies, errata,
+#: corrections or reviews: their subtitle is the title of the item they answer or
+#: correct, which two different notices share.
+_EDITORIAL_HEAD = re.compile(
+    r"^(?:guest editorials?|editorials?|editor s (?:comments?|notes?|introduction|letter|"
+    r"preface|remarks)|editors (?:comments?|notes?|introduction|letter|preface|remarks)|"
+    r"(?:guest )?editor s? introduction|from the (?:\w+ ){0,2}?editors?|"
+    r"introduction to (?:the|this) (?:special|focus|theme) (?:issue|section)(?: on| of)?)\b"
+)
+#: An editor's note anywhere in a title, as a PDF's running header gives it
+#: ("Saunders/Editor's Comments", "Remarks from MIS Quarterly Editor").
+_EDITORIAL_ANYWHERE = re.compile(
+    r"\b(?:editor s|editors|editorial|introduction to (?:the|this) special issue|"
+    r"(?:remarks|message|letter|notes?|comments?) (?:from|of) (?:the )?(?:\w+ ){0,4}editors?)\b"
+)
+#: Words of a subtitle that name the issue, not the note ("Volume 29 Iss. 3").
+_ISSUE_WORDS = frozenset({"volume", "vol", "issue", "iss", "no", "number", "nr"})
+
+
+@lru_cache(maxsize=10_000)
+def editorial_subtitle(words: str) -> str:
+    """The subtitle of an editor's note or introduction (folded words), or ``""``.
+
+    "editor s comments does mis have native theories" -> "does mis have native
+    theories"; a bare heading, or one followed only by the issue's numbers
+    ("Editor's Notes Volume 29 Iss. 3"), has none.
+    """
+    match = _EDITORIAL_HEAD.match(words) if words else None
+    if not match:
+        return ""
+    rest = words[match.end() :].split()
+    kept = [w for w in rest if not w.isdigit() and w not in _ISSUE_WORDS]
+    return " ".join(rest) if len(kept) >= 2 else ""
+
+
+def named_editorial_notes(title: Any, volume: Any, issue: Any, year: Any) -> Any:
+    """Flag year-less editor's notes named by a subtitle, alone of their kind in their issue.
+
+    A PDF's metadata has neither year nor pages, so two editor's notes of one issue
+    ("Editor's Comments" and an introduction to a special issue) are told apart by
+    their subtitles alone; and a file whose metadata reads the editor's note printed
+    before its own article takes the note's title. So a year-less note is named by
+    its subtitle only when no other year-less record of its issue carries an
+    editor's heading (``Saunders/Editor's Comments``, a running header, counts).
+    """
+    import numpy as np
+
+    n = len(title)
+    out = np.zeros(n, bool)
+    editorial: dict[tuple[str, str], int] = {}
+    candidates = []
+    for k in np.flatnonzero(np.asarray(year) == 0).tolist():
+        words = title[k]
+        if not words or not volume[k] or not issue[k]:
+            continue
+        if _EDITORIAL_ANYWHERE.search(words):
+            key = (volume[k], issue[k])
+            editorial[key] = editorial.get(key, 0) + 1
+            if editorial_subtitle(words):
+                candidates.append(k)
+    for k in candidates:
+        out[k] = editorial[(volume[k], issue[k])] == 1
+    return out
 
 
 def title_words(title: str) -> str:

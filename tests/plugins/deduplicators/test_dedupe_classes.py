@@ -181,31 +181,29 @@ def test_year_less_records_of_one_issue_by_the_same_authors_are_not_linked() -> 
 
 
 def test_recurring_title_of_a_year_less_copy_is_not_one_item_by_its_issue_alone() -> None:
-    # An issue may carry two editor's notes; a PDF's metadata has no year and no pages.
-    a = rec(
-        "a",
-        "Editor's Comments: From the Trenches: Thoughts on Developmental Reviewing",
-        "Saunders, Carol",
-        2005,
-        journal="MIS Quarterly",
-        volume="29",
-        issue="2",
-        doi="10.2307/25148675",
-    )
-    b = rec(
-        "b",
-        "EDITOR'S COMMENTS From the Trenches: Thoughts on Developmental Reviewing",
-        "Saunders, Carol",
-        None,
-        journal="MIS Quarterly",
-        volume="29",
-        issue="2",
-    )
-    result = fuzzy([a, b])
+    # A PDF's metadata has no year and no pages; an issue may carry two editor's notes,
+    # and the file of an article may read the note printed before it as its title
+    # (colrev-misq: the "From the Trenches" metadata of Beath's article, whose own
+    # note's file reads "Saunders/Editor's Comments"). A subtitle of its own names the
+    # note only when no other year-less file of the issue looks like an editor's note.
+    title = "Editor's Comments: From the Trenches: Thoughts on Developmental Reviewing"
+    a = rec("a", title, "Saunders, Carol", 2005, **_misq(29, 2), doi="10.2307/25148675")
+    b = rec("b", title.upper().replace(":", "", 1), "Saunders, Carol", None, **_misq(29, 2))
+    running_header = rec("c", "Saunders/Editor's Comments", "Beath, Cynthia", None, **_misq(29, 2))
+    result = fuzzy([a, b, running_header])
     assert not clustered(result)
     assert reviewed(result)  # a person decides
+    # alone in its issue, the subtitle names the note: linked
+    assert clustered(fuzzy([a, b]))
+    # a bare heading (or one with the issue's numbers) names nothing: not linked
+    for heading in ("Editor's Comments", "Editor's Notes Volume 29 Iss. 3"):
+        c = rec("a", heading, "Saunders, Carol", 2005, **_misq(29, 2))
+        d = rec("b", heading.upper(), "Saunders, Carol", None, **_misq(29, 2))
+        assert not clustered(fuzzy([c, d])), heading
     # with the year on both sides the issue and the authors make it one item
-    assert clustered(fuzzy([a, rec("b", b.title, "Saunders, Carol", 2005, **_misq(29, 2))]))
+    assert clustered(
+        fuzzy([a, rec("b", b.title, "Saunders, Carol", 2005, **_misq(29, 2)), running_header])
+    )
 
 
 def _misq(volume: int, issue: int) -> dict[str, str]:
@@ -492,13 +490,15 @@ def test_the_review_list_asks_once_per_record_and_cluster() -> None:
     a = rec("a", title, "Straub, Detmar", 2012, **_misq(36, 2), pages="iii", doi="10.2307/1")
     b = rec("b", title, "Straub, Detmar W.", 2012, **_misq(36, 2))
     c = rec("c", title.upper(), "Straub, Detmar", None, **_misq(36, 2))
-    result = fuzzy([a, b, c])
+    # another year-less file of the issue reads as an editor's note: which is it?
+    d = rec("d", "Straub/Editor's Comments", "Smith, Robert H", None, **_misq(36, 2))
+    result = fuzzy([a, b, c, d])
     assert result.clusters == [["a", "b"]]
     assert len(result.uncertain) == 1 and "c" in (result.uncertain[0].a, result.uncertain[0].b)
     # once a person said "different" for one pair, the other is not asked either
     asked = result.uncertain[0]
-    result = fuzzy([a, b, c], decisions={(asked.a, asked.b): "different"})
+    result = fuzzy([a, b, c, d], decisions={(asked.a, asked.b): "different"})
     assert result.uncertain == [] and result.clusters == [["a", "b"]]
     # "same" joins the PDF to the whole cluster
-    result = fuzzy([a, b, c], decisions={(asked.a, asked.b): "same"})
+    result = fuzzy([a, b, c, d], decisions={(asked.a, asked.b): "same"})
     assert result.clusters == [["a", "b", "c"]] and result.uncertain == []
