@@ -96,7 +96,12 @@ from typing import Any
 from evidencekit.plugins.deduplicators._features import PairFeatures
 from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA, defaults  # noqa: F401
 from evidencekit.plugins.deduplicators._review import review
-from evidencekit.plugins.deduplicators._verdicts import Verdicts, reason  # noqa: F401
+from evidencekit.plugins.deduplicators._verdicts import (  # noqa: F401
+    Verdicts,
+    coherence,
+    reason,
+    score,
+)
 
 #: A title of this many words or more identifies a paper with its authors and year
 #: alone (when no journal or volume is given to disagree).
@@ -202,30 +207,18 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # the same authors when neither gives pages). Two issues of one volume are two
     # items here (for other titles a differing issue is too often an export's slip),
     # unless the same authors fill the same page range of the volume.
+    # Without pages, the issue and authors (and a year: an issue may carry two editor's
+    # notes, and a PDF's metadata has neither year nor pages; or, for a year-less copy, a
+    # subtitle that names the one editor's note among the issue's PDFs, ``_titles``).
+    named = year_known | (f.editorial_named & title_alike)
+    by_issue = (f.issue == 1) & (f.pages == 0) & authors_alike & named
     recurring_same_item = (
         ~identifier_different
         & ~hard_conflict
         & ((f.issue != -1) | (f.page_range & authors_alike & journal))
         & (
             (identifier_same & titles_compatible)
-            | (
-                volume_same
-                # without pages, the issue and authors (and a year: an issue may carry two
-                # editor's notes, and a PDF's metadata has neither year nor pages; or, for
-                # a year-less copy, a subtitle of its own that names the one editor's note
-                # among the issue's PDFs: "Editor's Comments: Necessary Changes")
-                & (
-                    first_page
-                    | (
-                        (f.issue == 1)
-                        & (f.pages == 0)
-                        & authors_alike
-                        & (year_known | (f.editorial_named & title_alike))
-                    )
-                )
-                & ~f.page_end_differs
-                & authors_not_different
-            )
+            | (volume_same & (first_page | by_issue) & ~f.page_end_differs & authors_not_different)
         )
     )
     # A conference item and a journal item with nothing but a like title in common:
@@ -328,17 +321,11 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & journal
         & ((volume_same & ((f.issue == 1) | first_page)) | (long_copy & (f.volume >= 0))),
     )
-    apply(
-        "no-authors",
-        # (a copy without a year either, from a PDF: the volume and issue fix it)
-        fuzzy_ok & title_alike & ~authors_known & year_fits & journal & (volume_same | first_page),
-    )
-    # ... or the title under its section's heading ("Issues and Opinions <title>"), one
-    # issue of the journal: nothing but the heading tells them apart.
-    apply(
-        "no-authors",
-        fuzzy_ok & contained & ~authors_known & year_fits & journal & volume_same & (f.issue == 1),
-    )
+    # (a copy without a year either, from a PDF: the volume and issue fix it; or the title
+    # under its section's heading, "Issues and Opinions <title>", in one issue)
+    headed = contained & volume_same & (f.issue == 1)
+    alike = (title_alike & (volume_same | first_page)) | headed
+    apply("no-authors", fuzzy_ok & alike & ~authors_known & year_fits & journal)
     apply(
         "contained",
         fuzzy_ok & contained & authors_alike & year_fits & journal_ok & (volume_same | first_page),
@@ -409,35 +396,5 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     if o["link_untitled"]:
         apply("untitled", untitled)
 
-    # May two records share a cluster (checked for every pair of a cluster)?
-    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | (
-        f.title_numbers_differ & ~identifier_same
-    )
-    # For a cluster, a DOI data error also reads where one copy lacks the year or pages.
-    copy_agrees = (
-        title_alike
-        & ~f.title_numbers_differ
-        & ~f.kind_differs
-        & authors_alike
-        & (year_same | ~year_known)
-        & f.journal_related
-        & volume_same
-        & (f.issue == 1)
-        & (f.pages != -1)
-        & ~recurring
-    )
-    compatible = (
-        ~(identifier_conflict & ~copy_agrees)
-        & (year_ok | cochrane_link)
-        & ~(compat_special & ~bib_identical)
-        & titles_compatible
-        & (~hard_conflict | identifier_strong | letter_reply)
-        # (in a cluster, one long title in one issue reads across garbled author lists)
-        & (authors_not_different | identifier_strong | bundle | letter_reply | one_issue_title)
-    ) | link  # a pair the rules link may share a cluster (a translated title, one citation)
-    compatible &= ~f.yearless_copy
     m = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("f", "o", "m")})
-    uncertain = review(f, o, m)
-    score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
-    score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same
-    return Verdicts(link, uncertain, compatible, score.astype(np.float64), rule)
+    return Verdicts(link, review(f, o, m), coherence(f, m), score(m), rule)
