@@ -209,7 +209,7 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # unless the same authors fill the same page range of the volume.
     # Without pages, the issue and authors (and a year: an issue may carry two editor's
     # notes, and a PDF's metadata has neither year nor pages; or, for a year-less copy, a
-    # subtitle that names the one editor's note among the issue's PDFs, ``_titles``).
+    # subtitle that names the one editor's note among the issue's PDFs, ``_recurring``).
     named = year_known | (f.editorial_named & title_alike)
     by_issue = (f.issue == 1) & (f.pages == 0) & authors_alike & named
     recurring_same_item = (
