@@ -125,6 +125,7 @@ def run(
         prepare,
         title_similarity,
     )
+    from evidencekit.plugins.deduplicators._review import one_question_each
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -225,7 +226,8 @@ def run(
         x, y = pair_ids(a, b)
         uncertain.append(Link(x, y, reason(features, row, ""), float(verdicts.score[row])))
     links.sort(key=lambda lk: (lk.a, lk.b))
-    uncertain.sort(key=lambda lk: (-lk.score, lk.a, lk.b))
+    # One question per record (or cluster) and cluster: the rest follow from it.
+    uncertain = one_question_each(uncertain, cluster_of, index, different)
     clusters = sorted((sorted(ids[k] for k in c) for c in clustering.clusters), key=lambda c: c[0])
 
     stats.update(timings)

@@ -56,6 +56,7 @@ class PairFeatures:
     conference_both: Any = None  # both are conference items (venues named any way)
     cochrane_versions: Any = None  # two versions (.pubN) of one Cochrane review
     yearless_copy: Any = None  # either record is one of several year-less copies of a title
+    editorial_named: Any = None  # either is a year-less editor's note named by its subtitle
 
 
 def _page_span(p: Prepared, k: int) -> tuple[int, int]:
@@ -192,8 +193,11 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
             )
             / 100.0
         )
-        # Swapped or run-together names: compare every name word as well.
-        low = has_authors & (authors < 0.8)
+        # Swapped, compound or run-together names ("Jen-Hwa Hu, Paul" / "Hu, Paul
+        # Jen-Hwa", "Weidenmier Watson, Marcia"): compare every name word as well, and
+        # keep the better of the two whatever the threshold, so that a stricter
+        # ``author_threshold`` judges the same similarity rather than a cruder one.
+        low = has_authors & (authors < 1.0)
         if low.any():
             words = cpdist(
                 p.names[i][low], p.names[j][low], scorer=fuzz.token_set_ratio, workers=workers
@@ -329,6 +333,7 @@ def compare(p: Prepared, i: Any, j: Any, workers: int = 1) -> PairFeatures:
         conference_differs=p.conference[i] != p.conference[j],
         conference_both=p.conference[i] & p.conference[j],
         yearless_copy=p.yearless_copy[i] | p.yearless_copy[j],
+        editorial_named=p.editorial_named[i] | p.editorial_named[j],
         cochrane_versions=(p.cochrane[i] != "")
         & (p.cochrane[i] == p.cochrane[j])
         & (p.doi[i] != p.doi[j]),

@@ -44,6 +44,9 @@ _PARTICLES = frozenset(
         "st",
     ]
 )
+#: Generational suffixes that one database keeps in the family name ("Lucas Jr.",
+#: "Yoos II") and another drops or moves to the given names: not part of the name.
+_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 _NOT_NAMES = frozenset({"null", "none", "nan", "na", "etal", "et", "al", "anonymous", "anon"})
 
 
@@ -58,7 +61,7 @@ def family_name(family: str, given: str = "") -> str:
         elif "," in family:
             family = family.split(",", 1)[0]
     words = fold(family).split()
-    kept = [w for w in words if w not in _PARTICLES] or words
+    kept = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
     return "".join(kept)
 
 
@@ -69,14 +72,16 @@ def _family_key(family: str, has_given: bool) -> tuple[str, tuple[str, ...]]:
     words = tuple(
         w
         for w in fold(family).split()
-        if len(w) > 1 and w not in _NOT_NAMES and w not in _PARTICLES
+        if len(w) > 1 and w not in _NOT_NAMES and w not in _PARTICLES and w not in _SUFFIXES
     )
     return ("" if name in _NOT_NAMES else name), words
 
 
 @lru_cache(maxsize=100_000)
 def _given_words(given: str) -> tuple[str, ...]:
-    return tuple(w for w in fold(given).split() if len(w) > 1 and w not in _NOT_NAMES)
+    return tuple(
+        w for w in fold(given).split() if len(w) > 1 and w not in _NOT_NAMES and w not in _SUFFIXES
+    )
 
 
 #: Names run together without a separator (ASySD, some Embase CSVs): "Hirata T.Fukuse T."

@@ -27,6 +27,10 @@ from evidencekit.plugins.deduplicators._names import (  # noqa: F401
     author_names,
     family_name,
 )
+from evidencekit.plugins.deduplicators._recurring import (  # noqa: F401
+    named_editorial_notes,
+    title_recurring,
+)
 from evidencekit.plugins.deduplicators._text import fold, fold_quick  # noqa: F401
 from evidencekit.plugins.deduplicators._titles import (  # noqa: F401
     clean_title,
@@ -34,7 +38,6 @@ from evidencekit.plugins.deduplicators._titles import (  # noqa: F401
     title_info,
     title_kind,
     title_numbers,
-    title_recurring,
     title_words,
 )
 

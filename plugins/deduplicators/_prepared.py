@@ -58,6 +58,7 @@ class Prepared:
     page_article: Any = None  # bool array: the first "page" is an article number (e0123, c1804)
     cochrane: Any = None  # a Cochrane review's DOI without its version (.pubN), else ""
     yearless_copy: Any = None  # bool array: one of several year-less records of one title
+    editorial_named: Any = None  # bool array: a year-less editor's note named by its subtitle
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -142,6 +143,7 @@ def prepare(records: Sequence[Any], workers: int = 1) -> Prepared:
         page_article=particle,
         cochrane=col([norm.cochrane_review(d) for d in dois]),
         yearless_copy=_yearless_copies(title, volume, issue, year, fams),
+        editorial_named=norm.named_editorial_notes(title, volume, issue, year),
     )
 
 
@@ -302,21 +304,32 @@ def _yearless_copies(
     import numpy as np
 
     out = np.zeros(len(title), bool)
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str, str], list[int]] = {}
     for k in np.flatnonzero(year == 0).tolist():
         if not volume[k]:
             continue
         # Two files of one issue by the same authors (an article and the series
-        # editor's note before it, both by its two authors) are ambiguous alike.
+        # editor's note before it, both by its two authors) are ambiguous alike,
+        # when their titles are alike too or one is missing: two articles of one
+        # issue by the same authors under titles of their own ("Does PLS Have
+        # Advantages ..." and "Comparing PLS to Regression ...", a debate) are not.
         keys = [(title[k], volume[k], issue[k])] if title[k] else []
         if " " in families[k]:
             keys.append(("", volume[k], issue[k] + "|" + families[k]))
         for key in keys:
-            if key in seen:
-                out[k] = out[seen[key]] = True
-            else:
-                seen[key] = k
+            for other in seen.get(key, []):
+                if key[0] or _titles_overlap(title[k], title[other]):
+                    out[k] = out[other] = True
+            seen.setdefault(key, []).append(k)
     return out
+
+
+def _titles_overlap(a: str, b: str) -> bool:
+    """Whether two titles share at least half the words of the shorter (or one is missing)."""
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return True
+    return 2 * len(wa & wb) >= min(len(wa), len(wb))
 
 
 def mark_shared_identifiers(p: Prepared, title_floor: float) -> int:

@@ -12,11 +12,14 @@ an untitled record whose other fields all agree; or a recurring title with the
 same first page, different DOIs and nothing else apart; or two versions of one
 Cochrane review (``cochrane_versions: review``). Not sent: a conference item
 and a journal item with nothing but a like title in common (two reports), and a
-recurring title whose citation tells the items apart.
+recurring title whose citation (or whose authors) tell the items apart. Of the
+pairs between two groups (a cluster, or a record on its own) only one is sent
+(``one_question_each``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evidencekit.plugins.deduplicators._features import PairFeatures
@@ -50,6 +53,9 @@ def review(f: PairFeatures, o: dict[str, Any], m: Any) -> Any:
                 | (f.issue == -1)
                 | (m.year_known & ~m.year_same)
                 | ~(m.volume_same | m.first_page)
+                # the authors name the item of a recurring title: other authors, another
+                # note ("The Society for MIS" read from two interviews' files)
+                | (m.authors_known & ~m.authors_alike & ~m.identifier_same)
             )
         )
     )
@@ -70,3 +76,33 @@ def review(f: PairFeatures, o: dict[str, Any], m: Any) -> Any:
         & m.year_ok
     )
     return uncertain
+
+
+def one_question_each(
+    uncertain: Sequence[Any],
+    cluster_of: Mapping[int, int],
+    index: Mapping[str, int],
+    different: Sequence[tuple[int, int]] = (),
+) -> list[Any]:
+    """The review pairs with one pair per two groups (a cluster, or a record on its own).
+
+    A person decides whether a record belongs to a cluster once: a ``same`` on any
+    pair between them joins them, and a ``different`` keeps the cluster whole apart
+    (a ``different`` pair never ends in one cluster). So of the pairs between a
+    record (or cluster) and one cluster only the most alike is asked, and none once
+    a ``different`` decision stands between the two groups. ``uncertain`` holds
+    ``Link`` objects; ``cluster_of`` maps a record's position to its cluster.
+    """
+
+    def group(k: int) -> tuple[str, int]:
+        c = cluster_of.get(k)
+        return ("r", k) if c is None else ("c", c)
+
+    seen = {frozenset((group(a), group(b))) for a, b in different}
+    out = []
+    for link in sorted(uncertain, key=lambda lk: (-lk.score, lk.a, lk.b)):
+        key = frozenset((group(index[link.a]), group(index[link.b])))
+        if key not in seen:
+            seen.add(key)
+            out.append(link)
+    return out

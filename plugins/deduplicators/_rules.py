@@ -42,14 +42,19 @@ Links (each also needs no conflicting volume or first page, except where said)
   * ``near-year``: titles and authors alike, years within ``max_year_gap``,
     two agreements of volume, first page and abstract, or one and the journal.
   * ``no-year``: titles and authors alike, a year missing, the same journal,
-    volume, and issue or first page (PDF metadata, grey literature).
+    volume, and issue or first page (PDF metadata, grey literature); or, for a
+    long title with the first author alike, no issue (nor perhaps volume) to
+    disagree with.
   * ``title-authors-year``: titles and authors (first author too) alike, same
     year, no journal (or two conference venues) and no volume, a title of at least
     ``LONG_TITLE_WORDS`` words (conference and working papers).
   * ``no-authors``: titles alike, authors missing, same year and journal,
-    volume or first page (a year-less copy: the volume and issue).
+    volume or first page (a year-less copy: the volume and issue); or one title
+    the other under a section heading, in one issue.
   * ``same-issue``: titles >= 0.9, authors and first author alike, the same
-    journal, volume and issue, not a recurring title.
+    journal, volume and issue, not a recurring title; or the same long title
+    (>= 0.98 alike) in the same journal, volume and issue with authors merely
+    not different (a PDF's metadata reads an affiliation as an author).
   * ``contained``: one title is the other with a prefix or subtitle
     ("Short report: ..."); authors alike, same year, journal not different,
     volume or first page.
@@ -76,7 +81,8 @@ Coherence: two records may share a cluster only if no veto applies, their
 titles are >= ``title_floor`` (or contained), volumes and pages do not
 conflict (unless the same identifier and title), and their authors are not
 below ``author_floor`` (a pair the rules link always may; a DOI data error
-reads across a year-less copy). A letter and its reply on adjacent pages may share a
+reads across a year-less copy; one long title in one issue reads across
+garbled author lists). A letter and its reply on adjacent pages may share a
 cluster (through a "multiple letters" record) but are never linked directly.
 
 Uncertain (sent to a person): see ``_review``.
@@ -90,13 +96,21 @@ from typing import Any
 from evidencekit.plugins.deduplicators._features import PairFeatures
 from evidencekit.plugins.deduplicators._options import OPTIONS_SCHEMA, defaults  # noqa: F401
 from evidencekit.plugins.deduplicators._review import review
-from evidencekit.plugins.deduplicators._verdicts import Verdicts, reason  # noqa: F401
+from evidencekit.plugins.deduplicators._verdicts import (  # noqa: F401
+    Verdicts,
+    coherence,
+    reason,
+    score,
+)
 
 #: A title of this many words or more identifies a paper with its authors and year
 #: alone (when no journal or volume is given to disagree).
 LONG_TITLE_WORDS = 8
 #: Titles at least this alike are one article when journal, volume, issue and authors agree.
 SAME_ISSUE_TITLE = 0.9
+#: A long title at least this alike (the same words but for a character or a footnote
+#: mark) in one issue is one article, whatever a PDF's metadata reads as its authors.
+SAME_TITLE_IN_ISSUE = 0.98
 
 
 def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdicts:
@@ -193,20 +207,18 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     # the same authors when neither gives pages). Two issues of one volume are two
     # items here (for other titles a differing issue is too often an export's slip),
     # unless the same authors fill the same page range of the volume.
+    # Without pages, the issue and authors (and a year: an issue may carry two editor's
+    # notes, and a PDF's metadata has neither year nor pages; or, for a year-less copy, a
+    # subtitle that names the one editor's note among the issue's PDFs, ``_recurring``).
+    named = year_known | (f.editorial_named & title_alike)
+    by_issue = (f.issue == 1) & (f.pages == 0) & authors_alike & named
     recurring_same_item = (
         ~identifier_different
         & ~hard_conflict
         & ((f.issue != -1) | (f.page_range & authors_alike & journal))
         & (
             (identifier_same & titles_compatible)
-            | (
-                volume_same
-                # without pages, the issue and authors (and a year: an issue may carry two
-                # editor's notes, and a PDF's metadata has neither year nor pages)
-                & (first_page | ((f.issue == 1) & (f.pages == 0) & authors_alike & year_known))
-                & ~f.page_end_differs
-                & authors_not_different
-            )
+            | (volume_same & (first_page | by_issue) & ~f.page_end_differs & authors_not_different)
         )
     )
     # A conference item and a journal item with nothing but a like title in common:
@@ -281,7 +293,25 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & (f.issue == 1)
         & ~recurring,
     )
+    # One issue of one journal and the same long title, word for word: one article,
+    # whatever a PDF's metadata reads as its authors (an affiliation taken for a name:
+    # "Lubar, Sheldon B" for the Lubar School, "Walton, Sam M" for the Walton College)
+    # as long as the author lists are not different.
+    one_issue_title = (
+        ~hard_conflict
+        & (t >= SAME_TITLE_IN_ISSUE)
+        & (title_words >= LONG_TITLE_WORDS)
+        & journal
+        & volume_same
+        & (f.issue == 1)
+        & ~recurring
+        & ~f.conference_differs
+    )
+    apply("same-issue", one_issue_title & authors_not_different)
     # A copy without a year (PDF metadata, grey literature): the citation must agree.
+    # ... or, for a long title by the same authors (first author too), a copy that gives
+    # no issue (and perhaps no volume either) to disagree with.
+    long_copy = (title_words >= LONG_TITLE_WORDS) & (first >= 0.9) & (f.issue == 0)
     apply(
         "no-year",
         fuzzy_ok
@@ -289,14 +319,13 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
         & authors_alike
         & ~year_known
         & journal
-        & volume_same
-        & ((f.issue == 1) | first_page),
+        & ((volume_same & ((f.issue == 1) | first_page)) | (long_copy & (f.volume >= 0))),
     )
-    apply(
-        "no-authors",
-        # (a copy without a year either, from a PDF: the volume and issue fix it)
-        fuzzy_ok & title_alike & ~authors_known & year_fits & journal & (volume_same | first_page),
-    )
+    # (a copy without a year either, from a PDF: the volume and issue fix it; or the title
+    # under its section's heading, "Issues and Opinions <title>", in one issue)
+    headed = contained & volume_same & (f.issue == 1)
+    alike = (title_alike & (volume_same | first_page)) | headed
+    apply("no-authors", fuzzy_ok & alike & ~authors_known & year_fits & journal)
     apply(
         "contained",
         fuzzy_ok & contained & authors_alike & year_fits & journal_ok & (volume_same | first_page),
@@ -367,34 +396,5 @@ def judge(f: PairFeatures, title_words: Any, options: dict[str, Any]) -> Verdict
     if o["link_untitled"]:
         apply("untitled", untitled)
 
-    # May two records share a cluster (checked for every pair of a cluster)?
-    compat_special = (f.kind_differs & ~bundle & ~letter_reply) | (
-        f.title_numbers_differ & ~identifier_same
-    )
-    # For a cluster, a DOI data error also reads where one copy lacks the year or pages.
-    copy_agrees = (
-        title_alike
-        & ~f.title_numbers_differ
-        & ~f.kind_differs
-        & authors_alike
-        & (year_same | ~year_known)
-        & f.journal_related
-        & volume_same
-        & (f.issue == 1)
-        & (f.pages != -1)
-        & ~recurring
-    )
-    compatible = (
-        ~(identifier_conflict & ~copy_agrees)
-        & (year_ok | cochrane_link)
-        & ~(compat_special & ~bib_identical)
-        & titles_compatible
-        & (~hard_conflict | identifier_strong | letter_reply)
-        & (authors_not_different | identifier_strong | bundle | letter_reply)
-    ) | link  # a pair the rules link may share a cluster (a translated title, one citation)
-    compatible &= ~f.yearless_copy
     m = SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("f", "o", "m")})
-    uncertain = review(f, o, m)
-    score = np.where(has_title, t, 0.5) * 0.6 + np.where(authors_known, au, 0.5) * 0.2
-    score = score + 0.2 * np.minimum(strong, 2) / 2 + identifier_same
-    return Verdicts(link, uncertain, compatible, score.astype(np.float64), rule)
+    return Verdicts(link, review(f, o, m), coherence(f, m), score(m), rule)

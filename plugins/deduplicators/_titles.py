@@ -186,6 +186,17 @@ _GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{5})[1-9*\u2020\u00b9]$")
 
 def _strip_footnote(title: str) -> str:
     title = title.rstrip()
+    # A PDF's metadata runs the byline on after the footnote mark: "... USERS 1 Ofir
+    # Turel" (a title in capitals), "... The TRW Process 1 By: Larry Railing Space and
+    # Defense Sector" (any case). Cheap guards first: most titles are neither.
+    if " By:" in title:
+        byline = _FOOTNOTE_BYLINE.search(title)
+        if byline and len(title[: byline.start()].split()) >= 4:
+            return title[: byline.start()]
+    if title[:12].isupper() and title[-1:].isalpha():
+        named = _FOOTNOTE_NAME.search(title)
+        if named and _capitals(title[: named.start()]):
+            return title[: named.start()]
     if not title or title[-1] not in _FOOTNOTE_ENDS:  # the common case, without a regex
         return title
     glued = _GLUED_FOOTNOTE.search(title)
@@ -212,6 +223,8 @@ _FOOTNOTE_NUMBERED = _NUMBERED - {"study", "experiment", "report", "paper"}
 # A footnote mark after a title in capitals, then the first author's name (a PDF's
 # metadata: "INFORMATION TECHNOLOGY AND FIRM PROFITABILITY ... 1 Sunil Mithas").
 _FOOTNOTE_NAME = re.compile(r"\s[1-9*\u2020]\s+[A-Z][a-z]+(?:\s+[A-Z][a-z.]*){0,3}$")
+# ... or a byline in any case: "... The TRW Process 1 By: Larry Railing Space and Defense".
+_FOOTNOTE_BYLINE = re.compile(r"\s[1-9*\u2020](?:\s*,\s*[1-9*\u2020])*\s+By:\s")
 
 
 def _capitals(text: str) -> bool:
@@ -229,7 +242,13 @@ def footnote_numbers(title: str, numbers: str) -> str:
     the other title has no such number; two different marks ("... 1" / "... 2") still
     differ (see ``_features.compare``).
     """
-    title = title.rstrip()
+    # A mark with stray characters after it ("... Intentions1,="), as a PDF's text layer
+    # may give it.
+    title = title.rstrip().rstrip(",;:=").rstrip()
+    if title.endswith(" I") and " " in title[:-2]:  # the mark "1" read as "I" by OCR
+        head = title[:-2].split()
+        if head[-1].lower().strip(".,:;") not in _FOOTNOTE_NUMBERED and not _capitals(title):
+            return title_numbers(fold(clean_title(title[:-2])[0]))
     named = _FOOTNOTE_NAME.search(title) if " " in title else None
     if named and _capitals(title[: named.start()]):  # "... THREATS 1 Yang Pan"
         return title_numbers(fold(clean_title(title[: named.start()])[0]))
@@ -254,40 +273,6 @@ def title_info(title: str) -> tuple[str, str, str]:
     return words, title_kind(title, words, erratum), title_numbers(words)
 
 
-#: Titles that recur in every issue or every year for *different* items: notes of
-#: the editor, introductions, replies, corrections, reviews, front matter. Two
-#: records with such a title are the same item only when the citation says so.
-_RECURRING = re.compile(
-    r"^(?:"
-    r"editorials?(?: comments?| notes?| introduction)?$|guest editorial|"
-    r"editor s (?:comments?|notes?|introduction|letter|preface|remarks)|"
-    r"editors (?:comments?|notes?|introduction|letter|preface|remarks)|"
-    r"(?:remarks|message|letter|notes?|comments?|words?|report) (?:from|of) (?:the )?"
-    r"(?:\w+ ){0,5}(?:editors?|chairs?|president|editor in chief)\b|"
-    r"from the (?:\w+ ){0,2}(?:editors?|chairs?|president|desk)\b|"
-    r"(?:guest )?editor s? introduction|"
-    r"introduction(?: to (?:the|this) (?:special|focus|theme|issue)\b.*)?$|"
-    r"(?:preface|foreword|prologue|epilogue|overview|announcements?|news|obituary)$|"
-    r"(?:in )?this issue\b|issue information|(?:front|back) matter|(?:front |back )?cover$|"
-    r"table of contents|contents$|masthead|editorial board|call for papers|"
-    r"(?:author|subject|cumulative) index|index$|book reviews?|reviews?$|reviewers?$|"
-    r"(?:acknowledg\w* (?:to )?(?:the |our )?)?reviewers?(?: acknowledg\w*| \d{4})?$|"
-    r"(?:in )?reply\b|authors? s? (?:reply|response)|rejoinder|responses?$|"
-    r"response to (?:the |a |an )?(?:comments?|letters?|critique|commentary|editorial|reviewers?|"
-    r"discussion|correspondence|criticism)\b|"
-    r"corrigend|errat|corrections?$|correction (?:to|of|notice)\b|retraction|"
-    r"expression of concern|"
-    r"letters? to the editor|welcome message|message from|"
-    r"(?:program |organi[sz]ing |steering )?committees?$|keynote|title page|copyright"
-    r")"
-)
-
-
-def title_recurring(words: str) -> bool:
-    """Whether a folded title is one that recurs for different items ("Editor's Comments")."""
-    return bool(words) and _RECURRING.match(words) is not None
-
-
 def title_words(title: str) -> str:
     """The title as lower-case words, without markup and notes added by a database."""
     if not title:
@@ -295,7 +280,8 @@ def title_words(title: str) -> str:
     return fold(clean_title(title)[0])
 
 
-_KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction)$")
+#: "<title> - Reply", "<title> - An Addendum" (a notice added to an article, like an erratum).
+_KIND_SUFFIX = re.compile(r"\b(?:reply|response|erratum|corrigendum|retraction|addendum)$")
 
 
 def title_kind(title: str, words: str, erratum_reference: bool | None = None) -> str:
