@@ -115,6 +115,13 @@ def icc(matrix: Any, form: str = "ICC2", confidence: float = 0.95) -> dict[str, 
     ss_cols = n * ((m.mean(axis=0) - grand) ** 2).sum()
     ss_total = ((m - grand) ** 2).sum()
     ss_err = ss_total - ss_rows - ss_cols
+    # Rounding leaves a sum of squares that is zero in exact arithmetic at about 1e-16 of
+    # the data's scale, and only in some orders of the units and raters: read those as 0,
+    # so an undefined ICC (0/0) stays undefined whatever the order.
+    tiny = 1e-13 * (ss_total + n * k * grand**2)
+    ss_rows, ss_cols, ss_err = (
+        np.float64(0.0) if abs(x) <= tiny else x for x in (ss_rows, ss_cols, ss_err)
+    )
     msr = ss_rows / (n - 1)
     msc = ss_cols / (k - 1)
     mse = ss_err / ((n - 1) * (k - 1))
