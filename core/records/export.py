@@ -35,16 +35,19 @@ def export_records(
     (records imported after the last one); ``require_deduped`` makes either an
     error instead of an export that mixes un-de-duplicated records in.
     """
-    return "".join(
-        export_pieces(
-            review,
-            format,
-            all_records=all_records,
-            raw=raw,
-            state=state,
-            require_deduped=require_deduped,
+    from evidencekit.core.records.common import bulk_work
+
+    with bulk_work():
+        return "".join(
+            export_pieces(
+                review,
+                format,
+                all_records=all_records,
+                raw=raw,
+                state=state,
+                require_deduped=require_deduped,
+            )
         )
-    )
 
 
 def write_export(
@@ -64,23 +67,27 @@ def write_export(
     characters, held once as a string and again encoded, several hundred MB at the peak.
     """
     from evidencekit.core.io import atomic_open
+    from evidencekit.core.records.common import bulk_work
 
-    pieces = export_pieces(
-        review,
-        format,
-        all_records=all_records,
-        raw=raw,
-        state=state,
-        require_deduped=require_deduped,
-    )  # errors (never de-duplicated ...) are raised here, before the file is opened
-    last = ""
-    with atomic_open(path) as handle:
-        for piece in pieces:
-            if piece:
-                handle.write(piece)
-                last = piece
-        if not last.endswith("\n"):
-            handle.write("\n")
+    # The collector paused: loading 100,000 records and writing their rows makes millions
+    # of objects and no cycles, and one full pass over them cost about 1.3 s of 9.
+    with bulk_work():
+        pieces = export_pieces(
+            review,
+            format,
+            all_records=all_records,
+            raw=raw,
+            state=state,
+            require_deduped=require_deduped,
+        )  # errors (never de-duplicated ...) are raised here, before the file is opened
+        last = ""
+        with atomic_open(path) as handle:
+            for piece in pieces:
+                if piece:
+                    handle.write(piece)
+                    last = piece
+            if not last.endswith("\n"):
+                handle.write("\n")
 
 
 def export_pieces(

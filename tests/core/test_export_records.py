@@ -8,8 +8,10 @@ tag for it), the RIS reference type, a book's series, an abstract's paragraphs.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -162,6 +164,35 @@ def test_an_export_written_to_a_file_is_the_text_export(tmp_path: Path) -> None:
             assert written == (text if text.endswith("\n") else text + "\n"), (fmt, all_records)
             assert state == {"deduplicated": True, "unclustered": 0}
             assert text.count("Second record") >= 1
+            assert gc.isenabled()  # the collector, paused while exporting, runs again
+
+
+def test_an_export_pauses_the_collector_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import evidencekit.core.records.export as export_module
+
+    review = open_review(tmp_path)
+    R.import_records(review, [rich_record()], source="MEDLINE", file="m.txt")
+    R.run_dedupe(review, "exact")
+    seen: list[bool] = []
+    original = export_module.export_pieces
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(export_module, "export_pieces", watched)
+    R.write_export(review, "csv", tmp_path / "out.csv")
+    R.export_records(review, "csv")
+    assert seen == [False, False]  # paused while the records load and the rows are made
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller's paused collector stays paused
+        R.write_export(review, "csv", tmp_path / "out.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_an_export_made_in_slices_by_two_processes_is_the_serial_text(
