@@ -37,13 +37,14 @@ def main() -> None:
     parser.add_argument(
         "--keywords-weight",
         default=None,
-        help="the screener's keywords_weight (a number, or auto; default: the defaults')",
+        help="the screener's keywords_weight (a number, auto or similarity; "
+        "default: the defaults')",
     )
     args = parser.parse_args()
     options: dict = {}
     if args.keywords_weight is not None:
         kw = args.keywords_weight
-        options["keywords_weight"] = kw if kw == "auto" else float(kw)
+        options["keywords_weight"] = kw if kw in ("auto", "similarity") else float(kw)
 
     from evidencekit.core.labelled import read_labelled
     from evidencekit.core.model import Record

@@ -22,6 +22,12 @@ from evidencekit.plugins.screeners.active_learning._keyword_weight import AUTO_D
 #: on the 5-seed mean); docs/prioritisation.md has the figures.
 KEYWORDS_WEIGHT = 0.3
 
+#: ``keywords_weight: similarity``: the block's weight chosen, before any label, from how alike
+#: the records' keywords are (their mean pairwise cosine similarity, ``mean_similarity``):
+#: ``below`` where it is at most ``threshold``, ``above`` where it is higher (0: no block).
+#: Measured leave-one-set-out (docs/prioritisation.md, "Keywords by their similarity").
+SIMILARITY_DEFAULTS: dict[str, float] = {"threshold": 0.0828, "below": 0.5, "above": 0.0}
+
 #: Chosen by leave-one-set-out measurement; see docs/prioritisation.md.
 DEFAULTS: dict[str, Any] = {
     "features": "tfidf",
@@ -36,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "keywords_as": "block",
     "keywords_weight": KEYWORDS_WEIGHT,
     "keywords_auto": dict(AUTO_DEFAULTS),
+    "keywords_similarity": dict(SIMILARITY_DEFAULTS),
 }
 
 _PART = {"type": "string", "minLength": 1}
@@ -62,10 +69,26 @@ OPTIONS_SCHEMA: dict[str, Any] = {
             "keywords_weight; text: their words added to title and abstract",
         },
         "keywords_weight": {
-            "oneOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "auto"}],
+            "oneOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"enum": ["auto", "similarity"]},
+            ],
             "description": "the keywords' block's length beside the text's (1) "
             "with keywords_as: block; auto: chosen among keywords_auto's weights by "
-            "cross-validation on the labelled records",
+            "cross-validation on the labelled records; similarity: chosen before any "
+            "label by how alike the records' keywords are (keywords_similarity)",
+        },
+        "keywords_similarity": {
+            "type": "object",
+            "description": "how keywords_weight: similarity chooses: the weight below where "
+            "the keyword rows' mean pairwise cosine similarity is at most threshold, above "
+            "where it is higher (0: no block)",
+            "properties": {
+                "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+                "below": {"type": "number", "minimum": 0},
+                "above": {"type": "number", "minimum": 0},
+            },
+            "additionalProperties": False,
         },
         "keywords_auto": {
             "type": "object",
@@ -123,6 +146,10 @@ class ActiveLearningScreener:
         """
         settings = {**DEFAULTS, **{k: v for k, v in options.items() if k != "seed"}}
         settings["keywords_auto"] = {**AUTO_DEFAULTS, **options.get("keywords_auto", {})}
+        settings["keywords_similarity"] = {
+            **SIMILARITY_DEFAULTS,
+            **options.get("keywords_similarity", {}),
+        }
         for kind in ("features", "classifier", "balancer", "query"):
             if settings[kind] != DEFAULTS[kind] and f"{kind}_options" not in options:
                 settings[f"{kind}_options"] = {}
@@ -138,7 +165,8 @@ class ActiveLearningScreener:
         """The feature matrix, computed once per (records, extractor, weight) and cached.
 
         ``weight`` is the keyword block's (default: ``keywords_weight``, or with ``auto``
-        ``keywords_auto``'s ``start``); 0 gives the text's features alone. With ``auto``
+        ``keywords_auto``'s ``start``, or with ``similarity`` the weight it chooses); 0
+        gives the text's features alone. With ``auto``
         the text's features and the unscaled block are cached too, so another weight
         costs only setting them side by side.
         """
@@ -150,7 +178,13 @@ class ActiveLearningScreener:
         block = settings["keywords"] and settings["keywords_as"] == "block"
         auto = block and settings["keywords_weight"] == "auto"
         if block and weight is None:
-            weight = settings["keywords_auto"]["start"] if auto else settings["keywords_weight"]
+            if settings["keywords_weight"] == "similarity":
+                weight = self.similarity_weight(records, settings, cache)["keywords_weight_used"]
+                weight = 0.0 if weight is None else weight
+            elif auto:
+                weight = settings["keywords_auto"]["start"]
+            else:
+                weight = settings["keywords_weight"]
         key = repr(
             (
                 "features",
@@ -209,6 +243,33 @@ class ActiveLearningScreener:
         if keep:
             cache[key] = unit
         return unit
+
+    def similarity_weight(
+        self, records: Sequence[Any], settings: Mapping[str, Any], cache: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``keywords_weight: similarity``: the weight, chosen from the records' keywords
+        alone (no label), as the parameters recorded with the ranking:
+        ``keywords_similarity_value`` (the keyword rows' mean pairwise cosine similarity,
+        ``_features.mean_similarity``; None with fewer than two records with keywords) and
+        ``keywords_weight_used`` (``below`` where the value is at most ``threshold``,
+        ``above`` where it is higher; None where no record has keywords, or fewer than two
+        do: nothing to weigh)."""
+        from evidencekit.plugins.screeners.active_learning._features import mean_similarity
+
+        unit = self._unit_block(records, cache, keep=True)
+        key = repr(("keyword-similarity", len(records), id(records)))
+        if key not in cache:
+            cache[key] = mean_similarity(unit)
+        value = cache[key]
+        rule = settings["keywords_similarity"]
+        if value is None:
+            weight = None
+        else:
+            weight = float(rule["below"] if value <= rule["threshold"] else rule["above"])
+        return {
+            "keywords_similarity_value": None if value is None else round(value, 6),
+            "keywords_weight_used": weight,
+        }
 
     def keyword_weight(
         self,
@@ -340,6 +401,14 @@ class ActiveLearningScreener:
             chosen = self.keyword_weight(records, settings, seed, labelled, y, context.cache)
             parameters.update(chosen)
             weight = chosen["keywords_weight_used"]
+        elif (
+            settings["keywords"]
+            and settings["keywords_as"] == "block"
+            and settings["keywords_weight"] == "similarity"
+        ):
+            chosen = self.similarity_weight(records, settings, context.cache)
+            parameters.update(chosen)
+            weight = chosen["keywords_weight_used"] or 0.0
         X = self.features(records, settings, context.cache, weight)  # noqa: N806 - usual name
         mask = np.ones(len(records), dtype=bool)
         mask[labelled] = False
