@@ -21,7 +21,9 @@ of the defaults stand for all of them (the benchmark's 2-seed grid checked it: t
 figure for every setting with C = 0.3).
 
 ``--rule`` also scores, leave-one-set-out, a weight chosen per set from a statistic of its
-keywords computed before any label (``--stat SET=VALUE`` for each set with keywords): the
+keywords computed before any label (by default the mean pairwise cosine similarity of its
+records' keyword rows, ``keywords_weight: similarity``'s statistic, computed here from the
+sets; or ``--stat SET=VALUE`` for each set with keywords): the
 weight ``hi`` where the statistic is at most ``t`` and ``lo`` above it, with ``lo``, ``hi``
 among ``--rule-weights`` (settings, from lightest to heaviest) and ``t`` a midpoint between
 two training sets' statistics (or beyond all of them: one weight for every set), chosen on
@@ -59,6 +61,29 @@ def figure(table, name: str, config: str, seeds: int, same: dict[str, str]) -> l
     return [runs[s] for s in range(seeds)]
 
 
+def similarity_by_set() -> dict[str, float]:
+    """Each shared set's keyword rows' mean pairwise cosine similarity (sets whose records
+    have no keywords left out)."""
+    from screening_benchmark import labelled_sets, set_name, shared_dir
+
+    from evidencekit.core.labelled import read_labelled
+    from evidencekit.core.registry import build_registry
+    from evidencekit.plugins.screeners.active_learning._features import (
+        keyword_block,
+        mean_similarity,
+    )
+    from evidencekit.plugins.screeners.active_learning.screener import record_keywords
+
+    registry = build_registry()
+    out = {}
+    for path in labelled_sets(shared_dir() / "datasets" / "screening"):
+        data = read_labelled(path, registry)
+        value = mean_similarity(keyword_block([record_keywords(r) for r in data.records], 1.0))
+        if value is not None:
+            out[set_name(path)] = value
+    return out
+
+
 def se(values: list[float]) -> float:
     return statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
 
@@ -80,10 +105,14 @@ def main() -> None:
     wss = {c: {s: figure(table, s, c, args.seeds, same) for s in names} for c in configs}
     if args.rule:
         stats = {k: float(v) for k, v in (s.split("=", 1) for s in args.stat)}
+        if not args.stat:
+            stats = similarity_by_set()
+            print("mean keyword similarity: " + ", ".join(f"{k} {v:.6f}" for k, v in stats.items()))
         weights = args.rule_weights.split(",")
         for w in weights:
             wss.setdefault(w, {s: figure(table, s, w, args.seeds, same) for s in names})
         wss["rule"] = {}
+        rule_fit: dict[str, float] = {}  # the rule's in-sample mean on the sets it was fitted on
         rule_notes = {}
 
         def fit(train: list[str]) -> tuple[float, str, str, float]:
@@ -105,6 +134,7 @@ def main() -> None:
 
         for held in names:
             best = fit([s for s in names if s != held])
+            rule_fit[held] = best[0]
             _, lo, hi, t = best
             chosen = hi if held not in stats or stats[held] <= t else lo
             wss["rule"][held] = wss[chosen][held]
@@ -141,25 +171,27 @@ def main() -> None:
         for s, note in rule_notes.items():
             print(f"  {s:<20} {note}")
 
-    # The rule's column is already leave-one-set-out (each set's figure from the rule fitted
-    # on the other sets); choosing between it and the fixed settings on the other sets would
-    # reuse the held-out set inside the other folds' rules, so it is not done here.
-    for label, cands in (("fixed settings", [c for c in configs if c != "rule"]),):
+    # Leave-one-set-out: for each set, the candidate with the best mean on the other sets.
+    # The rule's figure on the other sets is that of the rule fitted on them (in-sample, as
+    # every fixed setting's is); its figure on the held-out set is the same fit's.
+    def on_others(c: str, held: str, others: list[str]) -> float:
+        if c == "rule":
+            return rule_fit[held]
+        return statistics.fmean(statistics.fmean(wss[c][t]) for t in others)
+
+    fixed = [c for c in configs if c != "rule"]
+    rounds = [("fixed settings", fixed)]
+    if args.rule:
+        rounds.append(("fixed settings and the rule fitted on the other sets", configs))
+    for label, cands in rounds:
         print(f"\nleave-one-set-out among {label}:")
         held_d, held_v = [], []
         for s in names:
             others = [t for t in names if t != s]
-            ranked = sorted(
-                cands,
-                key=lambda c: statistics.fmean(statistics.fmean(wss[c][t]) for t in others),
-                reverse=True,
-            )
+            ranked = sorted(cands, key=lambda c: on_others(c, s, others), reverse=True)
             best = ranked[0]
             lead = (
-                statistics.fmean(
-                    statistics.fmean(wss[best][t]) - statistics.fmean(wss[ranked[1]][t])
-                    for t in others
-                )
+                on_others(best, s, others) - on_others(ranked[1], s, others)
                 if len(ranked) > 1
                 else math.nan
             )
