@@ -13,7 +13,8 @@ machine shared with other work, CPU time is what the code costs; wall time what 
 waited). Target: under 1 s per retrain on 2 cores. BLAS threads are capped at 2.
 
 ``--keywords-weight auto`` times the adaptive keyword weight: also the retrain that makes a
-new choice of the weight (done at sparse points; see ``_keyword_weight.py``).
+new choice of the weight (done at sparse points; see ``_keyword_weight.py``);
+``--keywords-weight similarity`` also times the labels-free choice (once per set of records).
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ def main() -> None:
     parser.add_argument(
         "--keywords-weight",
         default=None,
-        help="the screener's keywords_weight (a number, or auto; default: the defaults')",
+        help="the screener's keywords_weight (a number, auto or similarity; "
+        "default: the defaults')",
     )
     args = parser.parse_args()
     options: dict = {}
     if args.keywords_weight is not None:
         kw = args.keywords_weight
-        options["keywords_weight"] = kw if kw == "auto" else float(kw)
+        options["keywords_weight"] = kw if kw in ("auto", "similarity") else float(kw)
 
     from evidencekit.core.labelled import read_labelled
     from evidencekit.core.model import Record
@@ -73,6 +75,14 @@ def main() -> None:
         f"{len(records)} records, options {options}; features (once): "
         f"{time.perf_counter() - started:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
     )
+    if options.get("keywords_weight") == "similarity":
+        started, cpu = time.perf_counter(), time.process_time()
+        chosen = screener.similarity_weight(records, screener.settings(options), {})
+        print(
+            f"  keyword similarity (the unit block and its mean, from scratch): "
+            f"{time.perf_counter() - started:.2f} s wall, {time.process_time() - cpu:.2f} s CPU; "
+            f"{chosen}"
+        )
     order = list(range(len(records)))
     rng.shuffle(order)
     for n_labelled in (100, 1_000, 5_000):

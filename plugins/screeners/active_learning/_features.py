@@ -98,6 +98,29 @@ def scaled_block(block: Any, weight: float) -> Any:
     return out
 
 
+def mean_similarity(block: Any) -> float | None:
+    """The mean cosine similarity of two different records' keyword rows, over every pair
+    of records that have keywords (``block``: rows of length 1 or 0, as
+    ``keyword_block(keywords, 1)``); None with fewer than two such records.
+
+    Computed from the labels-free block alone, in one pass: the squared length of the
+    rows' sum is the sum of every pair's inner product, each row with itself (1) included.
+    High where most records share most of their (inverse-document-frequency weighted)
+    headings, so that the keywords make records look alike whatever their topic.
+    """
+    import numpy as np
+
+    if block is None:
+        return None
+    lengths = np.asarray(block.multiply(block).sum(axis=1)).ravel()
+    rows = block[lengths > 0]
+    n = rows.shape[0]
+    if n < 2:
+        return None
+    total = np.asarray(rows.sum(axis=0)).ravel()
+    return float((total @ total - n) / (n * (n - 1)))
+
+
 def _heading(keyword: str) -> str:
     """``keyword`` as a term: lower case, without MEDLINE's ``*`` and ``/qualifier``."""
     return (keyword or "").split("/", 1)[0].replace("*", "").strip().lower()

@@ -43,7 +43,15 @@ def test_ranking_puts_the_labelled_topic_first(registry):
     # The defaults chosen leave-one-set-out (docs/prioritisation.md), recorded in full.
     assert ranking.parameters["keywords"] is True
     assert ranking.parameters["keywords_as"] == "block"
-    assert ranking.parameters["keywords_weight"] == 0.3
+    assert ranking.parameters["keywords_weight"] == "similarity"
+    assert ranking.parameters["keywords_similarity"] == {
+        "threshold": 0.0828,
+        "below": 0.5,
+        "above": 0.0,
+    }
+    # These records have no keywords: nothing to weigh.
+    assert ranking.parameters["keywords_similarity_value"] is None
+    assert ranking.parameters["keywords_weight_used"] is None
 
 
 @pytest.mark.parametrize(
@@ -75,8 +83,14 @@ def test_same_seed_same_ranking_and_features_are_cached(registry):
     b = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}, 7, {}))
     assert a.order == b.order
     # The feature matrix, and the SVM's training form of it (unique terms folded, with
-    # its labelled rows), both reused by the next call.
-    assert len(cache) == 2
+    # its labelled rows), both reused by the next call; and, for the default keyword
+    # weight (similarity), the keyword block and its mean similarity (None: no keywords).
+    assert len(cache) == 4
+    assert sum(k.startswith(("('features'", "('training'")) for k in cache) == 2
+    assert [v for k, v in cache.items() if k.startswith("('keyword-")] == [
+        None,
+        None,
+    ]
 
 
 def test_one_class_only_gives_a_seeded_random_order(registry):
@@ -292,9 +306,14 @@ def test_the_keyword_block_ranks_records_sharing_a_keyword_first(registry):
     """No text shared between records, so only the keywords tell them apart: the two
     other records with the relevant record's drug come first."""
     records = _with_keywords()
-    options = {"keywords_as": "block"}
+    options = {"keywords_as": "block", "keywords_weight": 0.3}
     ranking = rank(registry, "active-learning", records, options, RankingContext({0: 1, 1: 0}))
     assert sorted(ranking.order[:2]) == [3, 6]
+    # With the default weight (similarity) these records, all "Humans" and one of three
+    # drugs, are too alike in their keywords (mean similarity 0.41) to get a block.
+    ranking = rank(registry, "active-learning", records, {}, RankingContext({0: 1, 1: 0}))
+    assert ranking.parameters["keywords_weight_used"] == 0.0
+    assert ranking.parameters["keywords_similarity_value"] > 0.3
 
 
 @pytest.mark.parametrize(
